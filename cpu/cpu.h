@@ -1,0 +1,157 @@
+/* One RV64IMAC hart: architectural state, CSRs, and the hot-path caches that belong to it
+ * (decoded-instruction pages and the host-pointer fast TLB).
+ *
+ * The hart sees memory only through the MMU (mmu/) and the bus (devices/bus.h). */
+#ifndef RV39_CPU_H
+#define RV39_CPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../devices/bus.h"
+#include "../mmu/mmu.h"
+#include "insn.h"
+
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "rv39 assumes a little-endian host, like RISC-V itself"
+#endif
+
+enum priv { PRIV_U = 0, PRIV_S = 1, PRIV_M = 3 };
+
+/* Register index that absorbs writes to x0: the decoder redirects rd=0 here so no handler has
+ * to special-case it and x[0] stays zero for free. */
+#define REG_SINK 32
+
+/* Exception causes, priv spec 3.1.15 (mcause). */
+enum exc_cause {
+    EXC_INSN_MISALIGNED = 0,
+    EXC_INSN_ACCESS = 1,
+    EXC_ILLEGAL_INSN = 2,
+    EXC_BREAKPOINT = 3,
+    EXC_LOAD_MISALIGNED = 4,
+    EXC_LOAD_ACCESS = 5,
+    EXC_STORE_MISALIGNED = 6,
+    EXC_STORE_ACCESS = 7,
+    EXC_ECALL_U = 8,
+    EXC_ECALL_S = 9,
+    EXC_ECALL_M = 11,
+    EXC_INSN_PAGE_FAULT = 12,
+    EXC_LOAD_PAGE_FAULT = 13,
+    EXC_STORE_PAGE_FAULT = 15,
+};
+
+/* Interrupt numbers (bit positions in mip/mie), priv spec 3.1.9. */
+enum irq_num {
+    IRQ_SSI = 1, IRQ_MSI = 3, IRQ_STI = 5, IRQ_MTI = 7, IRQ_SEI = 9, IRQ_MEI = 11,
+};
+#define MIP_SSIP (1ull << IRQ_SSI)
+#define MIP_MSIP (1ull << IRQ_MSI)
+#define MIP_STIP (1ull << IRQ_STI)
+#define MIP_MTIP (1ull << IRQ_MTI)
+#define MIP_SEIP (1ull << IRQ_SEI)
+#define MIP_MEIP (1ull << IRQ_MEI)
+
+/* mstatus fields, priv spec 3.1.6. */
+#define MSTATUS_SIE (1ull << 1)
+#define MSTATUS_MIE (1ull << 3)
+#define MSTATUS_SPIE (1ull << 5)
+#define MSTATUS_UBE (1ull << 6)
+#define MSTATUS_MPIE (1ull << 7)
+#define MSTATUS_SPP (1ull << 8)
+#define MSTATUS_MPP_SHIFT 11
+#define MSTATUS_MPP (3ull << MSTATUS_MPP_SHIFT)
+#define MSTATUS_FS (3ull << 13)
+#define MSTATUS_XS (3ull << 15)
+#define MSTATUS_MPRV (1ull << 17)
+#define MSTATUS_SUM (1ull << 18)
+#define MSTATUS_MXR (1ull << 19)
+#define MSTATUS_TVM (1ull << 20)
+#define MSTATUS_TW (1ull << 21)
+#define MSTATUS_TSR (1ull << 22)
+#define MSTATUS_UXL (3ull << 32)
+#define MSTATUS_SXL (3ull << 34)
+#define MSTATUS_SD (1ull << 63)
+
+/* A page of decoded instructions: one slot per 2-byte parcel of a 4 KiB physical page of RAM,
+ * plus a sentinel slot whose handler moves execution to the next page. Slots start out
+ * pointing at the decoder and are overwritten with the decoded form on first execution. */
+#define DPAGE_SLOTS 2048
+struct dpage {
+    struct insn slot[DPAGE_SLOTS + 1];
+    bool live;        /* some slot holds a decoded instruction */
+};
+
+struct cpu_stats {
+    uint64_t itlb_misses, dtlb_misses, walks, page_faults, sfences;
+    uint64_t tlb_hits;
+};
+
+struct cpu {
+    uint64_t x[33]; /* x0..x31 plus REG_SINK */
+    uint64_t pc;
+    enum priv priv;
+
+    /* Machine-level CSRs (priv spec ch. 3). */
+    uint64_t mstatus, misa, medeleg, mideleg, mie, mip, mtvec, mscratch, mepc, mcause, mtval;
+    uint64_t mcounteren, mcountinhibit, menvcfg;
+    uint64_t mcycle, minstret; /* counted in instructions retired; cycle == instret here */
+    uint64_t pmpcfg[16], pmpaddr[64];
+    /* Supervisor-level CSRs (priv spec ch. 10). */
+    uint64_t stvec, sscratch, sepc, scause, stval, satp, scounteren, senvcfg, stimecmp;
+
+    /* LR/SC reservation (unpriv spec "Zalrsc"): a reservation set of one aligned doubleword. */
+    uint64_t reservation; /* physical address, or RESERVATION_NONE */
+
+    bool wfi;             /* stalled in wfi until an interrupt is pending */
+
+    /* Pending exception, filled by whoever detects it and delivered by cpu_take_trap. */
+    uint64_t exc_cause, exc_tval;
+
+    /* Memory: RAM is reached directly, everything else through the bus. */
+    uint8_t *ram;
+    uint64_t ram_base, ram_size;
+    struct bus *bus;
+
+    struct mmu mmu;          /* fast TLB (and, with Sv39, the model TLB) */
+    struct dpage **dpages;   /* per RAM page, NULL until code runs there */
+    struct insn straddle[3]; /* an instruction that crosses a page boundary, decoded afresh */
+
+    struct cpu_stats stats;
+};
+
+#define RESERVATION_NONE UINT64_MAX
+
+/* Set up a hart at reset state with the given RAM and bus. Returns false on allocation
+ * failure. `ram` must stay valid for the hart's lifetime. */
+bool cpu_init(struct cpu *c, uint8_t *ram, uint64_t ram_base, uint64_t ram_size, struct bus *bus);
+void cpu_free(struct cpu *c);
+void cpu_reset(struct cpu *c, uint64_t pc);
+
+/* Execute until about `budget` instructions have retired (the run stops at the next control
+ * transfer after that), or earlier when a trap, CSR write or wfi needs the outer loop to look
+ * at the machine. Returns the number of instructions retired. */
+uint64_t cpu_run(struct cpu *c, uint64_t budget);
+
+/* Interrupt wires: devices drive mip bits through this (see devices/irq.h). */
+void cpu_set_irq(void *cpu, unsigned irq, bool level);
+/* Highest-priority pending and enabled interrupt, or -1 (priv spec 3.1.9). */
+int cpu_pending_irq(const struct cpu *c);
+/* Deliver the pending exception in c->exc_cause/exc_tval, or interrupt `irq`, with the
+ * trapping instruction at c->pc. */
+void cpu_take_trap(struct cpu *c, bool interrupt, uint64_t cause, uint64_t tval);
+
+/* CSR access as the instruction would do it at the current privilege; false means the
+ * access is illegal (the caller raises an illegal-instruction exception). */
+bool csr_read(struct cpu *c, unsigned csr, uint64_t *value);
+bool csr_write(struct cpu *c, unsigned csr, uint64_t value);
+/* True when a write to this CSR can change which interrupts are pending or enabled, or the
+ * translation: the interpreter then returns to the outer loop. */
+bool csr_write_needs_resync(unsigned csr);
+
+/* Drop decoded instructions for the RAM page containing physical address `pa` (a write hit
+ * code). Called by the MMU slow path and by DMA. */
+void cpu_invalidate_code(struct cpu *c, uint64_t pa);
+/* The hart's view of the current time (mtime), for the time CSR and Sstc. */
+uint64_t cpu_time(const struct cpu *c);
+
+#endif

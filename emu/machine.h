@@ -1,0 +1,65 @@
+/* The board: one hart, RAM, and QEMU-virt's devices, and the loop that runs them. */
+#ifndef RV39_MACHINE_H
+#define RV39_MACHINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../cpu/cpu.h"
+#include "../devices/bus.h"
+#include "../devices/clint.h"
+#include "../devices/sifive_test.h"
+#include "../devices/uart16550.h"
+
+#define RAM_BASE 0x80000000ull
+#define DEFAULT_RAM_SIZE (128ull << 20)
+
+struct machine_config {
+    uint64_t ram_size;
+    const char *bios;   /* raw binary at RAM_BASE, "none", or NULL (= none until firmware exists) */
+    const char *kernel; /* ELF (or raw with --bios FILE) */
+    const char *append; /* kernel command line (for the device tree, later) */
+    bool nographic;
+    bool stats;         /* print counters at exit */
+    FILE *console;      /* where UART/HTIF output goes (stdout) */
+};
+
+/* HTIF (tohost/fromhost) as the RISC-V test ecosystem uses it; active when the loaded ELF
+ * has a `tohost` symbol. */
+struct htif {
+    bool enabled;
+    uint64_t tohost, fromhost; /* physical addresses; fromhost 0 if the ELF has none */
+};
+
+struct machine {
+    struct cpu cpu;
+    struct bus bus;
+    uint8_t *ram;
+    uint64_t ram_size;
+    struct uart16550 uart;
+    struct clint clint;
+    struct sifive_test finisher;
+    struct htif htif;
+    struct machine_config cfg;
+    uint64_t entry;       /* where the hart starts */
+    bool stop;            /* power-off requested */
+    bool reset;           /* reset requested */
+    int exit_status;
+    uint64_t instret;     /* instructions retired over the whole run */
+    bool stdin_open;      /* stdin still has data to read into the UART */
+};
+
+/* Build the board (RAM mapped, devices registered). Prints one line and returns false on
+ * failure. */
+bool machine_init(struct machine *m, const struct machine_config *cfg);
+void machine_free(struct machine *m);
+/* Run until the guest powers off; returns the guest's exit status. */
+int machine_run(struct machine *m);
+/* Guest-physical RAM access for loaders and DMA: NULL if [pa, pa+len) is not all RAM. */
+uint8_t *machine_ram_ptr(struct machine *m, uint64_t pa, uint64_t len);
+
+/* HTIF service, emu/htif.c: called between slices; handles a pending tohost command. */
+void htif_poll(struct machine *m);
+
+#endif

@@ -1,0 +1,101 @@
+/* The hart's view of memory: virtual address -> (RAM host pointer | bus device).
+ *
+ * Two layers:
+ *  - the fast TLB (here): small direct-mapped tables of host-pointer translations, one set per
+ *    effective privilege, so a RAM access that hits is one compare and one add (TinyEMU's
+ *    shape). Misaligned accesses never match (the alignment bits are part of the tag) and
+ *    take the slow path, which splits them.
+ *  - the slow path (mmu/access.c): translation (bare, or the Sv39 walk in mmu/sv39.c through
+ *    the model TLB in mmu/tlb.c), permission checks, bus dispatch, fast-TLB refill.
+ * Every entry in the fast TLB is backed by a translation the slow path just made, and is
+ * dropped whenever that translation could change (satp, sfence.vma, mstatus bits, privilege
+ * views). Entries for writes are only made for pages that hold no decoded code, so a store
+ * that could modify code always reaches the slow path, which invalidates the decoded page. */
+#ifndef RV39_MMU_H
+#define RV39_MMU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct cpu;
+struct dpage;
+
+enum access { ACCESS_READ = 0, ACCESS_WRITE = 1, ACCESS_EXEC = 2 };
+
+#define FTLB_BITS 8
+#define FTLB_SIZE (1u << FTLB_BITS)
+#define FTLB_INVALID 1ull /* never equal to a masked address: bit 0 is outside every tag */
+#define PAGE_SHIFT 12
+#define PAGE_SIZE (1ull << PAGE_SHIFT)
+
+struct ftlb_entry {
+    uint64_t tag;     /* virtual page address */
+    uintptr_t addend; /* host pointer = addend + virtual address */
+};
+
+struct ftlb_set {
+    struct ftlb_entry read[FTLB_SIZE];
+    struct ftlb_entry write[FTLB_SIZE];
+};
+
+struct itlb_entry {
+    uint64_t tag;        /* virtual page address */
+    struct dpage *page;  /* decoded instructions of the physical page behind it */
+    uint64_t paddr;      /* physical page address */
+};
+
+/* Translation regimes the fast TLB keeps apart, so a trap or an sret does not flush it:
+ * U, S without SUM, S with SUM, M. (MXR, MPRV and satp changes flush.) */
+enum ftlb_view { VIEW_U = 0, VIEW_S = 1, VIEW_S_SUM = 2, VIEW_M = 3, VIEW_COUNT };
+
+struct mmu {
+    struct ftlb_set *data;          /* the view loads and stores use now */
+    struct itlb_entry *fetch;       /* the view instruction fetch uses now */
+    struct ftlb_set data_view[VIEW_COUNT];
+    struct itlb_entry fetch_view[VIEW_COUNT][FTLB_SIZE];
+};
+
+static inline unsigned ftlb_index(uint64_t va) { return (unsigned)(va >> PAGE_SHIFT) & (FTLB_SIZE - 1); }
+
+/* The tag a `size`-byte access at `va` must match: page bits plus the alignment bits. */
+static inline uint64_t ftlb_tag(uint64_t va, unsigned size)
+{
+    return va & ~(uint64_t)((PAGE_SIZE - 1) & ~(uint64_t)(size - 1));
+}
+
+static inline void *mmu_fast_read(struct mmu *m, uint64_t va, unsigned size)
+{
+    const struct ftlb_entry *e = &m->data->read[ftlb_index(va)];
+    return e->tag == ftlb_tag(va, size) ? (void *)(e->addend + va) : (void *)0;
+}
+
+static inline void *mmu_fast_write(struct mmu *m, uint64_t va, unsigned size)
+{
+    const struct ftlb_entry *e = &m->data->write[ftlb_index(va)];
+    return e->tag == ftlb_tag(va, size) ? (void *)(e->addend + va) : (void *)0;
+}
+
+void mmu_init(struct mmu *m);
+/* Recompute which views fetch and data accesses use from c->priv and c->mstatus. */
+void mmu_update_views(struct cpu *c);
+/* Drop every cached translation of every view (satp write, sfence.vma, MXR/MPRV change). */
+void mmu_flush_all(struct mmu *m);
+/* Drop fast write entries that point into the RAM page at host address `host_page`. */
+void mmu_drop_writers(struct mmu *m, const uint8_t *host_page);
+
+/* Slow paths. On failure they fill c->exc_cause/c->exc_tval and return false. */
+bool mmu_load(struct cpu *c, uint64_t va, unsigned size, uint64_t *value);
+bool mmu_store(struct cpu *c, uint64_t va, unsigned size, uint64_t value);
+/* For AMOs and SC: translate for writing (store/AMO fault causes). *host is the RAM pointer,
+ * or NULL when the target is a device (the caller then uses mmu_load/mmu_store).
+ * *paddr receives the physical address (for the LR/SC reservation). */
+bool mmu_translate_rmw(struct cpu *c, uint64_t va, unsigned size, void **host, uint64_t *paddr);
+/* Translate for load (LR): like mmu_translate_rmw but with load permissions and causes. */
+bool mmu_translate_load(struct cpu *c, uint64_t va, unsigned size, uint64_t *paddr);
+/* The decoded page for the instruction fetch at `va` (fills the fetch view); NULL on a fetch
+ * fault (exception filled). */
+struct itlb_entry *mmu_fetch(struct cpu *c, uint64_t va);
+/* Fetch one 16-bit parcel through the full translation (instructions crossing pages). */
+bool mmu_fetch_parcel(struct cpu *c, uint64_t va, uint16_t *parcel);
+
+#endif

@@ -1,0 +1,70 @@
+/* A model of a real TLB: ASID-tagged, set-associative for 4 KiB pages plus a small fully
+ * associative array for 2 MiB and 1 GiB pages (as many real cores split them), fixed size,
+ * round-robin (FIFO) replacement per set. Its shape is set on the command line
+ * (--tlb sets=S,ways=W,super=N) so its effect on a workload can be studied.
+ *
+ * Why round-robin: the interpreter's fast TLB (mmu.h) serves most hits without visiting this
+ * model, so a policy that needs every hit (true LRU) could not be modelled faithfully; FIFO
+ * needs only fills. Semantics of sfence.vma: priv spec 12.2.1. */
+#ifndef RV39_TLB_H
+#define RV39_TLB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct tlb_entry {
+    bool valid;
+    uint8_t level;     /* 0 = 4 KiB, 1 = 2 MiB, 2 = 1 GiB */
+    uint16_t asid;
+    uint64_t vpage;    /* virtual address of the page (aligned to its size) */
+    uint64_t ppage;    /* physical address of the page (aligned to its size) */
+    uint64_t pte;      /* leaf PTE as cached (permissions, G, A, D) */
+    uint64_t pte_addr; /* where the leaf PTE lives (for a later D update) */
+};
+
+struct tlb_config {
+    unsigned sets;  /* power of two */
+    unsigned ways;
+    unsigned super; /* entries for superpages */
+};
+
+#define TLB_DEFAULT_SETS 64
+#define TLB_DEFAULT_WAYS 4
+#define TLB_DEFAULT_SUPER 16
+
+struct tlb_stats {
+    uint64_t hits, misses, fills, evictions, flushes;
+};
+
+struct tlb {
+    struct tlb_config cfg;
+    struct tlb_entry *small;  /* sets * ways */
+    struct tlb_entry *super;  /* cfg.super */
+    unsigned *next_small;     /* per set: the way the next fill replaces */
+    unsigned next_super;
+    struct tlb_stats stats;
+    /* Called for every entry removed (evicted or flushed), so caches layered on top
+     * (the fast TLB) drop what depended on it. */
+    void (*on_drop)(void *opaque, const struct tlb_entry *e);
+    void *drop_opaque;
+};
+
+bool tlb_init(struct tlb *t, const struct tlb_config *cfg);
+void tlb_free(struct tlb *t);
+/* Parse "sets=64,ways=4,super=16" (any subset, in any order) over the defaults. Returns
+ * false with a one-line reason in err. */
+bool tlb_parse_config(const char *spec, struct tlb_config *cfg, char *err, size_t errlen);
+/* Find the entry translating va for this ASID (global entries match every ASID). Counts a
+ * hit or a miss. */
+struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid);
+/* Insert a translation (replacing any entry for the same page and ASID). */
+void tlb_insert(struct tlb *t, const struct tlb_entry *e);
+/* sfence.vma, priv spec 12.2.1: all_va (rs1 = x0) / va, all_asid (rs2 = x0) / asid.
+ * When an ASID is given, global entries are kept. */
+void tlb_flush(struct tlb *t, bool all_va, uint64_t va, bool all_asid, uint16_t asid);
+/* Visit every valid entry (debugger `tlb` command, --stats occupancy). */
+void tlb_for_each(const struct tlb *t, void (*fn)(void *opaque, const struct tlb_entry *e),
+                  void *opaque);
+
+#endif
