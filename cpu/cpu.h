@@ -10,6 +10,7 @@
 
 #include "../devices/bus.h"
 #include "../mmu/mmu.h"
+#include "../mmu/tlb.h"
 #include "insn.h"
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -76,15 +77,22 @@ enum irq_num {
  * plus a sentinel slot whose handler moves execution to the next page. Slots start out
  * pointing at the decoder and are overwritten with the decoded form on first execution. */
 #define DPAGE_SLOTS 2048
+#define DPAGE_CHUNK_SHIFT 6 /* code is tracked in 64-byte chunks: 64 per page, one bit each */
 struct dpage {
     struct insn slot[DPAGE_SLOTS + 1];
-    bool live;        /* some slot holds a decoded instruction */
+    uint8_t *host;        /* the RAM page these slots decode */
+    uint64_t code_chunks; /* bit i: chunk i holds (part of) a decoded instruction */
 };
 
+/* MMU events, readable by the guest as mhpmcounter3..7 (and hpmcounter3..7): */
 struct cpu_stats {
-    uint64_t itlb_misses, dtlb_misses, walks, page_faults, sfences;
-    uint64_t tlb_hits;
+    uint64_t itlb_misses; /* mhpmcounter3: instruction fetch missed the TLB */
+    uint64_t dtlb_misses; /* mhpmcounter4: load/store/AMO missed the TLB */
+    uint64_t walks;       /* mhpmcounter5: page-table walks */
+    uint64_t page_faults; /* mhpmcounter6: page faults raised (12, 13, 15) */
+    uint64_t sfences;     /* mhpmcounter7: sfence.vma executed */
 };
+#define HPM_EVENTS 5
 
 struct cpu {
     uint64_t x[33]; /* x0..x31 plus REG_SINK */
@@ -94,7 +102,8 @@ struct cpu {
     /* Machine-level CSRs (priv spec ch. 3). */
     uint64_t mstatus, misa, medeleg, mideleg, mie, mip, mtvec, mscratch, mepc, mcause, mtval;
     uint64_t mcounteren, mcountinhibit, menvcfg;
-    uint64_t mcycle, minstret; /* counted in instructions retired; cycle == instret here */
+    uint64_t mcycle, minstret; /* one cycle per instruction retired */
+    uint64_t hpm_adjust[HPM_EVENTS]; /* mhpmcounter3.. = event count + adjust (writable) */
     uint64_t pmpcfg[16], pmpaddr[64];
     /* Supervisor-level CSRs (priv spec ch. 10). */
     uint64_t stvec, sscratch, sepc, scause, stval, satp, scounteren, senvcfg, stimecmp;
@@ -112,7 +121,9 @@ struct cpu {
     uint64_t ram_base, ram_size;
     struct bus *bus;
 
-    struct mmu mmu;          /* fast TLB (and, with Sv39, the model TLB) */
+    struct mmu mmu;          /* fast TLB: host pointers for recent translations */
+    struct tlb tlb;          /* model TLB: what a real hart would cache (mmu/tlb.c) */
+    bool svade;              /* A/D clear -> page fault (Svade) instead of hardware update */
     struct dpage **dpages;   /* per RAM page, NULL until code runs there */
     struct insn straddle[3]; /* an instruction that crosses a page boundary, decoded afresh */
 
@@ -125,12 +136,16 @@ struct cpu {
  * failure. `ram` must stay valid for the hart's lifetime. */
 bool cpu_init(struct cpu *c, uint8_t *ram, uint64_t ram_base, uint64_t ram_size, struct bus *bus);
 void cpu_free(struct cpu *c);
+/* Reshape the model TLB (--tlb); drops every cached translation. */
+bool cpu_configure_tlb(struct cpu *c, const struct tlb_config *cfg);
 void cpu_reset(struct cpu *c, uint64_t pc);
 
 /* Execute until about `budget` instructions have retired (the run stops at the next control
  * transfer after that), or earlier when a trap, CSR write or wfi needs the outer loop to look
  * at the machine. Returns the number of instructions retired. */
 uint64_t cpu_run(struct cpu *c, uint64_t budget);
+/* Execute exactly one instruction, or take one pending interrupt (debugger, tests). */
+void cpu_step(struct cpu *c);
 
 /* Interrupt wires: devices drive mip bits through this (see devices/irq.h). */
 void cpu_set_irq(void *cpu, unsigned irq, bool level);
@@ -148,9 +163,20 @@ bool csr_write(struct cpu *c, unsigned csr, uint64_t value);
  * translation: the interpreter then returns to the outer loop. */
 bool csr_write_needs_resync(unsigned csr);
 
-/* Drop decoded instructions for the RAM page containing physical address `pa` (a write hit
- * code). Called by the MMU slow path and by DMA. */
-void cpu_invalidate_code(struct cpu *c, uint64_t pa);
+/* A write to physical [pa, pa + len) happened: drop decoded instructions it may have
+ * changed. Called by the MMU slow path and by DMA. */
+void cpu_invalidate_code(struct cpu *c, uint64_t pa, uint64_t len);
+/* The decoded page for the RAM page at physical address `pa` (allocated on first use);
+ * NULL only if memory runs out. cpu/icache.c. */
+struct dpage *cpu_dpage(struct cpu *c, uint64_t pa);
+/* True when the RAM page at `pa` holds decoded instructions (no fast write entries then). */
+static inline bool cpu_page_has_code(const struct cpu *c, uint64_t pa)
+{
+    const struct dpage *p = c->dpages[(pa - c->ram_base) >> 12];
+    return p && p->code_chunks;
+}
+/* Sstc: recompute mip.STIP from time >= stimecmp (when menvcfg.STCE). */
+void cpu_update_stip(struct cpu *c);
 /* The hart's view of the current time (mtime), for the time CSR and Sstc. */
 uint64_t cpu_time(const struct cpu *c);
 

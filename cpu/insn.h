@@ -17,7 +17,7 @@ enum opcode {
 };
 
 struct insn_info {
-    const char *name; /* lower case, as the assembler spells it ("fence.i", "amoadd.w") */
+    const char *name; /* "FENCE_I", "AMOADD_W": lower-case it and read _ as . for assembly */
     uint32_t match, mask;
     enum insn_format format;
 };

@@ -15,10 +15,11 @@
 #define UART_RX_FIFO 256
 
 struct uart16550 {
-    uint8_t ier, lcr, mcr, lsr_extra, scr, dll, dlm, fcr;
+    uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
+    uint8_t lsr_extra; /* sticky LSR error bits (overrun), cleared by reading LSR */
     uint8_t rx_fifo[UART_RX_FIFO];
     unsigned rx_head, rx_count;
-    bool thr_empty_irq; /* THRE interrupt pending (cleared by reading IIR or writing THR) */
+    bool thr_empty_irq; /* THRE pending: cleared by reading it in IIR, re-armed by each THR write */
     FILE *out;
     struct irq_line irq;
 };
@@ -26,7 +27,8 @@ struct uart16550 {
 void uart_init(struct uart16550 *u, FILE *out, struct irq_line irq);
 bool uart_read(void *opaque, uint64_t offset, unsigned size, uint64_t *value);
 bool uart_write(void *opaque, uint64_t offset, unsigned size, uint64_t value);
-/* Host side: queue a received byte. Returns false when the FIFO is full. */
+/* Host side: queue a received byte. Returns false when the FIFO is full: the byte is lost and
+ * LSR reports an overrun, as the chip would; check uart_rx_space() first to avoid that. */
 bool uart_rx_push(struct uart16550 *u, uint8_t byte);
 unsigned uart_rx_space(const struct uart16550 *u);
 

@@ -48,6 +48,8 @@ struct machine {
     int exit_status;
     uint64_t instret;     /* instructions retired over the whole run */
     bool stdin_open;      /* stdin still has data to read into the UART */
+    /* Reloads the boot images after a guest-requested reset (set by the front end). */
+    bool (*reload)(struct machine *m);
 };
 
 /* Build the board (RAM mapped, devices registered). Prints one line and returns false on

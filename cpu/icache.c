@@ -1,0 +1,68 @@
+/* The decoded-instruction cache: one struct dpage per 4 KiB RAM page that has run code.
+ *
+ * Indexed by physical page, so it survives context switches and every virtual alias of a
+ * page shares one decoded copy. Coherence comes from the write side: the fast TLB never
+ * holds a write translation for a page with decoded code (mmu_drop_writers when a page gets
+ * its first decoded instruction), so every store, AMO or DMA write into such a page reaches
+ * cpu_invalidate_code. That makes fence.i free and self-modifying code correct without it.
+ * Code is tracked per 64-byte chunk so that data sharing a page with code (common in small
+ * programs) costs a slow-path store, not a re-decode. */
+#include "cpu.h"
+
+#include <stdlib.h>
+
+/* Handler addresses the interpreter publishes (cpu/exec.c) before any page is created. */
+extern const void *const *interp_entry_points; /* {decode, page end} */
+
+#define SLOTS_PER_CHUNK ((1u << DPAGE_CHUNK_SHIFT) / 2)
+
+static void reset_slots(struct dpage *p, unsigned first, unsigned count)
+{
+    for (unsigned i = first; i < first + count; i++)
+        p->slot[i].op = interp_entry_points[0];
+}
+
+struct dpage *cpu_dpage(struct cpu *c, uint64_t pa)
+{
+    uint64_t index = (pa - c->ram_base) >> PAGE_SHIFT;
+    struct dpage *p = c->dpages[index];
+    if (!p) {
+        p = malloc(sizeof(*p));
+        if (!p)
+            return NULL;
+        p->host = c->ram + (index << PAGE_SHIFT);
+        reset_slots(p, 0, DPAGE_SLOTS);
+        p->slot[DPAGE_SLOTS].op = interp_entry_points[1];
+        p->code_chunks = 0;
+        c->dpages[index] = p;
+    }
+    return p;
+}
+
+void cpu_invalidate_code(struct cpu *c, uint64_t pa, uint64_t len)
+{
+    while (len) {
+        uint64_t off = pa - c->ram_base;
+        if (off >= c->ram_size)
+            return;
+        uint64_t in_page = PAGE_SIZE - (off & (PAGE_SIZE - 1));
+        uint64_t n = len < in_page ? len : in_page;
+        struct dpage *p = c->dpages[off >> PAGE_SHIFT];
+        if (p && p->code_chunks) {
+            unsigned first = (unsigned)(off & (PAGE_SIZE - 1)) >> DPAGE_CHUNK_SHIFT;
+            unsigned last = (unsigned)((off & (PAGE_SIZE - 1)) + n - 1) >> DPAGE_CHUNK_SHIFT;
+            for (unsigned k = first; k <= last; k++) {
+                if (!((p->code_chunks >> k) & 1))
+                    continue;
+                reset_slots(p, k * SLOTS_PER_CHUNK, SLOTS_PER_CHUNK);
+                /* A 4-byte instruction in the previous chunk's last parcel reaches into this
+                 * chunk; decoding marked both chunks, so drop it too. */
+                if (k > 0)
+                    reset_slots(p, k * SLOTS_PER_CHUNK - 1, 1);
+                p->code_chunks &= ~(1ull << k);
+            }
+        }
+        pa += n;
+        len -= n;
+    }
+}

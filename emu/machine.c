@@ -1,0 +1,219 @@
+/* The board and its run loop.
+ *
+ * The hart runs in slices of SLICE_INSNS instructions; between slices the loop does what a
+ * real board does concurrently: advances the timer comparators, moves host keyboard input
+ * into the UART, serves HTIF, and idles the host while the hart sits in wfi. */
+#define _GNU_SOURCE /* ppoll */
+#include "machine.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../devices/timebase.h"
+
+#define SLICE_INSNS 20000
+#define STDIN_POLL_SLICES 16          /* look at the keyboard every ~0.3 ms of guest time */
+#define MAX_IDLE_NS 10000000ull       /* wake from wfi at least every 10 ms */
+
+static volatile sig_atomic_t host_interrupt; /* SIGINT/SIGTERM: stop the run cleanly */
+static struct termios saved_termios;
+static bool termios_saved;
+
+static void on_signal(int sig) { host_interrupt = sig; }
+
+static void console_restore(void)
+{
+    if (termios_saved) {
+        tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
+        termios_saved = false;
+    }
+}
+
+/* Keys go to the guest as a serial line would deliver them: no local echo or line editing,
+ * Enter as CR. Ctrl-C still stops rv39. */
+static void console_begin(void)
+{
+    if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_termios) != 0)
+        return;
+    struct termios raw = saved_termios;
+    raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+    raw.c_iflag &= ~(tcflag_t)(ICRNL | IXON);
+    raw.c_cc[VMIN] = 0;
+    raw.c_cc[VTIME] = 0;
+    if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0) {
+        termios_saved = true;
+        atexit(console_restore);
+    }
+}
+
+static void machine_power(void *opaque, enum power_action action, int status)
+{
+    struct machine *m = opaque;
+    if (action == POWER_OFF) {
+        m->stop = true;
+        m->exit_status = status;
+    } else {
+        m->reset = true;
+    }
+}
+
+bool machine_init(struct machine *m, const struct machine_config *cfg)
+{
+    memset(m, 0, sizeof(*m));
+    m->cfg = *cfg;
+    if (!m->cfg.console)
+        m->cfg.console = stdout;
+    m->ram_size = cfg->ram_size ? cfg->ram_size : DEFAULT_RAM_SIZE;
+    /* Reserve, don't commit: untouched guest RAM costs no host memory. */
+    void *ram = mmap(NULL, m->ram_size, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (ram == MAP_FAILED) {
+        fprintf(stderr, "rv39: cannot reserve %llu MiB of guest RAM: %s\n",
+                (unsigned long long)(m->ram_size >> 20), strerror(errno));
+        return false;
+    }
+    m->ram = ram;
+
+    bus_init(&m->bus);
+    uart_init(&m->uart, m->cfg.console, (struct irq_line){0}); /* PLIC comes later */
+    clint_init(&m->clint, (struct irq_line){cpu_set_irq, &m->cpu, IRQ_MSI},
+               (struct irq_line){cpu_set_irq, &m->cpu, IRQ_MTI});
+    sifive_test_init(&m->finisher, machine_power, m);
+    const struct bus_device devices[] = {
+        {"sifive_test", SIFIVE_TEST_BASE, SIFIVE_TEST_SIZE, &m->finisher, sifive_test_read,
+         sifive_test_write},
+        {"clint", CLINT_BASE, CLINT_SIZE, &m->clint, clint_read, clint_write},
+        {"uart", UART_BASE, UART_SIZE, &m->uart, uart_read, uart_write},
+    };
+    for (size_t i = 0; i < sizeof(devices) / sizeof(devices[0]); i++) {
+        if (!bus_register(&m->bus, &devices[i])) {
+            fprintf(stderr, "rv39: cannot place device %s\n", devices[i].name);
+            return false;
+        }
+    }
+    if (!cpu_init(&m->cpu, m->ram, RAM_BASE, m->ram_size, &m->bus)) {
+        fprintf(stderr, "rv39: out of host memory for the hart's caches\n");
+        return false;
+    }
+    timebase_init();
+    m->stdin_open = true;
+    return true;
+}
+
+void machine_free(struct machine *m)
+{
+    cpu_free(&m->cpu);
+    if (m->ram)
+        munmap(m->ram, m->ram_size);
+    m->ram = NULL;
+}
+
+uint8_t *machine_ram_ptr(struct machine *m, uint64_t pa, uint64_t len)
+{
+    uint64_t off = pa - RAM_BASE;
+    if (pa < RAM_BASE || off > m->ram_size || len > m->ram_size - off)
+        return NULL;
+    return m->ram + off;
+}
+
+static void boot_hart(struct machine *m)
+{
+    cpu_reset(&m->cpu, m->entry);
+    m->cpu.x[10] = 0; /* a0: hart id */
+    m->cpu.x[11] = 0; /* a1: device tree address (none yet) */
+}
+
+/* Move what the host typed into the UART, as far as its FIFO has room. */
+static void pump_stdin(struct machine *m)
+{
+    if (!m->stdin_open)
+        return;
+    unsigned space = uart_rx_space(&m->uart);
+    if (space == 0)
+        return;
+    struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+    if (poll(&p, 1, 0) <= 0)
+        return;
+    if (p.revents & POLLNVAL) {
+        m->stdin_open = false;
+        return;
+    }
+    uint8_t buf[UART_RX_FIFO];
+    ssize_t n = read(STDIN_FILENO, buf, space < sizeof(buf) ? space : sizeof(buf));
+    if (n <= 0) {
+        if (n == 0 || (errno != EAGAIN && errno != EINTR))
+            m->stdin_open = false; /* EOF: nothing more will come */
+        return;
+    }
+    for (ssize_t i = 0; i < n; i++)
+        uart_rx_push(&m->uart, buf[i]);
+}
+
+/* The hart is in wfi: sleep until the next timer deadline, input, or MAX_IDLE_NS. */
+static void idle(struct machine *m)
+{
+    uint64_t deadline = m->clint.mtimecmp;
+    if (m->cpu.stimecmp < deadline)
+        deadline = m->cpu.stimecmp;
+    uint64_t ns = timebase_ns_until(deadline);
+    if (ns > MAX_IDLE_NS)
+        ns = MAX_IDLE_NS;
+    struct timespec ts = {(time_t)(ns / 1000000000ull), (long)(ns % 1000000000ull)};
+    struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+    ppoll(&p, m->stdin_open ? 1 : 0, &ts, NULL);
+}
+
+int machine_run(struct machine *m)
+{
+    struct cpu *c = &m->cpu;
+    boot_hart(m);
+    console_begin();
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    for (unsigned slice = 0; !m->stop; slice++) {
+        if (host_interrupt) {
+            fflush(m->cfg.console);
+            fprintf(stderr, "\nrv39: stopped by signal %d\n", (int)host_interrupt);
+            m->exit_status = 128 + host_interrupt;
+            break;
+        }
+        clint_update(&m->clint);
+        if (slice % STDIN_POLL_SLICES == 0 || c->wfi)
+            pump_stdin(m);
+        htif_poll(m);
+        fflush(m->cfg.console);
+        if (m->stop)
+            break;
+        if (m->reset) {
+            m->reset = false;
+            if (m->reload && !m->reload(m)) {
+                m->exit_status = 2;
+                break;
+            }
+            boot_hart(m);
+            continue;
+        }
+        if (c->wfi) {
+            cpu_update_stip(c);
+            if (!(c->mip & c->mie)) {
+                idle(m);
+                continue;
+            }
+            c->wfi = false;
+        }
+        m->instret += cpu_run(c, SLICE_INSNS);
+    }
+    fflush(m->cfg.console);
+    console_restore();
+    return m->exit_status;
+}

@@ -1,0 +1,314 @@
+/* The MMU slow path: translation (bare or Sv39 through the model TLB), RAM or bus access,
+ * fast-TLB refill, misaligned accesses, and the fault that each failure raises. */
+#include "mmu.h"
+
+#include <string.h>
+
+#include "../cpu/cpu.h"
+#include "sv39.h"
+#include "tlb.h"
+
+static void invalidate_set(struct ftlb_entry *e, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        e[i].tag = FTLB_INVALID;
+}
+
+static void invalidate_view(struct mmu *m, unsigned view)
+{
+    invalidate_set(m->data_view[view].read, FTLB_SIZE);
+    invalidate_set(m->data_view[view].write, FTLB_SIZE);
+    for (unsigned i = 0; i < FTLB_SIZE; i++)
+        m->fetch_view[view][i].tag = FTLB_INVALID;
+}
+
+void mmu_init(struct mmu *m)
+{
+    for (unsigned v = 0; v < VIEW_COUNT; v++)
+        invalidate_view(m, v);
+    m->data = &m->data_view[VIEW_M];
+    m->fetch = m->fetch_view[VIEW_M];
+}
+
+/* The M view is never flushed: M-mode does not translate, its entries are identity maps. */
+void mmu_flush_all(struct mmu *m)
+{
+    for (unsigned v = 0; v < VIEW_M; v++)
+        invalidate_view(m, v);
+}
+
+static bool in_range(uint64_t tag, uint64_t va, uint64_t len) { return tag - va < len; }
+
+void mmu_drop_range(struct mmu *m, uint64_t va, uint64_t len)
+{
+    for (unsigned v = 0; v < VIEW_M; v++) {
+        struct ftlb_set *s = &m->data_view[v];
+        struct itlb_entry *f = m->fetch_view[v];
+        if (len == PAGE_SIZE) {
+            unsigned i = ftlb_index(va);
+            if (s->read[i].tag == va)
+                s->read[i].tag = FTLB_INVALID;
+            if (s->write[i].tag == va)
+                s->write[i].tag = FTLB_INVALID;
+            if (f[i].tag == va)
+                f[i].tag = FTLB_INVALID;
+            continue;
+        }
+        for (unsigned i = 0; i < FTLB_SIZE; i++) {
+            if (in_range(s->read[i].tag, va, len))
+                s->read[i].tag = FTLB_INVALID;
+            if (in_range(s->write[i].tag, va, len))
+                s->write[i].tag = FTLB_INVALID;
+            if (in_range(f[i].tag, va, len))
+                f[i].tag = FTLB_INVALID;
+        }
+    }
+}
+
+void mmu_drop_writers(struct mmu *m, const uint8_t *host_page)
+{
+    for (unsigned v = 0; v < VIEW_COUNT; v++) {
+        struct ftlb_entry *w = m->data_view[v].write;
+        for (unsigned i = 0; i < FTLB_SIZE; i++)
+            if (w[i].tag != FTLB_INVALID && (uintptr_t)(w[i].addend + w[i].tag) == (uintptr_t)host_page)
+                w[i].tag = FTLB_INVALID;
+    }
+}
+
+/* Effective privilege of loads and stores: MPRV makes M-mode use MPP's (priv spec 3.1.6.3). */
+static unsigned data_priv(const struct cpu *c)
+{
+    if (c->priv == PRIV_M && (c->mstatus & MSTATUS_MPRV))
+        return (unsigned)((c->mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT);
+    return c->priv;
+}
+
+static unsigned view_of(unsigned priv, uint64_t mstatus)
+{
+    if (priv == PRIV_M)
+        return VIEW_M;
+    if (priv == PRIV_U)
+        return VIEW_U;
+    return (mstatus & MSTATUS_SUM) ? VIEW_S_SUM : VIEW_S;
+}
+
+void mmu_update_views(struct cpu *c)
+{
+    c->mmu.data = &c->mmu.data_view[view_of(data_priv(c), c->mstatus)];
+    /* Fetches ignore SUM (S never executes U pages), so S and S+SUM share one fetch view. */
+    c->mmu.fetch = c->mmu.fetch_view[c->priv == PRIV_M ? VIEW_M : c->priv == PRIV_U ? VIEW_U : VIEW_S];
+}
+
+static uint8_t *ram_ptr(const struct cpu *c, uint64_t pa, unsigned size)
+{
+    uint64_t off = pa - c->ram_base;
+    if (off >= c->ram_size || size > c->ram_size - off)
+        return NULL;
+    return c->ram + off;
+}
+
+static void fault(struct cpu *c, unsigned cause, uint64_t va)
+{
+    c->exc_cause = cause;
+    c->exc_tval = va;
+}
+
+/* Virtual -> physical for one access. Bare mode and M-mode map identically; Sv39 consults
+ * the model TLB and walks on a miss (or when the cached PTE cannot serve this access). */
+static bool translate(struct cpu *c, uint64_t va, enum access access, unsigned priv,
+                      uint64_t *pa)
+{
+    if (priv == PRIV_M || (c->satp >> SATP_MODE_SHIFT) == SATP_MODE_BARE) {
+        *pa = va;
+        return true;
+    }
+    uint16_t asid = (uint16_t)((c->satp >> SATP_ASID_SHIFT) & SATP_ASID_MASK);
+    bool sum = c->mstatus & MSTATUS_SUM, mxr = c->mstatus & MSTATUS_MXR;
+
+    struct tlb_entry *e = tlb_lookup(&c->tlb, va, asid);
+    if (e) {
+        bool ad_ok = (e->pte & PTE_A) && (access != ACCESS_WRITE || (e->pte & PTE_D));
+        if (ad_ok && sv39_check_leaf(e->pte, access, priv, sum, mxr) == WALK_OK) {
+            *pa = e->ppage | (va & ((PAGE_SIZE << (9 * e->level)) - 1));
+            return true;
+        }
+        /* A cached PTE that does not allow this access: walk again, the PTE in memory may
+         * have changed (and A/D need setting). */
+    } else if (access == ACCESS_EXEC) {
+        c->stats.itlb_misses++;
+    } else {
+        c->stats.dtlb_misses++;
+    }
+
+    struct walk_memory mem = {c->ram, c->ram_base, c->ram_size};
+    struct walk_request req = {
+        .satp = c->satp, .va = va, .access = access, .priv = priv, .sum = sum, .mxr = mxr,
+        .update_ad = !c->svade, .svade = c->svade,
+    };
+    struct walk_result r;
+    sv39_walk(&mem, &req, &r);
+    c->stats.walks++;
+    if (r.fault != WALK_OK) {
+        fault(c, walk_fault_cause(r.fault, access), va);
+        return false;
+    }
+    if (r.ad_updated)
+        cpu_invalidate_code(c, r.pte_addr, 8);
+    uint64_t size = PAGE_SIZE << (9 * r.level);
+    struct tlb_entry fill = {
+        .valid = true, .level = (uint8_t)r.level, .asid = asid, .vpage = va & ~(size - 1),
+        .ppage = r.paddr & ~(size - 1), .pte = r.pte, .pte_addr = r.pte_addr,
+    };
+    tlb_insert(&c->tlb, &fill);
+    *pa = r.paddr;
+    return true;
+}
+
+/* `host` is where `va` lives on the host (virtual and physical page offsets agree). */
+static void fill_fast(struct ftlb_entry *e, uint64_t va, uint8_t *host)
+{
+    e->tag = va & ~(PAGE_SIZE - 1);
+    e->addend = (uintptr_t)host - (uintptr_t)va;
+}
+
+static uint64_t read_le(const uint8_t *p, unsigned size)
+{
+    switch (size) {
+    case 1: return *p;
+    case 2: { uint16_t v; memcpy(&v, p, 2); return v; }
+    case 4: { uint32_t v; memcpy(&v, p, 4); return v; }
+    default: { uint64_t v; memcpy(&v, p, 8); return v; }
+    }
+}
+
+static void write_le(uint8_t *p, unsigned size, uint64_t value)
+{
+    switch (size) {
+    case 1: *p = (uint8_t)value; break;
+    case 2: { uint16_t v = (uint16_t)value; memcpy(p, &v, 2); break; }
+    case 4: { uint32_t v = (uint32_t)value; memcpy(p, &v, 4); break; }
+    default: memcpy(p, &value, 8); break;
+    }
+}
+
+/* Misaligned loads and stores are performed, not trapped (as QEMU does), byte by byte. A
+ * store checks every page it touches first so a fault leaves memory unchanged. */
+static bool load_misaligned(struct cpu *c, uint64_t va, unsigned size, uint64_t *value)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < size; i++) {
+        uint64_t byte;
+        if (!mmu_load(c, va + i, 1, &byte))
+            return false;
+        v |= byte << (8 * i);
+    }
+    *value = v;
+    return true;
+}
+
+static bool store_misaligned(struct cpu *c, uint64_t va, unsigned size, uint64_t value)
+{
+    uint64_t pa;
+    if (!translate(c, va, ACCESS_WRITE, data_priv(c), &pa))
+        return false;
+    uint64_t last = va + size - 1;
+    if ((va ^ last) >> PAGE_SHIFT && !translate(c, last, ACCESS_WRITE, data_priv(c), &pa))
+        return false;
+    for (unsigned i = 0; i < size; i++)
+        if (!mmu_store(c, va + i, 1, value >> (8 * i)))
+            return false;
+    return true;
+}
+
+bool mmu_load(struct cpu *c, uint64_t va, unsigned size, uint64_t *value)
+{
+    if (va & (size - 1))
+        return load_misaligned(c, va, size, value);
+    uint64_t pa;
+    if (!translate(c, va, ACCESS_READ, data_priv(c), &pa))
+        return false;
+    uint8_t *h = ram_ptr(c, pa, size);
+    if (h) {
+        *value = read_le(h, size);
+        fill_fast(&c->mmu.data->read[ftlb_index(va)], va, h);
+        return true;
+    }
+    if (bus_read(c->bus, pa, size, value))
+        return true;
+    fault(c, EXC_LOAD_ACCESS, va);
+    return false;
+}
+
+bool mmu_store(struct cpu *c, uint64_t va, unsigned size, uint64_t value)
+{
+    if (va & (size - 1))
+        return store_misaligned(c, va, size, value);
+    uint64_t pa;
+    if (!translate(c, va, ACCESS_WRITE, data_priv(c), &pa))
+        return false;
+    uint8_t *h = ram_ptr(c, pa, size);
+    if (h) {
+        write_le(h, size, value);
+        if (cpu_page_has_code(c, pa))
+            cpu_invalidate_code(c, pa, size); /* page keeps other code: stay on the slow path */
+        else
+            fill_fast(&c->mmu.data->write[ftlb_index(va)], va, h);
+        return true;
+    }
+    if (bus_write(c->bus, pa, size, value))
+        return true;
+    fault(c, EXC_STORE_ACCESS, va);
+    return false;
+}
+
+bool mmu_translate_rmw(struct cpu *c, uint64_t va, unsigned size, void **host, uint64_t *paddr)
+{
+    if (!translate(c, va, ACCESS_WRITE, data_priv(c), paddr))
+        return false;
+    uint8_t *h = ram_ptr(c, *paddr, size);
+    if (h && cpu_page_has_code(c, *paddr))
+        cpu_invalidate_code(c, *paddr, size);
+    *host = h;
+    return true;
+}
+
+bool mmu_translate_load(struct cpu *c, uint64_t va, unsigned size, uint64_t *paddr)
+{
+    (void)size;
+    return translate(c, va, ACCESS_READ, data_priv(c), paddr);
+}
+
+struct itlb_entry *mmu_fetch(struct cpu *c, uint64_t va)
+{
+    uint64_t pa;
+    if (!translate(c, va, ACCESS_EXEC, c->priv, &pa))
+        return NULL;
+    if (!ram_ptr(c, pa, 2)) {
+        fault(c, EXC_INSN_ACCESS, va);
+        return NULL;
+    }
+    struct dpage *p = cpu_dpage(c, pa);
+    if (!p) { /* host out of memory: report it to the guest as an access fault */
+        fault(c, EXC_INSN_ACCESS, va);
+        return NULL;
+    }
+    struct itlb_entry *e = &c->mmu.fetch[ftlb_index(va)];
+    e->tag = va & ~(PAGE_SIZE - 1);
+    e->page = p;
+    e->paddr = pa & ~(PAGE_SIZE - 1);
+    return e;
+}
+
+bool mmu_fetch_parcel(struct cpu *c, uint64_t va, uint16_t *parcel)
+{
+    uint64_t pa;
+    if (!translate(c, va, ACCESS_EXEC, c->priv, &pa))
+        return false;
+    uint8_t *h = ram_ptr(c, pa, 2);
+    if (!h) {
+        fault(c, EXC_INSN_ACCESS, va);
+        return false;
+    }
+    *parcel = (uint16_t)read_le(h, 2);
+    return true;
+}

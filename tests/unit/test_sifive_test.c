@@ -1,0 +1,95 @@
+/* The "sifive,test0" finisher (devices/sifive_test.c): a 32-bit write at offset 0 whose low
+ * 16 bits are 0x5555 (pass), 0x3333 (fail, code in bits 31:16) or 0x7777 (reset). */
+#include <criterion/criterion.h>
+
+#include "devices/sifive_test.h"
+
+struct power_log {
+    unsigned calls;
+    enum power_action action;
+    int status;
+};
+
+static void record_power(void *opaque, enum power_action action, int status)
+{
+    struct power_log *log = opaque;
+    log->calls++;
+    log->action = action;
+    log->status = status;
+}
+
+static struct sifive_test finisher;
+static struct power_log log_;
+
+static void setup(void)
+{
+    log_ = (struct power_log){0};
+    sifive_test_init(&finisher, record_power, &log_);
+}
+
+TestSuite(sifive_test, .init = setup);
+
+Test(sifive_test, pass_powers_off_with_status_0)
+{
+    cr_assert(sifive_test_write(&finisher, 0, 4, 0x5555));
+    cr_assert_eq(log_.calls, 1, "0x5555 must request a power action");
+    cr_assert_eq(log_.action, POWER_OFF, "0x5555 powers off");
+    cr_assert_eq(log_.status, 0, "0x5555 exits with status 0");
+}
+
+Test(sifive_test, pass_ignores_upper_bits)
+{
+    sifive_test_write(&finisher, 0, 4, 0x00075555);
+    cr_assert_eq(log_.action, POWER_OFF);
+    cr_assert_eq(log_.status, 0, "0x5555 passes whatever bits 31:16 hold");
+}
+
+Test(sifive_test, fail_powers_off_with_code_from_upper_half)
+{
+    sifive_test_write(&finisher, 0, 4, (42u << 16) | 0x3333);
+    cr_assert_eq(log_.calls, 1, "0x3333 must request a power action");
+    cr_assert_eq(log_.action, POWER_OFF, "0x3333 powers off");
+    cr_assert_eq(log_.status, 42, "0x3333 exits with the code in bits 31:16");
+}
+
+Test(sifive_test, fail_code_uses_all_16_bits)
+{
+    sifive_test_write(&finisher, 0, 4, 0xffff3333u);
+    cr_assert_eq(log_.status, 0xffff, "the fail code is an unsigned 16-bit field");
+}
+
+Test(sifive_test, fail_with_64bit_store)
+{
+    /* An RV64 guest's `sd` carries garbage above bit 31 only if it wants to: use bits 31:0. */
+    sifive_test_write(&finisher, 0, 8, 0x0000000100033333ull);
+    cr_assert_eq(log_.status, 3, "a 64-bit store uses the low 32 bits");
+}
+
+Test(sifive_test, reset_requests_reset)
+{
+    sifive_test_write(&finisher, 0, 4, 0x7777);
+    cr_assert_eq(log_.calls, 1, "0x7777 must request a power action");
+    cr_assert_eq(log_.action, POWER_RESET, "0x7777 resets the board");
+}
+
+Test(sifive_test, unknown_values_are_ignored)
+{
+    cr_assert(sifive_test_write(&finisher, 0, 4, 0x1234), "an unknown value is accepted");
+    cr_assert(sifive_test_write(&finisher, 0, 4, 0x55550000),
+              "0x5555 in the high half is not pass");
+    cr_assert(sifive_test_write(&finisher, 0, 1, 0x55), "a byte store cannot hold a command");
+    cr_assert_eq(log_.calls, 0, "unknown values must not power off or reset");
+}
+
+Test(sifive_test, other_offsets_are_ignored)
+{
+    cr_assert(sifive_test_write(&finisher, 4, 4, 0x5555));
+    cr_assert_eq(log_.calls, 0, "only offset 0 is the finisher register");
+}
+
+Test(sifive_test, reads_return_zero)
+{
+    uint64_t v = 1;
+    cr_assert(sifive_test_read(&finisher, 0, 4, &v), "reads are accepted");
+    cr_assert_eq(v, 0, "the finisher reads as 0");
+}
