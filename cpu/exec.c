@@ -199,11 +199,17 @@ static void count_retired(struct cpu *c, uint64_t n)
  * With c == NULL it only publishes the decoder's handler addresses. */
 static uint64_t interp(struct cpu *c, int64_t budget, bool step)
 {
-    static const void *const handlers[OP_COUNT + 1] = {
-#define INSN(name, match, mask, fmt) [OP_##name] = &&op_##name,
+    static const void *const handlers4[OP_COUNT + 1] = {
+#define INSN(name, match, mask, fmt) [OP_##name] = &&op_##name##_4,
 #include "insns.def"
 #undef INSN
-        [OP_ILLEGAL] = &&op_ILLEGAL,
+        [OP_ILLEGAL] = &&op_ILLEGAL_4,
+    };
+    static const void *const handlers2[OP_COUNT + 1] = {
+#define INSN(name, match, mask, fmt) [OP_##name] = &&op_##name##_2,
+#include "insns.def"
+#undef INSN
+        [OP_ILLEGAL] = &&op_ILLEGAL_2,
     };
     static const void *const entry_points[] = {&&op_decode, &&op_page_end};
     if (!c) {
@@ -214,9 +220,13 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
     uint64_t *const x = c->x;
     struct insn *insn;
     struct dpage *page = NULL;
+    /* The pc is not kept up to date per instruction: it is derived from the slot pointer,
+     * pc = pc_base + 2 * (insn - slot_base), where a handler needs it. */
+    struct insn *slot_base = NULL;
+    uint64_t pc_base = 0;
     uint64_t page_vbase = FTLB_INVALID; /* virtual page of `page`; never matches in one-offs */
     struct ftlb_set *dview;
-    uint64_t pc;
+    uint64_t pc; /* valid at refetch and one_off only */
     int64_t remaining = budget, counted = budget;
 
 #define RD x[insn->rd]
@@ -224,35 +234,41 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
 #define RS2 x[insn->rs2]
 #define IMM ((int64_t)insn->imm)
 #define DISPATCH() goto *insn->op
+#define PC (pc_base + (uint64_t)((uintptr_t)insn - (uintptr_t)slot_base) / (sizeof(struct insn) / 2))
 #define NEXT()                                                                                     \
     do {                                                                                           \
-        unsigned len_ = insn->len;                                                                 \
-        pc += len_;                                                                                \
-        insn += len_ >> 1;                                                                         \
+        insn += ILEN / 2;                                                                          \
         remaining--;                                                                               \
         DISPATCH();                                                                                \
     } while (0)
 #define JUMP(target)                                                                               \
     do {                                                                                           \
-        pc = (target);                                                                             \
+        uint64_t t_ = (target);                                                                    \
         remaining--;                                                                               \
-        if (likely((pc & ~(PAGE_SIZE - 1)) == page_vbase && remaining > 0)) {                      \
-            insn = &page->slot[(pc & (PAGE_SIZE - 1)) >> 1];                                       \
+        if (likely((t_ & ~(PAGE_SIZE - 1)) == page_vbase && remaining > 0)) {                      \
+            insn = &slot_base[(t_ & (PAGE_SIZE - 1)) >> 1];                                        \
             DISPATCH();                                                                            \
         }                                                                                          \
+        pc = t_;                                                                                   \
         goto refetch;                                                                              \
     } while (0)
 #define BRANCH(cond)                                                                               \
     do {                                                                                           \
         if (cond)                                                                                  \
-            JUMP(pc + IMM);                                                                        \
+            JUMP(PC + (uint64_t)IMM);                                                              \
         NEXT();                                                                                    \
+    } while (0)
+/* Leave for the trap path with c->pc at the current instruction. */
+#define TRAP_EXIT(label)                                                                           \
+    do {                                                                                           \
+        c->pc = PC;                                                                                \
+        goto label;                                                                                \
     } while (0)
 #define RAISE(cause, tval)                                                                         \
     do {                                                                                           \
         c->exc_cause = (cause);                                                                    \
         c->exc_tval = (tval);                                                                      \
-        goto exception;                                                                            \
+        TRAP_EXIT(exception);                                                                      \
     } while (0)
 #define SYNC_COUNTERS()                                                                            \
     do {                                                                                           \
@@ -276,7 +292,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
         }                                                                                          \
         uint64_t v_;                                                                               \
         if (!mmu_load(c, a_, size, &v_))                                                           \
-            goto exception;                                                                        \
+            TRAP_EXIT(exception);                                                                  \
         RD = (uint64_t)(int64_t)(ctype)v_;                                                         \
         NEXT();                                                                                    \
     } while (0)
@@ -289,7 +305,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
             NEXT();                                                                                \
         }                                                                                          \
         if (!mmu_store(c, a_, size, RS2))                                                          \
-            goto exception;                                                                        \
+            TRAP_EXIT(exception);                                                                  \
         NEXT();                                                                                    \
     } while (0)
 #define CSR_INSN(kind, src, src_nonzero)                                                           \
@@ -299,19 +315,18 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
         bool write_ = (kind) == CSR_KIND_WRITE || (src_nonzero);                                   \
         bool read_ = (kind) != CSR_KIND_WRITE || insn->rd != REG_SINK;                             \
         SYNC_COUNTERS();                                                                           \
-        c->pc = pc;                                                                                \
         if (!csr_op(c, kind, csr_, (src), read_, write_, &old_))                                   \
-            goto illegal;                                                                          \
+            TRAP_EXIT(illegal);                                                                    \
         RD = old_;                                                                                 \
         if (write_ && csr_write_needs_resync(csr_))                                                \
-            RETIRE_AND_SYNC(pc + insn->len);                                                       \
+            RETIRE_AND_SYNC(PC + ILEN);                                                            \
         NEXT();                                                                                    \
     } while (0)
 #define AMO_INSN(kind, size)                                                                       \
     do {                                                                                           \
         uint64_t r_;                                                                               \
         if (!amo(c, kind, RS1, size, RS2, &r_))                                                    \
-            goto exception;                                                                        \
+            TRAP_EXIT(exception);                                                                  \
         RD = r_;                                                                                   \
         NEXT();                                                                                    \
     } while (0)
@@ -339,12 +354,15 @@ refetch:
         struct itlb_entry *e = &c->mmu.fetch[ftlb_index(pc)];
         if (unlikely(e->tag != (pc & ~(PAGE_SIZE - 1)))) {
             e = mmu_fetch(c, pc);
-            if (!e)
+            if (!e) {
+                c->pc = pc;
                 goto exception;
+            }
         }
         page = e->page;
-        page_vbase = pc & ~(PAGE_SIZE - 1);
-        insn = &page->slot[(pc & (PAGE_SIZE - 1)) >> 1];
+        slot_base = page->slot;
+        pc_base = page_vbase = pc & ~(PAGE_SIZE - 1);
+        insn = &slot_base[(pc & (PAGE_SIZE - 1)) >> 1];
         DISPATCH();
     }
 
@@ -353,13 +371,15 @@ op_decode: {
     const uint8_t *host = page->host + 2 * index;
     uint16_t lo = (uint16_t)(host[0] | host[1] << 8), hi = 0;
     if (rv_insn_len(lo) == 4) {
-        if (unlikely(index == DPAGE_SLOTS - 1))
+        if (unlikely(index == DPAGE_SLOTS - 1)) {
+            pc = PC;
             goto one_off; /* the instruction's second half is on the next page */
+        }
         hi = (uint16_t)(host[2] | host[3] << 8);
     }
     struct decoded d;
     rv_decode_parcels(lo, hi, &d);
-    fill_slot(insn, &d, handlers);
+    fill_slot(insn, &d, d.len == 4 ? handlers4 : handlers2);
     if (!page->code_chunks)
         mmu_drop_writers(&c->mmu, page->host); /* from now on stores must see this page */
     unsigned offset = 2 * index;
@@ -372,33 +392,34 @@ one_off: {
     /* Decode the instruction at pc afresh into a private slot followed by two slots that
      * return to refetch: for instructions crossing a page, and for single-stepping. */
     uint16_t lo, hi = 0;
+    c->pc = pc;
     if (!mmu_fetch_parcel(c, pc, &lo))
         goto exception;
     if (rv_insn_len(lo) == 4 && !mmu_fetch_parcel(c, pc + 2, &hi))
         goto exception;
     struct decoded d;
     rv_decode_parcels(lo, hi, &d);
-    insn = c->straddle;
-    fill_slot(insn, &d, handlers);
+    insn = slot_base = c->straddle;
+    pc_base = pc;
+    fill_slot(insn, &d, d.len == 4 ? handlers4 : handlers2);
     insn[1].op = insn[2].op = &&op_page_end;
     page_vbase = FTLB_INVALID;
     DISPATCH();
 }
 
 op_page_end:
-    /* Fell off the end of a page (or of a one-off slot): pc already points past it. */
+    /* Fell off the end of a page (or of a one-off slot). */
+    pc = PC;
     goto refetch;
 
-exception:
-    c->pc = pc;
+exception: /* c->pc is the faulting instruction, c->exc_* say why */
     cpu_take_trap(c, false, c->exc_cause, c->exc_tval);
     if (step)
         goto out;
     goto sync;
 
-illegal:
-    c->pc = pc;
-    cpu_take_trap(c, false, EXC_ILLEGAL_INSN, insn_bits_at(c, pc));
+illegal: /* c->pc is the illegal instruction */
+    cpu_take_trap(c, false, EXC_ILLEGAL_INSN, insn_bits_at(c, c->pc));
     if (step)
         goto out;
     goto sync;
@@ -407,193 +428,17 @@ out:
     count_retired(c, (uint64_t)(counted - remaining));
     return (uint64_t)(budget - remaining);
 
-    /* ---- RV64I ---- */
-op_LUI: RD = (uint64_t)IMM; NEXT();
-op_AUIPC: RD = pc + (uint64_t)IMM; NEXT();
-op_JAL: {
-    uint64_t link = pc + insn->len;
-    RD = link;
-    JUMP(pc + (uint64_t)IMM);
-}
-op_JALR: {
-    uint64_t target = (RS1 + (uint64_t)IMM) & ~1ull; /* read rs1 before writing rd */
-    RD = pc + insn->len;
-    JUMP(target);
-}
-op_BEQ: BRANCH(RS1 == RS2);
-op_BNE: BRANCH(RS1 != RS2);
-op_BLT: BRANCH((int64_t)RS1 < (int64_t)RS2);
-op_BGE: BRANCH((int64_t)RS1 >= (int64_t)RS2);
-op_BLTU: BRANCH(RS1 < RS2);
-op_BGEU: BRANCH(RS1 >= RS2);
-op_LB: LOAD(int8_t, 1);
-op_LH: LOAD(int16_t, 2);
-op_LW: LOAD(int32_t, 4);
-op_LD: LOAD(int64_t, 8);
-op_LBU: LOAD(uint8_t, 1);
-op_LHU: LOAD(uint16_t, 2);
-op_LWU: LOAD(uint32_t, 4);
-op_SB: STORE(uint8_t, 1);
-op_SH: STORE(uint16_t, 2);
-op_SW: STORE(uint32_t, 4);
-op_SD: STORE(uint64_t, 8);
-op_ADDI: RD = RS1 + (uint64_t)IMM; NEXT();
-op_SLTI: RD = (int64_t)RS1 < IMM; NEXT();
-op_SLTIU: RD = RS1 < (uint64_t)IMM; NEXT();
-op_XORI: RD = RS1 ^ (uint64_t)IMM; NEXT();
-op_ORI: RD = RS1 | (uint64_t)IMM; NEXT();
-op_ANDI: RD = RS1 & (uint64_t)IMM; NEXT();
-op_SLLI: RD = RS1 << insn->imm; NEXT();
-op_SRLI: RD = RS1 >> insn->imm; NEXT();
-op_SRAI: RD = (uint64_t)((int64_t)RS1 >> insn->imm); NEXT();
-op_ADD: RD = RS1 + RS2; NEXT();
-op_SUB: RD = RS1 - RS2; NEXT();
-op_SLL: RD = RS1 << (RS2 & 63); NEXT();
-op_SLT: RD = (int64_t)RS1 < (int64_t)RS2; NEXT();
-op_SLTU: RD = RS1 < RS2; NEXT();
-op_XOR: RD = RS1 ^ RS2; NEXT();
-op_SRL: RD = RS1 >> (RS2 & 63); NEXT();
-op_SRA: RD = (uint64_t)((int64_t)RS1 >> (RS2 & 63)); NEXT();
-op_OR: RD = RS1 | RS2; NEXT();
-op_AND: RD = RS1 & RS2; NEXT();
-op_ADDIW: RD = (uint64_t)(int64_t)(int32_t)(uint32_t)(RS1 + (uint64_t)IMM); NEXT();
-op_SLLIW: RD = (uint64_t)(int64_t)(int32_t)((uint32_t)RS1 << insn->imm); NEXT();
-op_SRLIW: RD = (uint64_t)(int64_t)(int32_t)((uint32_t)RS1 >> insn->imm); NEXT();
-op_SRAIW: RD = (uint64_t)(int64_t)((int32_t)RS1 >> insn->imm); NEXT();
-op_ADDW: RD = (uint64_t)(int64_t)(int32_t)(uint32_t)(RS1 + RS2); NEXT();
-op_SUBW: RD = (uint64_t)(int64_t)(int32_t)(uint32_t)(RS1 - RS2); NEXT();
-op_SLLW: RD = (uint64_t)(int64_t)(int32_t)((uint32_t)RS1 << (RS2 & 31)); NEXT();
-op_SRLW: RD = (uint64_t)(int64_t)(int32_t)((uint32_t)RS1 >> (RS2 & 31)); NEXT();
-op_SRAW: RD = (uint64_t)(int64_t)((int32_t)RS1 >> (RS2 & 31)); NEXT();
-op_FENCE: NEXT(); /* one hart, sequentially consistent */
-op_FENCE_I: NEXT(); /* decoded pages are invalidated on every write: nothing is stale */
-op_ECALL: RAISE(EXC_ECALL_U + c->priv, 0); /* 8, 9 or 11 by privilege */
-op_EBREAK: RAISE(EXC_BREAKPOINT, pc);
-
-    /* ---- privileged ---- */
-op_MRET: {
-    if (c->priv != PRIV_M)
-        goto illegal;
-    /* priv spec 3.3.2: pop the privilege stack. */
-    uint64_t s = c->mstatus;
-    enum priv to = (enum priv)((s & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT);
-    s = (s & ~(MSTATUS_MIE | MSTATUS_MPP)) | ((s & MSTATUS_MPIE) ? MSTATUS_MIE : 0) | MSTATUS_MPIE;
-    if (to != PRIV_M)
-        s &= ~MSTATUS_MPRV;
-    c->mstatus = s;
-    c->priv = to;
-    mmu_update_views(c);
-    RETIRE_AND_SYNC(c->mepc);
-}
-op_SRET: {
-    if (c->priv == PRIV_U || (c->priv == PRIV_S && (c->mstatus & MSTATUS_TSR)))
-        goto illegal;
-    uint64_t s = c->mstatus;
-    enum priv to = (s & MSTATUS_SPP) ? PRIV_S : PRIV_U;
-    s = (s & ~(MSTATUS_SIE | MSTATUS_SPP | MSTATUS_MPRV)) | ((s & MSTATUS_SPIE) ? MSTATUS_SIE : 0) |
-        MSTATUS_SPIE;
-    c->mstatus = s;
-    c->priv = to;
-    mmu_update_views(c);
-    RETIRE_AND_SYNC(c->sepc);
-}
-op_WFI: {
-    /* priv spec 3.3.3: illegal in U-mode, and below M with TW = 1 (our time limit is 0). */
-    if (c->priv == PRIV_U || (c->priv == PRIV_S && (c->mstatus & MSTATUS_TW)))
-        goto illegal;
-    pc += insn->len;
-    remaining--;
-    if (c->mip & c->mie) { /* an interrupt is already pending: wfi is a nop */
-        c->pc = pc;
-        goto sync;
-    }
-    c->wfi = true; /* the machine loop sleeps until an interrupt is pending */
-    c->pc = pc;
-    goto out;
-}
-op_SFENCE_VMA: {
-    if (c->priv == PRIV_U || (c->priv == PRIV_S && (c->mstatus & MSTATUS_TVM)))
-        goto illegal;
-    /* priv spec 12.2.1: rs1 = x0 means every address, rs2 = x0 every address space. */
-    tlb_flush(&c->tlb, insn->rs1 == 0, RS1, insn->rs2 == 0, (uint16_t)(RS2 & SATP_ASID_MASK));
-    mmu_flush_all(&c->mmu);
-    c->stats.sfences++;
-    RETIRE_AND_SYNC(pc + insn->len);
-}
-
-    /* ---- Zicsr ---- */
-op_CSRRW: CSR_INSN(CSR_KIND_WRITE, RS1, true);
-op_CSRRS: CSR_INSN(CSR_KIND_SET, RS1, insn->rs1 != 0);
-op_CSRRC: CSR_INSN(CSR_KIND_CLEAR, RS1, insn->rs1 != 0);
-op_CSRRWI: CSR_INSN(CSR_KIND_WRITE, (uint64_t)insn->rs1, true);
-op_CSRRSI: CSR_INSN(CSR_KIND_SET, (uint64_t)insn->rs1, insn->rs1 != 0);
-op_CSRRCI: CSR_INSN(CSR_KIND_CLEAR, (uint64_t)insn->rs1, insn->rs1 != 0);
-
-    /* ---- M ---- */
-op_MUL: RD = RS1 * RS2; NEXT();
-op_MULH: RD = (uint64_t)(((__int128)(int64_t)RS1 * (__int128)(int64_t)RS2) >> 64); NEXT();
-op_MULHSU: RD = (uint64_t)(((__int128)(int64_t)RS1 * (__int128)(unsigned __int128)RS2) >> 64); NEXT();
-op_MULHU: RD = (uint64_t)(((unsigned __int128)RS1 * (unsigned __int128)RS2) >> 64); NEXT();
-op_DIV: RD = (uint64_t)div_s((int64_t)RS1, (int64_t)RS2); NEXT();
-op_DIVU: RD = div_u(RS1, RS2); NEXT();
-op_REM: RD = (uint64_t)rem_s((int64_t)RS1, (int64_t)RS2); NEXT();
-op_REMU: RD = rem_u(RS1, RS2); NEXT();
-op_MULW: RD = (uint64_t)(int64_t)(int32_t)(uint32_t)(RS1 * RS2); NEXT();
-op_DIVW: RD = (uint64_t)(int64_t)div_w((int32_t)RS1, (int32_t)RS2); NEXT();
-op_DIVUW: RD = (uint64_t)(int64_t)(int32_t)divu_w((uint32_t)RS1, (uint32_t)RS2); NEXT();
-op_REMW: RD = (uint64_t)(int64_t)rem_w((int32_t)RS1, (int32_t)RS2); NEXT();
-op_REMUW: RD = (uint64_t)(int64_t)(int32_t)remu_w((uint32_t)RS1, (uint32_t)RS2); NEXT();
-
-    /* ---- A ---- */
-op_LR_W: {
-    uint64_t r;
-    if (!load_reserved(c, RS1, 4, &r))
-        goto exception;
-    RD = r;
-    NEXT();
-}
-op_LR_D: {
-    uint64_t r;
-    if (!load_reserved(c, RS1, 8, &r))
-        goto exception;
-    RD = r;
-    NEXT();
-}
-op_SC_W: {
-    uint64_t r;
-    if (!store_conditional(c, RS1, 4, RS2, &r))
-        goto exception;
-    RD = r;
-    NEXT();
-}
-op_SC_D: {
-    uint64_t r;
-    if (!store_conditional(c, RS1, 8, RS2, &r))
-        goto exception;
-    RD = r;
-    NEXT();
-}
-op_AMOSWAP_W: AMO_INSN(AMO_SWAP, 4);
-op_AMOADD_W: AMO_INSN(AMO_ADD, 4);
-op_AMOXOR_W: AMO_INSN(AMO_XOR, 4);
-op_AMOAND_W: AMO_INSN(AMO_AND, 4);
-op_AMOOR_W: AMO_INSN(AMO_OR, 4);
-op_AMOMIN_W: AMO_INSN(AMO_MIN, 4);
-op_AMOMAX_W: AMO_INSN(AMO_MAX, 4);
-op_AMOMINU_W: AMO_INSN(AMO_MINU, 4);
-op_AMOMAXU_W: AMO_INSN(AMO_MAXU, 4);
-op_AMOSWAP_D: AMO_INSN(AMO_SWAP, 8);
-op_AMOADD_D: AMO_INSN(AMO_ADD, 8);
-op_AMOXOR_D: AMO_INSN(AMO_XOR, 8);
-op_AMOAND_D: AMO_INSN(AMO_AND, 8);
-op_AMOOR_D: AMO_INSN(AMO_OR, 8);
-op_AMOMIN_D: AMO_INSN(AMO_MIN, 8);
-op_AMOMAX_D: AMO_INSN(AMO_MAX, 8);
-op_AMOMINU_D: AMO_INSN(AMO_MINU, 8);
-op_AMOMAXU_D: AMO_INSN(AMO_MAXU, 8);
-
-op_ILLEGAL:
-    goto illegal;
+    /* ---- the handlers, for 32-bit and for compressed instructions ---- */
+#define ILEN 4
+#define OP(name) op_##name##_4
+#include "exec_ops.inc"
+#undef OP
+#undef ILEN
+#define ILEN 2
+#define OP(name) op_##name##_2
+#include "exec_ops.inc"
+#undef OP
+#undef ILEN
 }
 
 void interp_publish_labels(void) { interp(NULL, 0, false); }
