@@ -77,7 +77,8 @@ struct walk_request {
     enum access access;
     unsigned priv;     /* effective privilege: 0 = U, 1 = S (M never translates) */
     bool sum, mxr;     /* mstatus.SUM, mstatus.MXR */
-    bool update_ad;    /* set A/D in memory (the hardware); false for debugger walks */
+    bool update_ad;    /* set A/D in memory (the hardware); false for debugger walks, which
+                        * then report in `pte` the A/D bits the access would have set */
     bool svade;        /* fault instead of updating A/D */
 };
 
@@ -103,7 +104,8 @@ void sv39_walk(const struct walk_memory *mem, const struct walk_request *req,
 /* Permission checks of step 5 on a leaf PTE (used again on TLB hits). */
 enum walk_fault sv39_check_leaf(uint64_t pte, enum access access, unsigned priv, bool sum,
                                 bool mxr);
-/* The exception a failed translation raises: page fault 12/13/15 or access fault 1/5/7. */
+/* The exception a failed translation raises: page fault 12/13/15 or access fault 1/5/7
+ * (meaningless for WALK_OK). */
 unsigned walk_fault_cause(enum walk_fault fault, enum access access);
 const char *walk_fault_name(enum walk_fault fault);
 

@@ -33,6 +33,9 @@ struct tlb_config {
 #define TLB_DEFAULT_WAYS 4
 #define TLB_DEFAULT_SUPER 16
 
+/* hits/misses: tlb_lookup results; fills: tlb_insert calls; evictions: live entries pushed
+ * out for lack of room (not replacements of the same page, not flushes); flushes: tlb_flush
+ * calls. */
 struct tlb_stats {
     uint64_t hits, misses, fills, evictions, flushes;
 };
@@ -50,6 +53,8 @@ struct tlb {
     void *drop_opaque;
 };
 
+/* Clears *t (stats, on_drop included: set on_drop afterwards); false on an invalid shape or
+ * no memory. tlb_free leaves *t safe to free or init again. */
 bool tlb_init(struct tlb *t, const struct tlb_config *cfg);
 void tlb_free(struct tlb *t);
 /* Parse "sets=64,ways=4,super=16" (any subset, in any order) over the defaults. Returns
@@ -58,7 +63,9 @@ bool tlb_parse_config(const char *spec, struct tlb_config *cfg, char *err, size_
 /* Find the entry translating va for this ASID (global entries match every ASID). Counts a
  * hit or a miss. */
 struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid);
-/* Insert a translation (replacing any entry for the same page and ASID). */
+/* Insert a translation (replacing any entry for the same page and ASID, or for the same page
+ * when either is global; the replaced entry goes to on_drop). vpage/ppage are aligned to the
+ * page size here. */
 void tlb_insert(struct tlb *t, const struct tlb_entry *e);
 /* sfence.vma, priv spec 12.2.1: all_va (rs1 = x0) / va, all_asid (rs2 = x0) / asid.
  * When an ASID is given, global entries are kept. */

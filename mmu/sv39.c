@@ -1,0 +1,225 @@
+/* The Sv39 page-table walk: priv spec "Virtual Address Translation Process" (written for Sv32)
+ * with the parameters of section "Sv39" (LEVELS = 3, PTESIZE = 8, PAGESIZE = 4096).
+ * The walk is a loop over levels; every check carries the number of the spec step it
+ * implements, and every failure names its rule (enum walk_fault) instead of a bare "fault".
+ *
+ *   va:  63..39 (= bit 38) | VPN[2] 38..30 | VPN[1] 29..21 | VPN[0] 20..12 | offset 11..0
+ *   pte: rsvd 63..54 | PPN 53..10 (PPN[2] 53..28, PPN[1] 27..19, PPN[0] 18..10) | RSW 9..8 |
+ *        D A G U X W R V (7..0)
+ *
+ *   satp.PPN -> [VPN[2]] -> pointer -> [VPN[1]] -> pointer -> [VPN[0]] -> leaf (4 KiB)
+ *                   \-> leaf (1 GiB)       \-> leaf (2 MiB)
+ */
+#include "sv39.h"
+
+#include <string.h>
+
+#define PTESIZE 8u
+#define VPN_BITS 9u
+#define VPN_MASK ((1u << VPN_BITS) - 1)
+#define PTE_PPN_MASK ((1ull << 44) - 1)
+/* Bits a pointer (non-leaf) PTE must leave clear: priv spec "Addressing and Memory Protection"
+ * (Sv32) says "For non-leaf PTEs, the D, A, and U bits are reserved for future standard use",
+ * and step 3 faults on any reserved bit that is set (QEMU and Spike do the same). */
+#define PTE_POINTER_RESERVED (PTE_D | PTE_A | PTE_U)
+
+/* Exception codes, priv spec table "Supervisor cause register (scause) values". */
+enum {
+    CAUSE_FETCH_ACCESS = 1,
+    CAUSE_LOAD_ACCESS = 5,
+    CAUSE_STORE_ACCESS = 7,
+    CAUSE_FETCH_PAGE = 12,
+    CAUSE_LOAD_PAGE = 13,
+    CAUSE_STORE_PAGE = 15,
+};
+
+/* Sv39 "Addressing and Memory Protection": an address is valid only if bits 63..39 all equal
+ * bit 38. */
+static bool va_is_canonical(uint64_t va)
+{
+    int64_t sign_extended = (int64_t)(va << 25) >> 25;
+    return (uint64_t)sign_extended == va;
+}
+
+static unsigned vpn(uint64_t va, int level)
+{
+    return (unsigned)(va >> (PAGE_SHIFT + VPN_BITS * (unsigned)level)) & VPN_MASK;
+}
+
+static uint64_t pte_ppn(uint64_t pte)
+{
+    return (pte >> PTE_PPN_SHIFT) & PTE_PPN_MASK;
+}
+
+/* The host word holding the PTE at physical address pa, or NULL when no RAM is there (the PMA
+ * check of step 2). Page tables are page aligned, so the word is naturally aligned. */
+static uint64_t *pte_slot(const struct walk_memory *mem, uint64_t pa)
+{
+    uint64_t off = pa - mem->ram_base;
+    if (pa < mem->ram_base || off >= mem->ram_size || PTESIZE > mem->ram_size - off) return NULL;
+    return (uint64_t *)(void *)(mem->ram + off);
+}
+
+/* Step 3: encodings that make any PTE unusable, in the order the spec lists them. */
+static enum walk_fault check_encoding(uint64_t pte)
+{
+    if (!(pte & PTE_V)) return WALK_INVALID;
+    if (!(pte & PTE_R) && (pte & PTE_W)) return WALK_WRITE_WITHOUT_READ;
+    if (pte & PTE_RESERVED_MASK) return WALK_RESERVED_BITS;
+    bool pointer = !(pte & (PTE_R | PTE_X));
+    if (pointer && (pte & PTE_POINTER_RESERVED)) return WALK_RESERVED_BITS;
+    return WALK_OK;
+}
+
+enum walk_fault sv39_check_leaf(uint64_t pte, enum access access, unsigned priv, bool sum, bool mxr)
+{
+    /* Step 5, privilege half (the PTE's U bit; sstatus "Memory Privilege"): U-mode may only touch
+     * U pages; S-mode may load/store U pages only with SUM, and never executes from them. */
+    bool user_page = pte & PTE_U;
+    if (priv == 0) {
+        if (!user_page) return WALK_S_PAGE_FROM_U;
+    } else if (user_page && (access == ACCESS_EXEC || !sum)) {
+        return WALK_U_PAGE_FROM_S;
+    }
+    /* Step 5, permission half (R/W/X; MXR makes executable pages readable). */
+    switch (access) {
+    case ACCESS_READ:
+        if (!(pte & PTE_R) && !(mxr && (pte & PTE_X))) return WALK_NOT_READABLE;
+        break;
+    case ACCESS_WRITE:
+        if (!(pte & PTE_W)) return WALK_NOT_WRITABLE;
+        break;
+    case ACCESS_EXEC:
+        if (!(pte & PTE_X)) return WALK_NOT_EXECUTABLE;
+        break;
+    }
+    return WALK_OK;
+}
+
+void sv39_walk(const struct walk_memory *mem, const struct walk_request *req,
+               struct walk_result *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->level = -1;
+    uint64_t va = req->va;
+
+    /* Sv39: a non-canonical address faults before any PTE is read. */
+    if (!va_is_canonical(va)) {
+        out->fault = WALK_NON_CANONICAL;
+        return;
+    }
+
+    /* Step 1: a = satp.ppn * PAGESIZE, i = LEVELS - 1. */
+    uint64_t a = (req->satp & SATP_PPN_MASK) << PAGE_SHIFT;
+    int i = SV39_LEVELS - 1;
+
+    for (;;) {
+        /* Step 2: read the PTE at a + va.vpn[i] * PTESIZE; no RAM there is an access fault. */
+        uint64_t pte_addr = a + (uint64_t)vpn(va, i) * PTESIZE;
+        unsigned step = (unsigned)(SV39_LEVELS - 1 - i);
+        uint64_t *slot = pte_slot(mem, pte_addr);
+        if (!slot) {
+            out->fault = WALK_PTE_ACCESS_FAULT;
+            return;
+        }
+        /* Width PTESIZE in one access, as the spec requires (host is little-endian). */
+        uint64_t pte = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+        out->steps[step] = (struct walk_step){pte_addr, pte};
+        out->nsteps = step + 1;
+
+        /* Step 3: V = 0, R = 0 with W = 1, or reserved bits set. */
+        out->fault = check_encoding(pte);
+        if (out->fault != WALK_OK) return;
+
+        /* Step 4: R = X = 0 is a pointer to the next level; none below level 0. */
+        if (!(pte & (PTE_R | PTE_X))) {
+            if (i == 0) {
+                out->fault = WALK_NO_LEAF;
+                return;
+            }
+            i--;
+            a = pte_ppn(pte) << PAGE_SHIFT;
+            continue;
+        }
+
+        out->level = i;
+        out->pte = pte;
+        out->pte_addr = pte_addr;
+
+        /* Step 5: the leaf's U/R/W/X against privilege, SUM and MXR. */
+        out->fault = sv39_check_leaf(pte, req->access, req->priv, req->sum, req->mxr);
+        if (out->fault != WALK_OK) return;
+
+        /* Step 6: a superpage's PPN must be aligned to its size (pte.ppn[i-1:0] == 0). */
+        uint64_t low_ppn_mask = (1ull << (VPN_BITS * (unsigned)i)) - 1;
+        if (pte_ppn(pte) & low_ppn_mask) {
+            out->fault = WALK_MISALIGNED_SUPERPAGE;
+            return;
+        }
+
+        /* Step 7: A must be set, and D too for a store. Svade faults; otherwise the hardware
+         * sets them with an atomic compare-and-swap against the PTE it read, and a PTE that
+         * changed meanwhile sends the walk back to step 2 at this level. */
+        uint64_t needed = PTE_A | (req->access == ACCESS_WRITE ? PTE_D : 0);
+        if ((pte & needed) != needed) {
+            if (req->svade) {
+                out->fault = WALK_AD_CLEAR;
+                return;
+            }
+            if (req->update_ad) {
+                uint64_t expected = pte;
+                if (!__atomic_compare_exchange_n(slot, &expected, pte | needed, false,
+                                                 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+                    /* "If the comparison fails, return to step 2": re-read this level. */
+                    out->level = -1;
+                    out->pte = out->pte_addr = 0;
+                    continue;
+                }
+                out->ad_updated = true;
+            }
+            /* Without update_ad (debugger walks) memory is left alone, but the PTE is
+             * reported as the translation would use it. */
+            pte |= needed;
+            out->pte = pte;
+        }
+
+        /* Step 8: pa.ppn[LEVELS-1:i] = pte.ppn[LEVELS-1:i]; lower VPN bits and the offset
+         * pass through from va. */
+        uint64_t page_mask = (PAGE_SIZE << (VPN_BITS * (unsigned)i)) - 1;
+        out->paddr = ((pte_ppn(pte) << PAGE_SHIFT) & ~page_mask) | (va & page_mask);
+        return;
+    }
+}
+
+unsigned walk_fault_cause(enum walk_fault fault, enum access access)
+{
+    bool access_fault = fault == WALK_PTE_ACCESS_FAULT;
+    switch (access) {
+    case ACCESS_EXEC: return access_fault ? CAUSE_FETCH_ACCESS : CAUSE_FETCH_PAGE;
+    case ACCESS_WRITE: return access_fault ? CAUSE_STORE_ACCESS : CAUSE_STORE_PAGE;
+    case ACCESS_READ: break;
+    }
+    return access_fault ? CAUSE_LOAD_ACCESS : CAUSE_LOAD_PAGE;
+}
+
+const char *walk_fault_name(enum walk_fault fault)
+{
+    static const char *const names[WALK_FAULT_COUNT] = {
+        [WALK_OK] = "ok",
+        [WALK_NON_CANONICAL] = "non-canonical",
+        [WALK_PTE_ACCESS_FAULT] = "pte-access-fault",
+        [WALK_INVALID] = "invalid",
+        [WALK_WRITE_WITHOUT_READ] = "write-without-read",
+        [WALK_RESERVED_BITS] = "reserved-bits",
+        [WALK_NO_LEAF] = "no-leaf",
+        [WALK_MISALIGNED_SUPERPAGE] = "misaligned-superpage",
+        [WALK_U_PAGE_FROM_S] = "user-page-from-supervisor",
+        [WALK_S_PAGE_FROM_U] = "supervisor-page-from-user",
+        [WALK_NOT_READABLE] = "not-readable",
+        [WALK_NOT_WRITABLE] = "not-writable",
+        [WALK_NOT_EXECUTABLE] = "not-executable",
+        [WALK_AD_CLEAR] = "ad-clear",
+    };
+    if ((unsigned)fault >= WALK_FAULT_COUNT) return "unknown";
+    return names[fault];
+}

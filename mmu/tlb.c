@@ -1,0 +1,251 @@
+/* The model TLB (see tlb.h): 4 KiB pages in a set-associative array indexed by the low VPN
+ * bits, superpages in a small fully associative array, FIFO (round-robin) replacement, and the
+ * four forms of sfence.vma from priv spec "Supervisor Memory-Management Fence Instruction". */
+#include "tlb.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sv39.h"
+
+#define TLB_MAX_SETS 4096u
+#define TLB_MAX_WAYS 64u
+#define TLB_MAX_SUPER 256u
+
+static uint64_t page_size(const struct tlb_entry *e)
+{
+    return PAGE_SIZE << (9u * e->level);
+}
+
+static bool is_global(const struct tlb_entry *e)
+{
+    return e->pte & PTE_G;
+}
+
+/* Does e's page contain va? (Superpage entries cover every offset inside them.) */
+static bool covers(const struct tlb_entry *e, uint64_t va)
+{
+    return e->valid && e->vpage == (va & ~(page_size(e) - 1));
+}
+
+/* Translation caches may serve an entry to its own ASID, and global entries to every ASID
+ * (priv spec, the PTE's G bit). */
+static bool serves_asid(const struct tlb_entry *e, uint16_t asid)
+{
+    return is_global(e) || e->asid == asid;
+}
+
+static unsigned set_of(const struct tlb *t, uint64_t va)
+{
+    return (unsigned)(va >> PAGE_SHIFT) & (t->cfg.sets - 1);
+}
+
+static struct tlb_entry *set_base(struct tlb *t, unsigned set)
+{
+    return &t->small[(size_t)set * t->cfg.ways];
+}
+
+static void drop(struct tlb *t, struct tlb_entry *e)
+{
+    if (!e->valid) return;
+    if (t->on_drop) t->on_drop(t->drop_opaque, e);
+    e->valid = false;
+}
+
+/* Checks the shape; on failure says why in err (which may be NULL). */
+static bool config_valid(const struct tlb_config *cfg, char *err, size_t errlen)
+{
+    if (cfg->sets < 1 || cfg->sets > TLB_MAX_SETS || (cfg->sets & (cfg->sets - 1))) {
+        snprintf(err, err ? errlen : 0, "sets=%u: must be a power of two from 1 to %u", cfg->sets,
+                 TLB_MAX_SETS);
+        return false;
+    }
+    if (cfg->ways < 1 || cfg->ways > TLB_MAX_WAYS) {
+        snprintf(err, err ? errlen : 0, "ways=%u: must be from 1 to %u", cfg->ways, TLB_MAX_WAYS);
+        return false;
+    }
+    if (cfg->super < 1 || cfg->super > TLB_MAX_SUPER) {
+        snprintf(err, err ? errlen : 0, "super=%u: must be from 1 to %u", cfg->super,
+                 TLB_MAX_SUPER);
+        return false;
+    }
+    return true;
+}
+
+bool tlb_init(struct tlb *t, const struct tlb_config *cfg)
+{
+    memset(t, 0, sizeof(*t));
+    if (!config_valid(cfg, NULL, 0)) return false;
+    t->cfg = *cfg;
+    t->small = calloc((size_t)cfg->sets * cfg->ways, sizeof(*t->small));
+    t->super = calloc(cfg->super, sizeof(*t->super));
+    t->next_small = calloc(cfg->sets, sizeof(*t->next_small));
+    if (!t->small || !t->super || !t->next_small) {
+        tlb_free(t);
+        return false;
+    }
+    return true;
+}
+
+void tlb_free(struct tlb *t)
+{
+    free(t->small);
+    free(t->super);
+    free(t->next_small);
+    t->small = NULL;
+    t->super = NULL;
+    t->next_small = NULL;
+}
+
+bool tlb_parse_config(const char *spec, struct tlb_config *cfg, char *err, size_t errlen)
+{
+    struct tlb_config parsed = *cfg;
+    const char *p = spec;
+    while (*p) {
+        const char *eq = strchr(p, '=');
+        const char *end = strchr(p, ',');
+        if (!end) end = p + strlen(p);
+        if (!eq || eq > end) {
+            snprintf(err, errlen, "expected name=value, got '%.*s'", (int)(end - p), p);
+            return false;
+        }
+        size_t name_len = (size_t)(eq - p);
+        unsigned *field = NULL;
+        if (name_len == 4 && !strncmp(p, "sets", 4))
+            field = &parsed.sets;
+        else if (name_len == 4 && !strncmp(p, "ways", 4))
+            field = &parsed.ways;
+        else if (name_len == 5 && !strncmp(p, "super", 5))
+            field = &parsed.super;
+        if (!field) {
+            snprintf(err, errlen, "unknown TLB parameter '%.*s' (expected sets, ways or super)",
+                     (int)name_len, p);
+            return false;
+        }
+        char *num_end;
+        errno = 0;
+        unsigned long value = strtoul(eq + 1, &num_end, 10);
+        if (eq + 1 == end || num_end != end || errno || value > 1000000 || eq[1] == '-') {
+            snprintf(err, errlen, "'%.*s' needs a decimal number", (int)name_len, p);
+            return false;
+        }
+        *field = (unsigned)value;
+        p = *end ? end + 1 : end;
+    }
+    if (!config_valid(&parsed, err, errlen)) return false;
+    *cfg = parsed;
+    return true;
+}
+
+struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid)
+{
+    struct tlb_entry *set = set_base(t, set_of(t, va));
+    for (unsigned w = 0; w < t->cfg.ways; w++) {
+        if (covers(&set[w], va) && serves_asid(&set[w], asid)) {
+            t->stats.hits++;
+            return &set[w];
+        }
+    }
+    for (unsigned s = 0; s < t->cfg.super; s++) {
+        if (covers(&t->super[s], va) && serves_asid(&t->super[s], asid)) {
+            t->stats.hits++;
+            return &t->super[s];
+        }
+    }
+    t->stats.misses++;
+    return NULL;
+}
+
+/* An existing entry the new one supersedes: the same page, and an ASID it would be served to
+ * (a global entry on either side overlaps every ASID). */
+static bool same_translation(const struct tlb_entry *old, const struct tlb_entry *e)
+{
+    return old->valid && old->level == e->level && old->vpage == e->vpage &&
+           (old->asid == e->asid || is_global(old) || is_global(e));
+}
+
+/* Place e among n entries: over the entries it supersedes (dropping extra copies), else in a
+ * free slot, else over the round-robin victim. */
+static void fill(struct tlb *t, struct tlb_entry *slots, unsigned n, unsigned *next,
+                 const struct tlb_entry *e)
+{
+    struct tlb_entry *target = NULL;
+    for (unsigned i = 0; i < n; i++) {
+        if (same_translation(&slots[i], e)) {
+            drop(t, &slots[i]);
+            if (!target) target = &slots[i];
+        }
+    }
+    for (unsigned i = 0; !target && i < n; i++) {
+        if (!slots[i].valid) target = &slots[i];
+    }
+    if (!target) {
+        target = &slots[*next];
+        *next = (*next + 1) % n;
+        t->stats.evictions++;
+        drop(t, target);
+    }
+    *target = *e;
+    target->valid = true;
+    t->stats.fills++;
+}
+
+void tlb_insert(struct tlb *t, const struct tlb_entry *e)
+{
+    struct tlb_entry aligned = *e;
+    aligned.vpage &= ~(page_size(e) - 1);
+    aligned.ppage &= ~(page_size(e) - 1);
+    if (e->level == 0) {
+        unsigned set = set_of(t, aligned.vpage);
+        fill(t, set_base(t, set), t->cfg.ways, &t->next_small[set], &aligned);
+    } else {
+        fill(t, t->super, t->cfg.super, &t->next_super, &aligned);
+    }
+}
+
+/* Whether sfence.vma with these operands invalidates e (priv spec "Supervisor
+ * Memory-Management Fence Instruction"):
+ *   rs1 = x0, rs2 = x0: every entry, global ones included;
+ *   rs1 = x0, rs2 = asid: every non-global entry of that ASID;
+ *   rs1 = va, rs2 = x0: every entry translating va, in any ASID, global ones included;
+ *   rs1 = va, rs2 = asid: the non-global entries translating va in that ASID. */
+static bool fence_hits(const struct tlb_entry *e, bool all_va, uint64_t va, bool all_asid,
+                       uint16_t asid)
+{
+    if (!e->valid) return false;
+    if (!all_va && !covers(e, va)) return false;
+    if (!all_asid && (is_global(e) || e->asid != asid)) return false;
+    return true;
+}
+
+void tlb_flush(struct tlb *t, bool all_va, uint64_t va, bool all_asid, uint16_t asid)
+{
+    t->stats.flushes++;
+    size_t nsmall = (size_t)t->cfg.sets * t->cfg.ways;
+    struct tlb_entry *first = t->small;
+    if (!all_va) {
+        /* Only va's set can hold a 4 KiB entry for it. */
+        first = set_base(t, set_of(t, va));
+        nsmall = t->cfg.ways;
+    }
+    for (size_t i = 0; i < nsmall; i++) {
+        if (fence_hits(&first[i], all_va, va, all_asid, asid)) drop(t, &first[i]);
+    }
+    for (unsigned s = 0; s < t->cfg.super; s++) {
+        if (fence_hits(&t->super[s], all_va, va, all_asid, asid)) drop(t, &t->super[s]);
+    }
+}
+
+void tlb_for_each(const struct tlb *t, void (*fn)(void *opaque, const struct tlb_entry *e),
+                  void *opaque)
+{
+    size_t nsmall = (size_t)t->cfg.sets * t->cfg.ways;
+    for (size_t i = 0; i < nsmall; i++) {
+        if (t->small[i].valid) fn(opaque, &t->small[i]);
+    }
+    for (unsigned s = 0; s < t->cfg.super; s++) {
+        if (t->super[s].valid) fn(opaque, &t->super[s]);
+    }
+}
