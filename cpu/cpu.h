@@ -112,6 +112,9 @@ struct cpu {
     uint64_t reservation; /* physical address, or RESERVATION_NONE */
 
     bool wfi;             /* stalled in wfi until an interrupt is pending */
+    /* Set by the board when a device access needs the run loop at once (power-off, reset):
+     * cpu_run returns right after the store that caused it. */
+    bool yield_request;
 
     /* Pending exception, filled by whoever detects it and delivered by cpu_take_trap. */
     uint64_t exc_cause, exc_tval;

@@ -306,6 +306,11 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
         }                                                                                          \
         if (!mmu_store(c, a_, size, RS2))                                                          \
             TRAP_EXIT(exception);                                                                  \
+        if (unlikely(c->yield_request)) {                                                          \
+            c->pc = PC + ILEN;                                                                     \
+            remaining--;                                                                           \
+            goto out;                                                                              \
+        }                                                                                          \
         NEXT();                                                                                    \
     } while (0)
 #define CSR_INSN(kind, src, src_nonzero)                                                           \
@@ -445,6 +450,7 @@ void interp_publish_labels(void) { interp(NULL, 0, false); }
 
 uint64_t cpu_run(struct cpu *c, uint64_t budget)
 {
+    c->yield_request = false;
     cpu_update_stip(c);
     return interp(c, (int64_t)budget, false);
 }

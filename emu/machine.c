@@ -56,6 +56,7 @@ static void console_begin(void)
 static void machine_power(void *opaque, enum power_action action, int status)
 {
     struct machine *m = opaque;
+    m->cpu.yield_request = true;
     if (action == POWER_OFF) {
         m->stop = true;
         m->exit_status = status;

@@ -1,0 +1,36 @@
+# Thin wrapper over CMake: `make run` boots the demo guest, `make test` runs every test.
+# Both first make sure the Debian packages are installed (tests/scripts/deps.sh).
+
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# Default per-test limit for ctest; tests with their own TIMEOUT property keep theirs.
+TEST_TIMEOUT ?= 300
+
+.PHONY: all build deps run test test-sanitize bench clean
+
+all: build
+
+deps:
+	@sh tests/scripts/deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	$(BUILD)/rv39 --bios none --kernel $(BUILD)/firmware/hello.elf
+
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure --timeout $(TEST_TIMEOUT) -j $(JOBS)
+
+test-sanitize: deps
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DRV39_SANITIZE=ON
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	ctest --test-dir $(ASAN_BUILD) --output-on-failure --timeout $(TEST_TIMEOUT) -j $(JOBS)
+
+bench: build
+	sh tests/bench/bench.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,44 @@
+/* The command line: QEMU's option names (-kernel, -bios, -m, -append, -nographic) in both the
+ * single-dash form QEMU documents and the GNU double-dash form, turned into a machine_config.
+ *
+ * Parsing never exits the process: it reports what main should do, so the unit tests can run
+ * every path and read the messages. */
+#ifndef RV39_OPTIONS_H
+#define RV39_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../mmu/tlb.h"
+#include "machine.h"
+
+/* Bounds for -m: below 1 MiB nothing useful fits, and 16 GiB is far more than any guest here
+ * needs while still leaving the top of the 39-bit physical space free for devices. */
+#define OPTIONS_MIN_RAM (1ull << 20)
+#define OPTIONS_MAX_RAM (16ull << 30)
+
+struct options {
+    struct machine_config machine;
+    bool tlb_given;        /* --tlb was on the command line */
+    const char *tlb_spec;  /* its text, as typed */
+    struct tlb_config tlb; /* its meaning, over the defaults */
+};
+
+enum options_outcome {
+    OPTIONS_RUN,   /* go on and boot */
+    OPTIONS_DONE,  /* --help or --version was served: exit 0 */
+    OPTIONS_ERROR, /* a one-line message went to `err`: exit 2 */
+};
+
+/* Parse argv into *opts (defaults first). --help and --version print to `out`; problems print
+ * one line "rv39: <what>: <problem>" to `err`. argv's pointer array may be permuted. */
+enum options_outcome options_parse(int argc, char **argv, struct options *opts, FILE *out,
+                                   FILE *err);
+
+/* A memory size as QEMU's -m reads it: a plain number is MiB; a suffix B, K, M, G or T (either
+ * case) gives the unit; "size=" may precede it. On failure returns false and points `problem`
+ * at a short phrase saying why. Range and alignment are checked too. */
+bool options_parse_ram_size(const char *text, uint64_t *bytes, const char **problem);
+
+#endif

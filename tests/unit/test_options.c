@@ -1,0 +1,276 @@
+/* The command line (emu/options.c): QEMU's option names in one- and two-dash forms, -m sizes
+ * as QEMU reads them, and one-line "rv39: ..." complaints for everything else. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emu/options.h"
+
+struct parse_result {
+    enum options_outcome outcome;
+    struct options opts;
+    char *out, *err; /* what went to stdout and stderr */
+};
+
+static struct parse_result result;
+
+static void release(void)
+{
+    free(result.out);
+    free(result.err);
+    result = (struct parse_result){0};
+}
+
+TestSuite(options, .fini = release);
+
+/* Parse a NULL-terminated list of words (after the program name). */
+#define PARSE(...) parse_words((const char *[]){"rv39", __VA_ARGS__, NULL})
+
+static void parse_words(const char **words)
+{
+    char *argv[32];
+    int argc = 0;
+    while (words[argc]) {
+        argv[argc] = (char *)words[argc];
+        argc++;
+    }
+    argv[argc] = NULL;
+    size_t out_len, err_len;
+    FILE *out = open_memstream(&result.out, &out_len);
+    FILE *err = open_memstream(&result.err, &err_len);
+    result.outcome = options_parse(argc, argv, &result.opts, out, err);
+    fclose(out);
+    fclose(err);
+}
+
+static unsigned count_lines(const char *text)
+{
+    unsigned n = 0;
+    for (; *text; text++)
+        n += *text == '\n';
+    return n;
+}
+
+/* rv39's errors are one line on stderr starting "rv39:" (NOTES.md, "Exit status"). */
+static void assert_one_line_error(const char *must_contain)
+{
+    cr_assert_eq(result.outcome, OPTIONS_ERROR, "expected a parse error");
+    cr_assert_eq(strncmp(result.err, "rv39: ", 6), 0, "error must start 'rv39: ': %s", result.err);
+    cr_assert_eq(count_lines(result.err), 1, "error must be exactly one line: %s", result.err);
+    cr_assert(strstr(result.err, must_contain), "error should mention '%s': %s", must_contain,
+              result.err);
+    cr_assert_str_empty(result.out, "nothing goes to stdout on an error");
+}
+
+static uint64_t ram_size_of(const char *text)
+{
+    uint64_t bytes = 0;
+    const char *problem = NULL;
+    cr_assert(options_parse_ram_size(text, &bytes, &problem), "'%s' should parse: %s", text,
+              problem ? problem : "");
+    return bytes;
+}
+
+static const char *ram_size_problem(const char *text)
+{
+    uint64_t bytes = 0xdead;
+    const char *problem = NULL;
+    cr_assert_not(options_parse_ram_size(text, &bytes, &problem), "'%s' should be rejected", text);
+    cr_assert_eq(bytes, 0xdead, "a rejected size must not be stored");
+    cr_assert_not_null(problem);
+    return problem;
+}
+
+/* --- -m sizes (QEMU: a bare number is MiB; K, M, G, T suffixes) --------------------------- */
+
+Test(options, ram_size_plain_number_is_mebibytes)
+{
+    cr_assert_eq(ram_size_of("128"), 128ull << 20);
+}
+
+Test(options, ram_size_suffixes_scale_by_powers_of_1024)
+{
+    cr_assert_eq(ram_size_of("2048K"), 2048ull << 10);
+    cr_assert_eq(ram_size_of("64M"), 64ull << 20);
+    cr_assert_eq(ram_size_of("1G"), 1ull << 30);
+    cr_assert_eq(ram_size_of("4194304B"), 4ull << 20);
+}
+
+Test(options, ram_size_suffix_is_case_insensitive)
+{
+    cr_assert_eq(ram_size_of("1g"), 1ull << 30);
+    cr_assert_eq(ram_size_of("512m"), 512ull << 20);
+    cr_assert_eq(ram_size_of("4096k"), 4ull << 20);
+}
+
+Test(options, ram_size_accepts_qemu_size_equals_form)
+{
+    cr_assert_eq(ram_size_of("size=256M"), 256ull << 20);
+}
+
+Test(options, ram_size_bounds_are_inclusive)
+{
+    cr_assert_eq(ram_size_of("1M"), OPTIONS_MIN_RAM);
+    cr_assert_eq(ram_size_of("16G"), OPTIONS_MAX_RAM);
+}
+
+Test(options, ram_size_below_minimum_is_rejected)
+{
+    cr_assert(strstr(ram_size_problem("512K"), "too small"));
+    cr_assert(strstr(ram_size_problem("0"), "too small"));
+}
+
+Test(options, ram_size_above_maximum_is_rejected)
+{
+    cr_assert(strstr(ram_size_problem("17G"), "too large"));
+    cr_assert(strstr(ram_size_problem("1T"), "too large"));
+    cr_assert(strstr(ram_size_problem("99999999999999999999999"), "too large"));
+    /* Large enough that number << shift would wrap if the check came after the shift. */
+    cr_assert(strstr(ram_size_problem("17592186044416M"), "too large"));
+}
+
+Test(options, ram_size_must_be_whole_pages)
+{
+    cr_assert(strstr(ram_size_problem("1025K"), "multiple of 4K"));
+    cr_assert(strstr(ram_size_problem("1048577B"), "multiple of 4K"));
+}
+
+Test(options, ram_size_rejects_garbage)
+{
+    ram_size_problem("");
+    ram_size_problem("abc");
+    ram_size_problem("-128");
+    ram_size_problem("128X");
+    ram_size_problem("128MM");
+    ram_size_problem(" 128");
+    cr_assert(strstr(ram_size_problem("1.5G"), "fractions"));
+}
+
+/* --- the option words ---------------------------------------------------------------------- */
+
+Test(options, defaults_without_options)
+{
+    parse_words((const char *[]){"rv39", NULL});
+    cr_assert_eq(result.outcome, OPTIONS_RUN);
+    cr_assert_eq(result.opts.machine.ram_size, DEFAULT_RAM_SIZE);
+    cr_assert_null(result.opts.machine.bios, "no -bios means none (no firmware yet)");
+    cr_assert_null(result.opts.machine.kernel);
+    cr_assert_null(result.opts.machine.append);
+    cr_assert_not(result.opts.machine.stats);
+    cr_assert_eq(result.opts.machine.console, stdout, "the console is the terminal");
+    cr_assert_not(result.opts.tlb_given);
+}
+
+Test(options, qemu_single_dash_forms_are_accepted)
+{
+    PARSE("-bios", "none", "-kernel", "k.elf", "-append", "console=ttyS0", "-nographic", "-m",
+          "256");
+    cr_assert_eq(result.outcome, OPTIONS_RUN, "stderr: %s", result.err);
+    cr_assert_str_eq(result.opts.machine.bios, "none");
+    cr_assert_str_eq(result.opts.machine.kernel, "k.elf");
+    cr_assert_str_eq(result.opts.machine.append, "console=ttyS0");
+    cr_assert(result.opts.machine.nographic);
+    cr_assert_eq(result.opts.machine.ram_size, 256ull << 20);
+}
+
+Test(options, gnu_double_dash_forms_are_accepted)
+{
+    PARSE("--bios", "fw.bin", "--kernel=k.elf", "--memory=1G", "--stats", "--append", "x");
+    cr_assert_eq(result.outcome, OPTIONS_RUN, "stderr: %s", result.err);
+    cr_assert_str_eq(result.opts.machine.bios, "fw.bin");
+    cr_assert_str_eq(result.opts.machine.kernel, "k.elf");
+    cr_assert_eq(result.opts.machine.ram_size, 1ull << 30);
+    cr_assert(result.opts.machine.stats);
+}
+
+Test(options, short_m_takes_attached_or_separate_value)
+{
+    PARSE("-m512M");
+    cr_assert_eq(result.outcome, OPTIONS_RUN, "stderr: %s", result.err);
+    cr_assert_eq(result.opts.machine.ram_size, 512ull << 20);
+    release();
+    PARSE("-m", "64");
+    cr_assert_eq(result.opts.machine.ram_size, 64ull << 20);
+}
+
+Test(options, later_option_overrides_earlier)
+{
+    PARSE("-kernel", "a.elf", "-kernel", "b.elf");
+    cr_assert_str_eq(result.opts.machine.kernel, "b.elf");
+}
+
+Test(options, bad_memory_size_is_one_line_naming_the_value)
+{
+    PARSE("-m", "lots");
+    assert_one_line_error("-m lots");
+}
+
+Test(options, unknown_long_option_is_one_line_naming_it)
+{
+    PARSE("-kernel", "k.elf", "--frobnicate");
+    assert_one_line_error("--frobnicate");
+    cr_assert(strstr(result.err, "unknown option"));
+}
+
+Test(options, unknown_short_option_is_one_line_naming_it)
+{
+    PARSE("-q");
+    assert_one_line_error("-q");
+}
+
+Test(options, missing_argument_is_one_line_naming_the_option)
+{
+    PARSE("-kernel");
+    assert_one_line_error("-kernel: missing argument");
+}
+
+Test(options, stray_argument_is_rejected)
+{
+    PARSE("k.elf");
+    assert_one_line_error("k.elf: unexpected argument");
+}
+
+Test(options, version_prints_name_and_version_to_stdout)
+{
+    PARSE("--version");
+    cr_assert_eq(result.outcome, OPTIONS_DONE);
+    cr_assert_str_eq(result.out, "rv39 " RV39_VERSION "\n");
+    cr_assert_str_empty(result.err);
+}
+
+Test(options, help_prints_usage_to_stdout)
+{
+    PARSE("-h");
+    cr_assert_eq(result.outcome, OPTIONS_DONE);
+    cr_assert(strstr(result.out, "Usage: rv39"), "help text: %s", result.out);
+    cr_assert(strstr(result.out, "-kernel"), "help must list -kernel");
+    cr_assert_str_empty(result.err);
+}
+
+Test(options, parsing_twice_in_one_process_starts_afresh)
+{
+    /* getopt keeps global state; options_parse must reset it. */
+    PARSE("-kernel", "a.elf");
+    release();
+    PARSE("-kernel", "b.elf", "-stats");
+    cr_assert_eq(result.outcome, OPTIONS_RUN, "stderr: %s", result.err);
+    cr_assert_str_eq(result.opts.machine.kernel, "b.elf");
+    cr_assert(result.opts.machine.stats);
+}
+
+Test(options, tlb_spec_is_parsed_and_kept)
+{
+    PARSE("-tlb", "sets=16,ways=2");
+    cr_assert_eq(result.outcome, OPTIONS_RUN, "stderr: %s", result.err);
+    cr_assert(result.opts.tlb_given);
+    cr_assert_str_eq(result.opts.tlb_spec, "sets=16,ways=2");
+    cr_assert_eq(result.opts.tlb.sets, 16);
+    cr_assert_eq(result.opts.tlb.ways, 2);
+    cr_assert_eq(result.opts.tlb.super, TLB_DEFAULT_SUPER, "unnamed fields keep their default");
+}
+
+Test(options, bad_tlb_spec_is_one_line_error)
+{
+    PARSE("--tlb", "colour=blue");
+    assert_one_line_error("-tlb colour=blue");
+}
