@@ -103,6 +103,7 @@ bool machine_init(struct machine *m, const struct machine_config *cfg)
         fprintf(stderr, "rv39: out of host memory for the hart's caches\n");
         return false;
     }
+    m->cpu.svade = cfg->svade;
     timebase_init();
     m->stdin_open = true;
     return true;

@@ -22,6 +22,7 @@ struct machine_config {
     const char *append; /* kernel command line (for the device tree, later) */
     bool nographic;
     bool stats;         /* print counters at exit */
+    bool svade;         /* A/D bits clear -> page fault instead of hardware update */
     FILE *console;      /* where UART/HTIF output goes (stdout) */
 };
 

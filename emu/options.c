@@ -18,6 +18,7 @@ enum option_id {
     OPT_STATS,
     OPT_TLB,
     OPT_VERSION,
+    OPT_SVADE,
 };
 
 /* getopt_long_only accepts each of these with one dash (QEMU's spelling) or two (GNU's). */
@@ -29,6 +30,7 @@ static const struct option long_options[] = {
     {"nographic", no_argument, NULL, OPT_NOGRAPHIC},
     {"stats", no_argument, NULL, OPT_STATS},
     {"tlb", required_argument, NULL, OPT_TLB},
+    {"svade", no_argument, NULL, OPT_SVADE},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -52,6 +54,7 @@ static void print_help(FILE *out)
             "  -nographic      accepted for QEMU compatibility (the console is the terminal)\n"
             "  -stats          print instruction and MMU counters to stderr at exit\n"
             "  -tlb SPEC       model TLB shape, e.g. sets=64,ways=4,super=16\n"
+            "  -svade          page-fault on clear A/D bits (Svade) instead of setting them\n"
             "  -h, -help       this text\n"
             "  -version        print the version\n"
             "\n"
@@ -160,6 +163,7 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
         case OPT_APPEND: opts->machine.append = optarg; break;
         case OPT_NOGRAPHIC: opts->machine.nographic = true; break;
         case OPT_STATS: opts->machine.stats = true; break;
+        case OPT_SVADE: opts->machine.svade = true; break;
         case OPT_MEMORY: {
             const char *problem;
             if (!options_parse_ram_size(optarg, &opts->machine.ram_size, &problem)) {
