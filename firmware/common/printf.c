@@ -58,8 +58,7 @@ int vprintf(const char *fmt, va_list ap)
             longness = 1;
             fmt++;
         }
-        if (left)
-            pad = ' '; /* zero padding on the right would change the number */
+        if (left) pad = ' '; /* zero padding on the right would change the number */
 
         int i;
         switch (*fmt) {
@@ -99,8 +98,7 @@ int vprintf(const char *fmt, va_list ap)
         }
         case 's': {
             const char *s = va_arg(ap, const char *);
-            if (!s)
-                s = "(null)";
+            if (!s) s = "(null)";
             n += emit_padded(s, (int)strlen(s), width, left, ' ');
             break;
         }
@@ -112,9 +110,8 @@ int vprintf(const char *fmt, va_list ap)
             putchar_('%');
             n++;
             break;
-        case '\0':
-            return n; /* lone '%' at the end */
-        default: /* unknown conversion: show it rather than guess */
+        case '\0': return n; /* lone '%' at the end */
+        default:             /* unknown conversion: show it rather than guess */
             putchar_('%');
             putchar_(*fmt);
             n += 2;

@@ -21,19 +21,28 @@ extern uint64_t rv39_boot_hartid; /* a0 at entry */
 extern uint64_t rv39_boot_dtb;    /* a1 at entry */
 
 /* --- CSRs: the name is pasted into the instruction, so it must be a literal --- */
-#define csr_read(csr)                                                                          \
-    ({                                                                                         \
-        uint64_t v_;                                                                           \
-        __asm__ volatile("csrr %0, " #csr : "=r"(v_));                                         \
-        v_;                                                                                    \
+#define csr_read(csr)                                                                              \
+    ({                                                                                             \
+        uint64_t v_;                                                                               \
+        __asm__ volatile("csrr %0, " #csr : "=r"(v_));                                             \
+        v_;                                                                                        \
     })
 #define csr_write(csr, val) __asm__ volatile("csrw " #csr ", %0" ::"rK"((uint64_t)(val)))
 #define csr_set(csr, val) __asm__ volatile("csrs " #csr ", %0" ::"rK"((uint64_t)(val)))
 #define csr_clear(csr, val) __asm__ volatile("csrc " #csr ", %0" ::"rK"((uint64_t)(val)))
 
-static inline uint64_t read_mcycle(void) { return csr_read(mcycle); }
-static inline uint64_t read_minstret(void) { return csr_read(minstret); }
-static inline uint64_t read_time(void) { return csr_read(time); }
+static inline uint64_t read_mcycle(void)
+{
+    return csr_read(mcycle);
+}
+static inline uint64_t read_minstret(void)
+{
+    return csr_read(minstret);
+}
+static inline uint64_t read_time(void)
+{
+    return csr_read(time);
+}
 
 #define MSTATUS_MIE (1ul << 3)
 #define MSTATUS_MPIE (1ul << 7)
@@ -54,7 +63,7 @@ void trap_handler(struct trap_frame *f);
 #define TRAP_EXIT_CODE 99
 
 /* --- console (NS16550A, polled) --- */
-void putchar_(int c); /* '\n' goes out as "\r\n" for terminals */
+void putchar_(int c);      /* '\n' goes out as "\r\n" for terminals */
 void puts_(const char *s); /* no newline appended */
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vprintf(const char *fmt, va_list ap);

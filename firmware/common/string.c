@@ -37,8 +37,7 @@ int memcmp(const void *a, const void *b, size_t n)
 {
     const uint8_t *p = a, *q = b;
     for (; n; n--, p++, q++)
-        if (*p != *q)
-            return *p < *q ? -1 : 1;
+        if (*p != *q) return *p < *q ? -1 : 1;
     return 0;
 }
 

@@ -9,8 +9,7 @@ static volatile uint8_t *const uart = (volatile uint8_t *)UART0_BASE;
 
 void putchar_(int c)
 {
-    if (c == '\n')
-        putchar_('\r');
+    if (c == '\n') putchar_('\r');
     /* Wait for room, as a driver for the real chip must; an emulator answers at once. */
     while (!(uart[UART_LSR] & LSR_THRE))
         ;

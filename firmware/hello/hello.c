@@ -20,14 +20,12 @@ static void isa_string(uint64_t misa, char *out)
         *out++ = *p++;
     static const char first[] = "imafdqc";
     for (const char *c = first; *c; c++)
-        if (misa & (1ul << (*c - 'a')))
-            *out++ = *c;
+        if (misa & (1ul << (*c - 'a'))) *out++ = *c;
     for (char c = 'a'; c <= 'z'; c++) {
         int in_first = 0;
         for (const char *f = first; *f; f++)
             in_first |= *f == c;
-        if (!in_first && (misa & (1ul << (c - 'a'))))
-            *out++ = c;
+        if (!in_first && (misa & (1ul << (c - 'a')))) *out++ = c;
     }
     *out = '\0';
 }
@@ -88,11 +86,10 @@ int main(void)
 
     uint64_t insns = i1 - i0;
     uint64_t us = (t1 - t0) / (TIMEBASE_HZ / 1000000);
-    if (us == 0)
-        us = 1;
+    if (us == 0) us = 1;
     printf("checksum %08x\n", crc);
-    printf("~ %lu instructions retired in %lu.%06lu s: %lu.%02lu MIPS\n", insns,
-           us / 1000000, us % 1000000, insns / us, insns * 100 / us % 100);
+    printf("~ %lu instructions retired in %lu.%06lu s: %lu.%02lu MIPS\n", insns, us / 1000000,
+           us % 1000000, insns / us, insns * 100 / us % 100);
     printf("bye\n");
     return 0;
 }

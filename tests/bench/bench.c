@@ -65,8 +65,7 @@ static uint32_t bench_list(void)
         /* Walk: fold values, bump the odd ones. */
         for (struct node *n = head; n; n = n->next) {
             sum = (sum << 5 | sum >> 27) ^ n->value;
-            if (n->value & 1)
-                n->value += pass;
+            if (n->value & 1) n->value += pass;
         }
         /* Reverse in place. */
         struct node *prev = 0;
@@ -157,8 +156,7 @@ static uint32_t bench_fsm(void)
             }
             break;
         case WORD:
-            if (!letter && !digit)
-                state = c == ' ' || c == '\n' ? SPACE : PUNCT;
+            if (!letter && !digit) state = c == ' ' || c == '\n' ? SPACE : PUNCT;
             break;
         case NUMBER:
             if (digit) {
@@ -184,12 +182,9 @@ static void sift_down(uint32_t *a, size_t root, size_t n)
     uint32_t v = a[root];
     for (;;) {
         size_t child = 2 * root + 1;
-        if (child >= n)
-            break;
-        if (child + 1 < n && a[child + 1] > a[child])
-            child++;
-        if (a[child] <= v)
-            break;
+        if (child >= n) break;
+        if (child + 1 < n && a[child + 1] > a[child]) child++;
+        if (a[child] <= v) break;
         a[root] = a[child];
         root = child;
     }
@@ -224,9 +219,8 @@ int main(void)
         uint32_t (*run)(void);
         int reps;
     } kernels[] = {
-        {"list", bench_list, REPS},     {"matmul", bench_matmul, REPS * 2},
-        {"crc", bench_crc, REPS},       {"fsm", bench_fsm, REPS},
-        {"sort", bench_sort, 1 + REPS / 8},
+        {"list", bench_list, REPS}, {"matmul", bench_matmul, REPS * 2}, {"crc", bench_crc, REPS},
+        {"fsm", bench_fsm, REPS},   {"sort", bench_sort, 1 + REPS / 8},
     };
 
     printf("rv39 bench: %d reps, sort of %d words\n", REPS, SORT_N);

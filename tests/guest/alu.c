@@ -110,13 +110,13 @@ static void muldiv(void)
 }
 
 /* 1 if the branch is taken. */
-#define TAKEN(insn, a, b)                                                                      \
-    ({                                                                                         \
-        uint64_t t_;                                                                           \
-        __asm__ volatile("li %0, 1\n\t" insn " %1, %2, 1f\n\tli %0, 0\n1:"                     \
-                         : "=&r"(t_)                                                           \
-                         : "r"((uint64_t)(a)), "r"((uint64_t)(b)));                            \
-        t_;                                                                                    \
+#define TAKEN(insn, a, b)                                                                          \
+    ({                                                                                             \
+        uint64_t t_;                                                                               \
+        __asm__ volatile("li %0, 1\n\t" insn " %1, %2, 1f\n\tli %0, 0\n1:"                         \
+                         : "=&r"(t_)                                                               \
+                         : "r"((uint64_t)(a)), "r"((uint64_t)(b)));                                \
+        t_;                                                                                        \
     })
 
 static void branches(void)

@@ -5,31 +5,31 @@ static uint64_t dword __attribute__((aligned(8)));
 static uint64_t other __attribute__((aligned(8)));
 static uint32_t word __attribute__((aligned(4)));
 
-#define LR(insn, addr)                                                                         \
-    ({                                                                                         \
-        uint64_t v_;                                                                           \
-        __asm__ volatile(insn " %0, (%1)" : "=r"(v_) : "r"(addr) : "memory");                  \
-        v_;                                                                                    \
+#define LR(insn, addr)                                                                             \
+    ({                                                                                             \
+        uint64_t v_;                                                                               \
+        __asm__ volatile(insn " %0, (%1)" : "=r"(v_) : "r"(addr) : "memory");                      \
+        v_;                                                                                        \
     })
 /* SC writes 0 on success, nonzero on failure. */
-#define SC(insn, addr, val)                                                                    \
-    ({                                                                                         \
-        uint64_t r_;                                                                           \
-        __asm__ volatile(insn " %0, %2, (%1)"                                                  \
-                         : "=&r"(r_)                                                           \
-                         : "r"(addr), "r"((uint64_t)(val))                                     \
-                         : "memory");                                                          \
-        r_;                                                                                    \
+#define SC(insn, addr, val)                                                                        \
+    ({                                                                                             \
+        uint64_t r_;                                                                               \
+        __asm__ volatile(insn " %0, %2, (%1)"                                                      \
+                         : "=&r"(r_)                                                               \
+                         : "r"(addr), "r"((uint64_t)(val))                                         \
+                         : "memory");                                                              \
+        r_;                                                                                        \
     })
 /* AMO: returns the old value; the new one is left in memory. */
-#define AMO(insn, addr, val)                                                                   \
-    ({                                                                                         \
-        uint64_t old_;                                                                         \
-        __asm__ volatile(insn " %0, %2, (%1)"                                                  \
-                         : "=&r"(old_)                                                         \
-                         : "r"(addr), "r"((uint64_t)(val))                                     \
-                         : "memory");                                                          \
-        old_;                                                                                  \
+#define AMO(insn, addr, val)                                                                       \
+    ({                                                                                             \
+        uint64_t old_;                                                                             \
+        __asm__ volatile(insn " %0, %2, (%1)"                                                      \
+                         : "=&r"(old_)                                                             \
+                         : "r"(addr), "r"((uint64_t)(val))                                         \
+                         : "memory");                                                              \
+        old_;                                                                                      \
     })
 
 static void lrsc(void)

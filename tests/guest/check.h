@@ -30,17 +30,17 @@ static inline int pass(const char *name)
 
 /* One instruction with register or immediate operands, forced through inline asm so the
  * compiler cannot fold it away or pick a different instruction. */
-#define OP_RR(insn, a, b)                                                                      \
-    ({                                                                                         \
-        uint64_t r_;                                                                           \
-        __asm__ volatile(insn " %0, %1, %2" : "=r"(r_) : "r"((uint64_t)(a)), "r"((uint64_t)(b))); \
-        r_;                                                                                    \
+#define OP_RR(insn, a, b)                                                                          \
+    ({                                                                                             \
+        uint64_t r_;                                                                               \
+        __asm__ volatile(insn " %0, %1, %2" : "=r"(r_) : "r"((uint64_t)(a)), "r"((uint64_t)(b)));  \
+        r_;                                                                                        \
     })
-#define OP_RI(insn, a, imm)                                                                    \
-    ({                                                                                         \
-        uint64_t r_;                                                                           \
-        __asm__ volatile(insn " %0, %1, %2" : "=r"(r_) : "r"((uint64_t)(a)), "i"(imm));        \
-        r_;                                                                                    \
+#define OP_RI(insn, a, imm)                                                                        \
+    ({                                                                                             \
+        uint64_t r_;                                                                               \
+        __asm__ volatile(insn " %0, %1, %2" : "=r"(r_) : "r"((uint64_t)(a)), "i"(imm));            \
+        r_;                                                                                        \
     })
 
 #endif

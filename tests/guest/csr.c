@@ -2,17 +2,17 @@
  * (priv-csrs.adoc, zicsr.adoc), plus the read-only identity CSRs the demo relies on. */
 #include "check.h"
 
-#define CSR_OP(insn, src)                                                                      \
-    ({                                                                                         \
-        uint64_t old_;                                                                         \
-        __asm__ volatile(insn " %0, mscratch, %1" : "=r"(old_) : "r"((uint64_t)(src)));         \
-        old_;                                                                                  \
+#define CSR_OP(insn, src)                                                                          \
+    ({                                                                                             \
+        uint64_t old_;                                                                             \
+        __asm__ volatile(insn " %0, mscratch, %1" : "=r"(old_) : "r"((uint64_t)(src)));            \
+        old_;                                                                                      \
     })
-#define CSR_OPI(insn, imm)                                                                     \
-    ({                                                                                         \
-        uint64_t old_;                                                                         \
-        __asm__ volatile(insn " %0, mscratch, %1" : "=r"(old_) : "i"(imm));                    \
-        old_;                                                                                  \
+#define CSR_OPI(insn, imm)                                                                         \
+    ({                                                                                             \
+        uint64_t old_;                                                                             \
+        __asm__ volatile(insn " %0, mscratch, %1" : "=r"(old_) : "i"(imm));                        \
+        old_;                                                                                      \
     })
 
 int main(void)

@@ -3,13 +3,13 @@
  * spec allows either; a test of the trap would belong to a machine that traps). */
 #include "check.h"
 
-#define LOAD(insn, addr)                                                                       \
-    ({                                                                                         \
-        uint64_t v_;                                                                           \
-        __asm__ volatile(insn " %0, 0(%1)" : "=r"(v_) : "r"(addr) : "memory");                 \
-        v_;                                                                                    \
+#define LOAD(insn, addr)                                                                           \
+    ({                                                                                             \
+        uint64_t v_;                                                                               \
+        __asm__ volatile(insn " %0, 0(%1)" : "=r"(v_) : "r"(addr) : "memory");                     \
+        v_;                                                                                        \
     })
-#define STORE(insn, addr, val)                                                                 \
+#define STORE(insn, addr, val)                                                                     \
     __asm__ volatile(insn " %0, 0(%1)" ::"r"((uint64_t)(val)), "r"(addr) : "memory")
 
 /* Two pages, so one misaligned access can straddle the boundary between them. */

@@ -29,9 +29,9 @@ static uint64_t l0[512] __attribute__((aligned(4096)));
 static uint8_t page[4][4096] __attribute__((aligned(4096)));
 
 /* Test pages live in the second gigabyte: VA 0x4000_0000 + n * 4 KiB through l1[0] -> l0. */
-#define TVA(n) (0x40000000ul + (uint64_t)(n) * 4096)
-#define MEGA_VA 0x40200000ul     /* l1[1]: 2 MiB leaf onto the image at 0x80000000 */
-#define BADMEGA_VA 0x40400000ul  /* l1[2]: 2 MiB leaf with a PPN that is not 2 MiB aligned */
+#define TVA(n) (0x40000000ul + (uint64_t)(n)*4096)
+#define MEGA_VA 0x40200000ul         /* l1[1]: 2 MiB leaf onto the image at 0x80000000 */
+#define BADMEGA_VA 0x40400000ul      /* l1[2]: 2 MiB leaf with a PPN that is not 2 MiB aligned */
 #define HIGH_VA 0xffffffc000000000ul /* root[256]: first negative gigabyte */
 
 static volatile uint64_t faults, last_cause, last_epc, last_tval;
@@ -68,10 +68,14 @@ static void go_s(void)
                      "lla t0, 1f\n\t"
                      "csrw mepc, t0\n\t"
                      "mret\n"
-                     "1:" ::"r"(MSTATUS_MPP), "r"(1ul << MSTATUS_MPP_SHIFT)
+                     "1:" ::"r"(MSTATUS_MPP),
+                     "r"(1ul << MSTATUS_MPP_SHIFT)
                      : "t0", "memory");
 }
-static void go_m(void) { __asm__ volatile(".option push\n.option norvc\necall\n.option pop" ::: "memory"); }
+static void go_m(void)
+{
+    __asm__ volatile(".option push\n.option norvc\necall\n.option pop" ::: "memory");
+}
 
 static uint64_t load64(uint64_t va)
 {
@@ -86,10 +90,13 @@ static void store64(uint64_t va, uint64_t v)
 static void call_va(uint64_t va)
 {
     __asm__ volatile("jalr ra, 0(%0)" ::"r"(va)
-                     : "ra", "t0", "t1", "t2", "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7",
-                       "t3", "t4", "t5", "t6", "memory");
+                     : "ra", "t0", "t1", "t2", "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "t3",
+                       "t4", "t5", "t6", "memory");
 }
-static void sfence(void) { __asm__ volatile("sfence.vma" ::: "memory"); }
+static void sfence(void)
+{
+    __asm__ volatile("sfence.vma" ::: "memory");
+}
 
 static void expect_fault(uint64_t n, uint64_t cause, uint64_t tval)
 {
@@ -110,14 +117,14 @@ static void build_tables(void)
     l1[2] = PTE(0x80001000ul, V | R | A); /* misaligned superpage */
 
     l0[0] = PTE(page[0], V | R | W | A | D);
-    l0[1] = PTE(page[1], V | R | A);                 /* read-only */
-    l0[2] = 0;                                        /* invalid */
-    l0[3] = PTE(page[2], V | X | A);                  /* execute-only */
-    l0[4] = PTE(page[3], V | R | W | A | D);          /* no execute */
-    l0[5] = PTE(page[0], V | R | W | X | U | A | D);  /* user page */
-    l0[6] = PTE(page[1], V | W | A | D);              /* W without R: reserved */
-    l0[7] = PTE(page[1], V | R | W);                  /* A and D clear */
-    l0[8] = PTE(page[1], V);                          /* pointer PTE at the last level */
+    l0[1] = PTE(page[1], V | R | A);                       /* read-only */
+    l0[2] = 0;                                             /* invalid */
+    l0[3] = PTE(page[2], V | X | A);                       /* execute-only */
+    l0[4] = PTE(page[3], V | R | W | A | D);               /* no execute */
+    l0[5] = PTE(page[0], V | R | W | X | U | A | D);       /* user page */
+    l0[6] = PTE(page[1], V | W | A | D);                   /* W without R: reserved */
+    l0[7] = PTE(page[1], V | R | W);                       /* A and D clear */
+    l0[8] = PTE(page[1], V);                               /* pointer PTE at the last level */
     l0[9] = PTE(page[1], V | R | W | A | D) | (1ul << 60); /* reserved high bits set */
 
     /* page[2] holds one instruction, c.jr ra, to be executed through TVA(3). */

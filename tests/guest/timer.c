@@ -1,6 +1,7 @@
 /* Interrupts from the CLINT (machine.adoc "Machine Interrupt Registers", QEMU virt's CLINT):
  * the timer fires when mtime >= mtimecmp with mie.MTIE and mstatus.MIE set, wfi wakes on it,
- * mip shows it pending while disabled, and msip raises a software interrupt. */
+ * mip shows it pending while disabled, msip raises a software interrupt, and a vectored
+ * mtvec sends interrupt n to BASE + 4n. */
 #include "check.h"
 
 static volatile uint64_t *const mtime = (volatile uint64_t *)CLINT_MTIME;
@@ -87,9 +88,55 @@ static void software(void)
     csr_clear(mstatus, MSTATUS_MIE);
 }
 
+/* Vectored mtvec (MODE = 1): exceptions go to BASE, interrupt n to BASE + 4n. Each slot
+ * jumps to a stub that leaves its number in mscratch on the way to the common entry. */
+void vector_table(void);
+__asm__(".text\n"
+        ".option push\n"
+        ".option norvc\n" /* slots are exactly 4 bytes apart */
+        ".balign 256\n"
+        "vector_table:\n"
+        ".irp n, 0,1,2,3,4,5,6,7,8,9,10,11\n"
+        "  j vector_slot_\\n\n"
+        ".endr\n"
+        ".irp n, 0,1,2,3,4,5,6,7,8,9,10,11\n"
+        "vector_slot_\\n: csrwi mscratch, \\n\n"
+        "  j trap_entry\n"
+        ".endr\n"
+        ".option pop\n");
+
+static void vectored(void)
+{
+    extern void trap_entry(void);
+    csr_write(mtvec, (uint64_t)vector_table | 1);
+    CHECK(csr_read(mtvec), (uint64_t)vector_table | 1);
+
+    csr_write(mscratch, 99);
+    csr_set(mie, MIE_MTIE);
+    csr_set(mstatus, MSTATUS_MIE);
+    *mtimecmp = *mtime;
+    for (int i = 0; i < 1000000 && irqs == 4; i++)
+        ;
+    CHECK(irqs, 5);
+    CHECK(last_cause, MCAUSE_INTERRUPT | 7);
+    CHECK(csr_read(mscratch), 7); /* came through slot 7 */
+
+    csr_set(mie, MIE_MSIE);
+    *msip = 1;
+    for (int i = 0; i < 1000000 && irqs == 5; i++)
+        ;
+    CHECK(irqs, 6);
+    CHECK(csr_read(mscratch), 3); /* software interrupt: slot 3 */
+    csr_clear(mie, MIE_MSIE | MIE_MTIE);
+    csr_clear(mstatus, MSTATUS_MIE);
+
+    csr_write(mtvec, (uint64_t)trap_entry);
+}
+
 int main(void)
 {
     timer();
     software();
+    vectored();
     return pass("timer");
 }

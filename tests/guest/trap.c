@@ -42,7 +42,7 @@ static void expect(uint64_t n, uint64_t cause, uint64_t epc, uint64_t tval)
     CHECK(last_tval, tval);
 }
 
-#define ALL_CALLER_SAVED                                                                       \
+#define ALL_CALLER_SAVED                                                                           \
     "ra", "t0", "t1", "t2", "t3", "t4", "t5", "t6", "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7"
 
 static void m_mode(void)
@@ -75,7 +75,9 @@ static void m_mode(void)
     expect(++n, 2, pc, 0xf1401073);
 
     /* Access faults: nothing answers at UNMAPPED. mtval is the faulting address. */
-    __asm__ volatile("lla %0, 1f\n1: ld %1, 0(%2)" : "=&r"(pc), "=r"(v) : "r"(UNMAPPED + 8)
+    __asm__ volatile("lla %0, 1f\n1: ld %1, 0(%2)"
+                     : "=&r"(pc), "=r"(v)
+                     : "r"(UNMAPPED + 8)
                      : "memory");
     expect(++n, 5, pc, UNMAPPED + 8);
     __asm__ volatile("lla %0, 1f\n1: sw zero, 4(%1)" : "=&r"(pc) : "r"(UNMAPPED) : "memory");
@@ -92,7 +94,9 @@ static void m_mode(void)
     /* A misaligned AMO is a store/AMO address misaligned exception (6). QEMU 7.2 reports a
      * load address misaligned one (4) instead, so the cause is checked loosely here and
      * exactly by rv39's own unit tests. */
-    __asm__ volatile("lla %0, 1f\n1: amoadd.w %1, zero, (%2)" : "=&r"(pc), "=r"(v) : "r"(odd)
+    __asm__ volatile("lla %0, 1f\n1: amoadd.w %1, zero, (%2)"
+                     : "=&r"(pc), "=r"(v)
+                     : "r"(odd)
                      : "memory");
     CHECK(traps, ++n);
     CHECK(last_cause == 6 || last_cause == 4, 1);
