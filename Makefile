@@ -30,7 +30,10 @@ test-sanitize: deps
 	ctest --test-dir $(ASAN_BUILD) --output-on-failure --timeout $(TEST_TIMEOUT) -j $(JOBS)
 
 bench: build
+	@echo "== M-mode, physical addresses =="
 	sh tests/bench/bench.sh $(BUILD)
+	@echo "== S-mode under Sv39, 4 KiB pages =="
+	BENCH_ELF=$(BUILD)/tests/bench/bench_sv39.elf sh tests/bench/bench.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
