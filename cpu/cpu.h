@@ -94,6 +94,34 @@ struct cpu_stats {
 };
 #define HPM_EVENTS 5
 
+/* Events a debugger or tracer can watch (all happen on slow paths, so watching is free when
+ * nobody does). A hook may set c->yield_request to stop the run right after the event. */
+enum cpu_event_kind {
+    EV_TLB_MISS,   /* translation not in the model TLB: va, access */
+    EV_WALK,       /* page-table walk done: va, access, walk (incl. A/D updates and faults) */
+    EV_TRAP,       /* trap taken: cause (bit 63 = interrupt), tval, from -> to privilege */
+    EV_XRET,       /* mret/sret: from -> to privilege */
+    EV_SFENCE,     /* sfence.vma: va/asid and which of them apply */
+    EV_SATP,       /* satp written: satp */
+};
+
+struct walk_result;
+struct cpu_event {
+    enum cpu_event_kind kind;
+    uint64_t pc;
+    uint64_t va;
+    enum access access;
+    const struct walk_result *walk;
+    uint64_t cause, tval;
+    unsigned from, to;
+    uint64_t satp;
+    bool all_va, all_asid;
+    uint16_t asid;
+};
+
+struct cpu;
+typedef void (*cpu_event_hook)(void *opaque, struct cpu *c, const struct cpu_event *ev);
+
 struct cpu {
     uint64_t x[33]; /* x0..x31 plus REG_SINK */
     uint64_t pc;
@@ -115,6 +143,8 @@ struct cpu {
     /* Set by the board when a device access needs the run loop at once (power-off, reset):
      * cpu_run returns right after the store that caused it. */
     bool yield_request;
+    cpu_event_hook event_hook; /* NULL: nobody is watching */
+    void *event_opaque;
 
     /* Pending exception, filled by whoever detects it and delivered by cpu_take_trap. */
     uint64_t exc_cause, exc_tval;
@@ -149,6 +179,13 @@ void cpu_reset(struct cpu *c, uint64_t pc);
 uint64_t cpu_run(struct cpu *c, uint64_t budget);
 /* Execute exactly one instruction, or take one pending interrupt (debugger, tests). */
 void cpu_step(struct cpu *c);
+
+/* Report an event to the hook, if one is installed. */
+static inline void cpu_emit(struct cpu *c, const struct cpu_event *ev)
+{
+    if (__builtin_expect(c->event_hook != NULL, 0))
+        c->event_hook(c->event_opaque, c, ev);
+}
 
 /* Interrupt wires: devices drive mip bits through this (see devices/irq.h). */
 void cpu_set_irq(void *cpu, unsigned irq, bool level);

@@ -244,6 +244,7 @@ bool csr_write(struct cpu *c, unsigned csr, uint64_t value)
         if (mode != SATP_MODE_BARE && mode != SATP_MODE_SV39)
             return true; /* unsupported MODE: the whole write has no effect (priv spec 10.1.11) */
         c->satp = value;
+        cpu_emit(c, &(struct cpu_event){.kind = EV_SATP, .pc = c->pc, .satp = value});
         /* The model TLB is ASID-tagged and needs no flush; the fast TLB holds translations
          * of the current address space only. */
         mmu_flush_all(&c->mmu);
@@ -275,8 +276,10 @@ bool csr_write(struct cpu *c, unsigned csr, uint64_t value)
         c->mip = (c->mip & ~writable) | (value & writable);
         return true;
     }
-    case CSR_MCYCLE: c->mcycle = value; return true;
-    case CSR_MINSTRET: c->minstret = value; return true;
+    /* The writing instruction itself retires after the write; the next instruction must read
+     * the value written (unpriv spec 7.1), so pre-subtract the count it is about to add. */
+    case CSR_MCYCLE: c->mcycle = value - !(c->mcountinhibit & 1); return true;
+    case CSR_MINSTRET: c->minstret = value - !(c->mcountinhibit & 4); return true;
     default: return false;
     }
 }

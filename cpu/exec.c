@@ -291,6 +291,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
             NEXT();                                                                                \
         }                                                                                          \
         uint64_t v_;                                                                               \
+        c->pc = PC; /* slow path: let the MMU (and event hooks) know where we are */              \
         if (!mmu_load(c, a_, size, &v_))                                                           \
             TRAP_EXIT(exception);                                                                  \
         RD = (uint64_t)(int64_t)(ctype)v_;                                                         \
@@ -304,6 +305,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
             *(ctype *)(e_->addend + a_) = (ctype)RS2;                                              \
             NEXT();                                                                                \
         }                                                                                          \
+        c->pc = PC;                                                                                \
         if (!mmu_store(c, a_, size, RS2))                                                          \
             TRAP_EXIT(exception);                                                                  \
         if (unlikely(c->yield_request)) {                                                          \
@@ -320,6 +322,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
         bool write_ = (kind) == CSR_KIND_WRITE || (src_nonzero);                                   \
         bool read_ = (kind) != CSR_KIND_WRITE || insn->rd != REG_SINK;                             \
         SYNC_COUNTERS();                                                                           \
+        c->pc = PC;                                                                                \
         if (!csr_op(c, kind, csr_, (src), read_, write_, &old_))                                   \
             TRAP_EXIT(illegal);                                                                    \
         RD = old_;                                                                                 \
@@ -330,6 +333,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
 #define AMO_INSN(kind, size)                                                                       \
     do {                                                                                           \
         uint64_t r_;                                                                               \
+        c->pc = PC;                                                                                \
         if (!amo(c, kind, RS1, size, RS2, &r_))                                                    \
             TRAP_EXIT(exception);                                                                  \
         RD = r_;                                                                                   \
@@ -349,7 +353,7 @@ sync:
     pc = c->pc;
 refetch:
     dview = c->mmu.data;
-    if (remaining <= 0) {
+    if (remaining <= 0 || unlikely(c->yield_request)) {
         c->pc = pc;
         goto out;
     }

@@ -39,6 +39,8 @@ void cpu_take_trap(struct cpu *c, bool interrupt, uint64_t cause, uint64_t tval)
                        cause == EXC_STORE_PAGE_FAULT))
         c->stats.page_faults++;
     mmu_update_views(c);
+    cpu_emit(c, &(struct cpu_event){.kind = EV_TRAP, .pc = c->priv == PRIV_M ? c->mepc : c->sepc,
+                                    .cause = mcause, .tval = tval, .from = from, .to = c->priv});
 }
 
 /* Decreasing priority within one target mode (priv spec 3.1.9). */

@@ -125,7 +125,7 @@ uint8_t *machine_ram_ptr(struct machine *m, uint64_t pa, uint64_t len)
     return m->ram + off;
 }
 
-static void boot_hart(struct machine *m)
+void machine_boot(struct machine *m)
 {
     cpu_reset(&m->cpu, m->entry);
     m->cpu.x[10] = 0; /* a0: hart id */
@@ -172,50 +172,87 @@ static void idle(struct machine *m)
     ppoll(&p, m->stdin_open ? 1 : 0, &ts, NULL);
 }
 
-int machine_run(struct machine *m)
+bool machine_service(struct machine *m)
 {
     struct cpu *c = &m->cpu;
-    boot_hart(m);
+    if (host_interrupt && !m->debugging) {
+        fflush(m->cfg.console);
+        fprintf(stderr, "\nrv39: stopped by signal %d\n", (int)host_interrupt);
+        m->exit_status = 128 + host_interrupt;
+        m->stop = true;
+    }
+    if (m->stop)
+        return false;
+    clint_update(&m->clint);
+    if (m->slices++ % STDIN_POLL_SLICES == 0 || c->wfi)
+        pump_stdin(m);
+    htif_poll(m);
+    fflush(m->cfg.console);
+    if (m->stop)
+        return false;
+    if (m->reset) {
+        m->reset = false;
+        if (m->reload && !m->reload(m)) {
+            m->exit_status = 2;
+            m->stop = true;
+            return false;
+        }
+        machine_boot(m);
+    }
+    return true;
+}
+
+uint64_t machine_advance(struct machine *m, uint64_t budget, bool step)
+{
+    struct cpu *c = &m->cpu;
+    if (c->wfi) {
+        cpu_update_stip(c);
+        if (!(c->mip & c->mie)) {
+            idle(m);
+            return 0;
+        }
+        c->wfi = false;
+    }
+    uint64_t before = c->minstret;
+    uint64_t n;
+    if (step) {
+        cpu_step(c);
+        n = c->minstret - before; /* 0 when the step took a trap */
+    } else {
+        n = cpu_run(c, budget);
+    }
+    m->instret += n;
+    return n;
+}
+
+bool machine_interrupted(void)
+{
+    bool was = host_interrupt != 0;
+    host_interrupt = 0;
+    return was;
+}
+
+void machine_console_begin(void)
+{
     console_begin();
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+}
 
-    for (unsigned slice = 0; !m->stop; slice++) {
-        if (host_interrupt) {
-            fflush(m->cfg.console);
-            fprintf(stderr, "\nrv39: stopped by signal %d\n", (int)host_interrupt);
-            m->exit_status = 128 + host_interrupt;
-            break;
-        }
-        clint_update(&m->clint);
-        if (slice % STDIN_POLL_SLICES == 0 || c->wfi)
-            pump_stdin(m);
-        htif_poll(m);
-        fflush(m->cfg.console);
-        if (m->stop)
-            break;
-        if (m->reset) {
-            m->reset = false;
-            if (m->reload && !m->reload(m)) {
-                m->exit_status = 2;
-                break;
-            }
-            boot_hart(m);
-            continue;
-        }
-        if (c->wfi) {
-            cpu_update_stip(c);
-            if (!(c->mip & c->mie)) {
-                idle(m);
-                continue;
-            }
-            c->wfi = false;
-        }
-        m->instret += cpu_run(c, SLICE_INSNS);
-    }
+void machine_console_end(struct machine *m)
+{
     fflush(m->cfg.console);
     console_restore();
+}
+
+int machine_run(struct machine *m)
+{
+    machine_boot(m);
+    machine_console_begin();
+    while (machine_service(m))
+        machine_advance(m, SLICE_INSNS, false);
+    machine_console_end(m);
     return m->exit_status;
 }

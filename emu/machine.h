@@ -49,6 +49,9 @@ struct machine {
     int exit_status;
     uint64_t instret;     /* instructions retired over the whole run */
     bool stdin_open;      /* stdin still has data to read into the UART */
+    bool debugging;       /* a debugger owns Ctrl-C (it interrupts, it does not stop) */
+    uint64_t slices;      /* service rounds so far */
+    struct symtab *symbols; /* the loaded ELF's symbols (for HTIF and the debugger), or NULL */
     /* Reloads the boot images after a guest-requested reset (set by the front end). */
     bool (*reload)(struct machine *m);
 };
@@ -57,8 +60,22 @@ struct machine {
  * failure. */
 bool machine_init(struct machine *m, const struct machine_config *cfg);
 void machine_free(struct machine *m);
-/* Run until the guest powers off; returns the guest's exit status. */
+/* Run until the guest powers off; returns the guest's exit status. It is the loop below:
+ *   machine_boot; machine_console_begin; while (machine_service) machine_advance; ..._end */
 int machine_run(struct machine *m);
+/* Put the hart at m->entry in M-mode, a0 = hart id, a1 = device tree. */
+void machine_boot(struct machine *m);
+/* The board's work between slices: timers, keyboard, HTIF, console, guest reset. Returns
+ * false once the guest has powered off (or rv39 was stopped by a signal). */
+bool machine_service(struct machine *m);
+/* Run the hart for up to `budget` instructions, or exactly one with `step`; a hart in wfi
+ * idles the host instead until an interrupt is pending. Returns instructions retired. */
+uint64_t machine_advance(struct machine *m, uint64_t budget, bool step);
+/* Terminal in raw mode and Ctrl-C caught (restored by machine_console_end). */
+void machine_console_begin(void);
+void machine_console_end(struct machine *m);
+/* Was Ctrl-C (SIGINT/SIGTERM) pressed since the last call? Clears the flag. */
+bool machine_interrupted(void);
 /* Guest-physical RAM access for loaders and DMA: NULL if [pa, pa+len) is not all RAM. */
 uint8_t *machine_ram_ptr(struct machine *m, uint64_t pa, uint64_t len);
 

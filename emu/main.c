@@ -113,6 +113,7 @@ int main(int argc, char **argv)
         return 2;
     }
     m.reload = load_images;
+    m.symbols = &guest_symbols;
 
     double start = now_seconds();
     int status = machine_run(&m);

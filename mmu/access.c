@@ -134,10 +134,13 @@ static bool translate(struct cpu *c, uint64_t va, enum access access, unsigned p
         }
         /* A cached PTE that does not allow this access: walk again, the PTE in memory may
          * have changed (and A/D need setting). */
-    } else if (access == ACCESS_EXEC) {
-        c->stats.itlb_misses++;
     } else {
-        c->stats.dtlb_misses++;
+        if (access == ACCESS_EXEC)
+            c->stats.itlb_misses++;
+        else
+            c->stats.dtlb_misses++;
+        cpu_emit(c, &(struct cpu_event){.kind = EV_TLB_MISS, .pc = c->pc, .va = va,
+                                        .access = access});
     }
 
     struct walk_memory mem = {c->ram, c->ram_base, c->ram_size};
@@ -148,6 +151,8 @@ static bool translate(struct cpu *c, uint64_t va, enum access access, unsigned p
     struct walk_result r;
     sv39_walk(&mem, &req, &r);
     c->stats.walks++;
+    cpu_emit(c, &(struct cpu_event){.kind = EV_WALK, .pc = c->pc, .va = va, .access = access,
+                                    .walk = &r});
     if (r.fault != WALK_OK) {
         fault(c, walk_fault_cause(r.fault, access), va);
         return false;
