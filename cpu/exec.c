@@ -280,6 +280,8 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
     do {                                                                                           \
         c->pc = (next_pc);                                                                         \
         remaining--;                                                                               \
+        if (step)                                                                                  \
+            goto out; /* a pending interrupt belongs to the next step */                           \
         goto sync;                                                                                 \
     } while (0)
 #define LOAD(ctype, size)                                                                          \
@@ -429,6 +431,11 @@ exception: /* c->pc is the faulting instruction, c->exc_* say why */
 
 illegal: /* c->pc is the illegal instruction */
     cpu_take_trap(c, false, EXC_ILLEGAL_INSN, insn_bits_at(c, c->pc));
+    if (step)
+        goto out;
+    goto sync;
+
+after_wfi:
     if (step)
         goto out;
     goto sync;
