@@ -51,12 +51,10 @@ static bool counter_accessible(const struct cpu *c, unsigned bit)
     return c->priv == PRIV_S || ((c->scounteren >> bit) & 1);
 }
 
-/* Sstc: stimecmp exists when menvcfg.STCE; below M it also needs mcounteren.TM. */
+/* Sstc: M-mode always reaches stimecmp; below M it needs menvcfg.STCE and mcounteren.TM. */
 static bool stimecmp_accessible(const struct cpu *c)
 {
-    if (!(c->menvcfg & MENVCFG_STCE))
-        return false;
-    return c->priv == PRIV_M || (c->mcounteren & 2);
+    return c->priv == PRIV_M || ((c->menvcfg & MENVCFG_STCE) && (c->mcounteren & 2));
 }
 
 /* With Sstc enabled, STIP is the comparison time >= stimecmp and not writable. */

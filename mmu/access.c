@@ -216,8 +216,9 @@ static bool store_misaligned(struct cpu *c, uint64_t va, unsigned size, uint64_t
     uint64_t pa;
     if (!translate(c, va, ACCESS_WRITE, data_priv(c), &pa))
         return false;
-    uint64_t last = va + size - 1;
-    if ((va ^ last) >> PAGE_SHIFT && !translate(c, last, ACCESS_WRITE, data_priv(c), &pa))
+    /* A fault on the second page reports that page's first byte (the faulting portion). */
+    uint64_t next_page = (va | (PAGE_SIZE - 1)) + 1;
+    if (next_page - va < size && !translate(c, next_page, ACCESS_WRITE, data_priv(c), &pa))
         return false;
     for (unsigned i = 0; i < size; i++)
         if (!mmu_store(c, va + i, 1, value >> (8 * i)))
