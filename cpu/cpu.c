@@ -63,6 +63,7 @@ void cpu_reset(struct cpu *c, uint64_t pc)
               (1u << ('M' - 'A')) | (1u << ('S' - 'A')) | (1u << ('U' - 'A'));
     c->mstatus = (2ull << 32) | (2ull << 34); /* UXL = SXL = 64; MIE = MPRV = 0 at reset */
     c->medeleg = c->mideleg = c->mie = c->mip = 0;
+    c->seip_software = c->seip_line = false;
     c->mtvec = c->mepc = c->mcause = c->mtval = c->mscratch = 0;
     c->stvec = c->sepc = c->scause = c->stval = c->sscratch = 0;
     c->satp = 0;

@@ -130,6 +130,9 @@ struct cpu {
     /* Machine-level CSRs (priv spec ch. 3). */
     uint64_t mstatus, misa, medeleg, mideleg, mie, mip, mtvec, mscratch, mepc, mcause, mtval;
     uint64_t mcounteren, mcountinhibit, menvcfg;
+    /* mip.SEIP is the OR of a bit M-mode software writes and the PLIC's S-context line
+     * (priv spec 3.1.9); c->mip holds the OR, these the two inputs. */
+    bool seip_software, seip_line;
     uint64_t mcycle, minstret; /* one cycle per instruction retired */
     uint64_t hpm_adjust[HPM_EVENTS]; /* mhpmcounter3.. = event count + adjust (writable) */
     uint64_t pmpcfg[16], pmpaddr[64];

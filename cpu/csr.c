@@ -271,7 +271,10 @@ bool csr_write(struct cpu *c, unsigned csr, uint64_t value)
         uint64_t writable = MIP_SSIP | MIP_SEIP;
         if (!(c->menvcfg & MENVCFG_STCE))
             writable |= MIP_STIP;
+        c->seip_software = value & MIP_SEIP;
         c->mip = (c->mip & ~writable) | (value & writable);
+        if (c->seip_line)
+            c->mip |= MIP_SEIP;
         return true;
     }
     /* The writing instruction itself retires after the write; the next instruction must read

@@ -57,7 +57,10 @@ static bool csr_op(struct cpu *c, enum csr_kind kind, unsigned csr, uint64_t src
     if (read && !csr_read(c, csr, &value))
         return false;
     if (write) {
-        uint64_t v = kind == CSR_KIND_WRITE ? src : kind == CSR_KIND_SET ? value | src : value & ~src;
+        uint64_t base = value;
+        if (csr == CSR_MIP) /* read-modify-write sees SEIP's software bit only (3.1.9) */
+            base = (base & ~MIP_SEIP) | (c->seip_software ? MIP_SEIP : 0);
+        uint64_t v = kind == CSR_KIND_WRITE ? src : kind == CSR_KIND_SET ? base | src : base & ~src;
         if (!csr_write(c, csr, v))
             return false;
     }
@@ -127,7 +130,14 @@ static bool load_reserved(struct cpu *c, uint64_t va, unsigned size, uint64_t *r
         return false;
     }
     uint64_t pa, v;
-    if (!mmu_translate_load(c, va, size, &pa) || !mmu_load(c, va, size, &v))
+    if (!mmu_translate_load(c, va, size, &pa))
+        return false;
+    if (pa - c->ram_base >= c->ram_size) { /* devices do not support LR/SC (PMA, priv 3.6.3.2) */
+        c->exc_cause = EXC_LOAD_ACCESS;
+        c->exc_tval = va;
+        return false;
+    }
+    if (!mmu_load(c, va, size, &v))
         return false;
     c->reservation = pa;
     *result = size == 4 ? (uint64_t)(int64_t)(int32_t)v : v;
@@ -147,7 +157,12 @@ static bool store_conditional(struct cpu *c, uint64_t va, unsigned size, uint64_
     /* SC must fault like a store even when it would fail (unpriv spec 14.2). */
     if (!mmu_translate_rmw(c, va, size, &host, &pa))
         return false;
-    bool ok = host && c->reservation == pa;
+    if (!host) {
+        c->exc_cause = EXC_STORE_ACCESS;
+        c->exc_tval = va;
+        return false;
+    }
+    bool ok = c->reservation == pa;
     if (ok)
         memcpy(host, &src, size);
     c->reservation = RESERVATION_NONE;

@@ -75,6 +75,10 @@ int cpu_pending_irq(const struct cpu *c)
 void cpu_set_irq(void *opaque, unsigned irq, bool level)
 {
     struct cpu *c = opaque;
+    if (irq == IRQ_SEI) {
+        c->seip_line = level;
+        level = level || c->seip_software;
+    }
     if (level)
         c->mip |= 1ull << irq;
     else

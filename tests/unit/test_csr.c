@@ -24,8 +24,8 @@ static void assert_illegal(uint32_t insn, uint64_t at, const char *what)
     cr_assert_eq(hart.mcause, 2, "%s: cause must be illegal instruction (2), got %lu", what,
                  (unsigned long)hart.mcause);
     cr_assert_eq(hart.mepc, at, "%s: mepc must be the instruction's address", what);
-    cr_assert_eq(hart.mtval, insn, "%s: mtval must hold the instruction bits %#x, got %#lx",
-                 what, insn, (unsigned long)hart.mtval);
+    cr_assert_eq(hart.mtval, insn, "%s: mtval must hold the instruction bits %#x, got %#lx", what,
+                 insn, (unsigned long)hart.mtval);
 }
 
 /* 7.1: CSRRW swaps: rd gets the old value, the CSR gets rs1. */
@@ -224,4 +224,147 @@ Test(csr, mstatus_mpp_cannot_hold_reserved_mode)
     uint64_t mpp = (hart.x[2] >> 11) & 3;
     cr_assert_neq(mpp, 2, "mstatus.MPP must not read back as 2 (reserved)");
     cr_assert_eq((hart.x[2] >> 32) & 3, 2, "mstatus.UXL must be 2 (64-bit U-mode)");
+}
+
+/* priv spec 10.1.1: sstatus is a restricted view of mstatus; writing all ones through it
+ * cannot touch M-only fields (MIE, MPIE, MPP). */
+Test(csr, sstatus_write_cannot_change_machine_fields)
+{
+    hart.x[1] = ~0ull;
+    exec32(i_csrrw(0, 0x100 /* sstatus */, 1));
+    cr_assert_not(hart.mstatus & MSTATUS_MIE, "sstatus write must not set MIE");
+    cr_assert_not(hart.mstatus & MSTATUS_MPIE, "sstatus write must not set MPIE");
+    cr_assert_eq(hart.mstatus & MSTATUS_MPP, 0, "sstatus write must not change MPP");
+    cr_assert(hart.mstatus & MSTATUS_SIE, "sstatus write sets SIE");
+    cr_assert(hart.mstatus & MSTATUS_SUM, "sstatus write sets SUM");
+}
+
+/* priv spec 3.1.9: MTIP is read-only in mip (cleared only by writing mtimecmp). */
+Test(csr, mip_mtip_is_read_only)
+{
+    hart.x[1] = MIP_MTIP;
+    exec32(i_csrrs(0, 0x344 /* mip */, 1));
+    cr_assert_eq(hart.pc, CODE_BASE + 4, "writing mip is legal");
+    cr_assert_not(hart.mip & MIP_MTIP, "a CSR write must not set mip.MTIP");
+    cpu_set_irq(&hart, IRQ_MTI, true);
+    exec32(i_csrrc(0, 0x344, 1));
+    cr_assert(hart.mip & MIP_MTIP, "a CSR write must not clear mip.MTIP either");
+}
+
+/* priv spec 3.1.11 / 10.1.5: U-mode reads of cycle need mcounteren.CY and scounteren.CY. */
+Test(csr, user_counter_access_needs_both_counteren_bits)
+{
+    uint32_t insn = i_csrrs(1, CYCLE, 0);
+    set_priv(PRIV_U);
+    exec32(insn);
+    assert_illegal(insn, CODE_BASE, "rdcycle in U with mcounteren = 0");
+
+    harness_fini();
+    harness_init();
+    hart.mcounteren = 1;
+    set_priv(PRIV_U);
+    exec32(insn);
+    assert_illegal(insn, CODE_BASE, "rdcycle in U with scounteren = 0 (S implemented)");
+
+    harness_fini();
+    harness_init();
+    hart.mcounteren = 1;
+    hart.scounteren = 1;
+    set_priv(PRIV_U);
+    exec32(insn);
+    cr_assert_eq(hart.pc, CODE_BASE + 4, "rdcycle in U with both CY bits set must not trap");
+}
+
+/* cycle, time and instret are read-only (bits 11:10 = 11): writing one is illegal. */
+Test(csr, write_to_user_counter_is_illegal)
+{
+    uint32_t insn = i_csrrw(0, CYCLE, 1);
+    exec32(insn);
+    assert_illegal(insn, CODE_BASE, "csrw cycle");
+}
+
+/* A CSR instruction that traps must not write rd. */
+Test(csr, trapping_csr_instruction_leaves_rd_alone)
+{
+    hart.x[1] = 0xabcd;
+    exec32(i_csrrw(1, MHARTID, 2));
+    cr_assert_eq(hart.mcause, 2, "csrrw to mhartid is illegal");
+    cr_assert_eq(hart.x[1], 0xabcd, "rd must be unchanged after an illegal CSR access");
+}
+
+/* unpriv spec 7.1 (Zicsr): "If a CSR access instruction writes such a CSR, the explicit write
+ * is done instead of the update from the side effect. In particular, a value written to
+ * instret by one instruction will be the value read by the following instruction." */
+Test(csr, value_written_to_minstret_is_read_by_next_instruction)
+{
+    code_at(CODE_BASE);
+    put32(i_csrrw(0, MINSTRET, 1)); /* csrw minstret, x1 */
+    put32(i_csrrs(2, MINSTRET, 0)); /* csrr x2, minstret */
+    hart.x[1] = 1000;
+    step(2);
+    cr_assert_eq(hart.x[2], 1000, "csrr after csrw minstret = 1000 must read 1000, got %lu",
+                 (unsigned long)hart.x[2]);
+}
+
+/* The same rule under the threaded interpreter (cpu_run). */
+Test(csr, value_written_to_minstret_is_read_by_next_instruction_under_cpu_run)
+{
+    code_at(CODE_BASE);
+    put32(i_csrrw(0, MINSTRET, 1)); /* 0x0: csrw minstret, x1 */
+    put32(i_csrrs(2, MINSTRET, 0)); /* 0x4: csrr x2, minstret */
+    put32(i_jal(0, 0));             /* 0x8 */
+    hart.x[1] = 1000;
+    cpu_run(&hart, 20);
+    cr_assert_eq(hart.pc, CODE_BASE + 8, "program must finish");
+    cr_assert_eq(hart.x[2], 1000, "csrr after csrw minstret = 1000 must read 1000, got %lu",
+                 (unsigned long)hart.x[2]);
+}
+
+/* priv spec 3.1.12: with mcountinhibit.IR = 1, minstret does not count. */
+Test(csr, mcountinhibit_ir_stops_minstret)
+{
+    code_at(CODE_BASE);
+    put32(i_csrrwi(0, 0x320 /* mcountinhibit */, 4)); /* IR = bit 2 */
+    put32(i_csrrs(1, MINSTRET, 0));
+    put32(I_NOP);
+    put32(I_NOP);
+    put32(i_csrrs(2, MINSTRET, 0));
+    step(5);
+    cr_assert_eq(hart.x[2], hart.x[1], "minstret must not advance while inhibited (%lu -> %lu)",
+                 (unsigned long)hart.x[1], (unsigned long)hart.x[2]);
+}
+
+/* Same rule for mcycle: the explicit write overrides the writing instruction's own count. */
+Test(csr, value_written_to_mcycle_is_read_by_next_instruction)
+{
+    code_at(CODE_BASE);
+    put32(i_csrrw(0, MCYCLE, 1));
+    put32(i_csrrs(2, MCYCLE, 0));
+    hart.x[1] = 5000;
+    step(2);
+    cr_assert_eq(hart.x[2], 5000, "csrr after csrw mcycle = 5000 must read 5000, got %lu",
+                 (unsigned long)hart.x[2]);
+}
+
+/* priv spec 3.1.18 (menvcfg, Sstc): "When STCE is 0, an attempt to access stimecmp in a mode
+ * other than M-mode raises an illegal-instruction exception": M-mode may always access it. */
+Test(csr, stimecmp_accessible_from_m_mode_even_with_stce_clear)
+{
+    hart.x[1] = 0x1234;
+    exec32(i_csrrw(2, 0x14d /* stimecmp */, 1));
+    cr_assert_eq(hart.pc, CODE_BASE + 4,
+                 "csrrw stimecmp in M with STCE = 0 must not trap "
+                 "(mcause %lu)",
+                 (unsigned long)hart.mcause);
+    exec32(i_csrrs(3, 0x14d, 0));
+    cr_assert_eq(hart.x[3], 0x1234, "stimecmp reads back the value M wrote");
+}
+
+/* ... and from S-mode with STCE = 0 it is illegal. */
+Test(csr, stimecmp_illegal_from_s_mode_with_stce_clear)
+{
+    uint32_t insn = i_csrrs(1, 0x14d, 0);
+    set_priv(PRIV_S);
+    exec32(insn);
+    assert_illegal(insn, CODE_BASE, "csrr stimecmp in S with menvcfg.STCE = 0");
 }

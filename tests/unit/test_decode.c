@@ -51,8 +51,9 @@ Test(encoder, matches_binutils_for_every_format)
         {i_bgeu(27, 26, 8), 0x01adf463, "bgeu x27, x26, .+8"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-        cr_assert_eq(cases[i].mine, cases[i].gas, "harness encodes `%s` as %#010x, binutils as %#010x",
-                     cases[i].text, cases[i].mine, cases[i].gas);
+        cr_assert_eq(cases[i].mine, cases[i].gas,
+                     "harness encodes `%s` as %#010x, binutils as %#010x", cases[i].text,
+                     cases[i].mine, cases[i].gas);
 }
 
 /* --- rv_decode: fields and immediates per format, unpriv spec 2.2 and 2.3 --- */
@@ -189,6 +190,16 @@ Test(decode, r_format_and_extension_opcodes)
     cr_assert(d.rs1 == 1 && d.rs2 == 2, "sfence.vma x1, x2");
 }
 
+/* FENCE.TSO and PAUSE are encodings of FENCE (unpriv spec 2.7, Zihintpause); FENCE.I is
+ * Zifencei. Encodings from binutils. */
+Test(decode, fence_variants)
+{
+    cr_assert_eq(decode_ok(0x8330000f).opcode, OP_FENCE, "fence.tso is a FENCE");
+    cr_assert_eq(decode_ok(0x0100000f).opcode, OP_FENCE, "pause is a FENCE hint");
+    cr_assert_eq(decode_ok(0x0ff0000f).opcode, OP_FENCE, "fence iorw, iorw");
+    cr_assert_eq(decode_ok(0x0000100f).opcode, OP_FENCE_I, "fence.i");
+}
+
 /* A: aq/rl (bits 26:25) do not change which instruction it is (unpriv spec 14.1). */
 Test(decode, amo_ignores_aq_rl_bits)
 {
@@ -227,6 +238,9 @@ Test(decode, non_instructions_are_rejected)
         {0x00002063, "BRANCH with funct3 010 is reserved"},
         {0x00001067, "JALR with funct3 001 is reserved"},
         {0x00004073, "SYSTEM with funct3 100 is not a CSR instruction"},
+        {0x08001013, "SLLI with funct6 000010 is reserved"},
+        {0x00100173, "ECALL/EBREAK with rd != 0 is reserved"},
+        {0x2000503b, "OP-32 funct3 101 with funct7 0010000 is reserved"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         struct decoded d;

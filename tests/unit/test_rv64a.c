@@ -99,9 +99,8 @@ Test(rv64a, amo_d_returns_old_value_and_stores_result)
         exec32(cases[i].enc(3, 2, 1));
         cr_assert_eq(hart.x[3], 0xfffffffffffffff0ull, "%s must return the old value, got %#lx",
                      cases[i].name, (unsigned long)hart.x[3]);
-        cr_assert_eq(peek64(DATA_BASE), cases[i].stored, "%s stored %#lx, want %#lx",
-                     cases[i].name, (unsigned long)peek64(DATA_BASE),
-                     (unsigned long)cases[i].stored);
+        cr_assert_eq(peek64(DATA_BASE), cases[i].stored, "%s stored %#lx, want %#lx", cases[i].name,
+                     (unsigned long)peek64(DATA_BASE), (unsigned long)cases[i].stored);
     }
 }
 
@@ -134,8 +133,8 @@ Test(rv64a, amo_w_sign_extends_and_touches_only_a_word)
         cr_assert_eq(hart.x[3], 0xfffffffffffffff0ull,
                      "%s must return the old word sign-extended, got %#lx", cases[i].name,
                      (unsigned long)hart.x[3]);
-        cr_assert_eq(peek32(DATA_BASE), cases[i].stored, "%s stored %#x, want %#x",
-                     cases[i].name, peek32(DATA_BASE), cases[i].stored);
+        cr_assert_eq(peek32(DATA_BASE), cases[i].stored, "%s stored %#x, want %#x", cases[i].name,
+                     peek32(DATA_BASE), cases[i].stored);
         cr_assert_eq(peek32(DATA_BASE + 4), 0xaaaaaaaau, "%s must not touch the next word",
                      cases[i].name);
     }
@@ -219,4 +218,45 @@ Test(rv64a, lr_to_unmapped_address_is_load_access_fault)
     cr_assert_eq(hart.mcause, 5, "cause must be load access fault (5), got %lu",
                  (unsigned long)hart.mcause);
     cr_assert_eq(hart.mtval, UNMAPPED_ADDR, "mtval = the address");
+}
+
+/* An AMO that rewrites an instruction is a store: after FENCE.I the new instruction runs
+ * (Zifencei), even though the old one was decoded before. */
+Test(rv64a, amoswap_onto_code_is_seen_after_fence_i)
+{
+    code_at(CODE_BASE);
+    put32(i_addi(1, 0, 1));      /* 0x00: target, swapped for addi x1, x0, 2 */
+    put32(i_bne(7, 0, 0x14));    /* 0x04: second time -> 0x18 */
+    put32(i_amoswap_w(0, 8, 9)); /* 0x08 */
+    put32(0x0000100f);           /* 0x0c: fence.i */
+    put32(i_addi(7, 0, 1));      /* 0x10 */
+    put32(i_jal(0, -0x14));      /* 0x14: -> 0x00 */
+    put32(i_jal(0, 0));          /* 0x18: spin */
+    hart.x[8] = i_addi(1, 0, 2);
+    hart.x[9] = CODE_BASE;
+    cpu_run(&hart, 200);
+    cr_assert_eq(hart.pc, CODE_BASE + 0x18, "program must finish");
+    cr_assert_eq(hart.x[1], 2, "the instruction written by amoswap.w must run, x1 = %lu",
+                 (unsigned long)hart.x[1]);
+}
+
+/* Same for a successful SC. */
+Test(rv64a, sc_onto_code_is_seen_after_fence_i)
+{
+    code_at(CODE_BASE);
+    put32(i_addi(1, 0, 1));   /* 0x00 */
+    put32(i_bne(7, 0, 0x18)); /* 0x04: -> 0x1c */
+    put32(i_lr_w(10, 9));     /* 0x08 */
+    put32(i_sc_w(11, 8, 9));  /* 0x0c */
+    put32(0x0000100f);        /* 0x10 */
+    put32(i_addi(7, 0, 1));   /* 0x14 */
+    put32(i_jal(0, -0x18));   /* 0x18: -> 0x00 */
+    put32(i_jal(0, 0));       /* 0x1c */
+    hart.x[8] = i_addi(1, 0, 2);
+    hart.x[9] = CODE_BASE;
+    cpu_run(&hart, 200);
+    cr_assert_eq(hart.pc, CODE_BASE + 0x1c, "program must finish");
+    cr_assert_eq(hart.x[11], 0, "sc.w must succeed");
+    cr_assert_eq(hart.x[1], 2, "the instruction written by sc.w must run, x1 = %lu",
+                 (unsigned long)hart.x[1]);
 }

@@ -292,8 +292,8 @@ Test(rv64i, branches_taken_and_not_taken)
             hart.x[10] = cases[i].a;
             hart.x[11] = cases[i].b;
             exec32(cases[i].enc(10, 11, off));
-            uint64_t want = cases[i].taken ? CODE_BASE + 0x1000 + (uint64_t)(int64_t)off
-                                           : CODE_BASE + 0x1004;
+            uint64_t want =
+                cases[i].taken ? CODE_BASE + 0x1000 + (uint64_t)(int64_t)off : CODE_BASE + 0x1004;
             cr_assert_eq(hart.pc, want, "%s, offset %d: pc %#lx, want %#lx", cases[i].what, off,
                          (unsigned long)hart.pc, (unsigned long)want);
         }
@@ -470,4 +470,81 @@ Test(rv64i, instruction_crossing_a_page_boundary)
     step(1);
     cr_assert_eq(hart.x[5], 0x321, "stepping the straddling addi");
     cr_assert_eq(hart.pc, at + 4, "pc after the straddling instruction");
+}
+
+/* Code first written through the store fast path (page without code yet), then executed,
+ * then rewritten: the rewrite must not use a stale fast write entry, and after FENCE.I the
+ * new code runs (Zifencei). */
+Test(rv64i, code_written_by_fast_path_stores_then_rewritten)
+{
+    uint64_t sub = CODE_BASE + 0x3000;
+    code_at(CODE_BASE);
+    put32(i_sw(8, 0, 9));   /* 0x00: sub[0] = addi x1, x0, 1 */
+    put32(i_sw(10, 4, 9));  /* 0x04: sub[1] = jalr x0, 0(x3) */
+    put32(0x0000100f);      /* 0x08: fence.i */
+    put32(i_jalr(3, 9, 0)); /* 0x0c: call sub */
+    put32(i_add(20, 1, 0)); /* 0x10: x20 = first result */
+    put32(i_sw(12, 0, 9));  /* 0x14: sub[0] = addi x1, x0, 2 */
+    put32(0x0000100f);      /* 0x18: fence.i */
+    put32(i_jalr(3, 9, 0)); /* 0x1c: call sub again */
+    put32(i_jal(0, 0));     /* 0x20: spin */
+    hart.x[8] = i_addi(1, 0, 1);
+    hart.x[10] = i_jalr(0, 3, 0);
+    hart.x[12] = i_addi(1, 0, 2);
+    hart.x[9] = sub;
+    cpu_run(&hart, 500);
+    cr_assert_eq(hart.pc, CODE_BASE + 0x20, "the program must reach its final loop, pc %#lx",
+                 (unsigned long)hart.pc);
+    cr_assert_eq(hart.x[20], 1, "first call runs the code as first written");
+    cr_assert_eq(hart.x[1], 2, "second call must run the rewritten instruction, x1 = %lu",
+                 (unsigned long)hart.x[1]);
+}
+
+/* Sequential execution flows from the last instruction of one page into the next. */
+Test(rv64i, sequential_flow_crosses_pages_under_cpu_run)
+{
+    uint64_t start = CODE_BASE + 0x1ff0;
+    code_at(CODE_BASE);
+    put32(i_jal(0, (int32_t)(start - CODE_BASE)));
+    code_at(start);
+    for (int i = 0; i < 8; i++)
+        put32(i_addi(1, 1, 1)); /* 0x1ff0..0x200c */
+    put32(i_jal(0, 0));
+    cpu_run(&hart, 100);
+    cr_assert_eq(hart.x[1], 8, "all 8 addis on both pages must run, x1 = %lu",
+                 (unsigned long)hart.x[1]);
+    cr_assert_eq(hart.pc, start + 32, "ends in the spin loop on the second page");
+}
+
+/* minstret counts every retired instruction under the threaded interpreter too. */
+Test(rv64i, minstret_counts_under_cpu_run)
+{
+    code_at(CODE_BASE);
+    put32(i_csrrs(20, 0xb02, 0)); /* 0x00: csrr x20, minstret */
+    put32(i_addi(1, 0, 10));      /* 0x04 */
+    put32(i_addi(1, 1, -1));      /* 0x08 */
+    put32(i_bne(1, 0, -4));       /* 0x0c */
+    put32(i_csrrs(21, 0xb02, 0)); /* 0x10 */
+    put32(i_jal(0, 0));           /* 0x14 */
+    cpu_run(&hart, 200);
+    cr_assert_eq(hart.pc, CODE_BASE + 0x14, "program must finish");
+    /* csrr + addi + 10 x (addi, bne) = 22 retired between the two reads */
+    cr_assert_eq(hart.x[21] - hart.x[20], 22, "minstret difference %lu, want 22",
+                 (unsigned long)(hart.x[21] - hart.x[20]));
+}
+
+/* cpu.h: cpu_invalidate_code is how writes from outside the hart (DMA, the debugger, a
+ * loader) reach decoded pages. After it, the hart runs the new instruction. */
+Test(rv64i, outside_write_to_decoded_code_is_seen)
+{
+    code_at(CODE_BASE);
+    put32(i_addi(1, 0, 1)); /* 0x0 */
+    put32(i_jal(0, 0));     /* 0x4 */
+    cpu_run(&hart, 10);
+    cr_assert_eq(hart.x[1], 1, "first run executes addi x1, x0, 1");
+    poke32(CODE_BASE, i_addi(1, 0, 7)); /* the harness calls cpu_invalidate_code */
+    hart.pc = CODE_BASE;
+    cpu_run(&hart, 10);
+    cr_assert_eq(hart.x[1], 7, "after cpu_invalidate_code the new instruction must run, x1 = %lu",
+                 (unsigned long)hart.x[1]);
 }

@@ -20,12 +20,10 @@ static void die(const char *what)
 void harness_init(void)
 {
     hram = aligned_alloc(4096, RAM_SIZE);
-    if (!hram)
-        die("cannot allocate guest RAM");
+    if (!hram) die("cannot allocate guest RAM");
     memset(hram, 0, RAM_SIZE);
     bus_init(&hbus); /* nothing registered: every non-RAM address is an access fault */
-    if (!cpu_init(&hart, hram, RAM_BASE, RAM_SIZE, &hbus))
-        die("cpu_init failed");
+    if (!cpu_init(&hart, hram, RAM_BASE, RAM_SIZE, &hbus)) die("cpu_init failed");
     cpu_reset(&hart, CODE_BASE);
     hart.mtvec = TRAP_VECTOR; /* direct mode (priv spec 3.1.7) */
     cursor = CODE_BASE;
@@ -45,8 +43,14 @@ static uint8_t *host(uint64_t pa, unsigned size)
     return hram + (pa - RAM_BASE);
 }
 
-void code_at(uint64_t addr) { cursor = addr; }
-uint64_t code_cursor(void) { return cursor; }
+void code_at(uint64_t addr)
+{
+    cursor = addr;
+}
+uint64_t code_cursor(void)
+{
+    return cursor;
+}
 
 void put32(uint32_t insn)
 {
@@ -60,11 +64,31 @@ void put16(uint16_t parcel)
     cursor += 2;
 }
 
-/* RAM is little-endian like RISC-V (unpriv spec 1.5); cpu.h already requires an LE host. */
-void poke8(uint64_t pa, uint8_t v) { memcpy(host(pa, 1), &v, 1); }
-void poke16(uint64_t pa, uint16_t v) { memcpy(host(pa, 2), &v, 2); }
-void poke32(uint64_t pa, uint32_t v) { memcpy(host(pa, 4), &v, 4); }
-void poke64(uint64_t pa, uint64_t v) { memcpy(host(pa, 8), &v, 8); }
+/* RAM is little-endian like RISC-V (unpriv spec 1.5); cpu.h already requires an LE host.
+ * Writes from the test are like DMA: they drop any decoded instructions they overwrite, so a
+ * test may rewrite code after the hart has run it. */
+static void poke(uint64_t pa, const void *v, unsigned size)
+{
+    memcpy(host(pa, size), v, size);
+    cpu_invalidate_code(&hart, pa, size);
+}
+
+void poke8(uint64_t pa, uint8_t v)
+{
+    poke(pa, &v, 1);
+}
+void poke16(uint64_t pa, uint16_t v)
+{
+    poke(pa, &v, 2);
+}
+void poke32(uint64_t pa, uint32_t v)
+{
+    poke(pa, &v, 4);
+}
+void poke64(uint64_t pa, uint64_t v)
+{
+    poke(pa, &v, 8);
+}
 
 uint8_t peek8(uint64_t pa)
 {

@@ -50,7 +50,8 @@ uint64_t code_cursor(void);
 void put32(uint32_t insn);
 void put16(uint16_t parcel);
 
-/* --- guest memory, by physical address (must lie in RAM) --- */
+/* --- guest memory, by physical address (must lie in RAM). Pokes act like DMA: they drop
+ * decoded instructions they overwrite (cpu_invalidate_code). --- */
 void poke8(uint64_t pa, uint8_t v);
 void poke16(uint64_t pa, uint16_t v);
 void poke32(uint64_t pa, uint32_t v);
@@ -73,9 +74,20 @@ void set_priv(enum priv p);
 
 /* --- the assembler: unpriv spec 2.2 "Base Instruction Formats", 2.3 immediates --- */
 enum {
-    OPC_LOAD = 0x03, OPC_MISC_MEM = 0x0f, OPC_OP_IMM = 0x13, OPC_AUIPC = 0x17,
-    OPC_OP_IMM_32 = 0x1b, OPC_STORE = 0x23, OPC_AMO = 0x2f, OPC_OP = 0x33, OPC_LUI = 0x37,
-    OPC_OP_32 = 0x3b, OPC_BRANCH = 0x63, OPC_JALR = 0x67, OPC_JAL = 0x6f, OPC_SYSTEM = 0x73,
+    OPC_LOAD = 0x03,
+    OPC_MISC_MEM = 0x0f,
+    OPC_OP_IMM = 0x13,
+    OPC_AUIPC = 0x17,
+    OPC_OP_IMM_32 = 0x1b,
+    OPC_STORE = 0x23,
+    OPC_AMO = 0x2f,
+    OPC_OP = 0x33,
+    OPC_LUI = 0x37,
+    OPC_OP_32 = 0x3b,
+    OPC_BRANCH = 0x63,
+    OPC_JALR = 0x67,
+    OPC_JAL = 0x6f,
+    OPC_SYSTEM = 0x73,
 };
 
 uint32_t enc_r(unsigned funct7, unsigned rs2, unsigned rs1, unsigned funct3, unsigned rd,
@@ -137,9 +149,18 @@ uint32_t enc_j(int32_t imm, unsigned rd, unsigned opcode);
         return enc_i((int32_t)csr, rs1, f3, rd, OPC_SYSTEM);                                       \
     }
 
-static inline uint32_t i_lui(unsigned rd, uint32_t imm20) { return enc_u(imm20, rd, OPC_LUI); }
-static inline uint32_t i_auipc(unsigned rd, uint32_t imm20) { return enc_u(imm20, rd, OPC_AUIPC); }
-static inline uint32_t i_jal(unsigned rd, int32_t offset) { return enc_j(offset, rd, OPC_JAL); }
+static inline uint32_t i_lui(unsigned rd, uint32_t imm20)
+{
+    return enc_u(imm20, rd, OPC_LUI);
+}
+static inline uint32_t i_auipc(unsigned rd, uint32_t imm20)
+{
+    return enc_u(imm20, rd, OPC_AUIPC);
+}
+static inline uint32_t i_jal(unsigned rd, int32_t offset)
+{
+    return enc_j(offset, rd, OPC_JAL);
+}
 static inline uint32_t i_jalr(unsigned rd, unsigned rs1, int32_t imm)
 {
     return enc_i(imm, rs1, 0, rd, OPC_JALR);
@@ -204,8 +225,14 @@ HARNESS_R(divuw, 0x01, 5, OPC_OP_32)
 HARNESS_R(remw, 0x01, 6, OPC_OP_32)
 HARNESS_R(remuw, 0x01, 7, OPC_OP_32)
 /* A extension (funct5 in bits 31:27) */
-static inline uint32_t i_lr_w(unsigned rd, unsigned rs1) { return enc_r(0x02 << 2, 0, rs1, 2, rd, OPC_AMO); }
-static inline uint32_t i_lr_d(unsigned rd, unsigned rs1) { return enc_r(0x02 << 2, 0, rs1, 3, rd, OPC_AMO); }
+static inline uint32_t i_lr_w(unsigned rd, unsigned rs1)
+{
+    return enc_r(0x02 << 2, 0, rs1, 2, rd, OPC_AMO);
+}
+static inline uint32_t i_lr_d(unsigned rd, unsigned rs1)
+{
+    return enc_r(0x02 << 2, 0, rs1, 3, rd, OPC_AMO);
+}
 HARNESS_AMO(sc_w, 0x03, 2)
 HARNESS_AMO(sc_d, 0x03, 3)
 HARNESS_AMO(amoswap_w, 0x01, 2)
@@ -234,12 +261,12 @@ HARNESS_CSR(csrrwi, 5)
 HARNESS_CSR(csrrsi, 6)
 HARNESS_CSR(csrrci, 7)
 /* Fixed encodings (unpriv spec 2.7/2.8, priv spec 3.3) */
-#define I_NOP 0x00000013u    /* addi x0, x0, 0 */
+#define I_NOP 0x00000013u /* addi x0, x0, 0 */
 #define I_ECALL 0x00000073u
 #define I_EBREAK 0x00100073u
 #define I_MRET 0x30200073u
 #define I_SRET 0x10200073u
 #define I_WFI 0x10500073u
-#define I_FENCE 0x0ff0000fu  /* fence iorw, iorw */
+#define I_FENCE 0x0ff0000fu /* fence iorw, iorw */
 
 #endif
