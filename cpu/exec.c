@@ -357,11 +357,16 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
         NEXT();                                                                                    \
     } while (0)
 
+/* A trap retires nothing but still uses up budget (remaining and counted move together, so
+ * instret is unchanged): a trap handler that itself traps must not hold the host forever. */
+#define CHARGE_TRAP() (remaining--, counted--)
+
 sync:
     /* c->pc is where execution continues: take an interrupt if one is pending and enabled. */
     {
         int irq = cpu_pending_irq(c);
         if (irq >= 0) {
+            CHARGE_TRAP();
             cpu_take_trap(c, true, (uint64_t)irq, 0);
             if (step)
                 goto out;
@@ -439,12 +444,14 @@ op_page_end:
     goto refetch;
 
 exception: /* c->pc is the faulting instruction, c->exc_* say why */
+    CHARGE_TRAP();
     cpu_take_trap(c, false, c->exc_cause, c->exc_tval);
     if (step)
         goto out;
     goto sync;
 
 illegal: /* c->pc is the illegal instruction */
+    CHARGE_TRAP();
     cpu_take_trap(c, false, EXC_ILLEGAL_INSN, insn_bits_at(c, c->pc));
     if (step)
         goto out;

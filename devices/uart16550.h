@@ -12,6 +12,7 @@
 
 #define UART_BASE 0x10000000ull
 #define UART_SIZE 0x100ull
+#define UART_IRQ 10 /* PLIC source on QEMU virt */
 #define UART_RX_FIFO 256
 
 struct uart16550 {

@@ -65,6 +65,18 @@ static void machine_power(void *opaque, enum power_action action, int status)
     }
 }
 
+/* Power-on state of the board's devices (at start and on a guest-requested reset). */
+static void devices_reset(struct machine *m)
+{
+    /* The PLIC first: it clears its inputs, and the devices below may raise theirs. */
+    plic_init(&m->plic, (struct irq_line){cpu_set_irq, &m->cpu, IRQ_MEI},
+              (struct irq_line){cpu_set_irq, &m->cpu, IRQ_SEI});
+    uart_init(&m->uart, m->cfg.console, (struct irq_line){plic_set_irq, &m->plic, UART_IRQ});
+    clint_init(&m->clint, (struct irq_line){cpu_set_irq, &m->cpu, IRQ_MSI},
+               (struct irq_line){cpu_set_irq, &m->cpu, IRQ_MTI});
+    sifive_test_init(&m->finisher, machine_power, m);
+}
+
 bool machine_init(struct machine *m, const struct machine_config *cfg)
 {
     memset(m, 0, sizeof(*m));
@@ -83,14 +95,12 @@ bool machine_init(struct machine *m, const struct machine_config *cfg)
     m->ram = ram;
 
     bus_init(&m->bus);
-    uart_init(&m->uart, m->cfg.console, (struct irq_line){0}); /* PLIC comes later */
-    clint_init(&m->clint, (struct irq_line){cpu_set_irq, &m->cpu, IRQ_MSI},
-               (struct irq_line){cpu_set_irq, &m->cpu, IRQ_MTI});
-    sifive_test_init(&m->finisher, machine_power, m);
+    devices_reset(m);
     const struct bus_device devices[] = {
         {"sifive_test", SIFIVE_TEST_BASE, SIFIVE_TEST_SIZE, &m->finisher, sifive_test_read,
          sifive_test_write},
         {"clint", CLINT_BASE, CLINT_SIZE, &m->clint, clint_read, clint_write},
+        {"plic", PLIC_BASE, PLIC_SIZE, &m->plic, plic_read, plic_write},
         {"uart", UART_BASE, UART_SIZE, &m->uart, uart_read, uart_write},
     };
     for (size_t i = 0; i < sizeof(devices) / sizeof(devices[0]); i++) {
@@ -129,7 +139,7 @@ void machine_boot(struct machine *m)
 {
     cpu_reset(&m->cpu, m->entry);
     m->cpu.x[10] = 0; /* a0: hart id */
-    m->cpu.x[11] = 0; /* a1: device tree address (none yet) */
+    m->cpu.x[11] = m->dtb_addr; /* a1: device tree address */
 }
 
 /* Move what the host typed into the UART, as far as its FIFO has room. */
@@ -197,6 +207,7 @@ bool machine_service(struct machine *m)
             m->stop = true;
             return false;
         }
+        devices_reset(m);
         machine_boot(m);
     }
     return true;

@@ -9,6 +9,7 @@
 #include "../cpu/cpu.h"
 #include "../devices/bus.h"
 #include "../devices/clint.h"
+#include "../devices/plic.h"
 #include "../devices/sifive_test.h"
 #include "../devices/uart16550.h"
 
@@ -40,10 +41,12 @@ struct machine {
     uint64_t ram_size;
     struct uart16550 uart;
     struct clint clint;
+    struct plic plic;
     struct sifive_test finisher;
     struct htif htif;
     struct machine_config cfg;
     uint64_t entry;       /* where the hart starts */
+    uint64_t dtb_addr; /* a1 at boot: device tree address, 0 if none */
     bool stop;            /* power-off requested */
     bool reset;           /* reset requested */
     int exit_status;

@@ -11,6 +11,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "debugger.h"
+#include "fdt.h"
+#include "gdbstub.h"
 #include "loader.h"
 #include "machine.h"
 #include "options.h"
@@ -20,6 +23,84 @@
 
 /* The guest's symbols, kept for the life of the run (the debugger will want them). */
 static struct symtab guest_symbols;
+
+/* The device tree, built once; copied into RAM at m->dtb_addr at every (re)load. */
+static uint8_t device_tree[FDT_MAX_SIZE];
+static size_t device_tree_size;
+
+/* Where the boot images went, so the device tree can be kept clear of them. */
+static struct loaded_image {
+    const char *path;
+    uint64_t low, high; /* [low, high) */
+} loaded_images[2];
+static unsigned loaded_count;
+
+static void note_loaded(const char *path, uint64_t low, uint64_t high)
+{
+    if (loaded_count < sizeof loaded_images / sizeof loaded_images[0])
+        loaded_images[loaded_count++] = (struct loaded_image){path, low, high};
+}
+
+static bool load_raw(struct machine *m, const char *path, uint64_t addr)
+{
+    uint64_t size;
+    if (!loader_load_raw(m, path, addr, &size, stderr)) return false;
+    note_loaded(path, addr, addr + size);
+    return true;
+}
+
+/* The tree rv39 gives the guest: the board as configured on the command line. */
+static size_t build_device_tree(const struct machine_config *cfg)
+{
+    const struct fdt_board board = {
+        .ram_base = RAM_BASE,
+        .ram_size = cfg->ram_size,
+        .bootargs = cfg->append,
+        .virtio_slots = 8, /* QEMU virt lists all its slots, empty or not */
+    };
+    device_tree_size = fdt_build(&board, device_tree, sizeof device_tree);
+    return device_tree_size;
+}
+
+/* --dumpdtb FILE, as QEMU's -M virt,dumpdtb=FILE: the tree, and no run. */
+static int dump_device_tree(const struct machine_config *cfg, const char *path)
+{
+    if (!build_device_tree(cfg)) return 2;
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(device_tree, 1, device_tree_size, f) != device_tree_size) {
+        fprintf(stderr, "rv39: -dumpdtb %s: cannot write the device tree\n", path);
+        if (f) fclose(f);
+        return 2;
+    }
+    if (fclose(f) != 0) {
+        fprintf(stderr, "rv39: -dumpdtb %s: cannot write the device tree\n", path);
+        return 2;
+    }
+    return 0;
+}
+
+/* Copy the tree to m->dtb_addr; refuse when a boot image is already there (QEMU, too, fails
+ * on overlapping images rather than let one overwrite the other). */
+static bool copy_device_tree(struct machine *m)
+{
+    uint64_t low = m->dtb_addr, high = m->dtb_addr + device_tree_size;
+    for (unsigned i = 0; i < loaded_count; i++) {
+        const struct loaded_image *img = &loaded_images[i];
+        if (img->low < high && low < img->high) {
+            fprintf(stderr,
+                    "rv39: %s: overlaps the device tree at 0x%llx-0x%llx (give more RAM with -m)\n",
+                    img->path, (unsigned long long)low, (unsigned long long)high);
+            return false;
+        }
+    }
+    uint8_t *ram = machine_ram_ptr(m, m->dtb_addr, device_tree_size);
+    if (!ram) {
+        fprintf(stderr, "rv39: the device tree does not fit in RAM (give more RAM with -m)\n");
+        return false;
+    }
+    memcpy(ram, device_tree, device_tree_size);
+    return true;
+}
 
 static bool bios_is_none(const char *bios)
 {
@@ -36,22 +117,35 @@ static bool load_kernel_elf(struct machine *m, const char *path, uint64_t *entry
     m->htif.tohost = img.tohost;
     m->htif.fromhost = img.fromhost;
     *entry = img.entry;
+    note_loaded(path, img.low, img.high);
     return true;
 }
 
 /* Put the boot images into RAM and set the entry point. Also the reset handler: QEMU reloads
  * its images on a guest-requested reset, and so do we. */
-static bool load_images(struct machine *m)
+static bool load_boot_images(struct machine *m)
 {
     const struct machine_config *cfg = &m->cfg;
     if (bios_is_none(cfg->bios)) return load_kernel_elf(m, cfg->kernel, &m->entry);
 
-    if (!loader_load_raw(m, cfg->bios, RAM_BASE, NULL, stderr)) return false;
+    if (!load_raw(m, cfg->bios, RAM_BASE)) return false;
     m->entry = RAM_BASE;
     if (!cfg->kernel) return true;
     uint64_t kernel_entry;
     if (loader_file_is_elf(cfg->kernel)) return load_kernel_elf(m, cfg->kernel, &kernel_entry);
-    return loader_load_raw(m, cfg->kernel, RAM_BASE + KERNEL_OFFSET_WITH_FIRMWARE, NULL, stderr);
+    return load_raw(m, cfg->kernel, RAM_BASE + KERNEL_OFFSET_WITH_FIRMWARE);
+}
+
+static bool load_images(struct machine *m)
+{
+    loaded_count = 0;
+    return load_boot_images(m) && copy_device_tree(m);
+}
+
+static void count_tlb_entry(void *opaque, const struct tlb_entry *e)
+{
+    unsigned *per_level = opaque;
+    if (e->level < 3) per_level[e->level]++;
 }
 
 static void print_stats(const struct machine *m, double seconds)
@@ -72,6 +166,12 @@ static void print_stats(const struct machine *m, double seconds)
     fprintf(out, "tlb_fills: %llu\n", (unsigned long long)t->fills);
     fprintf(out, "tlb_evictions: %llu\n", (unsigned long long)t->evictions);
     fprintf(out, "tlb_flushes: %llu\n", (unsigned long long)t->flushes);
+    /* What the model TLB holds at exit, per page size. */
+    unsigned occupancy[3] = {0, 0, 0};
+    tlb_for_each(&m->cpu.tlb, count_tlb_entry, occupancy);
+    fprintf(out, "tlb_entries_4k: %u\n", occupancy[0]);
+    fprintf(out, "tlb_entries_2m: %u\n", occupancy[1]);
+    fprintf(out, "tlb_entries_1g: %u\n", occupancy[2]);
 }
 
 static double now_seconds(void)
@@ -90,6 +190,7 @@ int main(int argc, char **argv)
     case OPTIONS_ERROR: return 2;
     }
     const struct machine_config *cfg = &opts.machine;
+    if (opts.dumpdtb) return dump_device_tree(cfg, opts.dumpdtb);
     if (!cfg->kernel && bios_is_none(cfg->bios)) {
         fprintf(stderr, "rv39: nothing to run (give --kernel FILE or --bios FILE)\n");
         return 2;
@@ -106,6 +207,11 @@ int main(int argc, char **argv)
         machine_free(&m);
         return 2;
     }
+    if (!build_device_tree(cfg)) {
+        machine_free(&m);
+        return 2;
+    }
+    m.dtb_addr = fdt_place(RAM_BASE, cfg->ram_size, device_tree_size);
     symtab_init(&guest_symbols);
     if (!load_images(&m)) {
         symtab_free(&guest_symbols);
@@ -116,7 +222,9 @@ int main(int argc, char **argv)
     m.symbols = &guest_symbols;
 
     double start = now_seconds();
-    int status = machine_run(&m);
+    int status = opts.debug      ? debugger_main(&m)
+                 : opts.gdb_port ? gdbstub_main(&m, opts.gdb_port, opts.start_halted)
+                                 : machine_run(&m);
     double seconds = now_seconds() - start;
     if (cfg->stats) print_stats(&m, seconds);
 

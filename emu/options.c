@@ -12,6 +12,7 @@ enum option_id {
     OPT_HELP = 'h',
     OPT_MEMORY = 'm',
     OPT_BIOS = 256,
+    OPT_DRIVE,
     OPT_KERNEL,
     OPT_APPEND,
     OPT_NOGRAPHIC,
@@ -19,18 +20,26 @@ enum option_id {
     OPT_TLB,
     OPT_VERSION,
     OPT_SVADE,
+    OPT_DUMPDTB,
+    OPT_DEBUG,
+    OPT_GDB,
+    OPT_START_HALTED = 'S',
 };
 
 /* getopt_long_only accepts each of these with one dash (QEMU's spelling) or two (GNU's). */
 static const struct option long_options[] = {
     {"bios", required_argument, NULL, OPT_BIOS},
     {"kernel", required_argument, NULL, OPT_KERNEL},
+    {"drive", required_argument, NULL, OPT_DRIVE},
     {"memory", required_argument, NULL, OPT_MEMORY},
     {"append", required_argument, NULL, OPT_APPEND},
     {"nographic", no_argument, NULL, OPT_NOGRAPHIC},
     {"stats", no_argument, NULL, OPT_STATS},
     {"tlb", required_argument, NULL, OPT_TLB},
     {"svade", no_argument, NULL, OPT_SVADE},
+    {"debug", no_argument, NULL, OPT_DEBUG},
+    {"gdb", required_argument, NULL, OPT_GDB},
+    {"dumpdtb", required_argument, NULL, OPT_DUMPDTB},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -38,7 +47,7 @@ static const struct option long_options[] = {
 
 /* Leading ':' makes getopt report a missing argument as ':' instead of printing its own
  * message, so every complaint has our one-line format. */
-static const char short_options[] = ":hm:";
+static const char short_options[] = ":hm:S";
 
 static void print_help(FILE *out)
 {
@@ -51,10 +60,16 @@ static void print_help(FILE *out)
             "                  the kernel's ELF entry directly in M-mode\n"
             "  -m SIZE         RAM size: MiB, or with a K/M/G/T suffix (default %llu M)\n"
             "  -append STR     kernel command line\n"
+            "  -drive file=IMG[,readonly=on]\n"
+            "                  raw disk image as a virtio-blk device (up to 8)\n"
             "  -nographic      accepted for QEMU compatibility (the console is the terminal)\n"
             "  -stats          print instruction and MMU counters to stderr at exit\n"
             "  -tlb SPEC       model TLB shape, e.g. sets=64,ways=4,super=16\n"
             "  -svade          page-fault on clear A/D bits (Svade) instead of setting them\n"
+            "  -debug          start halted at the debugger's prompt (see 'help' there)\n"
+            "  -gdb PORT       serve gdb-multiarch on TCP PORT ('tcp::PORT' too)\n"
+            "  -S              with -gdb: wait for GDB before running\n"
+            "  -dumpdtb FILE   write the guest's device tree (DTB) to FILE and exit\n"
             "  -h, -help       this text\n"
             "  -version        print the version\n"
             "\n"
@@ -130,8 +145,98 @@ static void set_defaults(struct options *opts)
             },
         .tlb_given = false,
         .tlb_spec = NULL,
+        .dumpdtb = NULL,
         .tlb = {.sets = TLB_DEFAULT_SETS, .ways = TLB_DEFAULT_WAYS, .super = TLB_DEFAULT_SUPER},
     };
+}
+
+/* Copy one VALUE of a KEY=VALUE list into buf, turning ",," into ","; returns where the
+ * next key starts (past the separating comma) and sets *fits to whether it fitted. */
+static const char *drive_value(const char *p, char *buf, size_t len, bool *fits)
+{
+    size_t n = 0;
+    *fits = true;
+    for (; *p && !(p[0] == ',' && p[1] != ','); p++) {
+        if (p[0] == ',') p++; /* ",," */
+        if (n + 1 < len) buf[n++] = *p;
+        else *fits = false;
+    }
+    buf[n] = '\0';
+    return *p ? p + 1 : p;
+}
+
+static bool drive_bool(const char *value, bool *out)
+{
+    /* QEMU's boolean spellings. */
+    static const char *const yes[] = {"on", "yes", "true", "y"};
+    static const char *const no[] = {"off", "no", "false", "n"};
+    for (unsigned i = 0; i < 4; i++) {
+        if (strcmp(value, yes[i]) == 0 || strcmp(value, no[i]) == 0) {
+            *out = strcmp(value, yes[i]) == 0;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool options_parse_drive(const char *text, struct drive_option *drive, char *problem,
+                         size_t problem_len)
+{
+    *drive = (struct drive_option){0};
+    bool have_file = false;
+    const char *p = text;
+    while (*p) {
+        const char *eq = strchr(p, '=');
+        const char *comma = strchr(p, ',');
+        if (!eq || (comma && comma < eq)) {
+            snprintf(problem, problem_len, "expected KEY=VALUE, got '%.*s'",
+                     (int)(comma ? comma - p : (long)strlen(p)), p);
+            return false;
+        }
+        const char *key = p;
+        size_t key_len = (size_t)(eq - p);
+        char value[64];
+        bool fits;
+#define KEY_IS(k) (key_len == strlen(k) && strncmp(key, k, key_len) == 0)
+        if (KEY_IS("file")) {
+            p = drive_value(eq + 1, drive->file, sizeof(drive->file), &fits);
+            if (!fits || drive->file[0] == '\0') {
+                snprintf(problem, problem_len, "file= %s", fits ? "is empty" : "path is too long");
+                return false;
+            }
+            have_file = true;
+            continue;
+        }
+        p = drive_value(eq + 1, value, sizeof(value), &fits);
+        if (KEY_IS("readonly")) {
+            if (!drive_bool(value, &drive->readonly)) {
+                snprintf(problem, problem_len, "readonly=%s: expected on or off", value);
+                return false;
+            }
+        } else if (KEY_IS("format")) {
+            if (strcmp(value, "raw") != 0) {
+                snprintf(problem, problem_len, "format=%s: only raw images are supported", value);
+                return false;
+            }
+        } else if (KEY_IS("if")) {
+            if (strcmp(value, "virtio") != 0 && strcmp(value, "none") != 0) {
+                snprintf(problem, problem_len, "if=%s: only if=virtio (or none) is supported",
+                         value);
+                return false;
+            }
+        } else if (!KEY_IS("id")) {
+            snprintf(problem, problem_len,
+                     "unknown key '%.*s' (known: file, readonly, format, if, id)", (int)key_len,
+                     key);
+            return false;
+        }
+#undef KEY_IS
+    }
+    if (!have_file) {
+        snprintf(problem, problem_len, "file= is missing");
+        return false;
+    }
+    return true;
 }
 
 /* The word the user typed for the option getopt just rejected. */
@@ -160,10 +265,41 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
         switch (id) {
         case OPT_BIOS: opts->machine.bios = optarg; break;
         case OPT_KERNEL: opts->machine.kernel = optarg; break;
+        case OPT_DRIVE: {
+            char problem[160];
+            if (opts->drive_count == OPTIONS_MAX_DRIVES) {
+                fprintf(err, "rv39: -drive %s: at most %d drives\n", optarg, OPTIONS_MAX_DRIVES);
+                return OPTIONS_ERROR;
+            }
+            if (!options_parse_drive(optarg, &opts->drives[opts->drive_count], problem,
+                                     sizeof(problem))) {
+                fprintf(err, "rv39: -drive %s: %s\n", optarg, problem);
+                return OPTIONS_ERROR;
+            }
+            opts->drive_count++;
+            break;
+        }
         case OPT_APPEND: opts->machine.append = optarg; break;
         case OPT_NOGRAPHIC: opts->machine.nographic = true; break;
         case OPT_STATS: opts->machine.stats = true; break;
         case OPT_SVADE: opts->machine.svade = true; break;
+        case OPT_DEBUG: opts->debug = true; break;
+        case OPT_START_HALTED: opts->start_halted = true; break;
+        case OPT_GDB: {
+            /* QEMU's spelling is "tcp::PORT"; ":PORT" and "PORT" mean the same here. */
+            const char *port = optarg;
+            if (strncmp(port, "tcp:", 4) == 0) port += 4;
+            if (port[0] == ':') port++;
+            char *end;
+            long n = strtol(port, &end, 10);
+            if (!isdigit((unsigned char)port[0]) || *end || n < 1 || n > 65535) {
+                fprintf(err, "rv39: -gdb %s: not a TCP port (1-65535)\n", optarg);
+                return OPTIONS_ERROR;
+            }
+            opts->gdb_port = (int)n;
+            break;
+        }
+        case OPT_DUMPDTB: opts->dumpdtb = optarg; break;
         case OPT_MEMORY: {
             const char *problem;
             if (!options_parse_ram_size(optarg, &opts->machine.ram_size, &problem)) {
@@ -193,6 +329,10 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
                     offending_option(argv, name, sizeof(name)));
             return OPTIONS_ERROR;
         }
+    }
+    if (opts->debug && opts->gdb_port) {
+        fprintf(err, "rv39: -debug and -gdb: choose one debugger\n");
+        return OPTIONS_ERROR;
     }
     if (optind < argc) {
         fprintf(err, "rv39: %s: unexpected argument (give the guest with -kernel FILE)\n",

@@ -18,11 +18,25 @@
 #define OPTIONS_MIN_RAM (1ull << 20)
 #define OPTIONS_MAX_RAM (16ull << 30)
 
+/* --drive file=PATH[,readonly=on]: raw images for virtio-blk, in command-line order. */
+#define OPTIONS_MAX_DRIVES 8
+#define OPTIONS_DRIVE_PATH_MAX 1024
+struct drive_option {
+    char file[OPTIONS_DRIVE_PATH_MAX]; /* ",," in the option text is a literal comma (QEMU) */
+    bool readonly;
+};
+
 struct options {
     struct machine_config machine;
+    struct drive_option drives[OPTIONS_MAX_DRIVES];
+    unsigned drive_count;
     bool tlb_given;        /* --tlb was on the command line */
     const char *tlb_spec;  /* its text, as typed */
     struct tlb_config tlb; /* its meaning, over the defaults */
+    const char *dumpdtb;   /* --dumpdtb FILE: write the device tree there and exit, or NULL */
+    bool debug;            /* --debug: start halted at the debugger's prompt */
+    int gdb_port;          /* --gdb PORT: serve GDB's remote protocol on PORT (0: off) */
+    bool start_halted;     /* -S: with --gdb, wait for GDB before running */
 };
 
 enum options_outcome {
@@ -35,6 +49,12 @@ enum options_outcome {
  * one line "rv39: <what>: <problem>" to `err`. argv's pointer array may be permuted. */
 enum options_outcome options_parse(int argc, char **argv, struct options *opts, FILE *out,
                                    FILE *err);
+
+/* One --drive argument, QEMU's syntax: comma-separated KEY=VALUE with file= (required),
+ * readonly=on|off, format=raw, if=virtio|none, id= (ignored). On failure writes a short
+ * phrase saying why to `problem`. */
+bool options_parse_drive(const char *text, struct drive_option *drive, char *problem,
+                         size_t problem_len);
 
 /* A memory size as QEMU's -m reads it: a plain number is MiB; a suffix B, K, M, G or T (either
  * case) gives the unit; "size=" may precede it. On failure returns false and points `problem`

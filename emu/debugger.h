@@ -1,0 +1,119 @@
+/* The debugger: breakpoints, watchpoints, stepping and running the machine, and the command
+ * interpreter behind `--debug` (a prompt on the terminal, libedit line editing) and behind
+ * the GDB stub's `monitor` commands (emu/gdbstub.c).
+ *
+ * It watches the hart through cpu event hooks (cpu/cpu.h) only: when no breakpoint or
+ * watchpoint is set, `continue` runs the machine in full-speed slices; with some, it steps
+ * one instruction at a time and checks before and after each. */
+#ifndef RV39_DEBUGGER_H
+#define RV39_DEBUGGER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../mmu/sv39.h"
+#include "machine.h"
+
+#define DBG_MAX_BREAKPOINTS 64
+#define DBG_MAX_WATCHPOINTS 16
+
+/* `continue until ...`: stop right after the next event of these kinds. */
+enum dbg_until {
+    UNTIL_FAULT = 1 << 0,  /* page fault (cause 12, 13, 15) */
+    UNTIL_SATP = 1 << 1,   /* satp written */
+    UNTIL_PRIV = 1 << 2,   /* privilege change (trap or xRET) */
+    UNTIL_SFENCE = 1 << 3, /* sfence.vma */
+};
+
+enum dbg_stop {
+    DBG_STOP_STEPPED,     /* the requested steps are done */
+    DBG_STOP_BREAKPOINT,  /* pc reached a breakpoint */
+    DBG_STOP_WATCHPOINT,  /* an instruction touched a watched address */
+    DBG_STOP_EVENT,       /* a `continue until` event happened */
+    DBG_STOP_INTERRUPTED, /* Ctrl-C, or GDB's interrupt */
+    DBG_STOP_EXITED,      /* the guest powered off */
+};
+
+struct dbg_breakpoint {
+    bool used;
+    uint64_t addr; /* virtual: compared with pc */
+};
+
+struct dbg_watchpoint {
+    bool used;
+    bool on_read, on_write;
+    uint64_t va, len;
+};
+
+/* The last trap the hart took, and the page walk that raised it (if one did). */
+struct dbg_trap_record {
+    bool valid;
+    uint64_t pc, cause, tval, satp;
+    unsigned from, to;
+    bool has_walk;
+    struct walk_request walk_req;
+    struct walk_result walk;
+};
+
+struct debugger {
+    struct machine *m;
+    struct dbg_breakpoint bp[DBG_MAX_BREAKPOINTS];
+    struct dbg_watchpoint wp[DBG_MAX_WATCHPOINTS];
+    unsigned nbp, nwp;       /* how many are set */
+    bool trace_mmu;          /* `trace mmu on`: one line per MMU event */
+    FILE *trace;             /* where trace lines go */
+    unsigned until;          /* enum dbg_until bits armed for the current run */
+    bool event_stop;         /* an armed event happened */
+    char stop_text[200];     /* what happened, for the stop message */
+    int hit_breakpoint;      /* index, after DBG_STOP_BREAKPOINT */
+    int hit_watchpoint;      /* index, after DBG_STOP_WATCHPOINT */
+    uint64_t hit_watch_addr; /* the address the instruction touched */
+    uint64_t traps;          /* traps seen (to tell whether a step trapped) */
+    struct dbg_trap_record last_trap;
+    struct walk_request pending_req; /* the last walk that faulted, until its trap comes */
+    struct walk_result pending_walk;
+    bool pending_valid;
+    bool in_gdb;             /* commands come from GDB's monitor: no stepping from here */
+    bool quit;               /* `quit` was given */
+};
+
+/* Attach to the machine (installs the event hook). Trace lines go to `trace`. */
+void debugger_init(struct debugger *d, struct machine *m, FILE *trace);
+void debugger_detach(struct debugger *d);
+
+/* Run one command line; its output goes to `out`. Returns false for a line that failed
+ * (unknown command, bad argument), after printing why. */
+bool debugger_command(struct debugger *d, const char *line, FILE *out);
+
+/* Execute `steps` instructions (0: until something stops the run). `interrupted` is polled
+ * between slices or steps (Ctrl-C, GDB's 0x03). Breakpoints are checked after each step,
+ * except at the pc the run starts from. */
+enum dbg_stop debugger_run(struct debugger *d, uint64_t steps, bool (*interrupted)(void *),
+                           void *opaque);
+/* One line saying why the run stopped and where ("breakpoint 1 at 0x80000040 <main+4>"). */
+void debugger_print_stop(struct debugger *d, enum dbg_stop why, FILE *out);
+
+int debugger_add_breakpoint(struct debugger *d, uint64_t addr);   /* index, or -1 when full */
+bool debugger_remove_breakpoint_at(struct debugger *d, uint64_t addr);
+int debugger_add_watchpoint(struct debugger *d, uint64_t va, uint64_t len, bool on_read,
+                            bool on_write);
+bool debugger_remove_watchpoint_at(struct debugger *d, uint64_t va, bool on_read, bool on_write);
+
+/* Virtual -> physical as the hart would translate a data access (or a fetch with
+ * ACCESS_EXEC) now, without side effects. false when it would fault. */
+bool debugger_translate(struct debugger *d, uint64_t va, enum access access, uint64_t *pa);
+/* Read or write guest memory at virtual addresses, RAM only, without side effects on the
+ * MMU (a write drops decoded instructions it changes). false at the first byte that is
+ * unmapped or not RAM. */
+bool debugger_read_virtual(struct debugger *d, uint64_t va, void *buf, size_t len);
+bool debugger_write_virtual(struct debugger *d, uint64_t va, const void *buf, size_t len);
+
+/* Read/write a CSR as the debugger (M-mode rights, whatever the hart's privilege). */
+bool debugger_read_csr(struct debugger *d, unsigned csr, uint64_t *value);
+bool debugger_write_csr(struct debugger *d, unsigned csr, uint64_t value);
+
+/* `--debug`: the interactive prompt; returns the guest's exit status (or 0 after `quit`). */
+int debugger_main(struct machine *m);
+
+#endif

@@ -1,0 +1,311 @@
+/* The board's device tree, written with libfdt's sequential-write API (emu/fdt.h).
+ *
+ * The tree follows QEMU 7.2's `virt` (hw/riscv/virt.c) so that a guest written against QEMU
+ * finds the same nodes: the same node names and unit addresses, the same compatibles, the same
+ * phandle numbers (cpu 1, its interrupt controller 2, PLIC 3, test finisher 4), and nodes in
+ * the order QEMU's blob lists them (its virtio slots from the highest address down, so a guest
+ * that probes in tree order meets devices in the same order on both). */
+#include "fdt.h"
+
+#include <libfdt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../cpu/cpu.h"
+#include "../devices/clint.h"
+#include "../devices/plic.h"
+#include "../devices/sifive_test.h"
+#include "../devices/timebase.h"
+#include "../devices/uart16550.h"
+
+/* Not in a device header (yet): QEMU virt's wiring. */
+#define VIRTIO_MMIO_BASE 0x10001000ull
+#define VIRTIO_MMIO_SIZE 0x1000ull
+#define VIRTIO_MMIO_FIRST_IRQ 1 /* slot n raises PLIC source 1 + n */
+#define UART_IRQ 10
+#define UART_CLOCK_HZ 3686400 /* what QEMU advertises; our UART ignores the divisor */
+
+/* The sifive_test finisher's commands, used by the syscon-poweroff/-reboot nodes. */
+#define FINISHER_PASS 0x5555
+#define FINISHER_RESET 0x7777
+
+/* QEMU's phandle numbers (a guest may not rely on them, but a diff of the two trees is easier
+ * to read when they agree). */
+enum {
+    PHANDLE_CPU0 = 1,
+    PHANDLE_CPU0_INTC = 2,
+    PHANDLE_PLIC = 3,
+    PHANDLE_TEST = 4,
+};
+
+/* QEMU 7.2 sizes its tree buffer at 1 MiB (create_device_tree) and places it by that size. */
+#define QEMU_FDT_BUFFER_SIZE (1ull << 20)
+#define FDT_ALIGN (2ull << 20)
+#define FDT_32BIT_LIMIT (3ull << 30)
+
+/* The writer: every call after the first libfdt error does nothing, so building the tree
+ * reads as a list of nodes and the error is checked once at the end. */
+struct writer {
+    void *fdt;
+    int err;           /* first libfdt error (negative), 0 while all is well */
+    const char *where; /* the node or property that failed */
+};
+
+static void check(struct writer *w, int ret, const char *what)
+{
+    if (ret < 0 && w->err == 0) {
+        w->err = ret;
+        w->where = what;
+    }
+}
+
+static void begin_node(struct writer *w, const char *name)
+{
+    if (!w->err) check(w, fdt_begin_node(w->fdt, name), name);
+}
+
+static void end_node(struct writer *w)
+{
+    if (!w->err) check(w, fdt_end_node(w->fdt), "end of node");
+}
+
+static void prop_empty(struct writer *w, const char *name)
+{
+    if (!w->err) check(w, fdt_property(w->fdt, name, NULL, 0), name);
+}
+
+static void prop_u32(struct writer *w, const char *name, uint32_t value)
+{
+    if (!w->err) check(w, fdt_property_u32(w->fdt, name, value), name);
+}
+
+static void prop_string(struct writer *w, const char *name, const char *value)
+{
+    if (!w->err) check(w, fdt_property_string(w->fdt, name, value), name);
+}
+
+/* A <stringlist>: the strings back to back, each with its NUL (DT spec 2.2.4). */
+static void prop_strings(struct writer *w, const char *name, const char *const *list, size_t n)
+{
+    char buf[256];
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t one = strlen(list[i]) + 1;
+        if (len + one > sizeof buf) {
+            check(w, -FDT_ERR_NOSPACE, name);
+            return;
+        }
+        memcpy(buf + len, list[i], one);
+        len += one;
+    }
+    if (!w->err) check(w, fdt_property(w->fdt, name, buf, (int)len), name);
+}
+
+/* A <prop-encoded-array> of 32-bit cells, big-endian (DT spec 2.2.4). */
+static void prop_cells(struct writer *w, const char *name, const uint32_t *cells, size_t n)
+{
+    fdt32_t be[8];
+    if (n > sizeof be / sizeof be[0]) {
+        check(w, -FDT_ERR_NOSPACE, name);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        be[i] = cpu_to_fdt32(cells[i]);
+    if (!w->err) check(w, fdt_property(w->fdt, name, be, (int)(n * sizeof be[0])), name);
+}
+
+/* reg = <address size> with #address-cells = #size-cells = 2, as everywhere in this tree. */
+static void prop_reg(struct writer *w, uint64_t base, uint64_t size)
+{
+    const uint32_t cells[4] = {(uint32_t)(base >> 32), (uint32_t)base, (uint32_t)(size >> 32),
+                               (uint32_t)size};
+    prop_cells(w, "reg", cells, 4);
+}
+
+#define STRINGS(...) ((const char *const[]){__VA_ARGS__})
+#define COUNT(...) (sizeof(STRINGS(__VA_ARGS__)) / sizeof(const char *))
+#define PROP_STRINGS(w, name, ...) prop_strings(w, name, STRINGS(__VA_ARGS__), COUNT(__VA_ARGS__))
+
+/* /chosen: what the boot loader would pass (DT spec 3.6). */
+static void add_chosen(struct writer *w, const struct fdt_board *b)
+{
+    char stdout_path[48];
+    snprintf(stdout_path, sizeof stdout_path, "/soc/serial@%llx", (unsigned long long)UART_BASE);
+    begin_node(w, "chosen");
+    if (b->bootargs) prop_string(w, "bootargs", b->bootargs);
+    prop_string(w, "stdout-path", stdout_path);
+    end_node(w);
+}
+
+/* Power-off and reboot are writes of a magic value to the finisher (Linux bindings
+ * power/reset/syscon-poweroff.yaml and syscon-reboot.yaml). */
+static void add_syscon_action(struct writer *w, const char *node, const char *compatible,
+                              uint32_t value)
+{
+    begin_node(w, node);
+    prop_u32(w, "value", value);
+    prop_u32(w, "offset", 0);
+    prop_u32(w, "regmap", PHANDLE_TEST);
+    prop_string(w, "compatible", compatible);
+    end_node(w);
+}
+
+static void add_memory(struct writer *w, const struct fdt_board *b)
+{
+    char name[32];
+    snprintf(name, sizeof name, "memory@%llx", (unsigned long long)b->ram_base);
+    begin_node(w, name);
+    prop_string(w, "device_type", "memory");
+    prop_reg(w, b->ram_base, b->ram_size);
+    end_node(w);
+}
+
+/* /cpus: one hart with what rv39 implements (Linux binding riscv/cpus.yaml; the ISA string
+ * format is the unprivileged spec's "ISA Extension Naming Conventions" chapter). */
+static void add_cpus(struct writer *w)
+{
+    begin_node(w, "cpus");
+    prop_u32(w, "#address-cells", 1);
+    prop_u32(w, "#size-cells", 0);
+    prop_u32(w, "timebase-frequency", (uint32_t)TIMEBASE_HZ);
+
+    begin_node(w, "cpu@0");
+    prop_u32(w, "phandle", PHANDLE_CPU0);
+    prop_string(w, "device_type", "cpu");
+    prop_u32(w, "reg", 0);
+    prop_string(w, "status", "okay");
+    prop_string(w, "compatible", "riscv");
+    prop_string(w, "riscv,isa", "rv64imac_zicsr_zifencei_sstc");
+    /* The newer form of the same facts (Linux 6.7+ reads these first). */
+    prop_string(w, "riscv,isa-base", "rv64i");
+    PROP_STRINGS(w, "riscv,isa-extensions", "i", "m", "a", "c", "zicsr", "zifencei", "sstc");
+    prop_string(w, "mmu-type", "riscv,sv39");
+
+    /* The hart-local interrupt controller: its interrupt numbers are mcause codes
+     * (privileged spec, "Machine Cause Register"); binding riscv/cpus.yaml. */
+    begin_node(w, "interrupt-controller");
+    prop_u32(w, "#interrupt-cells", 1);
+    /* QEMU omits this; without it dtc warns (interrupt_provider), and the binding allows 0. */
+    prop_u32(w, "#address-cells", 0);
+    prop_empty(w, "interrupt-controller");
+    prop_string(w, "compatible", "riscv,cpu-intc");
+    prop_u32(w, "phandle", PHANDLE_CPU0_INTC);
+    end_node(w);
+    end_node(w); /* cpu@0 */
+
+    begin_node(w, "cpu-map");
+    begin_node(w, "cluster0");
+    begin_node(w, "core0");
+    prop_u32(w, "cpu", PHANDLE_CPU0);
+    end_node(w);
+    end_node(w);
+    end_node(w);
+
+    end_node(w); /* cpus */
+}
+
+/* A device whose one interrupt goes to the PLIC; clock_hz 0 = no clock-frequency. */
+static void add_plic_device(struct writer *w, const char *kind, uint64_t base, uint64_t size,
+                            uint32_t irq, const char *compatible, uint32_t clock_hz)
+{
+    char name[48];
+    snprintf(name, sizeof name, "%s@%llx", kind, (unsigned long long)base);
+    begin_node(w, name);
+    prop_u32(w, "interrupts", irq);
+    prop_u32(w, "interrupt-parent", PHANDLE_PLIC);
+    if (clock_hz) prop_u32(w, "clock-frequency", clock_hz);
+    prop_reg(w, base, size);
+    prop_string(w, "compatible", compatible);
+    end_node(w);
+}
+
+static void add_soc(struct writer *w, const struct fdt_board *b)
+{
+    char name[48];
+    begin_node(w, "soc");
+    prop_u32(w, "#address-cells", 2);
+    prop_u32(w, "#size-cells", 2);
+    prop_string(w, "compatible", "simple-bus");
+    prop_empty(w, "ranges"); /* child addresses are physical addresses */
+
+    add_plic_device(w, "serial", UART_BASE, UART_SIZE, UART_IRQ, "ns16550a", UART_CLOCK_HZ);
+
+    snprintf(name, sizeof name, "test@%llx", (unsigned long long)SIFIVE_TEST_BASE);
+    begin_node(w, name);
+    prop_u32(w, "phandle", PHANDLE_TEST);
+    prop_reg(w, SIFIVE_TEST_BASE, SIFIVE_TEST_SIZE);
+    PROP_STRINGS(w, "compatible", "sifive,test1", "sifive,test0", "syscon");
+    end_node(w);
+
+    for (unsigned i = b->virtio_slots; i-- > 0;)
+        add_plic_device(w, "virtio_mmio", VIRTIO_MMIO_BASE + i * VIRTIO_MMIO_SIZE, VIRTIO_MMIO_SIZE,
+                        VIRTIO_MMIO_FIRST_IRQ + i, "virtio,mmio", 0);
+
+    /* PLIC contexts 0 and 1 drive the hart's M- and S-mode external interrupts (binding
+     * interrupt-controller/sifive,plic-1.0.0.yaml; QEMU virt's context order). */
+    snprintf(name, sizeof name, "plic@%llx", (unsigned long long)PLIC_BASE);
+    begin_node(w, name);
+    prop_u32(w, "phandle", PHANDLE_PLIC);
+    prop_u32(w, "riscv,ndev", PLIC_SOURCES - 1); /* highest source id: ids 1..ndev exist */
+    prop_reg(w, PLIC_BASE, PLIC_SIZE);
+    const uint32_t plic_irqs[] = {PHANDLE_CPU0_INTC, IRQ_MEI, PHANDLE_CPU0_INTC, IRQ_SEI};
+    prop_cells(w, "interrupts-extended", plic_irqs, 4);
+    prop_empty(w, "interrupt-controller");
+    PROP_STRINGS(w, "compatible", "sifive,plic-1.0.0", "riscv,plic0");
+    prop_u32(w, "#address-cells", 0);
+    prop_u32(w, "#interrupt-cells", 1);
+    end_node(w);
+
+    /* The CLINT raises the hart's M-mode software and timer interrupts (binding
+     * timer/sifive,clint.yaml). */
+    snprintf(name, sizeof name, "clint@%llx", (unsigned long long)CLINT_BASE);
+    begin_node(w, name);
+    const uint32_t clint_irqs[] = {PHANDLE_CPU0_INTC, IRQ_MSI, PHANDLE_CPU0_INTC, IRQ_MTI};
+    prop_cells(w, "interrupts-extended", clint_irqs, 4);
+    prop_reg(w, CLINT_BASE, CLINT_SIZE);
+    PROP_STRINGS(w, "compatible", "sifive,clint0", "riscv,clint0");
+    end_node(w);
+
+    end_node(w); /* soc */
+}
+
+size_t fdt_build(const struct fdt_board *b, void *buf, size_t bufsize)
+{
+    if (bufsize > INT32_MAX) bufsize = INT32_MAX;
+    struct writer w = {.fdt = buf, .err = 0, .where = "header"};
+    check(&w, fdt_create(buf, (int)bufsize), "header");
+    if (!w.err) check(&w, fdt_finish_reservemap(buf), "memory reservation map");
+
+    begin_node(&w, ""); /* the root */
+    prop_u32(&w, "#address-cells", 2);
+    prop_u32(&w, "#size-cells", 2);
+    prop_string(&w, "compatible", "riscv-virtio");
+    prop_string(&w, "model", "riscv-virtio,qemu"); /* QEMU's: some guests match on it */
+    add_chosen(&w, b);
+    add_syscon_action(&w, "poweroff", "syscon-poweroff", FINISHER_PASS);
+    add_syscon_action(&w, "reboot", "syscon-reboot", FINISHER_RESET);
+    add_memory(&w, b);
+    add_cpus(&w);
+    add_soc(&w, b);
+    end_node(&w);
+
+    if (!w.err) check(&w, fdt_finish(buf), "finish");
+    if (!w.err) check(&w, fdt_pack(buf), "pack");
+    if (w.err) {
+        fprintf(stderr, "rv39: device tree: %s: %s\n", w.where, fdt_strerror(w.err));
+        return 0;
+    }
+    return fdt_totalsize(buf);
+}
+
+uint64_t fdt_place(uint64_t ram_base, uint64_t ram_size, size_t dtb_size)
+{
+    uint64_t size = dtb_size < QEMU_FDT_BUFFER_SIZE ? QEMU_FDT_BUFFER_SIZE : dtb_size;
+    uint64_t top = ram_base + ram_size;
+    /* Keep it where a 32-bit guest can reach it, as long as RAM starts below that. */
+    if (ram_base < FDT_32BIT_LIMIT && top > FDT_32BIT_LIMIT) top = FDT_32BIT_LIMIT;
+    if (top - ram_base < size) return ram_base;
+    uint64_t addr = (top - size) & ~(FDT_ALIGN - 1);
+    return addr < ram_base ? ram_base : addr;
+}

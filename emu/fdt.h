@@ -1,0 +1,37 @@
+/* The flattened device tree (DTB) that tells the guest what the board has: RAM, the hart and
+ * its interrupt controller, CLINT, PLIC, UART, the virtio-mmio slots and the test finisher
+ * with its poweroff/reboot nodes. Built with libfdt in the shape QEMU 7.2's `virt` machine
+ * gives it (node names, compatibles, phandle numbers), so guests written for QEMU find the
+ * same tree; devices rv39 does not have (PCIe, flash, RTC, fw-cfg) are left out.
+ *
+ * The format is the Devicetree Specification's, chapter 5 ("Flattened Devicetree (DTB)
+ * Format"); the bindings are Linux's (riscv/cpus.yaml, sifive,plic-1.0.0.yaml, ...). */
+#ifndef RV39_FDT_H
+#define RV39_FDT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* What the tree describes that can vary from run to run; the rest of the board is fixed. */
+struct fdt_board {
+    uint64_t ram_base, ram_size;
+    const char *bootargs;  /* /chosen/bootargs (the -append text), or NULL for none */
+    unsigned virtio_slots; /* virtio-mmio transports to list, from 0x10001000 up (QEMU: 8) */
+    /* A simple-framebuffer node will need its address, size and format here. */
+};
+
+/* Big enough for the board with a long command line; rv39's tree is about 4 KiB. */
+#define FDT_MAX_SIZE (64u * 1024u)
+
+/* Write the board's DTB into buf (bufsize bytes) and return its packed size, or 0 when it does
+ * not fit or libfdt refuses (one line on stderr says why). */
+size_t fdt_build(const struct fdt_board *b, void *buf, size_t bufsize);
+
+/* The guest-physical address where QEMU 7.2 puts the DTB (hw/riscv/boot.c, then
+ * riscv_load_fdt): below the end of RAM, or below 3 GiB when RAM goes past it (32-bit guests
+ * must reach it), aligned down to 2 MiB. QEMU measures its 1 MiB working buffer, not the packed
+ * tree, so sizes below 1 MiB count as 1 MiB. With the default 128 MiB that is 0x87e00000.
+ * Returns ram_base when RAM is too small to keep the tree above it. */
+uint64_t fdt_place(uint64_t ram_base, uint64_t ram_size, size_t dtb_size);
+
+#endif

@@ -1,0 +1,580 @@
+/* The GDB remote stub (emu/gdbstub.h). Packets are "$data#cc" with cc the modulo-256 sum of
+ * data in hex; each received packet is acknowledged with '+'. GDB's own '+' acks are skipped
+ * when reading. A 0x03 byte while the hart runs is an interrupt request. GDB manual, appendix
+ * "Remote Protocol": "Overview", "Packets", "Stop Reply Packets", "General Query Packets",
+ * and "Target Descriptions" for target.xml. */
+#define _GNU_SOURCE /* open_memstream */
+#include "gdbstub.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../cpu/csr_numbers.h"
+#include "debugger.h"
+#include "disas.h"
+
+#define PACKET_MAX 16384  /* what we advertise as PacketSize (0x4000) */
+#define REG_PC 32
+#define REG_FIRST_CSR 65    /* GDB's RISC-V numbering: x0..x31, pc, f0..f31, then CSRs */
+#define REG_PRIV 4161       /* GDB's "priv" virtual register, after the 4096 CSRs */
+#define SLICE_INSNS 20000
+
+struct gdb {
+    struct machine *m;
+    struct debugger dbg;
+    int listen_fd, fd;
+    uint8_t in[4096];
+    size_t in_len, in_pos;
+    bool interrupt_pending; /* a 0x03 arrived while reading */
+    char xml[8192];
+    size_t xml_len;
+};
+
+/* ---- the connection ---- */
+
+static int next_byte(struct gdb *g)
+{
+    if (g->in_pos == g->in_len) {
+        ssize_t n;
+        do
+            n = read(g->fd, g->in, sizeof(g->in));
+        while (n < 0 && errno == EINTR);
+        if (n <= 0)
+            return -1;
+        g->in_len = (size_t)n;
+        g->in_pos = 0;
+    }
+    return g->in[g->in_pos++];
+}
+
+static bool write_all(struct gdb *g, const void *data, size_t len)
+{
+    const char *p = data;
+    while (len > 0) {
+        ssize_t n = write(g->fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        p += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+static bool send_packet_len(struct gdb *g, const char *data, size_t len)
+{
+    static char buf[PACKET_MAX + 8];
+    if (len > PACKET_MAX)
+        len = PACKET_MAX;
+    uint8_t sum = 0;
+    buf[0] = '$';
+    for (size_t i = 0; i < len; i++) {
+        buf[1 + i] = data[i];
+        sum = (uint8_t)(sum + (uint8_t)data[i]);
+    }
+    snprintf(buf + 1 + len, 4, "#%02x", sum);
+    return write_all(g, buf, len + 4);
+}
+
+static bool send_packet(struct gdb *g, const char *data)
+{
+    return send_packet_len(g, data, strlen(data));
+}
+
+/* The next packet's data, NUL-terminated; -1 when GDB hung up. */
+static int read_packet(struct gdb *g, char *buf, size_t cap)
+{
+    for (;;) {
+        int ch = next_byte(g);
+        if (ch < 0)
+            return -1;
+        if (ch == 0x03) {
+            g->interrupt_pending = true;
+            continue;
+        }
+        if (ch != '$')
+            continue; /* acks ('+', '-') and noise */
+        size_t len = 0;
+        uint8_t sum = 0;
+        while ((ch = next_byte(g)) >= 0 && ch != '#') {
+            if (len + 1 < cap)
+                buf[len++] = (char)ch;
+            sum = (uint8_t)(sum + ch);
+        }
+        int hi = next_byte(g), lo = ch < 0 ? -1 : next_byte(g);
+        if (ch < 0 || hi < 0 || lo < 0)
+            return -1;
+        buf[len] = '\0';
+        char cs[3] = {(char)hi, (char)lo, 0};
+        if (strtoul(cs, NULL, 16) != sum) {
+            write_all(g, "-", 1);
+            continue;
+        }
+        write_all(g, "+", 1);
+        return (int)len;
+    }
+}
+
+/* ---- encodings ---- */
+
+static const char hexdigits[] = "0123456789abcdef";
+
+static void hex_bytes(char *out, const void *data, size_t len)
+{
+    const uint8_t *p = data;
+    for (size_t i = 0; i < len; i++) {
+        out[2 * i] = hexdigits[p[i] >> 4];
+        out[2 * i + 1] = hexdigits[p[i] & 15];
+    }
+    out[2 * len] = '\0';
+}
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static bool unhex_bytes(const char *in, void *data, size_t len)
+{
+    uint8_t *p = data;
+    for (size_t i = 0; i < len; i++) {
+        int hi = hex_value(in[2 * i]), lo = hi < 0 ? -1 : hex_value(in[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return false;
+        p[i] = (uint8_t)(hi << 4 | lo);
+    }
+    return true;
+}
+
+/* Registers travel as target-endian (little-endian) bytes. */
+static void hex_reg(char *out, uint64_t value) { hex_bytes(out, &value, 8); }
+
+/* ---- target description ---- */
+
+static const unsigned described_csrs[] = {
+    CSR_MSTATUS, CSR_MISA,    CSR_MEDELEG,  CSR_MIDELEG,  CSR_MIE,     CSR_MTVEC,
+    CSR_MSCRATCH, CSR_MEPC,   CSR_MCAUSE,   CSR_MTVAL,    CSR_MIP,     CSR_MCOUNTEREN,
+    CSR_MENVCFG, CSR_MHARTID, CSR_MCYCLE,   CSR_MINSTRET, CSR_SSTATUS, CSR_SIE,
+    CSR_STVEC,   CSR_SSCRATCH, CSR_SEPC,    CSR_SCAUSE,   CSR_STVAL,   CSR_SIP,
+    CSR_SATP,    CSR_SCOUNTEREN, CSR_SENVCFG, CSR_STIMECMP,
+};
+
+static void build_target_xml(struct gdb *g)
+{
+    FILE *f = fmemopen(g->xml, sizeof(g->xml), "w");
+    fprintf(f, "<?xml version=\"1.0\"?>\n<!DOCTYPE target SYSTEM \"gdb-target.dtd\">\n"
+               "<target version=\"1.0\">\n<architecture>riscv:rv64</architecture>\n"
+               "<feature name=\"org.gnu.gdb.riscv.cpu\">\n");
+    for (unsigned i = 0; i < 32; i++)
+        fprintf(f, "<reg name=\"%s\" bitsize=\"64\" type=\"%s\" regnum=\"%u\"/>\n",
+                disas_reg_name(i), i == 1 ? "code_ptr" : i == 2 || i == 8 ? "data_ptr" : "int",
+                i);
+    fprintf(f, "<reg name=\"pc\" bitsize=\"64\" type=\"code_ptr\" regnum=\"%d\"/>\n</feature>\n"
+               "<feature name=\"org.gnu.gdb.riscv.csr\">\n",
+            REG_PC);
+    for (size_t i = 0; i < sizeof(described_csrs) / sizeof(described_csrs[0]); i++) {
+        char buf[24];
+        fprintf(f, "<reg name=\"%s\" bitsize=\"64\" regnum=\"%u\" group=\"system\"/>\n",
+                disas_csr_name(described_csrs[i], buf, sizeof(buf)),
+                REG_FIRST_CSR + described_csrs[i]);
+    }
+    fprintf(f, "</feature>\n<feature name=\"org.gnu.gdb.riscv.virtual\">\n"
+               "<reg name=\"priv\" bitsize=\"64\" regnum=\"%d\" group=\"system\"/>\n"
+               "</feature>\n</target>\n",
+            REG_PRIV);
+    fflush(f);
+    g->xml_len = (size_t)ftell(f);
+    fclose(f);
+}
+
+/* qXfer:features:read:target.xml:OFFSET,LENGTH -> "m" + part, or "l" + the rest. */
+static void serve_xfer(struct gdb *g, const char *args)
+{
+    const char *prefix = "target.xml:";
+    if (strncmp(args, prefix, strlen(prefix)) != 0) {
+        send_packet(g, "E00");
+        return;
+    }
+    char *end;
+    unsigned long offset = strtoul(args + strlen(prefix), &end, 16);
+    unsigned long length = *end == ',' ? strtoul(end + 1, NULL, 16) : 0;
+    static char reply[PACKET_MAX];
+    if (length > PACKET_MAX - 2)
+        length = PACKET_MAX - 2;
+    if (offset >= g->xml_len) {
+        send_packet(g, "l");
+        return;
+    }
+    size_t n = g->xml_len - offset;
+    reply[0] = n > length ? 'm' : 'l';
+    if (n > length)
+        n = length;
+    memcpy(reply + 1, g->xml + offset, n); /* the XML has none of $ # } * to escape */
+    send_packet_len(g, reply, n + 1);
+}
+
+/* ---- registers and memory ---- */
+
+static bool read_register(struct gdb *g, unsigned n, uint64_t *value)
+{
+    struct cpu *c = &g->m->cpu;
+    if (n < 32)
+        *value = c->x[n];
+    else if (n == REG_PC)
+        *value = c->pc;
+    else if (n == REG_PRIV)
+        *value = c->priv;
+    else if (n >= REG_FIRST_CSR && n < REG_FIRST_CSR + 4096)
+        return debugger_read_csr(&g->dbg, n - REG_FIRST_CSR, value);
+    else
+        return false;
+    return true;
+}
+
+static bool write_register(struct gdb *g, unsigned n, uint64_t value)
+{
+    struct cpu *c = &g->m->cpu;
+    if (n == 0)
+        return true; /* x0 stays zero */
+    if (n < 32)
+        c->x[n] = value;
+    else if (n == REG_PC)
+        c->pc = value;
+    else if (n == REG_PRIV && (value == PRIV_U || value == PRIV_S || value == PRIV_M)) {
+        c->priv = (enum priv)value;
+        mmu_update_views(c);
+    } else if (n >= REG_FIRST_CSR && n < REG_FIRST_CSR + 4096)
+        return debugger_write_csr(&g->dbg, n - REG_FIRST_CSR, value);
+    else
+        return false;
+    return true;
+}
+
+static void serve_registers(struct gdb *g)
+{
+    static char reply[33 * 16 + 1];
+    for (unsigned i = 0; i < 33; i++) {
+        uint64_t v;
+        read_register(g, i, &v);
+        hex_reg(reply + 16 * i, v);
+    }
+    send_packet(g, reply);
+}
+
+static void write_registers(struct gdb *g, const char *hex)
+{
+    size_t n = strlen(hex) / 16;
+    for (unsigned i = 0; i < n && i < 33; i++) {
+        uint64_t v;
+        if (!unhex_bytes(hex + 16 * i, &v, 8)) {
+            send_packet(g, "E01");
+            return;
+        }
+        write_register(g, i, v);
+    }
+    send_packet(g, "OK");
+}
+
+static void serve_memory_read(struct gdb *g, const char *args)
+{
+    char *end;
+    uint64_t addr = strtoull(args, &end, 16);
+    uint64_t len = *end == ',' ? strtoull(end + 1, NULL, 16) : 0;
+    static uint8_t data[PACKET_MAX / 2];
+    static char reply[PACKET_MAX + 1];
+    if (len > sizeof(data) - 1)
+        len = sizeof(data) - 1;
+    if (!debugger_read_virtual(&g->dbg, addr, data, len)) {
+        send_packet(g, "E14"); /* EFAULT: unmapped, or not RAM */
+        return;
+    }
+    hex_bytes(reply, data, len);
+    send_packet(g, reply);
+}
+
+static void serve_memory_write(struct gdb *g, const char *args)
+{
+    char *end;
+    uint64_t addr = strtoull(args, &end, 16);
+    uint64_t len = *end == ',' ? strtoull(end + 1, &end, 16) : 0;
+    static uint8_t data[PACKET_MAX / 2];
+    if (*end != ':' || len > sizeof(data) || strlen(end + 1) < 2 * len ||
+        !unhex_bytes(end + 1, data, len)) {
+        send_packet(g, "E01");
+        return;
+    }
+    send_packet(g, debugger_write_virtual(&g->dbg, addr, data, len) ? "OK" : "E14");
+}
+
+/* ---- monitor ---- */
+
+static void serve_monitor(struct gdb *g, const char *hex)
+{
+    size_t n = strlen(hex) / 2;
+    char *cmd = calloc(n + 1, 1);
+    if (!cmd || !unhex_bytes(hex, cmd, n)) {
+        free(cmd);
+        send_packet(g, "E01");
+        return;
+    }
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    g->dbg.in_gdb = true;
+    debugger_command(&g->dbg, cmd, out);
+    fclose(out);
+    free(cmd);
+    /* The output as "O" packets (console output), then OK. */
+    static char packet[PACKET_MAX];
+    const size_t chunk = (PACKET_MAX - 2) / 2;
+    for (size_t done = 0; done < size; done += chunk) {
+        size_t len = size - done < chunk ? size - done : chunk;
+        packet[0] = 'O';
+        hex_bytes(packet + 1, text + done, len);
+        send_packet(g, packet);
+    }
+    free(text);
+    send_packet(g, "OK");
+}
+
+/* ---- run control ---- */
+
+/* Polled while the hart runs: a 0x03 from GDB (or GDB gone) stops it. */
+static bool gdb_interrupted(void *opaque)
+{
+    struct gdb *g = opaque;
+    if (g->interrupt_pending)
+        return true;
+    struct pollfd p = {.fd = g->fd, .events = POLLIN};
+    if (poll(&p, 1, 0) <= 0)
+        return false;
+    uint8_t buf[64];
+    ssize_t n = read(g->fd, buf, sizeof(buf));
+    if (n <= 0)
+        return true; /* hung up: stop, and the packet loop sees it */
+    for (ssize_t i = 0; i < n; i++)
+        if (buf[i] == 0x03)
+            return true;
+    return false; /* only acks */
+}
+
+/* Run (steps = 0) or step, then send the stop reply. Returns false when the guest exited. */
+static bool resume(struct gdb *g, uint64_t steps)
+{
+    g->interrupt_pending = false;
+    enum dbg_stop why = debugger_run(&g->dbg, steps, gdb_interrupted, g);
+    g->dbg.until = 0;
+    g->interrupt_pending = false;
+    fflush(g->m->cfg.console);
+    char reply[32];
+    switch (why) {
+    case DBG_STOP_EXITED:
+        snprintf(reply, sizeof(reply), "W%02x", g->m->exit_status & 0xff);
+        send_packet(g, reply);
+        return false;
+    case DBG_STOP_INTERRUPTED: send_packet(g, "S02"); return true; /* SIGINT */
+    default: send_packet(g, "S05"); return true;                   /* SIGTRAP */
+    }
+}
+
+static void serve_breakpoint(struct gdb *g, const char *packet)
+{
+    /* Z0,addr,kind / z0,addr,kind; hardware breakpoints (Z1) are the same pc check. */
+    bool insert = packet[0] == 'Z';
+    char type = packet[1];
+    if ((type != '0' && type != '1') || packet[2] != ',') {
+        send_packet(g, ""); /* unsupported: GDB falls back (watchpoints by single-stepping) */
+        return;
+    }
+    uint64_t addr = strtoull(packet + 3, NULL, 16);
+    if (insert)
+        send_packet(g, debugger_add_breakpoint(&g->dbg, addr) >= 0 ? "OK" : "E0c");
+    else {
+        debugger_remove_breakpoint_at(&g->dbg, addr);
+        send_packet(g, "OK");
+    }
+}
+
+enum session_end { SESSION_DETACHED, SESSION_KILLED, SESSION_EXITED };
+
+static enum session_end serve_session(struct gdb *g)
+{
+    static char packet[PACKET_MAX + 1];
+    for (;;) {
+        int len = read_packet(g, packet, sizeof(packet));
+        if (len < 0)
+            return SESSION_DETACHED;
+        char reply[64];
+        switch (packet[0]) {
+        case '?': send_packet(g, "S05"); break;
+        case 'g': serve_registers(g); break;
+        case 'G': write_registers(g, packet + 1); break;
+        case 'p': {
+            uint64_t v;
+            if (read_register(g, (unsigned)strtoul(packet + 1, NULL, 16), &v)) {
+                hex_reg(reply, v);
+                send_packet(g, reply);
+            } else {
+                send_packet(g, "E01");
+            }
+            break;
+        }
+        case 'P': {
+            char *eq;
+            unsigned n = (unsigned)strtoul(packet + 1, &eq, 16);
+            uint64_t v;
+            bool ok = *eq == '=' && strlen(eq + 1) >= 16 && unhex_bytes(eq + 1, &v, 8) &&
+                      write_register(g, n, v);
+            send_packet(g, ok ? "OK" : "E01");
+            break;
+        }
+        case 'm': serve_memory_read(g, packet + 1); break;
+        case 'M': serve_memory_write(g, packet + 1); break;
+        case 'Z':
+        case 'z': serve_breakpoint(g, packet); break;
+        case 's':
+        case 'c':
+            if (packet[1]) /* resume address */
+                g->m->cpu.pc = strtoull(packet + 1, NULL, 16);
+            if (!resume(g, packet[0] == 's' ? 1 : 0))
+                return SESSION_EXITED;
+            break;
+        case 'k': return SESSION_KILLED;
+        case 'D': send_packet(g, "OK"); return SESSION_DETACHED;
+        case 'H': send_packet(g, "OK"); break; /* one hart: every thread is it */
+        case 'T': send_packet(g, "OK"); break;
+        case 'q':
+            if (strncmp(packet, "qSupported", 10) == 0)
+                send_packet(g, "PacketSize=4000;qXfer:features:read+");
+            else if (strncmp(packet, "qXfer:features:read:", 20) == 0)
+                serve_xfer(g, packet + 20);
+            else if (strncmp(packet, "qRcmd,", 6) == 0)
+                serve_monitor(g, packet + 6);
+            else if (strcmp(packet, "qAttached") == 0)
+                send_packet(g, "1");
+            else if (strcmp(packet, "qC") == 0)
+                send_packet(g, "QC1");
+            else if (strcmp(packet, "qfThreadInfo") == 0)
+                send_packet(g, "m1");
+            else if (strcmp(packet, "qsThreadInfo") == 0)
+                send_packet(g, "l");
+            else if (strncmp(packet, "qSymbol", 7) == 0)
+                send_packet(g, "OK");
+            else
+                send_packet(g, "");
+            break;
+        case 'v':
+            if (strncmp(packet, "vKill", 5) == 0) {
+                send_packet(g, "OK");
+                return SESSION_KILLED;
+            }
+            send_packet(g, ""); /* vCont, vMustReplyEmpty...: use the plain packets */
+            break;
+        default: send_packet(g, ""); break;
+        }
+    }
+}
+
+static int open_listener(int port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return -1;
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    /* Loopback only: a debugger port is not something to offer the network. */
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+                               .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, 1) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static bool connection_waiting(void *opaque)
+{
+    struct gdb *g = opaque;
+    struct pollfd p = {.fd = g->listen_fd, .events = POLLIN};
+    return poll(&p, 1, 0) > 0;
+}
+
+static bool accept_gdb(struct gdb *g)
+{
+    int fd;
+    do
+        fd = accept(g->listen_fd, NULL, NULL);
+    while (fd < 0 && errno == EINTR);
+    if (fd < 0)
+        return false;
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    g->fd = fd;
+    g->in_len = g->in_pos = 0;
+    return true;
+}
+
+int gdbstub_main(struct machine *m, int port, bool start_halted)
+{
+    static struct gdb g; /* holds the debugger and buffers: off the stack */
+    memset(&g, 0, sizeof(g));
+    g.m = m;
+    g.fd = -1;
+    g.listen_fd = open_listener(port);
+    if (g.listen_fd < 0) {
+        fprintf(stderr, "rv39: -gdb %d: cannot listen on 127.0.0.1:%d: %s\n", port, port,
+                strerror(errno));
+        return 2;
+    }
+    build_target_xml(&g);
+    debugger_init(&g.dbg, m, stderr); /* `monitor trace mmu on` lines go to rv39's stderr */
+    g.dbg.in_gdb = true;
+    machine_boot(m);
+    machine_console_begin(); /* Ctrl-C in rv39's terminal still stops rv39 */
+    fprintf(stderr, "rv39: waiting for gdb on 127.0.0.1:%d (target remote :%d)\n", port, port);
+
+    bool exited = false, killed = false;
+    while (!exited && !killed) {
+        if (!start_halted) {
+            /* Run until GDB connects (its arrival stops the hart) or the guest is done. */
+            if (debugger_run(&g.dbg, 0, connection_waiting, &g) == DBG_STOP_EXITED) {
+                exited = true;
+                break;
+            }
+        }
+        if (!accept_gdb(&g))
+            break;
+        switch (serve_session(&g)) {
+        case SESSION_EXITED: exited = true; break;
+        case SESSION_KILLED: killed = true; break;
+        case SESSION_DETACHED:
+            /* Breakpoints belong to the debugger that set them; run on without them. */
+            for (int i = 0; i < DBG_MAX_BREAKPOINTS; i++)
+                g.dbg.bp[i].used = false;
+            g.dbg.nbp = 0;
+            start_halted = false;
+            break;
+        }
+        close(g.fd);
+        g.fd = -1;
+    }
+    close(g.listen_fd);
+    debugger_detach(&g.dbg);
+    machine_console_end(m);
+    return killed ? 0 : m->exit_status;
+}

@@ -1,0 +1,328 @@
+/* MMU inspection without side effects (emu/vmmap.h). The walk itself is sv39_walk with
+ * update_ad = false: the debugger sees exactly what the hart would do, because it runs the
+ * same code. priv spec 12.3 "Sv39" and 12.3.2 "Virtual Address Translation Process". */
+#include "vmmap.h"
+
+#include <string.h>
+
+#include "../cpu/cpu.h"
+
+const char *vmmap_fault_rule(enum walk_fault fault)
+{
+    switch (fault) {
+    case WALK_OK: return "no fault";
+    case WALK_NON_CANONICAL:
+        return "non-canonical: bits 63:39 of the address must all equal bit 38 (12.3)";
+    case WALK_PTE_ACCESS_FAULT:
+        return "PTE address has no memory behind it: access fault (12.3.2 step 2)";
+    case WALK_INVALID: return "invalid: PTE has V = 0 (12.3.2 step 3)";
+    case WALK_WRITE_WITHOUT_READ:
+        return "reserved encoding: W = 1 with R = 0 (12.3.2 step 3)";
+    case WALK_RESERVED_BITS: return "reserved PTE bits 63:54 are set (12.3.2 step 3)";
+    case WALK_NO_LEAF: return "no leaf: pointer PTE at level 0 (12.3.2 step 4)";
+    case WALK_MISALIGNED_SUPERPAGE:
+        return "misaligned superpage: low PPN bits of a superpage leaf are not zero "
+               "(12.3.2 step 6)";
+    case WALK_U_PAGE_FROM_S:
+        return "U-page from S-mode: U = 1 and the access is a fetch, or SUM = 0 "
+               "(12.3.2 step 5)";
+    case WALK_S_PAGE_FROM_U: return "S-page from U-mode: U = 0 (12.3.2 step 5)";
+    case WALK_NOT_READABLE:
+        return "not readable: R = 0 (and not X with MXR = 1) (12.3.2 step 5)";
+    case WALK_NOT_WRITABLE: return "not writable: W = 0 (12.3.2 step 5)";
+    case WALK_NOT_EXECUTABLE: return "not executable: X = 0 (12.3.2 step 5)";
+    case WALK_AD_CLEAR: return "Svade: A = 0, or D = 0 on a store (12.3.2 step 7)";
+    case WALK_FAULT_COUNT: break;
+    }
+    return "?";
+}
+
+const char *vmmap_cause_name(uint64_t mcause)
+{
+    static const char *const exceptions[16] = {
+        "instruction address misaligned", "instruction access fault",
+        "illegal instruction",            "breakpoint",
+        "load address misaligned",        "load access fault",
+        "store/AMO address misaligned",   "store/AMO access fault",
+        "environment call from U-mode",   "environment call from S-mode",
+        "reserved",                       "environment call from M-mode",
+        "instruction page fault",         "load page fault",
+        "reserved",                       "store/AMO page fault",
+    };
+    static const char *const interrupts[12] = {
+        "reserved", "supervisor software interrupt", "reserved", "machine software interrupt",
+        "reserved", "supervisor timer interrupt",    "reserved", "machine timer interrupt",
+        "reserved", "supervisor external interrupt", "reserved", "machine external interrupt",
+    };
+    uint64_t code = mcause & ~(1ull << 63);
+    if (mcause >> 63)
+        return code < 12 ? interrupts[code] : "interrupt";
+    return code < 16 ? exceptions[code] : "exception";
+}
+
+const char *vmmap_access_name(enum access access)
+{
+    switch (access) {
+    case ACCESS_READ: return "load";
+    case ACCESS_WRITE: return "store";
+    case ACCESS_EXEC: return "fetch";
+    }
+    return "?";
+}
+
+const char *vmmap_priv_name(unsigned priv)
+{
+    switch (priv) {
+    case PRIV_U: return "U";
+    case PRIV_S: return "S";
+    case PRIV_M: return "M";
+    }
+    return "?";
+}
+
+const char *vmmap_level_size(int level)
+{
+    switch (level) {
+    case 0: return "4K";
+    case 1: return "2M";
+    case 2: return "1G";
+    }
+    return "-";
+}
+
+void vmmap_pte_flags(uint64_t pte, char *buf)
+{
+    static const char letters[] = "VRWXUGAD";
+    for (unsigned i = 0; i < 8; i++) {
+        buf[2 * i] = (pte >> i) & 1 ? letters[i] : '-';
+        buf[2 * i + 1] = ' ';
+    }
+    buf[15] = '\0';
+}
+
+/* Permissions as "rwxugad" with '-' for each clear bit (vmmap and tlb lines). */
+static void perm_string(uint64_t pte, char *buf)
+{
+    static const struct {
+        uint64_t bit;
+        char letter;
+    } bits[] = {{PTE_R, 'r'}, {PTE_W, 'w'}, {PTE_X, 'x'}, {PTE_U, 'u'},
+                {PTE_G, 'g'}, {PTE_A, 'a'}, {PTE_D, 'd'}};
+    for (unsigned i = 0; i < 7; i++)
+        buf[i] = (pte & bits[i].bit) ? bits[i].letter : '-';
+    buf[7] = '\0';
+}
+
+static uint64_t pte_ppn(uint64_t pte) { return (pte >> PTE_PPN_SHIFT) & ((1ull << 44) - 1); }
+
+void vmmap_print_satp(FILE *out, uint64_t satp)
+{
+    uint64_t mode = satp >> SATP_MODE_SHIFT;
+    fprintf(out, "satp = 0x%016llx: MODE=%llu (%s) ASID=%llu PPN=0x%llx (root table at 0x%llx)\n",
+            (unsigned long long)satp, (unsigned long long)mode,
+            mode == SATP_MODE_SV39 ? "Sv39" : mode == SATP_MODE_BARE ? "Bare" : "unsupported",
+            (unsigned long long)((satp >> SATP_ASID_SHIFT) & SATP_ASID_MASK),
+            (unsigned long long)(satp & SATP_PPN_MASK),
+            (unsigned long long)((satp & SATP_PPN_MASK) << PAGE_SHIFT));
+}
+
+void vmmap_print_walk(FILE *out, const struct walk_request *req, const struct walk_result *r)
+{
+    uint64_t va = req->va;
+    fprintf(out, "walk 0x%llx: %s as %s-mode, SUM=%d MXR=%d; VPN[2]=%llu VPN[1]=%llu VPN[0]=%llu "
+                 "offset=0x%llx\n",
+            (unsigned long long)va, vmmap_access_name(req->access), vmmap_priv_name(req->priv),
+            req->sum, req->mxr, (unsigned long long)((va >> 30) & 511),
+            (unsigned long long)((va >> 21) & 511), (unsigned long long)((va >> 12) & 511),
+            (unsigned long long)(va & 0xfff));
+    for (unsigned i = 0; i < r->nsteps; i++) {
+        const struct walk_step *s = &r->steps[i];
+        char flags[16];
+        vmmap_pte_flags(s->pte, flags);
+        int level = SV39_LEVELS - 1 - (int)i;
+        const char *kind = !(s->pte & PTE_V)                       ? "invalid"
+                           : (s->pte & (PTE_R | PTE_W | PTE_X)) == 0 ? "pointer"
+                                                                    : "leaf";
+        fprintf(out, "  L%d pte@0x%llx = 0x%016llx [%s] PPN=0x%llx %s\n", level,
+                (unsigned long long)s->pte_addr, (unsigned long long)s->pte, flags,
+                (unsigned long long)pte_ppn(s->pte), kind);
+    }
+    if (r->fault == WALK_OK) {
+        uint64_t size = PAGE_SIZE << (9 * r->level);
+        fprintf(out, "  => pa=0x%llx (%s page at 0x%llx)", (unsigned long long)r->paddr,
+                vmmap_level_size(r->level), (unsigned long long)(r->paddr & ~(size - 1)));
+        uint64_t leaf = r->nsteps ? r->steps[r->nsteps - 1].pte : r->pte;
+        uint64_t set = (r->pte & ~leaf) & (PTE_A | PTE_D);
+        if (set)
+            fprintf(out, "; the access would set %s%s%s", set & PTE_A ? "A" : "",
+                    set == (PTE_A | PTE_D) ? " and " : "", set & PTE_D ? "D" : "");
+        fprintf(out, "\n");
+        return;
+    }
+    unsigned cause = walk_fault_cause(r->fault, req->access);
+    fprintf(out, "  => fault: %s -> %s (cause %u), tval=0x%llx\n", vmmap_fault_rule(r->fault),
+            vmmap_cause_name(cause), cause, (unsigned long long)va);
+}
+
+void vmmap_print_walk_line(FILE *out, uint64_t pc, uint64_t va, enum access access,
+                           const struct walk_result *r)
+{
+    fprintf(out, "mmu: walk pc=0x%llx va=0x%llx %s:", (unsigned long long)pc,
+            (unsigned long long)va, vmmap_access_name(access));
+    for (unsigned i = 0; i < r->nsteps; i++)
+        fprintf(out, " L%u[0x%llx]=0x%llx", SV39_LEVELS - 1 - i,
+                (unsigned long long)r->steps[i].pte_addr, (unsigned long long)r->steps[i].pte);
+    if (r->fault == WALK_OK)
+        fprintf(out, " -> pa=0x%llx %s\n", (unsigned long long)r->paddr,
+                vmmap_level_size(r->level));
+    else
+        fprintf(out, " -> fault %s\n", walk_fault_name(r->fault));
+}
+
+/* ---- vmmap: enumerate the page table ---- */
+
+struct vmmap_range {
+    bool open;
+    uint64_t va, pa, len, pte;
+    int level;
+    unsigned pages;
+};
+
+struct vmmap_walker {
+    FILE *out;
+    const struct walk_memory *mem;
+    struct vmmap_range cur;
+    unsigned ranges, malformed, unreadable;
+};
+
+#define PERM_BITS (PTE_R | PTE_W | PTE_X | PTE_U | PTE_G | PTE_A | PTE_D)
+
+static void emit_range(struct vmmap_walker *w)
+{
+    struct vmmap_range *r = &w->cur;
+    if (!r->open)
+        return;
+    char perm[8];
+    perm_string(r->pte, perm);
+    fprintf(w->out, "0x%016llx-0x%016llx  0x%010llx-0x%010llx  %s %5u  %s\n",
+            (unsigned long long)r->va, (unsigned long long)(r->va + r->len),
+            (unsigned long long)r->pa, (unsigned long long)(r->pa + r->len),
+            vmmap_level_size(r->level), r->pages, perm);
+    w->ranges++;
+    r->open = false;
+}
+
+static void add_page(struct vmmap_walker *w, uint64_t va, uint64_t pa, int level, uint64_t pte)
+{
+    uint64_t size = PAGE_SIZE << (9 * level);
+    struct vmmap_range *r = &w->cur;
+    if (r->open && r->va + r->len == va && r->pa + r->len == pa && r->level == level &&
+        (r->pte & PERM_BITS) == (pte & PERM_BITS)) {
+        r->len += size;
+        r->pages++;
+        return;
+    }
+    emit_range(w);
+    *r = (struct vmmap_range){.open = true, .va = va, .pa = pa, .len = size, .pte = pte,
+                              .level = level, .pages = 1};
+}
+
+static bool read_pte(const struct walk_memory *mem, uint64_t pa, uint64_t *pte)
+{
+    uint64_t off = pa - mem->ram_base;
+    if (pa < mem->ram_base || off >= mem->ram_size || mem->ram_size - off < 8)
+        return false;
+    memcpy(pte, mem->ram + off, 8);
+    return true;
+}
+
+/* The same validity rules as the walk (12.3.2 steps 3, 4 and 6): an entry the hardware would
+ * fault on is counted as malformed, not shown as a mapping. */
+static void visit_table(struct vmmap_walker *w, uint64_t table, int level, uint64_t va_base)
+{
+    for (uint64_t i = 0; i < 512; i++) {
+        uint64_t pte;
+        if (!read_pte(w->mem, table + 8 * i, &pte)) {
+            w->unreadable++;
+            return;
+        }
+        if (!(pte & PTE_V))
+            continue;
+        uint64_t va = va_base | i << (PAGE_SHIFT + 9 * level);
+        if (level == 2 && (va & (1ull << 38)))
+            va |= ~((1ull << 39) - 1); /* sign-extend: the upper half */
+        if ((pte & PTE_RESERVED_MASK) || ((pte & PTE_W) && !(pte & PTE_R))) {
+            w->malformed++;
+            continue;
+        }
+        uint64_t pa = pte_ppn(pte) << PAGE_SHIFT;
+        if (pte & (PTE_R | PTE_X)) {
+            if (pte_ppn(pte) & ((1ull << (9 * level)) - 1)) {
+                w->malformed++; /* misaligned superpage */
+                continue;
+            }
+            add_page(w, va, pa, level, pte);
+        } else if (level == 0) {
+            w->malformed++; /* pointer at the last level */
+        } else {
+            emit_range(w); /* keep output in address order around the recursion */
+            visit_table(w, pa, level - 1, va);
+        }
+    }
+}
+
+void vmmap_print(FILE *out, const struct walk_memory *mem, uint64_t satp)
+{
+    vmmap_print_satp(out, satp);
+    if ((satp >> SATP_MODE_SHIFT) != SATP_MODE_SV39) {
+        fprintf(out, "no translation: every virtual address is the physical address\n");
+        return;
+    }
+    fprintf(out, "%-37s  %-25s  %s %5s  %s\n", "virtual", "physical", "pg", "pages",
+            "perms");
+    struct vmmap_walker w = {.out = out, .mem = mem};
+    visit_table(&w, (satp & SATP_PPN_MASK) << PAGE_SHIFT, SV39_LEVELS - 1, 0);
+    emit_range(&w);
+    fprintf(out, "%u ranges", w.ranges);
+    if (w.malformed)
+        fprintf(out, "; %u valid PTEs the walk would fault on (not shown)", w.malformed);
+    if (w.unreadable)
+        fprintf(out, "; %u page tables outside RAM (not shown)", w.unreadable);
+    fprintf(out, "\n");
+}
+
+/* ---- tlb ---- */
+
+struct tlb_printer {
+    FILE *out;
+    unsigned per_level[SV39_LEVELS];
+};
+
+static void print_entry(void *opaque, const struct tlb_entry *e)
+{
+    struct tlb_printer *p = opaque;
+    char perm[8];
+    perm_string(e->pte, perm);
+    fprintf(p->out, "  %5u  0x%016llx  0x%010llx  %s  %s  %s\n", e->asid,
+            (unsigned long long)e->vpage, (unsigned long long)e->ppage,
+            vmmap_level_size(e->level), perm, (e->pte & PTE_G) ? "G" : "-");
+    if (e->level < SV39_LEVELS)
+        p->per_level[e->level]++;
+}
+
+void vmmap_print_tlb(FILE *out, const struct tlb *t)
+{
+    fprintf(out, "tlb: %u sets x %u ways (4K pages) + %u entries (superpages)\n", t->cfg.sets,
+            t->cfg.ways, t->cfg.super);
+    fprintf(out, "  %5s  %-18s  %-12s  %s  %-7s  %s\n", "asid", "vpage", "ppage", "pg", "perms",
+            "g");
+    struct tlb_printer p = {.out = out};
+    tlb_for_each(t, print_entry, &p);
+    fprintf(out, "valid entries: 4K %u, 2M %u, 1G %u\n", p.per_level[0], p.per_level[1],
+            p.per_level[2]);
+    const struct tlb_stats *s = &t->stats;
+    fprintf(out, "hits %llu, misses %llu, fills %llu, evictions %llu, flushes %llu\n",
+            (unsigned long long)s->hits, (unsigned long long)s->misses,
+            (unsigned long long)s->fills, (unsigned long long)s->evictions,
+            (unsigned long long)s->flushes);
+}

@@ -1,0 +1,38 @@
+/* Looking at the Sv39 MMU from outside, without side effects (no A/D update, no TLB fill):
+ * the debugger's `walk`, `vmmap`, `tlb`, `satp` and `fault` commands and the lines of
+ * `trace mmu`. Everything here reads guest memory only through struct walk_memory. */
+#ifndef RV39_VMMAP_H
+#define RV39_VMMAP_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../mmu/sv39.h"
+#include "../mmu/tlb.h"
+
+/* The spec rule a walk fault names, in one sentence (for `walk` and `fault`). */
+const char *vmmap_fault_rule(enum walk_fault fault);
+/* "load page fault", "ecall from S-mode", "machine timer interrupt", ... (mcause value). */
+const char *vmmap_cause_name(uint64_t mcause);
+const char *vmmap_access_name(enum access access);
+const char *vmmap_priv_name(unsigned priv);
+/* "4K", "2M", "1G" for leaf level 0, 1, 2. */
+const char *vmmap_level_size(int level);
+/* PTE flag letters: "V R W - - - A D" (a '-' for each clear bit). buf: 16 bytes at least. */
+void vmmap_pte_flags(uint64_t pte, char *buf);
+
+/* satp decoded: MODE, ASID, root page table address. */
+void vmmap_print_satp(FILE *out, uint64_t satp);
+/* A walk, level by level (PTE address, raw PTE, flags, PPN), then the outcome: physical
+ * address and page size, or the failing rule and the exception it raises. */
+void vmmap_print_walk(FILE *out, const struct walk_request *req, const struct walk_result *r);
+/* One line for `trace mmu`. */
+void vmmap_print_walk_line(FILE *out, uint64_t pc, uint64_t va, enum access access,
+                           const struct walk_result *r);
+/* The address space of `satp` as merged ranges: contiguous virtual pages with contiguous
+ * physical pages, the same page size and the same permissions form one line. */
+void vmmap_print(FILE *out, const struct walk_memory *mem, uint64_t satp);
+/* Every valid TLB entry, then the counters. */
+void vmmap_print_tlb(FILE *out, const struct tlb *t);
+
+#endif
