@@ -36,7 +36,15 @@ static uint64_t insn_bits_at(struct cpu *c, uint64_t pc)
     return (uint64_t)lo | (uint64_t)hi << 16;
 }
 
-static void fill_slot(struct insn *slot, const struct decoded *d, const void *const *handlers)
+/* Conditional branches have no rd; in a decoded page the field instead says whether the
+ * target lies in the same page. That depends only on the offset within the page, so it holds
+ * for every virtual alias of the page, and a near branch can step the slot pointer directly. */
+#define BRANCH_FAR 0
+#define BRANCH_NEAR 1
+
+/* `page_offset` is the instruction's offset in its page, or -1 for a one-off slot. */
+static void fill_slot(struct insn *slot, const struct decoded *d, const void *const *handlers,
+                      int page_offset)
 {
     slot->op = handlers[d->opcode];
     slot->imm = d->imm;
@@ -44,6 +52,11 @@ static void fill_slot(struct insn *slot, const struct decoded *d, const void *co
     slot->rs1 = d->rs1;
     slot->rs2 = d->rs2;
     slot->len = d->len;
+    if (insn_table[d->opcode].format == FMT_B) {
+        int64_t target = (int64_t)page_offset + d->imm;
+        slot->rd = page_offset >= 0 && target >= 0 && target < (int64_t)PAGE_SIZE ? BRANCH_NEAR
+                                                                                  : BRANCH_FAR;
+    }
 }
 
 enum csr_kind { CSR_KIND_WRITE, CSR_KIND_SET, CSR_KIND_CLEAR };
@@ -269,8 +282,16 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
     } while (0)
 #define BRANCH(cond)                                                                               \
     do {                                                                                           \
-        if (cond)                                                                                  \
+        if (cond) {                                                                                \
+            if (likely(insn->rd == BRANCH_NEAR)) {                                                 \
+                insn += insn->imm >> 1; /* even offset: exact */                                   \
+                if (likely(--remaining > 0))                                                       \
+                    DISPATCH();                                                                    \
+                pc = PC;                                                                           \
+                goto refetch;                                                                      \
+            }                                                                                      \
             JUMP(PC + (uint64_t)IMM);                                                              \
+        }                                                                                          \
         NEXT();                                                                                    \
     } while (0)
 /* Leave for the trap path with c->pc at the current instruction. */
@@ -410,7 +431,7 @@ op_decode: {
     }
     struct decoded d;
     rv_decode_parcels(lo, hi, &d);
-    fill_slot(insn, &d, d.len == 4 ? handlers4 : handlers2);
+    fill_slot(insn, &d, d.len == 4 ? handlers4 : handlers2, (int)(2 * index));
     if (!page->code_chunks)
         mmu_drop_writers(&c->mmu, page->host); /* from now on stores must see this page */
     unsigned offset = 2 * index;
@@ -432,7 +453,7 @@ one_off: {
     rv_decode_parcels(lo, hi, &d);
     insn = slot_base = c->straddle;
     pc_base = pc;
-    fill_slot(insn, &d, d.len == 4 ? handlers4 : handlers2);
+    fill_slot(insn, &d, d.len == 4 ? handlers4 : handlers2, -1);
     insn[1].op = insn[2].op = &&op_page_end;
     page_vbase = FTLB_INVALID;
     DISPATCH();
