@@ -36,16 +36,20 @@ static void request_for(const struct cpu *c, uint64_t va, enum access access, un
                         struct walk_request *req)
 {
     *req = (struct walk_request){
-        .satp = c->satp, .va = va, .access = access, .priv = priv,
-        .sum = (c->mstatus & MSTATUS_SUM) != 0, .mxr = (c->mstatus & MSTATUS_MXR) != 0,
-        .update_ad = false, .svade = c->svade,
+        .satp = c->satp,
+        .va = va,
+        .access = access,
+        .priv = priv,
+        .sum = (c->mstatus & MSTATUS_SUM) != 0,
+        .mxr = (c->mstatus & MSTATUS_MXR) != 0,
+        .update_ad = false,
+        .svade = c->svade,
     };
 }
 
 static void stop_on_event(struct debugger *d, struct cpu *c, unsigned kind, const char *what)
 {
-    if (!(d->until & kind) || d->event_stop)
-        return;
+    if (!(d->until & kind) || d->event_stop) return;
     d->event_stop = true;
     snprintf(d->stop_text, sizeof(d->stop_text), "%s", what);
     c->yield_request = true; /* cpu_run returns right after this event */
@@ -87,8 +91,12 @@ static void on_event(void *opaque, struct cpu *c, const struct cpu_event *ev)
     case EV_TRAP: {
         d->traps++;
         struct dbg_trap_record *r = &d->last_trap;
-        *r = (struct dbg_trap_record){.valid = true, .pc = ev->pc, .cause = ev->cause,
-                                      .tval = ev->tval, .satp = c->satp, .from = ev->from,
+        *r = (struct dbg_trap_record){.valid = true,
+                                      .pc = ev->pc,
+                                      .cause = ev->cause,
+                                      .tval = ev->tval,
+                                      .satp = c->satp,
+                                      .from = ev->from,
                                       .to = ev->to};
         uint64_t code = ev->cause & ~(1ull << 63);
         bool exception = !(ev->cause >> 63);
@@ -103,8 +111,9 @@ static void on_event(void *opaque, struct cpu *c, const struct cpu_event *ev)
         d->pending_valid = false;
         if (exception && is_page_fault(code)) {
             if (d->trace_mmu)
-                fprintf(t, "mmu: page fault pc=0x%" PRIx64 " cause=%" PRIu64 " (%s) tval=0x%" PRIx64
-                           " %s->%s\n",
+                fprintf(t,
+                        "mmu: page fault pc=0x%" PRIx64 " cause=%" PRIu64 " (%s) tval=0x%" PRIx64
+                        " %s->%s\n",
                         ev->pc, code, vmmap_cause_name(ev->cause), ev->tval,
                         vmmap_priv_name(ev->from), vmmap_priv_name(ev->to));
             snprintf(text, sizeof(text), "%s at pc=0x%" PRIx64 ", tval=0x%" PRIx64,
@@ -112,9 +121,8 @@ static void on_event(void *opaque, struct cpu *c, const struct cpu_event *ev)
             stop_on_event(d, c, UNTIL_FAULT, text);
         }
         if (ev->from != ev->to) {
-            snprintf(text, sizeof(text), "privilege %s -> %s (trap: %s)",
-                     vmmap_priv_name(ev->from), vmmap_priv_name(ev->to),
-                     vmmap_cause_name(ev->cause));
+            snprintf(text, sizeof(text), "privilege %s -> %s (trap: %s)", vmmap_priv_name(ev->from),
+                     vmmap_priv_name(ev->to), vmmap_cause_name(ev->cause));
             stop_on_event(d, c, UNTIL_PRIV, text);
         }
         break;
@@ -195,8 +203,7 @@ static bool copy_virtual(struct debugger *d, uint64_t va, void *buf, size_t len,
     uint8_t *p = buf;
     while (len > 0) {
         size_t chunk = PAGE_SIZE - (va & (PAGE_SIZE - 1));
-        if (chunk > len)
-            chunk = len;
+        if (chunk > len) chunk = len;
         uint64_t pa;
         /* Writes need only read permission: like ptrace, a debugger may patch read-only
          * pages (code). */
@@ -204,8 +211,7 @@ static bool copy_virtual(struct debugger *d, uint64_t va, void *buf, size_t len,
             !debugger_translate(d, va, ACCESS_EXEC, &pa))
             return false;
         uint8_t *host = machine_ram_ptr(d->m, pa, chunk);
-        if (!host)
-            return false;
+        if (!host) return false;
         if (write) {
             memcpy(host, p, chunk);
             cpu_invalidate_code(&d->m->cpu, pa, chunk);
@@ -257,11 +263,9 @@ static bool fetch_decoded(struct debugger *d, uint64_t va, struct decoded *out)
 {
     uint64_t pa;
     uint16_t lo, hi = 0;
-    if (!debugger_translate(d, va, ACCESS_EXEC, &pa))
-        return false;
+    if (!debugger_translate(d, va, ACCESS_EXEC, &pa)) return false;
     const uint8_t *h = machine_ram_ptr(d->m, pa, 2);
-    if (!h)
-        return false;
+    if (!h) return false;
     memcpy(&lo, h, 2);
     if (rv_insn_len(lo) == 4) {
         if (!debugger_translate(d, va + 2, ACCESS_EXEC, &pa) || !(h = machine_ram_ptr(d->m, pa, 2)))
@@ -277,8 +281,7 @@ static bool fetch_decoded(struct debugger *d, uint64_t va, struct decoded *out)
 int debugger_add_breakpoint(struct debugger *d, uint64_t addr)
 {
     for (int i = 0; i < DBG_MAX_BREAKPOINTS; i++)
-        if (d->bp[i].used && d->bp[i].addr == addr)
-            return i;
+        if (d->bp[i].used && d->bp[i].addr == addr) return i;
     for (int i = 0; i < DBG_MAX_BREAKPOINTS; i++) {
         if (!d->bp[i].used) {
             d->bp[i] = (struct dbg_breakpoint){.used = true, .addr = addr};
@@ -306,8 +309,8 @@ int debugger_add_watchpoint(struct debugger *d, uint64_t va, uint64_t len, bool 
 {
     for (int i = 0; i < DBG_MAX_WATCHPOINTS; i++) {
         if (!d->wp[i].used) {
-            d->wp[i] = (struct dbg_watchpoint){.used = true, .on_read = on_read,
-                                               .on_write = on_write, .va = va, .len = len};
+            d->wp[i] = (struct dbg_watchpoint){
+                .used = true, .on_read = on_read, .on_write = on_write, .va = va, .len = len};
             d->nwp++;
             return i;
         }
@@ -331,8 +334,7 @@ bool debugger_remove_watchpoint_at(struct debugger *d, uint64_t va, bool on_read
 static int breakpoint_at(const struct debugger *d, uint64_t pc)
 {
     for (int i = 0; i < DBG_MAX_BREAKPOINTS; i++)
-        if (d->bp[i].used && d->bp[i].addr == pc)
-            return i;
+        if (d->bp[i].used && d->bp[i].addr == pc) return i;
     return -1;
 }
 
@@ -343,12 +345,8 @@ static bool data_access_of(const struct decoded *ins, const struct cpu *c, uint6
 {
     const char *name = insn_table[ins->opcode].name;
     switch (insn_table[ins->opcode].format) {
-    case FMT_LOAD:
-        *reads = true, *writes = false;
-        break;
-    case FMT_S:
-        *reads = false, *writes = true;
-        break;
+    case FMT_LOAD: *reads = true, *writes = false; break;
+    case FMT_S: *reads = false, *writes = true; break;
     case FMT_R:
         if (strncmp(name, "LR_", 3) == 0)
             *reads = true, *writes = false;
@@ -375,17 +373,14 @@ static int watch_hit(struct debugger *d, uint64_t *where)
 {
     struct cpu *c = &d->m->cpu;
     struct decoded ins;
-    if (!fetch_decoded(d, c->pc, &ins) || ins.opcode == OP_ILLEGAL)
-        return -1;
+    if (!fetch_decoded(d, c->pc, &ins) || ins.opcode == OP_ILLEGAL) return -1;
     uint64_t addr;
     unsigned size;
     bool reads, writes;
-    if (!data_access_of(&ins, c, &addr, &size, &reads, &writes))
-        return -1;
+    if (!data_access_of(&ins, c, &addr, &size, &reads, &writes)) return -1;
     for (int i = 0; i < DBG_MAX_WATCHPOINTS; i++) {
         const struct dbg_watchpoint *w = &d->wp[i];
-        if (!w->used || !((w->on_read && reads) || (w->on_write && writes)))
-            continue;
+        if (!w->used || !((w->on_read && reads) || (w->on_write && writes))) continue;
         if (addr < w->va + w->len && w->va < addr + size) {
             *where = addr;
             return i;
@@ -403,25 +398,22 @@ enum dbg_stop debugger_run(struct debugger *d, uint64_t steps, bool (*interrupte
     struct cpu *c = &m->cpu;
     d->event_stop = false;
     d->hit_breakpoint = d->hit_watchpoint = -1;
-    if (m->stop)
-        return DBG_STOP_EXITED;
+    if (m->stop) return DBG_STOP_EXITED;
+    /* A hook's stop request from the last run is spent (cpu_step does not clear it). */
+    c->yield_request = false;
 
     if (steps == 0 && d->nbp == 0 && d->nwp == 0) {
         /* Nothing to check per instruction: the machine's own loop, at full speed. */
         for (;;) {
-            if (!machine_service(m))
-                return DBG_STOP_EXITED;
-            if (interrupted(opaque))
-                return DBG_STOP_INTERRUPTED;
+            if (!machine_service(m)) return DBG_STOP_EXITED;
+            if (interrupted(opaque)) return DBG_STOP_INTERRUPTED;
             machine_advance(m, SLICE_INSNS, false);
-            if (d->event_stop)
-                return DBG_STOP_EVENT;
+            if (d->event_stop) return DBG_STOP_EVENT;
         }
     }
 
     for (uint64_t done = 0;; done++) {
-        if (!machine_service(m))
-            return DBG_STOP_EXITED;
+        if (!machine_service(m)) return DBG_STOP_EXITED;
         if (done % POLL_EVERY_STEPS == POLL_EVERY_STEPS - 1 && interrupted(opaque))
             return DBG_STOP_INTERRUPTED;
         uint64_t where = 0;
@@ -437,10 +429,8 @@ enum dbg_stop debugger_run(struct debugger *d, uint64_t steps, bool (*interrupte
             d->hit_watch_addr = where;
             return DBG_STOP_WATCHPOINT;
         }
-        if (d->event_stop)
-            return DBG_STOP_EVENT;
-        if (steps && done + 1 >= steps)
-            return DBG_STOP_STEPPED;
+        if (d->event_stop) return DBG_STOP_EVENT;
+        if (steps && done + 1 >= steps) return DBG_STOP_STEPPED;
         int b = breakpoint_at(d, c->pc);
         if (b >= 0) {
             d->hit_breakpoint = b;
@@ -453,12 +443,10 @@ enum dbg_stop debugger_run(struct debugger *d, uint64_t steps, bool (*interrupte
 static void symbolize(const struct debugger *d, uint64_t addr, char *buf, size_t len)
 {
     buf[0] = '\0';
-    if (!d->m->symbols)
-        return;
+    if (!d->m->symbols) return;
     uint64_t off;
     const struct symbol *s = symtab_lookup_addr(d->m->symbols, addr, &off);
-    if (!s || (s->size && off >= s->size && off > 0x10000))
-        return;
+    if (!s || (s->size && off >= s->size && off > 0x10000)) return;
     if (off)
         snprintf(buf, len, " <%s+%" PRIu64 ">", s->name, off);
     else
@@ -482,10 +470,13 @@ static void print_insn(struct debugger *d, uint64_t va, FILE *out, uint64_t *nex
     const uint8_t *h = machine_ram_ptr(d->m, pa, 2);
     uint16_t lo;
     memcpy(&lo, h, 2);
+    char where[128], bits[12];
+    snprintf(where, sizeof(where), "0x%" PRIx64 "%s:", va, sym);
     if (ins.len == 2)
-        fprintf(out, "%s 0x%" PRIx64 "%s:     %04x  %s\n", mark, va, sym, lo, text);
+        snprintf(bits, sizeof(bits), "    %04x", lo);
     else
-        fprintf(out, "%s 0x%" PRIx64 "%s: %08x  %s\n", mark, va, sym, ins.bits, text);
+        snprintf(bits, sizeof(bits), "%08x", ins.bits);
+    fprintf(out, "%s %-30s %s  %s\n", mark, where, bits, text);
     *next = va + (ins.len ? ins.len : 2);
 }
 
@@ -526,16 +517,14 @@ static bool parse_value(struct debugger *d, const char *text, uint64_t *value)
     const char *plus = strchr(text, '+');
     char base[128];
     size_t n = plus ? (size_t)(plus - text) : strlen(text);
-    if (n == 0 || n >= sizeof(base))
-        return false;
+    if (n == 0 || n >= sizeof(base)) return false;
     memcpy(base, text, n);
     base[n] = '\0';
     uint64_t offset = 0;
     if (plus) {
         char *end;
         offset = strtoull(plus + 1, &end, 0);
-        if (end == plus + 1 || *end)
-            return false;
+        if (end == plus + 1 || *end) return false;
     }
     char *end;
     errno = 0;
@@ -562,16 +551,14 @@ static bool parse_value(struct debugger *d, const char *text, uint64_t *value)
         return true;
     }
     const struct symbol *s = d->m->symbols ? symtab_find(d->m->symbols, base) : NULL;
-    if (!s)
-        return false;
+    if (!s) return false;
     *value = s->value + offset;
     return true;
 }
 
 static bool need_value(struct debugger *d, const char *text, uint64_t *value, FILE *out)
 {
-    if (parse_value(d, text, value))
-        return true;
+    if (parse_value(d, text, value)) return true;
     fprintf(out, "error: '%s' is not a number, symbol or $register\n", text);
     return false;
 }
@@ -613,10 +600,8 @@ static bool do_run(struct debugger *d, uint64_t steps, FILE *out)
 static bool cmd_step(struct debugger *d, int argc, char **argv, FILE *out)
 {
     uint64_t n = 1;
-    if (argc > 1 && (!need_value(d, argv[1], &n, out) || n == 0))
-        return false;
-    if (!running_allowed(d, out))
-        return false;
+    if (argc > 1 && (!need_value(d, argv[1], &n, out) || n == 0)) return false;
+    if (!running_allowed(d, out)) return false;
     return do_run(d, n, out);
 }
 
@@ -650,8 +635,7 @@ static bool cmd_continue(struct debugger *d, int argc, char **argv, FILE *out)
         fprintf(out, "armed: the next continue stops at the first such event\n");
         return true;
     }
-    if (!running_allowed(d, out))
-        return false;
+    if (!running_allowed(d, out)) return false;
     d->until = until;
     return do_run(d, 0, out);
 }
@@ -677,13 +661,11 @@ static bool cmd_break(struct debugger *d, int argc, char **argv, FILE *out)
                 any = true;
             }
         }
-        if (!any)
-            fprintf(out, "no breakpoints or watchpoints\n");
+        if (!any) fprintf(out, "no breakpoints or watchpoints\n");
         return true;
     }
     uint64_t addr;
-    if (!need_value(d, argv[1], &addr, out))
-        return false;
+    if (!need_value(d, argv[1], &addr, out)) return false;
     int i = debugger_add_breakpoint(d, addr);
     if (i < 0) {
         fprintf(out, "error: all %d breakpoints are in use\n", DBG_MAX_BREAKPOINTS);
@@ -721,8 +703,8 @@ static bool cmd_watch(struct debugger *d, int argc, char **argv, FILE *out)
 {
     int a = 1;
     bool on_read = false, on_write = true; /* as GDB's watch: writes */
-    if (a < argc && (strcmp(argv[a], "r") == 0 || strcmp(argv[a], "w") == 0 ||
-                     strcmp(argv[a], "rw") == 0)) {
+    if (a < argc &&
+        (strcmp(argv[a], "r") == 0 || strcmp(argv[a], "w") == 0 || strcmp(argv[a], "rw") == 0)) {
         on_read = strchr(argv[a], 'r') != NULL;
         on_write = strchr(argv[a], 'w') != NULL;
         a++;
@@ -732,7 +714,8 @@ static bool cmd_watch(struct debugger *d, int argc, char **argv, FILE *out)
         fprintf(out, "usage: watch [r|w|rw] VADDR [LEN]\n");
         return false;
     }
-    if (!need_value(d, argv[a], &va, out) || (a + 1 < argc && !need_value(d, argv[a + 1], &len, out)))
+    if (!need_value(d, argv[a], &va, out) ||
+        (a + 1 < argc && !need_value(d, argv[a + 1], &len, out)))
         return false;
     int i = debugger_add_watchpoint(d, va, len ? len : 1, on_read, on_write);
     if (i < 0) {
@@ -776,9 +759,29 @@ static bool cmd_csr(struct debugger *d, int argc, char **argv, FILE *out)
     char buf[24];
     const char *name = disas_csr_name(csr, buf, sizeof(buf));
     fprintf(out, "%s (0x%03x) = 0x%016" PRIx64 "\n", name ? name : argv[1], csr, v);
-    if (csr == 0x180)
-        vmmap_print_satp(out, v);
+    if (csr == 0x180) vmmap_print_satp(out, v);
     return true;
+}
+
+/* Why the debugger cannot read va: the walk's failing rule, or no RAM behind it. */
+static void explain_unreadable(struct debugger *d, uint64_t va, bool physical, FILE *out)
+{
+    const struct cpu *c = &d->m->cpu;
+    unsigned priv = data_priv(c);
+    if (physical || priv == PRIV_M || (c->satp >> SATP_MODE_SHIFT) != SATP_MODE_SV39) {
+        fprintf(out, "not RAM (physical 0x%" PRIx64 ")\n", va);
+        return;
+    }
+    struct walk_memory mem = {c->ram, c->ram_base, c->ram_size};
+    struct walk_request req;
+    request_for(c, va, ACCESS_READ, priv, &req);
+    struct walk_result r;
+    sv39_walk(&mem, &req, &r);
+    if (r.fault == WALK_OK)
+        fprintf(out, "not RAM (maps to physical 0x%" PRIx64 ")\n", r.paddr);
+    else
+        fprintf(out, "not mapped for a %s-mode load: %s\n", vmmap_priv_name(priv),
+                vmmap_fault_rule(r.fault));
 }
 
 /* Hex dump, 16 bytes a line, with the bytes as text. `read` fills one line. */
@@ -791,14 +794,13 @@ static bool dump(struct debugger *d, uint64_t addr, uint64_t len, bool physical,
         if (physical) {
             const uint8_t *h = machine_ram_ptr(d->m, addr + done, n);
             ok = h != NULL;
-            if (ok)
-                memcpy(buf, h, n);
+            if (ok) memcpy(buf, h, n);
         } else {
             ok = debugger_read_virtual(d, addr + done, buf, n);
         }
         if (!ok) {
-            fprintf(out, "0x%016" PRIx64 ": %s\n", addr + done,
-                    physical ? "not RAM" : "not mapped (see 'walk') or not RAM");
+            fprintf(out, "0x%016" PRIx64 ": ", addr + done);
+            explain_unreadable(d, addr + done, physical, out);
             return false;
         }
         fprintf(out, "0x%016" PRIx64 ":", addr + done);
@@ -825,8 +827,7 @@ static bool cmd_x(struct debugger *d, int argc, char **argv, FILE *out, bool phy
     }
     if (!need_value(d, argv[1], &addr, out) || (argc > 2 && !need_value(d, argv[2], &len, out)))
         return false;
-    if (len > 1 << 20)
-        len = 1 << 20;
+    if (len > 1 << 20) len = 1 << 20;
     return dump(d, addr, len, physical, out);
 }
 
@@ -849,8 +850,7 @@ static bool cmd_walk(struct debugger *d, int argc, char **argv, FILE *out)
         fprintf(out, "usage: walk VADDR [r|w|x] [u|s]\n");
         return false;
     }
-    if (!need_value(d, argv[1], &va, out))
-        return false;
+    if (!need_value(d, argv[1], &va, out)) return false;
     enum access access = ACCESS_READ;
     int priv = -1;
     for (int i = 2; i < argc; i++) {
@@ -911,8 +911,7 @@ static bool cmd_vmmap(struct debugger *d, int argc, char **argv, FILE *out)
 {
     const struct cpu *c = &d->m->cpu;
     uint64_t satp = c->satp;
-    if (argc > 1 && !need_value(d, argv[1], &satp, out))
-        return false;
+    if (argc > 1 && !need_value(d, argv[1], &satp, out)) return false;
     struct walk_memory mem = {c->ram, c->ram_base, c->ram_size};
     vmmap_print(out, &mem, satp);
     return true;
@@ -991,8 +990,7 @@ static bool cmd_xp(struct debugger *d, int argc, char **argv, FILE *out)
 
 static const struct command commands[] = {
     {"step", "s", cmd_step, "step [N]            execute N instructions (a trap counts as one)"},
-    {"continue", "c", cmd_continue,
-     "continue [until fault|satp|priv|sfence]  run (Ctrl-C stops)"},
+    {"continue", "c", cmd_continue, "continue [until fault|satp|priv|sfence]  run (Ctrl-C stops)"},
     {"break", "b", cmd_break, "break [ADDR|SYMBOL] set a breakpoint (none: list them)"},
     {"delete", "d", cmd_delete, "delete N            remove breakpoint or watchpoint N"},
     {"watch", NULL, cmd_watch, "watch [r|w|rw] VADDR [LEN]  stop after an access to VADDR"},
@@ -1006,7 +1004,8 @@ static const struct command commands[] = {
     {"vmmap", NULL, cmd_vmmap, "vmmap [SATP]        the address space as merged ranges"},
     {"satp", NULL, cmd_satp, "satp                satp decoded"},
     {"fault", NULL, cmd_fault, "fault               the last trap and the walk behind it"},
-    {"trace", NULL, cmd_trace, "trace mmu on|off    one line per TLB miss, walk, A/D, fault, sfence"},
+    {"trace", NULL, cmd_trace,
+     "trace mmu on|off    one line per TLB miss, walk, A/D, fault, sfence"},
     {"help", "h", cmd_help, "help                this list"},
     {"quit", "q", cmd_quit, "quit                leave rv39"},
 };
@@ -1029,8 +1028,7 @@ bool debugger_command(struct debugger *d, const char *line, FILE *out)
     for (char *save, *tok = strtok_r(buf, " \t\r\n", &save); tok && argc < MAX_ARGS;
          tok = strtok_r(NULL, " \t\r\n", &save))
         argv[argc++] = tok;
-    if (argc == 0 || argv[0][0] == '#')
-        return true;
+    if (argc == 0 || argv[0][0] == '#') return true;
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
         const struct command *cmd = &commands[i];
         if (strcmp(argv[0], cmd->name) == 0 || (cmd->alias && strcmp(argv[0], cmd->alias) == 0))
@@ -1076,8 +1074,8 @@ int debugger_main(struct machine *m)
     }
     char sym[96];
     symbolize(&d, m->cpu.pc, sym, sizeof(sym));
-    printf("rv39 debugger: hart halted at 0x%" PRIx64 "%s. 'help' lists the commands.\n",
-           m->cpu.pc, sym);
+    printf("rv39 debugger: hart halted at 0x%" PRIx64 "%s. 'help' lists the commands.\n", m->cpu.pc,
+           sym);
     char line[512];
     while (!d.quit) {
         fflush(stdout);
@@ -1085,12 +1083,10 @@ int debugger_main(struct machine *m)
         if (el && hist) {
             int count;
             text = el_gets(el, &count);
-            if (text && count > 1)
-                history(hist, &ev, H_ENTER, text);
+            if (text && count > 1) history(hist, &ev, H_ENTER, text);
         } else {
             text = fgets(line, sizeof(line), stdin);
-            if (text)
-                printf("(rv39) %s%s", text, strchr(text, '\n') ? "" : "\n");
+            if (text) printf("(rv39) %s%s", text, strchr(text, '\n') ? "" : "\n");
         }
         if (!text) {
             if (machine_interrupted()) { /* Ctrl-C at the prompt: a fresh line */
@@ -1103,10 +1099,8 @@ int debugger_main(struct machine *m)
         debugger_command(&d, text, stdout);
     }
     fflush(stdout);
-    if (el)
-        el_end(el);
-    if (hist)
-        history_end(hist);
+    if (el) el_end(el);
+    if (hist) history_end(hist);
     debugger_detach(&d);
     return m->stop ? m->exit_status : 0;
 }

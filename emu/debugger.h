@@ -74,8 +74,8 @@ struct debugger {
     struct walk_request pending_req; /* the last walk that faulted, until its trap comes */
     struct walk_result pending_walk;
     bool pending_valid;
-    bool in_gdb;             /* commands come from GDB's monitor: no stepping from here */
-    bool quit;               /* `quit` was given */
+    bool in_gdb; /* commands come from GDB's monitor: no stepping from here */
+    bool quit;   /* `quit` was given */
 };
 
 /* Attach to the machine (installs the event hook). Trace lines go to `trace`. */
@@ -94,7 +94,7 @@ enum dbg_stop debugger_run(struct debugger *d, uint64_t steps, bool (*interrupte
 /* One line saying why the run stopped and where ("breakpoint 1 at 0x80000040 <main+4>"). */
 void debugger_print_stop(struct debugger *d, enum dbg_stop why, FILE *out);
 
-int debugger_add_breakpoint(struct debugger *d, uint64_t addr);   /* index, or -1 when full */
+int debugger_add_breakpoint(struct debugger *d, uint64_t addr); /* index, or -1 when full */
 bool debugger_remove_breakpoint_at(struct debugger *d, uint64_t addr);
 int debugger_add_watchpoint(struct debugger *d, uint64_t va, uint64_t len, bool on_read,
                             bool on_write);

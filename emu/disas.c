@@ -16,7 +16,10 @@ static const char *const reg_names[32] = {
     "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
 };
 
-const char *disas_reg_name(unsigned reg) { return reg < 32 ? reg_names[reg] : "?"; }
+const char *disas_reg_name(unsigned reg)
+{
+    return reg < 32 ? reg_names[reg] : "?";
+}
 
 bool disas_reg_number(const char *name, unsigned *reg)
 {
@@ -47,34 +50,50 @@ static const struct {
     const char *name;
     unsigned number;
 } csr_names[] = {
-    {"cycle", CSR_CYCLE},           {"time", CSR_TIME},
-    {"instret", CSR_INSTRET},       {"sstatus", CSR_SSTATUS},
-    {"sie", CSR_SIE},               {"stvec", CSR_STVEC},
-    {"scounteren", CSR_SCOUNTEREN}, {"senvcfg", CSR_SENVCFG},
-    {"sscratch", CSR_SSCRATCH},     {"sepc", CSR_SEPC},
-    {"scause", CSR_SCAUSE},         {"stval", CSR_STVAL},
-    {"sip", CSR_SIP},               {"stimecmp", CSR_STIMECMP},
-    {"satp", CSR_SATP},             {"mvendorid", CSR_MVENDORID},
-    {"marchid", CSR_MARCHID},       {"mimpid", CSR_MIMPID},
-    {"mhartid", CSR_MHARTID},       {"mconfigptr", CSR_MCONFIGPTR},
-    {"mstatus", CSR_MSTATUS},       {"misa", CSR_MISA},
-    {"medeleg", CSR_MEDELEG},       {"mideleg", CSR_MIDELEG},
-    {"mie", CSR_MIE},               {"mtvec", CSR_MTVEC},
-    {"mcounteren", CSR_MCOUNTEREN}, {"menvcfg", CSR_MENVCFG},
-    {"mcountinhibit", CSR_MCOUNTINHIBIT}, {"mscratch", CSR_MSCRATCH},
-    {"mepc", CSR_MEPC},             {"mcause", CSR_MCAUSE},
-    {"mtval", CSR_MTVAL},           {"mip", CSR_MIP},
-    {"mcycle", CSR_MCYCLE},         {"minstret", CSR_MINSTRET},
+    {"cycle", CSR_CYCLE},
+    {"time", CSR_TIME},
+    {"instret", CSR_INSTRET},
+    {"sstatus", CSR_SSTATUS},
+    {"sie", CSR_SIE},
+    {"stvec", CSR_STVEC},
+    {"scounteren", CSR_SCOUNTEREN},
+    {"senvcfg", CSR_SENVCFG},
+    {"sscratch", CSR_SSCRATCH},
+    {"sepc", CSR_SEPC},
+    {"scause", CSR_SCAUSE},
+    {"stval", CSR_STVAL},
+    {"sip", CSR_SIP},
+    {"stimecmp", CSR_STIMECMP},
+    {"satp", CSR_SATP},
+    {"mvendorid", CSR_MVENDORID},
+    {"marchid", CSR_MARCHID},
+    {"mimpid", CSR_MIMPID},
+    {"mhartid", CSR_MHARTID},
+    {"mconfigptr", CSR_MCONFIGPTR},
+    {"mstatus", CSR_MSTATUS},
+    {"misa", CSR_MISA},
+    {"medeleg", CSR_MEDELEG},
+    {"mideleg", CSR_MIDELEG},
+    {"mie", CSR_MIE},
+    {"mtvec", CSR_MTVEC},
+    {"mcounteren", CSR_MCOUNTEREN},
+    {"menvcfg", CSR_MENVCFG},
+    {"mcountinhibit", CSR_MCOUNTINHIBIT},
+    {"mscratch", CSR_MSCRATCH},
+    {"mepc", CSR_MEPC},
+    {"mcause", CSR_MCAUSE},
+    {"mtval", CSR_MTVAL},
+    {"mip", CSR_MIP},
+    {"mcycle", CSR_MCYCLE},
+    {"minstret", CSR_MINSTRET},
 };
 
 static const struct {
     const char *prefix;
     unsigned first, count, base_index;
 } csr_families[] = {
-    {"pmpcfg", CSR_PMPCFG0, 16, 0},
-    {"pmpaddr", CSR_PMPADDR0, 64, 0},
-    {"mhpmcounter", CSR_MHPMCOUNTER3, 29, 3},
-    {"hpmcounter", CSR_HPMCOUNTER3, 29, 3},
+    {"pmpcfg", CSR_PMPCFG0, 16, 0},           {"pmpaddr", CSR_PMPADDR0, 64, 0},
+    {"mhpmcounter", CSR_MHPMCOUNTER3, 29, 3}, {"hpmcounter", CSR_HPMCOUNTER3, 29, 3},
     {"mhpmevent", CSR_MHPMEVENT3, 29, 3},
 };
 
@@ -83,8 +102,7 @@ static const struct {
 const char *disas_csr_name(unsigned csr, char *buf, size_t len)
 {
     for (size_t i = 0; i < COUNT(csr_names); i++)
-        if (csr_names[i].number == csr)
-            return csr_names[i].name;
+        if (csr_names[i].number == csr) return csr_names[i].name;
     for (size_t i = 0; i < COUNT(csr_families); i++) {
         unsigned first = csr_families[i].first;
         if (csr >= first && csr < first + csr_families[i].count) {
@@ -135,36 +153,35 @@ static void mnemonic(enum opcode op, char *buf, size_t len)
     buf[i] = '\0';
 }
 
-static bool is_amo(enum opcode op) { return insn_table[op].name[0] == 'A' && op >= OP_AMOSWAP_W; }
+static bool is_amo(enum opcode op)
+{
+    return insn_table[op].name[0] == 'A' && op >= OP_AMOSWAP_W;
+}
 
 int disas_format(char *buf, size_t len, uint64_t pc, const struct decoded *d)
 {
-    if (d->opcode == OP_ILLEGAL)
-        return snprintf(buf, len, "(illegal)");
+    if (d->opcode == OP_ILLEGAL) return snprintf(buf, len, "(illegal)");
     char m[16];
     mnemonic(d->opcode, m, sizeof(m));
     const char *rd = disas_reg_name(d->rd), *rs1 = disas_reg_name(d->rs1),
                *rs2 = disas_reg_name(d->rs2);
     switch (insn_table[d->opcode].format) {
     case FMT_R:
-        if (d->opcode == OP_SFENCE_VMA)
-            return snprintf(buf, len, "%s %s, %s", m, rs1, rs2);
+        if (d->opcode == OP_SFENCE_VMA) return snprintf(buf, len, "%s %s, %s", m, rs1, rs2);
         if (d->opcode == OP_LR_W || d->opcode == OP_LR_D)
             return snprintf(buf, len, "%s %s, (%s)", m, rd, rs1);
         if (d->opcode == OP_SC_W || d->opcode == OP_SC_D || is_amo(d->opcode))
             return snprintf(buf, len, "%s %s, %s, (%s)", m, rd, rs2, rs1);
         return snprintf(buf, len, "%s %s, %s, %s", m, rd, rs1, rs2);
     case FMT_I:
-        if (d->opcode == OP_JALR)
-            return snprintf(buf, len, "%s %s, %d(%s)", m, rd, d->imm, rs1);
+        if (d->opcode == OP_JALR) return snprintf(buf, len, "%s %s, %d(%s)", m, rd, d->imm, rs1);
         return snprintf(buf, len, "%s %s, %s, %d", m, rd, rs1, d->imm);
     case FMT_LOAD: return snprintf(buf, len, "%s %s, %d(%s)", m, rd, d->imm, rs1);
     case FMT_S: return snprintf(buf, len, "%s %s, %d(%s)", m, rs2, d->imm, rs1);
     case FMT_B:
         return snprintf(buf, len, "%s %s, %s, 0x%llx", m, rs1, rs2,
                         (unsigned long long)(pc + (uint64_t)(int64_t)d->imm));
-    case FMT_U:
-        return snprintf(buf, len, "%s %s, 0x%x", m, rd, ((uint32_t)d->imm >> 12) & 0xfffff);
+    case FMT_U: return snprintf(buf, len, "%s %s, 0x%x", m, rd, ((uint32_t)d->imm >> 12) & 0xfffff);
     case FMT_J:
         return snprintf(buf, len, "%s %s, 0x%llx", m, rd,
                         (unsigned long long)(pc + (uint64_t)(int64_t)d->imm));

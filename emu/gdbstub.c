@@ -21,10 +21,10 @@
 #include "debugger.h"
 #include "disas.h"
 
-#define PACKET_MAX 16384  /* what we advertise as PacketSize (0x4000) */
+#define PACKET_MAX 16384 /* what we advertise as PacketSize (0x4000) */
 #define REG_PC 32
-#define REG_FIRST_CSR 65    /* GDB's RISC-V numbering: x0..x31, pc, f0..f31, then CSRs */
-#define REG_PRIV 4161       /* GDB's "priv" virtual register, after the 4096 CSRs */
+#define REG_FIRST_CSR 65 /* GDB's RISC-V numbering: x0..x31, pc, f0..f31, then CSRs */
+#define REG_PRIV 4161    /* GDB's "priv" virtual register, after the 4096 CSRs */
 #define SLICE_INSNS 20000
 
 struct gdb {
@@ -47,8 +47,7 @@ static int next_byte(struct gdb *g)
         do
             n = read(g->fd, g->in, sizeof(g->in));
         while (n < 0 && errno == EINTR);
-        if (n <= 0)
-            return -1;
+        if (n <= 0) return -1;
         g->in_len = (size_t)n;
         g->in_pos = 0;
     }
@@ -60,10 +59,8 @@ static bool write_all(struct gdb *g, const void *data, size_t len)
     const char *p = data;
     while (len > 0) {
         ssize_t n = write(g->fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
         p += n;
         len -= (size_t)n;
     }
@@ -73,8 +70,7 @@ static bool write_all(struct gdb *g, const void *data, size_t len)
 static bool send_packet_len(struct gdb *g, const char *data, size_t len)
 {
     static char buf[PACKET_MAX + 8];
-    if (len > PACKET_MAX)
-        len = PACKET_MAX;
+    if (len > PACKET_MAX) len = PACKET_MAX;
     uint8_t sum = 0;
     buf[0] = '$';
     for (size_t i = 0; i < len; i++) {
@@ -95,24 +91,20 @@ static int read_packet(struct gdb *g, char *buf, size_t cap)
 {
     for (;;) {
         int ch = next_byte(g);
-        if (ch < 0)
-            return -1;
+        if (ch < 0) return -1;
         if (ch == 0x03) {
             g->interrupt_pending = true;
             continue;
         }
-        if (ch != '$')
-            continue; /* acks ('+', '-') and noise */
+        if (ch != '$') continue; /* acks ('+', '-') and noise */
         size_t len = 0;
         uint8_t sum = 0;
         while ((ch = next_byte(g)) >= 0 && ch != '#') {
-            if (len + 1 < cap)
-                buf[len++] = (char)ch;
+            if (len + 1 < cap) buf[len++] = (char)ch;
             sum = (uint8_t)(sum + ch);
         }
         int hi = next_byte(g), lo = ch < 0 ? -1 : next_byte(g);
-        if (ch < 0 || hi < 0 || lo < 0)
-            return -1;
+        if (ch < 0 || hi < 0 || lo < 0) return -1;
         buf[len] = '\0';
         char cs[3] = {(char)hi, (char)lo, 0};
         if (strtoul(cs, NULL, 16) != sum) {
@@ -140,12 +132,9 @@ static void hex_bytes(char *out, const void *data, size_t len)
 
 static int hex_value(char c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
 }
 
@@ -154,24 +143,25 @@ static bool unhex_bytes(const char *in, void *data, size_t len)
     uint8_t *p = data;
     for (size_t i = 0; i < len; i++) {
         int hi = hex_value(in[2 * i]), lo = hi < 0 ? -1 : hex_value(in[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return false;
+        if (hi < 0 || lo < 0) return false;
         p[i] = (uint8_t)(hi << 4 | lo);
     }
     return true;
 }
 
 /* Registers travel as target-endian (little-endian) bytes. */
-static void hex_reg(char *out, uint64_t value) { hex_bytes(out, &value, 8); }
+static void hex_reg(char *out, uint64_t value)
+{
+    hex_bytes(out, &value, 8);
+}
 
 /* ---- target description ---- */
 
 static const unsigned described_csrs[] = {
-    CSR_MSTATUS, CSR_MISA,    CSR_MEDELEG,  CSR_MIDELEG,  CSR_MIE,     CSR_MTVEC,
-    CSR_MSCRATCH, CSR_MEPC,   CSR_MCAUSE,   CSR_MTVAL,    CSR_MIP,     CSR_MCOUNTEREN,
-    CSR_MENVCFG, CSR_MHARTID, CSR_MCYCLE,   CSR_MINSTRET, CSR_SSTATUS, CSR_SIE,
-    CSR_STVEC,   CSR_SSCRATCH, CSR_SEPC,    CSR_SCAUSE,   CSR_STVAL,   CSR_SIP,
-    CSR_SATP,    CSR_SCOUNTEREN, CSR_SENVCFG, CSR_STIMECMP,
+    CSR_MSTATUS, CSR_MISA,     CSR_MEDELEG, CSR_MIDELEG, CSR_MIE,        CSR_MTVEC,    CSR_MSCRATCH,
+    CSR_MEPC,    CSR_MCAUSE,   CSR_MTVAL,   CSR_MIP,     CSR_MCOUNTEREN, CSR_MENVCFG,  CSR_MHARTID,
+    CSR_MCYCLE,  CSR_MINSTRET, CSR_SSTATUS, CSR_SIE,     CSR_STVEC,      CSR_SSCRATCH, CSR_SEPC,
+    CSR_SCAUSE,  CSR_STVAL,    CSR_SIP,     CSR_SATP,    CSR_SCOUNTEREN, CSR_SENVCFG,  CSR_STIMECMP,
 };
 
 static void build_target_xml(struct gdb *g)
@@ -182,10 +172,14 @@ static void build_target_xml(struct gdb *g)
                "<feature name=\"org.gnu.gdb.riscv.cpu\">\n");
     for (unsigned i = 0; i < 32; i++)
         fprintf(f, "<reg name=\"%s\" bitsize=\"64\" type=\"%s\" regnum=\"%u\"/>\n",
-                disas_reg_name(i), i == 1 ? "code_ptr" : i == 2 || i == 8 ? "data_ptr" : "int",
+                disas_reg_name(i),
+                i == 1             ? "code_ptr"
+                : i == 2 || i == 8 ? "data_ptr"
+                                   : "int",
                 i);
-    fprintf(f, "<reg name=\"pc\" bitsize=\"64\" type=\"code_ptr\" regnum=\"%d\"/>\n</feature>\n"
-               "<feature name=\"org.gnu.gdb.riscv.csr\">\n",
+    fprintf(f,
+            "<reg name=\"pc\" bitsize=\"64\" type=\"code_ptr\" regnum=\"%d\"/>\n</feature>\n"
+            "<feature name=\"org.gnu.gdb.riscv.csr\">\n",
             REG_PC);
     for (size_t i = 0; i < sizeof(described_csrs) / sizeof(described_csrs[0]); i++) {
         char buf[24];
@@ -193,9 +187,10 @@ static void build_target_xml(struct gdb *g)
                 disas_csr_name(described_csrs[i], buf, sizeof(buf)),
                 REG_FIRST_CSR + described_csrs[i]);
     }
-    fprintf(f, "</feature>\n<feature name=\"org.gnu.gdb.riscv.virtual\">\n"
-               "<reg name=\"priv\" bitsize=\"64\" regnum=\"%d\" group=\"system\"/>\n"
-               "</feature>\n</target>\n",
+    fprintf(f,
+            "</feature>\n<feature name=\"org.gnu.gdb.riscv.virtual\">\n"
+            "<reg name=\"priv\" bitsize=\"64\" regnum=\"%d\" group=\"system\"/>\n"
+            "</feature>\n</target>\n",
             REG_PRIV);
     fflush(f);
     g->xml_len = (size_t)ftell(f);
@@ -214,16 +209,14 @@ static void serve_xfer(struct gdb *g, const char *args)
     unsigned long offset = strtoul(args + strlen(prefix), &end, 16);
     unsigned long length = *end == ',' ? strtoul(end + 1, NULL, 16) : 0;
     static char reply[PACKET_MAX];
-    if (length > PACKET_MAX - 2)
-        length = PACKET_MAX - 2;
+    if (length > PACKET_MAX - 2) length = PACKET_MAX - 2;
     if (offset >= g->xml_len) {
         send_packet(g, "l");
         return;
     }
     size_t n = g->xml_len - offset;
     reply[0] = n > length ? 'm' : 'l';
-    if (n > length)
-        n = length;
+    if (n > length) n = length;
     memcpy(reply + 1, g->xml + offset, n); /* the XML has none of $ # } * to escape */
     send_packet_len(g, reply, n + 1);
 }
@@ -249,8 +242,7 @@ static bool read_register(struct gdb *g, unsigned n, uint64_t *value)
 static bool write_register(struct gdb *g, unsigned n, uint64_t value)
 {
     struct cpu *c = &g->m->cpu;
-    if (n == 0)
-        return true; /* x0 stays zero */
+    if (n == 0) return true; /* x0 stays zero */
     if (n < 32)
         c->x[n] = value;
     else if (n == REG_PC)
@@ -297,8 +289,7 @@ static void serve_memory_read(struct gdb *g, const char *args)
     uint64_t len = *end == ',' ? strtoull(end + 1, NULL, 16) : 0;
     static uint8_t data[PACKET_MAX / 2];
     static char reply[PACKET_MAX + 1];
-    if (len > sizeof(data) - 1)
-        len = sizeof(data) - 1;
+    if (len > sizeof(data) - 1) len = sizeof(data) - 1;
     if (!debugger_read_virtual(&g->dbg, addr, data, len)) {
         send_packet(g, "E14"); /* EFAULT: unmapped, or not RAM */
         return;
@@ -358,18 +349,14 @@ static void serve_monitor(struct gdb *g, const char *hex)
 static bool gdb_interrupted(void *opaque)
 {
     struct gdb *g = opaque;
-    if (g->interrupt_pending)
-        return true;
+    if (g->interrupt_pending) return true;
     struct pollfd p = {.fd = g->fd, .events = POLLIN};
-    if (poll(&p, 1, 0) <= 0)
-        return false;
+    if (poll(&p, 1, 0) <= 0) return false;
     uint8_t buf[64];
     ssize_t n = read(g->fd, buf, sizeof(buf));
-    if (n <= 0)
-        return true; /* hung up: stop, and the packet loop sees it */
+    if (n <= 0) return true; /* hung up: stop, and the packet loop sees it */
     for (ssize_t i = 0; i < n; i++)
-        if (buf[i] == 0x03)
-            return true;
+        if (buf[i] == 0x03) return true;
     return false; /* only acks */
 }
 
@@ -417,8 +404,7 @@ static enum session_end serve_session(struct gdb *g)
     static char packet[PACKET_MAX + 1];
     for (;;) {
         int len = read_packet(g, packet, sizeof(packet));
-        if (len < 0)
-            return SESSION_DETACHED;
+        if (len < 0) return SESSION_DETACHED;
         char reply[64];
         switch (packet[0]) {
         case '?': send_packet(g, "S05"); break;
@@ -451,8 +437,7 @@ static enum session_end serve_session(struct gdb *g)
         case 'c':
             if (packet[1]) /* resume address */
                 g->m->cpu.pc = strtoull(packet + 1, NULL, 16);
-            if (!resume(g, packet[0] == 's' ? 1 : 0))
-                return SESSION_EXITED;
+            if (!resume(g, packet[0] == 's' ? 1 : 0)) return SESSION_EXITED;
             break;
         case 'k': return SESSION_KILLED;
         case 'D': send_packet(g, "OK"); return SESSION_DETACHED;
@@ -493,12 +478,12 @@ static enum session_end serve_session(struct gdb *g)
 static int open_listener(int port)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        return -1;
+    if (fd < 0) return -1;
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
     /* Loopback only: a debugger port is not something to offer the network. */
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+    struct sockaddr_in addr = {.sin_family = AF_INET,
+                               .sin_port = htons((uint16_t)port),
                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, 1) < 0) {
         close(fd);
@@ -520,8 +505,7 @@ static bool accept_gdb(struct gdb *g)
     do
         fd = accept(g->listen_fd, NULL, NULL);
     while (fd < 0 && errno == EINTR);
-    if (fd < 0)
-        return false;
+    if (fd < 0) return false;
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     g->fd = fd;
@@ -557,8 +541,7 @@ int gdbstub_main(struct machine *m, int port, bool start_halted)
                 break;
             }
         }
-        if (!accept_gdb(&g))
-            break;
+        if (!accept_gdb(&g)) break;
         switch (serve_session(&g)) {
         case SESSION_EXITED: exited = true; break;
         case SESSION_KILLED: killed = true; break;

@@ -3,9 +3,10 @@
  *
  * It serves a target description (org.gnu.gdb.riscv.cpu and .csr), registers (g/G/p/P),
  * memory at virtual addresses through the current translation without side effects (m/M),
- * breakpoints as pc checks, never patched memory (Z0/z0, Z1/z1), single step and continue (s/c, Ctrl-C = 0x03), and `monitor CMD` (qRcmd) through the
- * debugger's command interpreter (emu/debugger.c). Watchpoints are left to GDB (it
- * single-steps and compares when Z2..Z4 get an empty reply). */
+ * breakpoints as pc checks, never patched memory (Z0/z0, Z1/z1), single step and continue (s/c,
+ * Ctrl-C = 0x03), and `monitor CMD` (qRcmd) through the debugger's command interpreter
+ * (emu/debugger.c). Watchpoints are left to GDB (it single-steps and compares when Z2..Z4 get an
+ * empty reply). */
 #ifndef RV39_GDBSTUB_H
 #define RV39_GDBSTUB_H
 

@@ -75,6 +75,46 @@ static void devices_reset(struct machine *m)
     clint_init(&m->clint, (struct irq_line){cpu_set_irq, &m->cpu, IRQ_MSI},
                (struct irq_line){cpu_set_irq, &m->cpu, IRQ_MTI});
     sifive_test_init(&m->finisher, machine_power, m);
+    /* virtio devices reset as if the driver wrote 0 to Status (virtio 1.x 4.2.2.1). */
+    for (unsigned slot = 0; slot < VIRTIO_MMIO_SLOTS; slot++)
+        if (m->virtio[slot].ops)
+            virtio_mmio_write(&m->virtio[slot], VIRTIO_MMIO_STATUS, 4, 0);
+}
+
+/* DMA wrote guest RAM: the hart drops decoded instructions there. */
+static void dma_written(void *opaque, uint64_t pa, uint64_t len)
+{
+    struct machine *m = opaque;
+    cpu_invalidate_code(&m->cpu, pa, len);
+}
+
+/* Every virtio slot exists, as on QEMU: drive i in slot i, the others empty (DeviceID 0). */
+static bool attach_virtio(struct machine *m)
+{
+    m->dma = (struct dma){m->ram, RAM_BASE, m->ram_size, dma_written, m};
+    for (unsigned slot = 0; slot < VIRTIO_MMIO_SLOTS; slot++) {
+        struct virtio_mmio *t = &m->virtio[slot];
+        if (slot < m->cfg.drive_count) {
+            const struct drive_config *d = &m->cfg.drives[slot];
+            char err[512];
+            if (!virtio_blk_open(&m->disk[slot], d->file, d->readonly, err, sizeof(err))) {
+                fprintf(stderr, "rv39: %s\n", err);
+                return false;
+            }
+            struct irq_line irq = {plic_set_irq, &m->plic, VIRTIO_MMIO_IRQ(slot)};
+            if (!virtio_blk_attach(&m->disk[slot], t, slot, &m->dma, irq, &m->bus)) {
+                fprintf(stderr, "rv39: %s: cannot place virtio slot %u\n", d->file, slot);
+                return false;
+            }
+        } else {
+            virtio_mmio_init_empty(t);
+            if (!virtio_mmio_register(t, slot, &m->bus)) {
+                fprintf(stderr, "rv39: cannot place virtio slot %u\n", slot);
+                return false;
+            }
+        }
+    }
+    return true;
 }
 
 bool machine_init(struct machine *m, const struct machine_config *cfg)
@@ -109,6 +149,8 @@ bool machine_init(struct machine *m, const struct machine_config *cfg)
             return false;
         }
     }
+    if (!attach_virtio(m))
+        return false;
     if (!cpu_init(&m->cpu, m->ram, RAM_BASE, m->ram_size, &m->bus)) {
         fprintf(stderr, "rv39: out of host memory for the hart's caches\n");
         return false;
@@ -121,6 +163,8 @@ bool machine_init(struct machine *m, const struct machine_config *cfg)
 
 void machine_free(struct machine *m)
 {
+    for (unsigned slot = 0; slot < VIRTIO_MMIO_SLOTS; slot++)
+        virtio_blk_close(&m->disk[slot]); /* fdatasync: nothing acknowledged is lost */
     cpu_free(&m->cpu);
     if (m->ram)
         munmap(m->ram, m->ram_size);

@@ -9,12 +9,21 @@
 #include "../cpu/cpu.h"
 #include "../devices/bus.h"
 #include "../devices/clint.h"
+#include "../devices/dma.h"
 #include "../devices/plic.h"
+#include "../devices/virtio_blk.h"
+#include "../devices/virtio_mmio.h"
 #include "../devices/sifive_test.h"
 #include "../devices/uart16550.h"
 
 #define RAM_BASE 0x80000000ull
 #define DEFAULT_RAM_SIZE (128ull << 20)
+
+/* A raw disk image for virtio-blk (--drive); drive i sits in virtio slot i. */
+struct drive_config {
+    const char *file;
+    bool readonly;
+};
 
 struct machine_config {
     uint64_t ram_size;
@@ -24,6 +33,8 @@ struct machine_config {
     bool nographic;
     bool stats;         /* print counters at exit */
     bool svade;         /* A/D bits clear -> page fault instead of hardware update */
+    struct drive_config drives[VIRTIO_MMIO_SLOTS];
+    unsigned drive_count;
     FILE *console;      /* where UART/HTIF output goes (stdout) */
 };
 
@@ -42,6 +53,9 @@ struct machine {
     struct uart16550 uart;
     struct clint clint;
     struct plic plic;
+    struct dma dma;                               /* how virtio reaches RAM */
+    struct virtio_mmio virtio[VIRTIO_MMIO_SLOTS]; /* all 8 slots, empty ones too (as QEMU) */
+    struct virtio_blk disk[VIRTIO_MMIO_SLOTS];
     struct sifive_test finisher;
     struct htif htif;
     struct machine_config cfg;

@@ -189,6 +189,9 @@ int main(int argc, char **argv)
     case OPTIONS_DONE: return 0;
     case OPTIONS_ERROR: return 2;
     }
+    for (unsigned i = 0; i < opts.drive_count; i++)
+        opts.machine.drives[i] = (struct drive_config){opts.drives[i].file, opts.drives[i].readonly};
+    opts.machine.drive_count = opts.drive_count;
     const struct machine_config *cfg = &opts.machine;
     if (opts.dumpdtb) return dump_device_tree(cfg, opts.dumpdtb);
     if (!cfg->kernel && bios_is_none(cfg->bios)) {

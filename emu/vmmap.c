@@ -16,8 +16,7 @@ const char *vmmap_fault_rule(enum walk_fault fault)
     case WALK_PTE_ACCESS_FAULT:
         return "PTE address has no memory behind it: access fault (12.3.2 step 2)";
     case WALK_INVALID: return "invalid: PTE has V = 0 (12.3.2 step 3)";
-    case WALK_WRITE_WITHOUT_READ:
-        return "reserved encoding: W = 1 with R = 0 (12.3.2 step 3)";
+    case WALK_WRITE_WITHOUT_READ: return "reserved encoding: W = 1 with R = 0 (12.3.2 step 3)";
     case WALK_RESERVED_BITS: return "reserved PTE bits 63:54 are set (12.3.2 step 3)";
     case WALK_NO_LEAF: return "no leaf: pointer PTE at level 0 (12.3.2 step 4)";
     case WALK_MISALIGNED_SUPERPAGE:
@@ -27,8 +26,7 @@ const char *vmmap_fault_rule(enum walk_fault fault)
         return "U-page from S-mode: U = 1 and the access is a fetch, or SUM = 0 "
                "(12.3.2 step 5)";
     case WALK_S_PAGE_FROM_U: return "S-page from U-mode: U = 0 (12.3.2 step 5)";
-    case WALK_NOT_READABLE:
-        return "not readable: R = 0 (and not X with MXR = 1) (12.3.2 step 5)";
+    case WALK_NOT_READABLE: return "not readable: R = 0 (and not X with MXR = 1) (12.3.2 step 5)";
     case WALK_NOT_WRITABLE: return "not writable: W = 0 (12.3.2 step 5)";
     case WALK_NOT_EXECUTABLE: return "not executable: X = 0 (12.3.2 step 5)";
     case WALK_AD_CLEAR: return "Svade: A = 0, or D = 0 on a store (12.3.2 step 7)";
@@ -40,14 +38,22 @@ const char *vmmap_fault_rule(enum walk_fault fault)
 const char *vmmap_cause_name(uint64_t mcause)
 {
     static const char *const exceptions[16] = {
-        "instruction address misaligned", "instruction access fault",
-        "illegal instruction",            "breakpoint",
-        "load address misaligned",        "load access fault",
-        "store/AMO address misaligned",   "store/AMO access fault",
-        "environment call from U-mode",   "environment call from S-mode",
-        "reserved",                       "environment call from M-mode",
-        "instruction page fault",         "load page fault",
-        "reserved",                       "store/AMO page fault",
+        "instruction address misaligned",
+        "instruction access fault",
+        "illegal instruction",
+        "breakpoint",
+        "load address misaligned",
+        "load access fault",
+        "store/AMO address misaligned",
+        "store/AMO access fault",
+        "environment call from U-mode",
+        "environment call from S-mode",
+        "reserved",
+        "environment call from M-mode",
+        "instruction page fault",
+        "load page fault",
+        "reserved",
+        "store/AMO page fault",
     };
     static const char *const interrupts[12] = {
         "reserved", "supervisor software interrupt", "reserved", "machine software interrupt",
@@ -55,8 +61,7 @@ const char *vmmap_cause_name(uint64_t mcause)
         "reserved", "supervisor external interrupt", "reserved", "machine external interrupt",
     };
     uint64_t code = mcause & ~(1ull << 63);
-    if (mcause >> 63)
-        return code < 12 ? interrupts[code] : "interrupt";
+    if (mcause >> 63) return code < 12 ? interrupts[code] : "interrupt";
     return code < 16 ? exceptions[code] : "exception";
 }
 
@@ -113,14 +118,19 @@ static void perm_string(uint64_t pte, char *buf)
     buf[7] = '\0';
 }
 
-static uint64_t pte_ppn(uint64_t pte) { return (pte >> PTE_PPN_SHIFT) & ((1ull << 44) - 1); }
+static uint64_t pte_ppn(uint64_t pte)
+{
+    return (pte >> PTE_PPN_SHIFT) & ((1ull << 44) - 1);
+}
 
 void vmmap_print_satp(FILE *out, uint64_t satp)
 {
     uint64_t mode = satp >> SATP_MODE_SHIFT;
     fprintf(out, "satp = 0x%016llx: MODE=%llu (%s) ASID=%llu PPN=0x%llx (root table at 0x%llx)\n",
             (unsigned long long)satp, (unsigned long long)mode,
-            mode == SATP_MODE_SV39 ? "Sv39" : mode == SATP_MODE_BARE ? "Bare" : "unsupported",
+            mode == SATP_MODE_SV39   ? "Sv39"
+            : mode == SATP_MODE_BARE ? "Bare"
+                                     : "unsupported",
             (unsigned long long)((satp >> SATP_ASID_SHIFT) & SATP_ASID_MASK),
             (unsigned long long)(satp & SATP_PPN_MASK),
             (unsigned long long)((satp & SATP_PPN_MASK) << PAGE_SHIFT));
@@ -129,8 +139,9 @@ void vmmap_print_satp(FILE *out, uint64_t satp)
 void vmmap_print_walk(FILE *out, const struct walk_request *req, const struct walk_result *r)
 {
     uint64_t va = req->va;
-    fprintf(out, "walk 0x%llx: %s as %s-mode, SUM=%d MXR=%d; VPN[2]=%llu VPN[1]=%llu VPN[0]=%llu "
-                 "offset=0x%llx\n",
+    fprintf(out,
+            "walk 0x%llx: %s as %s-mode, SUM=%d MXR=%d; VPN[2]=%llu VPN[1]=%llu VPN[0]=%llu "
+            "offset=0x%llx\n",
             (unsigned long long)va, vmmap_access_name(req->access), vmmap_priv_name(req->priv),
             req->sum, req->mxr, (unsigned long long)((va >> 30) & 511),
             (unsigned long long)((va >> 21) & 511), (unsigned long long)((va >> 12) & 511),
@@ -140,12 +151,19 @@ void vmmap_print_walk(FILE *out, const struct walk_request *req, const struct wa
         char flags[16];
         vmmap_pte_flags(s->pte, flags);
         int level = SV39_LEVELS - 1 - (int)i;
-        const char *kind = !(s->pte & PTE_V)                       ? "invalid"
+        const char *kind = !(s->pte & PTE_V)                         ? "invalid"
                            : (s->pte & (PTE_R | PTE_W | PTE_X)) == 0 ? "pointer"
-                                                                    : "leaf";
+                                                                     : "leaf";
         fprintf(out, "  L%d pte@0x%llx = 0x%016llx [%s] PPN=0x%llx %s\n", level,
                 (unsigned long long)s->pte_addr, (unsigned long long)s->pte, flags,
                 (unsigned long long)pte_ppn(s->pte), kind);
+    }
+    if (r->fault == WALK_PTE_ACCESS_FAULT && r->nsteps > 0 && r->nsteps < SV39_LEVELS) {
+        /* The PTE that could not be read: where the last pointer led (step 2). */
+        unsigned level = SV39_LEVELS - 1 - r->nsteps;
+        uint64_t table = pte_ppn(r->steps[r->nsteps - 1].pte) << PAGE_SHIFT;
+        fprintf(out, "  L%u pte@0x%llx: no RAM there\n", level,
+                (unsigned long long)(table + 8 * ((va >> (PAGE_SHIFT + 9 * level)) & 511)));
     }
     if (r->fault == WALK_OK) {
         uint64_t size = PAGE_SIZE << (9 * r->level);
@@ -200,8 +218,7 @@ struct vmmap_walker {
 static void emit_range(struct vmmap_walker *w)
 {
     struct vmmap_range *r = &w->cur;
-    if (!r->open)
-        return;
+    if (!r->open) return;
     char perm[8];
     perm_string(r->pte, perm);
     fprintf(w->out, "0x%016llx-0x%016llx  0x%010llx-0x%010llx  %s %5u  %s\n",
@@ -223,15 +240,14 @@ static void add_page(struct vmmap_walker *w, uint64_t va, uint64_t pa, int level
         return;
     }
     emit_range(w);
-    *r = (struct vmmap_range){.open = true, .va = va, .pa = pa, .len = size, .pte = pte,
-                              .level = level, .pages = 1};
+    *r = (struct vmmap_range){
+        .open = true, .va = va, .pa = pa, .len = size, .pte = pte, .level = level, .pages = 1};
 }
 
 static bool read_pte(const struct walk_memory *mem, uint64_t pa, uint64_t *pte)
 {
     uint64_t off = pa - mem->ram_base;
-    if (pa < mem->ram_base || off >= mem->ram_size || mem->ram_size - off < 8)
-        return false;
+    if (pa < mem->ram_base || off >= mem->ram_size || mem->ram_size - off < 8) return false;
     memcpy(pte, mem->ram + off, 8);
     return true;
 }
@@ -246,8 +262,7 @@ static void visit_table(struct vmmap_walker *w, uint64_t table, int level, uint6
             w->unreadable++;
             return;
         }
-        if (!(pte & PTE_V))
-            continue;
+        if (!(pte & PTE_V)) continue;
         uint64_t va = va_base | i << (PAGE_SHIFT + 9 * level);
         if (level == 2 && (va & (1ull << 38)))
             va |= ~((1ull << 39) - 1); /* sign-extend: the upper half */
@@ -278,16 +293,14 @@ void vmmap_print(FILE *out, const struct walk_memory *mem, uint64_t satp)
         fprintf(out, "no translation: every virtual address is the physical address\n");
         return;
     }
-    fprintf(out, "%-37s  %-25s  %s %5s  %s\n", "virtual", "physical", "pg", "pages",
-            "perms");
+    fprintf(out, "%-37s  %-25s  %s %5s  %s\n", "virtual", "physical", "pg", "pages", "perms");
     struct vmmap_walker w = {.out = out, .mem = mem};
     visit_table(&w, (satp & SATP_PPN_MASK) << PAGE_SHIFT, SV39_LEVELS - 1, 0);
     emit_range(&w);
     fprintf(out, "%u ranges", w.ranges);
     if (w.malformed)
         fprintf(out, "; %u valid PTEs the walk would fault on (not shown)", w.malformed);
-    if (w.unreadable)
-        fprintf(out, "; %u page tables outside RAM (not shown)", w.unreadable);
+    if (w.unreadable) fprintf(out, "; %u page tables outside RAM (not shown)", w.unreadable);
     fprintf(out, "\n");
 }
 
@@ -304,10 +317,9 @@ static void print_entry(void *opaque, const struct tlb_entry *e)
     char perm[8];
     perm_string(e->pte, perm);
     fprintf(p->out, "  %5u  0x%016llx  0x%010llx  %s  %s  %s\n", e->asid,
-            (unsigned long long)e->vpage, (unsigned long long)e->ppage,
-            vmmap_level_size(e->level), perm, (e->pte & PTE_G) ? "G" : "-");
-    if (e->level < SV39_LEVELS)
-        p->per_level[e->level]++;
+            (unsigned long long)e->vpage, (unsigned long long)e->ppage, vmmap_level_size(e->level),
+            perm, (e->pte & PTE_G) ? "G" : "-");
+    if (e->level < SV39_LEVELS) p->per_level[e->level]++;
 }
 
 void vmmap_print_tlb(FILE *out, const struct tlb *t)

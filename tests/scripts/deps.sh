@@ -4,7 +4,8 @@
 set -eu
 
 PACKAGES="libsdl2-dev libelf-dev libcriterion-dev libfdt-dev gcc-riscv64-unknown-elf
-e2fsprogs qemu-system-misc gdb-multiarch cmake pkg-config device-tree-compiler"
+e2fsprogs qemu-system-misc gdb-multiarch cmake pkg-config device-tree-compiler libedit-dev
+opensbi"
 
 missing=""
 for p in $PACKAGES; do
