@@ -102,9 +102,36 @@ static bool copy_device_tree(struct machine *m)
     return true;
 }
 
-static bool bios_is_none(const char *bios)
+static bool bios_is_none(const char *bios) { return bios && strcmp(bios, "none") == 0; }
+
+/* A RISC-V Linux `Image` (Linux, Documentation/riscv/boot-image-header.rst): magic
+ * "RISCV\0\0\0" at byte 48 (deprecated) or "RSC\x05" at byte 56. */
+static bool is_linux_image(const char *path)
 {
-    return bios == NULL || strcmp(bios, "none") == 0;
+    uint8_t header[64];
+    FILE *f = fopen(path, "rb");
+    if (!f) return false;
+    size_t n = fread(header, 1, sizeof(header), f);
+    fclose(f);
+    return n == sizeof(header) &&
+           (memcmp(header + 48, "RISCV\0\0\0", 8) == 0 || memcmp(header + 56, "RSC\x05", 4) == 0);
+}
+
+/* Our SBI firmware, built with rv39 and linked into it (emu/default_bios.S). */
+extern const uint8_t rv39_default_bios[], rv39_default_bios_end[];
+
+static bool load_default_bios(struct machine *m)
+{
+    uint64_t size = (uint64_t)(rv39_default_bios_end - rv39_default_bios);
+    uint8_t *ram = machine_ram_ptr(m, RAM_BASE, size);
+    if (!ram) {
+        fprintf(stderr, "rv39: the firmware (%llu bytes) does not fit in RAM\n",
+                (unsigned long long)size);
+        return false;
+    }
+    memcpy(ram, rv39_default_bios, size);
+    note_loaded("the default firmware", RAM_BASE, RAM_BASE + size);
+    return true;
 }
 
 static bool load_kernel_elf(struct machine *m, const char *path, uint64_t *entry)
@@ -127,6 +154,26 @@ static bool load_boot_images(struct machine *m)
 {
     const struct machine_config *cfg = &m->cfg;
     if (bios_is_none(cfg->bios)) return load_kernel_elf(m, cfg->kernel, &m->entry);
+
+    if (!cfg->bios) {
+        /* No -bios: our firmware, then the kernel at 0x80200000 for it to start in S-mode,
+         * as QEMU does with its default firmware. An ELF linked below 0x80200000 is a
+         * bare-metal program (riscv-tests, xv6) that wants the machine to itself: it starts
+         * in M-mode at its entry, as with -bios none. */
+        if (loader_file_is_elf(cfg->kernel)) {
+            if (!load_kernel_elf(m, cfg->kernel, &m->entry)) return false;
+            if (loaded_images[loaded_count - 1].low < RAM_BASE + KERNEL_OFFSET_WITH_FIRMWARE)
+                return true;
+        } else if (!is_linux_image(cfg->kernel)) {
+            /* Any other raw file could be anything (raw images run with an explicit -bios):
+             * the ELF loader says precisely what is wrong with it. */
+            return load_kernel_elf(m, cfg->kernel, &m->entry);
+        } else if (!load_raw(m, cfg->kernel, RAM_BASE + KERNEL_OFFSET_WITH_FIRMWARE)) {
+            return false;
+        }
+        m->entry = RAM_BASE;
+        return load_default_bios(m);
+    }
 
     if (!load_raw(m, cfg->bios, RAM_BASE)) return false;
     m->entry = RAM_BASE;
@@ -194,7 +241,7 @@ int main(int argc, char **argv)
     opts.machine.drive_count = opts.drive_count;
     const struct machine_config *cfg = &opts.machine;
     if (opts.dumpdtb) return dump_device_tree(cfg, opts.dumpdtb);
-    if (!cfg->kernel && bios_is_none(cfg->bios)) {
+    if (!cfg->kernel && (!cfg->bios || bios_is_none(cfg->bios))) {
         fprintf(stderr, "rv39: nothing to run (give --kernel FILE or --bios FILE)\n");
         return 2;
     }
