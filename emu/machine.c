@@ -229,7 +229,8 @@ static void idle(struct machine *m)
 bool machine_service(struct machine *m)
 {
     struct cpu *c = &m->cpu;
-    if (host_interrupt && !m->debugging) {
+    /* Under a debugger Ctrl-C only interrupts (machine_interrupted); SIGTERM always stops. */
+    if (host_interrupt && (!m->debugging || host_interrupt != SIGINT)) {
         fflush(m->cfg.console);
         fprintf(stderr, "\nrv39: stopped by signal %d\n", (int)host_interrupt);
         m->exit_status = 128 + host_interrupt;
@@ -282,9 +283,10 @@ uint64_t machine_advance(struct machine *m, uint64_t budget, bool step)
 
 bool machine_interrupted(void)
 {
-    bool was = host_interrupt != 0;
+    if (host_interrupt != SIGINT)
+        return false;
     host_interrupt = 0;
-    return was;
+    return true;
 }
 
 void machine_console_begin(void)

@@ -91,7 +91,8 @@ uint64_t machine_advance(struct machine *m, uint64_t budget, bool step);
 /* Terminal in raw mode and Ctrl-C caught (restored by machine_console_end). */
 void machine_console_begin(void);
 void machine_console_end(struct machine *m);
-/* Was Ctrl-C (SIGINT/SIGTERM) pressed since the last call? Clears the flag. */
+/* Was Ctrl-C (SIGINT) pressed since the last call? Clears it. (SIGTERM is not an interrupt:
+ * machine_service stops the machine.) */
 bool machine_interrupted(void);
 /* Guest-physical RAM access for loaders and DMA: NULL if [pa, pa+len) is not all RAM. */
 uint8_t *machine_ram_ptr(struct machine *m, uint64_t pa, uint64_t len);
