@@ -100,25 +100,35 @@ static uint64_t amo_apply(enum amo_kind kind, uint64_t old, uint64_t src, bool w
     }
 }
 
-/* AMOs need natural alignment (misaligned -> cause 6) and memory that supports them: RAM
- * only, devices give a store/AMO access fault (their PMA is AMONone). Unpriv spec 14.4. */
+static bool fault(struct cpu *c, unsigned cause, uint64_t va)
+{
+    c->exc_cause = cause;
+    c->exc_tval = va;
+    return false;
+}
+
+/* Where an AMO or SC writes: naturally aligned (else cause 6), translated for a store, and
+ * in RAM: devices do not support atomics (their PMA is AMONone: store/AMO access fault).
+ * Unpriv spec 14.2 and 14.4, priv spec 3.6.3.2. NULL with the exception set otherwise. */
+static void *atomic_target(struct cpu *c, uint64_t va, unsigned size, uint64_t *pa)
+{
+    void *host;
+    if (va & (size - 1))
+        return fault(c, EXC_STORE_MISALIGNED, va), NULL;
+    if (!mmu_translate_rmw(c, va, size, &host, pa))
+        return NULL;
+    if (!host)
+        return fault(c, EXC_STORE_ACCESS, va), NULL;
+    return host;
+}
+
 static bool amo(struct cpu *c, enum amo_kind kind, uint64_t va, unsigned size, uint64_t src,
                 uint64_t *result)
 {
-    if (va & (size - 1)) {
-        c->exc_cause = EXC_STORE_MISALIGNED;
-        c->exc_tval = va;
-        return false;
-    }
-    void *host;
     uint64_t pa;
-    if (!mmu_translate_rmw(c, va, size, &host, &pa))
+    void *host = atomic_target(c, va, size, &pa);
+    if (!host)
         return false;
-    if (!host) {
-        c->exc_cause = EXC_STORE_ACCESS;
-        c->exc_tval = va;
-        return false;
-    }
     if (size == 4) {
         uint32_t old;
         memcpy(&old, host, 4);
@@ -137,19 +147,13 @@ static bool amo(struct cpu *c, enum amo_kind kind, uint64_t va, unsigned size, u
 
 static bool load_reserved(struct cpu *c, uint64_t va, unsigned size, uint64_t *result)
 {
-    if (va & (size - 1)) {
-        c->exc_cause = EXC_LOAD_MISALIGNED;
-        c->exc_tval = va;
-        return false;
-    }
     uint64_t pa, v;
+    if (va & (size - 1))
+        return fault(c, EXC_LOAD_MISALIGNED, va);
     if (!mmu_translate_load(c, va, size, &pa))
         return false;
-    if (pa - c->ram_base >= c->ram_size) { /* devices do not support LR/SC (PMA, priv 3.6.3.2) */
-        c->exc_cause = EXC_LOAD_ACCESS;
-        c->exc_tval = va;
-        return false;
-    }
+    if (pa - c->ram_base >= c->ram_size) /* devices do not support LR/SC either */
+        return fault(c, EXC_LOAD_ACCESS, va);
     if (!mmu_load(c, va, size, &v))
         return false;
     c->reservation = pa;
@@ -160,21 +164,11 @@ static bool load_reserved(struct cpu *c, uint64_t va, unsigned size, uint64_t *r
 static bool store_conditional(struct cpu *c, uint64_t va, unsigned size, uint64_t src,
                               uint64_t *result)
 {
-    if (va & (size - 1)) {
-        c->exc_cause = EXC_STORE_MISALIGNED;
-        c->exc_tval = va;
-        return false;
-    }
-    void *host;
     uint64_t pa;
     /* SC must fault like a store even when it would fail (unpriv spec 14.2). */
-    if (!mmu_translate_rmw(c, va, size, &host, &pa))
+    void *host = atomic_target(c, va, size, &pa);
+    if (!host)
         return false;
-    if (!host) {
-        c->exc_cause = EXC_STORE_ACCESS;
-        c->exc_tval = va;
-        return false;
-    }
     bool ok = c->reservation == pa;
     if (ok)
         memcpy(host, &src, size);
