@@ -4,6 +4,8 @@
  * a1 = device-tree address. One hart wins the boot and runs the firmware; any other parks,
  * because this firmware serves a single hart. */
 
+#include "gprs.h"
+
     .section .text.entry, "ax", @progbits
     .globl _start
 _start:
@@ -50,36 +52,7 @@ trap_vector:
     bnez    sp, 1f
     csrrw   sp, mscratch, sp        /* nested: back onto the handler's stack, mscratch = 0 */
 1:  addi    sp, sp, -36*8
-    sd      x1, 1*8(sp)
-    sd      x3, 3*8(sp)
-    sd      x4, 4*8(sp)
-    sd      x5, 5*8(sp)
-    sd      x6, 6*8(sp)
-    sd      x7, 7*8(sp)
-    sd      x8, 8*8(sp)
-    sd      x9, 9*8(sp)
-    sd      x10, 10*8(sp)
-    sd      x11, 11*8(sp)
-    sd      x12, 12*8(sp)
-    sd      x13, 13*8(sp)
-    sd      x14, 14*8(sp)
-    sd      x15, 15*8(sp)
-    sd      x16, 16*8(sp)
-    sd      x17, 17*8(sp)
-    sd      x18, 18*8(sp)
-    sd      x19, 19*8(sp)
-    sd      x20, 20*8(sp)
-    sd      x21, 21*8(sp)
-    sd      x22, 22*8(sp)
-    sd      x23, 23*8(sp)
-    sd      x24, 24*8(sp)
-    sd      x25, 25*8(sp)
-    sd      x26, 26*8(sp)
-    sd      x27, 27*8(sp)
-    sd      x28, 28*8(sp)
-    sd      x29, 29*8(sp)
-    sd      x30, 30*8(sp)
-    sd      x31, 31*8(sp)
+    SAVE_GPRS sp
     csrr    t0, mscratch            /* the interrupted sp, or 0 when nested */
     addi    t1, sp, 36*8            /* this frame's top = the trap stack top when not nested */
     bnez    t0, 2f
@@ -102,36 +75,7 @@ trap_vector:
     csrw    mepc, t0
     ld      t0, 34*8(sp)
     csrw    mstatus, t0
-    ld      x1, 1*8(sp)
-    ld      x3, 3*8(sp)
-    ld      x4, 4*8(sp)
-    ld      x5, 5*8(sp)
-    ld      x6, 6*8(sp)
-    ld      x7, 7*8(sp)
-    ld      x8, 8*8(sp)
-    ld      x9, 9*8(sp)
-    ld      x10, 10*8(sp)
-    ld      x11, 11*8(sp)
-    ld      x12, 12*8(sp)
-    ld      x13, 13*8(sp)
-    ld      x14, 14*8(sp)
-    ld      x15, 15*8(sp)
-    ld      x16, 16*8(sp)
-    ld      x17, 17*8(sp)
-    ld      x18, 18*8(sp)
-    ld      x19, 19*8(sp)
-    ld      x20, 20*8(sp)
-    ld      x21, 21*8(sp)
-    ld      x22, 22*8(sp)
-    ld      x23, 23*8(sp)
-    ld      x24, 24*8(sp)
-    ld      x25, 25*8(sp)
-    ld      x26, 26*8(sp)
-    ld      x27, 27*8(sp)
-    ld      x28, 28*8(sp)
-    ld      x29, 29*8(sp)
-    ld      x30, 30*8(sp)
-    ld      x31, 31*8(sp)
+    RESTORE_GPRS sp
     ld      sp, 2*8(sp)
     mret
 
