@@ -52,7 +52,7 @@ static void fill_slot(struct insn *slot, const struct decoded *d, const void *co
     slot->rs1 = d->rs1;
     slot->rs2 = d->rs2;
     slot->len = d->len;
-    if (insn_table[d->opcode].format == FMT_B) {
+    if (d->opcode != OP_ILLEGAL && insn_table[d->opcode].format == FMT_B) {
         int64_t target = (int64_t)page_offset + d->imm;
         slot->rd = page_offset >= 0 && target >= 0 && target < (int64_t)PAGE_SIZE ? BRANCH_NEAR
                                                                                   : BRANCH_FAR;
