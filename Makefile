@@ -6,6 +6,8 @@ ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # Default per-test limit for ctest; tests with their own TIMEOUT property keep theirs.
 TEST_TIMEOUT ?= 300
+# Alternating runs per workload and emulator for `make bench`.
+RUNS ?= 3
 
 .PHONY: all build deps run test test-sanitize bench clean
 
@@ -29,11 +31,10 @@ test-sanitize: deps
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	ctest --test-dir $(ASAN_BUILD) --output-on-failure --timeout $(TEST_TIMEOUT) -j $(JOBS)
 
+# Every workload of tests/bench on rv39 and QEMU, alternating RUNS times: a table on the
+# terminal and in $(BUILD)/bench/ (bench.md, bench.csv, bench.png).
 bench: build
-	@echo "== M-mode, physical addresses =="
-	sh tests/bench/bench.sh $(BUILD)
-	@echo "== S-mode under Sv39, 4 KiB pages =="
-	BENCH_ELF=$(BUILD)/tests/bench/bench_sv39.elf sh tests/bench/bench.sh $(BUILD)
+	sh tests/bench/run_all.sh $(BUILD) $(RUNS)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -14,6 +14,7 @@
 
 #include "../cpu/cpu.h"
 #include "../devices/clint.h"
+#include "../devices/framebuffer.h"
 #include "../devices/plic.h"
 #include "../devices/sifive_test.h"
 #include "../devices/timebase.h"
@@ -241,6 +242,20 @@ static void add_soc(struct writer *w, const struct fdt_board *b)
     for (unsigned i = b->virtio_slots; i-- > 0;)
         add_plic_device(w, "virtio_mmio", VIRTIO_MMIO_BASE + i * VIRTIO_MMIO_SIZE, VIRTIO_MMIO_SIZE,
                         VIRTIO_MMIO_FIRST_IRQ + i, "virtio,mmio", 0);
+
+    /* A linear framebuffer a guest can draw into at once (Linux binding
+     * display/simple-framebuffer.yaml: reg, width, height, stride, format). */
+    if (b->fb_size) {
+        snprintf(name, sizeof name, "framebuffer@%llx", (unsigned long long)b->fb_base);
+        begin_node(w, name);
+        prop_string(w, "compatible", "simple-framebuffer");
+        prop_reg(w, b->fb_base, b->fb_size);
+        prop_u32(w, "width", b->fb_width);
+        prop_u32(w, "height", b->fb_height);
+        prop_u32(w, "stride", b->fb_stride);
+        prop_string(w, "format", FB_FORMAT);
+        end_node(w);
+    }
 
     /* PLIC contexts 0 and 1 drive the hart's M- and S-mode external interrupts (binding
      * interrupt-controller/sifive,plic-1.0.0.yaml; QEMU virt's context order). */

@@ -17,7 +17,10 @@ struct fdt_board {
     uint64_t ram_base, ram_size;
     const char *bootargs;  /* /chosen/bootargs (the -append text), or NULL for none */
     unsigned virtio_slots; /* virtio-mmio transports to list, from 0x10001000 up (QEMU: 8) */
-    /* A simple-framebuffer node will need its address, size and format here. */
+    /* The simple-framebuffer (devices/framebuffer.h); fb_size 0 = no node. The pixel format
+     * is always FB_FORMAT. */
+    uint64_t fb_base, fb_size;
+    uint32_t fb_width, fb_height, fb_stride;
 };
 
 /* Big enough for the board with a long command line; rv39's tree is about 4 KiB. */

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../devices/timebase.h"
+#include "display_sdl.h"
 
 #define SLICE_INSNS 20000
 #define STDIN_POLL_SLICES 16          /* look at the keyboard every ~0.3 ms of guest time */
@@ -88,14 +89,41 @@ static void dma_written(void *opaque, uint64_t pa, uint64_t len)
     cpu_invalidate_code(&m->cpu, pa, len);
 }
 
-/* Every virtio slot exists, as on QEMU: drive i in slot i, the others empty (DeviceID 0). */
+/* Which drive goes into each virtio slot: bound ones where they asked, the rest in order. */
+static bool assign_slots(const struct machine_config *cfg, int drive_of_slot[VIRTIO_MMIO_SLOTS])
+{
+    for (unsigned s = 0; s < VIRTIO_MMIO_SLOTS; s++)
+        drive_of_slot[s] = -1;
+    for (unsigned i = 0; i < cfg->drive_count; i++)
+        if (cfg->drives[i].slot >= 0)
+            drive_of_slot[cfg->drives[i].slot] = (int)i;
+    unsigned next = 0;
+    for (unsigned i = 0; i < cfg->drive_count; i++) {
+        if (cfg->drives[i].slot >= 0)
+            continue;
+        while (next < VIRTIO_MMIO_SLOTS && drive_of_slot[next] >= 0)
+            next++;
+        if (next == VIRTIO_MMIO_SLOTS) {
+            fprintf(stderr, "rv39: %s: no free virtio slot\n", cfg->drives[i].file);
+            return false;
+        }
+        drive_of_slot[next] = (int)i;
+    }
+    return true;
+}
+
+/* Every virtio slot exists, as on QEMU: drives where assign_slots put them, the others empty
+ * (DeviceID 0). */
 static bool attach_virtio(struct machine *m)
 {
+    int drive_of_slot[VIRTIO_MMIO_SLOTS];
+    if (!assign_slots(&m->cfg, drive_of_slot))
+        return false;
     m->dma = (struct dma){m->ram, RAM_BASE, m->ram_size, dma_written, m};
     for (unsigned slot = 0; slot < VIRTIO_MMIO_SLOTS; slot++) {
         struct virtio_mmio *t = &m->virtio[slot];
-        if (slot < m->cfg.drive_count) {
-            const struct drive_config *d = &m->cfg.drives[slot];
+        if (drive_of_slot[slot] >= 0) {
+            const struct drive_config *d = &m->cfg.drives[drive_of_slot[slot]];
             char err[512];
             if (!virtio_blk_open(&m->disk[slot], d->file, d->readonly, err, sizeof(err))) {
                 fprintf(stderr, "rv39: %s\n", err);
@@ -134,6 +162,13 @@ bool machine_init(struct machine *m, const struct machine_config *cfg)
     }
     m->ram = ram;
 
+    uint32_t fb_width = cfg->fb_width ? cfg->fb_width : FB_DEFAULT_WIDTH;
+    uint32_t fb_height = cfg->fb_height ? cfg->fb_height : FB_DEFAULT_HEIGHT;
+    if (!framebuffer_init(&m->fb, fb_width, fb_height)) {
+        fprintf(stderr, "rv39: cannot make a %ux%u framebuffer\n", fb_width, fb_height);
+        return false;
+    }
+
     bus_init(&m->bus);
     devices_reset(m);
     const struct bus_device devices[] = {
@@ -142,6 +177,7 @@ bool machine_init(struct machine *m, const struct machine_config *cfg)
         {"clint", CLINT_BASE, CLINT_SIZE, &m->clint, clint_read, clint_write},
         {"plic", PLIC_BASE, PLIC_SIZE, &m->plic, plic_read, plic_write},
         {"uart", UART_BASE, UART_SIZE, &m->uart, uart_read, uart_write},
+        {"framebuffer", FB_BASE, m->fb.size, &m->fb, framebuffer_read, framebuffer_write},
     };
     for (size_t i = 0; i < sizeof(devices) / sizeof(devices[0]); i++) {
         if (!bus_register(&m->bus, &devices[i])) {
@@ -166,6 +202,7 @@ void machine_free(struct machine *m)
     for (unsigned slot = 0; slot < VIRTIO_MMIO_SLOTS; slot++)
         virtio_blk_close(&m->disk[slot]); /* fdatasync: nothing acknowledged is lost */
     cpu_free(&m->cpu);
+    framebuffer_free(&m->fb);
     if (m->ram)
         munmap(m->ram, m->ram_size);
     m->ram = NULL;
@@ -241,6 +278,13 @@ bool machine_service(struct machine *m)
     clint_update(&m->clint);
     if (m->slices++ % STDIN_POLL_SLICES == 0 || c->wfi)
         pump_stdin(m);
+    if (m->ui && !display_service(m)) { /* the SDL window: its keys in, its picture out */
+        fflush(m->cfg.console);
+        fprintf(stderr, "\nrv39: window closed: machine powered off (exit status 0)\n");
+        m->exit_status = 0;
+        m->stop = true;
+        return false;
+    }
     htif_poll(m);
     fflush(m->cfg.console);
     if (m->stop)

@@ -10,6 +10,7 @@
 #include "../devices/bus.h"
 #include "../devices/clint.h"
 #include "../devices/dma.h"
+#include "../devices/framebuffer.h"
 #include "../devices/plic.h"
 #include "../devices/virtio_blk.h"
 #include "../devices/virtio_mmio.h"
@@ -19,10 +20,12 @@
 #define RAM_BASE 0x80000000ull
 #define DEFAULT_RAM_SIZE (128ull << 20)
 
-/* A raw disk image for virtio-blk (--drive); drive i sits in virtio slot i. */
+/* A raw disk image for virtio-blk (--drive). Drives bound to a slot (-device ...,bus=) take
+ * it; the others fill the free slots in command-line order. */
 struct drive_config {
     const char *file;
     bool readonly;
+    int slot; /* virtio slot, or -1 for the first free one */
 };
 
 struct machine_config {
@@ -30,7 +33,8 @@ struct machine_config {
     const char *bios;   /* raw binary at RAM_BASE, "none", or NULL (= none until firmware exists) */
     const char *kernel; /* ELF (or raw with --bios FILE) */
     const char *append; /* kernel command line (for the device tree, later) */
-    bool nographic;
+    bool nographic;     /* no SDL window: the console is the terminal only */
+    uint32_t fb_width, fb_height; /* framebuffer geometry (--fb WxH); 0 = 800x600 */
     bool stats;         /* print counters at exit */
     bool svade;         /* A/D bits clear -> page fault instead of hardware update */
     struct drive_config drives[VIRTIO_MMIO_SLOTS];
@@ -57,6 +61,8 @@ struct machine {
     struct virtio_mmio virtio[VIRTIO_MMIO_SLOTS]; /* all 8 slots, empty ones too (as QEMU) */
     struct virtio_blk disk[VIRTIO_MMIO_SLOTS];
     struct sifive_test finisher;
+    struct framebuffer fb; /* simple-framebuffer at FB_BASE (devices/framebuffer.h) */
+    struct display_link *ui; /* the SDL window's link (emu/display_sdl.h), NULL when headless */
     struct htif htif;
     struct machine_config cfg;
     uint64_t entry;       /* where the hart starts */

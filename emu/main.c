@@ -12,11 +12,13 @@
 #include <time.h>
 
 #include "debugger.h"
+#include "display_sdl.h"
 #include "fdt.h"
 #include "gdbstub.h"
 #include "loader.h"
 #include "machine.h"
 #include "options.h"
+#include "screenshot.h"
 #include "symtab.h"
 
 #define KERNEL_OFFSET_WITH_FIRMWARE 0x200000ull
@@ -52,12 +54,17 @@ static bool load_raw(struct machine *m, const char *path, uint64_t addr)
 /* The tree rv39 gives the guest: the board as configured on the command line. */
 static size_t build_device_tree(const struct machine_config *cfg)
 {
-    const struct fdt_board board = {
+    struct fdt_board board = {
         .ram_base = RAM_BASE,
         .ram_size = cfg->ram_size,
         .bootargs = cfg->append,
         .virtio_slots = 8, /* QEMU virt lists all its slots, empty or not */
+        .fb_base = FB_BASE,
+        .fb_width = cfg->fb_width ? cfg->fb_width : FB_DEFAULT_WIDTH,
+        .fb_height = cfg->fb_height ? cfg->fb_height : FB_DEFAULT_HEIGHT,
     };
+    board.fb_stride = board.fb_width * FB_BYTES_PER_PIXEL;
+    board.fb_size = framebuffer_window_size(board.fb_width, board.fb_height);
     device_tree_size = fdt_build(&board, device_tree, sizeof device_tree);
     return device_tree_size;
 }
@@ -228,6 +235,15 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The run itself, on whichever thread the window leaves for it (emu/display_sdl.h). */
+static int run_guest(struct machine *m, void *opaque)
+{
+    const struct options *opts = opaque;
+    return opts->debug      ? debugger_main(m)
+           : opts->gdb_port ? gdbstub_main(m, opts->gdb_port, opts->start_halted)
+                            : machine_run(m);
+}
+
 int main(int argc, char **argv)
 {
     struct options opts;
@@ -237,7 +253,8 @@ int main(int argc, char **argv)
     case OPTIONS_ERROR: return 2;
     }
     for (unsigned i = 0; i < opts.drive_count; i++)
-        opts.machine.drives[i] = (struct drive_config){opts.drives[i].file, opts.drives[i].readonly};
+        opts.machine.drives[i] = (struct drive_config){opts.drives[i].file, opts.drives[i].readonly,
+                                                       opts.drives[i].slot};
     opts.machine.drive_count = opts.drive_count;
     const struct machine_config *cfg = &opts.machine;
     if (opts.dumpdtb) return dump_device_tree(cfg, opts.dumpdtb);
@@ -272,10 +289,23 @@ int main(int argc, char **argv)
     m.symbols = &guest_symbols;
 
     double start = now_seconds();
-    int status = opts.debug      ? debugger_main(&m)
-                 : opts.gdb_port ? gdbstub_main(&m, opts.gdb_port, opts.start_halted)
-                                 : machine_run(&m);
+    char why[256];
+    struct display *window = display_open(&m, opts.display, why, sizeof why);
+    if (!window && opts.display == DISPLAY_SDL) {
+        fprintf(stderr, "rv39: -display sdl: %s\n", why);
+        symtab_free(&guest_symbols);
+        machine_free(&m);
+        return 2;
+    }
+    if (!window && opts.display == DISPLAY_AUTO)
+        fprintf(stderr, "rv39: %s: running without a window, as with -nographic\n", why);
+    int status = window ? display_run(window, run_guest, &opts) : run_guest(&m, &opts);
+    display_close(window);
     double seconds = now_seconds() - start;
+    if (opts.screenshot && !framebuffer_screenshot(&m.fb, opts.screenshot, why, sizeof why)) {
+        fprintf(stderr, "rv39: -screenshot %s: %s\n", opts.screenshot, why);
+        if (status == 0) status = 2;
+    }
     if (cfg->stats) print_stats(&m, seconds);
 
     symtab_free(&guest_symbols);

@@ -23,6 +23,13 @@ enum option_id {
     OPT_DUMPDTB,
     OPT_DEBUG,
     OPT_GDB,
+    OPT_DEVICE,
+    OPT_GLOBAL,
+    OPT_SMP,
+    OPT_MACHINE,
+    OPT_FB,
+    OPT_SCREENSHOT,
+    OPT_DISPLAY,
     OPT_START_HALTED = 'S',
 };
 
@@ -31,6 +38,11 @@ static const struct option long_options[] = {
     {"bios", required_argument, NULL, OPT_BIOS},
     {"kernel", required_argument, NULL, OPT_KERNEL},
     {"drive", required_argument, NULL, OPT_DRIVE},
+    /* QEMU spellings that guests' Makefiles use (xv6: -global, -device, -smp, -machine). */
+    {"device", required_argument, NULL, OPT_DEVICE},
+    {"global", required_argument, NULL, OPT_GLOBAL},
+    {"smp", required_argument, NULL, OPT_SMP},
+    {"machine", required_argument, NULL, OPT_MACHINE},
     {"memory", required_argument, NULL, OPT_MEMORY},
     {"append", required_argument, NULL, OPT_APPEND},
     {"nographic", no_argument, NULL, OPT_NOGRAPHIC},
@@ -40,6 +52,9 @@ static const struct option long_options[] = {
     {"debug", no_argument, NULL, OPT_DEBUG},
     {"gdb", required_argument, NULL, OPT_GDB},
     {"dumpdtb", required_argument, NULL, OPT_DUMPDTB},
+    {"fb", required_argument, NULL, OPT_FB},
+    {"screenshot", required_argument, NULL, OPT_SCREENSHOT},
+    {"display", required_argument, NULL, OPT_DISPLAY},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -47,7 +62,7 @@ static const struct option long_options[] = {
 
 /* Leading ':' makes getopt report a missing argument as ':' instead of printing its own
  * message, so every complaint has our one-line format. */
-static const char short_options[] = ":hm:S";
+static const char short_options[] = ":hm:SM:";
 
 static void print_help(FILE *out)
 {
@@ -62,7 +77,11 @@ static void print_help(FILE *out)
             "  -append STR     kernel command line\n"
             "  -drive file=IMG[,readonly=on]\n"
             "                  raw disk image as a virtio-blk device (up to 8)\n"
-            "  -nographic      accepted for QEMU compatibility (the console is the terminal)\n"
+            "  -nographic      no window: the console is the terminal only (default: an\n"
+            "                  SDL window shows the framebuffer when a display is there)\n"
+            "  -display sdl|none  insist on the window, or never open one\n"
+            "  -fb WxH         framebuffer size in pixels (default %ux%u, at 0x%llx)\n"
+            "  -screenshot FILE.png  write the framebuffer as PNG at exit\n"
             "  -stats          print instruction and MMU counters to stderr at exit\n"
             "  -tlb SPEC       model TLB shape, e.g. sets=64,ways=4,super=16\n"
             "  -svade          page-fault on clear A/D bits (Svade) instead of setting them\n"
@@ -70,12 +89,16 @@ static void print_help(FILE *out)
             "  -gdb PORT       serve gdb-multiarch on TCP PORT ('tcp::PORT' too)\n"
             "  -S              with -gdb: wait for GDB before running\n"
             "  -dumpdtb FILE   write the guest's device tree (DTB) to FILE and exit\n"
+            "  -drive file=F[,readonly=on][,id=ID]  raw disk image on virtio-blk\n"
+            "  -device virtio-blk-device,drive=ID[,bus=virtio-mmio-bus.N]  put it in slot N\n"
+            "  (-machine virt, -smp N, -global virtio-mmio.force-legacy=false: accepted as in QEMU)\n"
             "  -h, -help       this text\n"
             "  -version        print the version\n"
             "\n"
             "Options may be written with one dash or two (-kernel or --kernel).\n"
             "Exit status: the guest's, or 2 when rv39 itself cannot run it.\n",
-            (unsigned long long)RAM_BASE, (unsigned long long)(DEFAULT_RAM_SIZE >> 20));
+            (unsigned long long)RAM_BASE, (unsigned long long)(DEFAULT_RAM_SIZE >> 20),
+            FB_DEFAULT_WIDTH, FB_DEFAULT_HEIGHT, (unsigned long long)FB_BASE);
 }
 
 bool options_parse_ram_size(const char *text, uint64_t *bytes, const char **problem)
@@ -127,6 +150,42 @@ bool options_parse_ram_size(const char *text, uint64_t *bytes, const char **prob
         return false;
     }
     *bytes = size;
+    return true;
+}
+
+bool options_parse_fb_size(const char *text, uint32_t *width, uint32_t *height,
+                           const char **problem)
+{
+    unsigned long dims[2];
+    const char *p = text;
+    for (int i = 0; i < 2; i++) {
+        if (!isdigit((unsigned char)*p)) {
+            *problem = "expected WIDTHxHEIGHT, e.g. 1024x768";
+            return false;
+        }
+        char *end;
+        errno = 0;
+        dims[i] = strtoul(p, &end, 10);
+        if (errno == ERANGE || dims[i] == 0 || dims[i] > FB_MAX_DIMENSION) {
+            *problem = "each side must be 1 to 8192 pixels";
+            return false;
+        }
+        p = end;
+        if (i == 0 && *p++ != 'x') {
+            *problem = "expected WIDTHxHEIGHT, e.g. 1024x768";
+            return false;
+        }
+    }
+    if (*p) {
+        *problem = "unexpected text after the size";
+        return false;
+    }
+    if ((uint64_t)dims[0] * dims[1] * FB_BYTES_PER_PIXEL > FB_MAX_SIZE) {
+        *problem = "too large for the framebuffer window (128 MiB)";
+        return false;
+    }
+    *width = (uint32_t)dims[0];
+    *height = (uint32_t)dims[1];
     return true;
 }
 
@@ -182,7 +241,7 @@ static bool drive_bool(const char *value, bool *out)
 bool options_parse_drive(const char *text, struct drive_option *drive, char *problem,
                          size_t problem_len)
 {
-    *drive = (struct drive_option){0};
+    *drive = (struct drive_option){.slot = -1};
     bool have_file = false;
     const char *p = text;
     while (*p) {
@@ -224,7 +283,13 @@ bool options_parse_drive(const char *text, struct drive_option *drive, char *pro
                          value);
                 return false;
             }
-        } else if (!KEY_IS("id")) {
+        } else if (KEY_IS("id")) {
+            if (!fits || strlen(value) >= sizeof(drive->id)) {
+                snprintf(problem, problem_len, "id= is too long");
+                return false;
+            }
+            strcpy(drive->id, value);
+        } else {
             snprintf(problem, problem_len,
                      "unknown key '%.*s' (known: file, readonly, format, if, id)", (int)key_len,
                      key);
@@ -237,6 +302,49 @@ bool options_parse_drive(const char *text, struct drive_option *drive, char *pro
         return false;
     }
     return true;
+}
+
+bool options_parse_device(const char *text, struct options *opts, char *problem,
+                          size_t problem_len)
+{
+    static const char kind[] = "virtio-blk-device";
+    if (strncmp(text, kind, strlen(kind)) != 0 || (text[strlen(kind)] != ',' && text[strlen(kind)])) {
+        snprintf(problem, problem_len, "only virtio-blk-device is supported");
+        return false;
+    }
+    char drive_id[32] = "";
+    int slot = -1;
+    for (const char *p = text + strlen(kind); *p == ',';) {
+        p++;
+        size_t len = strcspn(p, ",");
+        if (strncmp(p, "drive=", 6) == 0 && len - 6 < sizeof(drive_id)) {
+            memcpy(drive_id, p + 6, len - 6);
+            drive_id[len - 6] = '\0';
+        } else if (strncmp(p, "bus=virtio-mmio-bus.", 20) == 0 && len == 21 && p[20] >= '0' &&
+                   p[20] <= '7') {
+            slot = p[20] - '0';
+        } else {
+            snprintf(problem, problem_len, "'%.*s': expected drive=ID or bus=virtio-mmio-bus.N",
+                     (int)len, p);
+            return false;
+        }
+        p += len;
+    }
+    for (unsigned i = 0; i < opts->drive_count; i++) {
+        struct drive_option *d = &opts->drives[i];
+        if (drive_id[0] && strcmp(d->id, drive_id) == 0) {
+            for (unsigned j = 0; slot >= 0 && j < opts->drive_count; j++)
+                if (j != i && opts->drives[j].slot == slot) {
+                    snprintf(problem, problem_len, "virtio-mmio-bus.%d is already in use", slot);
+                    return false;
+                }
+            d->slot = slot;
+            return true;
+        }
+    }
+    snprintf(problem, problem_len, "no -drive with id=%s (give -drive before -device)",
+             drive_id[0] ? drive_id : "?");
+    return false;
 }
 
 /* The word the user typed for the option getopt just rejected. */
@@ -263,7 +371,9 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
     int id;
     while ((id = getopt_long_only(argc, argv, short_options, long_options, NULL)) != -1) {
         switch (id) {
-        case OPT_BIOS: opts->machine.bios = optarg; break;
+        case OPT_BIOS: /* QEMU's "default" firmware is ours */
+            opts->machine.bios = strcmp(optarg, "default") == 0 ? NULL : optarg;
+            break;
         case OPT_KERNEL: opts->machine.kernel = optarg; break;
         case OPT_DRIVE: {
             char problem[160];
@@ -279,6 +389,42 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
             opts->drive_count++;
             break;
         }
+        case OPT_DEVICE: {
+            char problem[160];
+            if (!options_parse_device(optarg, opts, problem, sizeof(problem))) {
+                fprintf(err, "rv39: -device %s: %s\n", optarg, problem);
+                return OPTIONS_ERROR;
+            }
+            break;
+        }
+        case OPT_GLOBAL:
+            /* rv39's virtio-mmio is always the modern (version 2) transport. */
+            if (strcmp(optarg, "virtio-mmio.force-legacy=false") != 0) {
+                fprintf(err, "rv39: -global %s: only virtio-mmio.force-legacy=false is supported\n",
+                        optarg);
+                return OPTIONS_ERROR;
+            }
+            break;
+        case OPT_SMP: {
+            const char *n = strncmp(optarg, "cpus=", 5) == 0 ? optarg + 5 : optarg;
+            char *end;
+            long cpus = strtol(n, &end, 10);
+            if (!isdigit((unsigned char)n[0]) || (*end && *end != ',') || cpus < 1) {
+                fprintf(err, "rv39: -smp %s: expected a number of harts\n", optarg);
+                return OPTIONS_ERROR;
+            }
+            if (cpus > 1) /* guests that start every hart still run on hart 0 alone */
+                fprintf(err, "rv39: note: -smp %ld: rv39 models one hart, the guest gets hart 0\n",
+                        cpus);
+            break;
+        }
+        case 'M':
+        case OPT_MACHINE:
+            if (strcmp(optarg, "virt") != 0 && strncmp(optarg, "virt,", 5) != 0) {
+                fprintf(err, "rv39: -machine %s: rv39 is the virt board only\n", optarg);
+                return OPTIONS_ERROR;
+            }
+            break;
         case OPT_APPEND: opts->machine.append = optarg; break;
         case OPT_NOGRAPHIC: opts->machine.nographic = true; break;
         case OPT_STATS: opts->machine.stats = true; break;
@@ -300,6 +446,27 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
             break;
         }
         case OPT_DUMPDTB: opts->dumpdtb = optarg; break;
+        case OPT_SCREENSHOT: opts->screenshot = optarg; break;
+        case OPT_FB: {
+            const char *problem;
+            if (!options_parse_fb_size(optarg, &opts->machine.fb_width, &opts->machine.fb_height,
+                                       &problem)) {
+                fprintf(err, "rv39: -fb %s: %s\n", optarg, problem);
+                return OPTIONS_ERROR;
+            }
+            break;
+        }
+        case OPT_DISPLAY:
+            /* QEMU's -display takes sdl, none, gtk, ...; we have the first two. */
+            if (strcmp(optarg, "sdl") == 0) {
+                opts->display = DISPLAY_SDL;
+            } else if (strcmp(optarg, "none") == 0) {
+                opts->display = DISPLAY_NONE;
+            } else {
+                fprintf(err, "rv39: -display %s: expected sdl or none\n", optarg);
+                return OPTIONS_ERROR;
+            }
+            break;
         case OPT_MEMORY: {
             const char *problem;
             if (!options_parse_ram_size(optarg, &opts->machine.ram_size, &problem)) {
@@ -330,6 +497,8 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
             return OPTIONS_ERROR;
         }
     }
+    /* -nographic wins over -display sdl: asked for no window, get none. */
+    if (opts->machine.nographic) opts->display = DISPLAY_NONE;
     if (opts->debug && opts->gdb_port) {
         fprintf(err, "rv39: -debug and -gdb: choose one debugger\n");
         return OPTIONS_ERROR;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "../mmu/tlb.h"
+#include "display_sdl.h"
 #include "machine.h"
 
 /* Bounds for -m: below 1 MiB nothing useful fits, and 16 GiB is far more than any guest here
@@ -24,6 +25,8 @@
 struct drive_option {
     char file[OPTIONS_DRIVE_PATH_MAX]; /* ",," in the option text is a literal comma (QEMU) */
     bool readonly;
+    char id[32]; /* id=, for -device virtio-blk-device,drive=ID */
+    int slot;    /* virtio slot from -device ...,bus=virtio-mmio-bus.N, or -1: the next free */
 };
 
 struct options {
@@ -37,6 +40,8 @@ struct options {
     bool debug;            /* --debug: start halted at the debugger's prompt */
     int gdb_port;          /* --gdb PORT: serve GDB's remote protocol on PORT (0: off) */
     bool start_halted;     /* -S: with --gdb, wait for GDB before running */
+    enum display_mode display; /* --display sdl|none; --nographic = none; default auto */
+    const char *screenshot;    /* --screenshot FILE.png: the framebuffer at exit, or NULL */
 };
 
 enum options_outcome {
@@ -50,11 +55,21 @@ enum options_outcome {
 enum options_outcome options_parse(int argc, char **argv, struct options *opts, FILE *out,
                                    FILE *err);
 
+/* One -device argument (QEMU's syntax): virtio-blk-device,drive=ID[,bus=virtio-mmio-bus.N]
+ * binds the -drive with that id to virtio slot N (or the next free slot). */
+bool options_parse_device(const char *text, struct options *opts, char *problem,
+                          size_t problem_len);
+
 /* One --drive argument, QEMU's syntax: comma-separated KEY=VALUE with file= (required),
  * readonly=on|off, format=raw, if=virtio|none, id= (ignored). On failure writes a short
  * phrase saying why to `problem`. */
 bool options_parse_drive(const char *text, struct drive_option *drive, char *problem,
                          size_t problem_len);
+
+/* --fb WxH: the framebuffer's width and height in pixels, each 1..FB_MAX_DIMENSION. On
+ * failure points `problem` at a short phrase saying why. */
+bool options_parse_fb_size(const char *text, uint32_t *width, uint32_t *height,
+                           const char **problem);
 
 /* A memory size as QEMU's -m reads it: a plain number is MiB; a suffix B, K, M, G or T (either
  * case) gives the unit; "size=" may precede it. On failure returns false and points `problem`

@@ -6,6 +6,8 @@
 # The guest instruction count is rv39's minstret: QEMU without -icount reports host ticks
 # there, and both machines run the same instructions anyway (the checksums must agree).
 set -eu
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh" # now, median, guest_lines, guest_figure
 
 build=${1:-build}
 runs=${2:-${RUNS:-3}}
@@ -21,8 +23,6 @@ done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-now() { date +%s%N; }
-
 # run NAME I CMD...: time one run, keep its output, stop everything on failure.
 run() {
     name=$1 i=$2
@@ -35,7 +35,7 @@ run() {
     fi
     t1=$(now)
     echo $(((t1 - t0) / 1000)) >>"$tmp/$name.us"
-    tr -d '\r' <"$tmp/$name.$i.raw" | grep -v '^~' >"$tmp/$name.$i.out"
+    guest_lines "$tmp/$name.$i.raw" "$tmp/$name.$i.out"
     printf '  %-5s run %d: %d.%03d s\n' "$name" "$i" $(((t1 - t0) / 1000000000)) \
         $(((t1 - t0) / 1000000 % 1000))
 }
@@ -53,10 +53,9 @@ while [ "$i" -le "$runs" ]; do
     i=$((i + 1))
 done
 
-median() { sort -n "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 rv39_us=$(median "$tmp/rv39.us")
 qemu_us=$(median "$tmp/qemu.us")
-instret=$(tr -d '\r' <"$tmp/rv39.1.raw" | awk '$1 == "~" && $2 == "instret" { print $3 }')
+instret=$(guest_figure "$tmp/rv39.1.raw" instret)
 
 grep 'total' "$tmp/rv39.1.out"
 awk -v r="$rv39_us" -v q="$qemu_us" -v n="${instret:-0}" 'BEGIN {

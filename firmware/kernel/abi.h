@@ -1,0 +1,47 @@
+/* The system-call interface between the kernel and user programs: call numbers, the user
+ * address-space layout they can rely on, and the structures syscalls fill in. Included by
+ * the kernel and by firmware/user. New calls (read, open, mmap, ...) take the next numbers.
+ *
+ * Calling convention: `ecall` from U-mode with a7 = call number and arguments in a0..a5;
+ * the result comes back in a0 (negative = error), every other register is preserved. */
+#ifndef KERNEL_ABI_H
+#define KERNEL_ABI_H
+
+#include <stdint.h>
+
+#define SYS_exit 1         /* exit(status): never returns */
+#define SYS_write 2        /* write(fd, buf, n) -> bytes written; fd 1 and 2 are the console */
+#define SYS_wait 3         /* wait(&status) -> pid of an exited child, -1 if none is left */
+#define SYS_getpid 4       /* getpid() -> pid */
+#define SYS_sbrk 5         /* sbrk(delta) -> the old break, -1 when out of range */
+#define SYS_sleep 6        /* sleep(ticks): gives the CPU up for that many timer ticks */
+#define SYS_spawn 7        /* spawn(name) -> pid of a new process running that program */
+#define SYS_mmu_counters 8 /* mmu_counters(&struct mmu_counters) -> 0 */
+#define SYS_uptime 9       /* uptime() -> timer ticks since boot */
+
+/* Exit status of a process the kernel killed (wild access, illegal instruction, ...). */
+#define EXIT_KILLED (-1)
+
+/* Timer ticks: the scheduler's time slice and the unit of sleep() and uptime(). */
+#define TICK_HZ 100
+
+/* The user half of every address space. Below USER_BASE the kernel keeps its identity
+ * mapping of devices (0x0..0x7fffffff) and RAM (0x80000000..), without the U bit. */
+#define USER_BASE 0x100000000ul /* programs are linked here (4 GiB) */
+/* sp at start: one page below the top of Sv39's lower half (1 << 38) */
+#define USER_STACK_TOP 0x3ffffff000ul
+#define USER_STACK_MAX (8ul << 20) /* the stack may grow down this far, a page at a time */
+
+/* What SYS_mmu_counters reports. The first five are the MMU's event counters hpmcounter3..7
+ * (rv39 counts them; other machines may read 0), global to the hart since boot. */
+struct mmu_counters {
+    uint64_t itlb_misses;   /* hpmcounter3: instruction fetches that missed the TLB */
+    uint64_t dtlb_misses;   /* hpmcounter4: loads/stores that missed the TLB */
+    uint64_t walks;         /* hpmcounter5: page-table walks */
+    uint64_t page_faults;   /* hpmcounter6: page faults raised */
+    uint64_t sfences;       /* hpmcounter7: sfence.vma executed */
+    uint64_t hw_available;  /* 1 if the counters above could be read, else they are 0 */
+    uint64_t demand_faults; /* pages the kernel demand-allocated for the calling process */
+};
+
+#endif

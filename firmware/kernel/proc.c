@@ -1,0 +1,209 @@
+/* Processes and the scheduler: a fixed table of NPROC slots, round-robin over the runnable
+ * ones, preempted by the timer tick (trap.c calls proc_yield).
+ *
+ * Each process has a kernel thread (its kernel stack and a struct context); the scheduler
+ * runs on the boot stack and switches to a process's thread with swtch(), which returns to
+ * the scheduler when the process gives the CPU up (yield, sleep, wait, exit). One hart and
+ * interrupts off everywhere in the kernel except the scheduler's idle wait mean that nothing
+ * here needs a lock. */
+#include "abi.h"
+#include "kernel.h"
+#include "memlayout.h"
+#include "proc.h"
+#include "riscv.h"
+
+uint64_t ticks; /* timer ticks since boot */
+
+static struct proc procs[NPROC];
+static uint8_t kstacks[NPROC][KSTACK_SIZE] __attribute__((aligned(16)));
+static struct proc *current;
+static struct context scheduler_context;
+static int next_pid = 1;
+static struct proc *init_proc;
+/* Free frames just before init was created: when init exits, after every other process,
+ * all of them must be free again, or some path leaked memory. */
+static uint64_t free_frames_before_init;
+
+void proc_init(void)
+{
+    for (int i = 0; i < NPROC; i++)
+        procs[i].kstack = kstacks[i];
+}
+
+struct proc *current_proc(void)
+{
+    return current;
+}
+
+/* A new process's kernel thread starts here (its context.ra), on its own kernel stack, the
+ * first time the scheduler switches to it: straight out to U-mode. */
+static void first_return_to_user(void)
+{
+    usertrap_return();
+}
+
+/* Creates a process running the embedded program `name`, child of parent (NULL for init).
+ * Returns its pid, or -1 if there is no such program, no free slot or not enough memory. */
+int proc_spawn(const char *name, struct proc *parent)
+{
+    const struct embedded_program *prog = find_program(name);
+    if (!prog) return -1;
+    if (!parent) free_frames_before_init = kalloc_free_count();
+    struct proc *p = NULL;
+    for (int i = 0; i < NPROC && !p; i++)
+        if (procs[i].state == PROC_UNUSED) p = &procs[i];
+    if (!p) return -1;
+
+    uint8_t *kstack = p->kstack;
+    memset(p, 0, sizeof *p);
+    p->kstack = kstack;
+    p->pagetable = uvm_create();
+    uint64_t entry;
+    if (!p->pagetable || elf_load(p, prog->start, (size_t)(prog->end - prog->start), &entry) < 0) {
+        if (p->pagetable) uvm_free(p->pagetable);
+        p->pagetable = NULL;
+        printf("spawn %s: cannot load the program\n", name);
+        return -1;
+    }
+    __asm__ volatile("fence.i"); /* the stores above wrote code the hart will fetch */
+
+    p->pid = next_pid++;
+    p->parent = parent;
+    strlcpy_(p->name, name, sizeof p->name);
+    p->tf.epc = entry;
+    p->tf.regs[REG_SP] = USER_STACK_TOP;
+    p->context.ra = (uint64_t)first_return_to_user;
+    p->context.sp = (uint64_t)p->kstack + KSTACK_SIZE;
+    if (!parent) init_proc = p;
+    p->state = PROC_RUNNABLE;
+    return p->pid;
+}
+
+/* Back to the scheduler from the current process's kernel thread; returns when the
+ * scheduler picks this process again. */
+static void sched(void)
+{
+    swtch(&current->context, &scheduler_context);
+}
+
+static void wake_sleepers(void)
+{
+    for (int i = 0; i < NPROC; i++)
+        if (procs[i].state == PROC_SLEEPING && ticks >= procs[i].wake_tick)
+            procs[i].state = PROC_RUNNABLE;
+}
+
+/* The scheduler loop, on the boot stack with the kernel page table. Round robin: each pass
+ * runs every runnable process once, in table order. A process runs with its own page table
+ * in satp (the kernel half is the same in all of them); the scheduler goes back to the
+ * kernel's so that an exited process's tables can be freed under nobody's feet. */
+void scheduler(void)
+{
+    for (;;) {
+        bool ran = false;
+        for (int i = 0; i < NPROC; i++) {
+            wake_sleepers();
+            struct proc *p = &procs[i];
+            if (p->state != PROC_RUNNABLE) continue;
+            p->state = PROC_RUNNING;
+            current = p;
+            csr_write(satp, MAKE_SATP(p->pagetable));
+            sfence_vma_all(); /* no ASIDs yet: drop the previous space's translations */
+            swtch(&scheduler_context, &p->context);
+            csr_write(satp, kvm_satp());
+            sfence_vma_all();
+            current = NULL;
+            ran = true;
+        }
+        if (!ran) {
+            /* Nothing to run: wait for the next interrupt (a timer tick wakes sleepers).
+             * wfi returns on a pending interrupt; SIE lets kernel_trap take it. */
+            interrupts_on();
+            __asm__ volatile("wfi");
+            interrupts_off();
+        }
+    }
+}
+
+/* Timer preemption and the voluntary kind alike. */
+void proc_yield(void)
+{
+    current->state = PROC_RUNNABLE;
+    sched();
+}
+
+void proc_sleep_ticks(uint64_t n)
+{
+    current->wake_tick = ticks + n;
+    current->state = PROC_SLEEPING;
+    sched();
+}
+
+/* When init exits the system is done: check that every frame came back, and power off
+ * with a failure verdict unless init exited with 0 and nothing leaked. */
+static void init_exited(int status)
+{
+    uint64_t free_now = kalloc_free_count();
+    bool leaked = free_now != free_frames_before_init;
+    if (leaked)
+        printf("kernel: LEAK: %lu free frames, %lu before init started\n", free_now,
+               free_frames_before_init);
+    else
+        printf("kernel: all %lu frames free again, nothing leaked\n", free_now);
+    printf("kernel: init exited with status %d, powering off\n", status);
+    sbi_shutdown(status != 0 || leaked);
+}
+
+/* Ends process p (the current one): its memory is freed at once, the slot stays a zombie
+ * until the parent's wait() collects the status. Children go to init. */
+void proc_exit(struct proc *p, int status)
+{
+    csr_write(satp, kvm_satp()); /* leave the address space before freeing it */
+    sfence_vma_all();
+    uvm_free(p->pagetable);
+    p->pagetable = NULL;
+    if (p == init_proc) init_exited(status);
+
+    for (int i = 0; i < NPROC; i++)
+        if (procs[i].parent == p) {
+            procs[i].parent = init_proc;
+            if (procs[i].state == PROC_ZOMBIE && init_proc->state == PROC_WAITING)
+                init_proc->state = PROC_RUNNABLE;
+        }
+    p->exit_status = status;
+    p->state = PROC_ZOMBIE;
+    if (p->parent && p->parent->state == PROC_WAITING) p->parent->state = PROC_RUNNABLE;
+    sched();
+    panic("a zombie ran");
+}
+
+/* Waits for a child of p to exit; stores its exit status at user address status_user_addr
+ * (unless 0) and returns its pid, or -1 when p has no children (or the address is bad). */
+int proc_wait(struct proc *p, uint64_t status_user_addr)
+{
+    for (;;) {
+        bool have_children = false;
+        for (int i = 0; i < NPROC; i++) {
+            struct proc *c = &procs[i];
+            if (c->parent != p || c->state == PROC_UNUSED) continue;
+            have_children = true;
+            if (c->state != PROC_ZOMBIE) continue;
+            int pid = c->pid;
+            if (status_user_addr &&
+                copy_to_user(p, status_user_addr, &c->exit_status, sizeof c->exit_status) < 0)
+                return -1;
+            c->state = PROC_UNUSED;
+            c->parent = NULL;
+            return pid;
+        }
+        if (!have_children) return -1;
+        p->state = PROC_WAITING; /* proc_exit of a child makes us runnable again */
+        sched();
+    }
+}
+
+/* A timer tick: time advances; the running process (if any) is preempted by trap.c. */
+void proc_timer_tick(void)
+{
+    ticks++;
+}

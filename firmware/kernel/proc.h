@@ -1,0 +1,79 @@
+/* Processes: the per-process state the scheduler, the trap path and the syscalls share. */
+#ifndef KERNEL_PROC_H
+#define KERNEL_PROC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vm.h"
+
+/* The user registers saved on a trap from U-mode (trap.S fills and drains it). It sits at the
+ * start of struct proc in kernel memory, which every page table maps, and sscratch holds its
+ * address while the process runs in U-mode. trap.S knows the offsets below. */
+struct trapframe {
+    uint64_t regs[32];  /* x0..x31 by number; regs[0] is unused (x0 is zero) */
+    uint64_t epc;       /* 256: the user pc to return to */
+    uint64_t kernel_sp; /* 264: top of this process's kernel stack */
+};
+#define REG_RA 1
+#define REG_SP 2
+#define REG_A0 10
+#define REG_A1 11
+#define REG_A2 12
+#define REG_A7 17
+
+/* Callee-saved registers of a kernel thread, switched by swtch() (trap.S). */
+struct context {
+    uint64_t ra, sp;
+    uint64_t s[12];
+};
+
+enum proc_state {
+    PROC_UNUSED,
+    PROC_RUNNABLE,
+    PROC_RUNNING,
+    PROC_SLEEPING, /* in sleep(): until ticks reaches wake_tick */
+    PROC_WAITING,  /* in wait(): until a child exits */
+    PROC_ZOMBIE,   /* exited; the parent collects the status */
+};
+
+struct proc {
+    struct trapframe tf; /* first: trap.S finds it at the address in sscratch */
+    enum proc_state state;
+    int pid;
+    struct proc *parent;
+    char name[16];
+    int exit_status;
+
+    /* The address space: page table and the regions demand paging may fill. */
+    pagetable_t pagetable;
+    uint64_t heap_base; /* first byte after the program image, page aligned */
+    uint64_t brk;       /* heap end: [heap_base, brk) is valid */
+    uint64_t demand_faults;
+
+    uint64_t wake_tick;
+    struct context context;
+    uint8_t *kstack; /* KSTACK_SIZE bytes */
+};
+
+/* Called by trap code, syscalls and kmain. */
+extern uint64_t ticks;
+void proc_init(void);
+struct proc *current_proc(void);
+int proc_spawn(const char *name, struct proc *parent);
+__attribute__((noreturn)) void scheduler(void);
+void proc_yield(void);
+void proc_sleep_ticks(uint64_t n);
+__attribute__((noreturn)) void proc_exit(struct proc *p, int status);
+int proc_wait(struct proc *p, uint64_t status_user_addr);
+void proc_timer_tick(void);
+
+/* Returning to user space (trap.c): sets up the registers and leaves through user_return. */
+__attribute__((noreturn)) void usertrap_return(void);
+
+/* trap.S */
+void swtch(struct context *save, const struct context *load);
+__attribute__((noreturn)) void user_return(struct trapframe *tf);
+void trap_vector(void);
+
+#endif

@@ -1,0 +1,45 @@
+/* Calls into the M-mode firmware through the Supervisor Binary Interface
+ * (riscv-non-isa/riscv-sbi-doc): a7 = extension ID, a6 = function ID, arguments in a0..a5,
+ * a0 = error and a1 = value on return. Only calls both rv39's firmware and OpenSBI 1.1
+ * provide are used. */
+#include "kernel.h"
+#include "sbi_abi.h"
+
+struct sbiret {
+    long error;
+    long value;
+};
+
+static struct sbiret sbi_call(long eid, long fid, uint64_t arg0, uint64_t arg1)
+{
+    register uint64_t a0 __asm__("a0") = arg0;
+    register uint64_t a1 __asm__("a1") = arg1;
+    register uint64_t a6 __asm__("a6") = (uint64_t)fid;
+    register uint64_t a7 __asm__("a7") = (uint64_t)eid;
+    __asm__ volatile("ecall" : "+r"(a0), "+r"(a1) : "r"(a6), "r"(a7) : "memory");
+    return (struct sbiret){(long)a0, (long)a1};
+}
+
+/* Legacy Console Putchar (EID 0x01): one byte, blocking. Simple and everywhere. */
+void sbi_console_putchar(int c)
+{
+    sbi_call(SBI_EXT_LEGACY_CONSOLE_PUTCHAR, 0, (uint8_t)c, 0);
+}
+
+/* TIME extension, set_timer: one S timer interrupt once `time` >= stime_value; setting a new
+ * value also clears the pending interrupt (spec "Timer Extension"). */
+void sbi_set_timer(uint64_t stime_value)
+{
+    sbi_call(SBI_EXT_TIME, SBI_TIME_SET_TIMER, stime_value, 0);
+}
+
+/* SRST system_reset(shutdown). The reason tells the emulator the run's verdict: rv39's
+ * firmware exits with status 1 for "system failure", 0 otherwise. */
+void sbi_shutdown(bool failure)
+{
+    sbi_call(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, SBI_SRST_TYPE_SHUTDOWN,
+             failure ? SBI_SRST_REASON_SYSTEM_FAILURE : SBI_SRST_REASON_NONE);
+    sbi_call(SBI_EXT_LEGACY_SHUTDOWN, 0, 0, 0); /* an older firmware without SRST */
+    for (;;)
+        __asm__ volatile("wfi");
+}

@@ -1,0 +1,66 @@
+/* System calls: the number in a7, arguments in a0..a5, the result into a0 (abi.h). */
+#include "abi.h"
+#include "kernel.h"
+#include "proc.h"
+#include "vm.h"
+
+#define WRITE_CHUNK 256
+#define PROGRAM_NAME_MAX 32
+
+static long sys_write(struct proc *p, long fd, uint64_t buf, long n)
+{
+    if ((fd != 1 && fd != 2) || n < 0) return -1;
+    char chunk[WRITE_CHUNK];
+    for (long done = 0; done < n;) {
+        long len = n - done < WRITE_CHUNK ? n - done : WRITE_CHUNK;
+        if (copy_from_user(p, chunk, buf + (uint64_t)done, (size_t)len) < 0)
+            return done ? done : -1;
+        console_write(chunk, (size_t)len);
+        done += len;
+    }
+    return n;
+}
+
+static long sys_spawn(struct proc *p, uint64_t name_addr)
+{
+    char name[PROGRAM_NAME_MAX];
+    if (copy_string_from_user(p, name, name_addr, sizeof name) < 0) return -1;
+    return proc_spawn(name, p);
+}
+
+static long sys_mmu_counters(struct proc *p, uint64_t addr)
+{
+    struct mmu_counters c = {0};
+    if (mmu_counters_readable()) {
+        uint64_t v[5];
+        read_mmu_counters(v);
+        c.itlb_misses = v[0], c.dtlb_misses = v[1], c.walks = v[2];
+        c.page_faults = v[3], c.sfences = v[4];
+        c.hw_available = 1;
+    }
+    c.demand_faults = p->demand_faults;
+    return copy_to_user(p, addr, &c, sizeof c);
+}
+
+void syscall(struct proc *p)
+{
+    uint64_t *r = p->tf.regs;
+    long a0 = (long)r[REG_A0], a1 = (long)r[REG_A1], a2 = (long)r[REG_A2];
+    long ret;
+    switch (r[REG_A7]) {
+    case SYS_exit: proc_exit(p, (int)a0);
+    case SYS_write: ret = sys_write(p, a0, (uint64_t)a1, a2); break;
+    case SYS_wait: ret = proc_wait(p, (uint64_t)a0); break;
+    case SYS_getpid: ret = p->pid; break;
+    case SYS_sbrk: ret = uvm_sbrk(p, a0); break;
+    case SYS_sleep:
+        proc_sleep_ticks((uint64_t)a0);
+        ret = 0;
+        break;
+    case SYS_spawn: ret = sys_spawn(p, (uint64_t)a0); break;
+    case SYS_mmu_counters: ret = sys_mmu_counters(p, (uint64_t)a0); break;
+    case SYS_uptime: ret = (long)ticks; break;
+    default: printf("pid %d: unknown system call %lu\n", p->pid, r[REG_A7]); ret = -1;
+    }
+    r[REG_A0] = (uint64_t)ret;
+}

@@ -1,0 +1,32 @@
+/* Sv39 page tables: building them (vm.c) and user address spaces on top (uvm.c). */
+#ifndef KERNEL_VM_H
+#define KERNEL_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint64_t pte_t;
+typedef pte_t *pagetable_t; /* a 4 KiB table of 512 PTEs, by its physical (= kernel) address */
+
+struct proc;
+
+/* vm.c: mechanics and the kernel's own mappings. */
+pte_t *pt_walk(pagetable_t root, uint64_t va, bool create);
+int pt_map(pagetable_t root, uint64_t va, uint64_t pa, uint64_t size, uint64_t perm);
+void kvm_init(uint64_t ram_end);
+void kvm_enable(void);
+uint64_t kvm_satp(void);
+pagetable_t uvm_create(void);
+void uvm_free(pagetable_t root);
+uint64_t uvm_unmap(pagetable_t root, uint64_t va, uint64_t end);
+
+/* uvm.c: user memory, as one process sees it. */
+int uvm_fault(struct proc *p, uint64_t va, uint64_t scause);
+long uvm_sbrk(struct proc *p, long delta);
+int copy_to_user(struct proc *p, uint64_t dst, const void *src, size_t n);
+int copy_from_user(struct proc *p, void *dst, uint64_t src, size_t n);
+int copy_string_from_user(struct proc *p, char *dst, uint64_t src, size_t max);
+int elf_load(struct proc *p, const uint8_t *image, size_t size, uint64_t *entry);
+
+#endif
