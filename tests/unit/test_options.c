@@ -274,3 +274,61 @@ Test(options, bad_tlb_spec_is_one_line_error)
     PARSE("--tlb", "colour=blue");
     assert_one_line_error("-tlb colour=blue");
 }
+
+/* QEMU's own spellings, as guests' Makefiles use them (xv6: -machine virt -smp 3 -global
+ * virtio-mmio.force-legacy=false -drive ...,if=none,id=x0 -device virtio-blk-device,...). */
+Test(options, qemu_device_binds_a_drive_to_a_virtio_slot)
+{
+    PARSE("-machine", "virt", "-smp", "3", "-global", "virtio-mmio.force-legacy=false",
+          "-drive", "file=fs.img,if=none,format=raw,id=x0", "-device",
+          "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.3", "-kernel", "k");
+    cr_assert_eq(result.outcome, OPTIONS_RUN, "QEMU's xv6 command line must parse: %s",
+                 result.err);
+    cr_assert_eq(result.opts.drive_count, 1);
+    cr_assert_str_eq(result.opts.drives[0].id, "x0");
+    cr_assert_eq(result.opts.drives[0].slot, 3, "bus=virtio-mmio-bus.3 means slot 3");
+    cr_assert(strstr(result.err, "one hart"), "-smp 3 gets a one-line note: %s", result.err);
+}
+
+Test(options, drive_without_device_takes_the_next_free_slot)
+{
+    PARSE("-drive", "file=a.img", "-kernel", "k");
+    cr_assert_eq(result.outcome, OPTIONS_RUN);
+    cr_assert_eq(result.opts.drives[0].slot, -1, "no -device: slot chosen at attach time");
+}
+
+Test(options, device_naming_an_unknown_drive_is_an_error)
+{
+    PARSE("-device", "virtio-blk-device,drive=nope", "-kernel", "k");
+    assert_one_line_error("no -drive with id=nope");
+}
+
+Test(options, device_of_another_kind_is_an_error)
+{
+    PARSE("-device", "e1000,netdev=n0", "-kernel", "k");
+    assert_one_line_error("only virtio-blk-device");
+}
+
+Test(options, two_drives_cannot_share_a_bus)
+{
+    PARSE("-drive", "file=a,if=none,id=a", "-drive", "file=b,if=none,id=b", "-device",
+          "virtio-blk-device,drive=a,bus=virtio-mmio-bus.0", "-device",
+          "virtio-blk-device,drive=b,bus=virtio-mmio-bus.0", "-kernel", "k");
+    assert_one_line_error("already in use");
+}
+
+Test(options, legacy_virtio_and_other_machines_are_refused)
+{
+    PARSE("-global", "virtio-mmio.force-legacy=true", "-kernel", "k");
+    assert_one_line_error("force-legacy=false");
+    release();
+    PARSE("-machine", "sifive_u", "-kernel", "k");
+    assert_one_line_error("virt board only");
+}
+
+Test(options, bios_default_means_rv39s_own_firmware)
+{
+    PARSE("-bios", "default", "-kernel", "k");
+    cr_assert_eq(result.outcome, OPTIONS_RUN);
+    cr_assert_null(result.opts.machine.bios, "-bios default is the built-in firmware (NULL)");
+}
