@@ -1,4 +1,4 @@
-# Thin wrapper over CMake: `make run` boots the demo guest, `make test` runs every test.
+# Thin wrapper over CMake: `make run` boots our kernel to its shell, `make test` runs every test.
 # Both first make sure the Debian packages are installed (tests/scripts/deps.sh).
 
 BUILD ?= build
@@ -20,8 +20,10 @@ build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
 	cmake --build $(BUILD) -j $(JOBS)
 
+# Our kernel on rv39's built-in SBI firmware: the shell in the SDL window when there is a
+# display, on the terminal otherwise (rv39 decides; --nographic forces the terminal).
 run: build
-	$(BUILD)/rv39 --bios none --kernel $(BUILD)/firmware/hello.elf
+	$(BUILD)/rv39 --kernel $(BUILD)/firmware/kernel.elf
 
 # Tests run headless: on a desktop, guests under test must not open windows (the window tests
 # bring their own X server through xvfb-run).

@@ -265,6 +265,7 @@ plot "$tmp/bench.dat" using 2:xtic(1) title "rv39" linecolor rgb "#3465a4", \
 unset logscale y
 set title "time ratio rv39 / QEMU (below 1: rv39 faster)"
 set yrange [0:*]
+set offsets 0, 0, graph 0.08, 0
 set style histogram rowstacked
 set boxwidth 0.6
 plot "$tmp/bench.dat" using 4:xtic(1) notitle linecolor rgb "#3465a4", \
