@@ -11,7 +11,7 @@ extern void interp_publish_labels(void);
 static void drop_fast_entries(void *opaque, const struct tlb_entry *e)
 {
     struct cpu *c = opaque;
-    mmu_drop_range(&c->mmu, e->vpage, 1ull << (PAGE_SHIFT + 9 * e->level));
+    mmu_drop_translation(&c->mmu, e);
 }
 
 bool cpu_init(struct cpu *c, uint8_t *ram, uint64_t ram_base, uint64_t ram_size, struct bus *bus)

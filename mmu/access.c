@@ -39,28 +39,21 @@ void mmu_flush_all(struct mmu *m)
 
 static bool in_range(uint64_t tag, uint64_t va, uint64_t len) { return tag - va < len; }
 
-void mmu_drop_range(struct mmu *m, uint64_t va, uint64_t len)
+void mmu_drop_translation(struct mmu *m, const struct tlb_entry *e)
 {
-    for (unsigned v = 0; v < VIEW_M; v++) {
-        struct ftlb_set *s = &m->data_view[v];
-        struct itlb_entry *f = m->fetch_view[v];
-        if (len == PAGE_SIZE) {
-            unsigned i = ftlb_index(va);
-            if (s->read[i].tag == va)
-                s->read[i].tag = FTLB_INVALID;
-            if (s->write[i].tag == va)
-                s->write[i].tag = FTLB_INVALID;
-            if (f[i].tag == va)
-                f[i].tag = FTLB_INVALID;
-            continue;
-        }
-        for (unsigned i = 0; i < FTLB_SIZE; i++) {
-            if (in_range(s->read[i].tag, va, len))
-                s->read[i].tag = FTLB_INVALID;
-            if (in_range(s->write[i].tag, va, len))
-                s->write[i].tag = FTLB_INVALID;
-            if (in_range(f[i].tag, va, len))
-                f[i].tag = FTLB_INVALID;
+    uint64_t len = PAGE_SIZE << (9 * e->level);
+    for (unsigned word = 0; word < 4; word++) {
+        for (uint64_t bits = e->users[word]; bits; bits &= bits - 1) {
+            unsigned i = word * 64 + (unsigned)__builtin_ctzll(bits);
+            for (unsigned v = 0; v < VIEW_M; v++) {
+                struct ftlb_set *s = &m->data_view[v];
+                if (in_range(s->read[i].tag, e->vpage, len))
+                    s->read[i].tag = FTLB_INVALID;
+                if (in_range(s->write[i].tag, e->vpage, len))
+                    s->write[i].tag = FTLB_INVALID;
+                if (in_range(m->fetch_view[v][i].tag, e->vpage, len))
+                    m->fetch_view[v][i].tag = FTLB_INVALID;
+            }
         }
     }
 }
@@ -116,8 +109,9 @@ static void fault(struct cpu *c, unsigned cause, uint64_t va)
 /* Virtual -> physical for one access. Bare mode and M-mode map identically; Sv39 consults
  * the model TLB and walks on a miss (or when the cached PTE cannot serve this access). */
 static bool translate(struct cpu *c, uint64_t va, enum access access, unsigned priv,
-                      uint64_t *pa)
+                      uint64_t *pa, struct tlb_entry **backing)
 {
+    *backing = NULL; /* bare and M-mode translations are not cached in the model */
     if (priv == PRIV_M || (c->satp >> SATP_MODE_SHIFT) == SATP_MODE_BARE) {
         *pa = va;
         return true;
@@ -130,6 +124,7 @@ static bool translate(struct cpu *c, uint64_t va, enum access access, unsigned p
         bool ad_ok = (e->pte & PTE_A) && (access != ACCESS_WRITE || (e->pte & PTE_D));
         if (ad_ok && sv39_check_leaf(e->pte, access, priv, sum, mxr) == WALK_OK) {
             *pa = e->ppage | (va & ((PAGE_SIZE << (9 * e->level)) - 1));
+            *backing = e;
             return true;
         }
         /* A cached PTE that does not allow this access: walk again, the PTE in memory may
@@ -164,16 +159,27 @@ static bool translate(struct cpu *c, uint64_t va, enum access access, unsigned p
         .valid = true, .level = (uint8_t)r.level, .asid = asid, .vpage = va & ~(size - 1),
         .ppage = r.paddr & ~(size - 1), .pte = r.pte, .pte_addr = r.pte_addr,
     };
-    tlb_insert(&c->tlb, &fill);
+    *backing = tlb_insert(&c->tlb, &fill);
     *pa = r.paddr;
     return true;
 }
 
+/* The model entry a fast entry at `va` was made from keeps its slot, so evicting the entry
+ * drops exactly the fast entries it backs (mmu_drop_translation). */
+static void note_user(struct tlb_entry *backing, uint64_t va)
+{
+    if (backing) {
+        unsigned i = ftlb_index(va);
+        backing->users[i / 64] |= 1ull << (i % 64);
+    }
+}
+
 /* `host` is where `va` lives on the host (virtual and physical page offsets agree). */
-static void fill_fast(struct ftlb_entry *e, uint64_t va, uint8_t *host)
+static void fill_fast(struct ftlb_entry *e, uint64_t va, uint8_t *host, struct tlb_entry *backing)
 {
     e->tag = va & ~(PAGE_SIZE - 1);
     e->addend = (uintptr_t)host - (uintptr_t)va;
+    note_user(backing, va);
 }
 
 static uint64_t read_le(const uint8_t *p, unsigned size)
@@ -214,11 +220,13 @@ static bool load_misaligned(struct cpu *c, uint64_t va, unsigned size, uint64_t 
 static bool store_misaligned(struct cpu *c, uint64_t va, unsigned size, uint64_t value)
 {
     uint64_t pa;
-    if (!translate(c, va, ACCESS_WRITE, data_priv(c), &pa))
+    struct tlb_entry *backing;
+    if (!translate(c, va, ACCESS_WRITE, data_priv(c), &pa, &backing))
         return false;
     /* A fault on the second page reports that page's first byte (the faulting portion). */
     uint64_t next_page = (va | (PAGE_SIZE - 1)) + 1;
-    if (next_page - va < size && !translate(c, next_page, ACCESS_WRITE, data_priv(c), &pa))
+    if (next_page - va < size &&
+        !translate(c, next_page, ACCESS_WRITE, data_priv(c), &pa, &backing))
         return false;
     for (unsigned i = 0; i < size; i++)
         if (!mmu_store(c, va + i, 1, value >> (8 * i)))
@@ -231,12 +239,13 @@ bool mmu_load(struct cpu *c, uint64_t va, unsigned size, uint64_t *value)
     if (va & (size - 1))
         return load_misaligned(c, va, size, value);
     uint64_t pa;
-    if (!translate(c, va, ACCESS_READ, data_priv(c), &pa))
+    struct tlb_entry *backing;
+    if (!translate(c, va, ACCESS_READ, data_priv(c), &pa, &backing))
         return false;
     uint8_t *h = ram_ptr(c, pa, size);
     if (h) {
         *value = read_le(h, size);
-        fill_fast(&c->mmu.data->read[ftlb_index(va)], va, h);
+        fill_fast(&c->mmu.data->read[ftlb_index(va)], va, h, backing);
         return true;
     }
     if (bus_read(c->bus, pa, size, value))
@@ -250,7 +259,8 @@ bool mmu_store(struct cpu *c, uint64_t va, unsigned size, uint64_t value)
     if (va & (size - 1))
         return store_misaligned(c, va, size, value);
     uint64_t pa;
-    if (!translate(c, va, ACCESS_WRITE, data_priv(c), &pa))
+    struct tlb_entry *backing;
+    if (!translate(c, va, ACCESS_WRITE, data_priv(c), &pa, &backing))
         return false;
     uint8_t *h = ram_ptr(c, pa, size);
     if (h) {
@@ -258,7 +268,7 @@ bool mmu_store(struct cpu *c, uint64_t va, unsigned size, uint64_t value)
         if (cpu_page_has_code(c, pa))
             cpu_invalidate_code(c, pa, size); /* page keeps other code: stay on the slow path */
         else
-            fill_fast(&c->mmu.data->write[ftlb_index(va)], va, h);
+            fill_fast(&c->mmu.data->write[ftlb_index(va)], va, h, backing);
         return true;
     }
     if (bus_write(c->bus, pa, size, value))
@@ -269,7 +279,8 @@ bool mmu_store(struct cpu *c, uint64_t va, unsigned size, uint64_t value)
 
 bool mmu_translate_rmw(struct cpu *c, uint64_t va, unsigned size, void **host, uint64_t *paddr)
 {
-    if (!translate(c, va, ACCESS_WRITE, data_priv(c), paddr))
+    struct tlb_entry *backing;
+    if (!translate(c, va, ACCESS_WRITE, data_priv(c), paddr, &backing))
         return false;
     uint8_t *h = ram_ptr(c, *paddr, size);
     if (h && cpu_page_has_code(c, *paddr))
@@ -281,13 +292,15 @@ bool mmu_translate_rmw(struct cpu *c, uint64_t va, unsigned size, void **host, u
 bool mmu_translate_load(struct cpu *c, uint64_t va, unsigned size, uint64_t *paddr)
 {
     (void)size;
-    return translate(c, va, ACCESS_READ, data_priv(c), paddr);
+    struct tlb_entry *backing;
+    return translate(c, va, ACCESS_READ, data_priv(c), paddr, &backing);
 }
 
 struct itlb_entry *mmu_fetch(struct cpu *c, uint64_t va)
 {
     uint64_t pa;
-    if (!translate(c, va, ACCESS_EXEC, c->priv, &pa))
+    struct tlb_entry *backing;
+    if (!translate(c, va, ACCESS_EXEC, c->priv, &pa, &backing))
         return NULL;
     if (!ram_ptr(c, pa, 2)) {
         fault(c, EXC_INSN_ACCESS, va);
@@ -302,13 +315,15 @@ struct itlb_entry *mmu_fetch(struct cpu *c, uint64_t va)
     e->tag = va & ~(PAGE_SIZE - 1);
     e->page = p;
     e->paddr = pa & ~(PAGE_SIZE - 1);
+    note_user(backing, va);
     return e;
 }
 
 bool mmu_fetch_parcel(struct cpu *c, uint64_t va, uint16_t *parcel)
 {
     uint64_t pa;
-    if (!translate(c, va, ACCESS_EXEC, c->priv, &pa))
+    struct tlb_entry *backing;
+    if (!translate(c, va, ACCESS_EXEC, c->priv, &pa, &backing))
         return false;
     uint8_t *h = ram_ptr(c, pa, 2);
     if (!h) {

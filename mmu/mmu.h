@@ -80,8 +80,10 @@ void mmu_init(struct mmu *m);
 void mmu_update_views(struct cpu *c);
 /* Drop every cached translation of every view (satp write, sfence.vma, MXR/MPRV change). */
 void mmu_flush_all(struct mmu *m);
-/* Drop entries of the translated views whose virtual page lies in [va, va + len). */
-void mmu_drop_range(struct mmu *m, uint64_t va, uint64_t len);
+/* The model TLB dropped `e`: drop the fast entries made from it (those it recorded in
+ * e->users), in every translated view. */
+struct tlb_entry;
+void mmu_drop_translation(struct mmu *m, const struct tlb_entry *e);
 /* Drop fast write entries that point into the RAM page at host address `host_page`. */
 void mmu_drop_writers(struct mmu *m, const uint8_t *host_page);
 

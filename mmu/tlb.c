@@ -168,8 +168,8 @@ static bool same_translation(const struct tlb_entry *old, const struct tlb_entry
 
 /* Place e among n entries: over the entries it supersedes (dropping extra copies), else in a
  * free slot, else over the round-robin victim. */
-static void fill(struct tlb *t, struct tlb_entry *slots, unsigned n, unsigned *next,
-                 const struct tlb_entry *e)
+static struct tlb_entry *fill(struct tlb *t, struct tlb_entry *slots, unsigned n,
+                              unsigned *next, const struct tlb_entry *e)
 {
     struct tlb_entry *target = NULL;
     for (unsigned i = 0; i < n; i++) {
@@ -190,19 +190,20 @@ static void fill(struct tlb *t, struct tlb_entry *slots, unsigned n, unsigned *n
     *target = *e;
     target->valid = true;
     t->stats.fills++;
+    return target;
 }
 
-void tlb_insert(struct tlb *t, const struct tlb_entry *e)
+struct tlb_entry *tlb_insert(struct tlb *t, const struct tlb_entry *e)
 {
     struct tlb_entry aligned = *e;
     aligned.vpage &= ~(page_size(e) - 1);
     aligned.ppage &= ~(page_size(e) - 1);
+    memset(aligned.users, 0, sizeof(aligned.users));
     if (e->level == 0) {
         unsigned set = set_of(t, aligned.vpage);
-        fill(t, set_base(t, set), t->cfg.ways, &t->next_small[set], &aligned);
-    } else {
-        fill(t, t->super, t->cfg.super, &t->next_super, &aligned);
+        return fill(t, set_base(t, set), t->cfg.ways, &t->next_small[set], &aligned);
     }
+    return fill(t, t->super, t->cfg.super, &t->next_super, &aligned);
 }
 
 /* Whether sfence.vma with these operands invalidates e (priv spec "Supervisor

@@ -21,6 +21,10 @@ struct tlb_entry {
     uint64_t ppage;    /* physical address of the page (aligned to its size) */
     uint64_t pte;      /* leaf PTE as cached (permissions, G, A, D) */
     uint64_t pte_addr; /* where the leaf PTE lives (for a later D update) */
+    /* A 256-bit set for the cache layered on top (mmu.h's fast TLB records which of its
+     * slots it filled from this entry), so dropping a superpage visits only those slots.
+     * Zeroed when the entry is inserted. */
+    uint64_t users[4];
 };
 
 struct tlb_config {
@@ -65,8 +69,8 @@ bool tlb_parse_config(const char *spec, struct tlb_config *cfg, char *err, size_
 struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid);
 /* Insert a translation (replacing any entry for the same page and ASID, or for the same page
  * when either is global; the replaced entry goes to on_drop). vpage/ppage are aligned to the
- * page size here. */
-void tlb_insert(struct tlb *t, const struct tlb_entry *e);
+ * page size here. Returns where the entry now lives (valid until the next insert or flush). */
+struct tlb_entry *tlb_insert(struct tlb *t, const struct tlb_entry *e);
 /* sfence.vma, priv spec 12.2.1: all_va (rs1 = x0) / va, all_asid (rs2 = x0) / asid.
  * When an ASID is given, global entries are kept. */
 void tlb_flush(struct tlb *t, bool all_va, uint64_t va, bool all_asid, uint16_t asid);
