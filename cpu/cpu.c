@@ -23,11 +23,9 @@ bool cpu_init(struct cpu *c, uint8_t *ram, uint64_t ram_base, uint64_t ram_size,
     c->ram_size = ram_size;
     c->bus = bus;
     c->dpages = calloc(ram_size >> PAGE_SHIFT, sizeof(*c->dpages));
-    if (!c->dpages)
-        return false;
+    if (!c->dpages) return false;
     struct tlb_config cfg = {TLB_DEFAULT_SETS, TLB_DEFAULT_WAYS, TLB_DEFAULT_SUPER};
-    if (!cpu_configure_tlb(c, &cfg))
-        return false;
+    if (!cpu_configure_tlb(c, &cfg)) return false;
     cpu_reset(c, ram_base);
     return true;
 }
@@ -35,8 +33,7 @@ bool cpu_init(struct cpu *c, uint8_t *ram, uint64_t ram_base, uint64_t ram_size,
 bool cpu_configure_tlb(struct cpu *c, const struct tlb_config *cfg)
 {
     tlb_free(&c->tlb);
-    if (!tlb_init(&c->tlb, cfg))
-        return false;
+    if (!tlb_init(&c->tlb, cfg)) return false;
     c->tlb.on_drop = drop_fast_entries;
     c->tlb.drop_opaque = c;
     mmu_flush_all(&c->mmu);

@@ -43,7 +43,12 @@ enum exc_cause {
 
 /* Interrupt numbers (bit positions in mip/mie), priv spec 3.1.9. */
 enum irq_num {
-    IRQ_SSI = 1, IRQ_MSI = 3, IRQ_STI = 5, IRQ_MTI = 7, IRQ_SEI = 9, IRQ_MEI = 11,
+    IRQ_SSI = 1,
+    IRQ_MSI = 3,
+    IRQ_STI = 5,
+    IRQ_MTI = 7,
+    IRQ_SEI = 9,
+    IRQ_MEI = 11,
 };
 #define MIP_SSIP (1ull << IRQ_SSI)
 #define MIP_MSIP (1ull << IRQ_MSI)
@@ -97,12 +102,12 @@ struct cpu_stats {
 /* Events a debugger or tracer can watch (all happen on slow paths, so watching is free when
  * nobody does). A hook may set c->yield_request to stop the run right after the event. */
 enum cpu_event_kind {
-    EV_TLB_MISS,   /* translation not in the model TLB: va, access */
-    EV_WALK,       /* page-table walk done: va, access, walk (incl. A/D updates and faults) */
-    EV_TRAP,       /* trap taken: cause (bit 63 = interrupt), tval, from -> to privilege */
-    EV_XRET,       /* mret/sret: from -> to privilege */
-    EV_SFENCE,     /* sfence.vma: va/asid and which of them apply */
-    EV_SATP,       /* satp written: satp */
+    EV_TLB_MISS, /* translation not in the model TLB: va, access */
+    EV_WALK,     /* page-table walk done: va, access, walk (incl. A/D updates and faults) */
+    EV_TRAP,     /* trap taken: cause (bit 63 = interrupt), tval, from -> to privilege */
+    EV_XRET,     /* mret/sret: from -> to privilege */
+    EV_SFENCE,   /* sfence.vma: va/asid and which of them apply */
+    EV_SATP,     /* satp written: satp */
 };
 
 struct walk_result;
@@ -133,7 +138,7 @@ struct cpu {
     /* mip.SEIP is the OR of a bit M-mode software writes and the PLIC's S-context line
      * (priv spec 3.1.9); c->mip holds the OR, these the two inputs. */
     bool seip_software, seip_line;
-    uint64_t mcycle, minstret; /* one cycle per instruction retired */
+    uint64_t mcycle, minstret;       /* one cycle per instruction retired */
     uint64_t hpm_adjust[HPM_EVENTS]; /* mhpmcounter3.. = event count + adjust (writable) */
     uint64_t pmpcfg[16], pmpaddr[64];
     /* Supervisor-level CSRs (priv spec ch. 10). */
@@ -142,7 +147,7 @@ struct cpu {
     /* LR/SC reservation (unpriv spec "Zalrsc"): a reservation set of one aligned doubleword. */
     uint64_t reservation; /* physical address, or RESERVATION_NONE */
 
-    bool wfi;             /* stalled in wfi until an interrupt is pending */
+    bool wfi; /* stalled in wfi until an interrupt is pending */
     /* Set by the board when a device access needs the run loop at once (power-off, reset):
      * cpu_run returns right after the store that caused it. */
     bool yield_request;
@@ -186,8 +191,7 @@ void cpu_step(struct cpu *c);
 /* Report an event to the hook, if one is installed. */
 static inline void cpu_emit(struct cpu *c, const struct cpu_event *ev)
 {
-    if (__builtin_expect(c->event_hook != NULL, 0))
-        c->event_hook(c->event_opaque, c, ev);
+    if (__builtin_expect(c->event_hook != NULL, 0)) c->event_hook(c->event_opaque, c, ev);
 }
 
 /* Interrupt wires: devices drive mip bits through this (see devices/irq.h). */

@@ -13,12 +13,12 @@
 /* Writable mstatus bits. FS/XS stay 0 until F/D exist, so SD stays 0; UXL/SXL are fixed at
  * 64 bits; big-endian modes are not supported (UBE/SBE/MBE read 0). */
 #define MSTATUS_WRITABLE                                                                           \
-    (MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS_MPIE | MSTATUS_SPP | MSTATUS_MPP |          \
+    (MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS_MPIE | MSTATUS_SPP | MSTATUS_MPP |         \
      MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_TVM | MSTATUS_TW | MSTATUS_TSR)
 #define MSTATUS_FIXED ((2ull << 32) | (2ull << 34)) /* UXL = SXL = 64-bit */
 /* sstatus is a restricted view of mstatus (priv spec 10.1.1). */
 #define SSTATUS_MASK                                                                               \
-    (MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_UBE | MSTATUS_SPP | MSTATUS_FS | MSTATUS_XS |             \
+    (MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_UBE | MSTATUS_SPP | MSTATUS_FS | MSTATUS_XS |            \
      MSTATUS_SUM | MSTATUS_MXR | MSTATUS_UXL | MSTATUS_SD)
 
 #define MIE_WRITABLE (MIP_SSIP | MIP_MSIP | MIP_STIP | MIP_MTIP | MIP_SEIP | MIP_MEIP)
@@ -44,10 +44,8 @@ static uint64_t hpm_event_count(const struct cpu *c, unsigned i)
  * S-mode needs the mcounteren bit, U-mode needs mcounteren and scounteren. */
 static bool counter_accessible(const struct cpu *c, unsigned bit)
 {
-    if (c->priv == PRIV_M)
-        return true;
-    if (!((c->mcounteren >> bit) & 1))
-        return false;
+    if (c->priv == PRIV_M) return true;
+    if (!((c->mcounteren >> bit) & 1)) return false;
     return c->priv == PRIV_S || ((c->scounteren >> bit) & 1);
 }
 
@@ -71,13 +69,11 @@ void cpu_update_stip(struct cpu *c)
 bool csr_read(struct cpu *c, unsigned csr, uint64_t *value)
 {
     /* priv spec 2.1: bits 9:8 give the lowest privilege that may access the CSR. */
-    if (((csr >> 8) & 3) > c->priv)
-        return false;
+    if (((csr >> 8) & 3) > c->priv) return false;
 
     if (csr >= CSR_HPMCOUNTER3 && csr <= CSR_HPMCOUNTER31) {
         unsigned i = csr - CSR_HPMCOUNTER3;
-        if (!counter_accessible(c, 3 + i))
-            return false;
+        if (!counter_accessible(c, 3 + i)) return false;
         *value = i < HPM_EVENTS ? hpm_event_count(c, i) + c->hpm_adjust[i] : 0;
         return true;
     }
@@ -93,8 +89,7 @@ bool csr_read(struct cpu *c, unsigned csr, uint64_t *value)
         return true;
     }
     if (csr >= CSR_PMPCFG0 && csr <= CSR_PMPCFG15) {
-        if (csr & 1)
-            return false; /* RV64 has only the even pmpcfg registers (priv spec 3.7.1) */
+        if (csr & 1) return false; /* RV64 has only the even pmpcfg registers (priv spec 3.7.1) */
         *value = c->pmpcfg[csr - CSR_PMPCFG0];
         return true;
     }
@@ -105,18 +100,15 @@ bool csr_read(struct cpu *c, unsigned csr, uint64_t *value)
 
     switch (csr) {
     case CSR_CYCLE:
-        if (!counter_accessible(c, 0))
-            return false;
+        if (!counter_accessible(c, 0)) return false;
         *value = c->mcycle;
         return true;
     case CSR_TIME:
-        if (!counter_accessible(c, 1))
-            return false;
+        if (!counter_accessible(c, 1)) return false;
         *value = cpu_time(c);
         return true;
     case CSR_INSTRET:
-        if (!counter_accessible(c, 2))
-            return false;
+        if (!counter_accessible(c, 2)) return false;
         *value = c->minstret;
         return true;
 
@@ -131,13 +123,11 @@ bool csr_read(struct cpu *c, unsigned csr, uint64_t *value)
     case CSR_STVAL: *value = c->stval; return true;
     case CSR_SIP: *value = c->mip & c->mideleg; return true;
     case CSR_STIMECMP:
-        if (!stimecmp_accessible(c))
-            return false;
+        if (!stimecmp_accessible(c)) return false;
         *value = c->stimecmp;
         return true;
     case CSR_SATP:
-        if (c->priv == PRIV_S && (c->mstatus & MSTATUS_TVM))
-            return false; /* priv spec 3.1.6.5 */
+        if (c->priv == PRIV_S && (c->mstatus & MSTATUS_TVM)) return false; /* priv spec 3.1.6.5 */
         *value = c->satp;
         return true;
 
@@ -174,8 +164,7 @@ static void write_mstatus(struct cpu *c, uint64_t value)
         value = (value & ~MSTATUS_MPP) | (old & MSTATUS_MPP);
     c->mstatus = (value & MSTATUS_WRITABLE) | MSTATUS_FIXED;
     /* MXR changes what every cached S/U translation allows; MPRV/MPP/SUM only pick a view. */
-    if ((old ^ c->mstatus) & MSTATUS_MXR)
-        mmu_flush_all(&c->mmu);
+    if ((old ^ c->mstatus) & MSTATUS_MXR) mmu_flush_all(&c->mmu);
     mmu_update_views(c);
 }
 
@@ -186,22 +175,18 @@ bool csr_write(struct cpu *c, unsigned csr, uint64_t value)
 
     if (csr >= CSR_MHPMCOUNTER3 && csr <= CSR_MHPMCOUNTER31) {
         unsigned i = csr - CSR_MHPMCOUNTER3;
-        if (i < HPM_EVENTS)
-            c->hpm_adjust[i] = value - hpm_event_count(c, i);
+        if (i < HPM_EVENTS) c->hpm_adjust[i] = value - hpm_event_count(c, i);
         return true;
     }
-    if (csr >= CSR_MHPMEVENT3 && csr <= CSR_MHPMEVENT31)
-        return true; /* WARL, events are fixed */
+    if (csr >= CSR_MHPMEVENT3 && csr <= CSR_MHPMEVENT31) return true; /* WARL, events are fixed */
     if (csr >= CSR_PMPCFG0 && csr <= CSR_PMPCFG15) {
-        if (csr & 1)
-            return false;
+        if (csr & 1) return false;
         /* Accept and read back; rv39 does not enforce PMP (all of memory is accessible). Keep
          * R/W/X/A/L bits; W without R is reserved (priv spec 3.7.1): clear W there. */
         uint64_t v = value & 0x9f9f9f9f9f9f9f9full;
         for (unsigned b = 0; b < 8; b++) {
             uint64_t cfg = (v >> (8 * b)) & 0xff;
-            if ((cfg & 3) == 2)
-                v &= ~(2ull << (8 * b));
+            if ((cfg & 3) == 2) v &= ~(2ull << (8 * b));
         }
         c->pmpcfg[csr - CSR_PMPCFG0] = v;
         return true;
@@ -215,9 +200,7 @@ bool csr_write(struct cpu *c, unsigned csr, uint64_t value)
     case CSR_SSTATUS:
         write_mstatus(c, (c->mstatus & ~SSTATUS_MASK) | (value & SSTATUS_MASK));
         return true;
-    case CSR_SIE:
-        c->mie = (c->mie & ~c->mideleg) | (value & c->mideleg);
-        return true;
+    case CSR_SIE: c->mie = (c->mie & ~c->mideleg) | (value & c->mideleg); return true;
     case CSR_STVEC: c->stvec = value & ~2ull; return true; /* modes 0 and 1 only */
     case CSR_SCOUNTEREN: c->scounteren = value & 0xffffffff; return true;
     case CSR_SENVCFG: c->senvcfg = value & MENVCFG_FIOM; return true;
@@ -230,14 +213,12 @@ bool csr_write(struct cpu *c, unsigned csr, uint64_t value)
         c->mip = (c->mip & ~(MIP_SSIP & c->mideleg)) | (value & MIP_SSIP & c->mideleg);
         return true;
     case CSR_STIMECMP:
-        if (!stimecmp_accessible(c))
-            return false;
+        if (!stimecmp_accessible(c)) return false;
         c->stimecmp = value;
         cpu_update_stip(c);
         return true;
     case CSR_SATP: {
-        if (c->priv == PRIV_S && (c->mstatus & MSTATUS_TVM))
-            return false;
+        if (c->priv == PRIV_S && (c->mstatus & MSTATUS_TVM)) return false;
         uint64_t mode = value >> SATP_MODE_SHIFT;
         if (mode != SATP_MODE_BARE && mode != SATP_MODE_SV39)
             return true; /* unsupported MODE: the whole write has no effect (priv spec 10.1.11) */
@@ -269,12 +250,10 @@ bool csr_write(struct cpu *c, unsigned csr, uint64_t value)
         /* SSIP and SEIP are writable by M-mode; STIP too unless Sstc drives it. MSIP, MTIP,
          * MEIP are driven by the CLINT/PLIC (priv spec 3.1.9). */
         uint64_t writable = MIP_SSIP | MIP_SEIP;
-        if (!(c->menvcfg & MENVCFG_STCE))
-            writable |= MIP_STIP;
+        if (!(c->menvcfg & MENVCFG_STCE)) writable |= MIP_STIP;
         c->seip_software = value & MIP_SEIP;
         c->mip = (c->mip & ~writable) | (value & writable);
-        if (c->seip_line)
-            c->mip |= MIP_SEIP;
+        if (c->seip_line) c->mip |= MIP_SEIP;
         return true;
     }
     /* The writing instruction itself retires after the write; the next instruction must read
@@ -288,11 +267,18 @@ bool csr_write(struct cpu *c, unsigned csr, uint64_t value)
 bool csr_write_needs_resync(unsigned csr)
 {
     switch (csr) {
-    case CSR_SSTATUS: case CSR_SIE: case CSR_SIP: case CSR_STIMECMP: case CSR_SATP:
-    case CSR_MSTATUS: case CSR_MIDELEG: case CSR_MIE: case CSR_MIP: case CSR_MENVCFG:
-    case CSR_MCYCLE: case CSR_MINSTRET:
-        return true;
-    default:
-        return false;
+    case CSR_SSTATUS:
+    case CSR_SIE:
+    case CSR_SIP:
+    case CSR_STIMECMP:
+    case CSR_SATP:
+    case CSR_MSTATUS:
+    case CSR_MIDELEG:
+    case CSR_MIE:
+    case CSR_MIP:
+    case CSR_MENVCFG:
+    case CSR_MCYCLE:
+    case CSR_MINSTRET: return true;
+    default: return false;
     }
 }

@@ -22,15 +22,24 @@ static inline int32_t sign_extend(uint32_t value, unsigned bits)
 }
 
 /* Immediate layouts, unpriv spec 2.3 "Immediate Encoding Variants". */
-static int32_t imm_i(uint32_t b) { return (int32_t)b >> 20; }
-static int32_t imm_s(uint32_t b) { return (int32_t)(b & 0xfe000000) >> 20 | (int32_t)field(b, 7, 5); }
+static int32_t imm_i(uint32_t b)
+{
+    return (int32_t)b >> 20;
+}
+static int32_t imm_s(uint32_t b)
+{
+    return (int32_t)(b & 0xfe000000) >> 20 | (int32_t)field(b, 7, 5);
+}
 static int32_t imm_b(uint32_t b)
 {
-    uint32_t v = field(b, 31, 1) << 12 | field(b, 7, 1) << 11 | field(b, 25, 6) << 5 |
-                 field(b, 8, 4) << 1;
+    uint32_t v =
+        field(b, 31, 1) << 12 | field(b, 7, 1) << 11 | field(b, 25, 6) << 5 | field(b, 8, 4) << 1;
     return sign_extend(v, 13);
 }
-static int32_t imm_u(uint32_t b) { return (int32_t)(b & 0xfffff000); }
+static int32_t imm_u(uint32_t b)
+{
+    return (int32_t)(b & 0xfffff000);
+}
 static int32_t imm_j(uint32_t b)
 {
     uint32_t v = field(b, 31, 1) << 20 | field(b, 12, 8) << 12 | field(b, 20, 1) << 11 |
@@ -43,8 +52,7 @@ bool rv_decode(uint32_t bits, struct decoded *out)
     *out = (struct decoded){.opcode = OP_ILLEGAL, .len = 4, .bits = bits};
     for (unsigned i = 0; i < OP_COUNT; i++) {
         const struct insn_info *info = &insn_table[i];
-        if ((bits & info->mask) != info->match)
-            continue;
+        if ((bits & info->mask) != info->match) continue;
         out->opcode = (enum opcode)i;
         uint8_t rd = (uint8_t)field(bits, 7, 5), rs1 = (uint8_t)field(bits, 15, 5),
                 rs2 = (uint8_t)field(bits, 20, 5);
@@ -68,9 +76,18 @@ bool rv_decode(uint32_t bits, struct decoded *out)
 
 /* --- 32-bit encoders used by the compressed expansion (unpriv spec 2.2 formats) --- */
 
-enum { OPC_LOAD = 0x03, OPC_OP_IMM = 0x13, OPC_OP_IMM_32 = 0x1b, OPC_STORE = 0x23,
-       OPC_OP = 0x33, OPC_LUI = 0x37, OPC_OP_32 = 0x3b, OPC_BRANCH = 0x63, OPC_JALR = 0x67,
-       OPC_JAL = 0x6f };
+enum {
+    OPC_LOAD = 0x03,
+    OPC_OP_IMM = 0x13,
+    OPC_OP_IMM_32 = 0x1b,
+    OPC_STORE = 0x23,
+    OPC_OP = 0x33,
+    OPC_LUI = 0x37,
+    OPC_OP_32 = 0x3b,
+    OPC_BRANCH = 0x63,
+    OPC_JALR = 0x67,
+    OPC_JAL = 0x6f
+};
 
 static uint32_t enc_i(uint32_t opc, unsigned f3, unsigned rd, unsigned rs1, int32_t imm)
 {
@@ -100,11 +117,20 @@ static uint32_t enc_j(unsigned rd, int32_t imm)
 }
 
 /* Compressed register fields rd'/rs1'/rs2' name x8..x15. */
-static unsigned creg(uint16_t c, unsigned lo) { return 8 + field(c, lo, 3); }
+static unsigned creg(uint16_t c, unsigned lo)
+{
+    return 8 + field(c, lo, 3);
+}
 
 /* CI-format 6-bit immediate: imm[5] at bit 12, imm[4:0] at bits 6:2. */
-static int32_t ci_imm(uint16_t c) { return sign_extend(field(c, 12, 1) << 5 | field(c, 2, 5), 6); }
-static uint32_t ci_uimm(uint16_t c) { return field(c, 12, 1) << 5 | field(c, 2, 5); }
+static int32_t ci_imm(uint16_t c)
+{
+    return sign_extend(field(c, 12, 1) << 5 | field(c, 2, 5), 6);
+}
+static uint32_t ci_uimm(uint16_t c)
+{
+    return field(c, 12, 1) << 5 | field(c, 2, 5);
+}
 
 /* Unpriv spec ch. 16 (RVC), tables "RVC opcode map" and 16.3-16.8 for each form. */
 uint32_t rvc_expand(uint16_t c)
@@ -118,8 +144,7 @@ uint32_t rvc_expand(uint16_t c)
         case 0: { /* C.ADDI4SPN: nzuimm[5:4|9:6|2|3] */
             uint32_t imm = field(c, 11, 2) << 4 | field(c, 7, 4) << 6 | field(c, 6, 1) << 2 |
                            field(c, 5, 1) << 3;
-            if (imm == 0)
-                return 0; /* reserved; also catches the all-zero parcel */
+            if (imm == 0) return 0; /* reserved; also catches the all-zero parcel */
             return enc_i(OPC_OP_IMM, 0, creg(c, 2), 2, (int32_t)imm);
         }
         case 2: { /* C.LW: uimm[5:3] at 12:10, uimm[2] at 6, uimm[6] at 5 */
@@ -150,31 +175,26 @@ uint32_t rvc_expand(uint16_t c)
             if (rd == 2) { /* C.ADDI16SP: nzimm[9] at 12, [4|6|8:7|5] at 6:2 */
                 uint32_t imm = field(c, 12, 1) << 9 | field(c, 6, 1) << 4 | field(c, 5, 1) << 6 |
                                field(c, 3, 2) << 7 | field(c, 2, 1) << 5;
-                if (imm == 0)
-                    return 0;
+                if (imm == 0) return 0;
                 return enc_i(OPC_OP_IMM, 0, 2, 2, sign_extend(imm, 10));
             } else { /* C.LUI: nzimm[17] at 12, nzimm[16:12] at 6:2 */
                 int32_t imm = sign_extend(ci_uimm(c), 6);
-                if (imm == 0)
-                    return 0;
+                if (imm == 0) return 0;
                 return ((uint32_t)imm << 12) | rd << 7 | OPC_LUI;
             }
         case 4: {
             unsigned r = creg(c, 7);
             switch (field(c, 10, 2)) {
-            case 0: return enc_i(OPC_OP_IMM, 5, r, r, (int32_t)ci_uimm(c));          /* C.SRLI */
+            case 0: return enc_i(OPC_OP_IMM, 5, r, r, (int32_t)ci_uimm(c));           /* C.SRLI */
             case 1: return enc_i(OPC_OP_IMM, 5, r, r, (int32_t)(ci_uimm(c) | 0x400)); /* C.SRAI */
             case 2: return enc_i(OPC_OP_IMM, 7, r, r, ci_imm(c));                     /* C.ANDI */
             default: {
                 unsigned r2 = creg(c, 2);
                 static const uint8_t f3_of[4] = {0, 4, 6, 7}; /* SUB XOR OR AND */
                 unsigned op = field(c, 5, 2);
-                if (!field(c, 12, 1))
-                    return enc_r(OPC_OP, op == 0 ? 0x20 : 0, f3_of[op], r, r, r2);
-                if (op == 0)
-                    return enc_r(OPC_OP_32, 0x20, 0, r, r, r2); /* C.SUBW */
-                if (op == 1)
-                    return enc_r(OPC_OP_32, 0, 0, r, r, r2); /* C.ADDW */
+                if (!field(c, 12, 1)) return enc_r(OPC_OP, op == 0 ? 0x20 : 0, f3_of[op], r, r, r2);
+                if (op == 0) return enc_r(OPC_OP_32, 0x20, 0, r, r, r2); /* C.SUBW */
+                if (op == 1) return enc_r(OPC_OP_32, 0, 0, r, r, r2);    /* C.ADDW */
                 return 0;
             }
             }
@@ -208,10 +228,9 @@ uint32_t rvc_expand(uint16_t c)
                     return rd == 0 ? 0 : enc_i(OPC_JALR, 0, 0, rd, 0);
                 return enc_r(OPC_OP, 0, 0, rd, 0, rs2); /* C.MV */
             }
-            if (rs2 == 0)
-                return rd == 0 ? 0x00100073 /* C.EBREAK */ : enc_i(OPC_JALR, 0, 1, rd, 0);
+            if (rs2 == 0) return rd == 0 ? 0x00100073 /* C.EBREAK */ : enc_i(OPC_JALR, 0, 1, rd, 0);
             return enc_r(OPC_OP, 0, 0, rd, rd, rs2); /* C.ADD */
-        case 6: { /* C.SWSP: uimm[5:2|7:6] at 12:7 */
+        case 6: {                                    /* C.SWSP: uimm[5:2|7:6] at 12:7 */
             uint32_t imm = field(c, 9, 4) << 2 | field(c, 7, 2) << 6;
             return enc_s(OPC_STORE, 2, 2, rs2, (int32_t)imm);
         }
@@ -227,12 +246,10 @@ uint32_t rvc_expand(uint16_t c)
 
 bool rv_decode_parcels(uint16_t lo, uint16_t hi, struct decoded *out)
 {
-    if (rv_insn_len(lo) == 4)
-        return rv_decode((uint32_t)lo | (uint32_t)hi << 16, out);
+    if (rv_insn_len(lo) == 4) return rv_decode((uint32_t)lo | (uint32_t)hi << 16, out);
     uint32_t expanded = rvc_expand(lo);
     bool ok = expanded != 0 && rv_decode(expanded, out);
-    if (!ok)
-        *out = (struct decoded){.opcode = OP_ILLEGAL, .bits = lo};
+    if (!ok) *out = (struct decoded){.opcode = OP_ILLEGAL, .bits = lo};
     out->len = 2;
     return ok;
 }

@@ -27,12 +27,9 @@ const void *const *interp_entry_points;
 static uint64_t insn_bits_at(struct cpu *c, uint64_t pc)
 {
     uint16_t lo, hi;
-    if (!mmu_fetch_parcel(c, pc, &lo))
-        return 0;
-    if (rv_insn_len(lo) == 2)
-        return lo;
-    if (!mmu_fetch_parcel(c, pc + 2, &hi))
-        return 0;
+    if (!mmu_fetch_parcel(c, pc, &lo)) return 0;
+    if (rv_insn_len(lo) == 2) return lo;
+    if (!mmu_fetch_parcel(c, pc + 2, &hi)) return 0;
     return (uint64_t)lo | (uint64_t)hi << 16;
 }
 
@@ -67,15 +64,13 @@ static bool csr_op(struct cpu *c, enum csr_kind kind, unsigned csr, uint64_t src
                    bool write, uint64_t *old)
 {
     uint64_t value = 0;
-    if (read && !csr_read(c, csr, &value))
-        return false;
+    if (read && !csr_read(c, csr, &value)) return false;
     if (write) {
         uint64_t base = value;
         if (csr == CSR_MIP) /* read-modify-write sees SEIP's software bit only (3.1.9) */
             base = (base & ~MIP_SEIP) | (c->seip_software ? MIP_SEIP : 0);
         uint64_t v = kind == CSR_KIND_WRITE ? src : kind == CSR_KIND_SET ? base | src : base & ~src;
-        if (!csr_write(c, csr, v))
-            return false;
+        if (!csr_write(c, csr, v)) return false;
     }
     *old = value;
     return true;
@@ -113,12 +108,9 @@ static bool fault(struct cpu *c, unsigned cause, uint64_t va)
 static void *atomic_target(struct cpu *c, uint64_t va, unsigned size, uint64_t *pa)
 {
     void *host;
-    if (va & (size - 1))
-        return fault(c, EXC_STORE_MISALIGNED, va), NULL;
-    if (!mmu_translate_rmw(c, va, size, &host, pa))
-        return NULL;
-    if (!host)
-        return fault(c, EXC_STORE_ACCESS, va), NULL;
+    if (va & (size - 1)) return fault(c, EXC_STORE_MISALIGNED, va), NULL;
+    if (!mmu_translate_rmw(c, va, size, &host, pa)) return NULL;
+    if (!host) return fault(c, EXC_STORE_ACCESS, va), NULL;
     return host;
 }
 
@@ -127,8 +119,7 @@ static bool amo(struct cpu *c, enum amo_kind kind, uint64_t va, unsigned size, u
 {
     uint64_t pa;
     void *host = atomic_target(c, va, size, &pa);
-    if (!host)
-        return false;
+    if (!host) return false;
     if (size == 4) {
         uint32_t old;
         memcpy(&old, host, 4);
@@ -148,14 +139,11 @@ static bool amo(struct cpu *c, enum amo_kind kind, uint64_t va, unsigned size, u
 static bool load_reserved(struct cpu *c, uint64_t va, unsigned size, uint64_t *result)
 {
     uint64_t pa, v;
-    if (va & (size - 1))
-        return fault(c, EXC_LOAD_MISALIGNED, va);
-    if (!mmu_translate_load(c, va, size, &pa))
-        return false;
+    if (va & (size - 1)) return fault(c, EXC_LOAD_MISALIGNED, va);
+    if (!mmu_translate_load(c, va, size, &pa)) return false;
     if (pa - c->ram_base >= c->ram_size) /* devices do not support LR/SC either */
         return fault(c, EXC_LOAD_ACCESS, va);
-    if (!mmu_load(c, va, size, &v))
-        return false;
+    if (!mmu_load(c, va, size, &v)) return false;
     c->reservation = pa;
     *result = size == 4 ? (uint64_t)(int64_t)(int32_t)v : v;
     return true;
@@ -167,11 +155,9 @@ static bool store_conditional(struct cpu *c, uint64_t va, unsigned size, uint64_
     uint64_t pa;
     /* SC must fault like a store even when it would fail (unpriv spec 14.2). */
     void *host = atomic_target(c, va, size, &pa);
-    if (!host)
-        return false;
+    if (!host) return false;
     bool ok = c->reservation == pa;
-    if (ok)
-        memcpy(host, &src, size);
+    if (ok) memcpy(host, &src, size);
     c->reservation = RESERVATION_NONE;
     *result = ok ? 0 : 1;
     return true;
@@ -185,35 +171,45 @@ static int64_t div_s(int64_t a, int64_t b)
     if (a == INT64_MIN && b == -1) return a;
     return a / b;
 }
-static uint64_t div_u(uint64_t a, uint64_t b) { return b == 0 ? UINT64_MAX : a / b; }
+static uint64_t div_u(uint64_t a, uint64_t b)
+{
+    return b == 0 ? UINT64_MAX : a / b;
+}
 static int64_t rem_s(int64_t a, int64_t b)
 {
     if (b == 0) return a;
     if (a == INT64_MIN && b == -1) return 0;
     return a % b;
 }
-static uint64_t rem_u(uint64_t a, uint64_t b) { return b == 0 ? a : a % b; }
+static uint64_t rem_u(uint64_t a, uint64_t b)
+{
+    return b == 0 ? a : a % b;
+}
 static int32_t div_w(int32_t a, int32_t b)
 {
     if (b == 0) return -1;
     if (a == INT32_MIN && b == -1) return a;
     return a / b;
 }
-static uint32_t divu_w(uint32_t a, uint32_t b) { return b == 0 ? UINT32_MAX : a / b; }
+static uint32_t divu_w(uint32_t a, uint32_t b)
+{
+    return b == 0 ? UINT32_MAX : a / b;
+}
 static int32_t rem_w(int32_t a, int32_t b)
 {
     if (b == 0) return a;
     if (a == INT32_MIN && b == -1) return 0;
     return a % b;
 }
-static uint32_t remu_w(uint32_t a, uint32_t b) { return b == 0 ? a : a % b; }
+static uint32_t remu_w(uint32_t a, uint32_t b)
+{
+    return b == 0 ? a : a % b;
+}
 
 static void count_retired(struct cpu *c, uint64_t n)
 {
-    if (!(c->mcountinhibit & 1))
-        c->mcycle += n;
-    if (!(c->mcountinhibit & 4))
-        c->minstret += n;
+    if (!(c->mcountinhibit & 1)) c->mcycle += n;
+    if (!(c->mcountinhibit & 4)) c->minstret += n;
 }
 
 /* Run until `budget` instructions retire (checked when control leaves a page or jumps), or
@@ -255,8 +251,9 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
 #define RS1 x[insn->rs1]
 #define RS2 x[insn->rs2]
 #define IMM ((int64_t)insn->imm)
-#define DISPATCH() goto *insn->op
-#define PC (pc_base + (uint64_t)((uintptr_t)insn - (uintptr_t)slot_base) / (sizeof(struct insn) / 2))
+#define DISPATCH() goto * insn->op
+#define PC                                                                                         \
+    (pc_base + (uint64_t)((uintptr_t)insn - (uintptr_t)slot_base) / (sizeof(struct insn) / 2))
 #define NEXT()                                                                                     \
     do {                                                                                           \
         insn += ILEN / 2;                                                                          \
@@ -279,8 +276,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
         if (cond) {                                                                                \
             if (likely(insn->rd == BRANCH_NEAR)) {                                                 \
                 insn += insn->imm >> 1; /* even offset: exact */                                   \
-                if (likely(--remaining > 0))                                                       \
-                    DISPATCH();                                                                    \
+                if (likely(--remaining > 0)) DISPATCH();                                           \
                 pc = PC;                                                                           \
                 goto refetch;                                                                      \
             }                                                                                      \
@@ -310,8 +306,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
     do {                                                                                           \
         c->pc = (next_pc);                                                                         \
         remaining--;                                                                               \
-        if (step)                                                                                  \
-            goto out; /* a pending interrupt belongs to the next step */                           \
+        if (step) goto out; /* a pending interrupt belongs to the next step */                     \
         goto sync;                                                                                 \
     } while (0)
 #define LOAD(ctype, size)                                                                          \
@@ -319,13 +314,12 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
         uint64_t a_ = RS1 + IMM;                                                                   \
         const struct ftlb_entry *e_ = &dview->read[ftlb_index(a_)];                                \
         if (likely(e_->tag == ftlb_tag(a_, size))) {                                               \
-            RD = (uint64_t)(int64_t)*(const ctype *)(e_->addend + a_);                             \
+            RD = (uint64_t)(int64_t) * (const ctype *)(e_->addend + a_);                           \
             NEXT();                                                                                \
         }                                                                                          \
         uint64_t v_;                                                                               \
-        c->pc = PC; /* slow path: let the MMU (and event hooks) know where we are */              \
-        if (!mmu_load(c, a_, size, &v_))                                                           \
-            TRAP_EXIT(exception);                                                                  \
+        c->pc = PC; /* slow path: let the MMU (and event hooks) know where we are */               \
+        if (!mmu_load(c, a_, size, &v_)) TRAP_EXIT(exception);                                     \
         RD = (uint64_t)(int64_t)(ctype)v_;                                                         \
         NEXT();                                                                                    \
     } while (0)
@@ -338,8 +332,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
             NEXT();                                                                                \
         }                                                                                          \
         c->pc = PC;                                                                                \
-        if (!mmu_store(c, a_, size, RS2))                                                          \
-            TRAP_EXIT(exception);                                                                  \
+        if (!mmu_store(c, a_, size, RS2)) TRAP_EXIT(exception);                                    \
         if (unlikely(c->yield_request)) {                                                          \
             c->pc = PC + ILEN;                                                                     \
             remaining--;                                                                           \
@@ -355,19 +348,16 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
         bool read_ = (kind) != CSR_KIND_WRITE || insn->rd != REG_SINK;                             \
         SYNC_COUNTERS();                                                                           \
         c->pc = PC;                                                                                \
-        if (!csr_op(c, kind, csr_, (src), read_, write_, &old_))                                   \
-            TRAP_EXIT(illegal);                                                                    \
+        if (!csr_op(c, kind, csr_, (src), read_, write_, &old_)) TRAP_EXIT(illegal);               \
         RD = old_;                                                                                 \
-        if (write_ && csr_write_needs_resync(csr_))                                                \
-            RETIRE_AND_SYNC(PC + ILEN);                                                            \
+        if (write_ && csr_write_needs_resync(csr_)) RETIRE_AND_SYNC(PC + ILEN);                    \
         NEXT();                                                                                    \
     } while (0)
 #define AMO_INSN(kind, size)                                                                       \
     do {                                                                                           \
         uint64_t r_;                                                                               \
         c->pc = PC;                                                                                \
-        if (!amo(c, kind, RS1, size, RS2, &r_))                                                    \
-            TRAP_EXIT(exception);                                                                  \
+        if (!amo(c, kind, RS1, size, RS2, &r_)) TRAP_EXIT(exception);                              \
         RD = r_;                                                                                   \
         NEXT();                                                                                    \
     } while (0)
@@ -383,8 +373,7 @@ sync:
         if (irq >= 0) {
             CHARGE_TRAP();
             cpu_take_trap(c, true, (uint64_t)irq, 0);
-            if (step)
-                goto out;
+            if (step) goto out;
         }
     }
     pc = c->pc;
@@ -394,8 +383,7 @@ refetch:
         c->pc = pc;
         goto out;
     }
-    if (unlikely(step))
-        goto one_off;
+    if (unlikely(step)) goto one_off;
     {
         struct itlb_entry *e = &c->mmu.fetch[ftlb_index(pc)];
         if (unlikely(e->tag != (pc & ~(PAGE_SIZE - 1)))) {
@@ -412,7 +400,7 @@ refetch:
         DISPATCH();
     }
 
-op_decode: {
+op_decode : {
     unsigned index = (unsigned)(insn - page->slot);
     const uint8_t *host = page->host + 2 * index;
     uint16_t lo = (uint16_t)(host[0] | host[1] << 8), hi = 0;
@@ -434,15 +422,13 @@ op_decode: {
     DISPATCH();
 }
 
-one_off: {
+one_off : {
     /* Decode the instruction at pc afresh into a private slot followed by two slots that
      * return to refetch: for instructions crossing a page, and for single-stepping. */
     uint16_t lo, hi = 0;
     c->pc = pc;
-    if (!mmu_fetch_parcel(c, pc, &lo))
-        goto exception;
-    if (rv_insn_len(lo) == 4 && !mmu_fetch_parcel(c, pc + 2, &hi))
-        goto exception;
+    if (!mmu_fetch_parcel(c, pc, &lo)) goto exception;
+    if (rv_insn_len(lo) == 4 && !mmu_fetch_parcel(c, pc + 2, &hi)) goto exception;
     struct decoded d;
     rv_decode_parcels(lo, hi, &d);
     insn = slot_base = c->straddle;
@@ -461,20 +447,17 @@ op_page_end:
 exception: /* c->pc is the faulting instruction, c->exc_* say why */
     CHARGE_TRAP();
     cpu_take_trap(c, false, c->exc_cause, c->exc_tval);
-    if (step)
-        goto out;
+    if (step) goto out;
     goto sync;
 
 illegal: /* c->pc is the illegal instruction */
     CHARGE_TRAP();
     cpu_take_trap(c, false, EXC_ILLEGAL_INSN, insn_bits_at(c, c->pc));
-    if (step)
-        goto out;
+    if (step) goto out;
     goto sync;
 
 after_wfi:
-    if (step)
-        goto out;
+    if (step) goto out;
     goto sync;
 
 out:
@@ -494,7 +477,10 @@ out:
 #undef ILEN
 }
 
-void interp_publish_labels(void) { interp(NULL, 0, false); }
+void interp_publish_labels(void)
+{
+    interp(NULL, 0, false);
+}
 
 uint64_t cpu_run(struct cpu *c, uint64_t budget)
 {

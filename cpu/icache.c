@@ -28,8 +28,7 @@ struct dpage *cpu_dpage(struct cpu *c, uint64_t pa)
     struct dpage *p = c->dpages[index];
     if (!p) {
         p = malloc(sizeof(*p));
-        if (!p)
-            return NULL;
+        if (!p) return NULL;
         p->host = c->ram + (index << PAGE_SHIFT);
         reset_slots(p, 0, DPAGE_SLOTS);
         p->slot[DPAGE_SLOTS].op = interp_entry_points[1];
@@ -43,8 +42,7 @@ void cpu_invalidate_code(struct cpu *c, uint64_t pa, uint64_t len)
 {
     while (len) {
         uint64_t off = pa - c->ram_base;
-        if (off >= c->ram_size)
-            return;
+        if (off >= c->ram_size) return;
         uint64_t in_page = PAGE_SIZE - (off & (PAGE_SIZE - 1));
         uint64_t n = len < in_page ? len : in_page;
         struct dpage *p = c->dpages[off >> PAGE_SHIFT];
@@ -52,13 +50,11 @@ void cpu_invalidate_code(struct cpu *c, uint64_t pa, uint64_t len)
             unsigned first = (unsigned)(off & (PAGE_SIZE - 1)) >> DPAGE_CHUNK_SHIFT;
             unsigned last = (unsigned)((off & (PAGE_SIZE - 1)) + n - 1) >> DPAGE_CHUNK_SHIFT;
             for (unsigned k = first; k <= last; k++) {
-                if (!((p->code_chunks >> k) & 1))
-                    continue;
+                if (!((p->code_chunks >> k) & 1)) continue;
                 reset_slots(p, k * SLOTS_PER_CHUNK, SLOTS_PER_CHUNK);
                 /* A 4-byte instruction in the previous chunk's last parcel reaches into this
                  * chunk; decoding marked both chunks, so drop it too. */
-                if (k > 0)
-                    reset_slots(p, k * SLOTS_PER_CHUNK - 1, 1);
+                if (k > 0) reset_slots(p, k * SLOTS_PER_CHUNK - 1, 1);
                 p->code_chunks &= ~(1ull << k);
             }
         }

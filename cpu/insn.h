@@ -5,8 +5,19 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum insn_format { FMT_R, FMT_I, FMT_LOAD, FMT_S, FMT_B, FMT_U, FMT_J, FMT_SHIFT, FMT_CSR,
-                   FMT_CSRI, FMT_NONE };
+enum insn_format {
+    FMT_R,
+    FMT_I,
+    FMT_LOAD,
+    FMT_S,
+    FMT_B,
+    FMT_U,
+    FMT_J,
+    FMT_SHIFT,
+    FMT_CSR,
+    FMT_CSRI,
+    FMT_NONE
+};
 
 enum opcode {
 #define INSN(name, match, mask, fmt) OP_##name,
@@ -27,10 +38,10 @@ extern const struct insn_info insn_table[OP_COUNT];
  * (decoder output, disassembler, tests) `opcode` says which instruction it is. */
 struct decoded {
     enum opcode opcode;
-    int32_t imm;       /* sign-extended immediate; CSR number for CSR forms; shamt for shifts */
+    int32_t imm; /* sign-extended immediate; CSR number for CSR forms; shamt for shifts */
     uint8_t rd, rs1, rs2;
-    uint8_t len;       /* 2 (compressed) or 4 */
-    uint32_t bits;     /* the 32-bit (expanded, for compressed) encoding */
+    uint8_t len;   /* 2 (compressed) or 4 */
+    uint32_t bits; /* the 32-bit (expanded, for compressed) encoding */
 };
 
 /* The slot the interpreter executes: 16 bytes, four to a cache line. */
@@ -48,6 +59,9 @@ uint32_t rvc_expand(uint16_t c);
 /* Decode whatever starts with `lo` (and `hi`, if it is a 32-bit instruction). */
 bool rv_decode_parcels(uint16_t lo, uint16_t hi, struct decoded *out);
 /* Instruction length from its first parcel, unpriv spec 1.5. */
-static inline unsigned rv_insn_len(uint16_t lo) { return (lo & 3) == 3 ? 4 : 2; }
+static inline unsigned rv_insn_len(uint16_t lo)
+{
+    return (lo & 3) == 3 ? 4 : 2;
+}
 
 #endif

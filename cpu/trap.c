@@ -14,10 +14,8 @@ void cpu_take_trap(struct cpu *c, bool interrupt, uint64_t cause, uint64_t tval)
         c->sepc = c->pc;
         c->stval = tval;
         uint64_t s = c->mstatus & ~(MSTATUS_SPIE | MSTATUS_SIE | MSTATUS_SPP);
-        if (c->mstatus & MSTATUS_SIE)
-            s |= MSTATUS_SPIE;
-        if (from == PRIV_S)
-            s |= MSTATUS_SPP;
+        if (c->mstatus & MSTATUS_SIE) s |= MSTATUS_SPIE;
+        if (from == PRIV_S) s |= MSTATUS_SPP;
         c->mstatus = s;
         c->priv = PRIV_S;
         uint64_t base = c->stvec & ~3ull;
@@ -27,8 +25,7 @@ void cpu_take_trap(struct cpu *c, bool interrupt, uint64_t cause, uint64_t tval)
         c->mepc = c->pc;
         c->mtval = tval;
         uint64_t s = c->mstatus & ~(MSTATUS_MPIE | MSTATUS_MIE | MSTATUS_MPP);
-        if (c->mstatus & MSTATUS_MIE)
-            s |= MSTATUS_MPIE;
+        if (c->mstatus & MSTATUS_MIE) s |= MSTATUS_MPIE;
         s |= (uint64_t)from << MSTATUS_MPP_SHIFT;
         c->mstatus = s;
         c->priv = PRIV_M;
@@ -39,8 +36,12 @@ void cpu_take_trap(struct cpu *c, bool interrupt, uint64_t cause, uint64_t tval)
                        cause == EXC_STORE_PAGE_FAULT))
         c->stats.page_faults++;
     mmu_update_views(c);
-    cpu_emit(c, &(struct cpu_event){.kind = EV_TRAP, .pc = c->priv == PRIV_M ? c->mepc : c->sepc,
-                                    .cause = mcause, .tval = tval, .from = from, .to = c->priv});
+    cpu_emit(c, &(struct cpu_event){.kind = EV_TRAP,
+                                    .pc = c->priv == PRIV_M ? c->mepc : c->sepc,
+                                    .cause = mcause,
+                                    .tval = tval,
+                                    .from = from,
+                                    .to = c->priv});
 }
 
 /* Decreasing priority within one target mode (priv spec 3.1.9). */
@@ -49,26 +50,22 @@ static const uint8_t irq_priority[] = {IRQ_MEI, IRQ_MSI, IRQ_MTI, IRQ_SEI, IRQ_S
 static int highest(uint64_t bits)
 {
     for (unsigned i = 0; i < sizeof(irq_priority); i++)
-        if ((bits >> irq_priority[i]) & 1)
-            return irq_priority[i];
+        if ((bits >> irq_priority[i]) & 1) return irq_priority[i];
     return -1;
 }
 
 int cpu_pending_irq(const struct cpu *c)
 {
     uint64_t pending = c->mip & c->mie;
-    if (!pending)
-        return -1;
+    if (!pending) return -1;
     /* M-level interrupts are enabled below M always, in M when MIE; S-level (delegated)
      * ones below S always, in S when SIE, never in M. Higher target mode wins. */
     uint64_t m_level = pending & ~c->mideleg;
     bool m_enabled = c->priv < PRIV_M || (c->mstatus & MSTATUS_MIE);
-    if (m_level && m_enabled)
-        return highest(m_level);
+    if (m_level && m_enabled) return highest(m_level);
     uint64_t s_level = pending & c->mideleg;
     bool s_enabled = c->priv < PRIV_S || (c->priv == PRIV_S && (c->mstatus & MSTATUS_SIE));
-    if (s_level && s_enabled)
-        return highest(s_level);
+    if (s_level && s_enabled) return highest(s_level);
     return -1;
 }
 

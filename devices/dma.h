@@ -21,16 +21,14 @@ struct dma {
 static inline uint8_t *dma_ptr(const struct dma *d, uint64_t pa, uint64_t len)
 {
     uint64_t off = pa - d->base;
-    if (pa < d->base || off > d->size || len > d->size - off)
-        return NULL;
+    if (pa < d->base || off > d->size || len > d->size - off) return NULL;
     return d->ram + off;
 }
 
 static inline bool dma_read(const struct dma *d, uint64_t pa, void *buf, size_t len)
 {
     const uint8_t *p = dma_ptr(d, pa, len);
-    if (!p)
-        return false;
+    if (!p) return false;
     memcpy(buf, p, len);
     return true;
 }
@@ -38,15 +36,13 @@ static inline bool dma_read(const struct dma *d, uint64_t pa, void *buf, size_t 
 /* Call after writing guest RAM through dma_ptr. */
 static inline void dma_wrote(const struct dma *d, uint64_t pa, uint64_t len)
 {
-    if (d->written)
-        d->written(d->opaque, pa, len);
+    if (d->written) d->written(d->opaque, pa, len);
 }
 
 static inline bool dma_write(const struct dma *d, uint64_t pa, const void *buf, size_t len)
 {
     uint8_t *p = dma_ptr(d, pa, len);
-    if (!p)
-        return false;
+    if (!p) return false;
     memcpy(p, buf, len);
     dma_wrote(d, pa, len);
     return true;

@@ -13,8 +13,7 @@ struct irq_line {
 
 static inline void irq_set(const struct irq_line *line, bool level)
 {
-    if (line->set)
-        line->set(line->opaque, line->num, level);
+    if (line->set) line->set(line->opaque, line->num, level);
 }
 
 #endif

@@ -11,9 +11,15 @@ static uint64_t host_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-void timebase_init(void) { host_origin_ns = host_ns(); }
+void timebase_init(void)
+{
+    host_origin_ns = host_ns();
+}
 
-uint64_t timebase_now(void) { return (host_ns() - host_origin_ns) / (1000000000ull / TIMEBASE_HZ); }
+uint64_t timebase_now(void)
+{
+    return (host_ns() - host_origin_ns) / (1000000000ull / TIMEBASE_HZ);
+}
 
 void timebase_set(uint64_t mtime)
 {
@@ -23,10 +29,8 @@ void timebase_set(uint64_t mtime)
 uint64_t timebase_ns_until(uint64_t deadline)
 {
     uint64_t now = timebase_now();
-    if (deadline <= now)
-        return 0;
+    if (deadline <= now) return 0;
     uint64_t ticks = deadline - now;
-    if (ticks > UINT64_MAX / 100)
-        return UINT64_MAX;
+    if (ticks > UINT64_MAX / 100) return UINT64_MAX;
     return ticks * (1000000000ull / TIMEBASE_HZ);
 }

@@ -8,8 +8,8 @@
 #define TIMEBASE_HZ 10000000ull
 
 void timebase_init(void);
-uint64_t timebase_now(void);          /* current mtime */
-void timebase_set(uint64_t mtime);    /* a guest write to mtime */
+uint64_t timebase_now(void);       /* current mtime */
+void timebase_set(uint64_t mtime); /* a guest write to mtime */
 /* Host nanoseconds from now until mtime reaches `deadline` (0 if already passed). */
 uint64_t timebase_ns_until(uint64_t deadline);
 

@@ -20,14 +20,17 @@
 #include "display_sdl.h"
 
 #define SLICE_INSNS 20000
-#define STDIN_POLL_SLICES 16          /* look at the keyboard every ~0.3 ms of guest time */
-#define MAX_IDLE_NS 10000000ull       /* wake from wfi at least every 10 ms */
+#define STDIN_POLL_SLICES 16    /* look at the keyboard every ~0.3 ms of guest time */
+#define MAX_IDLE_NS 10000000ull /* wake from wfi at least every 10 ms */
 
 static volatile sig_atomic_t host_interrupt; /* SIGINT/SIGTERM: stop the run cleanly */
 static struct termios saved_termios;
 static bool termios_saved;
 
-static void on_signal(int sig) { host_interrupt = sig; }
+static void on_signal(int sig)
+{
+    host_interrupt = sig;
+}
 
 static void console_restore(void)
 {
@@ -41,8 +44,7 @@ static void console_restore(void)
  * Enter as CR. Ctrl-C still stops rv39. */
 static void console_begin(void)
 {
-    if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_termios) != 0)
-        return;
+    if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_termios) != 0) return;
     struct termios raw = saved_termios;
     raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
     raw.c_iflag &= ~(tcflag_t)(ICRNL | IXON);
@@ -78,8 +80,7 @@ static void devices_reset(struct machine *m)
     sifive_test_init(&m->finisher, machine_power, m);
     /* virtio devices reset as if the driver wrote 0 to Status (virtio 1.x 4.2.2.1). */
     for (unsigned slot = 0; slot < VIRTIO_MMIO_SLOTS; slot++)
-        if (m->virtio[slot].ops)
-            virtio_mmio_write(&m->virtio[slot], VIRTIO_MMIO_STATUS, 4, 0);
+        if (m->virtio[slot].ops) virtio_mmio_write(&m->virtio[slot], VIRTIO_MMIO_STATUS, 4, 0);
 }
 
 /* DMA wrote guest RAM: the hart drops decoded instructions there. */
@@ -95,12 +96,10 @@ static bool assign_slots(const struct machine_config *cfg, int drive_of_slot[VIR
     for (unsigned s = 0; s < VIRTIO_MMIO_SLOTS; s++)
         drive_of_slot[s] = -1;
     for (unsigned i = 0; i < cfg->drive_count; i++)
-        if (cfg->drives[i].slot >= 0)
-            drive_of_slot[cfg->drives[i].slot] = (int)i;
+        if (cfg->drives[i].slot >= 0) drive_of_slot[cfg->drives[i].slot] = (int)i;
     unsigned next = 0;
     for (unsigned i = 0; i < cfg->drive_count; i++) {
-        if (cfg->drives[i].slot >= 0)
-            continue;
+        if (cfg->drives[i].slot >= 0) continue;
         while (next < VIRTIO_MMIO_SLOTS && drive_of_slot[next] >= 0)
             next++;
         if (next == VIRTIO_MMIO_SLOTS) {
@@ -117,8 +116,7 @@ static bool assign_slots(const struct machine_config *cfg, int drive_of_slot[VIR
 static bool attach_virtio(struct machine *m)
 {
     int drive_of_slot[VIRTIO_MMIO_SLOTS];
-    if (!assign_slots(&m->cfg, drive_of_slot))
-        return false;
+    if (!assign_slots(&m->cfg, drive_of_slot)) return false;
     m->dma = (struct dma){m->ram, RAM_BASE, m->ram_size, dma_written, m};
     for (unsigned slot = 0; slot < VIRTIO_MMIO_SLOTS; slot++) {
         struct virtio_mmio *t = &m->virtio[slot];
@@ -149,8 +147,7 @@ bool machine_init(struct machine *m, const struct machine_config *cfg)
 {
     memset(m, 0, sizeof(*m));
     m->cfg = *cfg;
-    if (!m->cfg.console)
-        m->cfg.console = stdout;
+    if (!m->cfg.console) m->cfg.console = stdout;
     m->ram_size = cfg->ram_size ? cfg->ram_size : DEFAULT_RAM_SIZE;
     /* Reserve, don't commit: untouched guest RAM costs no host memory. */
     void *ram = mmap(NULL, m->ram_size, PROT_READ | PROT_WRITE,
@@ -185,8 +182,7 @@ bool machine_init(struct machine *m, const struct machine_config *cfg)
             return false;
         }
     }
-    if (!attach_virtio(m))
-        return false;
+    if (!attach_virtio(m)) return false;
     if (!cpu_init(&m->cpu, m->ram, RAM_BASE, m->ram_size, &m->bus)) {
         fprintf(stderr, "rv39: out of host memory for the hart's caches\n");
         return false;
@@ -203,37 +199,32 @@ void machine_free(struct machine *m)
         virtio_blk_close(&m->disk[slot]); /* fdatasync: nothing acknowledged is lost */
     cpu_free(&m->cpu);
     framebuffer_free(&m->fb);
-    if (m->ram)
-        munmap(m->ram, m->ram_size);
+    if (m->ram) munmap(m->ram, m->ram_size);
     m->ram = NULL;
 }
 
 uint8_t *machine_ram_ptr(struct machine *m, uint64_t pa, uint64_t len)
 {
     uint64_t off = pa - RAM_BASE;
-    if (pa < RAM_BASE || off > m->ram_size || len > m->ram_size - off)
-        return NULL;
+    if (pa < RAM_BASE || off > m->ram_size || len > m->ram_size - off) return NULL;
     return m->ram + off;
 }
 
 void machine_boot(struct machine *m)
 {
     cpu_reset(&m->cpu, m->entry);
-    m->cpu.x[10] = 0; /* a0: hart id */
+    m->cpu.x[10] = 0;           /* a0: hart id */
     m->cpu.x[11] = m->dtb_addr; /* a1: device tree address */
 }
 
 /* Move what the host typed into the UART, as far as its FIFO has room. */
 static void pump_stdin(struct machine *m)
 {
-    if (!m->stdin_open)
-        return;
+    if (!m->stdin_open) return;
     unsigned space = uart_rx_space(&m->uart);
-    if (space == 0)
-        return;
+    if (space == 0) return;
     struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
-    if (poll(&p, 1, 0) <= 0)
-        return;
+    if (poll(&p, 1, 0) <= 0) return;
     if (p.revents & POLLNVAL) {
         m->stdin_open = false;
         return;
@@ -253,11 +244,9 @@ static void pump_stdin(struct machine *m)
 static void idle(struct machine *m)
 {
     uint64_t deadline = m->clint.mtimecmp;
-    if (m->cpu.stimecmp < deadline)
-        deadline = m->cpu.stimecmp;
+    if (m->cpu.stimecmp < deadline) deadline = m->cpu.stimecmp;
     uint64_t ns = timebase_ns_until(deadline);
-    if (ns > MAX_IDLE_NS)
-        ns = MAX_IDLE_NS;
+    if (ns > MAX_IDLE_NS) ns = MAX_IDLE_NS;
     struct timespec ts = {(time_t)(ns / 1000000000ull), (long)(ns % 1000000000ull)};
     struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
     ppoll(&p, m->stdin_open ? 1 : 0, &ts, NULL);
@@ -273,11 +262,9 @@ bool machine_service(struct machine *m)
         m->exit_status = 128 + host_interrupt;
         m->stop = true;
     }
-    if (m->stop)
-        return false;
+    if (m->stop) return false;
     clint_update(&m->clint);
-    if (m->slices++ % STDIN_POLL_SLICES == 0 || c->wfi)
-        pump_stdin(m);
+    if (m->slices++ % STDIN_POLL_SLICES == 0 || c->wfi) pump_stdin(m);
     if (m->ui && !display_service(m)) { /* the SDL window: its keys in, its picture out */
         fflush(m->cfg.console);
         fprintf(stderr, "\nrv39: window closed: machine powered off (exit status 0)\n");
@@ -287,8 +274,7 @@ bool machine_service(struct machine *m)
     }
     htif_poll(m);
     fflush(m->cfg.console);
-    if (m->stop)
-        return false;
+    if (m->stop) return false;
     if (m->reset) {
         m->reset = false;
         if (m->reload && !m->reload(m)) {
@@ -327,8 +313,7 @@ uint64_t machine_advance(struct machine *m, uint64_t budget, bool step)
 
 bool machine_interrupted(void)
 {
-    if (host_interrupt != SIGINT)
-        return false;
+    if (host_interrupt != SIGINT) return false;
     host_interrupt = 0;
     return true;
 }

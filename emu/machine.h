@@ -35,11 +35,11 @@ struct machine_config {
     const char *append; /* kernel command line (for the device tree, later) */
     bool nographic;     /* no SDL window: the console is the terminal only */
     uint32_t fb_width, fb_height; /* framebuffer geometry (--fb WxH); 0 = 800x600 */
-    bool stats;         /* print counters at exit */
-    bool svade;         /* A/D bits clear -> page fault instead of hardware update */
+    bool stats;                   /* print counters at exit */
+    bool svade;                   /* A/D bits clear -> page fault instead of hardware update */
     struct drive_config drives[VIRTIO_MMIO_SLOTS];
     unsigned drive_count;
-    FILE *console;      /* where UART/HTIF output goes (stdout) */
+    FILE *console; /* where UART/HTIF output goes (stdout) */
 };
 
 /* HTIF (tohost/fromhost) as the RISC-V test ecosystem uses it; active when the loaded ELF
@@ -61,19 +61,19 @@ struct machine {
     struct virtio_mmio virtio[VIRTIO_MMIO_SLOTS]; /* all 8 slots, empty ones too (as QEMU) */
     struct virtio_blk disk[VIRTIO_MMIO_SLOTS];
     struct sifive_test finisher;
-    struct framebuffer fb; /* simple-framebuffer at FB_BASE (devices/framebuffer.h) */
+    struct framebuffer fb;   /* simple-framebuffer at FB_BASE (devices/framebuffer.h) */
     struct display_link *ui; /* the SDL window's link (emu/display_sdl.h), NULL when headless */
     struct htif htif;
     struct machine_config cfg;
-    uint64_t entry;       /* where the hart starts */
+    uint64_t entry;    /* where the hart starts */
     uint64_t dtb_addr; /* a1 at boot: device tree address, 0 if none */
-    bool stop;            /* power-off requested */
-    bool reset;           /* reset requested */
+    bool stop;         /* power-off requested */
+    bool reset;        /* reset requested */
     int exit_status;
-    uint64_t instret;     /* instructions retired over the whole run */
-    bool stdin_open;      /* stdin still has data to read into the UART */
-    bool debugging;       /* a debugger owns Ctrl-C (it interrupts, it does not stop) */
-    uint64_t slices;      /* service rounds so far */
+    uint64_t instret;       /* instructions retired over the whole run */
+    bool stdin_open;        /* stdin still has data to read into the UART */
+    bool debugging;         /* a debugger owns Ctrl-C (it interrupts, it does not stop) */
+    uint64_t slices;        /* service rounds so far */
     struct symtab *symbols; /* the loaded ELF's symbols (for HTIF and the debugger), or NULL */
     /* Reloads the boot images after a guest-requested reset (set by the front end). */
     bool (*reload)(struct machine *m);

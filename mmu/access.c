@@ -37,7 +37,10 @@ void mmu_flush_all(struct mmu *m)
         invalidate_view(m, v);
 }
 
-static bool in_range(uint64_t tag, uint64_t va, uint64_t len) { return tag - va < len; }
+static bool in_range(uint64_t tag, uint64_t va, uint64_t len)
+{
+    return tag - va < len;
+}
 
 void mmu_drop_translation(struct mmu *m, const struct tlb_entry *e)
 {
@@ -47,10 +50,8 @@ void mmu_drop_translation(struct mmu *m, const struct tlb_entry *e)
             unsigned i = word * 64 + (unsigned)__builtin_ctzll(bits);
             for (unsigned v = 0; v < VIEW_M; v++) {
                 struct ftlb_set *s = &m->data_view[v];
-                if (in_range(s->read[i].tag, e->vpage, len))
-                    s->read[i].tag = FTLB_INVALID;
-                if (in_range(s->write[i].tag, e->vpage, len))
-                    s->write[i].tag = FTLB_INVALID;
+                if (in_range(s->read[i].tag, e->vpage, len)) s->read[i].tag = FTLB_INVALID;
+                if (in_range(s->write[i].tag, e->vpage, len)) s->write[i].tag = FTLB_INVALID;
                 if (in_range(m->fetch_view[v][i].tag, e->vpage, len))
                     m->fetch_view[v][i].tag = FTLB_INVALID;
             }
@@ -63,7 +64,8 @@ void mmu_drop_writers(struct mmu *m, const uint8_t *host_page)
     for (unsigned v = 0; v < VIEW_COUNT; v++) {
         struct ftlb_entry *w = m->data_view[v].write;
         for (unsigned i = 0; i < FTLB_SIZE; i++)
-            if (w[i].tag != FTLB_INVALID && (uintptr_t)(w[i].addend + w[i].tag) == (uintptr_t)host_page)
+            if (w[i].tag != FTLB_INVALID &&
+                (uintptr_t)(w[i].addend + w[i].tag) == (uintptr_t)host_page)
                 w[i].tag = FTLB_INVALID;
     }
 }
@@ -78,10 +80,8 @@ static unsigned data_priv(const struct cpu *c)
 
 static unsigned view_of(unsigned priv, uint64_t mstatus)
 {
-    if (priv == PRIV_M)
-        return VIEW_M;
-    if (priv == PRIV_U)
-        return VIEW_U;
+    if (priv == PRIV_M) return VIEW_M;
+    if (priv == PRIV_U) return VIEW_U;
     return (mstatus & MSTATUS_SUM) ? VIEW_S_SUM : VIEW_S;
 }
 
@@ -89,14 +89,15 @@ void mmu_update_views(struct cpu *c)
 {
     c->mmu.data = &c->mmu.data_view[view_of(data_priv(c), c->mstatus)];
     /* Fetches ignore SUM (S never executes U pages), so S and S+SUM share one fetch view. */
-    c->mmu.fetch = c->mmu.fetch_view[c->priv == PRIV_M ? VIEW_M : c->priv == PRIV_U ? VIEW_U : VIEW_S];
+    c->mmu.fetch = c->mmu.fetch_view[c->priv == PRIV_M   ? VIEW_M
+                                     : c->priv == PRIV_U ? VIEW_U
+                                                         : VIEW_S];
 }
 
 static uint8_t *ram_ptr(const struct cpu *c, uint64_t pa, unsigned size)
 {
     uint64_t off = pa - c->ram_base;
-    if (off >= c->ram_size || size > c->ram_size - off)
-        return NULL;
+    if (off >= c->ram_size || size > c->ram_size - off) return NULL;
     return c->ram + off;
 }
 
@@ -108,8 +109,8 @@ static void fault(struct cpu *c, unsigned cause, uint64_t va)
 
 /* Virtual -> physical for one access. Bare mode and M-mode map identically; Sv39 consults
  * the model TLB and walks on a miss (or when the cached PTE cannot serve this access). */
-static bool translate(struct cpu *c, uint64_t va, enum access access, unsigned priv,
-                      uint64_t *pa, struct tlb_entry **backing)
+static bool translate(struct cpu *c, uint64_t va, enum access access, unsigned priv, uint64_t *pa,
+                      struct tlb_entry **backing)
 {
     *backing = NULL; /* bare and M-mode translations are not cached in the model */
     if (priv == PRIV_M || (c->satp >> SATP_MODE_SHIFT) == SATP_MODE_BARE) {
@@ -134,30 +135,40 @@ static bool translate(struct cpu *c, uint64_t va, enum access access, unsigned p
             c->stats.itlb_misses++;
         else
             c->stats.dtlb_misses++;
-        cpu_emit(c, &(struct cpu_event){.kind = EV_TLB_MISS, .pc = c->pc, .va = va,
-                                        .access = access});
+        cpu_emit(c,
+                 &(struct cpu_event){.kind = EV_TLB_MISS, .pc = c->pc, .va = va, .access = access});
     }
 
     struct walk_memory mem = {c->ram, c->ram_base, c->ram_size};
     struct walk_request req = {
-        .satp = c->satp, .va = va, .access = access, .priv = priv, .sum = sum, .mxr = mxr,
-        .update_ad = !c->svade, .svade = c->svade,
+        .satp = c->satp,
+        .va = va,
+        .access = access,
+        .priv = priv,
+        .sum = sum,
+        .mxr = mxr,
+        .update_ad = !c->svade,
+        .svade = c->svade,
     };
     struct walk_result r;
     sv39_walk(&mem, &req, &r);
     c->stats.walks++;
-    cpu_emit(c, &(struct cpu_event){.kind = EV_WALK, .pc = c->pc, .va = va, .access = access,
-                                    .walk = &r});
+    cpu_emit(c, &(struct cpu_event){
+                    .kind = EV_WALK, .pc = c->pc, .va = va, .access = access, .walk = &r});
     if (r.fault != WALK_OK) {
         fault(c, walk_fault_cause(r.fault, access), va);
         return false;
     }
-    if (r.ad_updated)
-        cpu_invalidate_code(c, r.pte_addr, 8);
+    if (r.ad_updated) cpu_invalidate_code(c, r.pte_addr, 8);
     uint64_t size = PAGE_SIZE << (9 * r.level);
     struct tlb_entry fill = {
-        .valid = true, .level = (uint8_t)r.level, .asid = asid, .vpage = va & ~(size - 1),
-        .ppage = r.paddr & ~(size - 1), .pte = r.pte, .pte_addr = r.pte_addr,
+        .valid = true,
+        .level = (uint8_t)r.level,
+        .asid = asid,
+        .vpage = va & ~(size - 1),
+        .ppage = r.paddr & ~(size - 1),
+        .pte = r.pte,
+        .pte_addr = r.pte_addr,
     };
     *backing = tlb_insert(&c->tlb, &fill);
     *pa = r.paddr;
@@ -186,9 +197,21 @@ static uint64_t read_le(const uint8_t *p, unsigned size)
 {
     switch (size) {
     case 1: return *p;
-    case 2: { uint16_t v; memcpy(&v, p, 2); return v; }
-    case 4: { uint32_t v; memcpy(&v, p, 4); return v; }
-    default: { uint64_t v; memcpy(&v, p, 8); return v; }
+    case 2: {
+        uint16_t v;
+        memcpy(&v, p, 2);
+        return v;
+    }
+    case 4: {
+        uint32_t v;
+        memcpy(&v, p, 4);
+        return v;
+    }
+    default: {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        return v;
+    }
     }
 }
 
@@ -196,8 +219,16 @@ static void write_le(uint8_t *p, unsigned size, uint64_t value)
 {
     switch (size) {
     case 1: *p = (uint8_t)value; break;
-    case 2: { uint16_t v = (uint16_t)value; memcpy(p, &v, 2); break; }
-    case 4: { uint32_t v = (uint32_t)value; memcpy(p, &v, 4); break; }
+    case 2: {
+        uint16_t v = (uint16_t)value;
+        memcpy(p, &v, 2);
+        break;
+    }
+    case 4: {
+        uint32_t v = (uint32_t)value;
+        memcpy(p, &v, 4);
+        break;
+    }
     default: memcpy(p, &value, 8); break;
     }
 }
@@ -209,8 +240,7 @@ static bool load_misaligned(struct cpu *c, uint64_t va, unsigned size, uint64_t 
     uint64_t v = 0;
     for (unsigned i = 0; i < size; i++) {
         uint64_t byte;
-        if (!mmu_load(c, va + i, 1, &byte))
-            return false;
+        if (!mmu_load(c, va + i, 1, &byte)) return false;
         v |= byte << (8 * i);
     }
     *value = v;
@@ -221,47 +251,40 @@ static bool store_misaligned(struct cpu *c, uint64_t va, unsigned size, uint64_t
 {
     uint64_t pa;
     struct tlb_entry *backing;
-    if (!translate(c, va, ACCESS_WRITE, data_priv(c), &pa, &backing))
-        return false;
+    if (!translate(c, va, ACCESS_WRITE, data_priv(c), &pa, &backing)) return false;
     /* A fault on the second page reports that page's first byte (the faulting portion). */
     uint64_t next_page = (va | (PAGE_SIZE - 1)) + 1;
     if (next_page - va < size &&
         !translate(c, next_page, ACCESS_WRITE, data_priv(c), &pa, &backing))
         return false;
     for (unsigned i = 0; i < size; i++)
-        if (!mmu_store(c, va + i, 1, value >> (8 * i)))
-            return false;
+        if (!mmu_store(c, va + i, 1, value >> (8 * i))) return false;
     return true;
 }
 
 bool mmu_load(struct cpu *c, uint64_t va, unsigned size, uint64_t *value)
 {
-    if (va & (size - 1))
-        return load_misaligned(c, va, size, value);
+    if (va & (size - 1)) return load_misaligned(c, va, size, value);
     uint64_t pa;
     struct tlb_entry *backing;
-    if (!translate(c, va, ACCESS_READ, data_priv(c), &pa, &backing))
-        return false;
+    if (!translate(c, va, ACCESS_READ, data_priv(c), &pa, &backing)) return false;
     uint8_t *h = ram_ptr(c, pa, size);
     if (h) {
         *value = read_le(h, size);
         fill_fast(&c->mmu.data->read[ftlb_index(va)], va, h, backing);
         return true;
     }
-    if (bus_read(c->bus, pa, size, value))
-        return true;
+    if (bus_read(c->bus, pa, size, value)) return true;
     fault(c, EXC_LOAD_ACCESS, va);
     return false;
 }
 
 bool mmu_store(struct cpu *c, uint64_t va, unsigned size, uint64_t value)
 {
-    if (va & (size - 1))
-        return store_misaligned(c, va, size, value);
+    if (va & (size - 1)) return store_misaligned(c, va, size, value);
     uint64_t pa;
     struct tlb_entry *backing;
-    if (!translate(c, va, ACCESS_WRITE, data_priv(c), &pa, &backing))
-        return false;
+    if (!translate(c, va, ACCESS_WRITE, data_priv(c), &pa, &backing)) return false;
     uint8_t *h = ram_ptr(c, pa, size);
     if (h) {
         write_le(h, size, value);
@@ -271,8 +294,7 @@ bool mmu_store(struct cpu *c, uint64_t va, unsigned size, uint64_t value)
             fill_fast(&c->mmu.data->write[ftlb_index(va)], va, h, backing);
         return true;
     }
-    if (bus_write(c->bus, pa, size, value))
-        return true;
+    if (bus_write(c->bus, pa, size, value)) return true;
     fault(c, EXC_STORE_ACCESS, va);
     return false;
 }
@@ -280,11 +302,9 @@ bool mmu_store(struct cpu *c, uint64_t va, unsigned size, uint64_t value)
 bool mmu_translate_rmw(struct cpu *c, uint64_t va, unsigned size, void **host, uint64_t *paddr)
 {
     struct tlb_entry *backing;
-    if (!translate(c, va, ACCESS_WRITE, data_priv(c), paddr, &backing))
-        return false;
+    if (!translate(c, va, ACCESS_WRITE, data_priv(c), paddr, &backing)) return false;
     uint8_t *h = ram_ptr(c, *paddr, size);
-    if (h && cpu_page_has_code(c, *paddr))
-        cpu_invalidate_code(c, *paddr, size);
+    if (h && cpu_page_has_code(c, *paddr)) cpu_invalidate_code(c, *paddr, size);
     *host = h;
     return true;
 }
@@ -300,8 +320,7 @@ struct itlb_entry *mmu_fetch(struct cpu *c, uint64_t va)
 {
     uint64_t pa;
     struct tlb_entry *backing;
-    if (!translate(c, va, ACCESS_EXEC, c->priv, &pa, &backing))
-        return NULL;
+    if (!translate(c, va, ACCESS_EXEC, c->priv, &pa, &backing)) return NULL;
     if (!ram_ptr(c, pa, 2)) {
         fault(c, EXC_INSN_ACCESS, va);
         return NULL;
@@ -323,8 +342,7 @@ bool mmu_fetch_parcel(struct cpu *c, uint64_t va, uint16_t *parcel)
 {
     uint64_t pa;
     struct tlb_entry *backing;
-    if (!translate(c, va, ACCESS_EXEC, c->priv, &pa, &backing))
-        return false;
+    if (!translate(c, va, ACCESS_EXEC, c->priv, &pa, &backing)) return false;
     uint8_t *h = ram_ptr(c, pa, 2);
     if (!h) {
         fault(c, EXC_INSN_ACCESS, va);

@@ -39,9 +39,9 @@ struct ftlb_set {
 };
 
 struct itlb_entry {
-    uint64_t tag;        /* virtual page address */
-    struct dpage *page;  /* decoded instructions of the physical page behind it */
-    uint64_t paddr;      /* physical page address */
+    uint64_t tag;       /* virtual page address */
+    struct dpage *page; /* decoded instructions of the physical page behind it */
+    uint64_t paddr;     /* physical page address */
 };
 
 /* Translation regimes the fast TLB keeps apart, so a trap or an sret does not flush it:
@@ -49,13 +49,16 @@ struct itlb_entry {
 enum ftlb_view { VIEW_U = 0, VIEW_S = 1, VIEW_S_SUM = 2, VIEW_M = 3, VIEW_COUNT };
 
 struct mmu {
-    struct ftlb_set *data;          /* the view loads and stores use now */
-    struct itlb_entry *fetch;       /* the view instruction fetch uses now */
+    struct ftlb_set *data;    /* the view loads and stores use now */
+    struct itlb_entry *fetch; /* the view instruction fetch uses now */
     struct ftlb_set data_view[VIEW_COUNT];
     struct itlb_entry fetch_view[VIEW_COUNT][FTLB_SIZE];
 };
 
-static inline unsigned ftlb_index(uint64_t va) { return (unsigned)(va >> PAGE_SHIFT) & (FTLB_SIZE - 1); }
+static inline unsigned ftlb_index(uint64_t va)
+{
+    return (unsigned)(va >> PAGE_SHIFT) & (FTLB_SIZE - 1);
+}
 
 /* The tag a `size`-byte access at `va` must match: page bits plus the alignment bits. */
 static inline uint64_t ftlb_tag(uint64_t va, unsigned size)

@@ -47,22 +47,21 @@
 /* Why a translation failed; WALK_OK when it did not. Each names the spec rule. */
 enum walk_fault {
     WALK_OK = 0,
-    WALK_NON_CANONICAL,       /* 12.3: bits 63:39 must equal bit 38 */
-    WALK_PTE_ACCESS_FAULT,    /* step 2: the PTE's physical address has no memory behind it */
-    WALK_INVALID,             /* step 3: V = 0 */
-    WALK_WRITE_WITHOUT_READ,  /* step 3: R = 0 and W = 1 (reserved) */
-    WALK_RESERVED_BITS,       /* step 3: bits 63:54 set */
-    WALK_NO_LEAF,             /* step 4: pointer PTE at level 0 */
-    WALK_MISALIGNED_SUPERPAGE,/* step 6: superpage PPN low bits not zero */
-    WALK_U_PAGE_FROM_S,       /* step 5: U page, supervisor access without SUM, or fetch */
-    WALK_S_PAGE_FROM_U,       /* step 5: supervisor page from user mode */
-    WALK_NOT_READABLE,        /* step 5: load from a page without R (and not X with MXR) */
-    WALK_NOT_WRITABLE,        /* step 5: store/AMO to a page without W */
-    WALK_NOT_EXECUTABLE,      /* step 5: fetch from a page without X */
-    WALK_AD_CLEAR,            /* step 7 with Svade: A = 0, or D = 0 on a store */
+    WALK_NON_CANONICAL,        /* 12.3: bits 63:39 must equal bit 38 */
+    WALK_PTE_ACCESS_FAULT,     /* step 2: the PTE's physical address has no memory behind it */
+    WALK_INVALID,              /* step 3: V = 0 */
+    WALK_WRITE_WITHOUT_READ,   /* step 3: R = 0 and W = 1 (reserved) */
+    WALK_RESERVED_BITS,        /* step 3: bits 63:54 set */
+    WALK_NO_LEAF,              /* step 4: pointer PTE at level 0 */
+    WALK_MISALIGNED_SUPERPAGE, /* step 6: superpage PPN low bits not zero */
+    WALK_U_PAGE_FROM_S,        /* step 5: U page, supervisor access without SUM, or fetch */
+    WALK_S_PAGE_FROM_U,        /* step 5: supervisor page from user mode */
+    WALK_NOT_READABLE,         /* step 5: load from a page without R (and not X with MXR) */
+    WALK_NOT_WRITABLE,         /* step 5: store/AMO to a page without W */
+    WALK_NOT_EXECUTABLE,       /* step 5: fetch from a page without X */
+    WALK_AD_CLEAR,             /* step 7 with Svade: A = 0, or D = 0 on a store */
     WALK_FAULT_COUNT
 };
-
 
 /* The physical memory the walker may read PTEs from: guest RAM only (PTEs anywhere else give
  * an access fault, priv spec 12.3.2 step 2 with PMA checks). */
@@ -72,14 +71,14 @@ struct walk_memory {
 };
 
 struct walk_request {
-    uint64_t satp;     /* MODE must be Sv39 */
+    uint64_t satp; /* MODE must be Sv39 */
     uint64_t va;
     enum access access;
-    unsigned priv;     /* effective privilege: 0 = U, 1 = S (M never translates) */
-    bool sum, mxr;     /* mstatus.SUM, mstatus.MXR */
-    bool update_ad;    /* set A/D in memory (the hardware); false for debugger walks, which
-                        * then report in `pte` the A/D bits the access would have set */
-    bool svade;        /* fault instead of updating A/D */
+    unsigned priv;  /* effective privilege: 0 = U, 1 = S (M never translates) */
+    bool sum, mxr;  /* mstatus.SUM, mstatus.MXR */
+    bool update_ad; /* set A/D in memory (the hardware); false for debugger walks, which
+                     * then report in `pte` the A/D bits the access would have set */
+    bool svade;     /* fault instead of updating A/D */
 };
 
 struct walk_step {
@@ -89,13 +88,13 @@ struct walk_step {
 
 struct walk_result {
     enum walk_fault fault;
-    uint64_t paddr;        /* translated address (when fault == WALK_OK) */
-    int level;             /* leaf level: 0 = 4 KiB, 1 = 2 MiB, 2 = 1 GiB; -1 if no leaf */
-    uint64_t pte;          /* leaf PTE as it is after any A/D update */
-    uint64_t pte_addr;     /* leaf PTE's physical address */
-    unsigned nsteps;       /* PTEs read (0..3) */
+    uint64_t paddr;    /* translated address (when fault == WALK_OK) */
+    int level;         /* leaf level: 0 = 4 KiB, 1 = 2 MiB, 2 = 1 GiB; -1 if no leaf */
+    uint64_t pte;      /* leaf PTE as it is after any A/D update */
+    uint64_t pte_addr; /* leaf PTE's physical address */
+    unsigned nsteps;   /* PTEs read (0..3) */
     struct walk_step steps[SV39_LEVELS];
-    bool ad_updated;       /* this walk wrote A or D */
+    bool ad_updated; /* this walk wrote A or D */
 };
 
 /* Walk the page table for req->va and check the leaf against the request. */

@@ -168,8 +168,8 @@ static bool same_translation(const struct tlb_entry *old, const struct tlb_entry
 
 /* Place e among n entries: over the entries it supersedes (dropping extra copies), else in a
  * free slot, else over the round-robin victim. */
-static struct tlb_entry *fill(struct tlb *t, struct tlb_entry *slots, unsigned n,
-                              unsigned *next, const struct tlb_entry *e)
+static struct tlb_entry *fill(struct tlb *t, struct tlb_entry *slots, unsigned n, unsigned *next,
+                              const struct tlb_entry *e)
 {
     struct tlb_entry *target = NULL;
     for (unsigned i = 0; i < n; i++) {

@@ -15,7 +15,7 @@
 
 struct tlb_entry {
     bool valid;
-    uint8_t level;     /* 0 = 4 KiB, 1 = 2 MiB, 2 = 1 GiB */
+    uint8_t level; /* 0 = 4 KiB, 1 = 2 MiB, 2 = 1 GiB */
     uint16_t asid;
     uint64_t vpage;    /* virtual address of the page (aligned to its size) */
     uint64_t ppage;    /* physical address of the page (aligned to its size) */
@@ -28,7 +28,7 @@ struct tlb_entry {
 };
 
 struct tlb_config {
-    unsigned sets;  /* power of two */
+    unsigned sets; /* power of two */
     unsigned ways;
     unsigned super; /* entries for superpages */
 };
@@ -46,9 +46,9 @@ struct tlb_stats {
 
 struct tlb {
     struct tlb_config cfg;
-    struct tlb_entry *small;  /* sets * ways */
-    struct tlb_entry *super;  /* cfg.super */
-    unsigned *next_small;     /* per set: the way the next fill replaces */
+    struct tlb_entry *small; /* sets * ways */
+    struct tlb_entry *super; /* cfg.super */
+    unsigned *next_small;    /* per set: the way the next fill replaces */
     unsigned next_super;
     struct tlb_stats stats;
     /* Called for every entry removed (evicted or flushed), so caches layered on top
