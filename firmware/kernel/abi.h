@@ -18,6 +18,15 @@
 #define SYS_spawn 7        /* spawn(name) -> pid of a new process running that program */
 #define SYS_mmu_counters 8 /* mmu_counters(&struct mmu_counters) -> 0 */
 #define SYS_uptime 9       /* uptime() -> timer ticks since boot */
+/* 20..29: console and system (fd 0 is the console's input) */
+#define SYS_read 20     /* read(fd, buf, n) -> bytes read, 0 at end of input; blocks */
+#define SYS_bootargs 21 /* bootargs(buf, size) -> length of the kernel command line */
+/* 30..39: files and disks */
+#define SYS_open 30  /* open(path, flags) -> fd (3 and up) of an existing file, -1 if none */
+#define SYS_close 31 /* close(fd) -> 0 */
+#define SYS_lseek 32 /* lseek(fd, offset, whence) -> the new offset */
+#define SYS_fstat 33 /* fstat(fd, &struct stat) -> 0 */
+/* read(fd, ...) and write(fd, ...) work on files too; writes stay inside the file's size. */
 
 /* Exit status of a process the kernel killed (wild access, illegal instruction, ...). */
 #define EXIT_KILLED (-1)
@@ -43,5 +52,24 @@ struct mmu_counters {
     uint64_t hw_available;  /* 1 if the counters above could be read, else they are 0 */
     uint64_t demand_faults; /* pages the kernel demand-allocated for the calling process */
 };
+
+/* open() flags (no O_CREAT or O_TRUNC yet: files must exist) and lseek() origins. */
+#define O_RDONLY 0
+#define O_WRONLY 1
+#define O_RDWR 2
+#define O_ACCMODE 3
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+#define PATH_MAX_LEN 128 /* bytes of a path, with its NUL */
+
+/* What SYS_fstat reports. */
+struct stat {
+    uint64_t size;
+    uint32_t ino;
+    uint32_t type; /* STAT_FILE or STAT_DIR */
+};
+#define STAT_FILE 1
+#define STAT_DIR 2
 
 #endif

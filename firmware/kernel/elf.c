@@ -1,5 +1,6 @@
 /* Loading a program: an ELF64 RISC-V executable (the ELF specification's file header and
- * program headers; only PT_LOAD segments matter) copied into a fresh user address space.
+ * program headers; only PT_LOAD segments matter) copied into a fresh user address space from
+ * wherever its reader takes the bytes (the kernel image or a file on the disk).
  * The image is mapped eagerly, each page with the permissions its segment asks for; the
  * heap starts on the page after the highest segment. */
 #include "abi.h"
@@ -36,7 +37,7 @@ struct elf64_phdr {
 /* Maps one page of a segment: the bytes of the file that fall in it, zeros elsewhere. Two
  * segments may share a page; it then gets the union of their permissions. */
 static int load_page(struct proc *p, uint64_t page, const struct elf64_phdr *ph,
-                     const uint8_t *image, uint64_t perm)
+                     const struct elf_reader *reader, uint64_t perm)
 {
     pte_t *pte = pt_walk(p->pagetable, page, true);
     if (!pte) return -1;
@@ -54,38 +55,43 @@ static int load_page(struct proc *p, uint64_t page, const struct elf64_phdr *ph,
     uint64_t to =
         ph->vaddr + ph->filesz < page + PAGE_SIZE ? ph->vaddr + ph->filesz : page + PAGE_SIZE;
     if (from < to)
-        memcpy(frame + (from - page), image + ph->offset + (from - ph->vaddr), to - from);
+        return reader->read(reader->src, ph->offset + (from - ph->vaddr), frame + (from - page),
+                            to - from);
     return 0;
 }
 
-/* Loads the executable in image into p's (empty) address space; sets p->heap_base and
- * *entry. Returns -1 for a malformed or foreign file or when memory runs out. */
-int elf_load(struct proc *p, const uint8_t *image, size_t size, uint64_t *entry)
+/* Loads the executable the reader delivers into p's (empty) address space; sets
+ * p->heap_base and *entry. Returns -1 for a malformed or foreign file, a read error or when
+ * memory runs out. */
+int elf_load(struct proc *p, const struct elf_reader *reader, uint64_t *entry)
 {
-    const struct elf64_header *eh = (const struct elf64_header *)image;
-    if (size < sizeof *eh || eh->magic != ELF_MAGIC || eh->class != ELFCLASS64 ||
-        eh->data != ELFDATA2LSB || eh->type != ET_EXEC || eh->machine != EM_RISCV ||
-        eh->phentsize != sizeof(struct elf64_phdr) ||
-        eh->phoff + (uint64_t)eh->phnum * sizeof(struct elf64_phdr) > size)
+    struct elf64_header eh;
+    uint64_t size = reader->size;
+    if (size < sizeof eh || reader->read(reader->src, 0, &eh, sizeof eh) < 0 ||
+        eh.magic != ELF_MAGIC || eh.class != ELFCLASS64 || eh.data != ELFDATA2LSB ||
+        eh.type != ET_EXEC || eh.machine != EM_RISCV || eh.phentsize != sizeof(struct elf64_phdr) ||
+        eh.phoff > size || (uint64_t)eh.phnum * sizeof(struct elf64_phdr) > size - eh.phoff)
         return -1;
 
     uint64_t image_end = USER_BASE;
-    for (int i = 0; i < eh->phnum; i++) {
-        const struct elf64_phdr *ph = (const struct elf64_phdr *)(image + eh->phoff) + i;
-        if (ph->type != PT_LOAD || ph->memsz == 0) continue;
-        uint64_t end = ph->vaddr + ph->memsz;
-        if (ph->vaddr < USER_BASE || end < ph->vaddr || end > USER_STACK_TOP - USER_STACK_MAX ||
-            ph->filesz > ph->memsz || ph->offset > size || ph->filesz > size - ph->offset)
+    for (int i = 0; i < eh.phnum; i++) {
+        struct elf64_phdr ph;
+        if (reader->read(reader->src, eh.phoff + (uint64_t)i * sizeof ph, &ph, sizeof ph) < 0)
+            return -1;
+        if (ph.type != PT_LOAD || ph.memsz == 0) continue;
+        uint64_t end = ph.vaddr + ph.memsz;
+        if (ph.vaddr < USER_BASE || end < ph.vaddr || end > USER_STACK_TOP - USER_STACK_MAX ||
+            ph.filesz > ph.memsz || ph.offset > size || ph.filesz > size - ph.offset)
             return -1;
         uint64_t perm = PTE_U | PTE_A | PTE_D;
-        if (ph->flags & PF_R) perm |= PTE_R;
-        if (ph->flags & PF_W) perm |= PTE_W | PTE_R; /* W without R is reserved in a PTE */
-        if (ph->flags & PF_X) perm |= PTE_X;
-        for (uint64_t page = PAGE_ROUND_DOWN(ph->vaddr); page < end; page += PAGE_SIZE)
-            if (load_page(p, page, ph, image, perm) < 0) return -1;
+        if (ph.flags & PF_R) perm |= PTE_R;
+        if (ph.flags & PF_W) perm |= PTE_W | PTE_R; /* W without R is reserved in a PTE */
+        if (ph.flags & PF_X) perm |= PTE_X;
+        for (uint64_t page = PAGE_ROUND_DOWN(ph.vaddr); page < end; page += PAGE_SIZE)
+            if (load_page(p, page, &ph, reader, perm) < 0) return -1;
         if (end > image_end) image_end = end;
     }
     p->heap_base = p->brk = PAGE_ROUND_UP(image_end);
-    *entry = eh->entry;
+    *entry = eh.entry;
     return 0;
 }

@@ -13,6 +13,21 @@ void putchar_(int c);
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 __attribute__((noreturn)) void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void console_write(const char *s, size_t n);
+/* console.c, input: bytes from the UART (interrupt context) and the line discipline */
+void console_input(uint8_t c);
+bool console_input_space(void); /* room for one more byte? */
+struct proc;
+long console_read(struct proc *p, uint64_t user_buf, long n);
+
+/* uart.c: the NS16550A's receive side (output goes through SBI) */
+void uart_init(void);
+void uart_rx_resume(void); /* the console has room again after console_input said no */
+
+/* fbcon.c: the console drawn on the device tree's simple-framebuffer, if there is one */
+void fbcon_init(uint64_t dtb);
+bool fbcon_region(uint64_t *base, uint64_t *size); /* for the kernel page table */
+void fbcon_putc(int c);
+void fbcon_report(void); /* a line on the console saying what fbcon_init found */
 
 /* sbi.c: calls into the M-mode firmware (riscv-non-isa/riscv-sbi-doc) */
 void sbi_console_putchar(int c);
@@ -28,6 +43,16 @@ uint64_t kalloc_free_count(void);
 /* fdt.c: what the kernel reads from the device tree */
 bool fdt_memory(uint64_t dtb, uint64_t *base, uint64_t *size);
 uint64_t fdt_total_size(uint64_t dtb);
+const char *fdt_bootargs(uint64_t dtb); /* /chosen bootargs, "" when there are none */
+/* A simple-framebuffer node in format a8r8g8b8 (Linux binding simple-framebuffer.yaml). */
+struct fdt_framebuffer {
+    uint64_t base;
+    uint32_t width, height, stride;
+};
+bool fdt_framebuffer(uint64_t dtb, struct fdt_framebuffer *fb);
+
+/* kmain.c: the device tree's /chosen bootargs, "" when there are none */
+const char *kernel_bootargs(void);
 
 /* programs.S: user programs built into the kernel image */
 struct embedded_program {
@@ -45,6 +70,7 @@ void read_mmu_counters(uint64_t out[5]);
 /* string helpers (firmware/common/string.c and kmain.c) */
 void *memset(void *dst, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
 void strlcpy_(char *dst, const char *src, size_t size);

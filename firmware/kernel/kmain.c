@@ -1,16 +1,49 @@
 /* The kernel's C entry point: from the firmware's hand-off to the first user process. */
 #include "abi.h"
+#include "fs.h"
 #include "kernel.h"
 #include "memlayout.h"
+#include "plic.h"
 #include "proc.h"
 #include "riscv.h"
 #include "vm.h"
 
 __attribute__((noreturn)) void kmain(uint64_t hartid, uint64_t dtb);
 
+#define BOOTARGS_MAX 256
+static char bootargs[BOOTARGS_MAX]; /* a copy: the tree itself is not mapped once paging is on */
+
+const char *kernel_bootargs(void)
+{
+    return bootargs;
+}
+
+/* The first process: init, unless the command line names another with `init=PROGRAM`
+ * (a program on the disk, say: init=/bin/fstest). Its exit ends the run either way. */
+static void first_program(char *out, size_t size)
+{
+    strlcpy_(out, "init", size);
+    for (const char *p = bootargs; *p;) {
+        while (*p == ' ')
+            p++;
+        size_t len = 0;
+        while (p[len] && p[len] != ' ')
+            len++;
+        if (len > 5 && memcmp(p, "init=", 5) == 0 && len - 5 < size) {
+            memcpy(out, p + 5, len - 5);
+            out[len - 5] = '\0';
+        }
+        p += len;
+    }
+}
+
 void kmain(uint64_t hartid, uint64_t dtb)
 {
+    fbcon_init(dtb); /* first, so that the screen shows everything the console prints */
     printf("\nrv39 kernel: S-mode on hart %lu, device tree at 0x%lx\n", hartid, dtb);
+    strlcpy_(bootargs, fdt_bootargs(dtb), sizeof bootargs);
+    if (bootargs[0]) printf("kernel: command line \"%s\"\n", bootargs);
+    fbcon_report();
 
     /* RAM: from the device tree's /memory node, else QEMU virt's default. */
     uint64_t ram_base = RAM_BASE, ram_size = RAM_DEFAULT_SIZE;
@@ -27,8 +60,13 @@ void kmain(uint64_t hartid, uint64_t dtb)
     printf("kernel: Sv39 paging on\n");
 
     trap_init();
+    plic_init();
+    uart_init(); /* console input: the UART's receive interrupt */
     proc_init();
-    if (proc_spawn("init", NULL) < 0) panic("cannot start init");
-    printf("kernel: starting init\n");
+    fs_init(); /* the virtio disk and its ext2 file system, if there is one */
+    char first[BOOTARGS_MAX];
+    first_program(first, sizeof first);
+    if (proc_spawn(first, NULL) < 0) panic("cannot start %s", first);
+    printf("kernel: starting %s\n", first);
     scheduler();
 }

@@ -7,6 +7,7 @@
  * interrupts off everywhere in the kernel except the scheduler's idle wait mean that nothing
  * here needs a lock. */
 #include "abi.h"
+#include "fs.h"
 #include "kernel.h"
 #include "memlayout.h"
 #include "proc.h"
@@ -42,12 +43,54 @@ static void first_return_to_user(void)
     usertrap_return();
 }
 
-/* Creates a process running the embedded program `name`, child of parent (NULL for init).
- * Returns its pid, or -1 if there is no such program, no free slot or not enough memory. */
-int proc_spawn(const char *name, struct proc *parent)
+/* The program `name`: embedded in the kernel, else from the disk (fs_find_program: /bin/NAME,
+ * or an absolute path). */
+struct program_source {
+    const struct embedded_program *embedded;
+    struct inode file;
+};
+
+static int read_embedded(void *src, uint64_t off, void *dst, uint64_t n)
 {
-    const struct embedded_program *prog = find_program(name);
-    if (!prog) return -1;
+    const struct embedded_program *prog = ((struct program_source *)src)->embedded;
+    if (off > (uint64_t)(prog->end - prog->start) || n > (uint64_t)(prog->end - prog->start) - off)
+        return -1;
+    memcpy(dst, prog->start + off, n);
+    return 0;
+}
+
+static int read_file(void *src, uint64_t off, void *dst, uint64_t n)
+{
+    return ext2_read(&((struct program_source *)src)->file, off, dst, n) == (long)n ? 0 : -1;
+}
+
+/* Creates a process running `command`, child of parent (NULL for init): the first word
+ * names the program, the rest (if any) is its argument string, copied to the top of its
+ * stack and handed to it in a0 (main's first argument; a0 = 0 without arguments).
+ * Returns its pid, or -1 if there is no such program, no free slot or not enough memory. */
+int proc_spawn(const char *command, struct proc *parent)
+{
+    char name[PATH_MAX_LEN];
+    size_t name_len = 0;
+    while (command[name_len] && command[name_len] != ' ' && name_len + 1 < sizeof name)
+        name_len++;
+    memcpy(name, command, name_len);
+    name[name_len] = '\0';
+    const char *args = command + name_len;
+    while (*args == ' ')
+        args++;
+
+    struct program_source src = {.embedded = find_program(name)};
+    struct elf_reader reader = {.src = &src};
+    if (src.embedded) {
+        reader.read = read_embedded;
+        reader.size = (uint64_t)(src.embedded->end - src.embedded->start);
+    } else if (fs_find_program(name, &src.file) == 0) {
+        reader.read = read_file;
+        reader.size = src.file.size;
+    } else {
+        return -1;
+    }
     if (!parent) free_frames_before_init = kalloc_free_count();
     struct proc *p = NULL;
     for (int i = 0; i < NPROC && !p; i++)
@@ -59,7 +102,7 @@ int proc_spawn(const char *name, struct proc *parent)
     p->kstack = kstack;
     p->pagetable = uvm_create();
     uint64_t entry;
-    if (!p->pagetable || elf_load(p, prog->start, (size_t)(prog->end - prog->start), &entry) < 0) {
+    if (!p->pagetable || elf_load(p, &reader, &entry) < 0) {
         if (p->pagetable) uvm_free(p->pagetable);
         p->pagetable = NULL;
         printf("spawn %s: cannot load the program\n", name);
@@ -69,9 +112,23 @@ int proc_spawn(const char *name, struct proc *parent)
 
     p->pid = next_pid++;
     p->parent = parent;
-    strlcpy_(p->name, name, sizeof p->name);
+    const char *base = name; /* "/bin/cat" is called "cat" */
+    for (const char *c = name; *c; c++)
+        if (*c == '/') base = c + 1;
+    strlcpy_(p->name, base, sizeof p->name);
     p->tf.epc = entry;
     p->tf.regs[REG_SP] = USER_STACK_TOP;
+    if (*args) {
+        size_t len = strlen(args) + 1;
+        uint64_t at = (USER_STACK_TOP - len) & ~15ul; /* sp stays 16-byte aligned */
+        if (copy_to_user(p, at, args, len) < 0) {
+            uvm_free(p->pagetable);
+            p->pagetable = NULL;
+            return -1;
+        }
+        p->tf.regs[REG_SP] = at;
+        p->tf.regs[REG_A0] = at;
+    }
     p->context.ra = (uint64_t)first_return_to_user;
     p->context.sp = (uint64_t)p->kstack + KSTACK_SIZE;
     if (!parent) init_proc = p;
@@ -139,6 +196,20 @@ void proc_sleep_ticks(uint64_t n)
     sched();
 }
 
+void proc_block(const void *chan)
+{
+    current->chan = chan;
+    current->state = PROC_BLOCKED;
+    sched();
+    current->chan = NULL;
+}
+
+void proc_wakeup(const void *chan)
+{
+    for (int i = 0; i < NPROC; i++)
+        if (procs[i].state == PROC_BLOCKED && procs[i].chan == chan) procs[i].state = PROC_RUNNABLE;
+}
+
 /* When init exits the system is done: check that every frame came back, and power off
  * with a failure verdict unless init exited with 0 and nothing leaked. */
 static void init_exited(int status)
@@ -162,6 +233,7 @@ void proc_exit(struct proc *p, int status)
     sfence_vma_all();
     uvm_free(p->pagetable);
     p->pagetable = NULL;
+    file_close_all(p);
     if (p == init_proc) init_exited(status);
 
     for (int i = 0; i < NPROC; i++)

@@ -7,6 +7,9 @@
 
 #include "vm.h"
 
+#define NOFILE 16 /* fds per process */
+struct file;
+
 /* The user registers saved on a trap from U-mode (trap.S fills and drains it). It sits at the
  * start of struct proc in kernel memory, which every page table maps, and sscratch holds its
  * address while the process runs in U-mode. trap.S knows the offsets below. */
@@ -34,6 +37,7 @@ enum proc_state {
     PROC_RUNNING,
     PROC_SLEEPING, /* in sleep(): until ticks reaches wake_tick */
     PROC_WAITING,  /* in wait(): until a child exits */
+    PROC_BLOCKED,  /* in proc_block(): until proc_wakeup(chan) for its chan (I/O) */
     PROC_ZOMBIE,   /* exited; the parent collects the status */
 };
 
@@ -52,8 +56,11 @@ struct proc {
     uint64_t demand_faults;
 
     uint64_t wake_tick;
+    const void *chan; /* what a PROC_BLOCKED process waits for */
     struct context context;
     uint8_t *kstack; /* KSTACK_SIZE bytes */
+
+    struct file *files[NOFILE]; /* open files by fd; 0..2 are the console (file.c) */
 };
 
 /* Called by trap code, syscalls and kmain. */
@@ -67,6 +74,12 @@ void proc_sleep_ticks(uint64_t n);
 __attribute__((noreturn)) void proc_exit(struct proc *p, int status);
 int proc_wait(struct proc *p, uint64_t status_user_addr);
 void proc_timer_tick(void);
+/* Blocking on I/O (xv6's sleep/wakeup on a channel, any address that names the event):
+ * proc_block gives the CPU up until an interrupt handler calls proc_wakeup(chan). Callers
+ * re-check their condition in a loop; with interrupts off in the kernel nothing is lost
+ * between the check and the block. */
+void proc_block(const void *chan);
+void proc_wakeup(const void *chan);
 
 /* Returning to user space (trap.c): sets up the registers and leaves through user_return. */
 __attribute__((noreturn)) void usertrap_return(void);

@@ -25,4 +25,5 @@ embedded_programs:
     program touch
     program spin
     program scribble
+    program sh
     .dword 0, 0, 0

@@ -1,14 +1,16 @@
 /* System calls: the number in a7, arguments in a0..a5, the result into a0 (abi.h). */
 #include "abi.h"
+#include "fs.h"
 #include "kernel.h"
 #include "proc.h"
 #include "vm.h"
 
 #define WRITE_CHUNK 256
-#define PROGRAM_NAME_MAX 32
+#define PROGRAM_NAME_MAX PATH_MAX_LEN /* a program and its arguments */
 
 static long sys_write(struct proc *p, long fd, uint64_t buf, long n)
 {
+    if (file_is_open(p, fd)) return file_write(p, fd, buf, n);
     if ((fd != 1 && fd != 2) || n < 0) return -1;
     char chunk[WRITE_CHUNK];
     for (long done = 0; done < n;) {
@@ -19,6 +21,26 @@ static long sys_write(struct proc *p, long fd, uint64_t buf, long n)
         done += len;
     }
     return n;
+}
+
+/* fd 0 is the console's input; fds from 3 up are open files (file.c). */
+static long sys_read(struct proc *p, long fd, uint64_t buf, long n)
+{
+    if (file_is_open(p, fd)) return file_read(p, fd, buf, n);
+    if (fd != 0) return -1;
+    return console_read(p, buf, n);
+}
+
+/* The kernel command line into buf (at most size bytes, NUL-terminated when it fits);
+ * returns its length, so a short buffer can be told from a whole answer. */
+static long sys_bootargs(struct proc *p, uint64_t buf, long size)
+{
+    const char *args = kernel_bootargs();
+    size_t len = strlen(args);
+    if (size < 0) return -1;
+    size_t n = len + 1 < (size_t)size ? len + 1 : (size_t)size;
+    if (n && copy_to_user(p, buf, args, n) < 0) return -1;
+    return (long)len;
 }
 
 static long sys_spawn(struct proc *p, uint64_t name_addr)
@@ -60,6 +82,12 @@ void syscall(struct proc *p)
     case SYS_spawn: ret = sys_spawn(p, (uint64_t)a0); break;
     case SYS_mmu_counters: ret = sys_mmu_counters(p, (uint64_t)a0); break;
     case SYS_uptime: ret = (long)ticks; break;
+    case SYS_open: ret = file_open(p, (uint64_t)a0, a1); break;
+    case SYS_close: ret = file_close(p, a0); break;
+    case SYS_lseek: ret = file_lseek(p, a0, a1, a2); break;
+    case SYS_fstat: ret = file_fstat(p, a0, (uint64_t)a1); break;
+    case SYS_read: ret = sys_read(p, a0, (uint64_t)a1, a2); break;
+    case SYS_bootargs: ret = sys_bootargs(p, (uint64_t)a0, a1); break;
     default: printf("pid %d: unknown system call %lu\n", p->pid, r[REG_A7]); ret = -1;
     }
     r[REG_A0] = (uint64_t)ret;

@@ -2,11 +2,12 @@
  * user_trap (from U-mode: system calls, page faults, the timer) or kernel_trap (from S-mode:
  * the timer while the scheduler idles; anything else there is a kernel bug).
  *
- * Extension points: external interrupts (PLIC, for virtio-blk) arrive as IRQ_S_EXTERNAL in
- * both handlers; enable SIE_SEIE in trap_init once a driver claims them. */
+ * External interrupts (IRQ_S_EXTERNAL) arrive in both handlers and go to the PLIC driver
+ * (plic.c), which runs the handler the device's driver registered. */
 #include "abi.h"
 #include "kernel.h"
 #include "memlayout.h"
+#include "plic.h"
 #include "proc.h"
 #include "riscv.h"
 #include "vm.h"
@@ -105,6 +106,8 @@ void user_trap(struct trapframe *tf)
             proc_timer_tick();
             schedule_next_tick();
             proc_yield(); /* time slice over: round robin */
+        } else if (irq == IRQ_S_EXTERNAL) {
+            plic_dispatch(); /* a device: its handler may wake a blocked process */
         } else {
             printf("kernel: unexpected interrupt %lu in pid %d\n", irq, p->pid);
         }
@@ -139,6 +142,10 @@ void kernel_trap(struct kernel_frame *f)
     if (scause == (SCAUSE_INTERRUPT | IRQ_S_TIMER)) {
         proc_timer_tick(); /* the scheduler was idle: sleepers may be due */
         schedule_next_tick();
+        return;
+    }
+    if (scause == (SCAUSE_INTERRUPT | IRQ_S_EXTERNAL)) {
+        plic_dispatch(); /* while the scheduler idles: input may wake a reader */
         return;
     }
     if (scause == EXC_ILLEGAL_INSTRUCTION && probing_csr) {

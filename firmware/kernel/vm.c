@@ -66,6 +66,8 @@ void kvm_init(uint64_t ram_end)
     kvm_map(UART0_BASE, UART0_BASE + UART0_SIZE, PTE_R | PTE_W);
     kvm_map(VIRTIO_MMIO_BASE, VIRTIO_MMIO_BASE + VIRTIO_MMIO_SIZE, PTE_R | PTE_W);
     kvm_map(PLIC_BASE, PLIC_BASE + PLIC_SIZE, PTE_R | PTE_W);
+    uint64_t fb_base, fb_size;
+    if (fbcon_region(&fb_base, &fb_size)) kvm_map(fb_base, fb_base + fb_size, PTE_R | PTE_W);
     kvm_map(KERNEL_BASE, (uint64_t)kernel_text_end, PTE_R | PTE_X);
     kvm_map((uint64_t)kernel_text_end, (uint64_t)kernel_rodata_end, PTE_R);
     kvm_map((uint64_t)kernel_rodata_end, ram_end, PTE_R | PTE_W);

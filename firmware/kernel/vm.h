@@ -27,6 +27,12 @@ long uvm_sbrk(struct proc *p, long delta);
 int copy_to_user(struct proc *p, uint64_t dst, const void *src, size_t n);
 int copy_from_user(struct proc *p, void *dst, uint64_t src, size_t n);
 int copy_string_from_user(struct proc *p, char *dst, uint64_t src, size_t max);
-int elf_load(struct proc *p, const uint8_t *image, size_t size, uint64_t *entry);
+/* elf.c: where elf_load gets the executable's bytes (an image in memory, a file). */
+struct elf_reader {
+    int (*read)(void *src, uint64_t off, void *dst, uint64_t n); /* all n bytes: 0, else -1 */
+    void *src;
+    uint64_t size;
+};
+int elf_load(struct proc *p, const struct elf_reader *reader, uint64_t *entry);
 
 #endif

@@ -1,7 +1,13 @@
-/* The first process. Starts the test programs side by side, collects them, checks that each
- * ended the way it should and prints a summary. Its exit status is the run's verdict: when
- * init exits the kernel powers the machine off (SBI SRST), failing the run unless it is 0. */
+/* The first process. Its exit status is the run's verdict: when init exits the kernel powers
+ * the machine off (SBI SRST), failing the run unless it is 0.
+ *
+ * With `autotest` on the kernel command line (the device tree's /chosen bootargs, from
+ * -append) it starts the test programs side by side, collects them, checks that each ended
+ * the way it should and prints a summary. Otherwise it starts the shell and powers off when
+ * the shell exits. */
 #include "user.h"
+
+#define BOOTARGS_MAX 256
 
 static const struct {
     const char *name;
@@ -15,7 +21,7 @@ static const struct {
 };
 #define NPROGRAMS (int)(sizeof programs / sizeof programs[0])
 
-int main(void)
+static int run_tests(void)
 {
     int unexpected = 0;
     printf("init: pid %d starting %d programs\n", getpid(), NPROGRAMS);
@@ -57,4 +63,41 @@ int main(void)
     printf("init: summary: %d programs, %d exited with 0, %d killed, %d unexpected\n", NPROGRAMS,
            exited_ok, killed, unexpected);
     return unexpected ? 1 : 0;
+}
+
+/* Is `word` one of the space-separated words of `text`? */
+static int has_word(const char *text, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = text; *p;) {
+        while (*p == ' ')
+            p++;
+        const char *start = p;
+        while (*p && *p != ' ')
+            p++;
+        if ((size_t)(p - start) == n && memcmp(start, word, n) == 0) return 1;
+    }
+    return 0;
+}
+
+/* The shell, until it exits; then every child left over (none, normally) is collected. */
+static int run_shell(void)
+{
+    printf("rv39 kernel shell: type help for the commands, exit to power off\n");
+    int shell = spawn("sh");
+    if (shell < 0) {
+        printf("init: cannot start the shell\n");
+        return 1;
+    }
+    int status = 1, shell_status = 1, pid;
+    while ((pid = wait(&status)) != -1)
+        if (pid == shell) shell_status = status;
+    return shell_status;
+}
+
+int main(void)
+{
+    char args[BOOTARGS_MAX];
+    if (bootargs(args, sizeof args) >= (long)sizeof args) args[0] = '\0'; /* not ours */
+    return has_word(args, "autotest") ? run_tests() : run_shell();
 }

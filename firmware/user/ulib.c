@@ -61,6 +61,37 @@ unsigned long uptime(void)
     return (unsigned long)syscall3(SYS_uptime, 0, 0, 0);
 }
 
+long read(int fd, void *buf, size_t n)
+{
+    flush_output(); /* a prompt must be out before we wait for the answer */
+    return syscall3(SYS_read, fd, (long)buf, (long)n);
+}
+
+long bootargs(char *buf, size_t size)
+{
+    return syscall3(SYS_bootargs, (long)buf, (long)size, 0);
+}
+
+int open(const char *path, int flags)
+{
+    return (int)syscall3(SYS_open, (long)path, flags, 0);
+}
+
+int close(int fd)
+{
+    return (int)syscall3(SYS_close, fd, 0, 0);
+}
+
+long lseek(int fd, long offset, int whence)
+{
+    return syscall3(SYS_lseek, fd, offset, whence);
+}
+
+int fstat(int fd, struct stat *st)
+{
+    return (int)syscall3(SYS_fstat, fd, (long)st, 0);
+}
+
 /* --- console --- */
 static char line[256];
 static size_t line_len;

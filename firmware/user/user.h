@@ -19,6 +19,13 @@ int sleep(unsigned long ticks);
 int spawn(const char *name);
 int mmu_counters(struct mmu_counters *c);
 unsigned long uptime(void);
+long read(int fd, void *buf, size_t n); /* fd 0: a line from the console, 0 at its end */
+long bootargs(char *buf, size_t size);  /* the kernel command line; returns its length */
+/* files (on the disk's ext2; fds from 3 up): read() and write() work on them too */
+int open(const char *path, int flags); /* O_RDONLY, O_WRONLY, O_RDWR; -1 if there is none */
+int close(int fd);
+long lseek(int fd, long offset, int whence); /* SEEK_SET, SEEK_CUR, SEEK_END */
+int fstat(int fd, struct stat *st);
 
 /* console: output is buffered per line, so a line is one write() and never interleaves
  * with other processes' lines */
@@ -32,5 +39,6 @@ void *memset(void *dst, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);
 size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
+int memcmp(const void *a, const void *b, size_t n);
 
 #endif

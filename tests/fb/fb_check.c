@@ -5,6 +5,11 @@
  *
  *   fb_check text PNG [WIDTH HEIGHT]     the screen fb_text.c draws
  *   fb_check echo PNG LINE...            fb_echo.c's screen after receiving LINE...
+ *   fb_check cells PNG LEFT TOP FG BG ROW TEXT [ROW TEXT]...
+ *                                        a text console (the kernel's fbcon): cells from
+ *                                        pixel (LEFT, TOP), colours as hex a8r8g8b8 words;
+ *                                        text row ROW shows TEXT from column 0, and the
+ *                                        cell after it is blank; the rest is not looked at
  *
  * Exit status 0 when they match; 1 with one line naming the first wrong pixel, its text
  * cell and character otherwise; 2 for a usage or file error. */
@@ -90,10 +95,60 @@ static int compare(const struct screen *want, const png_image *img, const uint8_
     return 0;
 }
 
+/* fb_check cells: each (ROW, TEXT) pair's glyph cells, and the blank cell after the text,
+ * pixel for pixel; the first wrong pixel is named by its row, column and character. */
+static int check_cells(int argc, char **argv, const png_image *img, const uint8_t *got)
+{
+    if (argc < 9 || (argc - 7) % 2 != 0) {
+        fprintf(stderr, "usage: fb_check cells PNG LEFT TOP FG BG ROW TEXT [ROW TEXT]...\n");
+        return 2;
+    }
+    uint32_t left = (uint32_t)strtoul(argv[3], NULL, 10),
+             top = (uint32_t)strtoul(argv[4], NULL, 10);
+    uint32_t fg = (uint32_t)strtoul(argv[5], NULL, 16), bg = (uint32_t)strtoul(argv[6], NULL, 16);
+    unsigned wrong = 0, cells = 0;
+    for (int a = 7; a < argc; a += 2) {
+        unsigned row = (unsigned)strtoul(argv[a], NULL, 10);
+        const char *text = argv[a + 1];
+        size_t len = strlen(text);
+        for (unsigned col = 0; col <= len; col++) { /* col == len: the blank after the text */
+            unsigned char c = col < len ? (unsigned char)text[col] : ' ';
+            uint32_t x0 = left + col * FONT_WIDTH, y0 = top + row * FONT_HEIGHT;
+            if (x0 + FONT_WIDTH > img->width || y0 + FONT_HEIGHT > img->height) {
+                if (col == len) break; /* the text reaches the right edge */
+                printf("fb_check: FAIL: text row %u column %u lies outside the %ux%u screen\n", row,
+                       col, img->width, img->height);
+                return 1;
+            }
+            cells++;
+            for (unsigned y = 0; y < FONT_HEIGHT; y++)
+                for (unsigned x = 0; x < FONT_WIDTH; x++) {
+                    int on = font_glyphs[c][y * FONT_ROW_BYTES + x / 8] & (0x80 >> (x % 8));
+                    uint32_t want = on ? fg : bg;
+                    const uint8_t *g = got + ((size_t)(y0 + y) * img->width + x0 + x) * 3;
+                    uint32_t have = (uint32_t)g[0] << 16 | (uint32_t)g[1] << 8 | g[2];
+                    if (have == (want & 0xffffffu)) continue;
+                    if (wrong++ == 0)
+                        printf("fb_check: FAIL: pixel (%u,%u) in text row %u column %u ('%c' of "
+                               "\"%s\") is #%06x, expected #%06x\n",
+                               x0 + x, y0 + y, row, col, c, text, have, want & 0xffffffu);
+                }
+        }
+    }
+    if (wrong) {
+        printf("fb_check: %u pixels differ\n", wrong);
+        return 1;
+    }
+    printf("fb_check: ok: %u text cells match the font pixel for pixel\n", cells);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc < 3 || (strcmp(argv[1], "text") != 0 && strcmp(argv[1], "echo") != 0)) {
-        fprintf(stderr, "usage: fb_check text PNG [WIDTH HEIGHT] | fb_check echo PNG LINE...\n");
+    if (argc < 3 || (strcmp(argv[1], "text") != 0 && strcmp(argv[1], "echo") != 0 &&
+                     strcmp(argv[1], "cells") != 0)) {
+        fprintf(stderr, "usage: fb_check text PNG [WIDTH HEIGHT] | fb_check echo PNG LINE... | "
+                        "fb_check cells PNG LEFT TOP FG BG ROW TEXT...\n");
         return 2;
     }
     png_image img;
@@ -108,6 +163,12 @@ int main(int argc, char **argv)
     if (!got || !png_image_finish_read(&img, NULL, got, 0, NULL)) {
         printf("fb_check: FAIL: %s: %s\n", argv[2], img.message);
         return 1;
+    }
+    if (strcmp(argv[1], "cells") == 0) {
+        int status = check_cells(argc, argv, &img, got);
+        png_image_free(&img);
+        free(got);
+        return status;
     }
 
     struct screen want = {800, 600, NULL};

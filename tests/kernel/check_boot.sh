@@ -52,6 +52,7 @@ line_of() {
 [ "$status" -eq 124 ] && fail "timed out after $limit s: $*"
 grep -q "kernel panic" "$out" && fail "the kernel panicked"
 has '^kernel: Sv39 paging on$' "the kernel turns paging on"
+has '^kernel: command line "autotest"$' "-append reaches the kernel (device tree /chosen bootargs)"
 has '^hello: hello from pid [0-9]+$' "hello runs and prints"
 has '^pid [0-9]+ killed: load page fault at 0xdead0000 \(pc 0x[0-9a-f]+\)$' \
     "a wild load kills the process with cause, address and pc"

@@ -1,0 +1,281 @@
+/* The disk: a virtio-blk device (virtio 1.x, oasis-tcs/virtio-spec) on the virtio-mmio
+ * transport (4.2, version 2, "modern"), one split virtqueue (2.7), one request at a time.
+ *
+ * A request is a chain of three descriptors (5.2.6): the header the device reads (type and
+ * sector), the data (read by the device for a write, written by it for a read) and the
+ * status byte it writes. The driver puts the chain's head in the available ring, notifies the
+ * device, and polls the used ring until the device hands the chain back. Polling keeps the
+ * kernel simple while it runs with interrupts off, so the driver asks the device for no
+ * interrupts; virtio_disk_intr() (acknowledge at the device) is ready for the PLIC's
+ * dispatch once requests sleep instead of spinning.
+ *
+ * The kernel's identity map makes every kernel address a physical address, which is what the
+ * device needs in descriptors and queue registers. */
+#include "fs.h"
+#include "kernel.h"
+#include "memlayout.h"
+#include "riscv.h"
+
+/* virtio-mmio registers (4.2.2), offsets from the slot's base. */
+enum {
+    MMIO_MAGIC = 0x000,
+    MMIO_VERSION = 0x004,
+    MMIO_DEVICE_ID = 0x008,
+    MMIO_DEVICE_FEATURES = 0x010,
+    MMIO_DEVICE_FEATURES_SEL = 0x014,
+    MMIO_DRIVER_FEATURES = 0x020,
+    MMIO_DRIVER_FEATURES_SEL = 0x024,
+    MMIO_QUEUE_SEL = 0x030,
+    MMIO_QUEUE_NUM_MAX = 0x034,
+    MMIO_QUEUE_NUM = 0x038,
+    MMIO_QUEUE_READY = 0x044,
+    MMIO_QUEUE_NOTIFY = 0x050,
+    MMIO_INTERRUPT_STATUS = 0x060,
+    MMIO_INTERRUPT_ACK = 0x064,
+    MMIO_STATUS = 0x070,
+    MMIO_QUEUE_DESC = 0x080,
+    MMIO_QUEUE_DRIVER = 0x090,
+    MMIO_QUEUE_DEVICE = 0x0a0,
+    MMIO_CONFIG = 0x100, /* device-specific: virtio_blk_config, capacity first (5.2.4) */
+};
+#define VIRTIO_MAGIC 0x74726976 /* "virt" */
+#define VIRTIO_ID_BLOCK 2
+#define VIRTIO_SLOTS 8
+#define VIRTIO_SLOT_SIZE 0x1000ul
+
+/* Device status bits (2.1). */
+#define STATUS_ACKNOWLEDGE 1
+#define STATUS_DRIVER 2
+#define STATUS_DRIVER_OK 4
+#define STATUS_FEATURES_OK 8
+#define STATUS_FAILED 128
+
+/* Feature bits: VIRTIO_F_VERSION_1 (6) and the block device's flush command (5.2.3). */
+#define F_BLK_RO (1ull << 5)
+#define F_BLK_FLUSH (1ull << 9)
+#define F_VERSION_1 (1ull << 32)
+
+/* Split virtqueue (2.7): descriptor table, available ring, used ring. */
+#define QUEUE_SIZE 8
+#define DESC_F_NEXT 1
+#define DESC_F_WRITE 2 /* the device writes this buffer */
+#define VIRTQ_AVAIL_F_NO_INTERRUPT 1
+struct virtq_desc {
+    uint64_t addr;
+    uint32_t len;
+    uint16_t flags, next;
+};
+struct virtq_avail {
+    uint16_t flags, idx;
+    uint16_t ring[QUEUE_SIZE];
+};
+struct virtq_used {
+    uint16_t flags, idx;
+    struct {
+        uint32_t id, len;
+    } ring[QUEUE_SIZE];
+};
+
+/* Block requests (5.2.6). */
+#define BLK_T_IN 0
+#define BLK_T_OUT 1
+#define BLK_T_FLUSH 4
+#define BLK_S_OK 0
+struct blk_req_header {
+    uint32_t type, reserved;
+    uint64_t sector;
+};
+
+/* How long a request may take before the driver gives up on the device. */
+#define REQUEST_TIMEOUT_TICKS (5 * TIMEBASE_HZ)
+
+static struct {
+    uint64_t base;     /* the slot's registers; 0 when there is no disk */
+    uint64_t capacity; /* in 512-byte sectors */
+    bool can_flush, read_only;
+    uint16_t used_seen; /* used.idx as of the last completed request */
+} disk;
+
+/* Alignments from 2.7 ("Virtqueue Alignment"): 16, 2 and 4 bytes. */
+static struct virtq_desc desc[QUEUE_SIZE] __attribute__((aligned(16)));
+static struct virtq_avail avail __attribute__((aligned(2)));
+static struct virtq_used used __attribute__((aligned(4)));
+static struct blk_req_header header;
+static volatile uint8_t status_byte;
+
+static uint32_t reg_read(unsigned off)
+{
+    return *(volatile uint32_t *)(disk.base + off);
+}
+
+static void reg_write(unsigned off, uint32_t value)
+{
+    *(volatile uint32_t *)(disk.base + off) = value;
+}
+
+static void reg_write64(unsigned off, uint64_t value)
+{
+    reg_write(off, (uint32_t)value);
+    reg_write(off + 4, (uint32_t)(value >> 32));
+}
+
+static uint64_t find_block_device(void)
+{
+    for (int slot = 0; slot < VIRTIO_SLOTS; slot++) {
+        volatile uint32_t *r = (volatile uint32_t *)(VIRTIO_MMIO_BASE + slot * VIRTIO_SLOT_SIZE);
+        if (r[MMIO_MAGIC / 4] != VIRTIO_MAGIC || r[MMIO_DEVICE_ID / 4] != VIRTIO_ID_BLOCK) continue;
+        if (r[MMIO_VERSION / 4] != 2) {
+            printf("disk: virtio-blk in slot %d is a legacy (version %u) device; "
+                   "QEMU needs -global virtio-mmio.force-legacy=false\n",
+                   slot, r[MMIO_VERSION / 4]);
+            continue;
+        }
+        return VIRTIO_MMIO_BASE + slot * VIRTIO_SLOT_SIZE;
+    }
+    return 0;
+}
+
+static bool fail_init(const char *why)
+{
+    printf("disk: %s\n", why);
+    reg_write(MMIO_STATUS, STATUS_FAILED);
+    disk.base = 0;
+    return false;
+}
+
+/* Driver initialisation, step by step as 3.1.1 lists it. */
+bool virtio_disk_init(void)
+{
+    disk.base = find_block_device();
+    if (!disk.base) return false;
+
+    reg_write(MMIO_STATUS, 0);                                  /* 1. reset */
+    reg_write(MMIO_STATUS, STATUS_ACKNOWLEDGE);                 /* 2. a guest noticed it */
+    reg_write(MMIO_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER); /* 3. and can drive it */
+
+    /* 4. features: VERSION_1 (required of a modern device), flush when offered. */
+    reg_write(MMIO_DEVICE_FEATURES_SEL, 0);
+    uint64_t offered = reg_read(MMIO_DEVICE_FEATURES);
+    reg_write(MMIO_DEVICE_FEATURES_SEL, 1);
+    offered |= (uint64_t)reg_read(MMIO_DEVICE_FEATURES) << 32;
+    if (!(offered & F_VERSION_1)) return fail_init("virtio-blk without VIRTIO_F_VERSION_1");
+    uint64_t wanted = F_VERSION_1 | (offered & (F_BLK_FLUSH | F_BLK_RO));
+    reg_write(MMIO_DRIVER_FEATURES_SEL, 0);
+    reg_write(MMIO_DRIVER_FEATURES, (uint32_t)wanted);
+    reg_write(MMIO_DRIVER_FEATURES_SEL, 1);
+    reg_write(MMIO_DRIVER_FEATURES, (uint32_t)(wanted >> 32));
+
+    /* 5.-6. FEATURES_OK, and read it back: the device clears it if it disagrees. */
+    reg_write(MMIO_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK);
+    if (!(reg_read(MMIO_STATUS) & STATUS_FEATURES_OK))
+        return fail_init("the device refused our features");
+
+    /* 7. the request queue (queue 0), 4.2.3.2. */
+    reg_write(MMIO_QUEUE_SEL, 0);
+    if (reg_read(MMIO_QUEUE_READY)) return fail_init("queue 0 is already live after reset");
+    if (reg_read(MMIO_QUEUE_NUM_MAX) < QUEUE_SIZE) return fail_init("queue 0 is too small");
+    memset(desc, 0, sizeof desc);
+    memset(&avail, 0, sizeof avail);
+    memset(&used, 0, sizeof used);
+    /* We poll: ask the device not to interrupt at all (2.7.7 "Used Buffer Notification
+     * Suppression"). A driver that sleeps until completion clears this and registers
+     * virtio_disk_intr with the PLIC. */
+    avail.flags = VIRTQ_AVAIL_F_NO_INTERRUPT;
+    disk.used_seen = 0;
+    reg_write(MMIO_QUEUE_NUM, QUEUE_SIZE);
+    reg_write64(MMIO_QUEUE_DESC, (uint64_t)desc);
+    reg_write64(MMIO_QUEUE_DRIVER, (uint64_t)&avail);
+    reg_write64(MMIO_QUEUE_DEVICE, (uint64_t)&used);
+    reg_write(MMIO_QUEUE_READY, 1);
+
+    /* 8. live. */
+    reg_write(MMIO_STATUS,
+              STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK | STATUS_DRIVER_OK);
+
+    disk.capacity = *(volatile uint64_t *)(disk.base + MMIO_CONFIG);
+    disk.can_flush = wanted & F_BLK_FLUSH;
+    disk.read_only = wanted & F_BLK_RO;
+    printf("disk: virtio-blk at 0x%lx, %lu sectors (%lu MiB)%s\n", disk.base, disk.capacity,
+           disk.capacity >> 11, disk.read_only ? ", read-only" : "");
+    return true;
+}
+
+bool virtio_disk_present(void)
+{
+    return disk.base != 0;
+}
+
+bool virtio_disk_read_only(void)
+{
+    return disk.read_only;
+}
+
+uint64_t virtio_disk_sectors(void)
+{
+    return disk.capacity;
+}
+
+/* Sends one request and waits for the device to return it (2.7.13 "Supplying Buffers to
+ * the Device", 2.7.14 "Receiving Used Buffers"). buf may be NULL for a flush. */
+static int request(uint32_t type, uint64_t sector, void *buf, uint32_t len, bool device_writes)
+{
+    header = (struct blk_req_header){.type = type, .sector = sector};
+    status_byte = 0xff;
+    int n = 0;
+    desc[n] = (struct virtq_desc){(uint64_t)&header, sizeof header, DESC_F_NEXT, 1};
+    n++;
+    if (buf) {
+        desc[n] = (struct virtq_desc){(uint64_t)buf, len,
+                                      (uint16_t)(DESC_F_NEXT | (device_writes ? DESC_F_WRITE : 0)),
+                                      (uint16_t)(n + 1)};
+        n++;
+    }
+    desc[n] = (struct virtq_desc){(uint64_t)&status_byte, 1, DESC_F_WRITE, 0};
+
+    avail.ring[avail.idx % QUEUE_SIZE] = 0; /* the chain starts at descriptor 0 */
+    __sync_synchronize();                   /* the ring entry before the index that publishes it */
+    avail.idx++;
+    __sync_synchronize(); /* the index before the notification */
+    reg_write(MMIO_QUEUE_NOTIFY, 0);
+
+    uint64_t deadline = csr_read(time) + REQUEST_TIMEOUT_TICKS;
+    while (*(volatile uint16_t *)&used.idx == disk.used_seen) {
+        if (csr_read(time) > deadline) {
+            /* The chain is still the device's: reusing the queue is unsafe. Give up on it. */
+            printf("disk: no answer to a request for sector %lu, disk disabled\n", sector);
+            disk.base = 0;
+            return -1;
+        }
+    }
+    __sync_synchronize(); /* the used entry and the data after the index */
+    disk.used_seen++;
+    virtio_disk_intr(); /* the device raised its interrupt line: lower it */
+    if (status_byte != BLK_S_OK) {
+        printf("disk: request type %u for sector %lu failed with status %u\n", type, sector,
+               status_byte);
+        return -1;
+    }
+    return 0;
+}
+
+int virtio_disk_rw(uint64_t sector, void *buf, uint32_t len, bool write)
+{
+    if (!disk.base || len == 0 || len % SECTOR_SIZE) return -1;
+    if (sector > disk.capacity || len / SECTOR_SIZE > disk.capacity - sector) return -1;
+    if (write && disk.read_only) return -1;
+    return request(write ? BLK_T_OUT : BLK_T_IN, sector, buf, len, !write);
+}
+
+int virtio_disk_flush(void)
+{
+    if (!disk.base) return -1;
+    return disk.can_flush ? request(BLK_T_FLUSH, 0, NULL, 0, false) : 0;
+}
+
+/* 4.2.3.4 "Notifications From The Device": InterruptStatus says why, InterruptACK clears. */
+void virtio_disk_intr(void)
+{
+    if (!disk.base) return;
+    uint32_t why = reg_read(MMIO_INTERRUPT_STATUS);
+    if (why) reg_write(MMIO_INTERRUPT_ACK, why);
+}

@@ -1,0 +1,99 @@
+#!/bin/sh
+# check_fs.sh DISK_IMG COMMAND [ARG...]
+# Boots our kernel with a copy of the build's disk image (firmware/disk, build/firmware/
+# disk.img) and init=/bin/fstest on its command line, so the first process is the file
+# system test from the disk. In COMMAND's arguments @DISK@ stands for the copy's path.
+# Then checks, from the guest's output and from the host (e2fsprogs on the copy):
+#   - the kernel found the disk, partition 1's ext2 and partition 2's swap
+#   - fstest ran from the disk, every one of its checks passed, it exited 0 and no frame
+#     leaked; the programs it loaded from the disk ran (hello, cat /README.txt)
+#   - the bytes fstest wrote into /data/scratch.txt are in the image, the rest of the file
+#     is untouched, and the file system is still consistent (e2fsck -fn)
+# Each broken rule prints one "FAIL:" line; any of them fails the test.
+set -u
+image=$1
+shift
+limit=${RV39_TEST_TIMEOUT:-60}
+PATH=$PATH:/sbin:/usr/sbin
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT INT TERM
+disk=$work/disk.img
+raw=$work/raw
+out=$work/out
+
+failures=0
+fail() {
+    echo "FAIL: $*" >&2
+    failures=$((failures + 1))
+}
+has() {
+    grep -Eq "$1" "$out" || fail "$2 (no line matching /$1/)"
+}
+
+cp "$image" "$disk" || exit 1
+# The command with @DISK@ replaced, argument by argument.
+n=$#
+while [ "$n" -gt 0 ]; do
+    arg=$1
+    shift
+    case "$arg" in
+    *@DISK@*) arg=$(printf '%s' "$arg" | sed "s|@DISK@|$disk|g") ;;
+    esac
+    set -- "$@" "$arg"
+    n=$((n - 1))
+done
+
+timeout -k 5 "$limit" "$@" </dev/null >"$raw" 2>&1
+status=$?
+tr -d '\r' <"$raw" >"$out"
+cat "$out"
+echo "--- exit status $status; checking"
+
+[ "$status" -eq 124 ] && fail "timed out after $limit s: $*"
+[ "$status" -eq 0 ] || fail "exit status $status, 0 expected"
+grep -q "kernel panic" "$out" && fail "the kernel panicked"
+has '^disk: virtio-blk at 0x10001000, 131072 sectors \(64 MiB\)$' "the disk is found in slot 0"
+has '^fs: partition 1: type 0x83, sectors 2048\.\.100351$' "the MBR's partition 1"
+has '^ext2: 49152 blocks of 1024 bytes' "partition 1 mounts as ext2"
+has '^fs: partition 2: swap, 30720 sectors' "partition 2 is swap"
+has '^kernel: starting /bin/fstest$' "init=/bin/fstest starts fstest from the disk"
+has '^fstest: numbers.txt: 100 lines, sum 5050$' "fstest reads numbers.txt"
+has '^fstest: big.txt: 307200 bytes, 0 wrong' "fstest reads big.txt through its indirect blocks"
+has '^hello: hello from pid [0-9]+$' "hello runs from /bin/hello"
+has '^fstest: ran "/bin/hello": pid [0-9]+, status 0$' "spawn by path"
+has '^Partition 2 is swap space, empty for now\.$' "cat prints /README.txt"
+has '^fstest: ran "cat /README.txt": pid [0-9]+, status 0$' "spawn of a disk-only program with arguments"
+has '^fstest: all [0-9]+ checks passed$' "every fstest check passes"
+has '^kernel: all [0-9]+ frames free again, nothing leaked$' "every frame is freed again"
+grep -q "fstest: FAIL" "$out" && fail "fstest reported failures"
+
+# From the host: the write reached the image, and only where fstest put it.
+fs="$disk?offset=1048576" # partition 1 starts at 1 MiB (firmware/disk/mkdisk.sh)
+debugfs -R 'cat /data/scratch.txt' "$fs" >"$work/scratch" 2>/dev/null ||
+    fail "debugfs cannot read /data/scratch.txt from the image"
+message="written by fstest across a block boundary"
+{
+    head -c 1000 /dev/zero | tr '\0' '.'
+    printf '%s' "$message"
+    head -c $((8192 - 1000 - ${#message})) /dev/zero | tr '\0' '.'
+} >"$work/expected"
+if cmp -s "$work/scratch" "$work/expected"; then
+    echo "host: /data/scratch.txt holds fstest's write at offset 1000 and dots elsewhere"
+else
+    fail "/data/scratch.txt in the image is not 1000 dots, fstest's message, dots to 8192 bytes"
+    head -c 1100 "$work/scratch" | tail -c 140
+    echo
+fi
+if e2fsck -fn "$fs" >"$work/fsck" 2>&1; then
+    echo "host: e2fsck -fn finds the file system clean"
+else
+    cat "$work/fsck"
+    fail "e2fsck -fn finds problems after the run"
+fi
+
+if [ "$failures" -ne 0 ]; then
+    echo "$failures check(s) failed: $*" >&2
+    exit 1
+fi
+echo "all checks passed"
+exit 0
