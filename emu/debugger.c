@@ -6,6 +6,7 @@
  * to execute (through the one instruction table) and computing its effective address: the
  * interpreter's fast paths need no hook for it. */
 #include "debugger.h"
+#include "screenshot.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -924,6 +925,21 @@ static bool cmd_satp(struct debugger *d, int argc, char **argv, FILE *out)
     return true;
 }
 
+static bool cmd_screenshot(struct debugger *d, int argc, char **argv, FILE *out)
+{
+    if (argc != 2) {
+        fprintf(out, "usage: screenshot FILE.png\n");
+        return true;
+    }
+    char err[256];
+    if (framebuffer_screenshot(&d->m->fb, argv[1], err, sizeof(err)))
+        fprintf(out, "framebuffer (%ux%u) written to %s\n", d->m->fb.width, d->m->fb.height,
+                argv[1]);
+    else
+        fprintf(out, "screenshot: %s\n", err);
+    return true;
+}
+
 static bool cmd_fault(struct debugger *d, int argc, char **argv, FILE *out)
 {
     (void)argc, (void)argv;
@@ -1004,6 +1020,7 @@ static const struct command commands[] = {
     {"vmmap", NULL, cmd_vmmap, "vmmap [SATP]        the address space as merged ranges"},
     {"satp", NULL, cmd_satp, "satp                satp decoded"},
     {"fault", NULL, cmd_fault, "fault               the last trap and the walk behind it"},
+    {"screenshot", NULL, cmd_screenshot, "screenshot FILE.png the framebuffer as a PNG"},
     {"trace", NULL, cmd_trace,
      "trace mmu on|off    one line per TLB miss, walk, A/D, fault, sfence"},
     {"help", "h", cmd_help, "help                this list"},

@@ -19,6 +19,15 @@ expect "$f" "0x0000000080000000: 97 " "xp: physical memory (auipc's opcode byte 
 expect "$f" "walk VADDR [r|w|x] [u|s]" "help lists the MMU commands"
 expect "$f" "error: unknown command 'bogus'" "unknown commands are reported"
 
+# --- screenshot on demand: the framebuffer as a PNG file ---
+f=$WORK/shot.txt
+session "$f" "screenshot $WORK/shot.png" "screenshot"
+expect "$f" "framebuffer (800x600) written to $WORK/shot.png" "screenshot FILE writes the PNG"
+expect "$f" "usage: screenshot FILE.png" "screenshot without a file says how to use it"
+checks=$((checks + 1))
+[ "$(head -c 8 "$WORK/shot.png" 2>/dev/null | od -An -tx1 | tr -d ' ')" = 89504e470d0a1a0a ] ||
+    fail "screenshot: $WORK/shot.png is not a PNG file"
+
 # --- continue until satp / sfence / priv ---
 f=$WORK/until.txt
 session "$f" "continue until satp" "satp" "csr satp" "continue until sfence" \
