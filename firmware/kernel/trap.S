@@ -10,6 +10,8 @@
  * `csrrw sp, sscratch, sp` swaps the two: a non-zero sp afterwards means we came from U and
  * now point at the trapframe; zero means we came from S, and swapping back restores both. */
 
+#include "gprs.h"
+
 #define TF_EPC 256
 #define TF_KERNEL_SP 264
 
@@ -21,36 +23,7 @@ trap_vector:
     beqz    sp, from_kernel
 
     /* From U-mode: sp = trapframe; save every user register but sp, which is in sscratch. */
-    sd      x1, 1*8(sp)
-    sd      x3, 3*8(sp)
-    sd      x4, 4*8(sp)
-    sd      x5, 5*8(sp)
-    sd      x6, 6*8(sp)
-    sd      x7, 7*8(sp)
-    sd      x8, 8*8(sp)
-    sd      x9, 9*8(sp)
-    sd      x10, 10*8(sp)
-    sd      x11, 11*8(sp)
-    sd      x12, 12*8(sp)
-    sd      x13, 13*8(sp)
-    sd      x14, 14*8(sp)
-    sd      x15, 15*8(sp)
-    sd      x16, 16*8(sp)
-    sd      x17, 17*8(sp)
-    sd      x18, 18*8(sp)
-    sd      x19, 19*8(sp)
-    sd      x20, 20*8(sp)
-    sd      x21, 21*8(sp)
-    sd      x22, 22*8(sp)
-    sd      x23, 23*8(sp)
-    sd      x24, 24*8(sp)
-    sd      x25, 25*8(sp)
-    sd      x26, 26*8(sp)
-    sd      x27, 27*8(sp)
-    sd      x28, 28*8(sp)
-    sd      x29, 29*8(sp)
-    sd      x30, 30*8(sp)
-    sd      x31, 31*8(sp)
+    SAVE_GPRS sp                    /* x1, x3..x31 (firmware/common/gprs.h) */
     csrrw   t0, sscratch, zero      /* the user sp; sscratch = 0: we are in the kernel now */
     sd      t0, 2*8(sp)
     csrr    t0, sepc
