@@ -152,6 +152,14 @@ bool csr_read(struct cpu *c, unsigned csr, uint64_t *value)
     case CSR_MIP: *value = c->mip; return true;
     case CSR_MCYCLE: *value = c->mcycle; return true;
     case CSR_MINSTRET: *value = c->minstret; return true;
+    /* No triggers (debug spec 5.7): tselect stays 0, tdata1 reads type 0 ("no trigger"),
+     * tinfo says only type 0 exists. Software that probes for triggers finds none instead
+     * of trapping. */
+    case CSR_TSELECT:
+    case CSR_TDATA1:
+    case CSR_TDATA2:
+    case CSR_TDATA3: *value = 0; return true;
+    case CSR_TINFO: *value = 1; return true;
     default: return false;
     }
 }
@@ -260,6 +268,11 @@ bool csr_write(struct cpu *c, unsigned csr, uint64_t value)
      * the value written (unpriv spec 7.1), so pre-subtract the count it is about to add. */
     case CSR_MCYCLE: c->mcycle = value - !(c->mcountinhibit & 1); return true;
     case CSR_MINSTRET: c->minstret = value - !(c->mcountinhibit & 4); return true;
+    case CSR_TSELECT: /* WARL: with no triggers every write is ignored */
+    case CSR_TDATA1:
+    case CSR_TDATA2:
+    case CSR_TDATA3:
+    case CSR_TINFO: return true;
     default: return false;
     }
 }

@@ -48,6 +48,12 @@ enum csr_number {
     CSR_PMPCFG15 = 0x3af,
     CSR_PMPADDR0 = 0x3b0,
     CSR_PMPADDR63 = 0x3ef,
+    /* Sdtrig (debug spec ch. 5): present, with no triggers behind them */
+    CSR_TSELECT = 0x7a0,
+    CSR_TDATA1 = 0x7a1,
+    CSR_TDATA2 = 0x7a2,
+    CSR_TDATA3 = 0x7a3,
+    CSR_TINFO = 0x7a4,
     CSR_MCYCLE = 0xb00,
     CSR_MINSTRET = 0xb02,
     CSR_MHPMCOUNTER3 = 0xb03,

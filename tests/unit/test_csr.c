@@ -368,3 +368,18 @@ Test(csr, stimecmp_illegal_from_s_mode_with_stce_clear)
     exec32(insn);
     assert_illegal(insn, CODE_BASE, "csrr stimecmp in S with menvcfg.STCE = 0");
 }
+
+/* Debug spec 5.7 (Sdtrig): rv39 has the trigger CSRs but no triggers. Probing software
+ * (riscv-tests' breakpoint test, OpenSBI) must find "none" instead of trapping: tselect
+ * does not keep a written index, tdata1 reads type 0, and none of it is visible below M. */
+Test(csr, trigger_csrs_exist_but_report_no_triggers)
+{
+    hart.x[1] = 1;
+    exec32(i_csrrw(0, 0x7a0, 1)); /* csrw tselect, x1 */
+    cr_assert_neq(hart.mcause, 2, "csrw tselect must not trap");
+    exec32(i_csrrs(2, 0x7a0, 0)); /* csrr x2, tselect */
+    cr_assert_eq(hart.x[2], 0, "tselect is WARL: no trigger 1, so it reads back 0");
+    hart.x[3] = 0xff;
+    exec32(i_csrrs(3, 0x7a1, 0)); /* csrr x3, tdata1 */
+    cr_assert_eq(hart.x[3] >> 60, 0, "tdata1.type = 0: no trigger at this index");
+}
