@@ -9,6 +9,7 @@
  *                              OpenSBI's fw_jump looks), is left for FW to jump to. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "debugger.h"
@@ -228,6 +229,25 @@ static void print_stats(const struct machine *m, double seconds)
     fprintf(out, "tlb_entries_1g: %u\n", occupancy[2]);
 }
 
+/* Our kernel as the build leaves it beside the executable: <dir of rv39>/firmware/kernel.elf,
+ * or as installed: <dir>/../share/rv39/kernel.elf. */
+static bool find_installed_kernel(char *path, size_t size)
+{
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n <= 0) return false;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash) return false;
+    *slash = '\0';
+    static const char *const candidates[] = {"%s/firmware/kernel.elf", "%s/../share/rv39/kernel.elf"};
+    for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++) {
+        int len = snprintf(path, size, candidates[i], exe);
+        if (len > 0 && (size_t)len < size && access(path, R_OK) == 0) return true;
+    }
+    return false;
+}
+
 static double now_seconds(void)
 {
     struct timespec ts;
@@ -256,6 +276,12 @@ int main(int argc, char **argv)
         opts.machine.drives[i] = (struct drive_config){opts.drives[i].file, opts.drives[i].readonly,
                                                        opts.drives[i].slot};
     opts.machine.drive_count = opts.drive_count;
+    /* Neither -bios nor -kernel: our firmware and our kernel, installed beside rv39, so that
+     * `rv39 --drive file=disk.img` is all it takes to boot the demo system. */
+    static char installed_kernel[4096];
+    if (!opts.machine.kernel && !opts.machine.bios &&
+        find_installed_kernel(installed_kernel, sizeof(installed_kernel)))
+        opts.machine.kernel = installed_kernel;
     const struct machine_config *cfg = &opts.machine;
     if (opts.dumpdtb) return dump_device_tree(cfg, opts.dumpdtb);
     if (!cfg->kernel && (!cfg->bios || bios_is_none(cfg->bios))) {

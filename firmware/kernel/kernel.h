@@ -33,6 +33,7 @@ void fbcon_report(void); /* a line on the console saying what fbcon_init found *
 void sbi_console_putchar(int c);
 void sbi_set_timer(uint64_t stime_value);
 __attribute__((noreturn)) void sbi_shutdown(bool failure);
+__attribute__((noreturn)) void sbi_shutdown_status(int status);
 
 /* kalloc.c: 4 KiB physical frames */
 void kalloc_init(uint64_t start, uint64_t end, uint64_t hole_start, uint64_t hole_end);

@@ -18,8 +18,9 @@ const char *kernel_bootargs(void)
     return bootargs;
 }
 
-/* The first process: init, unless the command line names another with `init=PROGRAM`
- * (a program on the disk, say: init=/bin/fstest). Its exit ends the run either way. */
+/* The first process: init, unless the command line names another with `init=PROGRAM ARGS`
+ * (a program on the disk, say: init=/bin/fstest); like Linux's init=, everything after it on
+ * the line is the program's. Its exit ends the run either way, with its status. */
 static void first_program(char *out, size_t size)
 {
     strlcpy_(out, "init", size);
@@ -29,9 +30,9 @@ static void first_program(char *out, size_t size)
         size_t len = 0;
         while (p[len] && p[len] != ' ')
             len++;
-        if (len > 5 && memcmp(p, "init=", 5) == 0 && len - 5 < size) {
-            memcpy(out, p + 5, len - 5);
-            out[len - 5] = '\0';
+        if (len > 5 && memcmp(p, "init=", 5) == 0) {
+            strlcpy_(out, p + 5, size);
+            return;
         }
         p += len;
     }

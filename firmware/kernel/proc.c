@@ -222,13 +222,15 @@ static void init_exited(int status)
     else
         printf("kernel: all %lu frames free again, nothing leaked\n", free_now);
     printf("kernel: init exited with status %d, powering off\n", status);
-    sbi_shutdown(status != 0 || leaked);
+    /* init's status becomes the machine's exit status (rv39's firmware passes it on). */
+    sbi_shutdown_status(leaked && status == 0 ? 1 : status);
 }
 
 /* Ends process p (the current one): its memory is freed at once, the slot stays a zombie
  * until the parent's wait() collects the status. Children go to init. */
 void proc_exit(struct proc *p, int status)
 {
+    mmap_exit(p); /* shared pages back into their files; the cache's frames are not ours */
     csr_write(satp, kvm_satp()); /* leave the address space before freeing it */
     sfence_vma_all();
     uvm_free(p->pagetable);

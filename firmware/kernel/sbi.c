@@ -37,8 +37,19 @@ void sbi_set_timer(uint64_t stime_value)
  * firmware exits with status 1 for "system failure", 0 otherwise. */
 void sbi_shutdown(bool failure)
 {
+    sbi_shutdown_status(failure ? 1 : 0);
+}
+
+/* Shut down with exit status `status`: rv39's firmware passes it on exactly (its vendor
+ * reason, sbi_abi.h); other firmware (OpenSBI) refuses that reason, and then the kernel
+ * says "system failure" for any non-zero status. */
+void sbi_shutdown_status(int status)
+{
+    if (status & 0xff)
+        sbi_call(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, SBI_SRST_TYPE_SHUTDOWN,
+                 SBI_SRST_REASON_RV39_EXIT | (uint32_t)(status & 0xff));
     sbi_call(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, SBI_SRST_TYPE_SHUTDOWN,
-             failure ? SBI_SRST_REASON_SYSTEM_FAILURE : SBI_SRST_REASON_NONE);
+             status ? SBI_SRST_REASON_SYSTEM_FAILURE : SBI_SRST_REASON_NONE);
     sbi_call(SBI_EXT_LEGACY_SHUTDOWN, 0, 0, 0); /* an older firmware without SRST */
     for (;;)
         __asm__ volatile("wfi");

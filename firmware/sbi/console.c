@@ -30,6 +30,11 @@ void power_off(bool failure)
     finisher_write(failure ? (1u << 16) | FINISHER_FAIL : FINISHER_PASS);
 }
 
+void power_off_status(int status)
+{
+    finisher_write(status ? ((uint32_t)status << 16) | FINISHER_FAIL : FINISHER_PASS);
+}
+
 void power_reboot(void)
 {
     finisher_write(FINISHER_RESET);

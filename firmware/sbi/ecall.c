@@ -97,7 +97,10 @@ static struct sbiret rfence_call(struct sbi_trap_frame *f)
 static struct sbiret system_reset(uint64_t type, uint64_t reason)
 {
     if (type > SBI_SRST_TYPE_WARM_REBOOT) return error(SBI_ERR_INVALID_PARAM);
-    /* Reasons other than these two are reserved or vendor-specific, none implemented. */
+    /* Our one vendor-specific reason: shut down with exit status N (sbi_abi.h). */
+    uint64_t code = reason - SBI_SRST_REASON_RV39_EXIT;
+    if (type == SBI_SRST_TYPE_SHUTDOWN && code >= 1 && code <= 255) power_off_status((int)code);
+    /* Other reasons are reserved or vendor-specific and not implemented. */
     if (reason != SBI_SRST_REASON_NONE && reason != SBI_SRST_REASON_SYSTEM_FAILURE)
         return error(SBI_ERR_INVALID_PARAM);
     if (type == SBI_SRST_TYPE_SHUTDOWN) power_off(reason == SBI_SRST_REASON_SYSTEM_FAILURE);

@@ -118,6 +118,8 @@ enum fdt_reserve_result fdt_reserve(uint64_t dtb, uint64_t base, uint64_t size);
 /* --- console.c --- */
 int console_getchar(void); /* -1 when no byte is waiting */
 __attribute__((noreturn)) void power_off(bool failure);
+/* Power off with exit status `status` (0 = pass). */
+__attribute__((noreturn)) void power_off_status(int status);
 __attribute__((noreturn)) void power_reboot(void);
 
 #endif

@@ -43,6 +43,9 @@
 #define SBI_SRST_TYPE_WARM_REBOOT 2
 #define SBI_SRST_REASON_NONE 0
 #define SBI_SRST_REASON_SYSTEM_FAILURE 1
+/* Vendor-specific reasons (0xF0000000..): rv39's firmware takes 0xF0000000 | N, N = 1..255, as
+ * "shut down with exit status N" (the finisher's 0x3333 | N << 16). */
+#define SBI_SRST_REASON_RV39_EXIT 0xF0000000u
 /* DBCN */
 #define SBI_DBCN_CONSOLE_WRITE 0
 #define SBI_DBCN_CONSOLE_READ 1

@@ -67,7 +67,13 @@ expect_error "unknown long option" "--frobnicate" --frobnicate
 expect_error "unknown single-dash option" "-frobnicate" -frobnicate
 expect_error "option without its argument" "missing argument" -kernel
 expect_error "stray argument" "unexpected argument" program.elf
+# With neither -kernel nor -bios rv39 boots the kernel installed beside it (firmware/kernel.elf);
+# a copy of rv39 with nothing beside it has nothing to run.
+cp "$RV39" "$WORK/rv39-alone"
+RV39_BUILD=$RV39
+RV39=$WORK/rv39-alone
 expect_error "nothing to run" "nothing to run" -m 64
+RV39=$RV39_BUILD
 expect_error "-append without -kernel" "-append" -append quiet -bios /etc/passwd
 expect_error "missing firmware" "No such file or directory" -bios "$WORK/no-such.bin"
 : >empty.bin
