@@ -44,6 +44,10 @@ while [ $i -lt 128 ]; do
         >>"$root/data/scratch.txt"
     i=$((i + 1))
 done
+# 1024 pseudo-random 32-bit integers (4096 bytes) for mmapsort: the ZX81's generator
+# x -> (75x + 74) mod 65537 keeps awk's arithmetic exact, so every build is the same.
+# awk writes octal escapes and printf turns them into bytes (no locale is involved).
+printf "$(awk 'BEGIN { x = 2024; for (i = 0; i < 4096; i++) { x = (75 * x + 74) % 65537; printf "\\%03o", x % 256 } }')" >"$root/input.bin"
 for elf in "$@"; do
     name=$(basename "$elf" .elf)
     cp "$elf" "$root/bin/$name"

@@ -27,6 +27,18 @@
 #define SYS_lseek 32 /* lseek(fd, offset, whence) -> the new offset */
 #define SYS_fstat 33 /* fstat(fd, &struct stat) -> 0 */
 /* read(fd, ...) and write(fd, ...) work on files too; writes stay inside the file's size. */
+/* 40..49: memory mappings (mmap.c) */
+#define SYS_mmap 40   /* mmap(addr_hint, length, prot, flags, fd, offset) -> address, -1 */
+#define SYS_munmap 41 /* munmap(addr, length) -> 0: writes shared pages back, unmaps */
+#define SYS_msync 42  /* msync(addr, length) -> 0: writes dirty shared pages back */
+#define PROT_READ 1
+#define PROT_WRITE 2
+#define MAP_SHARED 0x01    /* file pages shared by every mapping, written back to the file */
+#define MAP_PRIVATE 0x02   /* a private copy of the file's pages */
+#define MAP_ANONYMOUS 0x20 /* zeroed pages, no file (fd and offset ignored) */
+/* Where mmap puts mappings: far above any heap, below the stack. */
+#define MMAP_BASE 0x2000000000ul
+#define MMAP_END 0x3000000000ul
 
 /* Exit status of a process the kernel killed (wild access, illegal instruction, ...). */
 #define EXIT_KILLED (-1)

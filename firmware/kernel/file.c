@@ -121,6 +121,16 @@ long file_write(struct proc *p, long fd, uint64_t buf, long n)
     return done;
 }
 
+int file_inode(const struct proc *p, long fd, struct inode *out, bool *readable, bool *writable)
+{
+    struct file *f = fd_file(p, fd);
+    if (!f) return -1;
+    *out = f->ip;
+    *readable = f->readable;
+    *writable = f->writable;
+    return 0;
+}
+
 long file_lseek(struct proc *p, long fd, long off, long whence)
 {
     struct file *f = fd_file(p, fd);

@@ -83,6 +83,8 @@ long file_fstat(struct proc *p, long fd, uint64_t stat_addr);
 long file_close(struct proc *p, long fd);
 void file_close_all(struct proc *p); /* at exit */
 bool file_is_open(const struct proc *p, long fd);
+/* The inode behind fd and its access mode, for mmap; 0, or -1 if fd is not an open file. */
+int file_inode(const struct proc *p, long fd, struct inode *out, bool *readable, bool *writable);
 /* A program from the disk for spawn: the ELF at path ("/bin/NAME" for a bare NAME). */
 int fs_find_program(const char *name, struct inode *out);
 

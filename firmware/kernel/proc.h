@@ -8,7 +8,17 @@
 #include "vm.h"
 
 #define NOFILE 16 /* fds per process */
+#define NVMA 8    /* mmap regions per process */
 struct file;
+struct inode;
+
+/* One mmap region (mmap.c): [start, start + length), page aligned; length 0 = unused. */
+struct vma {
+    uint64_t start, length;
+    int prot, flags;
+    uint64_t offset;  /* of start in the file */
+    struct inode *ip; /* a slot of mmap.c's inode table; NULL when anonymous */
+};
 
 /* The user registers saved on a trap from U-mode (trap.S fills and drains it). It sits at the
  * start of struct proc in kernel memory, which every page table maps, and sscratch holds its
@@ -23,6 +33,9 @@ struct trapframe {
 #define REG_A0 10
 #define REG_A1 11
 #define REG_A2 12
+#define REG_A3 13
+#define REG_A4 14
+#define REG_A5 15
 #define REG_A7 17
 
 /* Callee-saved registers of a kernel thread, switched by swtch() (trap.S). */
@@ -61,6 +74,7 @@ struct proc {
     uint8_t *kstack; /* KSTACK_SIZE bytes */
 
     struct file *files[NOFILE]; /* open files by fd; 0..2 are the console (file.c) */
+    struct vma vmas[NVMA];      /* mmap regions (mmap.c) */
 };
 
 /* Called by trap code, syscalls and kmain. */

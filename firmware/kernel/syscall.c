@@ -88,6 +88,12 @@ void syscall(struct proc *p)
     case SYS_fstat: ret = file_fstat(p, a0, (uint64_t)a1); break;
     case SYS_read: ret = sys_read(p, a0, (uint64_t)a1, a2); break;
     case SYS_bootargs: ret = sys_bootargs(p, (uint64_t)a0, a1); break;
+    case SYS_mmap:
+        ret = sys_mmap(p, (uint64_t)a0, (uint64_t)a1, a2, (long)r[REG_A3], (long)r[REG_A4],
+                       (long)r[REG_A5]);
+        break;
+    case SYS_munmap: ret = sys_munmap(p, (uint64_t)a0, (uint64_t)a1); break;
+    case SYS_msync: ret = sys_msync(p, (uint64_t)a0, (uint64_t)a1); break;
     default: printf("pid %d: unknown system call %lu\n", p->pid, r[REG_A7]); ret = -1;
     }
     r[REG_A0] = (uint64_t)ret;

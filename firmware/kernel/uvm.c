@@ -5,6 +5,7 @@
  *   program image   [USER_BASE, heap_base)            mapped eagerly by elf_load
  *   heap            [heap_base, brk)                  pages appear on first touch
  *   stack           [USER_STACK_TOP - USER_STACK_MAX, USER_STACK_TOP)   likewise
+ *   mmap regions    in [MMAP_BASE, MMAP_END), filled by mmap.c
  * Anything else is a wild access and kills the process. */
 #include "abi.h"
 #include "kernel.h"
@@ -27,6 +28,8 @@ static bool in_demand_region(const struct proc *p, uint64_t va)
  * region, an instruction fetch from data, or a page that exists but forbids the access. */
 int uvm_fault(struct proc *p, uint64_t va, uint64_t scause)
 {
+    int mapped = mmap_fault(p, va, scause); /* mmap's regions first (mmap.c) */
+    if (mapped <= 0) return mapped;
     if (va >= SV39_LOWER_HALF_END || !in_demand_region(p, va)) return -1;
     if (scause == EXC_INSTRUCTION_PAGE_FAULT) return -1; /* heap and stack are not code */
     uint64_t page = PAGE_ROUND_DOWN(va);
@@ -76,6 +79,7 @@ static uint8_t *user_byte(struct proc *p, uint64_t va, bool write)
     }
     uint64_t need = PTE_V | PTE_U | PTE_R | (write ? PTE_W : 0);
     if ((*pte & need) != need) return NULL;
+    if (write) *pte |= PTE_D; /* a kernel store into a shared mapped page must be written back */
     return (uint8_t *)(PTE_TO_PA(*pte) + (va & (PAGE_SIZE - 1)));
 }
 

@@ -27,6 +27,13 @@ long uvm_sbrk(struct proc *p, long delta);
 int copy_to_user(struct proc *p, uint64_t dst, const void *src, size_t n);
 int copy_from_user(struct proc *p, void *dst, uint64_t src, size_t n);
 int copy_string_from_user(struct proc *p, char *dst, uint64_t src, size_t max);
+/* mmap.c: mapped files and anonymous memory (struct vma in proc.h). */
+int mmap_fault(struct proc *p, uint64_t va, uint64_t scause); /* 1: no region covers va */
+long sys_mmap(struct proc *p, uint64_t hint, uint64_t length, long prot, long flags, long fd,
+              long offset);
+long sys_munmap(struct proc *p, uint64_t addr, uint64_t length);
+long sys_msync(struct proc *p, uint64_t addr, uint64_t length);
+void mmap_exit(struct proc *p); /* writes back and unmaps every region */
 /* elf.c: where elf_load gets the executable's bytes (an image in memory, a file). */
 struct elf_reader {
     int (*read)(void *src, uint64_t off, void *dst, uint64_t n); /* all n bytes: 0, else -1 */

@@ -92,6 +92,38 @@ int fstat(int fd, struct stat *st)
     return (int)syscall3(SYS_fstat, fd, (long)st, 0);
 }
 
+/* ecall with six arguments, for mmap. */
+static long syscall6(long number, long arg0, long arg1, long arg2, long arg3, long arg4, long arg5)
+{
+    register long a0 __asm__("a0") = arg0;
+    register long a1 __asm__("a1") = arg1;
+    register long a2 __asm__("a2") = arg2;
+    register long a3 __asm__("a3") = arg3;
+    register long a4 __asm__("a4") = arg4;
+    register long a5 __asm__("a5") = arg5;
+    register long a7 __asm__("a7") = number;
+    __asm__ volatile("ecall"
+                     : "+r"(a0)
+                     : "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5), "r"(a7)
+                     : "memory");
+    return a0;
+}
+
+void *mmap(void *addr, size_t length, int prot, int flags, int fd, long offset)
+{
+    return (void *)syscall6(SYS_mmap, (long)addr, (long)length, prot, flags, fd, offset);
+}
+
+int munmap(void *addr, size_t length)
+{
+    return (int)syscall3(SYS_munmap, (long)addr, (long)length, 0);
+}
+
+int msync(void *addr, size_t length)
+{
+    return (int)syscall3(SYS_msync, (long)addr, (long)length, 0);
+}
+
 /* --- console --- */
 static char line[256];
 static size_t line_len;

@@ -26,6 +26,12 @@ int open(const char *path, int flags); /* O_RDONLY, O_WRONLY, O_RDWR; -1 if ther
 int close(int fd);
 long lseek(int fd, long offset, int whence); /* SEEK_SET, SEEK_CUR, SEEK_END */
 int fstat(int fd, struct stat *st);
+/* memory mappings: pages come on first touch; MAP_SHARED file pages reach the file at
+ * msync, munmap or exit */
+#define MAP_FAILED ((void *)-1)
+void *mmap(void *addr, size_t length, int prot, int flags, int fd, long offset);
+int munmap(void *addr, size_t length);
+int msync(void *addr, size_t length);
 
 /* console: output is buffered per line, so a line is one write() and never interleaves
  * with other processes' lines */

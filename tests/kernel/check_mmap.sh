@@ -1,0 +1,110 @@
+#!/bin/sh
+# check_mmap.sh mmapsort|isolate DISK_IMG COMMAND [ARG...]
+# Boots our kernel with a copy of the build's disk image, the program named first as init
+# (COMMAND must carry init=/bin/PROGRAM), @DISK@ in COMMAND standing for the copy's path.
+# Then checks the guest's output and, from the host with debugfs, the file it wrote through
+# a MAP_SHARED mapping (firmware/kernel/mmap.c):
+#   mmapsort  /input.bin in the image is sorted ascending and a permutation of the original
+#   isolate   writer and reader talked through the shared page of /data/scratch.txt, wild
+#             was killed for its store outside every mapping, both messages reached the file
+# Both: exit status 0, no panic, every frame freed again. Each broken rule prints "FAIL:".
+set -u
+mode=$1
+image=$2
+shift 2
+limit=${RV39_TEST_TIMEOUT:-60}
+PATH=$PATH:/sbin:/usr/sbin
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT INT TERM
+disk=$work/disk.img
+out=$work/out
+
+failures=0
+fail() {
+    echo "FAIL: $*" >&2
+    failures=$((failures + 1))
+}
+has() {
+    grep -Eq "$1" "$out" || fail "$2 (no line matching /$1/)"
+}
+
+cp "$image" "$disk" || exit 1
+n=$#
+while [ "$n" -gt 0 ]; do
+    arg=$1
+    shift
+    case "$arg" in
+    *@DISK@*) arg=$(printf '%s' "$arg" | sed "s|@DISK@|$disk|g") ;;
+    esac
+    set -- "$@" "$arg"
+    n=$((n - 1))
+done
+
+timeout -k 5 "$limit" "$@" </dev/null >"$work/raw" 2>&1
+status=$?
+tr -d '\r' <"$work/raw" >"$out"
+cat "$out"
+echo "--- exit status $status; checking"
+
+[ "$status" -eq 124 ] && fail "timed out after $limit s: $*"
+[ "$status" -eq 0 ] || fail "exit status $status, 0 expected"
+grep -q "kernel panic" "$out" && fail "the kernel panicked"
+grep -q "FAIL" "$out" && fail "the guest program reported a failure"
+has "^kernel: starting /bin/$mode\$" "init=/bin/$mode starts $mode from the disk"
+has '^kernel: all [0-9]+ frames free again, nothing leaked$' "every frame (page cache too) is freed again"
+
+fs="$disk?offset=1048576" # partition 1 starts at 1 MiB (firmware/disk/mkdisk.sh)
+case "$mode" in
+mmapsort)
+    has '^mmapsort: sorted 1024 integers$' "mmapsort sorts the 1024 integers"
+    debugfs -R "dump /input.bin $work/before" "$image?offset=1048576" 2>/dev/null
+    debugfs -R "dump /input.bin $work/after" "$fs" 2>/dev/null
+    od -An -v -tu4 -w4 "$work/before" | tr -d ' ' >"$work/before.txt"
+    od -An -v -tu4 -w4 "$work/after" | tr -d ' ' >"$work/after.txt"
+    [ "$(wc -l <"$work/after.txt")" -eq 1024 ] || fail "/input.bin in the image does not hold 1024 integers"
+    if sort -n -c "$work/after.txt" 2>/dev/null; then
+        echo "host: /input.bin is sorted ascending"
+    else
+        fail "/input.bin in the image is not sorted ascending (msync/munmap wrote nothing back?)"
+    fi
+    sort -n "$work/before.txt" >"$work/expected.txt"
+    if cmp -s "$work/expected.txt" "$work/after.txt"; then
+        echo "host: /input.bin is a permutation of the original"
+    else
+        fail "/input.bin in the image is not the original numbers, sorted"
+    fi
+    cmp -s "$work/before.txt" "$work/after.txt" && fail "/input.bin did not change"
+    ;;
+isolate)
+    has '^isolate reader: got "ping from the writer"$' "the reader sees the writer's message"
+    has '^isolate writer: got "pong from the reader"$' "the writer sees the reader's answer"
+    has '^pid [0-9]+ killed: store page fault at 0x[0-9a-f]+ ' "wild is killed for its store"
+    has '^isolate: wild \(pid [0-9]+\) exited with status -1$' "wild's status is EXIT_KILLED"
+    has '^isolate: reader \(pid [0-9]+\) exited with status 0$' "the reader completes"
+    has '^isolate: writer \(pid [0-9]+\) exited with status 0$' "the writer completes"
+    has '^isolate: writer and reader talked, wild was killed alone$' "isolate's summary"
+    debugfs -R 'cat /data/scratch.txt' "$fs" >"$work/scratch" 2>/dev/null ||
+        fail "debugfs cannot read /data/scratch.txt from the image"
+    # Both processes' stores reached the file: the flag, the message at 16, the answer at 64.
+    [ "$(head -c 1 "$work/scratch")" = A ] || fail "the flag byte 'A' is not in the file"
+    [ "$(dd if="$work/scratch" bs=1 skip=16 count=20 status=none)" = "ping from the writer" ] ||
+        fail "the writer's message is not at offset 16 of /data/scratch.txt"
+    [ "$(dd if="$work/scratch" bs=1 skip=64 count=20 status=none)" = "pong from the reader" ] ||
+        fail "the reader's answer is not at offset 64 of /data/scratch.txt"
+    [ "$(wc -c <"$work/scratch")" -eq 8192 ] || fail "/data/scratch.txt changed size"
+    ;;
+*) fail "unknown mode $mode" ;;
+esac
+if e2fsck -fn "$fs" >"$work/fsck" 2>&1; then
+    echo "host: e2fsck -fn finds the file system clean"
+else
+    cat "$work/fsck"
+    fail "e2fsck -fn finds problems after the run"
+fi
+
+if [ "$failures" -ne 0 ]; then
+    echo "$failures check(s) failed: $*" >&2
+    exit 1
+fi
+echo "all checks passed"
+exit 0
