@@ -48,7 +48,6 @@ static void fill_slot(struct insn *slot, const struct decoded *d, const void *co
     slot->rd = d->rd ? d->rd : REG_SINK;
     slot->rs1 = d->rs1;
     slot->rs2 = d->rs2;
-    slot->len = d->len;
     if (d->opcode != OP_ILLEGAL && insn_table[d->opcode].format == FMT_B) {
         int64_t target = (int64_t)page_offset + d->imm;
         slot->rd = page_offset >= 0 && target >= 0 && target < (int64_t)PAGE_SIZE ? BRANCH_NEAR

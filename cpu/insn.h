@@ -44,11 +44,12 @@ struct decoded {
     uint32_t bits; /* the 32-bit (expanded, for compressed) encoding */
 };
 
-/* The slot the interpreter executes: 16 bytes, four to a cache line. */
+/* The slot the interpreter executes: 16 bytes, four to a cache line. The instruction's
+ * length is not stored: it is built into the handler (cpu/exec_ops.inc, ILEN). */
 struct insn {
     const void *op;
     int32_t imm;
-    uint8_t rd, rs1, rs2, len;
+    uint8_t rd, rs1, rs2;
 };
 
 /* Decode a 32-bit instruction. Returns false (opcode OP_ILLEGAL) if it is not one we know. */
