@@ -188,6 +188,15 @@ uint64_t cpu_run(struct cpu *c, uint64_t budget);
 /* Execute exactly one instruction, or take one pending interrupt (debugger, tests). */
 void cpu_step(struct cpu *c);
 
+/* Record the exception an access or instruction raises (delivered later by cpu_take_trap);
+ * returns false so failure paths can `return cpu_fault(...)`. */
+static inline bool cpu_fault(struct cpu *c, unsigned cause, uint64_t tval)
+{
+    c->exc_cause = cause;
+    c->exc_tval = tval;
+    return false;
+}
+
 /* Report an event to the hook, if one is installed. */
 static inline void cpu_emit(struct cpu *c, const struct cpu_event *ev)
 {

@@ -94,22 +94,15 @@ static uint64_t amo_apply(enum amo_kind kind, uint64_t old, uint64_t src, bool w
     }
 }
 
-static bool fault(struct cpu *c, unsigned cause, uint64_t va)
-{
-    c->exc_cause = cause;
-    c->exc_tval = va;
-    return false;
-}
-
 /* Where an AMO or SC writes: naturally aligned (else cause 6), translated for a store, and
  * in RAM: devices do not support atomics (their PMA is AMONone: store/AMO access fault).
  * Unpriv spec 14.2 and 14.4, priv spec 3.6.3.2. NULL with the exception set otherwise. */
 static void *atomic_target(struct cpu *c, uint64_t va, unsigned size, uint64_t *pa)
 {
     void *host;
-    if (va & (size - 1)) return fault(c, EXC_STORE_MISALIGNED, va), NULL;
+    if (va & (size - 1)) return cpu_fault(c, EXC_STORE_MISALIGNED, va), NULL;
     if (!mmu_translate_rmw(c, va, size, &host, pa)) return NULL;
-    if (!host) return fault(c, EXC_STORE_ACCESS, va), NULL;
+    if (!host) return cpu_fault(c, EXC_STORE_ACCESS, va), NULL;
     return host;
 }
 
@@ -138,10 +131,10 @@ static bool amo(struct cpu *c, enum amo_kind kind, uint64_t va, unsigned size, u
 static bool load_reserved(struct cpu *c, uint64_t va, unsigned size, uint64_t *result)
 {
     uint64_t pa, v;
-    if (va & (size - 1)) return fault(c, EXC_LOAD_MISALIGNED, va);
+    if (va & (size - 1)) return cpu_fault(c, EXC_LOAD_MISALIGNED, va);
     if (!mmu_translate_load(c, va, size, &pa)) return false;
     if (pa - c->ram_base >= c->ram_size) /* devices do not support LR/SC either */
-        return fault(c, EXC_LOAD_ACCESS, va);
+        return cpu_fault(c, EXC_LOAD_ACCESS, va);
     if (!mmu_load(c, va, size, &v)) return false;
     c->reservation = pa;
     *result = size == 4 ? (uint64_t)(int64_t)(int32_t)v : v;

@@ -101,12 +101,6 @@ static uint8_t *ram_ptr(const struct cpu *c, uint64_t pa, unsigned size)
     return c->ram + off;
 }
 
-static void fault(struct cpu *c, unsigned cause, uint64_t va)
-{
-    c->exc_cause = cause;
-    c->exc_tval = va;
-}
-
 /* Virtual -> physical for one access. Bare mode and M-mode map identically; Sv39 consults
  * the model TLB and walks on a miss (or when the cached PTE cannot serve this access). */
 static bool translate(struct cpu *c, uint64_t va, enum access access, unsigned priv, uint64_t *pa,
@@ -156,7 +150,7 @@ static bool translate(struct cpu *c, uint64_t va, enum access access, unsigned p
     cpu_emit(c, &(struct cpu_event){
                     .kind = EV_WALK, .pc = c->pc, .va = va, .access = access, .walk = &r});
     if (r.fault != WALK_OK) {
-        fault(c, walk_fault_cause(r.fault, access), va);
+        cpu_fault(c, walk_fault_cause(r.fault, access), va);
         return false;
     }
     if (r.ad_updated) cpu_invalidate_code(c, r.pte_addr, 8);
@@ -275,7 +269,7 @@ bool mmu_load(struct cpu *c, uint64_t va, unsigned size, uint64_t *value)
         return true;
     }
     if (bus_read(c->bus, pa, size, value)) return true;
-    fault(c, EXC_LOAD_ACCESS, va);
+    cpu_fault(c, EXC_LOAD_ACCESS, va);
     return false;
 }
 
@@ -295,7 +289,7 @@ bool mmu_store(struct cpu *c, uint64_t va, unsigned size, uint64_t value)
         return true;
     }
     if (bus_write(c->bus, pa, size, value)) return true;
-    fault(c, EXC_STORE_ACCESS, va);
+    cpu_fault(c, EXC_STORE_ACCESS, va);
     return false;
 }
 
@@ -322,12 +316,12 @@ struct itlb_entry *mmu_fetch(struct cpu *c, uint64_t va)
     struct tlb_entry *backing;
     if (!translate(c, va, ACCESS_EXEC, c->priv, &pa, &backing)) return NULL;
     if (!ram_ptr(c, pa, 2)) {
-        fault(c, EXC_INSN_ACCESS, va);
+        cpu_fault(c, EXC_INSN_ACCESS, va);
         return NULL;
     }
     struct dpage *p = cpu_dpage(c, pa);
     if (!p) { /* host out of memory: report it to the guest as an access fault */
-        fault(c, EXC_INSN_ACCESS, va);
+        cpu_fault(c, EXC_INSN_ACCESS, va);
         return NULL;
     }
     struct itlb_entry *e = &c->mmu.fetch[ftlb_index(va)];
@@ -345,7 +339,7 @@ bool mmu_fetch_parcel(struct cpu *c, uint64_t va, uint16_t *parcel)
     if (!translate(c, va, ACCESS_EXEC, c->priv, &pa, &backing)) return false;
     uint8_t *h = ram_ptr(c, pa, 2);
     if (!h) {
-        fault(c, EXC_INSN_ACCESS, va);
+        cpu_fault(c, EXC_INSN_ACCESS, va);
         return false;
     }
     *parcel = (uint16_t)read_le(h, 2);
