@@ -110,7 +110,10 @@ static bool copy_device_tree(struct machine *m)
     return true;
 }
 
-static bool bios_is_none(const char *bios) { return bios && strcmp(bios, "none") == 0; }
+static bool bios_is_none(const char *bios)
+{
+    return bios && strcmp(bios, "none") == 0;
+}
 
 /* A RISC-V Linux `Image` (Linux, Documentation/riscv/boot-image-header.rst): magic
  * "RISCV\0\0\0" at byte 48 (deprecated) or "RSC\x05" at byte 56. */
@@ -240,7 +243,8 @@ static bool find_installed_kernel(char *path, size_t size)
     char *slash = strrchr(exe, '/');
     if (!slash) return false;
     *slash = '\0';
-    static const char *const candidates[] = {"%s/firmware/kernel.elf", "%s/../share/rv39/kernel.elf"};
+    static const char *const candidates[] = {"%s/firmware/kernel.elf",
+                                             "%s/../share/rv39/kernel.elf"};
     for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++) {
         int len = snprintf(path, size, candidates[i], exe);
         if (len > 0 && (size_t)len < size && access(path, R_OK) == 0) return true;

@@ -66,39 +66,40 @@ static const char short_options[] = ":hm:SM:";
 
 static void print_help(FILE *out)
 {
-    fprintf(out,
-            "Usage: rv39 [options]\n"
-            "RISC-V RV64 system emulator (QEMU 'virt' board, one hart, Sv39 MMU).\n"
-            "\n"
-            "  -kernel FILE    ELF executable (or raw image) to boot\n"
-            "  -bios FILE|none raw firmware loaded at 0x%llx; 'none' (the default) starts\n"
-            "                  the kernel's ELF entry directly in M-mode\n"
-            "  -m SIZE         RAM size: MiB, or with a K/M/G/T suffix (default %llu M)\n"
-            "  -append STR     kernel command line\n"
-            "  -drive file=IMG[,readonly=on]\n"
-            "                  raw disk image as a virtio-blk device (up to 8)\n"
-            "  -nographic      no window: the console is the terminal only (default: an\n"
-            "                  SDL window shows the framebuffer when a display is there)\n"
-            "  -display sdl|none  insist on the window, or never open one\n"
-            "  -fb WxH         framebuffer size in pixels (default %ux%u, at 0x%llx)\n"
-            "  -screenshot FILE.png  write the framebuffer as PNG at exit\n"
-            "  -stats          print instruction and MMU counters to stderr at exit\n"
-            "  -tlb SPEC       model TLB shape, e.g. sets=64,ways=4,super=16\n"
-            "  -svade          page-fault on clear A/D bits (Svade) instead of setting them\n"
-            "  -debug          start halted at the debugger's prompt (see 'help' there)\n"
-            "  -gdb PORT       serve gdb-multiarch on TCP PORT ('tcp::PORT' too)\n"
-            "  -S              with -gdb: wait for GDB before running\n"
-            "  -dumpdtb FILE   write the guest's device tree (DTB) to FILE and exit\n"
-            "  -drive file=F[,readonly=on][,id=ID]  raw disk image on virtio-blk\n"
-            "  -device virtio-blk-device,drive=ID[,bus=virtio-mmio-bus.N]  put it in slot N\n"
-            "  (-machine virt, -smp N, -global virtio-mmio.force-legacy=false: accepted as in QEMU)\n"
-            "  -h, -help       this text\n"
-            "  -version        print the version\n"
-            "\n"
-            "Options may be written with one dash or two (-kernel or --kernel).\n"
-            "Exit status: the guest's, or 2 when rv39 itself cannot run it.\n",
-            (unsigned long long)RAM_BASE, (unsigned long long)(DEFAULT_RAM_SIZE >> 20),
-            FB_DEFAULT_WIDTH, FB_DEFAULT_HEIGHT, (unsigned long long)FB_BASE);
+    fprintf(
+        out,
+        "Usage: rv39 [options]\n"
+        "RISC-V RV64 system emulator (QEMU 'virt' board, one hart, Sv39 MMU).\n"
+        "\n"
+        "  -kernel FILE    ELF executable (or raw image) to boot\n"
+        "  -bios FILE|none raw firmware loaded at 0x%llx; 'none' (the default) starts\n"
+        "                  the kernel's ELF entry directly in M-mode\n"
+        "  -m SIZE         RAM size: MiB, or with a K/M/G/T suffix (default %llu M)\n"
+        "  -append STR     kernel command line\n"
+        "  -drive file=IMG[,readonly=on]\n"
+        "                  raw disk image as a virtio-blk device (up to 8)\n"
+        "  -nographic      no window: the console is the terminal only (default: an\n"
+        "                  SDL window shows the framebuffer when a display is there)\n"
+        "  -display sdl|none  insist on the window, or never open one\n"
+        "  -fb WxH         framebuffer size in pixels (default %ux%u, at 0x%llx)\n"
+        "  -screenshot FILE.png  write the framebuffer as PNG at exit\n"
+        "  -stats          print instruction and MMU counters to stderr at exit\n"
+        "  -tlb SPEC       model TLB shape, e.g. sets=64,ways=4,super=16\n"
+        "  -svade          page-fault on clear A/D bits (Svade) instead of setting them\n"
+        "  -debug          start halted at the debugger's prompt (see 'help' there)\n"
+        "  -gdb PORT       serve gdb-multiarch on TCP PORT ('tcp::PORT' too)\n"
+        "  -S              with -gdb: wait for GDB before running\n"
+        "  -dumpdtb FILE   write the guest's device tree (DTB) to FILE and exit\n"
+        "  -drive file=F[,readonly=on][,id=ID]  raw disk image on virtio-blk\n"
+        "  -device virtio-blk-device,drive=ID[,bus=virtio-mmio-bus.N]  put it in slot N\n"
+        "  (-machine virt, -smp N, -global virtio-mmio.force-legacy=false: accepted as in QEMU)\n"
+        "  -h, -help       this text\n"
+        "  -version        print the version\n"
+        "\n"
+        "Options may be written with one dash or two (-kernel or --kernel).\n"
+        "Exit status: the guest's, or 2 when rv39 itself cannot run it.\n",
+        (unsigned long long)RAM_BASE, (unsigned long long)(DEFAULT_RAM_SIZE >> 20),
+        FB_DEFAULT_WIDTH, FB_DEFAULT_HEIGHT, (unsigned long long)FB_BASE);
 }
 
 bool options_parse_ram_size(const char *text, uint64_t *bytes, const char **problem)
@@ -217,8 +218,10 @@ static const char *drive_value(const char *p, char *buf, size_t len, bool *fits)
     *fits = true;
     for (; *p && !(p[0] == ',' && p[1] != ','); p++) {
         if (p[0] == ',') p++; /* ",," */
-        if (n + 1 < len) buf[n++] = *p;
-        else *fits = false;
+        if (n + 1 < len)
+            buf[n++] = *p;
+        else
+            *fits = false;
     }
     buf[n] = '\0';
     return *p ? p + 1 : p;
@@ -304,11 +307,11 @@ bool options_parse_drive(const char *text, struct drive_option *drive, char *pro
     return true;
 }
 
-bool options_parse_device(const char *text, struct options *opts, char *problem,
-                          size_t problem_len)
+bool options_parse_device(const char *text, struct options *opts, char *problem, size_t problem_len)
 {
     static const char kind[] = "virtio-blk-device";
-    if (strncmp(text, kind, strlen(kind)) != 0 || (text[strlen(kind)] != ',' && text[strlen(kind)])) {
+    if (strncmp(text, kind, strlen(kind)) != 0 ||
+        (text[strlen(kind)] != ',' && text[strlen(kind)])) {
         snprintf(problem, problem_len, "only virtio-blk-device is supported");
         return false;
     }

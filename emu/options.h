@@ -33,13 +33,13 @@ struct options {
     struct machine_config machine;
     struct drive_option drives[OPTIONS_MAX_DRIVES];
     unsigned drive_count;
-    bool tlb_given;        /* --tlb was on the command line */
-    const char *tlb_spec;  /* its text, as typed */
-    struct tlb_config tlb; /* its meaning, over the defaults */
-    const char *dumpdtb;   /* --dumpdtb FILE: write the device tree there and exit, or NULL */
-    bool debug;            /* --debug: start halted at the debugger's prompt */
-    int gdb_port;          /* --gdb PORT: serve GDB's remote protocol on PORT (0: off) */
-    bool start_halted;     /* -S: with --gdb, wait for GDB before running */
+    bool tlb_given;            /* --tlb was on the command line */
+    const char *tlb_spec;      /* its text, as typed */
+    struct tlb_config tlb;     /* its meaning, over the defaults */
+    const char *dumpdtb;       /* --dumpdtb FILE: write the device tree there and exit, or NULL */
+    bool debug;                /* --debug: start halted at the debugger's prompt */
+    int gdb_port;              /* --gdb PORT: serve GDB's remote protocol on PORT (0: off) */
+    bool start_halted;         /* -S: with --gdb, wait for GDB before running */
     enum display_mode display; /* --display sdl|none; --nographic = none; default auto */
     const char *screenshot;    /* --screenshot FILE.png: the framebuffer at exit, or NULL */
 };

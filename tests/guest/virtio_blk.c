@@ -12,11 +12,25 @@
 #define VIRTIO0_IRQ 1
 
 enum {
-    MAGIC = 0x000, VERSION = 0x004, DEVICE_ID = 0x008, DEV_FEATURES = 0x010,
-    DEV_FEATURES_SEL = 0x014, DRV_FEATURES = 0x020, DRV_FEATURES_SEL = 0x024, QUEUE_SEL = 0x030,
-    QUEUE_NUM_MAX = 0x034, QUEUE_NUM = 0x038, QUEUE_READY = 0x044, QUEUE_NOTIFY = 0x050,
-    INTERRUPT_STATUS = 0x060, INTERRUPT_ACK = 0x064, STATUS = 0x070, QUEUE_DESC = 0x080,
-    QUEUE_DRIVER = 0x090, QUEUE_DEVICE = 0x0a0, CONFIG = 0x100,
+    MAGIC = 0x000,
+    VERSION = 0x004,
+    DEVICE_ID = 0x008,
+    DEV_FEATURES = 0x010,
+    DEV_FEATURES_SEL = 0x014,
+    DRV_FEATURES = 0x020,
+    DRV_FEATURES_SEL = 0x024,
+    QUEUE_SEL = 0x030,
+    QUEUE_NUM_MAX = 0x034,
+    QUEUE_NUM = 0x038,
+    QUEUE_READY = 0x044,
+    QUEUE_NOTIFY = 0x050,
+    INTERRUPT_STATUS = 0x060,
+    INTERRUPT_ACK = 0x064,
+    STATUS = 0x070,
+    QUEUE_DESC = 0x080,
+    QUEUE_DRIVER = 0x090,
+    QUEUE_DEVICE = 0x0a0,
+    CONFIG = 0x100,
 };
 enum { S_ACK = 1, S_DRIVER = 2, S_DRIVER_OK = 4, S_FEATURES_OK = 8 };
 enum { T_IN = 0, T_OUT = 1, T_FLUSH = 4, T_GET_ID = 8 };
@@ -54,15 +68,27 @@ static uint8_t data[512] __attribute__((aligned(8)));
 static volatile uint8_t status_byte;
 static uint16_t seen_used;
 
-static uint32_t reg(unsigned off) { return *(volatile uint32_t *)(VIRTIO0 + off); }
-static void set_reg(unsigned off, uint32_t v) { *(volatile uint32_t *)(VIRTIO0 + off) = v; }
+static uint32_t reg(unsigned off)
+{
+    return *(volatile uint32_t *)(VIRTIO0 + off);
+}
+static void set_reg(unsigned off, uint32_t v)
+{
+    *(volatile uint32_t *)(VIRTIO0 + off) = v;
+}
 static void set_reg64(unsigned off, uint64_t v)
 {
     set_reg(off, (uint32_t)v);
     set_reg(off + 4, (uint32_t)(v >> 32));
 }
-static uint32_t plic(unsigned long off) { return *(volatile uint32_t *)(PLIC + off); }
-static void set_plic(unsigned long off, uint32_t v) { *(volatile uint32_t *)(PLIC + off) = v; }
+static uint32_t plic(unsigned long off)
+{
+    return *(volatile uint32_t *)(PLIC + off);
+}
+static void set_plic(unsigned long off, uint32_t v)
+{
+    *(volatile uint32_t *)(PLIC + off) = v;
+}
 
 /* One request: header, optional data buffer (written by the device for IN/GET_ID), status. */
 static int request(uint32_t type, uint64_t sector, void *buf, uint32_t len, bool device_writes)
@@ -85,8 +111,7 @@ static int request(uint32_t type, uint64_t sector, void *buf, uint32_t len, bool
     __sync_synchronize();
     set_reg(QUEUE_NOTIFY, 0);
     for (unsigned spin = 0; *(volatile uint16_t *)&used.idx == seen_used; spin++)
-        if (spin > 10000000)
-            return -1; /* the device never answered */
+        if (spin > 10000000) return -1; /* the device never answered */
     seen_used++;
     return status_byte;
 }
@@ -128,9 +153,9 @@ int main(void)
     CHECK(capacity, 64); /* the script makes a 32 KiB image */
 
     /* The PLIC routes the queue's interrupt to context 0 (hart 0, M-mode); we poll it. */
-    set_plic(4 * VIRTIO0_IRQ, 1);          /* priority */
-    set_plic(0x2000, 1u << VIRTIO0_IRQ);   /* context 0 enable */
-    set_plic(0x200000, 0);                 /* context 0 threshold */
+    set_plic(4 * VIRTIO0_IRQ, 1);        /* priority */
+    set_plic(0x2000, 1u << VIRTIO0_IRQ); /* context 0 enable */
+    set_plic(0x200000, 0);               /* context 0 threshold */
 
     CHECK(request(T_IN, 2, data, sizeof(data), true), BLK_OK);
     for (unsigned i = 0; i < sizeof(data); i++)
@@ -143,7 +168,7 @@ int main(void)
     CHECK((plic(0x1000) >> VIRTIO0_IRQ) & 1, 0); /* line low after the ACK: not pending */
 
     for (unsigned i = 0; i < sizeof(data); i++)
-        data[i] = (uint8_t)"RV39"[i % 4];
+        data[i] = (uint8_t) "RV39"[i % 4];
     CHECK(request(T_OUT, 5, data, sizeof(data), false), BLK_OK);
     CHECK(request(T_FLUSH, 0, 0, 0, false), BLK_OK);
     for (unsigned i = 0; i < sizeof(data); i++)

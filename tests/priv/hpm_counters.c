@@ -4,7 +4,7 @@
  * readable from S only when mcounteren bit 3 is set, and from U only with scounteren too. */
 #include "priv.h"
 
-#define VA(i) (TEST_VA + (uint64_t)(i) * PAGE)
+#define VA(i) (TEST_VA + (uint64_t)(i)*PAGE)
 #define ITLB_MISS() csr_read(mhpmcounter3)
 #define DTLB_MISS() csr_read(mhpmcounter4)
 #define WALKS() csr_read(mhpmcounter5)

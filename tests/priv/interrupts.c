@@ -31,23 +31,27 @@ static uint64_t read_stimecmp(void)
     __asm__ volatile("csrr %0, " CSR_STIMECMP : "=r"(v));
     return v;
 }
-static void write_stimecmp(uint64_t v) { __asm__ volatile("csrw " CSR_STIMECMP ", %0" ::"r"(v)); }
+static void write_stimecmp(uint64_t v)
+{
+    __asm__ volatile("csrw " CSR_STIMECMP ", %0" ::"r"(v));
+}
 static uint64_t read_menvcfg(void)
 {
     uint64_t v;
     __asm__ volatile("csrr %0, " CSR_MENVCFG : "=r"(v));
     return v;
 }
-static void write_menvcfg(uint64_t v) { __asm__ volatile("csrw " CSR_MENVCFG ", %0" ::"r"(v)); }
+static void write_menvcfg(uint64_t v)
+{
+    __asm__ volatile("csrw " CSR_MENVCFG ", %0" ::"r"(v));
+}
 
 /* M: record each interrupt and clear its source. */
 static int m_irq_hook(struct pframe *f)
 {
-    if (!(f->cause >> 63))
-        return 0;
+    if (!(f->cause >> 63)) return 0;
     uint64_t c = f->cause & 63;
-    if (norder < 16)
-        order[norder++] = c;
+    if (norder < 16) order[norder++] = c;
     switch (c) {
     case IRQ_MSI: *msip = 0; break;
     case IRQ_MTI: *mtimecmp = ~0ul; break;
@@ -64,13 +68,10 @@ static int m_irq_hook(struct pframe *f)
 static volatile int sstc_active;
 static int s_irq_hook(struct pframe *f)
 {
-    if (!(f->cause >> 63))
-        return 0;
+    if (!(f->cause >> 63)) return 0;
     uint64_t c = f->cause & 63;
-    if (norder < 16)
-        order[norder++] = c;
-    if (c == IRQ_SSI)
-        csr_clear(sip, MIP_SSIP);
+    if (norder < 16) order[norder++] = c;
+    if (c == IRQ_SSI) csr_clear(sip, MIP_SSIP);
     if (c == IRQ_STI && sstc_active)
         write_stimecmp(~0ul);
     else
@@ -83,7 +84,12 @@ static void spin(void)
     for (volatile int i = 0; i < 200; i++)
         ;
 }
-static uint64_t s_spin(uint64_t arg) { (void)arg; spin(); return 0; }
+static uint64_t s_spin(uint64_t arg)
+{
+    (void)arg;
+    spin();
+    return 0;
+}
 static uint64_t s_enable_spin(uint64_t arg)
 {
     (void)arg;
@@ -92,7 +98,12 @@ static uint64_t s_enable_spin(uint64_t arg)
     csr_clear(sstatus, MSTATUS_SIE);
     return 0;
 }
-static uint64_t u_spin(uint64_t arg) { (void)arg; spin(); return 0; }
+static uint64_t u_spin(uint64_t arg)
+{
+    (void)arg;
+    spin();
+    return 0;
+}
 /* Sstc from S: arm stimecmp `delta` ticks ahead, wait for the interrupt (at most a second
  * past the deadline); returns 1 if it came no earlier than the deadline. */
 static uint64_t s_sstc(uint64_t delta)
@@ -132,9 +143,21 @@ __asm__(".text\n.balign 4\n.globl s_sie_into_irq\n"
         "1: csrc sstatus, t0\n"
         "  ret\n");
 
-static uint64_t s_write_sie(uint64_t v) { csr_write(sie, v); return 0; }
-static uint64_t s_write_sip(uint64_t v) { csr_write(sip, v); return 0; }
-static uint64_t s_read_sip(uint64_t v) { (void)v; return csr_read(sip); }
+static uint64_t s_write_sie(uint64_t v)
+{
+    csr_write(sie, v);
+    return 0;
+}
+static uint64_t s_write_sip(uint64_t v)
+{
+    csr_write(sip, v);
+    return 0;
+}
+static uint64_t s_read_sip(uint64_t v)
+{
+    (void)v;
+    return csr_read(sip);
+}
 PROBE(p_rd_stimecmp, "csrr a0, " CSR_STIMECMP);
 
 static uint64_t order_word(void) /* taken causes, one hex digit each, first in the top */
@@ -178,7 +201,6 @@ static void reset_order(void)
         order[i] = 0;
 }
 
-
 int main(void)
 {
     priv_init();
@@ -209,7 +231,8 @@ int main(void)
     csr_write(mie, MIP_SSIP | MIP_STIP | MIP_SEIP);
     CHECK("sie shows the delegated enables", csr_read(sie) & 0xaaa, MIP_SSIP | MIP_STIP | MIP_SEIP);
     csr_set(mip, MIP_SSIP | MIP_STIP | MIP_SEIP);
-    CHECK("sip shows the delegated pending bits", csr_read(sip) & 0xaaa, MIP_SSIP | MIP_STIP | MIP_SEIP);
+    CHECK("sip shows the delegated pending bits", csr_read(sip) & 0xaaa,
+          MIP_SSIP | MIP_STIP | MIP_SEIP);
     csr_set(mstatus, MSTATUS_MIE);
     spin();
     csr_clear(mstatus, MSTATUS_MIE);

@@ -71,8 +71,8 @@ int done(const char *prog);
 void trap_reset(void);
 
 /* PROBE(name, "insn"): a function `name` whose first instruction is insn, then ret. */
-#define PROBE(name, insn)                                                                      \
-    void name(void);                                                                           \
+#define PROBE(name, insn)                                                                          \
+    void name(void);                                                                               \
     __asm__(".text\n.balign 4\n.globl " #name "\n" #name ":\n" insn "\nret\n")
 
 /* ---- probes (priv_rt.c): single instructions with known addresses ---- */
@@ -102,8 +102,14 @@ extern char exec_tmpl[], exec_tmpl_end[];
 #define GIGA (1ul << 30)
 
 typedef uint64_t pte_t;
-static inline pte_t pte_leaf(uint64_t pa, uint64_t flags) { return ((pa >> 12) << 10) | flags; }
-static inline pte_t pte_table(const void *t) { return (((uint64_t)t >> 12) << 10) | PTE_V; }
+static inline pte_t pte_leaf(uint64_t pa, uint64_t flags)
+{
+    return ((pa >> 12) << 10) | flags;
+}
+static inline pte_t pte_table(const void *t)
+{
+    return (((uint64_t)t >> 12) << 10) | PTE_V;
+}
 static inline uint64_t satp_sv39(const void *root, uint64_t asid)
 {
     return (8ul << 60) | (asid << 44) | ((uint64_t)root >> 12);
@@ -121,10 +127,19 @@ extern pte_t root_pt[512], l1_pt[512], l0_pt[512];
 extern uint8_t frames[NFRAMES][4096];
 void vm_init(void); /* builds the tables; does not write satp */
 pte_t ident_pte(uint64_t flags_extra);
-static inline void sfence_all(void) { __asm__ volatile("sfence.vma" ::: "memory"); }
+static inline void sfence_all(void)
+{
+    __asm__ volatile("sfence.vma" ::: "memory");
+}
 /* Run `sfence.vma` of each form from M. */
-static inline void sfence_va(uint64_t va) { __asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory"); }
-static inline void sfence_asid(uint64_t asid) { __asm__ volatile("sfence.vma zero, %0" ::"r"(asid) : "memory"); }
+static inline void sfence_va(uint64_t va)
+{
+    __asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
+}
+static inline void sfence_asid(uint64_t asid)
+{
+    __asm__ volatile("sfence.vma zero, %0" ::"r"(asid) : "memory");
+}
 static inline void sfence_va_asid(uint64_t va, uint64_t asid)
 {
     __asm__ volatile("sfence.vma %0, %1" ::"r"(va), "r"(asid) : "memory");

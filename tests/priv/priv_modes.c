@@ -38,7 +38,10 @@ static uint64_t s_set_spie(uint64_t v)
     return csr_read(sstatus);
 }
 
-static uint64_t mode_off(uint64_t mode) { return mode == PRV_U ? user_off : 0; }
+static uint64_t mode_off(uint64_t mode)
+{
+    return mode == PRV_U ? user_off : 0;
+}
 
 static void expect_trap(const char *what, void (*fn)(void), uint64_t mode, uint64_t cause)
 {
@@ -49,8 +52,7 @@ static void expect_trap(const char *what, void (*fn)(void), uint64_t mode, uint6
     CHECK("mcause", mtrap.cause, cause);
     CHECK("mepc", mtrap.epc, (uint64_t)fn + mode_off(mode));
     CHECK("MPP", (mtrap.status & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT, mode);
-    if (cause == 2)
-        CHECK("mtval = the instruction", mtrap.tval, *(volatile uint32_t *)fn);
+    if (cause == 2) CHECK("mtval = the instruction", mtrap.tval, *(volatile uint32_t *)fn);
     check_ctx = 0;
 }
 
@@ -193,14 +195,15 @@ int main(void)
     CHECK("sstatus clear shows in mstatus", csr_read(mstatus) & (MSTATUS_SPP | MSTATUS_SIE), 0);
     csr_set(mstatus, MSTATUS_MPP | MSTATUS_MPIE | MSTATUS_TSR | MSTATUS_TVM);
     CHECK("sstatus hides MPP/MPIE/MIE/TSR/TVM",
-          csr_read(sstatus) & (MSTATUS_MPP | MSTATUS_MPIE | MSTATUS_MIE | MSTATUS_TSR |
-                               MSTATUS_TVM), 0);
+          csr_read(sstatus) &
+              (MSTATUS_MPP | MSTATUS_MPIE | MSTATUS_MIE | MSTATUS_TSR | MSTATUS_TVM),
+          0);
     csr_clear(mstatus, MSTATUS_TSR | MSTATUS_TVM);
     csr_write(sstatus, ~0ul);
     CHECK("sstatus write leaves MPP", (csr_read(mstatus) & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT, 3);
     CHECK("sstatus write leaves MIE/TVM/TW/TSR/MPRV clear",
-          csr_read(mstatus) &
-              (MSTATUS_MIE | MSTATUS_TVM | MSTATUS_TW | MSTATUS_TSR | MSTATUS_MPRV), 0);
+          csr_read(mstatus) & (MSTATUS_MIE | MSTATUS_TVM | MSTATUS_TW | MSTATUS_TSR | MSTATUS_MPRV),
+          0);
     csr_clear(mstatus, MSTATUS_SUM | MSTATUS_MXR | MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP);
     uint64_t ss = RUN_S(s_set_spie, MSTATUS_SPIE);
     CHECK("S sets sstatus.SPIE: sstatus", ss & MSTATUS_SPIE, MSTATUS_SPIE);

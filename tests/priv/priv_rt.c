@@ -100,8 +100,7 @@ int done(const char *prog)
 /* Code addresses in the user alias read through the identity mapping. */
 static uint64_t code_addr(uint64_t va)
 {
-    if (va >= 0x80000000ul + USER_ALIAS && va < 0x100000000ul)
-        return va - USER_ALIAS;
+    if (va >= 0x80000000ul + USER_ALIAS && va < 0x100000000ul) return va - USER_ALIAS;
     return va;
 }
 
@@ -136,8 +135,7 @@ void m_trap_handler(struct pframe *f)
     mtrap.vec = f->vec;
     /* A fault under MPRV must not leave the handler's return translated. */
     f->status &= ~MSTATUS_MPRV;
-    if (m_hook && m_hook(f))
-        return;
+    if (m_hook && m_hook(f)) return;
     if (f->cause >> 63) {
         printf("unexpected M interrupt %lx at %lx\n", f->cause, f->epc);
         exit(250);
@@ -161,8 +159,7 @@ void s_trap_handler(struct pframe *f)
     strap.tval = f->tval;
     strap.status = f->status;
     strap.vec = f->vec;
-    if (s_hook && s_hook(f))
-        return;
+    if (s_hook && s_hook(f)) return;
     if (f->cause >> 63) {
         printf("unexpected S interrupt %lx at %lx\n", f->cause, f->epc);
         exit(251);
@@ -170,7 +167,10 @@ void s_trap_handler(struct pframe *f)
     default_resume(f);
 }
 
-pte_t ident_pte(uint64_t extra) { return pte_leaf(0x80000000ul, PTE_V | PTE_RWX | PTE_AD | extra); }
+pte_t ident_pte(uint64_t extra)
+{
+    return pte_leaf(0x80000000ul, PTE_V | PTE_RWX | PTE_AD | extra);
+}
 
 void vm_init(void)
 {

@@ -3,7 +3,7 @@
  * at every page size, and D even when a read left a D=0 translation cached. */
 #include "priv.h"
 
-#define VA(i) (TEST_VA + (uint64_t)(i) * PAGE)
+#define VA(i) (TEST_VA + (uint64_t)(i)*PAGE)
 #define AD(p) ((p) & (PTE_A | PTE_D))
 
 static uint64_t faults_before;

@@ -7,14 +7,27 @@
 static volatile uint64_t marker = 0x1234abcd5678ef01ul;
 static pte_t root2_pt[512] __attribute__((aligned(4096)));
 
-static uint64_t s_read_satp(uint64_t a) { (void)a; return csr_read(satp); }
-static uint64_t s_hello(uint64_t a) { return a + 1; }
+static uint64_t s_read_satp(uint64_t a)
+{
+    (void)a;
+    return csr_read(satp);
+}
+static uint64_t s_hello(uint64_t a)
+{
+    return a + 1;
+}
 
 /* VA at which `p` (a RAM address) appears in the megapage at 0x40200000 / gigapage at 4 GiB. */
 #define MEGA_VA 0x40200000ul
 #define GIGA_VA 0x100000000ul
-static uint64_t via_mega(const volatile void *p) { return MEGA_VA + ((uint64_t)p - 0x80000000ul); }
-static uint64_t via_giga(const volatile void *p) { return GIGA_VA + ((uint64_t)p - 0x80000000ul); }
+static uint64_t via_mega(const volatile void *p)
+{
+    return MEGA_VA + ((uint64_t)p - 0x80000000ul);
+}
+static uint64_t via_giga(const volatile void *p)
+{
+    return GIGA_VA + ((uint64_t)p - 0x80000000ul);
+}
 
 int main(void)
 {

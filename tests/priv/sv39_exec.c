@@ -5,12 +5,18 @@
  * machine.adoc 3.1.16 on mtval for instruction faults). */
 #include "priv.h"
 
-#define VA(i) (TEST_VA + (uint64_t)(i) * PAGE)
+#define VA(i) (TEST_VA + (uint64_t)(i)*PAGE)
 #define RET 0x00008067u
 #define C_JR_RA 0x8082u
-static uint32_t li_a0(int imm) { return ((uint32_t)imm << 20) | (10u << 7) | 0x13u; }
+static uint32_t li_a0(int imm)
+{
+    return ((uint32_t)imm << 20) | (10u << 7) | 0x13u;
+}
 
-static void put16(int frame, unsigned off, uint16_t v) { *(volatile uint16_t *)&frames[frame][off] = v; }
+static void put16(int frame, unsigned off, uint16_t v)
+{
+    *(volatile uint16_t *)&frames[frame][off] = v;
+}
 static void put32(int frame, unsigned off, uint32_t v)
 {
     put16(frame, off, (uint16_t)v);

@@ -3,14 +3,16 @@
  * then the same faults delegated to S through medeleg. */
 #include "priv.h"
 
-#define VA(i) (TEST_VA + (uint64_t)(i) * PAGE)
+#define VA(i) (TEST_VA + (uint64_t)(i)*PAGE)
 enum { LOAD, STORE, AMO, FETCH };
 static const uint64_t cause_of[] = {13, 15, 15, 12};
 
 static uint64_t run(int kind, uint64_t mode, uint64_t va)
 {
-    uint64_t (*fn)(uint64_t) = kind == LOAD ? probe_ld : kind == STORE ? probe_sd
-                               : kind == AMO ? probe_amo : probe_exec;
+    uint64_t (*fn)(uint64_t) = kind == LOAD    ? probe_ld
+                               : kind == STORE ? probe_sd
+                               : kind == AMO   ? probe_amo
+                                               : probe_exec;
     return call_in_mode((uint64_t)fn, va, mode, mode == PRV_U ? user_off : 0);
 }
 
@@ -32,8 +34,7 @@ static void expect_fault(const char *what, int kind, uint64_t mode, uint64_t va,
     check_ctx = what;
     run(kind, mode, va);
     volatile struct trap_rec *t = to_s ? &strap : &mtrap;
-    CHECK(to_s ? "one trap, in S" : "one trap, in M", mtrap.count + strap.count,
-          nm + ns + 1);
+    CHECK(to_s ? "one trap, in S" : "one trap, in M", mtrap.count + strap.count, nm + ns + 1);
     CHECK(to_s ? "in S" : "in M", t->count, (to_s ? ns : nm) + 1);
     CHECK("cause", t->cause, cause_of[kind]);
     CHECK("epc", t->epc, kind == FETCH ? va : insn_of(kind, mode));
@@ -105,8 +106,8 @@ static void all_faults(int to_s)
 
     /* non-canonical addresses: bits 63:39 must all equal bit 38 */
     expect_fault("non-canonical 0x40_0000_0000: load", LOAD, PRV_S, 0x0000004000000000ul, to_s);
-    expect_fault("non-canonical 0x8000_0000_8000_0000: store", STORE, PRV_S,
-                 0x8000000080000000ul, to_s);
+    expect_fault("non-canonical 0x8000_0000_8000_0000: store", STORE, PRV_S, 0x8000000080000000ul,
+                 to_s);
     expect_fault("non-canonical 0xffff_ff80_0000_0000 - 8: fetch", FETCH, PRV_S,
                  0xffffffbffffffff8ul, to_s);
 

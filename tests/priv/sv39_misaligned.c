@@ -5,7 +5,7 @@
  * the access that caused the fault"), and a faulting store changes neither page. */
 #include "priv.h"
 
-#define VA(i) (TEST_VA + (uint64_t)(i) * PAGE)
+#define VA(i) (TEST_VA + (uint64_t)(i)*PAGE)
 
 static uint64_t s_ld(uint64_t va)
 {
@@ -68,7 +68,7 @@ int main(void)
 
     /* within a page, and across into a mapped page */
     CHECK("ld at +3 inside a page", RUN_S(s_ld, VA(0) + 3), frame_word(0, 3));
-    CHECK("ld across pages 0|1", RUN_S(s_ld, VA(0) + 0xffb), 
+    CHECK("ld across pages 0|1", RUN_S(s_ld, VA(0) + 0xffb),
           (frame_word(1, 0) << 40) | (frame_word(0, 0xff8) >> 24));
     CHECK("lw across pages 0|1 (sign-extended)", RUN_S(s_lw, VA(0) + 0xffe),
           (uint64_t)(int64_t)(int32_t)(uint32_t)((frame_word(1, 0) << 16) |

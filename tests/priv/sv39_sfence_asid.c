@@ -5,7 +5,7 @@
  * pages are shared. */
 #include "priv.h"
 
-#define VA(i) (TEST_VA + (uint64_t)(i) * PAGE)
+#define VA(i) (TEST_VA + (uint64_t)(i)*PAGE)
 static pte_t root_b[512] __attribute__((aligned(4096)));
 static pte_t l1_b[512] __attribute__((aligned(4096)));
 static pte_t l0_b[512] __attribute__((aligned(4096)));
@@ -22,19 +22,25 @@ static uint64_t s_asid_sweep(uint64_t arg)
         for (uint64_t i = 0; i < 512; i++) {
             uint64_t f = (r & 1) ? (i + 3) % NFRAMES : i % NFRAMES;
             uint64_t v = *(volatile uint64_t *)(TEST_VA + i * PAGE + 8 * i);
-            if (v != ((f << 32) | i))
-                bad++;
+            if (v != ((f << 32) | i)) bad++;
         }
     }
     csr_write(satp, satp_a);
     return bad;
 }
 
-static uint64_t word0(int frame) { return 0xa0000000ul + (uint64_t)frame; }
+static uint64_t word0(int frame)
+{
+    return 0xa0000000ul + (uint64_t)frame;
+}
 
 /* Run in S: read va (caching it), repoint l0 entry `idx` at frame `to`, fence with form
  * `form`, read va again. The page-table edit happens in S, through the identity map. */
-struct fence_args { uint64_t va, form, asid, to; volatile pte_t *pte; pte_t newpte; };
+struct fence_args {
+    uint64_t va, form, asid, to;
+    volatile pte_t *pte;
+    pte_t newpte;
+};
 static struct fence_args fa;
 static uint64_t s_change_and_fence(uint64_t arg)
 {
@@ -82,17 +88,20 @@ int main(void)
         check_ctx = names[form];
         l0_pt[form] = pte_leaf((uint64_t)frames[0], RW);
         sfence_all();
-        fa = (struct fence_args){VA(form) + 0, (uint64_t)form, 1, 0, &l0_pt[form],
+        fa = (struct fence_args){VA(form) + 0,
+                                 (uint64_t)form,
+                                 1,
+                                 0,
+                                 &l0_pt[form],
                                  pte_leaf((uint64_t)frames[1 + form], RW)};
-        CHECK("4K page: new frame after the fence", RUN_S(s_change_and_fence, 0),
-              word0(1 + form));
+        CHECK("4K page: new frame after the fence", RUN_S(s_change_and_fence, 0), word0(1 + form));
         /* a megapage, fenced through an address in its middle */
         l1_pt[8 + form] = pte_leaf(0x80000000ul, RW);
         sfence_all();
         uint64_t off0 = (uint64_t)frames[0] - 0x80000000ul;
-        fa = (struct fence_args){TEST_VA + (8 + form) * MEGA + off0, (uint64_t)form, 1, 0,
-                                 &l1_pt[8 + form],
-                                 pte_leaf(0x80000000ul, RW) | 0 /* patched below */};
+        fa = (struct fence_args){
+            TEST_VA + (8 + form) * MEGA + off0, (uint64_t)form, 1, 0, &l1_pt[8 + form],
+            pte_leaf(0x80000000ul, RW) | 0 /* patched below */};
         /* repoint the megapage 2 MiB further on, where nothing of ours lives; a frame of
          * ours seen there would mean the old translation survived the fence */
         fa.newpte = pte_leaf(0x80000000ul + MEGA, RW);
@@ -107,7 +116,7 @@ int main(void)
         volatile uint64_t *probe = (volatile uint64_t *)(0x80000000ul + MEGA + 0x1000);
         uint64_t save = *probe;
         *probe = 0xbeef;
-        fa = (struct fence_args){TEST_VA + 12 * MEGA + 0x1000, 1, 1, 0, &l1_pt[12],
+        fa = (struct fence_args){TEST_VA + 12 * MEGA + 0x1000,     1, 1, 0, &l1_pt[12],
                                  pte_leaf(0x80000000ul + MEGA, RW)};
         CHECK("megapage fenced by address: new data", RUN_S(s_change_and_fence, 0), 0xbeef);
         *probe = save;
@@ -121,13 +130,17 @@ int main(void)
         *probe = 0xcafe;
         root_pt[4] = pte_leaf(0x80000000ul, RW);
         sfence_all();
-        fa = (struct fence_args){4 * GIGA + MEGA + 0x2000, 1, 1, 0, &root_pt[4],
+        fa = (struct fence_args){4 * GIGA + MEGA + 0x2000,  1, 1, 0, &root_pt[4],
                                  pte_leaf(0x80000000ul, RW)};
         CHECK("gigapage: unchanged PTE, fenced by inner address", RUN_S(s_change_and_fence, 0),
               0xcafe);
         root_pt[5] = pte_leaf(0x80000000ul, RW);
         sfence_all();
-        fa = (struct fence_args){5 * GIGA + MEGA + 0x2000, 3, 1, 0, &root_pt[5],
+        fa = (struct fence_args){5 * GIGA + MEGA + 0x2000,
+                                 3,
+                                 1,
+                                 0,
+                                 &root_pt[5],
                                  pte_leaf(0x80000000ul, PTE_V | PTE_AD | PTE_X)};
         uint64_t n = mtrap.count;
         RUN_S(s_change_and_fence, 0);
@@ -151,11 +164,11 @@ int main(void)
         for (int pass = 0; pass < 2; pass++)
             for (int i = 0; i < 512; i++) {
                 uint64_t want = ((uint64_t)((i + round) % NFRAMES) << 32) | (uint64_t)(i % 512);
-                if (RUN_S(probe_ld, VA(i) + 8 * (uint64_t)(i % 512)) != want)
-                    bad++;
+                if (RUN_S(probe_ld, VA(i) + 8 * (uint64_t)(i % 512)) != want) bad++;
             }
-        CHECK(round == 0 ? "512 pages, round 0: all right" : round == 1 ? "512 pages, round 1: all right"
-                                                           : "512 pages, round 2: all right",
+        CHECK(round == 0   ? "512 pages, round 0: all right"
+              : round == 1 ? "512 pages, round 1: all right"
+                           : "512 pages, round 2: all right",
               bad, 0);
     }
     for (int f = 0; f < NFRAMES; f++)

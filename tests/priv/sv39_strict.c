@@ -6,7 +6,7 @@
  * in any PTE (step 3) -- QEMU 7.2 agrees on that part. */
 #include "priv.h"
 
-#define VA(i) (TEST_VA + (uint64_t)(i) * PAGE)
+#define VA(i) (TEST_VA + (uint64_t)(i)*PAGE)
 #define UNMAPPED_PA 0x80000ul /* no device or memory there on QEMU virt nor rv39 */
 
 static void expect(const char *what, uint64_t (*fn)(uint64_t), uint64_t va, uint64_t cause,

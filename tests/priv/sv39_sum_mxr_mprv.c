@@ -4,7 +4,7 @@
  * permissions as the mode in MPP (with SUM and MXR applying), while fetches stay M. */
 #include "priv.h"
 
-#define VA(i) (TEST_VA + (uint64_t)(i) * PAGE)
+#define VA(i) (TEST_VA + (uint64_t)(i)*PAGE)
 #define W0(f) (0xc0de000000000000ul | (uint64_t)(f))
 
 static uint64_t probe_n;
@@ -20,7 +20,10 @@ static uint64_t s_toggle(uint64_t va, uint64_t bits)
     return v;
 }
 static uint64_t arg_bits;
-static uint64_t s_toggle_sum(uint64_t va) { return s_toggle(va, arg_bits); }
+static uint64_t s_toggle_sum(uint64_t va)
+{
+    return s_toggle(va, arg_bits);
+}
 /* S: load with the bits clear (faults), set them, load again (works); returns the second. */
 static uint64_t s_toggle_on(uint64_t va)
 {
@@ -54,8 +57,7 @@ static uint64_t mprv_load(uint64_t va, uint64_t mpp, uint64_t *at)
                      : "+r"(v), "=&r"(pc)
                      : "r"(va), "r"(mpp)
                      : "t0", "memory");
-    if (at)
-        *at = pc;
+    if (at) *at = pc;
     return v;
 }
 static void mprv_store(uint64_t va, uint64_t mpp, uint64_t val)
@@ -81,8 +83,8 @@ int main(void)
     __asm__ volatile("fence.i" ::: "memory");
     ((volatile uint64_t *)frames[4])[16] = W0(4);
 
-    l0_pt[0] = pte_leaf((uint64_t)frames[0], RW | PTE_U);          /* U data */
-    l0_pt[1] = pte_leaf((uint64_t)frames[1], RW);                  /* S data */
+    l0_pt[0] = pte_leaf((uint64_t)frames[0], RW | PTE_U);             /* U data */
+    l0_pt[1] = pte_leaf((uint64_t)frames[1], RW);                     /* S data */
     l0_pt[2] = pte_leaf((uint64_t)frames[4], PTE_V | PTE_X | PTE_AD); /* S execute-only */
     l0_pt[3] = pte_leaf((uint64_t)frames[4], PTE_V | PTE_R | PTE_X | PTE_U | PTE_AD); /* U code */
     l0_pt[4] = pte_leaf((uint64_t)frames[4], PTE_V | PTE_X | PTE_U | PTE_AD); /* U exec-only */

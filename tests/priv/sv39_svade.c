@@ -3,7 +3,7 @@
  * (supervisor.adoc 12.3.2 step 7, the Svade extension). rv39 only: QEMU 7.2 always updates. */
 #include "priv.h"
 
-#define VA(i) (TEST_VA + (uint64_t)(i) * PAGE)
+#define VA(i) (TEST_VA + (uint64_t)(i)*PAGE)
 
 static uint64_t n;
 static void expect_fault(const char *what, uint64_t cause, uint64_t tval)
@@ -26,11 +26,11 @@ int main(void)
     __asm__ volatile("fence.i" ::: "memory");
     ((volatile uint64_t *)frames[0])[0] = 0xade;
 
-    l0_pt[0] = pte_leaf(f0, RW);                   /* A = D = 0 */
-    l0_pt[1] = pte_leaf(f0, RW | PTE_A);           /* D = 0 */
+    l0_pt[0] = pte_leaf(f0, RW);         /* A = D = 0 */
+    l0_pt[1] = pte_leaf(f0, RW | PTE_A); /* D = 0 */
     l0_pt[2] = pte_leaf(f0, RW | PTE_A | PTE_D);
     l0_pt[3] = pte_leaf((uint64_t)frames[4], PTE_V | PTE_X);
-    l1_pt[1] = pte_leaf(0x80000000ul, RW);         /* megapage, A = 0 */
+    l1_pt[1] = pte_leaf(0x80000000ul, RW); /* megapage, A = 0 */
     sfence_all();
     n = mtrap.count;
 

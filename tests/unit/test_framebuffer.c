@@ -285,11 +285,10 @@ Test(fb_options, fb_size_is_width_x_height)
     const char *problem;
     cr_assert(options_parse_fb_size("1024x768", &w, &h, &problem));
     cr_assert(w == 1024 && h == 768, "1024x768 is 1024 wide, 768 high");
-    const char *bad[] = {"1024", "1024x", "x768", "0x768", "1024x0", "9000x10", "64x64+1",
-                         "8192x8192"};
+    const char *bad[] = {"1024",   "1024x",   "x768",    "0x768",
+                         "1024x0", "9000x10", "64x64+1", "8192x8192"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        cr_assert_not(options_parse_fb_size(bad[i], &w, &h, &problem), "-fb %s must fail",
-                      bad[i]);
+        cr_assert_not(options_parse_fb_size(bad[i], &w, &h, &problem), "-fb %s must fail", bad[i]);
 }
 
 static enum options_outcome parse(struct options *opts, int argc, const char **args)

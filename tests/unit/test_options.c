@@ -279,11 +279,10 @@ Test(options, bad_tlb_spec_is_one_line_error)
  * virtio-mmio.force-legacy=false -drive ...,if=none,id=x0 -device virtio-blk-device,...). */
 Test(options, qemu_device_binds_a_drive_to_a_virtio_slot)
 {
-    PARSE("-machine", "virt", "-smp", "3", "-global", "virtio-mmio.force-legacy=false",
-          "-drive", "file=fs.img,if=none,format=raw,id=x0", "-device",
+    PARSE("-machine", "virt", "-smp", "3", "-global", "virtio-mmio.force-legacy=false", "-drive",
+          "file=fs.img,if=none,format=raw,id=x0", "-device",
           "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.3", "-kernel", "k");
-    cr_assert_eq(result.outcome, OPTIONS_RUN, "QEMU's xv6 command line must parse: %s",
-                 result.err);
+    cr_assert_eq(result.outcome, OPTIONS_RUN, "QEMU's xv6 command line must parse: %s", result.err);
     cr_assert_eq(result.opts.drive_count, 1);
     cr_assert_str_eq(result.opts.drives[0].id, "x0");
     cr_assert_eq(result.opts.drives[0].slot, 3, "bus=virtio-mmio-bus.3 means slot 3");

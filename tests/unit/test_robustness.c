@@ -22,8 +22,8 @@ static uint64_t rng(void)
  * known instruction patterns and randomise their operand fields. */
 static uint32_t random_insn(void)
 {
-    static const uint32_t opcodes[] = {0x03, 0x0f, 0x13, 0x17, 0x1b, 0x23, 0x2f, 0x33,
-                                       0x37, 0x3b, 0x63, 0x67, 0x6f, 0x73};
+    static const uint32_t opcodes[] = {0x03, 0x0f, 0x13, 0x17, 0x1b, 0x23, 0x2f,
+                                       0x33, 0x37, 0x3b, 0x63, 0x67, 0x6f, 0x73};
     uint32_t w = (uint32_t)rng();
     switch (rng() % 4) {
     case 0: return w; /* anything, compressed parcels included */
