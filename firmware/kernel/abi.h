@@ -36,9 +36,17 @@
 #define MAP_SHARED 0x01    /* file pages shared by every mapping, written back to the file */
 #define MAP_PRIVATE 0x02   /* a private copy of the file's pages */
 #define MAP_ANONYMOUS 0x20 /* zeroed pages, no file (fd and offset ignored) */
+/* With MAP_ANONYMOUS: 2 MiB megapages (one level-1 leaf PTE each) from the kernel's pool of
+ * contiguous blocks; the region is 2 MiB-aligned and its length rounded up to 2 MiB. When the
+ * pool is empty a fault falls back to a 4 KiB page (the kernel says so and counts it). The
+ * value is Linux's MAP_HUGETLB. */
+#define MAP_HUGE_2MB 0x40000
 /* Where mmap puts mappings: far above any heap, below the stack. */
 #define MMAP_BASE 0x2000000000ul
 #define MMAP_END 0x3000000000ul
+
+/* 50..59: looking at memory */
+#define SYS_virt2phys 50 /* virt2phys(addr) -> physical address behind a user address, -1 */
 
 /* Exit status of a process the kernel killed (wild access, illegal instruction, ...). */
 #define EXIT_KILLED (-1)

@@ -40,6 +40,10 @@ void kalloc_init(uint64_t start, uint64_t end, uint64_t hole_start, uint64_t hol
 void *kalloc(void); /* a zeroed frame, or NULL when memory is exhausted */
 void kfree(void *frame);
 uint64_t kalloc_free_count(void);
+void *kalloc_huge(void); /* a zeroed 2 MiB-aligned block of 2 MiB from the pool, or NULL */
+void kfree_huge(void *block);
+int kalloc_huge_total(void); /* blocks in the huge-page pool */
+int kalloc_huge_free(void);
 
 /* fdt.c: what the kernel reads from the device tree */
 bool fdt_memory(uint64_t dtb, uint64_t *base, uint64_t *size);

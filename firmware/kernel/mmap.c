@@ -13,6 +13,12 @@
  * answers by setting D itself. msync, munmap and exit write the pages whose D bit is set
  * back into the file (ext2_write_existing: inside the file's size only), then clear D.
  *
+ * MAP_HUGE_2MB (anonymous only): the region is 2 MiB-aligned, and a fault maps the whole
+ * 2 MiB around it with ONE level-1 leaf PTE (a megapage, privileged spec "Sv39": a leaf at
+ * level 1 maps 2 MiB) over a contiguous block from kalloc_huge's pool. One TLB entry then
+ * covers what 512 would. With the pool empty the fault falls back to a 4 KiB page and
+ * huge_fallbacks counts it.
+ *
  * Not handled (yet): read()/write() on a file do not see its page cache, and a page mapped
  * by several processes is written back by whichever of them stored into it. */
 #include "abi.h"
@@ -38,6 +44,46 @@ static struct cached_page {
     uint64_t index;
     uint8_t *frame;
 } cache[NCACHE];
+
+static uint64_t huge_fallbacks; /* MAP_HUGE_2MB faults served with a 4 KiB page */
+
+static bool is_huge(const struct vma *v)
+{
+    return v->flags & MAP_HUGE_2MB;
+}
+
+/* Maps the megapage around va in huge region v: 0 when mapped, 1 when the pool is empty or
+ * the 2 MiB already hold 4 KiB pages (the caller maps a 4 KiB page), -1 on failure. */
+static int huge_fault(struct proc *p, struct vma *v, uint64_t va)
+{
+    uint64_t base = va & ~(HUGE_PAGE_SIZE - 1);
+    pte_t *l1 = pt_walk_level1(p->pagetable, base, true);
+    if (!l1) return -1;
+    if ((*l1 & PTE_V) && !(*l1 & PTE_LEAF_BITS)) {
+        /* A level-0 table, left by 4 KiB pages that were here before (munmap keeps the
+         * tables): when empty it gives way to the megapage, else its pages stay. */
+        pagetable_t table = (pagetable_t)PTE_TO_PA(*l1);
+        for (int i = 0; i < PT_ENTRIES; i++)
+            if (table[i] & PTE_V) return 1;
+        *l1 = 0;
+        sfence_vma_page(base); /* no cached pointer to the table may outlive it */
+        kfree(table);
+    }
+    /* A present megapage: a real fault. */
+    if (*l1 & PTE_V) return -1;
+    uint8_t *block = kalloc_huge(); /* zeroed */
+    if (!block) {
+        huge_fallbacks++;
+        printf("pid %d: no free 2 MiB block for 0x%lx, 4 KiB pages instead (fallback %lu)\n",
+               p->pid, base, huge_fallbacks);
+        return 1;
+    }
+    uint64_t perm = PTE_U | PTE_A | PTE_D | PTE_R | ((v->prot & PROT_WRITE) ? PTE_W : 0);
+    *l1 = PA_TO_PTE(block) | perm | PTE_V;
+    sfence_vma_page(base); /* the hart may have cached the invalid entry */
+    p->demand_faults++;
+    return 0;
+}
 
 static struct inode *inode_get(const struct inode *ip)
 {
@@ -133,6 +179,11 @@ int mmap_fault(struct proc *p, uint64_t va, uint64_t scause)
         return 0;
     }
 
+    if (is_huge(v)) {
+        int r = huge_fault(p, v, va);
+        if (r <= 0) return r;
+    }
+
     uint64_t index = (v->offset + (page - v->start)) / PAGE_SIZE;
     uint8_t *frame;
     if (is_shared_file(v)) {
@@ -169,6 +220,18 @@ int mmap_fault(struct proc *p, uint64_t va, uint64_t scause)
 static void sync_range(struct proc *p, struct vma *v, uint64_t start, uint64_t end, bool unmap)
 {
     for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+        pte_t *l1 = is_huge(v) ? pt_walk_level1(p->pagetable, va, false) : NULL;
+        if (l1 && (*l1 & PTE_V) && (*l1 & PTE_LEAF_BITS)) {
+            /* A megapage (anonymous: nothing to write back); for_range keeps huge ranges
+             * 2 MiB-aligned, so va is its start. */
+            if (unmap) {
+                kfree_huge((void *)PTE_TO_PA(*l1));
+                *l1 = 0;
+                sfence_vma_page(va);
+            }
+            va += HUGE_PAGE_SIZE - PAGE_SIZE;
+            continue;
+        }
         pte_t *pte = pt_walk(p->pagetable, va, false);
         if (!pte || !(*pte & PTE_V)) continue;
         uint8_t *frame = (uint8_t *)PTE_TO_PA(*pte);
@@ -204,6 +267,7 @@ static long for_range(struct proc *p, uint64_t addr, uint64_t length, bool unmap
         uint64_t from = addr > v->start ? addr : v->start;
         uint64_t to = end < v->start + v->length ? end : v->start + v->length;
         if (unmap && from != v->start && to != v->start + v->length) return -1;
+        if (is_huge(v) && ((from | to) & (HUGE_PAGE_SIZE - 1))) return -1; /* no half megapage */
         sync_range(p, v, from, to, unmap);
         if (!unmap) continue;
         if (from == v->start && to == v->start + v->length) {
@@ -226,8 +290,12 @@ long sys_mmap(struct proc *p, uint64_t hint, uint64_t length, long prot, long fl
     if (length == 0 || length > MMAP_END - MMAP_BASE || (prot & ~(PROT_READ | PROT_WRITE)))
         return -1;
     bool shared = flags & MAP_SHARED, private = flags & MAP_PRIVATE;
-    if (shared == private || (flags & ~(MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS))) return -1;
-    length = PAGE_ROUND_UP(length);
+    if (shared == private || (flags & ~(MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGE_2MB)))
+        return -1;
+    bool huge = flags & MAP_HUGE_2MB;
+    if (huge && !(flags & MAP_ANONYMOUS)) return -1; /* megapages of anonymous memory only */
+    uint64_t align = huge ? HUGE_PAGE_SIZE : PAGE_SIZE;
+    length = (length + align - 1) & ~(align - 1);
 
     struct vma *v = NULL;
     for (int i = 0; i < NVMA && !v; i++)
@@ -245,7 +313,7 @@ long sys_mmap(struct proc *p, uint64_t hint, uint64_t length, long prot, long fl
     }
 
     /* The hint if it is free and in the mmap area, else the lowest gap there (first fit). */
-    uint64_t start = PAGE_ROUND_DOWN(hint);
+    uint64_t start = hint & ~(align - 1);
     if (start < MMAP_BASE || start > MMAP_END - length || overlaps_any(p, start, length)) {
         start = MMAP_BASE;
         for (int again = 1; again;) {
@@ -253,7 +321,7 @@ long sys_mmap(struct proc *p, uint64_t hint, uint64_t length, long prot, long fl
             for (int i = 0; i < NVMA; i++) {
                 struct vma *o = &p->vmas[i];
                 if (o->length && start < o->start + o->length && o->start < start + length) {
-                    start = o->start + o->length;
+                    start = (o->start + o->length + align - 1) & ~(align - 1);
                     again = 1;
                 }
             }

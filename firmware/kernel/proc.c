@@ -216,6 +216,11 @@ static void init_exited(int status)
 {
     uint64_t free_now = kalloc_free_count();
     bool leaked = free_now != free_frames_before_init;
+    if (kalloc_huge_free() != kalloc_huge_total()) {
+        printf("kernel: LEAK: %d of %d huge blocks still in use\n",
+               kalloc_huge_total() - kalloc_huge_free(), kalloc_huge_total());
+        leaked = true;
+    }
     if (leaked)
         printf("kernel: LEAK: %lu free frames, %lu before init started\n", free_now,
                free_frames_before_init);

@@ -74,6 +74,7 @@
  * leaf (a 1 GiB, 2 MiB or 4 KiB page depending on the level it is found at). */
 #define PAGE_SIZE 4096ul
 #define PAGE_SHIFT 12
+#define HUGE_PAGE_SIZE (2ul << 20) /* a megapage: a leaf at level 1 */
 #define PT_ENTRIES 512
 #define PT_LEVELS 3
 

@@ -94,6 +94,7 @@ void syscall(struct proc *p)
         break;
     case SYS_munmap: ret = sys_munmap(p, (uint64_t)a0, (uint64_t)a1); break;
     case SYS_msync: ret = sys_msync(p, (uint64_t)a0, (uint64_t)a1); break;
+    case SYS_virt2phys: ret = uvm_virt2phys(p->pagetable, (uint64_t)a0); break;
     default: printf("pid %d: unknown system call %lu\n", p->pid, r[REG_A7]); ret = -1;
     }
     r[REG_A0] = (uint64_t)ret;

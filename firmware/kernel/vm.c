@@ -12,7 +12,7 @@ static pagetable_t kernel_root;
 /* The level-0 PTE that maps va, following the three-level walk of the privileged spec
  * ("Virtual Address Translation Process") from the root (level 2) down. With create, missing
  * intermediate tables are allocated; without, NULL means "not mapped". NULL also when a
- * superpage leaf sits on the way (none exist yet). */
+ * superpage leaf sits on the way (megapages of MAP_HUGE_2MB regions: pt_walk_level1). */
 pte_t *pt_walk(pagetable_t root, uint64_t va, bool create)
 {
     pagetable_t table = root;
@@ -30,6 +30,35 @@ pte_t *pt_walk(pagetable_t root, uint64_t va, bool create)
         }
     }
     return &table[VPN_INDEX(va, 0)];
+}
+
+/* The level-1 PTE for va: a megapage leaf, a pointer to a level-0 table, or invalid. With
+ * create, a missing level-1 table is allocated; without, NULL means "no level-1 table". */
+pte_t *pt_walk_level1(pagetable_t root, uint64_t va, bool create)
+{
+    pte_t *top = &root[VPN_INDEX(va, 2)];
+    if (!(*top & PTE_V)) {
+        if (!create) return NULL;
+        pagetable_t next = kalloc();
+        if (!next) return NULL;
+        *top = PA_TO_PTE(next) | PTE_V;
+    } else if (*top & PTE_LEAF_BITS) {
+        return NULL; /* a gigapage: never in a user address space */
+    }
+    return &((pagetable_t)PTE_TO_PA(*top))[VPN_INDEX(va, 1)];
+}
+
+/* The physical address behind user address va, through a 4 KiB page or a megapage; -1 when
+ * va is not mapped for user mode. */
+long uvm_virt2phys(pagetable_t root, uint64_t va)
+{
+    pte_t *l1 = pt_walk_level1(root, va, false);
+    if (!l1 || !(*l1 & PTE_V)) return -1;
+    if (*l1 & PTE_LEAF_BITS)
+        return (*l1 & PTE_U) ? (long)(PTE_TO_PA(*l1) + (va & (HUGE_PAGE_SIZE - 1))) : -1;
+    pte_t *pte = pt_walk(root, va, false);
+    if (!pte || !(*pte & PTE_V) || !(*pte & PTE_U)) return -1;
+    return (long)(PTE_TO_PA(*pte) + (va & (PAGE_SIZE - 1)));
 }
 
 /* Maps [va, va+size) to [pa, pa+size) with 4 KiB pages and the given permission bits.

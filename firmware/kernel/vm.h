@@ -13,6 +13,8 @@ struct proc;
 
 /* vm.c: mechanics and the kernel's own mappings. */
 pte_t *pt_walk(pagetable_t root, uint64_t va, bool create);
+pte_t *pt_walk_level1(pagetable_t root, uint64_t va, bool create);
+long uvm_virt2phys(pagetable_t root, uint64_t va);
 int pt_map(pagetable_t root, uint64_t va, uint64_t pa, uint64_t size, uint64_t perm);
 void kvm_init(uint64_t ram_end);
 void kvm_enable(void);

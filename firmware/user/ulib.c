@@ -124,6 +124,11 @@ int msync(void *addr, size_t length)
     return (int)syscall3(SYS_msync, (long)addr, (long)length, 0);
 }
 
+long virt2phys(const void *addr)
+{
+    return syscall3(SYS_virt2phys, (long)addr, 0, 0);
+}
+
 /* --- console --- */
 static char line[256];
 static size_t line_len;
