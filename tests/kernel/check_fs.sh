@@ -13,45 +13,9 @@
 set -u
 image=$1
 shift
-limit=${RV39_TEST_TIMEOUT:-60}
-PATH=$PATH:/sbin:/usr/sbin
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT INT TERM
-disk=$work/disk.img
-raw=$work/raw
-out=$work/out
-
-failures=0
-fail() {
-    echo "FAIL: $*" >&2
-    failures=$((failures + 1))
-}
-has() {
-    grep -Eq "$1" "$out" || fail "$2 (no line matching /$1/)"
-}
-
-cp "$image" "$disk" || exit 1
-# The command with @DISK@ replaced, argument by argument.
-n=$#
-while [ "$n" -gt 0 ]; do
-    arg=$1
-    shift
-    case "$arg" in
-    *@DISK@*) arg=$(printf '%s' "$arg" | sed "s|@DISK@|$disk|g") ;;
-    esac
-    set -- "$@" "$arg"
-    n=$((n - 1))
-done
-
-timeout -k 5 "$limit" "$@" </dev/null >"$raw" 2>&1
-status=$?
-tr -d '\r' <"$raw" >"$out"
-cat "$out"
-echo "--- exit status $status; checking"
-
-[ "$status" -eq 124 ] && fail "timed out after $limit s: $*"
-[ "$status" -eq 0 ] || fail "exit status $status, 0 expected"
-grep -q "kernel panic" "$out" && fail "the kernel panicked"
+. "$(dirname "$0")/disk_boot.sh"
+disk_boot_setup "$image"
+disk_boot "$@"
 has '^disk: virtio-blk at 0x10001000, 131072 sectors \(64 MiB\)$' "the disk is found in slot 0"
 has '^fs: partition 1: type 0x83, sectors 2048\.\.100351$' "the MBR's partition 1"
 has '^ext2: 49152 blocks of 1024 bytes' "partition 1 mounts as ext2"

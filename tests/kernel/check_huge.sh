@@ -15,43 +15,10 @@ mode=$1
 counters=$2
 image=$3
 shift 3
-limit=${RV39_TEST_TIMEOUT:-60}
 MIN_FACTOR=10
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT INT TERM
-disk=$work/disk.img
-out=$work/out
-
-failures=0
-fail() {
-    echo "FAIL: $*" >&2
-    failures=$((failures + 1))
-}
-has() {
-    grep -Eq "$1" "$out" || fail "$2 (no line matching /$1/)"
-}
-
-cp "$image" "$disk" || exit 1
-n=$#
-while [ "$n" -gt 0 ]; do
-    arg=$1
-    shift
-    case "$arg" in
-    *@DISK@*) arg=$(printf '%s' "$arg" | sed "s|@DISK@|$disk|g") ;;
-    esac
-    set -- "$@" "$arg"
-    n=$((n - 1))
-done
-
-timeout -k 5 "$limit" "$@" </dev/null >"$work/raw" 2>&1
-status=$?
-tr -d '\r' <"$work/raw" >"$out"
-cat "$out"
-echo "--- exit status $status; checking"
-
-[ "$status" -eq 124 ] && fail "timed out after $limit s: $*"
-[ "$status" -eq 0 ] || fail "exit status $status, 0 expected"
-grep -q "kernel panic" "$out" && fail "the kernel panicked"
+. "$(dirname "$0")/disk_boot.sh"
+disk_boot_setup "$image"
+disk_boot "$@"
 grep -q "FAIL" "$out" && fail "the guest program reported a failure"
 grep -q "LEAK" "$out" && fail "the kernel reports a leak (frames or huge blocks)"
 has "^kernel: starting /bin/$mode\$" "init=/bin/$mode starts $mode from the disk"
