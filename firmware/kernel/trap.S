@@ -38,22 +38,7 @@ trap_vector:
 from_kernel:
     csrrw   sp, sscratch, sp        /* sp back; sscratch = 0 again */
     addi    sp, sp, -20*8
-    sd      ra, 0*8(sp)
-    sd      t0, 1*8(sp)
-    sd      t1, 2*8(sp)
-    sd      t2, 3*8(sp)
-    sd      t3, 4*8(sp)
-    sd      t4, 5*8(sp)
-    sd      t5, 6*8(sp)
-    sd      t6, 7*8(sp)
-    sd      a0, 8*8(sp)
-    sd      a1, 9*8(sp)
-    sd      a2, 10*8(sp)
-    sd      a3, 11*8(sp)
-    sd      a4, 12*8(sp)
-    sd      a5, 13*8(sp)
-    sd      a6, 14*8(sp)
-    sd      a7, 15*8(sp)
+    SAVE_CALLER_SAVED sp
     csrr    t0, sepc
     sd      t0, 16*8(sp)
     csrr    t0, sstatus
@@ -64,22 +49,7 @@ from_kernel:
     csrw    sepc, t0
     ld      t0, 17*8(sp)
     csrw    sstatus, t0
-    ld      ra, 0*8(sp)
-    ld      t0, 1*8(sp)
-    ld      t1, 2*8(sp)
-    ld      t2, 3*8(sp)
-    ld      t3, 4*8(sp)
-    ld      t4, 5*8(sp)
-    ld      t5, 6*8(sp)
-    ld      t6, 7*8(sp)
-    ld      a0, 8*8(sp)
-    ld      a1, 9*8(sp)
-    ld      a2, 10*8(sp)
-    ld      a3, 11*8(sp)
-    ld      a4, 12*8(sp)
-    ld      a5, 13*8(sp)
-    ld      a6, 14*8(sp)
-    ld      a7, 15*8(sp)
+    RESTORE_CALLER_SAVED sp
     addi    sp, sp, 20*8
     sret
 

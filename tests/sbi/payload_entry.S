@@ -1,6 +1,8 @@
 /* S-mode payload entry and trap vector. The firmware starts us in S-mode with a0 = hart id
  * and a1 = device-tree address (or 0), paging off. */
 
+#include "gprs.h"
+
     .section .text.entry, "ax", @progbits
     .globl _start
 _start:
@@ -23,43 +25,13 @@ _start:
     .balign 4
 s_trap_vector:
     addi    sp, sp, -18*8
-    sd      ra, 0*8(sp)
-    sd      t0, 1*8(sp)
-    sd      t1, 2*8(sp)
-    sd      t2, 3*8(sp)
-    sd      t3, 4*8(sp)
-    sd      t4, 5*8(sp)
-    sd      t5, 6*8(sp)
-    sd      t6, 7*8(sp)
-    sd      a0, 8*8(sp)
-    sd      a1, 9*8(sp)
-    sd      a2, 10*8(sp)
-    sd      a3, 11*8(sp)
-    sd      a4, 12*8(sp)
-    sd      a5, 13*8(sp)
-    sd      a6, 14*8(sp)
-    sd      a7, 15*8(sp)
+    SAVE_CALLER_SAVED sp
     csrr    t0, sepc
     sd      t0, 16*8(sp)
     addi    a0, sp, 16*8
     call    s_trap
     ld      t0, 16*8(sp)
     csrw    sepc, t0
-    ld      ra, 0*8(sp)
-    ld      t0, 1*8(sp)
-    ld      t1, 2*8(sp)
-    ld      t2, 3*8(sp)
-    ld      t3, 4*8(sp)
-    ld      t4, 5*8(sp)
-    ld      t5, 6*8(sp)
-    ld      t6, 7*8(sp)
-    ld      a0, 8*8(sp)
-    ld      a1, 9*8(sp)
-    ld      a2, 10*8(sp)
-    ld      a3, 11*8(sp)
-    ld      a4, 12*8(sp)
-    ld      a5, 13*8(sp)
-    ld      a6, 14*8(sp)
-    ld      a7, 15*8(sp)
+    RESTORE_CALLER_SAVED sp
     addi    sp, sp, 18*8
     sret
