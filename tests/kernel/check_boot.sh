@@ -61,7 +61,11 @@ has '^hello: slept [0-9]+ ticks' "sleep returns"
 has '^hello: write from a kernel address returns -1$' "system calls refuse kernel addresses"
 # scribble's store into its own (present, read-only) code page: killed at that very address.
 code=$(sed -n 's/^scribble: writing over my own code at \(0x[0-9a-f]*\)$/\1/p' "$out")
-if [ -z "$code" ]; then
+if [ -z "$code" ] && [ "$expectation" = oom ]; then
+    # With 8 MiB, whether scribble or touch takes the last frames depends on where the timer
+    # preempts: scribble may be killed for want of memory before it reaches its store.
+    has '^init: scribble \(pid [0-9]+\) exited with status -1$' "scribble is killed either way"
+elif [ -z "$code" ]; then
     fail "scribble did not run"
 else
     has "^pid [0-9]+ killed: store page fault at $code \\(pc 0x[0-9a-f]+\\)$" \
