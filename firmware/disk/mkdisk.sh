@@ -6,7 +6,10 @@
 #
 #   sector 0              MBR
 #   1 MiB  .. 49 MiB      partition 1, type 83, ext2 with 1 KiB blocks
-#   49 MiB .. 64 MiB      partition 2, type 82, swap
+#   49 MiB .. 1 GiB       partition 2, type 82, swap (975 MiB: swapdemo's 4x RAM up to 240 MiB)
+#
+# The file is sparse (the swap space is a hole until pages are written there), so it takes
+# a few MiB on the host whatever its size.
 #
 # 1 KiB blocks make files of modest size reach the indirect blocks: 12 KiB direct, single
 # indirect up to 268 KiB, so the 300 KiB /data/big.txt needs the double indirect block too.
@@ -25,7 +28,7 @@ for tool in sfdisk mke2fs seq dd; do
 done
 
 MIB=1048576
-DISK_MIB=64
+DISK_MIB=1024
 FS_START_MIB=1
 FS_MIB=48
 

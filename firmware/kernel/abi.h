@@ -47,6 +47,7 @@
 
 /* 50..59: looking at memory */
 #define SYS_virt2phys 50 /* virt2phys(addr) -> physical address behind a user address, -1 */
+#define SYS_swapinfo 59  /* swapinfo(&struct swap_info) -> 0 */
 
 /* Exit status of a process the kernel killed (wild access, illegal instruction, ...). */
 #define EXIT_KILLED (-1)
@@ -71,6 +72,18 @@ struct mmu_counters {
     uint64_t sfences;       /* hpmcounter7: sfence.vma executed */
     uint64_t hw_available;  /* 1 if the counters above could be read, else they are 0 */
     uint64_t demand_faults; /* pages the kernel demand-allocated for the calling process */
+};
+
+/* What SYS_swapinfo reports: memory and swap, system-wide, counts since boot. */
+struct swap_info {
+    uint64_t ram_bytes;   /* the machine's RAM, from the device tree */
+    uint64_t ram_frames;  /* 4 KiB frames the kernel allocates from (all of RAM after it) */
+    uint64_t free_frames; /* of those, free now */
+    uint64_t slots_total; /* 4 KiB pages the swap partition holds; 0: no swap */
+    uint64_t slots_used;
+    uint64_t swap_outs; /* pages written to swap */
+    uint64_t swap_ins;  /* pages read back from swap on a fault */
+    uint64_t scanned;   /* pages the clock hand looked at */
 };
 
 /* open() flags (no O_CREAT or O_TRUNC yet: files must exist) and lseek() origins. */

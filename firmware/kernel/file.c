@@ -9,6 +9,7 @@
 #include "fs.h"
 #include "kernel.h"
 #include "proc.h"
+#include "swap.h"
 #include "vm.h"
 
 #define NFILE 64 /* open files in the whole system */
@@ -43,9 +44,9 @@ void fs_init(void)
         printf("fs: partition 1 is not a usable ext2, files unavailable\n");
         return;
     }
-    struct partition swap;
-    if (mbr_partition(2, &swap) == 0 && swap.type == 0x82)
-        printf("fs: partition 2: swap, %lu sectors (unused for now)\n", swap.sectors);
+    uint64_t ram_start, ram_end;
+    kalloc_range(&ram_start, &ram_end);
+    swap_init(ram_start, ram_end); /* partition 2, when it is swap */
 }
 
 static struct file *fd_file(const struct proc *p, long fd)

@@ -10,6 +10,7 @@
  * huge mappings there fall back to 4 KiB pages. */
 #include "kernel.h"
 #include "riscv.h"
+#include "swap.h"
 
 struct free_frame {
     struct free_frame *next;
@@ -66,10 +67,13 @@ void kalloc_init(uint64_t start, uint64_t end, uint64_t hole_start, uint64_t hol
     }
 }
 
+/* A zeroed frame. When none is free a user page goes to swap to make one (swap.c); that may
+ * sleep on the disk, and another process may take the frame meanwhile: hence the loop. */
 void *kalloc(void)
 {
+    while (!frames.head)
+        if (!swap_out_one()) return NULL;
     struct free_frame *f = frames.head;
-    if (!f) return NULL;
     frames.head = f->next;
     frames.free_count--;
     memset(f, 0, PAGE_SIZE);
@@ -81,10 +85,17 @@ void kfree(void *frame)
     uint64_t pa = (uint64_t)frame;
     if (pa % PAGE_SIZE || pa < frames.start || pa >= frames.end)
         panic("kfree: 0x%lx is not a frame of the allocator", pa);
+    swap_forget(frame); /* no longer a user page the clock may pick */
     struct free_frame *f = frame;
     f->next = frames.head;
     frames.head = f;
     frames.free_count++;
+}
+
+void kalloc_range(uint64_t *start, uint64_t *end)
+{
+    *start = frames.start;
+    *end = frames.end;
 }
 
 uint64_t kalloc_free_count(void)

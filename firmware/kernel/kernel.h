@@ -37,9 +37,10 @@ __attribute__((noreturn)) void sbi_shutdown_status(int status);
 
 /* kalloc.c: 4 KiB physical frames */
 void kalloc_init(uint64_t start, uint64_t end, uint64_t hole_start, uint64_t hole_end);
-void *kalloc(void); /* a zeroed frame, or NULL when memory is exhausted */
+void *kalloc(void); /* a zeroed frame, or NULL when memory and swap are exhausted */
 void kfree(void *frame);
 uint64_t kalloc_free_count(void);
+void kalloc_range(uint64_t *start, uint64_t *end); /* where frames come from */
 void *kalloc_huge(void); /* a zeroed 2 MiB-aligned block of 2 MiB from the pool, or NULL */
 void kfree_huge(void *block);
 int kalloc_huge_total(void); /* blocks in the huge-page pool */

@@ -26,6 +26,7 @@
 #include "kernel.h"
 #include "proc.h"
 #include "riscv.h"
+#include "swap.h"
 #include "vm.h"
 
 #define NMINODE 16 /* files mapped at once, system-wide */
@@ -64,7 +65,7 @@ static int huge_fault(struct proc *p, struct vma *v, uint64_t va)
          * tables): when empty it gives way to the megapage, else its pages stay. */
         pagetable_t table = (pagetable_t)PTE_TO_PA(*l1);
         for (int i = 0; i < PT_ENTRIES; i++)
-            if (table[i] & PTE_V) return 1;
+            if (table[i] & (PTE_V | PTE_SWAPPED)) return 1;
         *l1 = 0;
         sfence_vma_page(base); /* no cached pointer to the table may outlive it */
         kfree(table);
@@ -123,6 +124,21 @@ static uint8_t *cache_get(const struct inode *ip, uint64_t index)
     uint8_t *frame = kalloc();
     if (!frame) return NULL;
     if (ext2_read(ip, index * PAGE_SIZE, frame, PAGE_SIZE) < 0) {
+        kfree(frame);
+        return NULL;
+    }
+    /* kalloc and the read may sleep (swap, the disk): another process may have cached the
+     * same page, or taken the free slot, meanwhile. Look again. */
+    free_slot = NULL;
+    for (int i = 0; i < NCACHE; i++) {
+        if (cache[i].refs && cache[i].ino == ip->ino && cache[i].index == index) {
+            kfree(frame);
+            cache[i].refs++;
+            return cache[i].frame;
+        }
+        if (!cache[i].refs && !free_slot) free_slot = &cache[i];
+    }
+    if (!free_slot) {
         kfree(frame);
         return NULL;
     }
@@ -211,6 +227,7 @@ int mmap_fault(struct proc *p, uint64_t va, uint64_t scause)
         return -1;
     }
     sfence_vma_page(page); /* the hart may have cached the invalid entry */
+    if (!is_shared_file(v)) swap_track(p->pagetable, page, frame); /* private: may be swapped */
     p->demand_faults++;
     return 0;
 }
@@ -233,6 +250,11 @@ static void sync_range(struct proc *p, struct vma *v, uint64_t start, uint64_t e
             continue;
         }
         pte_t *pte = pt_walk(p->pagetable, va, false);
+        if (pte && pte_is_swapped(*pte) && unmap) { /* private, so nothing to write back */
+            swap_release(*pte);
+            *pte = 0;
+            continue;
+        }
         if (!pte || !(*pte & PTE_V)) continue;
         uint8_t *frame = (uint8_t *)PTE_TO_PA(*pte);
         if (is_shared_file(v) && (*pte & PTE_D)) {

@@ -12,6 +12,7 @@
 #include "memlayout.h"
 #include "proc.h"
 #include "riscv.h"
+#include "swap.h"
 
 uint64_t ticks; /* timer ticks since boot */
 
@@ -221,10 +222,16 @@ static void init_exited(int status)
                kalloc_huge_total() - kalloc_huge_free(), kalloc_huge_total());
         leaked = true;
     }
-    if (leaked)
+    struct swap_stats swap;
+    swap_get_stats(&swap);
+    if (swap.slots_used) {
+        printf("kernel: LEAK: %lu swap slots still in use\n", swap.slots_used);
+        leaked = true;
+    }
+    if (free_now != free_frames_before_init)
         printf("kernel: LEAK: %lu free frames, %lu before init started\n", free_now,
                free_frames_before_init);
-    else
+    else if (!leaked)
         printf("kernel: all %lu frames free again, nothing leaked\n", free_now);
     printf("kernel: init exited with status %d, powering off\n", status);
     /* init's status becomes the machine's exit status (rv39's firmware passes it on). */

@@ -87,6 +87,8 @@
 #define PTE_A (1ul << 6)
 #define PTE_D (1ul << 7)
 #define PTE_LEAF_BITS (PTE_R | PTE_W | PTE_X)
+/* RSW (bits 8-9) are the supervisor's own; with V clear the hart ignores the whole PTE. */
+#define PTE_SWAPPED (1ul << 8) /* V = 0: the page is in swap slot PPN (swap.c) */
 
 #define VPN_INDEX(va, level) (((uint64_t)(va) >> (PAGE_SHIFT + 9 * (level))) & 0x1ff)
 #define PTE_TO_PA(pte) (((uint64_t)(pte) >> 10) << PAGE_SHIFT)

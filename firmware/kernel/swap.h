@@ -6,6 +6,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vm.h"
+
+struct proc;
+
 /* What vmstat shows of swapping; counts since boot. */
 struct swap_stats {
     uint64_t slots_total; /* 4 KiB pages the swap partition holds (0: no swap) */
@@ -15,8 +19,21 @@ struct swap_stats {
     uint64_t scanned;   /* PTEs the clock hand looked at */
 };
 
-void swap_init(void);
+/* The swap partition from the MBR, and a coremap for the frames in [ram_start, ram_end). */
+void swap_init(uint64_t ram_start, uint64_t ram_end);
 bool swap_enabled(void);
 void swap_get_stats(struct swap_stats *out);
+
+/* A private user page now lives in frame at va of the address space with that root: the
+ * clock may evict it. kfree forgets the frame. */
+void swap_track(pagetable_t root, uint64_t va, void *frame);
+void swap_forget(void *frame);
+/* Evicts one page chosen by the clock; false when there is nothing to evict or no room. */
+bool swap_out_one(void);
+/* Brings p's swapped-out page at va back: 0, or -1 when memory and swap are both full. */
+int swap_in(struct proc *p, uint64_t va);
+/* An invalid PTE that stands for a page in swap, and giving its slot back (unmap, exit). */
+bool pte_is_swapped(pte_t pte);
+void swap_release(pte_t pte);
 
 #endif

@@ -2,7 +2,10 @@
 #include "abi.h"
 #include "fs.h"
 #include "kernel.h"
+#include "memlayout.h"
 #include "proc.h"
+#include "riscv.h"
+#include "swap.h"
 #include "vm.h"
 
 #define WRITE_CHUNK 256
@@ -64,6 +67,23 @@ static long sys_mmu_counters(struct proc *p, uint64_t addr)
     return copy_to_user(p, addr, &c, sizeof c);
 }
 
+static long sys_swapinfo(struct proc *p, uint64_t addr)
+{
+    struct swap_stats st;
+    swap_get_stats(&st);
+    uint64_t start, end;
+    kalloc_range(&start, &end);
+    struct swap_info info = {.ram_bytes = end - RAM_BASE,
+                             .ram_frames = (end - start) / PAGE_SIZE,
+                             .free_frames = kalloc_free_count(),
+                             .slots_total = st.slots_total,
+                             .slots_used = st.slots_used,
+                             .swap_outs = st.swap_outs,
+                             .swap_ins = st.swap_ins,
+                             .scanned = st.scanned};
+    return copy_to_user(p, addr, &info, sizeof info);
+}
+
 void syscall(struct proc *p)
 {
     uint64_t *r = p->tf.regs;
@@ -95,6 +115,7 @@ void syscall(struct proc *p)
     case SYS_munmap: ret = sys_munmap(p, (uint64_t)a0, (uint64_t)a1); break;
     case SYS_msync: ret = sys_msync(p, (uint64_t)a0, (uint64_t)a1); break;
     case SYS_virt2phys: ret = uvm_virt2phys(p->pagetable, (uint64_t)a0); break;
+    case SYS_swapinfo: ret = sys_swapinfo(p, (uint64_t)a0); break;
     default: printf("pid %d: unknown system call %lu\n", p->pid, r[REG_A7]); ret = -1;
     }
     r[REG_A0] = (uint64_t)ret;

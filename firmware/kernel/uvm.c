@@ -11,11 +11,21 @@
 #include "kernel.h"
 #include "proc.h"
 #include "riscv.h"
+#include "swap.h"
 #include "vm.h"
 
 #define USER_STACK_BOTTOM (USER_STACK_TOP - USER_STACK_MAX)
 /* The heap stops one unmapped guard page short of the lowest stack page. */
 #define USER_HEAP_LIMIT (USER_STACK_BOTTOM - PAGE_SIZE)
+
+/* Whether a present user PTE permits the access scause names (apart from A and D). */
+static bool access_allowed(pte_t pte, uint64_t scause)
+{
+    if (!(pte & PTE_U)) return false;
+    if (scause == EXC_INSTRUCTION_PAGE_FAULT) return pte & PTE_X;
+    if (scause == EXC_STORE_PAGE_FAULT) return (pte & PTE_W) && (pte & PTE_D);
+    return pte & PTE_R;
+}
 
 static bool in_demand_region(const struct proc *p, uint64_t va)
 {
@@ -28,6 +38,17 @@ static bool in_demand_region(const struct proc *p, uint64_t va)
  * region, an instruction fetch from data, or a page that exists but forbids the access. */
 int uvm_fault(struct proc *p, uint64_t va, uint64_t scause)
 {
+    if (va < SV39_LOWER_HALF_END) {
+        pte_t *pte = pt_walk(p->pagetable, va, false);
+        if (pte && pte_is_swapped(*pte)) return swap_in(p, va); /* the retry checks rights */
+        if (pte && (*pte & PTE_V) && !(*pte & PTE_A) && access_allowed(*pte, scause)) {
+            /* The clock cleared A (swap.c) and the hart does not set it itself (Svade: it
+             * raises a page fault instead, privileged spec "Svade"): record the access. */
+            *pte |= PTE_A;
+            sfence_vma_page(PAGE_ROUND_DOWN(va));
+            return 0;
+        }
+    }
     int mapped = mmap_fault(p, va, scause); /* mmap's regions first (mmap.c) */
     if (mapped <= 0) return mapped;
     if (va >= SV39_LOWER_HALF_END || !in_demand_region(p, va)) return -1;
@@ -50,6 +71,7 @@ int uvm_fault(struct proc *p, uint64_t va, uint64_t scause)
     /* The spec asks for a fence even after turning an invalid PTE valid: a hart may have
      * cached the invalid entry ("Supervisor Memory-Management Fence Instruction"). */
     sfence_vma_page(page);
+    swap_track(p->pagetable, page, frame);
     p->demand_faults++;
     return 0;
 }

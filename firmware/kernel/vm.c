@@ -5,6 +5,7 @@
 #include "kernel.h"
 #include "memlayout.h"
 #include "riscv.h"
+#include "swap.h"
 #include "vm.h"
 
 static pagetable_t kernel_root;
@@ -133,6 +134,7 @@ static void free_subtree(pagetable_t table, int level)
 {
     for (int i = 0; i < PT_ENTRIES; i++) {
         pte_t pte = table[i];
+        if (pte_is_swapped(pte)) swap_release(pte);
         if (!(pte & PTE_V)) continue;
         if (pte & PTE_LEAF_BITS) {
             if (level != 0) panic("free_subtree: superpage in a user page table");
@@ -154,12 +156,19 @@ void uvm_free(pagetable_t root)
     kfree(root);
 }
 
-/* Unmaps the user pages in [va, end) and frees their frames; returns how many there were. */
+/* Unmaps the user pages in [va, end) and frees their frames or swap slots; returns how many
+ * there were. */
 uint64_t uvm_unmap(pagetable_t root, uint64_t va, uint64_t end)
 {
     uint64_t n = 0;
     for (va = PAGE_ROUND_DOWN(va); va < end; va += PAGE_SIZE) {
         pte_t *pte = pt_walk(root, va, false);
+        if (pte && pte_is_swapped(*pte)) {
+            swap_release(*pte);
+            *pte = 0;
+            n++;
+            continue;
+        }
         if (!pte || !(*pte & PTE_V)) continue;
         kfree((void *)PTE_TO_PA(*pte));
         *pte = 0;

@@ -129,6 +129,11 @@ long virt2phys(const void *addr)
     return syscall3(SYS_virt2phys, (long)addr, 0, 0);
 }
 
+int swapinfo(struct swap_info *info)
+{
+    return (int)syscall3(SYS_swapinfo, (long)info, 0, 0);
+}
+
 /* --- console --- */
 static char line[256];
 static size_t line_len;

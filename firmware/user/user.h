@@ -33,6 +33,7 @@ void *mmap(void *addr, size_t length, int prot, int flags, int fd, long offset);
 int munmap(void *addr, size_t length);
 int msync(void *addr, size_t length);
 long virt2phys(const void *addr); /* the physical address behind a mapped address, -1 */
+int swapinfo(struct swap_info *info); /* memory and swap counts, system-wide */
 
 /* console: output is buffered per line, so a line is one write() and never interleaves
  * with other processes' lines */

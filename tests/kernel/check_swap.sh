@@ -1,0 +1,47 @@
+#!/bin/sh
+# check_swap.sh DISK_IMG MODE COMMAND [ARG...]
+# Boots our kernel with a copy of the build's disk image and swapdemo as init (COMMAND must
+# carry init=/bin/swapdemo [MiB [COPIES]] and a small -m, so that the frames run out); @DISK@
+# in COMMAND stands for the copy's path. MODE is one (its size decides) or copies (several
+# swapdemos side by side). Checks (each broken rule prints "FAIL:"):
+#   - every page came back intact (swapdemo's own per-page words and checksums: "0 bad"),
+#     pages went out to swap and came back in (counts above zero), PASS
+#   - munmap and exit gave every swap slot back, every frame is free again (the kernel's
+#     leak check at power-off counts swap slots too), exit status 0, no panic
+#   - from the host: the swap partition (partition 2, after the ext2 one) of the image now
+#     holds pages swapdemo wrote, and the ext2 file system is still clean (e2fsck -n)
+set -u
+image=$1
+mode=$2
+shift 2
+. "$(dirname "$0")/disk_boot.sh"
+disk_boot_setup "$image"
+disk_boot "$@"
+grep -q "FAIL" "$out" && fail "swapdemo reported a failure"
+has '^swap: partition 2, [0-9]+ KiB \([0-9]+ pages\)' "the kernel finds the swap partition"
+has '^swapdemo: RAM [0-9]+ MiB' "swapdemo starts"
+has '^swapdemo: [0-9]+ pages checked, 0 bad;' "every page comes back with its words and checksum"
+has ' [1-9][0-9]* swap-outs, [1-9][0-9]* swap-ins while it ran' "pages went to swap and came back"
+has '^swapdemo: PASS$' "swapdemo passes"
+if [ "$mode" = copies ]; then
+    has '^swapdemo: [0-9]+ copies of [0-9]+ MiB side by side: PASS$' "every copy passes"
+    [ "$(grep -c '^swapdemo: PASS$' "$out")" -ge 2 ] || fail "fewer than two copies passed"
+fi
+has '^kernel: all [0-9]+ frames free again, nothing leaked$' "frames and swap slots all freed"
+
+# The host's view. swapdemo's words are never zero in a whole sector, so a written swap
+# partition has non-zero sectors; the clean image has none there (a hole).
+swap_start=$(sfdisk -d "$disk" 2>/dev/null | awk -F'[=,]' '/type=82/ { gsub(/ /, "", $2); print $2 }')
+if [ -z "$swap_start" ]; then
+    fail "the image has no swap partition (type 82)"
+else
+    nonzero=$(dd if="$disk" bs=512 skip="$swap_start" count=65536 status=none | tr -d '\0' | wc -c)
+    echo "host: $nonzero non-zero bytes in the first 32 MiB of the swap partition"
+    [ "$nonzero" -gt 1048576 ] || fail "the swap partition holds almost nothing: pages never reached it"
+fi
+e2fsck -n -f "$disk?offset=1048576" >"$work/fsck" 2>&1 || {
+    cat "$work/fsck"
+    fail "e2fsck finds the ext2 partition damaged after swapping"
+}
+[ "$failures" -eq 0 ] || exit 1
+echo "check_swap: all checks passed"
