@@ -6,7 +6,7 @@
 #
 #   sector 0              MBR
 #   1 MiB  .. 49 MiB      partition 1, type 83, ext2 with 1 KiB blocks
-#   49 MiB .. 1 GiB       partition 2, type 82, swap (975 MiB: swapdemo's 4x RAM up to 240 MiB)
+#   49 MiB .. 4 GiB       partition 2, type 82, swap (4047 MiB: swapdemo's 4x RAM up to 1 GiB)
 #
 # The file is sparse (the swap space is a hole until pages are written there), so it takes
 # a few MiB on the host whatever its size.
@@ -28,7 +28,7 @@ for tool in sfdisk mke2fs seq dd; do
 done
 
 MIB=1048576
-DISK_MIB=1024
+DISK_MIB=4096
 FS_START_MIB=1
 FS_MIB=48
 
