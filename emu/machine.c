@@ -143,16 +143,36 @@ static bool attach_virtio(struct machine *m)
     return true;
 }
 
+/* Guest RAM: reserved, not committed (untouched guest RAM costs no host memory), aligned to
+ * 2 MiB and offered to transparent huge pages. A guest that touches all of its RAM (our
+ * kernel builds its free list through every frame) then takes one host fault per 2 MiB
+ * instead of one per 4 KiB, which was most of a kernel boot's time; the host TLB covers
+ * more guest RAM too. QEMU does the same for its RAM. */
+#define HOST_HUGE_PAGE (2ul << 20)
+static uint8_t *reserve_guest_ram(uint64_t size)
+{
+    size_t span = size + HOST_HUGE_PAGE;
+    uint8_t *raw = mmap(NULL, span, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (raw == MAP_FAILED) return NULL;
+    uint8_t *ram = (uint8_t *)(((uintptr_t)raw + HOST_HUGE_PAGE - 1) & ~(HOST_HUGE_PAGE - 1));
+    if (ram > raw) munmap(raw, (size_t)(ram - raw));
+    size_t tail = (size_t)(raw + span - (ram + size));
+    if (tail) munmap(ram + size, tail);
+#ifdef MADV_HUGEPAGE
+    madvise(ram, size, MADV_HUGEPAGE); /* advice only: without THP nothing changes */
+#endif
+    return ram;
+}
+
 bool machine_init(struct machine *m, const struct machine_config *cfg)
 {
     memset(m, 0, sizeof(*m));
     m->cfg = *cfg;
     if (!m->cfg.console) m->cfg.console = stdout;
     m->ram_size = cfg->ram_size ? cfg->ram_size : DEFAULT_RAM_SIZE;
-    /* Reserve, don't commit: untouched guest RAM costs no host memory. */
-    void *ram = mmap(NULL, m->ram_size, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (ram == MAP_FAILED) {
+    uint8_t *ram = reserve_guest_ram(m->ram_size);
+    if (!ram) {
         fprintf(stderr, "rv39: cannot reserve %llu MiB of guest RAM: %s\n",
                 (unsigned long long)(m->ram_size >> 20), strerror(errno));
         return false;
