@@ -1,0 +1,167 @@
+/* hostile: a user program that does its worst to the kernel. The kernel must survive it.
+ *
+ * First, system calls with bad arguments (kernel addresses, unmapped or read-only buffers,
+ * addresses outside Sv39's user half, absurd sizes, bad descriptors, unknown call numbers):
+ * each must fail with -1 and leave this process running. Then children that each commit
+ * one wild act (NULL loads, stores into the kernel, jumps into it, executing data,
+ * privileged and illegal instructions, a stack that grows without end, a non-canonical
+ * address): the kernel must kill each one, alone, with EXIT_KILLED. Exits 0 when every rule
+ * held, else 1. The kernel's own exit check then verifies that nothing leaked. */
+#include "user.h"
+
+#define KERNEL_TEXT 0x80200000ul
+#define UNMAPPED 0xdead0000ul
+#define ABOVE_USER_HALF (1ul << 38)
+#define NON_CANONICAL 0x8000000000000000ul
+
+static int failures, calls;
+
+static long raw_syscall(long number, long a0, long a1, long a2)
+{
+    register long r_a0 __asm__("a0") = a0;
+    register long r_a1 __asm__("a1") = a1;
+    register long r_a2 __asm__("a2") = a2;
+    register long r_a7 __asm__("a7") = number;
+    __asm__ volatile("ecall" : "+r"(r_a0) : "r"(r_a1), "r"(r_a2), "r"(r_a7) : "memory");
+    return r_a0;
+}
+
+static void expect_refused(const char *what, long result)
+{
+    calls++;
+    if (result != -1) {
+        printf("hostile: FAIL: %s returned %ld, -1 expected\n", what, result);
+        failures++;
+    }
+}
+
+static void bad_calls(void)
+{
+    static const uint64_t bad_buffers[] = {0, KERNEL_TEXT, UNMAPPED, ABOVE_USER_HALF,
+                                           NON_CANONICAL, (uint64_t)-4096};
+    for (unsigned i = 0; i < sizeof bad_buffers / sizeof bad_buffers[0]; i++) {
+        long b = (long)bad_buffers[i];
+        expect_refused("write from a bad buffer", raw_syscall(SYS_write, 1, b, 16));
+        expect_refused("open of a bad path", raw_syscall(SYS_open, b, O_RDONLY, 0));
+        expect_refused("spawn of a bad name", raw_syscall(SYS_spawn, b, 0, 0));
+        expect_refused("mmu_counters into a bad buffer", raw_syscall(SYS_mmu_counters, b, 0, 0));
+        expect_refused("swapinfo into a bad buffer", raw_syscall(SYS_swapinfo, b, 0, 0));
+        expect_refused("bootargs into a bad buffer", raw_syscall(SYS_bootargs, b, 64, 0));
+        expect_refused("virt2phys of a bad address", raw_syscall(SYS_virt2phys, b, 0, 0));
+    }
+
+    int fd = open("/data/numbers.txt", O_RDONLY);
+    if (fd < 0) {
+        printf("hostile: FAIL: cannot open /data/numbers.txt\n");
+        failures++;
+    } else {
+        /* This function's code is mapped R+X: the kernel must not write file data into it. */
+        expect_refused("read into my own code", raw_syscall(SYS_read, fd, (long)(uintptr_t)bad_calls, 64));
+        expect_refused("read into the kernel", raw_syscall(SYS_read, fd, (long)KERNEL_TEXT, 64));
+        expect_refused("fstat into the kernel", raw_syscall(SYS_fstat, fd, (long)KERNEL_TEXT, 0));
+        close(fd);
+    }
+    static const long bad_fds[] = {-1, 3, 15, 16, 1000000, (long)1 << 40};
+    for (unsigned i = 0; i < sizeof bad_fds / sizeof bad_fds[0]; i++) {
+        char c;
+        expect_refused("read from a bad fd", raw_syscall(SYS_read, bad_fds[i], (long)&c, 1));
+        expect_refused("close of a bad fd", raw_syscall(SYS_close, bad_fds[i], 0, 0));
+        expect_refused("lseek on a bad fd", raw_syscall(SYS_lseek, bad_fds[i], 0, 0));
+    }
+    expect_refused("open of a missing file", open("/no/such/file", O_RDONLY));
+    expect_refused("spawn of a missing program", spawn("/bin/no-such-program"));
+    expect_refused("sbrk far beyond the heap limit", (long)sbrk(1l << 40));
+    expect_refused("sbrk below the heap start", (long)sbrk(-(1l << 40)));
+    expect_refused("mmap of length 0", (long)mmap(0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+    expect_refused("mmap of 2^60 bytes",
+                   (long)mmap(0, 1ul << 60, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+    expect_refused("mmap with unknown flags", (long)mmap(0, 4096, PROT_READ, 0x7fff0000, -1, 0));
+    expect_refused("mmap of a bad fd", (long)mmap(0, 4096, PROT_READ, MAP_SHARED, 99, 0));
+    expect_refused("munmap of a misaligned address", munmap((void *)(MMAP_BASE + 1), 4096));
+    expect_refused("wait with no children", wait((int *)KERNEL_TEXT));
+    expect_refused("an unknown system call", raw_syscall(12345, 0, 0, 0));
+    expect_refused("a negative system call number", raw_syscall(-1, 0, 0, 0));
+}
+
+/* The wild acts, one per child. Each must end with the child killed. */
+static volatile int never; /* the recursion's way out, which is never taken */
+static void recurse(volatile char *previous)
+{
+    if (never) return;
+    volatile char frame[1024];
+    frame[0] = previous ? previous[0] + 1 : 0;
+    recurse(frame);
+    frame[1] = 0; /* keeps this from being a tail call */
+}
+
+static const char *const acts[] = {
+    "load-null", "store-kernel", "jump-kernel", "exec-heap", "illegal", "csr-sstatus",
+    "sret",      "sfence",       "ebreak",      "stack",     "non-canonical",
+};
+#define NACTS (sizeof acts / sizeof acts[0])
+
+static void act(const char *name)
+{
+    if (!strcmp(name, "load-null")) {
+        printf("hostile child: %lu\n", (unsigned long)*(volatile uint64_t *)0);
+    } else if (!strcmp(name, "store-kernel")) {
+        *(volatile uint64_t *)KERNEL_TEXT = 0; /* mapped, but without U */
+    } else if (!strcmp(name, "jump-kernel")) {
+        ((void (*)(void))KERNEL_TEXT)();
+    } else if (!strcmp(name, "exec-heap")) {
+        uint32_t *code = sbrk(4096);
+        code[0] = 0x00008067; /* ret: harmless, if the heap were executable (it is not) */
+        ((void (*)(void))code)();
+    } else if (!strcmp(name, "illegal")) {
+        __asm__ volatile(".word 0");
+    } else if (!strcmp(name, "csr-sstatus")) {
+        uint64_t v;
+        __asm__ volatile("csrr %0, sstatus" : "=r"(v));
+        printf("hostile child: sstatus 0x%lx\n", v);
+    } else if (!strcmp(name, "sret")) {
+        __asm__ volatile("sret");
+    } else if (!strcmp(name, "sfence")) {
+        __asm__ volatile("sfence.vma zero, zero");
+    } else if (!strcmp(name, "ebreak")) {
+        __asm__ volatile("ebreak");
+    } else if (!strcmp(name, "stack")) {
+        recurse(0);
+    } else if (!strcmp(name, "non-canonical")) {
+        printf("hostile child: %lu\n", (unsigned long)*(volatile uint64_t *)NON_CANONICAL);
+    }
+}
+
+int main(const char *args)
+{
+    if (args && strlen(args) > 6 && !memcmp(args, "child ", 6)) {
+        act(args + 6);
+        printf("hostile: FAIL: child '%s' survived its wild act\n", args + 6);
+        return 2;
+    }
+    bad_calls();
+    printf("hostile: %d bad system calls made, %d not refused\n", calls, failures);
+
+    int killed = 0;
+    for (unsigned i = 0; i < NACTS; i++) {
+        char command[64] = "/bin/hostile child ";
+        size_t at = strlen(command);
+        memcpy(command + at, acts[i], strlen(acts[i]) + 1);
+        int pid = spawn(command);
+        int status = 0;
+        if (pid < 0 || wait(&status) != pid) {
+            printf("hostile: FAIL: could not run child '%s'\n", acts[i]);
+            failures++;
+            continue;
+        }
+        if (status == EXIT_KILLED) {
+            killed++;
+        } else {
+            printf("hostile: FAIL: child '%s' exited with %d, not killed\n", acts[i], status);
+            failures++;
+        }
+    }
+    printf("hostile: %d of %u wild children killed, the kernel is still here\n", killed,
+           (unsigned)NACTS);
+    printf("hostile: %s\n", failures ? "FAIL" : "PASS");
+    return failures ? 1 : 0;
+}
