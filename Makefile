@@ -23,7 +23,7 @@ build: deps
 # Our kernel on rv39's built-in SBI firmware: the shell in the SDL window when there is a
 # display, on the terminal otherwise (rv39 decides; --nographic forces the terminal).
 run: build
-	cp $(BUILD)/firmware/disk.img $(BUILD)/disk.img   # a fresh copy of the demo disk
+	cp --sparse=always $(BUILD)/firmware/disk.img $(BUILD)/disk.img   # a fresh copy of the demo disk
 	$(BUILD)/rv39 --drive file=$(BUILD)/disk.img
 
 # Tests run headless: on a desktop, guests under test must not open windows (the window tests

@@ -22,7 +22,7 @@ disk_boot_setup() {
     trap 'rm -rf "$work"' EXIT INT TERM
     disk=$work/disk.img
     out=$work/out
-    cp "$1" "$disk" || exit 1
+    cp --sparse=always "$1" "$disk" || exit 1 # 4 GiB, nearly all of it a hole
 }
 
 # Runs the command (with @DISK@ replaced, argument by argument) and checks what every boot
