@@ -84,6 +84,7 @@ struct swap_info {
     uint64_t swap_outs; /* pages written to swap */
     uint64_t swap_ins;  /* pages read back from swap on a fault */
     uint64_t scanned;   /* pages the clock hand looked at */
+    uint64_t clean_drops; /* pages evicted without a write: their swap copy was current */
 };
 
 /* open() flags (no O_CREAT or O_TRUNC yet: files must exist) and lseek() origins. */

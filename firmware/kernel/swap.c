@@ -14,6 +14,12 @@
  * privileged spec "Sv32", step 3), marked PTE_SWAPPED, with the swap slot where the PPN was
  * and its permission bits kept for the way back.
  *
+ * A page read back keeps its slot (a swap cache, as in Unix pagers) and is mapped clean
+ * (D = 0). If it is chosen again while still clean, the copy in the slot is still right:
+ * the frame is simply dropped, no disk write. A store sets D (the hart does, step 7; under
+ * Svade uvm_fault does), and the next eviction writes the page into its old slot. Freeing
+ * the frame (munmap, exit) frees the slot.
+ *
  * Swappable: private user pages — heap, stack, anonymous and MAP_PRIVATE mappings (4 KiB).
  * Not: page tables, kernel memory, the program image, MAP_SHARED file pages (they belong to
  * the page cache and go back to their file) and 2 MiB megapages.
@@ -42,6 +48,7 @@
 struct coremap_entry {
     uint32_t root_pfn; /* the page-table root of the address space, >> PAGE_SHIFT */
     uint32_t vpn;      /* the virtual page number */
+    uint32_t slot;     /* 1 + the swap slot still holding a copy of the page, 0 for none */
 };
 
 static struct {
@@ -115,13 +122,19 @@ void swap_get_stats(struct swap_stats *out)
 void swap_track(pagetable_t root, uint64_t va, void *frame)
 {
     struct coremap_entry *e = coremap_entry((uint64_t)frame);
-    if (e) *e = (struct coremap_entry){(uint32_t)((uint64_t)root >> PAGE_SHIFT), va >> PAGE_SHIFT};
+    if (e)
+        *e = (struct coremap_entry){(uint32_t)((uint64_t)root >> PAGE_SHIFT),
+                                    (uint32_t)(va >> PAGE_SHIFT), 0};
 }
+
+static void slot_free(uint64_t slot);
 
 void swap_forget(void *frame)
 {
     struct coremap_entry *e = coremap_entry((uint64_t)frame);
-    if (e) e->root_pfn = 0;
+    if (!e) return;
+    if (e->slot) slot_free(e->slot - 1); /* the page is gone, so is its copy */
+    *e = (struct coremap_entry){0};
 }
 
 static bool slot_in_use(uint64_t slot)
@@ -170,7 +183,8 @@ void swap_release(pte_t pte)
 /* Advances the clock hand to a victim: a tracked frame whose PTE still maps it, with A
  * clear. Clears the A bits it passes. NULL when two full turns find nothing (every tracked
  * page was taken away under the hand, or nothing is tracked). */
-static pte_t *clock_victim(uint64_t *victim_pa, uint64_t *victim_va)
+static pte_t *clock_victim(uint64_t *victim_pa, uint64_t *victim_va,
+                           struct coremap_entry **victim_entry)
 {
     for (uint64_t n = 0; n < 2 * swap.ram_frames; n++) {
         uint64_t frame = swap.hand;
@@ -180,7 +194,7 @@ static pte_t *clock_victim(uint64_t *victim_pa, uint64_t *victim_va)
         uint64_t pa = swap.ram_start + frame * PAGE_SIZE, va = (uint64_t)e->vpn << PAGE_SHIFT;
         pte_t *pte = pt_walk((pagetable_t)((uint64_t)e->root_pfn << PAGE_SHIFT), va, false);
         if (!pte || !(*pte & PTE_V) || PTE_TO_PA(*pte) != pa) {
-            e->root_pfn = 0; /* stale: the page went away without kfree seeing it tracked */
+            swap_forget((void *)pa); /* stale: the page went away, kfree did not see it */
             continue;
         }
         swap.stats.scanned++;
@@ -194,6 +208,7 @@ static pte_t *clock_victim(uint64_t *victim_pa, uint64_t *victim_va)
         }
         *victim_pa = pa;
         *victim_va = va;
+        *victim_entry = e;
         return pte;
     }
     return NULL;
@@ -204,20 +219,30 @@ bool swap_out_one(void)
     if (!swap_enabled()) return false;
     swap_lock();
     uint64_t pa, va;
-    pte_t *pte = clock_victim(&pa, &va);
-    int64_t slot = pte ? slot_alloc() : -1;
+    struct coremap_entry *e = NULL;
+    pte_t *pte = clock_victim(&pa, &va, &e);
+    /* A page read back from swap and not written since still has its copy in its slot. */
+    int64_t slot = !pte ? -1 : e->slot ? (int64_t)e->slot - 1 : slot_alloc();
     if (slot < 0) {
         swap_unlock();
         return false;
     }
+    bool clean_copy = e->slot && !(*pte & PTE_D);
     /* Invalidate first, then write: from here the owner faults and waits for the lock, so
-     * nothing can change the frame while the disk copies it. */
-    pte_t perm = *pte & (PTE_R | PTE_W | PTE_X | PTE_U);
-    *pte = PA_TO_PTE((uint64_t)slot << PAGE_SHIFT) | perm | PTE_SWAPPED;
+     * nothing can change the frame while the disk copies it. D is exact: a store through a
+     * TLB entry with D clear must set D in the PTE in memory first (step 7). */
+    pte_t old = *pte;
+    *pte = PA_TO_PTE((uint64_t)slot << PAGE_SHIFT) | (old & (PTE_R | PTE_W | PTE_X | PTE_U)) |
+           PTE_SWAPPED;
     sfence_vma_page(va);
-    swap_forget((void *)pa);
-    if (slot_io((uint64_t)slot, (void *)pa, true) < 0) panic("swap: cannot write slot %ld", slot);
-    swap.stats.swap_outs++;
+    *e = (struct coremap_entry){0}; /* the slot now belongs to the PTE, not the frame */
+    if (clean_copy) {
+        swap.stats.clean_drops++;
+    } else {
+        if (slot_io((uint64_t)slot, (void *)pa, true) < 0)
+            panic("swap: cannot write slot %ld", slot);
+        swap.stats.swap_outs++;
+    }
     kfree((void *)pa);
     swap_unlock();
     return true;
@@ -241,11 +266,11 @@ int swap_in(struct proc *p, uint64_t va)
     }
     uint64_t slot = PTE_TO_PA(*pte) >> PAGE_SHIFT;
     if (slot_io(slot, frame, false) < 0) panic("swap: cannot read slot %lu", slot);
-    slot_free(slot);
-    /* Dirty (D): the swap copy is gone, so the next eviction must write the page again. */
-    *pte = PA_TO_PTE(frame) | (*pte & (PTE_R | PTE_W | PTE_X | PTE_U)) | PTE_V | PTE_A | PTE_D;
+    /* Clean (D = 0) and the slot kept: until a store sets D the slot's copy is the page. */
+    *pte = PA_TO_PTE(frame) | (*pte & (PTE_R | PTE_W | PTE_X | PTE_U)) | PTE_V | PTE_A;
     sfence_vma_page(va); /* the hart may have cached the invalid entry */
     swap_track(p->pagetable, va, frame);
+    coremap_entry((uint64_t)frame)->slot = (uint32_t)slot + 1;
     swap.stats.swap_ins++;
     swap_unlock();
     return 0;

@@ -14,7 +14,8 @@ struct proc;
 struct swap_stats {
     uint64_t slots_total; /* 4 KiB pages the swap partition holds (0: no swap) */
     uint64_t slots_used;
-    uint64_t swap_outs; /* pages written to swap */
+    uint64_t swap_outs;   /* pages written to swap */
+    uint64_t clean_drops; /* pages evicted without a write: their swap copy was current */
     uint64_t swap_ins;  /* pages read back on a fault */
     uint64_t scanned;   /* PTEs the clock hand looked at */
 };

@@ -80,6 +80,7 @@ static long sys_swapinfo(struct proc *p, uint64_t addr)
                              .slots_used = st.slots_used,
                              .swap_outs = st.swap_outs,
                              .swap_ins = st.swap_ins,
+                             .clean_drops = st.clean_drops,
                              .scanned = st.scanned};
     return copy_to_user(p, addr, &info, sizeof info);
 }

@@ -18,12 +18,12 @@
 /* The heap stops one unmapped guard page short of the lowest stack page. */
 #define USER_HEAP_LIMIT (USER_STACK_BOTTOM - PAGE_SIZE)
 
-/* Whether a present user PTE permits the access scause names (apart from A and D). */
+/* Whether a present user PTE permits the access scause names (A and D aside). */
 static bool access_allowed(pte_t pte, uint64_t scause)
 {
     if (!(pte & PTE_U)) return false;
     if (scause == EXC_INSTRUCTION_PAGE_FAULT) return pte & PTE_X;
-    if (scause == EXC_STORE_PAGE_FAULT) return (pte & PTE_W) && (pte & PTE_D);
+    if (scause == EXC_STORE_PAGE_FAULT) return pte & PTE_W;
     return pte & PTE_R;
 }
 
@@ -41,10 +41,14 @@ int uvm_fault(struct proc *p, uint64_t va, uint64_t scause)
     if (va < SV39_LOWER_HALF_END) {
         pte_t *pte = pt_walk(p->pagetable, va, false);
         if (pte && pte_is_swapped(*pte)) return swap_in(p, va); /* the retry checks rights */
-        if (pte && (*pte & PTE_V) && !(*pte & PTE_A) && access_allowed(*pte, scause)) {
-            /* The clock cleared A (swap.c) and the hart does not set it itself (Svade: it
-             * raises a page fault instead, privileged spec "Svade"): record the access. */
-            *pte |= PTE_A;
+        bool store = scause == EXC_STORE_PAGE_FAULT;
+        if (pte && (*pte & PTE_V) && access_allowed(*pte, scause) &&
+            (!(*pte & PTE_A) || (store && !(*pte & PTE_D)))) {
+            /* Allowed, but A or D is clear (the clock clears A, pages back from swap and
+             * shared file pages start clean) and the hart does not set them itself: under
+             * Svade it raises a page fault instead (privileged spec "Svade"). Record the
+             * access as the hart would have. */
+            *pte |= PTE_A | (store ? PTE_D : 0);
             sfence_vma_page(PAGE_ROUND_DOWN(va));
             return 0;
         }

@@ -4,7 +4,8 @@
  * words derived from the page's number and keeps a checksum per page, then reads every page
  * back in another order and checks both its words and its checksum. Long before the end
  * the frames run out and the kernel moves pages to the swap partition (clock algorithm over
- * the A bits) and back on the next access. Prints its progress and how many pages went out
+ * the A bits) and back on the next access; pages read back and evicted again unchanged
+ * need no write (their swap copy is still good). Prints its progress and how many pages went out
  * and came in; exits 0 when every page came back intact (and, when the region is bigger
  * than the RAM, pages really did go to swap and come back), else 1.
  *
@@ -146,9 +147,9 @@ int main(const char *args)
     struct swap_info after;
     swapinfo(&after);
     /* Counts are system-wide: with copies side by side they include the others' pages. */
-    printf("swapdemo: %lu pages checked, %lu bad; %lu swap-outs, %lu swap-ins while it ran; "
-           "swap slots in use after munmap: %lu\n",
-           pages, bad, outs, ins, after.slots_used);
+    printf("swapdemo: %lu pages checked, %lu bad; %lu swap-outs, %lu swap-ins while it ran, "
+           "%lu clean pages dropped without a write; swap slots in use after munmap: %lu\n",
+           pages, bad, outs, ins, end.clean_drops - start.clean_drops, after.slots_used);
     int needed_swap = bytes > start.ram_bytes;
     if (bad || (needed_swap && (outs == 0 || ins == 0))) {
         printf("swapdemo: FAIL\n");

@@ -22,6 +22,7 @@ has '^swap: partition 2, [0-9]+ KiB \([0-9]+ pages\)' "the kernel finds the swap
 has '^swapdemo: RAM [0-9]+ MiB' "swapdemo starts"
 has '^swapdemo: [0-9]+ pages checked, 0 bad;' "every page comes back with its words and checksum"
 has ' [1-9][0-9]* swap-outs, [1-9][0-9]* swap-ins while it ran' "pages went to swap and came back"
+[ "$mode" = one ] && has ' [1-9][0-9]* clean pages dropped without a write' "pages read back and not written are dropped, not rewritten"
 has '^swapdemo: PASS$' "swapdemo passes"
 if [ "$mode" = copies ]; then
     has '^swapdemo: [0-9]+ copies of [0-9]+ MiB side by side: PASS$' "every copy passes"
