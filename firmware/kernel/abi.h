@@ -47,6 +47,8 @@
 
 /* 50..59: looking at memory */
 #define SYS_virt2phys 50 /* virt2phys(addr) -> physical address behind a user address, -1 */
+#define SYS_procinfo 51  /* procinfo(slot, &struct procinfo) -> 1; 0: slot unused; -1: no slot */
+#define SYS_vmstat 52    /* vmstat(&struct vmstat) -> 0: memory, swap, MMU and disk counts */
 #define SYS_swapinfo 59  /* swapinfo(&struct swap_info) -> 0 */
 
 /* Exit status of a process the kernel killed (wild access, illegal instruction, ...). */
@@ -85,6 +87,36 @@ struct swap_info {
     uint64_t swap_ins;  /* pages read back from swap on a fault */
     uint64_t scanned;   /* pages the clock hand looked at */
     uint64_t clean_drops; /* pages evicted without a write: their swap copy was current */
+};
+
+/* What SYS_procinfo reports of one slot of the kernel's process table (ps). */
+struct procinfo {
+    int32_t pid;
+    int32_t ppid;   /* 0: no parent (init) */
+    char state[12]; /* "running", "runnable", "sleeping", "waiting", "blocked", "zombie" */
+    char name[16];
+    uint64_t resident;   /* 4 KiB pages mapped in its user half (a megapage counts 512) */
+    uint64_t swapped;    /* its pages in swap */
+    uint64_t heap_bytes; /* brk - heap start */
+    uint64_t mappings;   /* mmap regions */
+    uint64_t demand_faults;
+    uint64_t cpu_ticks; /* timer ticks that found it running */
+    uint64_t switches;  /* times the scheduler switched to it */
+    uint64_t blocks;    /* times it blocked on I/O (the disk, console input, locks) */
+};
+
+/* What SYS_vmstat reports: the whole machine, counts since boot unless "now". */
+struct vmstat {
+    uint64_t uptime_ticks;
+    uint64_t frames_total, frames_free; /* 4 KiB frames for the allocator, free now */
+    uint64_t huge_total, huge_free;     /* 2 MiB blocks of the huge-page pool */
+    uint64_t page_cache;                /* frames of shared file pages (mmap), now */
+    uint64_t processes;                 /* table slots in use, now */
+    uint64_t context_switches;
+    uint64_t swap_slots_total, swap_slots_used, swap_outs, swap_ins, swap_scanned;
+    uint64_t disk_requests, disk_interrupts, disk_sleeps, disk_polled;
+    uint64_t mmu_available; /* 1 if the five below could be read (hpmcounter3..7) */
+    uint64_t itlb_misses, dtlb_misses, walks, page_faults, sfences;
 };
 
 /* open() flags (no O_CREAT or O_TRUNC yet: files must exist) and lseek() origins. */

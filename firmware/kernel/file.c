@@ -23,8 +23,9 @@ struct file {
     struct inode ip;
 };
 
+struct sleeplock fs_lock;
 static struct file files[NFILE];
-/* Between the disk cache and user memory. One hart and no sleeping in here: one will do. */
+/* Between the disk cache and user memory. Callers hold fs_lock: one will do. */
 static uint8_t bounce[BOUNCE_SIZE] __attribute__((aligned(16)));
 
 void fs_init(void)

@@ -4,11 +4,13 @@
  *   ext2.c         ext2 on partition 1: inodes, block maps, directories, path lookup
  *   bio.c          a small cache of file-system blocks
  *   mbr.c          the partition table in sector 0
- *   virtio_disk.c  the disk: virtio-blk over virtio-mmio, one request at a time, polled
+ *   virtio_disk.c  the disk: virtio-blk over virtio-mmio, one request at a time; the caller
+ *                  sleeps until the device's interrupt (polls at boot)
  *
- * Everything here runs with interrupts off on the one hart, so nothing needs a lock. With no
- * disk (or no ext2 on it) fs_init says so and every call returns an error; the kernel still
- * runs its embedded programs. */
+ * Everything here runs with interrupts off on the one hart; a process may sleep in the disk,
+ * so the whole stack is serialised by fs_lock (below). With no disk (or no ext2 on it)
+ * fs_init says so and every call returns an error; the kernel still runs its embedded
+ * programs. */
 #ifndef KERNEL_FS_H
 #define KERNEL_FS_H
 
@@ -26,10 +28,17 @@ uint64_t virtio_disk_sectors(void);
 /* Reads or writes len bytes (a multiple of SECTOR_SIZE) at sector; 0 or -1. */
 int virtio_disk_rw(uint64_t sector, void *buf, uint32_t len, bool write);
 int virtio_disk_flush(void); /* the device's write cache to the medium (0 if nothing to do) */
-/* For the PLIC's dispatch of the disk's interrupt: acknowledges it at the device. Requests
- * complete by polling, so there is nothing else to do yet. */
+/* The PLIC's handler for the disk's interrupt (virtio_disk_init registers it for the slot's
+ * source): acknowledges it at the device and wakes the process waiting for its request. */
 void virtio_disk_intr(void);
-#define VIRTIO_DISK_IRQ 1 /* PLIC source of virtio-mmio slot 0 */
+/* Counts since boot, for vmstat. */
+struct disk_stats {
+    uint64_t requests;   /* reads, writes and flushes sent to the device */
+    uint64_t interrupts; /* the device's interrupts taken */
+    uint64_t sleeps;     /* requests whose process slept until the interrupt */
+    uint64_t polled;     /* requests waited for by polling (boot, callers that cannot sleep) */
+};
+void virtio_disk_get_stats(struct disk_stats *out);
 
 /* mbr.c: a primary partition of the MBR in sector 0 (number 1..4). */
 struct partition {
@@ -75,6 +84,13 @@ long ext2_write_existing(const struct inode *ip, uint64_t off, const void *buf, 
 /* file.c */
 struct proc;
 void fs_init(void); /* disk, partition 1, ext2: reports what it found */
+/* The storage stack's sleeping lock (struct sleeplock, proc.h). A process sleeps on the disk
+ * only while it holds it, so the block cache, ext2's and file.c's buffers and the page cache
+ * see one process at a time; other processes meanwhile run, or block on the lock. Taken
+ * around the file system calls (syscall.c), page faults (trap.c) and exit's write-back
+ * (proc.c); code without it (boot, or paths nobody wrapped yet) gets polled requests. */
+struct sleeplock;
+extern struct sleeplock fs_lock;
 long file_open(struct proc *p, uint64_t path_addr, long flags);
 long file_read(struct proc *p, long fd, uint64_t buf, long n);
 long file_write(struct proc *p, long fd, uint64_t buf, long n);

@@ -146,6 +146,15 @@ static uint8_t *cache_get(const struct inode *ip, uint64_t index)
     return frame;
 }
 
+/* Frames the page cache holds now (vmstat). */
+uint64_t mmap_cache_pages(void)
+{
+    uint64_t n = 0;
+    for (int i = 0; i < NCACHE; i++)
+        n += cache[i].refs != 0;
+    return n;
+}
+
 static void cache_put(uint8_t *frame)
 {
     for (int i = 0; i < NCACHE; i++)

@@ -14,7 +14,8 @@
 #include "riscv.h"
 #include "swap.h"
 
-uint64_t ticks; /* timer ticks since boot */
+uint64_t ticks;            /* timer ticks since boot */
+uint64_t context_switches; /* from the scheduler to a process, since boot */
 
 static struct proc procs[NPROC];
 static uint8_t kstacks[NPROC][KSTACK_SIZE] __attribute__((aligned(16)));
@@ -22,6 +23,13 @@ static struct proc *current;
 static struct context scheduler_context;
 static int next_pid = 1;
 static struct proc *init_proc;
+/* The process proc_wakeup made runnable last: it was waiting for I/O (the disk, input, a
+ * lock) and runs before the round robin goes on, so that a process waiting for the disk
+ * does not also wait for every busy process's time slice after each request. */
+static struct proc *woken;
+/* proc_preempt_for_io lets the interrupted process keep the CPU this long (time CSR units:
+ * a tenth of a tick) after being switched in. */
+#define MIN_RUN_BEFORE_IO_PREEMPT (TIMEBASE_HZ / TICK_HZ / 10)
 /* Free frames just before init was created: when init exits, after every other process,
  * all of them must be free again, or some path leaked memory. */
 static uint64_t free_frames_before_init;
@@ -35,6 +43,11 @@ void proc_init(void)
 struct proc *current_proc(void)
 {
     return current;
+}
+
+const struct proc *proc_slot(int i)
+{
+    return i >= 0 && i < NPROC ? &procs[i] : NULL;
 }
 
 /* A new process's kernel thread starts here (its context.ra), on its own kernel stack, the
@@ -162,8 +175,16 @@ void scheduler(void)
         for (int i = 0; i < NPROC; i++) {
             wake_sleepers();
             struct proc *p = &procs[i];
+            if (woken && woken->state == PROC_RUNNABLE) {
+                p = woken; /* first; then slot i's turn comes again */
+                i--;
+            }
+            woken = NULL;
             if (p->state != PROC_RUNNABLE) continue;
             p->state = PROC_RUNNING;
+            p->switches_in++;
+            p->run_since = csr_read(time);
+            context_switches++;
             current = p;
             csr_write(satp, MAKE_SATP(p->pagetable));
             sfence_vma_all(); /* no ASIDs yet: drop the previous space's translations */
@@ -174,10 +195,14 @@ void scheduler(void)
             ran = true;
         }
         if (!ran) {
-            /* Nothing to run: wait for the next interrupt (a timer tick wakes sleepers).
-             * wfi returns on a pending interrupt; SIE lets kernel_trap take it. */
-            interrupts_on();
+            /* Nothing to run: wait for the next interrupt (a timer tick wakes sleepers, the
+             * disk's wakes its waiter). wfi with SIE off: it still returns once an interrupt
+             * enabled in sie is pending (privileged spec, "Wait for Interrupt": unaffected
+             * by the global enable), and then opening SIE lets kernel_trap take it. The
+             * other order would lose an interrupt already pending (the disk answers at once
+             * on rv39): taken before the wfi, which then waits for the next tick. */
             __asm__ volatile("wfi");
+            interrupts_on();
             interrupts_off();
         }
     }
@@ -199,6 +224,7 @@ void proc_sleep_ticks(uint64_t n)
 
 void proc_block(const void *chan)
 {
+    current->blocks++;
     current->chan = chan;
     current->state = PROC_BLOCKED;
     sched();
@@ -208,7 +234,55 @@ void proc_block(const void *chan)
 void proc_wakeup(const void *chan)
 {
     for (int i = 0; i < NPROC; i++)
-        if (procs[i].state == PROC_BLOCKED && procs[i].chan == chan) procs[i].state = PROC_RUNNABLE;
+        if (procs[i].state == PROC_BLOCKED && procs[i].chan == chan) {
+            procs[i].state = PROC_RUNNABLE;
+            woken = &procs[i];
+        }
+}
+
+void proc_preempt_for_io(void)
+{
+    if (!woken || woken->state != PROC_RUNNABLE) return;
+    uint64_t due = current->run_since + MIN_RUN_BEFORE_IO_PREEMPT;
+    if (csr_read(time) < due)
+        trap_preempt_at(due); /* its share first, then the woken process */
+    else
+        proc_yield();
+}
+
+void sleeplock_acquire(struct sleeplock *l)
+{
+    if (!current) return;
+    while (l->owner && l->owner != current)
+        proc_block(l);
+    l->owner = current; /* free, ours already, or handed to us by sleeplock_release */
+    l->depth++;
+}
+
+/* The last release hands the lock straight to the next waiter after the holder in table
+ * order (round robin), not to whoever asks first: the holder, still running, would
+ * otherwise take it again at once and starve the waiters. */
+void sleeplock_release(struct sleeplock *l)
+{
+    if (!current) return;
+    if (l->owner != current) panic("sleeplock_release by pid %d, not the holder", current->pid);
+    if (--l->depth > 0) return;
+    l->owner = NULL;
+    int me = (int)(current - procs);
+    for (int n = 1; n < NPROC; n++) {
+        struct proc *p = &procs[(me + n) % NPROC];
+        if (p->state == PROC_BLOCKED && p->chan == l) {
+            l->owner = p; /* depth 0 until its sleeplock_acquire counts it */
+            p->state = PROC_RUNNABLE;
+            woken = p;
+            return;
+        }
+    }
+}
+
+bool sleeplock_held(const struct sleeplock *l)
+{
+    return current && l->owner == current;
 }
 
 /* When init exits the system is done: check that every frame came back, and power off
@@ -242,7 +316,10 @@ static void init_exited(int status)
  * until the parent's wait() collects the status. Children go to init. */
 void proc_exit(struct proc *p, int status)
 {
+    sleeplock_acquire(&fs_lock); /* writing back may sleep on the disk */
     mmap_exit(p); /* shared pages back into their files; the cache's frames are not ours */
+    sleeplock_release(&fs_lock);
+    if (sleeplock_held(&fs_lock)) panic("pid %d exits holding fs_lock", p->pid);
     csr_write(satp, kvm_satp()); /* leave the address space before freeing it */
     sfence_vma_all();
     uvm_free(p->pagetable);
@@ -292,4 +369,5 @@ int proc_wait(struct proc *p, uint64_t status_user_addr)
 void proc_timer_tick(void)
 {
     ticks++;
+    if (current) current->cpu_ticks++;
 }

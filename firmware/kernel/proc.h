@@ -67,6 +67,10 @@ struct proc {
     uint64_t heap_base; /* first byte after the program image, page aligned */
     uint64_t brk;       /* heap end: [heap_base, brk) is valid */
     uint64_t demand_faults;
+    uint64_t switches_in; /* times the scheduler ran it (ps) */
+    uint64_t blocks;      /* times it blocked in proc_block: I/O waits (ps) */
+    uint64_t cpu_ticks;   /* timer ticks that found it running (ps) */
+    uint64_t run_since;   /* the time CSR when the scheduler last switched to it */
 
     uint64_t wake_tick;
     const void *chan; /* what a PROC_BLOCKED process waits for */
@@ -79,6 +83,7 @@ struct proc {
 
 /* Called by trap code, syscalls and kmain. */
 extern uint64_t ticks;
+extern uint64_t context_switches;
 void proc_init(void);
 struct proc *current_proc(void);
 int proc_spawn(const char *name, struct proc *parent);
@@ -94,6 +99,32 @@ void proc_timer_tick(void);
  * between the check and the block. */
 void proc_block(const void *chan);
 void proc_wakeup(const void *chan);
+/* After a device interrupt in U-mode (trap.c): if it woke a process, give that one the CPU
+ * now, unless the interrupted process has run for less than a tenth of a tick since it was
+ * switched in (a stream of interrupts from a fast disk must not starve it): then at the end
+ * of that tenth, through an early timer interrupt. */
+void proc_preempt_for_io(void);
+/* trap.c: a timer interrupt at `when` (if before the next tick) that preempts the process
+ * running then without counting a tick. */
+void trap_preempt_at(uint64_t when);
+
+/* A sleeping lock: held by one process across operations that may block (the disk), so
+ * others wanting it block too instead of spinning. Recursive (the holder may take it again,
+ * e.g. a page fault in copy_to_user inside read()), and a no-op with no current process
+ * (boot, before the scheduler), where nothing can run concurrently anyway. */
+struct sleeplock {
+    struct proc *owner;
+    int depth;
+};
+void sleeplock_acquire(struct sleeplock *l);
+void sleeplock_release(struct sleeplock *l);
+bool sleeplock_held(const struct sleeplock *l); /* by the current process */
+
+/* Slot i (0..NPROC-1) of the process table, for reports (procinfo.c); UNUSED slots too. */
+const struct proc *proc_slot(int i);
+/* procinfo.c: SYS_procinfo (slot `slot` into a struct procinfo at addr) and SYS_vmstat. */
+long sys_procinfo(struct proc *caller, long slot, uint64_t addr);
+long sys_vmstat(struct proc *caller, uint64_t addr);
 
 /* Returning to user space (trap.c): sets up the registers and leaves through user_return. */
 __attribute__((noreturn)) void usertrap_return(void);

@@ -85,11 +85,29 @@ static long sys_swapinfo(struct proc *p, uint64_t addr)
     return copy_to_user(p, addr, &info, sizeof info);
 }
 
+/* Calls that may reach the disk run holding fs_lock (fs.h), so they may sleep there while
+ * other processes run. exit takes it itself (proc_exit); console reads block without it. */
+static bool uses_storage(const struct proc *p, uint64_t num, long a0)
+{
+    switch (num) {
+    case SYS_open:
+    case SYS_spawn:
+    case SYS_mmap:
+    case SYS_munmap:
+    case SYS_msync: return true;
+    case SYS_read:
+    case SYS_write: return file_is_open(p, a0);
+    default: return false;
+    }
+}
+
 void syscall(struct proc *p)
 {
     uint64_t *r = p->tf.regs;
     long a0 = (long)r[REG_A0], a1 = (long)r[REG_A1], a2 = (long)r[REG_A2];
     long ret;
+    bool storage = uses_storage(p, r[REG_A7], a0);
+    if (storage) sleeplock_acquire(&fs_lock);
     switch (r[REG_A7]) {
     case SYS_exit: proc_exit(p, (int)a0);
     case SYS_write: ret = sys_write(p, a0, (uint64_t)a1, a2); break;
@@ -116,8 +134,11 @@ void syscall(struct proc *p)
     case SYS_munmap: ret = sys_munmap(p, (uint64_t)a0, (uint64_t)a1); break;
     case SYS_msync: ret = sys_msync(p, (uint64_t)a0, (uint64_t)a1); break;
     case SYS_virt2phys: ret = uvm_virt2phys(p->pagetable, (uint64_t)a0); break;
+    case SYS_procinfo: ret = sys_procinfo(p, a0, (uint64_t)a1); break;
+    case SYS_vmstat: ret = sys_vmstat(p, (uint64_t)a0); break;
     case SYS_swapinfo: ret = sys_swapinfo(p, (uint64_t)a0); break;
     default: printf("pid %d: unknown system call %lu\n", p->pid, r[REG_A7]); ret = -1;
     }
+    if (storage) sleeplock_release(&fs_lock);
     r[REG_A0] = (uint64_t)ret;
 }

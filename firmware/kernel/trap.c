@@ -5,6 +5,7 @@
  * External interrupts (IRQ_S_EXTERNAL) arrive in both handlers and go to the PLIC driver
  * (plic.c), which runs the handler the device's driver registered. */
 #include "abi.h"
+#include "fs.h"
 #include "kernel.h"
 #include "memlayout.h"
 #include "plic.h"
@@ -44,9 +45,29 @@ static const char *exception_name(uint64_t scause)
     }
 }
 
+static uint64_t next_tick_at; /* the time CSR value of the next timer tick */
+
 static void schedule_next_tick(void)
 {
-    sbi_set_timer(csr_read(time) + TIMEBASE_HZ / TICK_HZ);
+    next_tick_at = csr_read(time) + TIMEBASE_HZ / TICK_HZ;
+    sbi_set_timer(next_tick_at);
+}
+
+/* A timer interrupt: a tick when it is time for one; earlier, the preemption
+ * trap_preempt_at asked for, and the tick stays armed. */
+static void timer_interrupt(void)
+{
+    if (csr_read(time) < next_tick_at) {
+        sbi_set_timer(next_tick_at);
+        return;
+    }
+    proc_timer_tick();
+    schedule_next_tick();
+}
+
+void trap_preempt_at(uint64_t when)
+{
+    if (when < next_tick_at) sbi_set_timer(when);
 }
 
 /* Reads hpmcounter3..7 (rv39's MMU events, README "The MMU"). S-mode may read them when the
@@ -103,11 +124,11 @@ void user_trap(struct trapframe *tf)
     if (scause & SCAUSE_INTERRUPT) {
         uint64_t irq = scause & ~SCAUSE_INTERRUPT;
         if (irq == IRQ_S_TIMER) {
-            proc_timer_tick();
-            schedule_next_tick();
-            proc_yield(); /* time slice over: round robin */
+            timer_interrupt();
+            proc_yield(); /* time slice over (or cut short for I/O): round robin */
         } else if (irq == IRQ_S_EXTERNAL) {
-            plic_dispatch(); /* a device: its handler may wake a blocked process */
+            plic_dispatch();       /* a device: its handler may wake a blocked process */
+            proc_preempt_for_io(); /* which should not wait for a whole time slice */
         } else {
             printf("kernel: unexpected interrupt %lu in pid %d\n", irq, p->pid);
         }
@@ -116,7 +137,10 @@ void user_trap(struct trapframe *tf)
         syscall(p);
     } else if (scause == EXC_INSTRUCTION_PAGE_FAULT || scause == EXC_LOAD_PAGE_FAULT ||
                scause == EXC_STORE_PAGE_FAULT) {
-        if (uvm_fault(p, stval, scause) < 0) kill(p, scause, stval);
+        sleeplock_acquire(&fs_lock); /* filling the page may sleep on the disk (fs.h) */
+        int filled = uvm_fault(p, stval, scause);
+        sleeplock_release(&fs_lock);
+        if (filled < 0) kill(p, scause, stval);
     } else {
         kill(p, scause, stval);
     }
@@ -140,8 +164,7 @@ void kernel_trap(struct kernel_frame *f)
 {
     uint64_t scause = csr_read(scause);
     if (scause == (SCAUSE_INTERRUPT | IRQ_S_TIMER)) {
-        proc_timer_tick(); /* the scheduler was idle: sleepers may be due */
-        schedule_next_tick();
+        timer_interrupt(); /* the scheduler was idle: sleepers may be due */
         return;
     }
     if (scause == (SCAUSE_INTERRUPT | IRQ_S_EXTERNAL)) {

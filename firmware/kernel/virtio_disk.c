@@ -3,17 +3,30 @@
  *
  * A request is a chain of three descriptors (5.2.6): the header the device reads (type and
  * sector), the data (read by the device for a write, written by it for a read) and the
- * status byte it writes. The driver puts the chain's head in the available ring, notifies the
- * device, and polls the used ring until the device hands the chain back. Polling keeps the
- * kernel simple while it runs with interrupts off, so the driver asks the device for no
- * interrupts; virtio_disk_intr() (acknowledge at the device) is ready for the PLIC's
- * dispatch once requests sleep instead of spinning.
+ * status byte it writes. The driver puts the chain's head in the available ring and notifies
+ * the device; the device hands the chain back through the used ring and interrupts (2.7.14
+ * "Receiving Used Buffers", 4.2.3.4 "Notifications From The Device"), through the PLIC as
+ * source 1 + slot.
+ *
+ * Waiting for the answer, two ways:
+ *  - sleeping: the caller is a process holding fs_lock (fs.h), so nothing else in the
+ *    storage stack runs under its feet. It proc_block()s on its request; the interrupt
+ *    handler sees the used ring advance, records the status and wakes it. Meanwhile the
+ *    scheduler runs other processes, or idles in wfi until the interrupt. (No timeout here:
+ *    a device that never answers leaves the process asleep.)
+ *  - polling: at boot (fs_init: no process yet, interrupts off) and for callers without
+ *    fs_lock, the driver spins on the used ring, for 5 s at most.
+ * The descriptors, header and status byte exist once, so requests are serialised: a request
+ * finding another in flight sleeps until it is done (or, when it cannot sleep, polls the
+ * other one to completion and hands its status over).
  *
  * The kernel's identity map makes every kernel address a physical address, which is what the
  * device needs in descriptors and queue registers. */
 #include "fs.h"
 #include "kernel.h"
 #include "memlayout.h"
+#include "plic.h"
+#include "proc.h"
 #include "riscv.h"
 
 /* virtio-mmio registers (4.2.2), offsets from the slot's base. */
@@ -89,11 +102,20 @@ struct blk_req_header {
 /* How long a request may take before the driver gives up on the device. */
 #define REQUEST_TIMEOUT_TICKS (5 * TIMEBASE_HZ)
 
+/* One request, on its issuer's kernel stack (kernel memory is mapped in every address
+ * space, so the interrupt handler reaches it whichever process it interrupts). */
+struct disk_request {
+    bool done;      /* the device returned the chain */
+    uint8_t status; /* its status byte, copied before the next request reuses it */
+};
+
 static struct {
     uint64_t base;     /* the slot's registers; 0 when there is no disk */
     uint64_t capacity; /* in 512-byte sectors */
     bool can_flush, read_only;
-    uint16_t used_seen; /* used.idx as of the last completed request */
+    uint16_t used_seen;             /* used.idx as of the last completed request */
+    struct disk_request *in_flight; /* the request the device has, or NULL */
+    struct disk_stats stats;
 } disk;
 
 /* Alignments from 2.7 ("Virtqueue Alignment"): 16, 2 and 4 bytes. */
@@ -177,11 +199,12 @@ bool virtio_disk_init(void)
     memset(desc, 0, sizeof desc);
     memset(&avail, 0, sizeof avail);
     memset(&used, 0, sizeof used);
-    /* We poll: ask the device not to interrupt at all (2.7.7 "Used Buffer Notification
-     * Suppression"). A driver that sleeps until completion clears this and registers
-     * virtio_disk_intr with the PLIC. */
-    avail.flags = VIRTQ_AVAIL_F_NO_INTERRUPT;
+    /* flags 0: the device interrupts when it returns a chain (2.7.7 "Used Buffer
+     * Notification Suppression" would let us turn that off; polled requests just
+     * acknowledge the interrupt). */
+    avail.flags = 0;
     disk.used_seen = 0;
+    disk.in_flight = NULL;
     reg_write(MMIO_QUEUE_NUM, QUEUE_SIZE);
     reg_write64(MMIO_QUEUE_DESC, (uint64_t)desc);
     reg_write64(MMIO_QUEUE_DRIVER, (uint64_t)&avail);
@@ -191,6 +214,9 @@ bool virtio_disk_init(void)
     /* 8. live. */
     reg_write(MMIO_STATUS,
               STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK | STATUS_DRIVER_OK);
+
+    uint32_t slot = (uint32_t)((disk.base - VIRTIO_MMIO_BASE) / VIRTIO_SLOT_SIZE);
+    plic_enable(IRQ_VIRTIO(slot), virtio_disk_intr);
 
     disk.capacity = *(volatile uint64_t *)(disk.base + MMIO_CONFIG);
     disk.can_flush = wanted & F_BLK_FLUSH;
@@ -215,9 +241,54 @@ uint64_t virtio_disk_sectors(void)
     return disk.capacity;
 }
 
-/* Sends one request and waits for the device to return it (2.7.13 "Supplying Buffers to
- * the Device", 2.7.14 "Receiving Used Buffers"). buf may be NULL for a flush. */
-static int request(uint32_t type, uint64_t sector, void *buf, uint32_t len, bool device_writes)
+/* The device returned the request in flight (used.idx moved past used_seen): hand its
+ * status to its issuer and wake it, and whoever waits for the queue. */
+static void complete_in_flight(void)
+{
+    __sync_synchronize(); /* the used entry, status and data after the index (2.7.14) */
+    disk.used_seen++;
+    struct disk_request *req = disk.in_flight;
+    disk.in_flight = NULL;
+    req->status = status_byte;
+    req->done = true;
+    proc_wakeup(req);
+    proc_wakeup(&disk.in_flight);
+}
+
+static bool used_ring_advanced(void)
+{
+    return *(volatile uint16_t *)&used.idx != disk.used_seen;
+}
+
+/* Spins until the request in flight completes; -1 (and the disk disabled) when the device
+ * does not answer in time. Acknowledges the interrupt the device raised meanwhile. */
+static int poll_in_flight(void)
+{
+    uint64_t deadline = csr_read(time) + REQUEST_TIMEOUT_TICKS;
+    while (!used_ring_advanced()) {
+        if (csr_read(time) > deadline) {
+            /* The chain is still the device's: reusing the queue is unsafe. Give up on it,
+             * and on the request (a sleeper's, perhaps: it wakes to a failure). */
+            printf("disk: no answer from the device, disk disabled\n");
+            disk.base = 0;
+            struct disk_request *req = disk.in_flight;
+            disk.in_flight = NULL;
+            req->status = 0xff;
+            req->done = true;
+            proc_wakeup(req);
+            proc_wakeup(&disk.in_flight);
+            return -1;
+        }
+    }
+    complete_in_flight();
+    uint32_t why = reg_read(MMIO_INTERRUPT_STATUS);
+    if (why) reg_write(MMIO_INTERRUPT_ACK, why); /* lower the line we did not need */
+    return 0;
+}
+
+/* Puts the chain in the available ring and tells the device (2.7.13 "Supplying Buffers to
+ * the Device"). buf may be NULL for a flush. */
+static void publish(uint32_t type, uint64_t sector, void *buf, uint32_t len, bool device_writes)
 {
     header = (struct blk_req_header){.type = type, .sector = sector};
     status_byte = 0xff;
@@ -237,22 +308,36 @@ static int request(uint32_t type, uint64_t sector, void *buf, uint32_t len, bool
     avail.idx++;
     __sync_synchronize(); /* the index before the notification */
     reg_write(MMIO_QUEUE_NOTIFY, 0);
+}
 
-    uint64_t deadline = csr_read(time) + REQUEST_TIMEOUT_TICKS;
-    while (*(volatile uint16_t *)&used.idx == disk.used_seen) {
-        if (csr_read(time) > deadline) {
-            /* The chain is still the device's: reusing the queue is unsafe. Give up on it. */
-            printf("disk: no answer to a request for sector %lu, disk disabled\n", sector);
-            disk.base = 0;
+/* Sends one request and waits for the device to return it: asleep when the caller may
+ * sleep (a process holding fs_lock), else polling. */
+static int request(uint32_t type, uint64_t sector, void *buf, uint32_t len, bool device_writes)
+{
+    bool can_sleep = sleeplock_held(&fs_lock);
+    while (disk.in_flight) { /* the queue is someone else's */
+        if (can_sleep)
+            proc_block(&disk.in_flight);
+        else if (poll_in_flight() < 0)
             return -1;
-        }
     }
-    __sync_synchronize(); /* the used entry and the data after the index */
-    disk.used_seen++;
-    virtio_disk_intr(); /* the device raised its interrupt line: lower it */
-    if (status_byte != BLK_S_OK) {
+    if (!disk.base) return -1; /* disabled while we waited */
+
+    struct disk_request req = {.done = false};
+    disk.in_flight = &req;
+    disk.stats.requests++;
+    publish(type, sector, buf, len, device_writes);
+    if (can_sleep) {
+        disk.stats.sleeps++;
+        while (!req.done) /* virtio_disk_intr sets it */
+            proc_block(&req);
+    } else {
+        disk.stats.polled++;
+        if (poll_in_flight() < 0) return -1;
+    }
+    if (req.status != BLK_S_OK) {
         printf("disk: request type %u for sector %lu failed with status %u\n", type, sector,
-               status_byte);
+               req.status);
         return -1;
     }
     return 0;
@@ -272,10 +357,19 @@ int virtio_disk_flush(void)
     return disk.can_flush ? request(BLK_T_FLUSH, 0, NULL, 0, false) : 0;
 }
 
-/* 4.2.3.4 "Notifications From The Device": InterruptStatus says why, InterruptACK clears. */
+/* 4.2.3.4 "Notifications From The Device": InterruptStatus says why (bit 0: a used
+ * buffer), InterruptACK clears it and lowers the line. Runs from plic_dispatch with
+ * interrupts off; it never blocks. */
 void virtio_disk_intr(void)
 {
     if (!disk.base) return;
+    disk.stats.interrupts++;
     uint32_t why = reg_read(MMIO_INTERRUPT_STATUS);
     if (why) reg_write(MMIO_INTERRUPT_ACK, why);
+    if (disk.in_flight && used_ring_advanced()) complete_in_flight();
+}
+
+void virtio_disk_get_stats(struct disk_stats *out)
+{
+    *out = disk.stats;
 }

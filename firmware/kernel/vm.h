@@ -36,6 +36,8 @@ long sys_mmap(struct proc *p, uint64_t hint, uint64_t length, long prot, long fl
 long sys_munmap(struct proc *p, uint64_t addr, uint64_t length);
 long sys_msync(struct proc *p, uint64_t addr, uint64_t length);
 void mmap_exit(struct proc *p); /* writes back and unmaps every region */
+/* Frames of the page cache in use (vmstat). */
+uint64_t mmap_cache_pages(void);
 /* elf.c: where elf_load gets the executable's bytes (an image in memory, a file). */
 struct elf_reader {
     int (*read)(void *src, uint64_t off, void *dst, uint64_t n); /* all n bytes: 0, else -1 */

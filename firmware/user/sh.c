@@ -8,6 +8,12 @@
 
 static const char *const programs[] = {"hello", "touch", "wild", "spin", "scribble", "sh"};
 #define NPROGRAMS (sizeof programs / sizeof programs[0])
+/* Only in /bin (DISK_USER_PROGRAMS in firmware/kernel/CMakeLists.txt). */
+static const char *const disk_programs[] = {"cat",     "fstest",   "mmapsort", "isolate",
+                                            "tlbdemo", "fragment", "swapdemo", "hostile",
+                                            "ps",      "vmstat",   "diskwait"};
+#define NDISK_PROGRAMS (sizeof disk_programs / sizeof disk_programs[0])
+#define HELP_NAMES_PER_LINE 8 /* help fits an 80-column screen */
 
 static int is_space(char c)
 {
@@ -19,6 +25,9 @@ static void help(void)
     printf("built-ins: help, exit\nprograms in the kernel:");
     for (unsigned i = 0; i < NPROGRAMS; i++)
         printf(" %s", programs[i]);
+    printf("\nprograms on the disk:");
+    for (unsigned i = 0; i < NDISK_PROGRAMS; i++)
+        printf("%s %s", i && i % HELP_NAMES_PER_LINE == 0 ? "\n " : "", disk_programs[i]);
     printf("\n");
 }
 

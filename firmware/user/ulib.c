@@ -134,6 +134,16 @@ int swapinfo(struct swap_info *info)
     return (int)syscall3(SYS_swapinfo, (long)info, 0, 0);
 }
 
+int procinfo(int slot, struct procinfo *info)
+{
+    return (int)syscall3(SYS_procinfo, slot, (long)info, 0);
+}
+
+int vmstat(struct vmstat *v)
+{
+    return (int)syscall3(SYS_vmstat, (long)v, 0, 0);
+}
+
 /* --- console --- */
 static char line[256];
 static size_t line_len;

@@ -34,6 +34,9 @@ int munmap(void *addr, size_t length);
 int msync(void *addr, size_t length);
 long virt2phys(const void *addr); /* the physical address behind a mapped address, -1 */
 int swapinfo(struct swap_info *info); /* memory and swap counts, system-wide */
+/* the kernel's process table, slot by slot: 1 filled, 0 unused slot, -1 past the end (ps) */
+int procinfo(int slot, struct procinfo *info);
+int vmstat(struct vmstat *v); /* memory, swap, MMU and disk counts, system-wide */
 
 /* console: output is buffered per line, so a line is one write() and never interleaves
  * with other processes' lines */
