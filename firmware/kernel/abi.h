@@ -114,6 +114,7 @@ struct vmstat {
     uint64_t processes;                 /* table slots in use, now */
     uint64_t context_switches;
     uint64_t swap_slots_total, swap_slots_used, swap_outs, swap_ins, swap_scanned;
+    uint64_t swap_clean_drops; /* evicted without a write: the swap copy was still current */
     uint64_t disk_requests, disk_interrupts, disk_sleeps, disk_polled;
     uint64_t mmu_available; /* 1 if the five below could be read (hpmcounter3..7) */
     uint64_t itlb_misses, dtlb_misses, walks, page_faults, sfences;

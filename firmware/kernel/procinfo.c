@@ -106,6 +106,7 @@ long sys_vmstat(struct proc *caller, uint64_t addr)
     v.swap_outs = s.swap_outs;
     v.swap_ins = s.swap_ins;
     v.swap_scanned = s.scanned;
+    v.swap_clean_drops = s.clean_drops;
 
     struct disk_stats d;
     virtio_disk_get_stats(&d);

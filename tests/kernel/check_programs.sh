@@ -79,7 +79,7 @@ has '^memory: +[1-9][0-9]* frames of 4 KiB \([0-9]+ KiB\), [1-9][0-9]* free \([0
     "vmstat's memory line"
 has '^huge: +[0-9]+ blocks of 2 MiB, [0-9]+ free$' "vmstat's huge-page pool line"
 has '^cache: +0 shared file pages mapped$' "vmstat's page-cache line"
-has '^swap: +1036032 slots, 0 used; 0 pages out, 0 in, 0 scanned$' "vmstat's swap line: partition 2, unused"
+has '^swap: +1036032 slots, 0 used; 0 pages out, 0 in, 0 clean dropped, 0 scanned$' "vmstat's swap line: partition 2, unused"
 has '^disk: +[1-9][0-9]* requests, [0-9]+ interrupts, [0-9]+ slept, [1-9][0-9]* polled$' \
     "vmstat's disk line (boot's requests are polled)"
 has '^mmu: ' "vmstat's MMU line"
