@@ -49,7 +49,14 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 [ -n "$win" ] || fail "no rv39 window appeared within 10 s"
-sleep 0.5
+# The guest prints its title on the UART right after drawing it: close only once the screen
+# is drawn (a loaded machine, or a sanitizer build, may take a while to get there).
+for _ in $(seq 1 100); do
+    grep -q 'rv39 echo: type a line' "$WORK/out.txt" 2>/dev/null && break
+    sleep 0.1
+done
+grep -q 'rv39 echo: type a line' "$WORK/out.txt" || fail "the guest did not start within 10 s"
+sleep 0.5 # the prompt is drawn just after the title is printed; the display refreshes at 60 Hz
 kill -0 "$pid" 2>/dev/null || fail "rv39 stopped before the window was closed"
 
 "$WM_CLOSE" "$win" || fail "could not send WM_DELETE_WINDOW"
