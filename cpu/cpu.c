@@ -56,8 +56,13 @@ void cpu_reset(struct cpu *c, uint64_t pc)
     memset(c->x, 0, sizeof(c->x));
     c->pc = pc;
     c->priv = PRIV_M;
-    c->misa = (2ull << 62) | (1u << ('A' - 'A')) | (1u << ('C' - 'A')) | (1u << ('I' - 'A')) |
-              (1u << ('M' - 'A')) | (1u << ('S' - 'A')) | (1u << ('U' - 'A'));
+    c->misa = (2ull << 62) | (1u << ('A' - 'A')) | (1u << ('C' - 'A')) | (1u << ('D' - 'A')) |
+              (1u << ('F' - 'A')) | (1u << ('I' - 'A')) | (1u << ('M' - 'A')) |
+              (1u << ('S' - 'A')) | (1u << ('U' - 'A'));
+    /* F/D: FS = Off at reset (set in mstatus below), as on QEMU and real harts: software
+     * turns the unit on before its first FP instruction. */
+    memset(c->f, 0, sizeof(c->f));
+    c->fcsr = 0;
     c->mstatus = (2ull << 32) | (2ull << 34); /* UXL = SXL = 64; MIE = MPRV = 0 at reset */
     c->medeleg = c->mideleg = c->mie = c->mip = 0;
     c->seip_software = c->seip_line = false;

@@ -1,4 +1,4 @@
-/* One RV64IMAC hart: architectural state, CSRs, and the hot-path caches that belong to it
+/* One RV64IMAFDC hart: architectural state, CSRs, and the hot-path caches that belong to it
  * (decoded-instruction pages and the host-pointer fast TLB).
  *
  * The hart sees memory only through the MMU (mmu/) and the bus (devices/bus.h). */
@@ -67,6 +67,9 @@ enum irq_num {
 #define MSTATUS_MPP_SHIFT 11
 #define MSTATUS_MPP (3ull << MSTATUS_MPP_SHIFT)
 #define MSTATUS_FS (3ull << 13)
+#define MSTATUS_FS_INITIAL (1ull << 13) /* FS states: Off (0), Initial, Clean, Dirty (3.1.6.6) */
+#define MSTATUS_FS_CLEAN (2ull << 13)
+#define MSTATUS_FS_DIRTY (3ull << 13)
 #define MSTATUS_XS (3ull << 15)
 #define MSTATUS_MPRV (1ull << 17)
 #define MSTATUS_SUM (1ull << 18)
@@ -131,6 +134,10 @@ struct cpu {
     uint64_t x[33]; /* x0..x31 plus REG_SINK */
     uint64_t pc;
     enum priv priv;
+    /* F and D (unpriv spec ch. 20, 21): 32 registers of 64 bits (singles NaN-boxed), and
+     * fcsr = frm (bits 7:5) | fflags (bits 4:0). Usable while mstatus.FS != Off. */
+    uint64_t f[32];
+    uint32_t fcsr;
 
     /* Machine-level CSRs (priv spec ch. 3). */
     uint64_t mstatus, misa, medeleg, mideleg, mie, mip, mtvec, mscratch, mepc, mcause, mtval;
@@ -167,6 +174,7 @@ struct cpu {
     bool svade;              /* A/D clear -> page fault (Svade) instead of hardware update */
     struct dpage **dpages;   /* per RAM page, NULL until code runs there */
     struct insn straddle[3]; /* an instruction that crosses a page boundary, decoded afresh */
+    struct jit *jit;         /* block translator (cpu/jit.h), or NULL: interpreter only */
 
     struct cpu_stats stats;
 };

@@ -5,16 +5,13 @@
 #include "../mmu/sv39.h"
 #include "../mmu/tlb.h"
 
-/* misa: MXL = 2 (XLEN 64), extensions A C I M S U (priv spec 3.1.1). */
-#define MISA_VALUE                                                                                 \
-    ((2ull << 62) | (1u << ('A' - 'A')) | (1u << ('C' - 'A')) | (1u << ('I' - 'A')) |              \
-     (1u << ('M' - 'A')) | (1u << ('S' - 'A')) | (1u << ('U' - 'A')))
-
-/* Writable mstatus bits. FS/XS stay 0 until F/D exist, so SD stays 0; UXL/SXL are fixed at
- * 64 bits; big-endian modes are not supported (UBE/SBE/MBE read 0). */
+/* Writable mstatus bits. FS is writable (F/D); XS stays 0 (no other extension state), so SD
+ * is FS == Dirty; UXL/SXL are fixed at 64 bits; big-endian modes are not supported
+ * (UBE/SBE/MBE read 0). */
 #define MSTATUS_WRITABLE                                                                           \
     (MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS_MPIE | MSTATUS_SPP | MSTATUS_MPP |         \
-     MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_TVM | MSTATUS_TW | MSTATUS_TSR)
+     MSTATUS_FS | MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_TVM | MSTATUS_TW |            \
+     MSTATUS_TSR)
 #define MSTATUS_FIXED ((2ull << 32) | (2ull << 34)) /* UXL = SXL = 64-bit */
 /* sstatus is a restricted view of mstatus (priv spec 10.1.1). */
 #define SSTATUS_MASK                                                                               \
@@ -66,10 +63,35 @@ void cpu_update_stip(struct cpu *c)
     }
 }
 
+/* fflags, frm, fcsr (unpriv spec "Floating-Point Control and Status Register"): views of one
+ * register, unreachable while mstatus.FS = Off (priv spec 3.1.6.6); a write makes the FP state
+ * Dirty. */
+static bool fp_csr_read(const struct cpu *c, unsigned csr, uint64_t *value)
+{
+    if (!(c->mstatus & MSTATUS_FS)) return false;
+    switch (csr) {
+    case CSR_FFLAGS: *value = c->fcsr & 0x1f; return true;
+    case CSR_FRM: *value = (c->fcsr >> 5) & 7; return true;
+    default: *value = c->fcsr & 0xff; return true;
+    }
+}
+static bool fp_csr_write(struct cpu *c, unsigned csr, uint64_t value)
+{
+    if (!(c->mstatus & MSTATUS_FS)) return false;
+    switch (csr) {
+    case CSR_FFLAGS: c->fcsr = (c->fcsr & ~0x1fu) | (uint32_t)(value & 0x1f); break;
+    case CSR_FRM: c->fcsr = (c->fcsr & 0x1fu) | (uint32_t)(value & 7) << 5; break;
+    default: c->fcsr = (uint32_t)(value & 0xff); break;
+    }
+    c->mstatus |= MSTATUS_FS_DIRTY | MSTATUS_SD;
+    return true;
+}
+
 bool csr_read(struct cpu *c, unsigned csr, uint64_t *value)
 {
     /* priv spec 2.1: bits 9:8 give the lowest privilege that may access the CSR. */
     if (((csr >> 8) & 3) > c->priv) return false;
+    if (csr >= CSR_FFLAGS && csr <= CSR_FCSR) return fp_csr_read(c, csr, value);
 
     if (csr >= CSR_HPMCOUNTER3 && csr <= CSR_HPMCOUNTER31) {
         unsigned i = csr - CSR_HPMCOUNTER3;
@@ -171,6 +193,8 @@ static void write_mstatus(struct cpu *c, uint64_t value)
     if (mpp == 2) /* WARL: 2 is reserved; keep the previous mode */
         value = (value & ~MSTATUS_MPP) | (old & MSTATUS_MPP);
     c->mstatus = (value & MSTATUS_WRITABLE) | MSTATUS_FIXED;
+    /* SD summarizes FS/XS/VS: set when any is Dirty (priv spec 3.1.6.6); only FS exists. */
+    if ((c->mstatus & MSTATUS_FS) == MSTATUS_FS_DIRTY) c->mstatus |= MSTATUS_SD;
     /* MXR changes what every cached S/U translation allows; MPRV/MPP/SUM only pick a view. */
     if ((old ^ c->mstatus) & MSTATUS_MXR) mmu_flush_all(&c->mmu);
     mmu_update_views(c);
@@ -180,6 +204,7 @@ bool csr_write(struct cpu *c, unsigned csr, uint64_t value)
 {
     if (((csr >> 8) & 3) > c->priv || (csr >> 10) == 3)
         return false; /* too privileged, or read-only (bits 11:10 = 3) */
+    if (csr >= CSR_FFLAGS && csr <= CSR_FCSR) return fp_csr_write(c, csr, value);
 
     if (csr >= CSR_MHPMCOUNTER3 && csr <= CSR_MHPMCOUNTER31) {
         unsigned i = csr - CSR_MHPMCOUNTER3;

@@ -3,6 +3,11 @@
 #define RV39_CSR_NUMBERS_H
 
 enum csr_number {
+    /* F/D floating-point CSRs, unpriv spec 20.2 */
+    CSR_FFLAGS = 0x001,
+    CSR_FRM = 0x002,
+    CSR_FCSR = 0x003,
+
     CSR_CYCLE = 0xc00,
     CSR_TIME = 0xc01,
     CSR_INSTRET = 0xc02,

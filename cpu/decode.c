@@ -68,6 +68,19 @@ bool rv_decode(uint32_t bits, struct decoded *out)
         case FMT_CSR:
         case FMT_CSRI: out->rd = rd, out->rs1 = rs1, out->imm = (int32_t)field(bits, 20, 12); break;
         case FMT_NONE: break;
+        case FMT_FLOAD: out->rd = rd, out->rs1 = rs1, out->imm = imm_i(bits); break;
+        case FMT_FSTORE: out->rs1 = rs1, out->rs2 = rs2, out->imm = imm_s(bits); break;
+        case FMT_FR:
+        case FMT_FR1:
+        case FMT_FCMP:
+        case FMT_F2X:
+        case FMT_X2F:
+            out->rd = rd, out->rs1 = rs1, out->rs2 = rs2, out->imm = (int32_t)field(bits, 12, 3);
+            break;
+        case FMT_FR4:
+            out->rd = rd, out->rs1 = rs1, out->rs2 = rs2;
+            out->imm = (int32_t)(field(bits, 12, 3) | field(bits, 27, 5) << 3);
+            break;
         }
         return true;
     }
@@ -78,6 +91,8 @@ bool rv_decode(uint32_t bits, struct decoded *out)
 
 enum {
     OPC_LOAD = 0x03,
+    OPC_LOAD_FP = 0x07,
+    OPC_STORE_FP = 0x27,
     OPC_OP_IMM = 0x13,
     OPC_OP_IMM_32 = 0x1b,
     OPC_STORE = 0x23,
@@ -151,9 +166,17 @@ uint32_t rvc_expand(uint16_t c)
             uint32_t imm = field(c, 10, 3) << 3 | field(c, 6, 1) << 2 | field(c, 5, 1) << 6;
             return enc_i(OPC_LOAD, 2, creg(c, 2), creg(c, 7), (int32_t)imm);
         }
+        case 1: { /* C.FLD: as C.LD, into an FP register */
+            uint32_t imm = field(c, 10, 3) << 3 | field(c, 5, 2) << 6;
+            return enc_i(OPC_LOAD_FP, 3, creg(c, 2), creg(c, 7), (int32_t)imm);
+        }
         case 3: { /* C.LD: uimm[5:3] at 12:10, uimm[7:6] at 6:5 */
             uint32_t imm = field(c, 10, 3) << 3 | field(c, 5, 2) << 6;
             return enc_i(OPC_LOAD, 3, creg(c, 2), creg(c, 7), (int32_t)imm);
+        }
+        case 5: { /* C.FSD: as C.SD, from an FP register */
+            uint32_t imm = field(c, 10, 3) << 3 | field(c, 5, 2) << 6;
+            return enc_s(OPC_STORE_FP, 3, creg(c, 7), creg(c, 2), (int32_t)imm);
         }
         case 6: {
             uint32_t imm = field(c, 10, 3) << 3 | field(c, 6, 1) << 2 | field(c, 5, 1) << 6;
@@ -163,7 +186,7 @@ uint32_t rvc_expand(uint16_t c)
             uint32_t imm = field(c, 10, 3) << 3 | field(c, 5, 2) << 6;
             return enc_s(OPC_STORE, 3, creg(c, 7), creg(c, 2), (int32_t)imm);
         }
-        default: return 0; /* C.FLD/C.FSD need D; 100 is reserved */
+        default: return 0; /* 100 is reserved */
         }
     case 1: /* quadrant 1 */
         switch (f3) {
@@ -218,6 +241,10 @@ uint32_t rvc_expand(uint16_t c)
             uint32_t imm = field(c, 12, 1) << 5 | field(c, 4, 3) << 2 | field(c, 2, 2) << 6;
             return rd == 0 ? 0 : enc_i(OPC_LOAD, 2, rd, 2, (int32_t)imm);
         }
+        case 1: { /* C.FLDSP: as C.LDSP; any rd, f0 included */
+            uint32_t imm = field(c, 12, 1) << 5 | field(c, 5, 2) << 3 | field(c, 2, 3) << 6;
+            return enc_i(OPC_LOAD_FP, 3, rd, 2, (int32_t)imm);
+        }
         case 3: { /* C.LDSP: uimm[5] at 12, uimm[4:3|8:6] at 6:2 */
             uint32_t imm = field(c, 12, 1) << 5 | field(c, 5, 2) << 3 | field(c, 2, 3) << 6;
             return rd == 0 ? 0 : enc_i(OPC_LOAD, 3, rd, 2, (int32_t)imm);
@@ -238,7 +265,11 @@ uint32_t rvc_expand(uint16_t c)
             uint32_t imm = field(c, 10, 3) << 3 | field(c, 7, 3) << 6;
             return enc_s(OPC_STORE, 3, 2, rs2, (int32_t)imm);
         }
-        default: return 0; /* C.FLDSP/C.FSDSP need D */
+        case 5: { /* C.FSDSP: as C.SDSP, from an FP register */
+            uint32_t imm = field(c, 10, 3) << 3 | field(c, 7, 3) << 6;
+            return enc_s(OPC_STORE_FP, 3, 2, rs2, (int32_t)imm);
+        }
+        default: return 0; /* unreachable: every funct3 of quadrant 2 is handled */
         }
     default: return 0; /* not a compressed instruction */
     }

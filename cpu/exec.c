@@ -13,6 +13,8 @@
 
 #include "cpu.h"
 #include "csr_numbers.h"
+#include "jit.h"
+#include "fpu.h"
 #include "../mmu/sv39.h"
 #include "../mmu/tlb.h"
 
@@ -45,7 +47,8 @@ static void fill_slot(struct insn *slot, const struct decoded *d, const void *co
 {
     slot->op = handlers[d->opcode];
     slot->imm = d->imm;
-    slot->rd = d->rd ? d->rd : REG_SINK;
+    bool freg_rd = d->opcode != OP_ILLEGAL && insn_format_writes_freg(insn_table[d->opcode].format);
+    slot->rd = d->rd || freg_rd ? d->rd : REG_SINK;
     slot->rs1 = d->rs1;
     slot->rs2 = d->rs2;
     if (d->opcode != OP_ILLEGAL && insn_table[d->opcode].format == FMT_B) {
@@ -196,6 +199,24 @@ static int32_t rem_w(int32_t a, int32_t b)
 static uint32_t remu_w(uint32_t a, uint32_t b)
 {
     return b == 0 ? a : a % b;
+}
+
+/* The rounding mode of an F/D instruction (unpriv spec table "Rounding mode encoding"): the rm
+ * field, or frm when rm is DYN. 5 and 6 (and an frm holding 5..7) are reserved: the caller
+ * raises illegal instruction for any result above RM_RMM. */
+static unsigned fp_rounding_mode(const struct cpu *c, int32_t imm)
+{
+    unsigned rm = (unsigned)imm & 7;
+    return rm == RM_DYN ? (c->fcsr >> 5) & 7 : rm;
+}
+
+/* Accrue exception flags; changing FP state makes it Dirty (priv spec 3.1.6.6). */
+static inline void fp_accrue(struct cpu *c, unsigned flags)
+{
+    if (flags) {
+        c->fcsr |= flags;
+        c->mstatus |= MSTATUS_FS_DIRTY | MSTATUS_SD;
+    }
 }
 
 static void count_retired(struct cpu *c, uint64_t n)
@@ -354,6 +375,119 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
         NEXT();                                                                                    \
     } while (0)
 
+/* ---- F and D (unpriv spec ch. 20, 21) ---- */
+#define FRD c->f[insn->rd]
+#define FRS1 c->f[insn->rs1]
+#define FRS2 c->f[insn->rs2]
+#define FRS3 c->f[(unsigned)insn->imm >> 3]
+/* Every F/D instruction is illegal while mstatus.FS = Off (priv spec 3.1.6.6). */
+#define FP_REQUIRE_ENABLED()                                                                       \
+    do {                                                                                           \
+        if (unlikely(!(c->mstatus & MSTATUS_FS))) TRAP_EXIT(illegal);                              \
+    } while (0)
+/* Declares `rm`, the instruction's valid rounding mode, or raises illegal instruction. */
+#define FP_ROUNDING_MODE(rm)                                                                       \
+    unsigned rm = fp_rounding_mode(c, insn->imm);                                                  \
+    if (unlikely(rm > RM_RMM)) TRAP_EXIT(illegal)
+/* Write an FP register and accrue flags: the FP state becomes Dirty. */
+#define FP_WRITE(value, flags)                                                                     \
+    do {                                                                                           \
+        FRD = (value);                                                                             \
+        c->fcsr |= (flags);                                                                        \
+        c->mstatus |= MSTATUS_FS_DIRTY | MSTATUS_SD;                                               \
+        NEXT();                                                                                    \
+    } while (0)
+/* Arithmetic with rounding: FADD..FSQRT and the fused forms. */
+#define FP_ARITH(op, fmt, c_operand)                                                               \
+    do {                                                                                           \
+        FP_REQUIRE_ENABLED();                                                                      \
+        FP_ROUNDING_MODE(rm_);                                                                     \
+        unsigned fl_ = c->fcsr & 0x1f; /* accrued flags: they enable fpu.c's fast path */          \
+        uint64_t r_ = fpu_arith(op, fmt, FRS1, FRS2, c_operand, rm_, &fl_);                        \
+        FP_WRITE(r_, fl_);                                                                         \
+    } while (0)
+#define FP_SIGN(kind, fmt)                                                                         \
+    do {                                                                                           \
+        FP_REQUIRE_ENABLED();                                                                      \
+        FP_WRITE(fpu_sgnj(kind, fmt, FRS1, FRS2), 0);                                              \
+    } while (0)
+#define FP_MINMAX(max, fmt)                                                                        \
+    do {                                                                                           \
+        FP_REQUIRE_ENABLED();                                                                      \
+        unsigned fl_ = 0;                                                                          \
+        uint64_t r_ = fpu_minmax(max, fmt, FRS1, FRS2, &fl_);                                      \
+        FP_WRITE(r_, fl_);                                                                         \
+    } while (0)
+#define FP_CONVERT(to, from)                                                                       \
+    do {                                                                                           \
+        FP_REQUIRE_ENABLED();                                                                      \
+        FP_ROUNDING_MODE(rm_);                                                                     \
+        unsigned fl_ = 0;                                                                          \
+        uint64_t r_ = fpu_convert(to, from, FRS1, rm_, &fl_);                                      \
+        FP_WRITE(r_, fl_);                                                                         \
+    } while (0)
+#define FP_FROM_INT(type, fmt)                                                                     \
+    do {                                                                                           \
+        FP_REQUIRE_ENABLED();                                                                      \
+        FP_ROUNDING_MODE(rm_);                                                                     \
+        unsigned fl_ = 0;                                                                          \
+        uint64_t r_ = fpu_from_int(type, fmt, RS1, rm_, &fl_);                                     \
+        FP_WRITE(r_, fl_);                                                                         \
+    } while (0)
+/* Results in an integer register: the FP state changes only if flags are raised. */
+#define FP_TO_INT(type, fmt)                                                                       \
+    do {                                                                                           \
+        FP_REQUIRE_ENABLED();                                                                      \
+        FP_ROUNDING_MODE(rm_);                                                                     \
+        unsigned fl_ = 0;                                                                          \
+        uint64_t r_ = fpu_to_int(type, fmt, FRS1, rm_, &fl_);                                      \
+        fp_accrue(c, fl_);                                                                         \
+        RD = r_;                                                                                   \
+        NEXT();                                                                                    \
+    } while (0)
+#define FP_COMPARE(kind, fmt)                                                                      \
+    do {                                                                                           \
+        FP_REQUIRE_ENABLED();                                                                      \
+        unsigned fl_ = 0;                                                                          \
+        uint64_t r_ = fpu_compare(kind, fmt, FRS1, FRS2, &fl_);                                    \
+        fp_accrue(c, fl_);                                                                         \
+        RD = r_;                                                                                   \
+        NEXT();                                                                                    \
+    } while (0)
+/* Loads and stores take the integer paths' fast TLB and slow path (same faults, same
+ * misaligned handling); a loaded single is NaN-boxed ("NaN Boxing of Narrower Values"). */
+#define FP_LOAD(ctype, size, box)                                                                  \
+    do {                                                                                           \
+        FP_REQUIRE_ENABLED();                                                                      \
+        uint64_t a_ = RS1 + IMM, v_;                                                               \
+        const struct ftlb_entry *e_ = &dview->read[ftlb_index(a_)];                                \
+        if (likely(e_->tag == ftlb_tag(a_, size))) {                                               \
+            v_ = *(const ctype *)(e_->addend + a_);                                                \
+        } else {                                                                                   \
+            c->pc = PC;                                                                            \
+            if (!mmu_load(c, a_, size, &v_)) TRAP_EXIT(exception);                                 \
+        }                                                                                          \
+        FP_WRITE((box) | (ctype)v_, 0);                                                            \
+    } while (0)
+#define FP_STORE(ctype, size)                                                                      \
+    do {                                                                                           \
+        FP_REQUIRE_ENABLED();                                                                      \
+        uint64_t a_ = RS1 + IMM;                                                                   \
+        const struct ftlb_entry *e_ = &dview->write[ftlb_index(a_)];                               \
+        if (likely(e_->tag == ftlb_tag(a_, size))) {                                               \
+            *(ctype *)(e_->addend + a_) = (ctype)FRS2;                                             \
+            NEXT();                                                                                \
+        }                                                                                          \
+        c->pc = PC;                                                                                \
+        if (!mmu_store(c, a_, size, (ctype)FRS2)) TRAP_EXIT(exception);                            \
+        if (unlikely(c->yield_request)) {                                                          \
+            c->pc = PC + ILEN;                                                                     \
+            remaining--;                                                                           \
+            goto out;                                                                              \
+        }                                                                                          \
+        NEXT();                                                                                    \
+    } while (0)
+
 /* A trap retires nothing but still uses up budget (remaining and counted move together, so
  * instret is unchanged): a trap handler that itself traps must not hold the host forever. */
 #define CHARGE_TRAP() (remaining--, counted--)
@@ -389,6 +523,17 @@ refetch:
         slot_base = page->slot;
         pc_base = page_vbase = pc & ~(PAGE_SIZE - 1);
         insn = &slot_base[(pc & (PAGE_SIZE - 1)) >> 1];
+        if (c->jit && !c->event_hook) {
+            /* Translated code starts at jump targets: let taken jumps come back here. */
+            page_vbase = FTLB_INVALID;
+            struct jit_result r = jit_run(c, e, pc, remaining);
+            remaining = r.remaining;
+            if (r.outcome == JIT_EXCEPTION) goto exception;
+            if (r.outcome == JIT_CONTINUE) {
+                pc = c->pc;
+                goto refetch;
+            }
+        }
         DISPATCH();
     }
 
@@ -405,7 +550,8 @@ op_decode : {
     }
     struct decoded d;
     rv_decode_parcels(lo, hi, &d);
-    fill_slot(insn, &d, d.len == 4 ? handlers4 : handlers2, (int)(2 * index));
+    /* With a translator, branches leave through refetch (as from a one-off slot: offset -1). */
+    fill_slot(insn, &d, d.len == 4 ? handlers4 : handlers2, c->jit ? -1 : (int)(2 * index));
     if (!page->code_chunks)
         mmu_drop_writers(&c->mmu, page->host); /* from now on stores must see this page */
     unsigned offset = 2 * index;

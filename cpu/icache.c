@@ -8,6 +8,7 @@
  * Code is tracked per 64-byte chunk so that data sharing a page with code (common in small
  * programs) costs a slow-path store, not a re-decode. */
 #include "cpu.h"
+#include "jit.h"
 
 #include <stdlib.h>
 
@@ -56,6 +57,7 @@ void cpu_invalidate_code(struct cpu *c, uint64_t pa, uint64_t len)
                  * chunk; decoding marked both chunks, so drop it too. */
                 if (k > 0) reset_slots(p, k * SLOTS_PER_CHUNK - 1, 1);
                 p->code_chunks &= ~(1ull << k);
+                jit_invalidate_page(c, off >> PAGE_SHIFT); /* translated blocks too */
             }
         }
         pa += n;

@@ -16,8 +16,24 @@ enum insn_format {
     FMT_SHIFT,
     FMT_CSR,
     FMT_CSRI,
-    FMT_NONE
+    FMT_NONE,
+    /* F/D forms (f = FP register, x = integer register). Where the instruction has a
+     * rounding-mode field, imm holds rm (bits 14:12); FMT_FR4 adds rs3 as imm >> 3. */
+    FMT_FLOAD,  /* rd f, offset(rs1 x) */
+    FMT_FSTORE, /* rs2 f, offset(rs1 x) */
+    FMT_FR,     /* rd f, rs1 f, rs2 f */
+    FMT_FR1,    /* rd f, rs1 f */
+    FMT_FR4,    /* rd f, rs1 f, rs2 f, rs3 f */
+    FMT_FCMP,   /* rd x, rs1 f, rs2 f */
+    FMT_F2X,    /* rd x, rs1 f */
+    FMT_X2F,    /* rd f, rs1 x */
 };
+
+/* True when rd names an FP register: f0 is an ordinary register, not a sink like x0. */
+static inline bool insn_format_writes_freg(enum insn_format f)
+{
+    return f == FMT_FLOAD || f == FMT_FR || f == FMT_FR1 || f == FMT_FR4 || f == FMT_X2F;
+}
 
 enum opcode {
 #define INSN(name, match, mask, fmt) OP_##name,

@@ -360,11 +360,14 @@ static bool data_access_of(const struct decoded *ins, const struct cpu *c, uint6
         *addr = c->x[ins->rs1];
         *size = name[strlen(name) - 1] == 'D' ? 8 : 4;
         return true;
+    case FMT_FLOAD: *reads = true, *writes = false; break;
+    case FMT_FSTORE: *reads = false, *writes = true; break;
     default: return false;
     }
     *addr = c->x[ins->rs1] + (uint64_t)(int64_t)ins->imm;
-    /* LB/SB, LH/SH, LW/SW, LD/SD (and the U variants): the size is the letter after L or S. */
-    char kind = name[1];
+    /* LB/SB, LH/SH, LW/SW, LD/SD (and the U variants): the size is the letter after L or S;
+     * FLW/FSW, FLD/FSD: the letter after FL or FS. */
+    char kind = name[0] == 'F' ? name[2] : name[1];
     *size = kind == 'B' ? 1 : kind == 'H' ? 2 : kind == 'W' ? 4 : 8;
     return true;
 }

@@ -16,6 +16,18 @@ static const char *const reg_names[32] = {
     "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
 };
 
+/* FP registers by their ABI names (psABI "Floating-point Register Convention"). */
+static const char *const freg_names[32] = {
+    "ft0", "ft1", "ft2", "ft3", "ft4",  "ft5",  "ft6", "ft7", "fs0",  "fs1",  "fa0",
+    "fa1", "fa2", "fa3", "fa4", "fa5",  "fa6",  "fa7", "fs2", "fs3",  "fs4",  "fs5",
+    "fs6", "fs7", "fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11",
+};
+
+static const char *freg_name(unsigned reg)
+{
+    return reg < 32 ? freg_names[reg] : "?";
+}
+
 const char *disas_reg_name(unsigned reg)
 {
     return reg < 32 ? reg_names[reg] : "?";
@@ -50,6 +62,9 @@ static const struct {
     const char *name;
     unsigned number;
 } csr_names[] = {
+    {"fflags", CSR_FFLAGS},
+    {"frm", CSR_FRM},
+    {"fcsr", CSR_FCSR},
     {"cycle", CSR_CYCLE},
     {"time", CSR_TIME},
     {"instret", CSR_INSTRET},
@@ -158,6 +173,16 @@ static bool is_amo(enum opcode op)
     return insn_table[op].name[0] == 'A' && op >= OP_AMOSWAP_W;
 }
 
+/* ", rtz" for an F/D instruction with a static rounding mode; nothing for DYN (the
+ * assembler's default) or when bits 14:12 are not a rounding mode. */
+static const char *rounding_suffix(const struct decoded *d)
+{
+    static const char *const names[8] = {", rne", ", rtz", ", rdn", ", rup",
+                                         ", rmm", ", 5",   ", 6",   ""};
+    if (insn_table[d->opcode].mask & 0x7000) return "";
+    return names[d->imm & 7];
+}
+
 int disas_format(char *buf, size_t len, uint64_t pc, const struct decoded *d)
 {
     if (d->opcode == OP_ILLEGAL) return snprintf(buf, len, "(illegal)");
@@ -199,6 +224,23 @@ int disas_format(char *buf, size_t len, uint64_t pc, const struct decoded *d)
         return snprintf(buf, len, "%s %s, %s, %s", m, rd, csr, rs1);
     }
     case FMT_NONE: break;
+    case FMT_FLOAD: return snprintf(buf, len, "%s %s, %d(%s)", m, freg_name(d->rd), d->imm, rs1);
+    case FMT_FSTORE: return snprintf(buf, len, "%s %s, %d(%s)", m, freg_name(d->rs2), d->imm, rs1);
+    case FMT_FR:
+        return snprintf(buf, len, "%s %s, %s, %s%s", m, freg_name(d->rd), freg_name(d->rs1),
+                        freg_name(d->rs2), rounding_suffix(d));
+    case FMT_FR1:
+        return snprintf(buf, len, "%s %s, %s%s", m, freg_name(d->rd), freg_name(d->rs1),
+                        rounding_suffix(d));
+    case FMT_FR4:
+        return snprintf(buf, len, "%s %s, %s, %s, %s%s", m, freg_name(d->rd), freg_name(d->rs1),
+                        freg_name(d->rs2), freg_name((unsigned)d->imm >> 3), rounding_suffix(d));
+    case FMT_FCMP:
+        return snprintf(buf, len, "%s %s, %s, %s", m, rd, freg_name(d->rs1), freg_name(d->rs2));
+    case FMT_F2X:
+        return snprintf(buf, len, "%s %s, %s%s", m, rd, freg_name(d->rs1), rounding_suffix(d));
+    case FMT_X2F:
+        return snprintf(buf, len, "%s %s, %s%s", m, freg_name(d->rd), rs1, rounding_suffix(d));
     }
     return snprintf(buf, len, "%s", m);
 }

@@ -23,6 +23,7 @@
 
 #define PACKET_MAX 16384 /* what we advertise as PacketSize (0x4000) */
 #define REG_PC 32
+#define REG_FIRST_FPR 33 /* f0..f31 */
 #define REG_FIRST_CSR 65 /* GDB's RISC-V numbering: x0..x31, pc, f0..f31, then CSRs */
 #define REG_PRIV 4161    /* GDB's "priv" virtual register, after the 4096 CSRs */
 #define SLICE_INSNS 20000
@@ -34,7 +35,7 @@ struct gdb {
     uint8_t in[4096];
     size_t in_len, in_pos;
     bool interrupt_pending; /* a 0x03 arrived while reading */
-    char xml[8192];
+    char xml[16384];
     size_t xml_len;
 };
 
@@ -187,6 +188,17 @@ static void build_target_xml(struct gdb *g)
                 disas_csr_name(described_csrs[i], buf, sizeof(buf)),
                 REG_FIRST_CSR + described_csrs[i]);
     }
+    /* F/D: the FP registers (64 bits: D holds them whole) and the FP CSRs. */
+    fprintf(f, "</feature>\n<feature name=\"org.gnu.gdb.riscv.fpu\">\n");
+    for (unsigned i = 0; i < 32; i++)
+        fprintf(f, "<reg name=\"f%u\" bitsize=\"64\" type=\"ieee_double\" regnum=\"%u\"/>\n", i,
+                REG_FIRST_FPR + i);
+    static const unsigned fp_csrs[] = {CSR_FFLAGS, CSR_FRM, CSR_FCSR};
+    for (size_t i = 0; i < sizeof(fp_csrs) / sizeof(fp_csrs[0]); i++) {
+        char buf[24];
+        fprintf(f, "<reg name=\"%s\" bitsize=\"64\" regnum=\"%u\" group=\"float\"/>\n",
+                disas_csr_name(fp_csrs[i], buf, sizeof(buf)), REG_FIRST_CSR + fp_csrs[i]);
+    }
     fprintf(f,
             "</feature>\n<feature name=\"org.gnu.gdb.riscv.virtual\">\n"
             "<reg name=\"priv\" bitsize=\"64\" regnum=\"%d\" group=\"system\"/>\n"
@@ -230,6 +242,8 @@ static bool read_register(struct gdb *g, unsigned n, uint64_t *value)
         *value = c->x[n];
     else if (n == REG_PC)
         *value = c->pc;
+    else if (n >= REG_FIRST_FPR && n < REG_FIRST_FPR + 32)
+        *value = c->f[n - REG_FIRST_FPR];
     else if (n == REG_PRIV)
         *value = c->priv;
     else if (n >= REG_FIRST_CSR && n < REG_FIRST_CSR + 4096)
@@ -247,6 +261,8 @@ static bool write_register(struct gdb *g, unsigned n, uint64_t value)
         c->x[n] = value;
     else if (n == REG_PC)
         c->pc = value;
+    else if (n >= REG_FIRST_FPR && n < REG_FIRST_FPR + 32)
+        c->f[n - REG_FIRST_FPR] = value;
     else if (n == REG_PRIV && (value == PRIV_U || value == PRIV_S || value == PRIV_M)) {
         c->priv = (enum priv)value;
         mmu_update_views(c);

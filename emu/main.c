@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <time.h>
 
+#include "../cpu/jit.h"
 #include "debugger.h"
 #include "display_sdl.h"
 #include "fdt.h"
@@ -197,7 +198,11 @@ static bool load_boot_images(struct machine *m)
 static bool load_images(struct machine *m)
 {
     loaded_count = 0;
-    return load_boot_images(m) && copy_device_tree(m);
+    bool ok = load_boot_images(m) && copy_device_tree(m);
+    /* On a guest-requested reset the images overwrite RAM the guest may have changed: drop
+     * decoded and translated code made from what was there (the loader writes directly). */
+    cpu_invalidate_code(&m->cpu, RAM_BASE, m->ram_size);
+    return ok;
 }
 
 static void count_tlb_entry(void *opaque, const struct tlb_entry *e)
@@ -230,6 +235,14 @@ static void print_stats(const struct machine *m, double seconds)
     fprintf(out, "tlb_entries_4k: %u\n", occupancy[0]);
     fprintf(out, "tlb_entries_2m: %u\n", occupancy[1]);
     fprintf(out, "tlb_entries_1g: %u\n", occupancy[2]);
+    const struct jit_stats *j = jit_get_stats(&m->cpu);
+    if (j) { /* the translator at work: blocks made, whole-cache flushes, pages rewritten */
+        fprintf(out, "jit_blocks: %llu\n", (unsigned long long)j->blocks);
+        fprintf(out, "jit_insns: %llu\n", (unsigned long long)j->insns);
+        fprintf(out, "jit_chains: %llu\n", (unsigned long long)j->chains);
+        fprintf(out, "jit_flushes: %llu\n", (unsigned long long)j->flushes);
+        fprintf(out, "jit_page_kills: %llu\n", (unsigned long long)j->page_kills);
+    }
 }
 
 /* Our kernel as the build leaves it beside the executable: <dir of rv39>/firmware/kernel.elf,
@@ -318,6 +331,9 @@ int main(int argc, char **argv)
     m.reload = load_images;
     m.symbols = &guest_symbols;
 
+    /* Under a debugger the interpreter alone runs: it stops at any instruction. */
+    if (jit_requested && !opts.debug && !opts.gdb_port && !jit_attach(&m.cpu) && RV39_HAS_JIT)
+        fprintf(stderr, "rv39: -jit: cannot set up the translator, interpreting\n");
     double start = now_seconds();
     char why[256];
     struct display *window = display_open(&m, opts.display, why, sizeof why);
@@ -338,6 +354,7 @@ int main(int argc, char **argv)
     }
     if (cfg->stats) print_stats(&m, seconds);
 
+    jit_detach(&m.cpu);
     symtab_free(&guest_symbols);
     machine_free(&m);
     return status;

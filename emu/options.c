@@ -2,6 +2,8 @@
  * command that boots a guest on `qemu-system-riscv64 -M virt` boots it here too. */
 #include "options.h"
 
+#include "../cpu/jit.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
@@ -28,6 +30,7 @@ enum option_id {
     OPT_SMP,
     OPT_MACHINE,
     OPT_FB,
+    OPT_JIT,
     OPT_SCREENSHOT,
     OPT_DISPLAY,
     OPT_START_HALTED = 'S',
@@ -48,6 +51,7 @@ static const struct option long_options[] = {
     {"nographic", no_argument, NULL, OPT_NOGRAPHIC},
     {"stats", no_argument, NULL, OPT_STATS},
     {"tlb", required_argument, NULL, OPT_TLB},
+    {"jit", required_argument, NULL, OPT_JIT},
     {"svade", no_argument, NULL, OPT_SVADE},
     {"debug", no_argument, NULL, OPT_DEBUG},
     {"gdb", required_argument, NULL, OPT_GDB},
@@ -85,6 +89,7 @@ static void print_help(FILE *out)
         "  -screenshot FILE.png  write the framebuffer as PNG at exit\n"
         "  -stats          print instruction and MMU counters to stderr at exit\n"
         "  -tlb SPEC       model TLB shape, e.g. sets=64,ways=4,super=16\n"
+        "  -jit on|off     translate hot code to host code (default on, x86-64 hosts)\n"
         "  -svade          page-fault on clear A/D bits (Svade) instead of setting them\n"
         "  -debug          start halted at the debugger's prompt (see 'help' there)\n"
         "  -gdb PORT       serve gdb-multiarch on TCP PORT ('tcp::PORT' too)\n"
@@ -208,6 +213,7 @@ static void set_defaults(struct options *opts)
         .dumpdtb = NULL,
         .tlb = {.sets = TLB_DEFAULT_SETS, .ways = TLB_DEFAULT_WAYS, .super = TLB_DEFAULT_SUPER},
     };
+    jit_requested = true; /* --jit lives in cpu/jit.h, beside the translator it switches */
 }
 
 /* Copy one VALUE of a KEY=VALUE list into buf, turning ",," into ","; returns where the
@@ -488,6 +494,12 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
             opts->tlb_spec = optarg;
             break;
         }
+        case OPT_JIT:
+            if (!drive_bool(optarg, &jit_requested)) {
+                fprintf(err, "rv39: -jit %s: expected on or off\n", optarg);
+                return OPTIONS_ERROR;
+            }
+            break;
         case OPT_HELP: print_help(out); return OPTIONS_DONE;
         case OPT_VERSION: fprintf(out, "rv39 %s\n", RV39_VERSION); return OPTIONS_DONE;
         case ':':

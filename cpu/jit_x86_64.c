@@ -1,0 +1,874 @@
+/* The translator's back end: a small x86-64 encoder and one template per guest instruction.
+ *
+ * Register use inside translated code (System V ABI, callee-saved ones survive helper calls):
+ *   rbx  struct cpu *c          guest registers live in c->x[], read and written per use
+ *   r12  the run's budget       (`remaining` of the interpreter), lowered at each exit
+ *   r13  c->mmu.data            the fast-TLB view of loads and stores (fixed during a run)
+ *   rax, rcx, rdx, rsi, rdi     scratch
+ * The entry stub saves the callee-saved registers and leaves rsp 16-byte aligned, with
+ * [rsp] = where to write the budget back and [rsp + 8] = a scratch slot for mmu_load.
+ *
+ * A block is straight-line host code; a not-taken branch falls through (superblock), a taken
+ * one leaves through a side exit in the cold part after the block, as do the TLB-miss slow
+ * paths. An exit with a known target stores the pc, charges the instructions retired so far
+ * against the budget and jumps either to the lookup stub (a C call: jit_lookup) or, once
+ * patched (cpu/jit.c, chain), straight into the target block. Encodings: Intel SDM vol. 2. */
+#include "jit_internal.h"
+
+#ifdef RV39_JIT
+#include <stddef.h>
+#include <string.h>
+
+enum reg { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
+#define NOREG (-1)
+
+/* Flags of an encoding: REX.W (64-bit operand), 0x66 (16-bit operand), and byte registers
+ * (a REX prefix, even an empty one, selects sil/dil instead of dh/bh). */
+#define W64 1u
+#define P66 2u
+#define BYTE_REGS 4u
+
+/* ALU operations by their /digit (the reg-r/m form is digit * 8 + 3). */
+enum alu { ALU_ADD = 0, ALU_OR = 1, ALU_AND = 4, ALU_SUB = 5, ALU_XOR = 6, ALU_CMP = 7 };
+enum shift { SH_SHL = 4, SH_SHR = 5, SH_SAR = 7 };
+/* Condition codes (the low nibble of jcc/setcc). */
+enum cc { CC_B = 2, CC_AE = 3, CC_E = 4, CC_NE = 5, CC_L = 0xc, CC_GE = 0xd, CC_LE = 0xe };
+
+struct operand {
+    bool is_reg;
+    int reg;         /* when is_reg */
+    int base, index; /* memory: [base + index + disp] */
+    int32_t disp;
+};
+
+static struct operand R(int r) {
+    return (struct operand){.is_reg = true, .reg = r};
+} static struct operand M(int base, int32_t disp) {
+    return (struct operand){.base = base, .index = NOREG, .disp = disp};
+} static struct operand MI(int base, int index, int32_t disp) {
+    return (struct operand){.base = base, .index = index, .disp = disp};
+}
+/* Guest register r, and other fields of struct cpu, relative to rbx. */
+static struct operand
+GX(unsigned r) {
+    return M(RBX, (int32_t)(offsetof(struct cpu, x) + 8 * r));
+}
+#define CPU_FIELD(f) M(RBX, (int32_t)offsetof(struct cpu, f))
+
+struct asm_buf {
+    struct jit *j;
+    size_t pos;
+    bool full;
+};
+
+static void b1(struct asm_buf *a, unsigned v)
+{
+    if (a->pos < a->j->size)
+        a->j->rw[a->pos++] = (uint8_t)v;
+    else
+        a->full = true;
+}
+static void b4(struct asm_buf *a, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        b1(a, v >> (8 * i));
+}
+static void b8(struct asm_buf *a, uint64_t v)
+{
+    b4(a, (uint32_t)v);
+    b4(a, (uint32_t)(v >> 32));
+}
+
+/* One instruction: prefixes, REX, opcode (1 to 3 bytes, most significant first), ModRM with
+ * `reg` in its reg field (a register or an opcode extension), SIB and displacement. */
+static void enc(struct asm_buf *a, unsigned flags, uint32_t opcode, int oplen, int reg,
+                struct operand rm)
+{
+    if (flags & P66) b1(a, 0x66);
+    int base = rm.is_reg ? rm.reg : rm.base;
+    unsigned rex = (flags & W64) ? 8 : 0;
+    if (reg & 8) rex |= 4;
+    if (!rm.is_reg && rm.index != NOREG && (rm.index & 8)) rex |= 2;
+    if (base & 8) rex |= 1;
+    bool byte_reg =
+        (flags & BYTE_REGS) && ((reg >= 4 && reg < 8) || (rm.is_reg && base >= 4 && base < 8));
+    if (rex || byte_reg) b1(a, 0x40 | rex);
+    for (int i = oplen - 1; i >= 0; i--)
+        b1(a, opcode >> (8 * i));
+    if (rm.is_reg) {
+        b1(a, 0xc0 | (reg & 7) << 3 | (base & 7));
+        return;
+    }
+    /* rbp/r13 as base need a displacement; rsp/r12 as base need a SIB byte. */
+    int mod = rm.disp == 0 && (base & 7) != 5 ? 0 : rm.disp >= -128 && rm.disp <= 127 ? 1 : 2;
+    bool sib = rm.index != NOREG || (base & 7) == 4;
+    b1(a, (unsigned)mod << 6 | (reg & 7) << 3 | (sib ? 4 : (base & 7)));
+    if (sib) b1(a, ((rm.index == NOREG ? 4 : rm.index) & 7) << 3 | (base & 7));
+    if (mod == 1) b1(a, (uint8_t)rm.disp);
+    if (mod == 2) b4(a, (uint32_t)rm.disp);
+}
+
+static bool fits8(int64_t v)
+{
+    return v >= -128 && v <= 127;
+}
+static bool fits32(int64_t v)
+{
+    return v >= INT32_MIN && v <= INT32_MAX;
+}
+
+static void mov_load(struct asm_buf *a, unsigned w, int dst, struct operand src)
+{
+    enc(a, w, 0x8b, 1, dst, src);
+}
+static void mov_store(struct asm_buf *a, unsigned w, int src, struct operand dst)
+{
+    enc(a, w, 0x89, 1, src, dst);
+}
+static void mov_rr(struct asm_buf *a, int dst, int src)
+{
+    enc(a, W64, 0x8b, 1, dst, R(src));
+}
+static void mov_imm(struct asm_buf *a, int r, uint64_t v)
+{
+    if (v <= UINT32_MAX) { /* mov r32, imm32 zero-extends */
+        if (r & 8) b1(a, 0x41);
+        b1(a, 0xb8 + (r & 7));
+        b4(a, (uint32_t)v);
+    } else if (fits32((int64_t)v)) { /* mov r/m64, imm32 sign-extends */
+        enc(a, W64, 0xc7, 1, 0, R(r));
+        b4(a, (uint32_t)v);
+    } else {
+        b1(a, 0x48 | ((r & 8) ? 1 : 0));
+        b1(a, 0xb8 + (r & 7));
+        b8(a, v);
+    }
+}
+static void alu_rm(struct asm_buf *a, unsigned w, enum alu op, int dst, struct operand src)
+{
+    enc(a, w, (uint32_t)op << 3 | 3, 1, dst, src);
+}
+static void alu_imm(struct asm_buf *a, unsigned w, enum alu op, struct operand dst, int32_t imm)
+{
+    if (fits8(imm)) {
+        enc(a, w, 0x83, 1, op, dst);
+        b1(a, (uint8_t)imm);
+    } else {
+        enc(a, w, 0x81, 1, op, dst);
+        b4(a, (uint32_t)imm);
+    }
+}
+static void shift_imm(struct asm_buf *a, unsigned w, enum shift op, int r, unsigned n)
+{
+    enc(a, w, 0xc1, 1, op, R(r));
+    b1(a, n);
+}
+static void shift_cl(struct asm_buf *a, unsigned w, enum shift op, int r)
+{
+    enc(a, w, 0xd3, 1, op, R(r));
+}
+static void movsxd(struct asm_buf *a, int dst, struct operand src)
+{
+    enc(a, W64, 0x63, 1, dst, src);
+}
+static void xor_self(struct asm_buf *a, int r)
+{
+    enc(a, 0, 0x33, 1, r, R(r));
+}
+static void setcc(struct asm_buf *a, enum cc cc, int r)
+{
+    enc(a, BYTE_REGS, 0x0f90u | cc, 2, 0, R(r));
+}
+static void test_rr(struct asm_buf *a, unsigned w, int r)
+{
+    enc(a, w, 0x85, 1, r, R(r));
+}
+static void cmp_byte_zero(struct asm_buf *a, struct operand m)
+{
+    enc(a, 0, 0x80, 1, 7, m);
+    b1(a, 0);
+}
+static void call_abs(struct asm_buf *a, const void *fn)
+{
+    mov_imm(a, RAX, (uint64_t)(uintptr_t)fn);
+    b1(a, 0xff);
+    b1(a, 0xd0); /* call rax */
+}
+
+/* Jumps with a rel32 to fill in: return the offset of the rel32. */
+static uint32_t jcc32(struct asm_buf *a, enum cc cc)
+{
+    b1(a, 0x0f);
+    b1(a, 0x80 | cc);
+    uint32_t at = (uint32_t)a->pos;
+    b4(a, 0);
+    return at;
+}
+static uint32_t jmp32(struct asm_buf *a)
+{
+    b1(a, 0xe9);
+    uint32_t at = (uint32_t)a->pos;
+    b4(a, 0);
+    return at;
+}
+static void set_rel32(struct asm_buf *a, uint32_t at, size_t target)
+{
+    if (a->full || at + 4 > a->j->size) return;
+    int32_t rel = (int32_t)((int64_t)target - (int64_t)(at + 4));
+    memcpy(a->j->rw + at, &rel, 4);
+}
+static void jcc_to(struct asm_buf *a, enum cc cc, size_t target)
+{
+    set_rel32(a, jcc32(a, cc), target);
+}
+static void jmp_to(struct asm_buf *a, size_t target)
+{
+    set_rel32(a, jmp32(a), target);
+}
+
+static void push(struct asm_buf *a, int r)
+{
+    if (r & 8) b1(a, 0x41);
+    b1(a, 0x50 + (r & 7));
+}
+static void pop(struct asm_buf *a, int r)
+{
+    if (r & 8) b1(a, 0x41);
+    b1(a, 0x58 + (r & 7));
+}
+
+/* ---- the shared stubs ---- */
+
+bool jit_backend_init(struct jit *j)
+{
+    struct asm_buf a = {.j = j, .pos = 0};
+    /* int enter(struct cpu *c (rdi), const void *code (rsi), int64_t *remaining (rdx)) */
+    static const int saved[] = {RBX, RBP, R12, R13, R14, R15};
+    for (unsigned i = 0; i < 6; i++)
+        push(&a, saved[i]);
+    alu_imm(&a, W64, ALU_SUB, R(RSP), 24); /* 6 pushes + return address + 24 = 16-aligned */
+    mov_store(&a, W64, RDX, M(RSP, 0));
+    mov_rr(&a, RBX, RDI);
+    mov_load(&a, W64, R12, M(RDX, 0));
+    mov_load(&a, W64, R13,
+             M(RBX, (int32_t)(offsetof(struct cpu, mmu) + offsetof(struct mmu, data))));
+    enc(&a, 0, 0xff, 1, 4, R(RSI)); /* jmp rsi */
+
+    size_t epilogue = a.pos;
+    mov_load(&a, W64, RDX, M(RSP, 0));
+    mov_store(&a, W64, R12, M(RDX, 0));
+    alu_imm(&a, W64, ALU_ADD, R(RSP), 24);
+    for (int i = 5; i >= 0; i--)
+        pop(&a, saved[i]);
+    b1(&a, 0xc3);
+
+    j->exit_continue = (uint32_t)a.pos;
+    xor_self(&a, RAX);
+    jmp_to(&a, epilogue);
+    j->exit_exception = (uint32_t)a.pos;
+    mov_imm(&a, RAX, JIT_STATUS_EXCEPTION);
+    jmp_to(&a, epilogue);
+
+    /* c->pc is set and the budget is not spent: find the next block, or leave. */
+    j->lookup = (uint32_t)a.pos;
+    mov_rr(&a, RDI, RBX);
+    call_abs(&a, (const void *)jit_lookup);
+    test_rr(&a, W64, RAX);
+    jcc_to(&a, CC_E, j->exit_continue);
+    enc(&a, 0, 0xff, 1, 4, R(RAX)); /* jmp rax */
+
+    j->enter = (jit_enter_fn)(void *)j->rx;
+    j->used = (a.pos + 15) & ~(size_t)15;
+    return !a.full;
+}
+
+void jit_backend_patch(struct jit *j, uint32_t at, const uint8_t *target)
+{
+    int32_t rel = (int32_t)((int64_t)(target - j->rx) - (int64_t)(at + 4));
+    memcpy(j->rw + at, &rel, 4);
+}
+
+/* ---- which instructions ---- */
+
+bool jit_backend_translates(enum opcode op)
+{
+    switch (op) {
+    case OP_LUI:
+    case OP_AUIPC:
+    case OP_JAL:
+    case OP_JALR:
+    case OP_BEQ:
+    case OP_BNE:
+    case OP_BLT:
+    case OP_BGE:
+    case OP_BLTU:
+    case OP_BGEU:
+    case OP_LB:
+    case OP_LH:
+    case OP_LW:
+    case OP_LD:
+    case OP_LBU:
+    case OP_LHU:
+    case OP_LWU:
+    case OP_SB:
+    case OP_SH:
+    case OP_SW:
+    case OP_SD:
+    case OP_ADDI:
+    case OP_SLTI:
+    case OP_SLTIU:
+    case OP_XORI:
+    case OP_ORI:
+    case OP_ANDI:
+    case OP_SLLI:
+    case OP_SRLI:
+    case OP_SRAI:
+    case OP_ADD:
+    case OP_SUB:
+    case OP_SLL:
+    case OP_SLT:
+    case OP_SLTU:
+    case OP_XOR:
+    case OP_SRL:
+    case OP_SRA:
+    case OP_OR:
+    case OP_AND:
+    case OP_ADDIW:
+    case OP_SLLIW:
+    case OP_SRLIW:
+    case OP_SRAIW:
+    case OP_ADDW:
+    case OP_SUBW:
+    case OP_SLLW:
+    case OP_SRLW:
+    case OP_SRAW:
+    case OP_FENCE:
+    case OP_FENCE_I: /* no-ops here too: writes to code already invalidate */
+    case OP_MUL:
+    case OP_MULH:
+    case OP_MULHSU:
+    case OP_MULHU:
+    case OP_DIV:
+    case OP_DIVU:
+    case OP_REM:
+    case OP_REMU:
+    case OP_MULW:
+    case OP_DIVW:
+    case OP_DIVUW:
+    case OP_REMW:
+    case OP_REMUW: return true;
+    default: return false; /* system, CSR, atomics: the interpreter's */
+    }
+}
+
+bool jit_backend_ends_block(enum opcode op)
+{
+    return op == OP_JAL || op == OP_JALR;
+}
+
+/* ---- blocks ---- */
+
+/* Guest registers a block uses most live in host registers while it runs: loaded at entry,
+ * written back (those written so far) at every exit. rbp, r14, r15 survive calls; r8-r11 are
+ * written back before a helper call and reloaded after it. */
+static const int cache_regs[] = {RBP, R14, R15, R8, R9, R10, R11};
+#define CACHE_REGS (sizeof(cache_regs) / sizeof(cache_regs[0]))
+static bool call_clobbered(int host)
+{
+    return host >= R8 && host <= R11;
+}
+
+/* Work for the cold part after the block body. */
+enum cold_kind { COLD_BRANCH, COLD_LOAD, COLD_STORE };
+struct cold {
+    enum cold_kind kind;
+    const struct jit_insn *in;
+    unsigned index; /* the instruction's position in the block: that many retired before it */
+    uint32_t from;  /* rel32 of the jcc that leads here */
+    size_t resume;  /* where the fast path goes on (loads, stores) */
+};
+
+struct block_asm {
+    struct asm_buf a;
+    struct jit_block *b;
+    struct cold cold[2 * JIT_MAX_INSNS];
+    unsigned cold_count;
+    int host_of[33];                     /* guest register -> host register, or -1 */
+    uint64_t written[JIT_MAX_INSNS + 1]; /* bit r: cached x[r] written by insns [0, k) */
+};
+
+static int cached(const struct block_asm *s, unsigned r)
+{
+    return s->host_of[r];
+}
+
+/* Guest register r as an operand: its host register, or its home in c->x[]. */
+static struct operand opnd(const struct block_asm *s, unsigned r)
+{
+    int h = cached(s, r);
+    return h >= 0 ? R(h) : GX(r);
+}
+
+static void load_x(struct block_asm *s, int host, unsigned r)
+{
+    if (r == 0)
+        xor_self(&s->a, host);
+    else if (cached(s, r) != host)
+        mov_load(&s->a, W64, host, opnd(s, r));
+}
+static void store_x(struct block_asm *s, int host, unsigned r)
+{
+    if (cached(s, r) != host) mov_store(&s->a, W64, host, opnd(s, r));
+}
+
+/* Write cached registers in `mask` back to c->x[]; `only_safe`: just the ones a call left. */
+static void write_back(struct block_asm *s, uint64_t mask, bool only_safe)
+{
+    for (unsigned r = 1; r < 32; r++) {
+        int h = cached(s, r);
+        if (h >= 0 && ((mask >> r) & 1) && !(only_safe && call_clobbered(h)))
+            mov_store(&s->a, W64, h, GX(r));
+    }
+}
+/* Around a helper call: the call-clobbered cache registers go home and come back. */
+static void spill_for_call(struct block_asm *s)
+{
+    for (unsigned r = 1; r < 32; r++)
+        if (cached(s, r) >= 0 && call_clobbered(cached(s, r)))
+            mov_store(&s->a, W64, cached(s, r), GX(r));
+}
+static void reload_after_call(struct block_asm *s)
+{
+    for (unsigned r = 1; r < 32; r++)
+        if (cached(s, r) >= 0 && call_clobbered(cached(s, r)))
+            mov_load(&s->a, W64, cached(s, r), GX(r));
+}
+
+/* Leave toward `target` with `retired` instructions done: a patchable exit.
+ *     (write back) sub r12, retired; jle stub; jmp stub   <- chain() patches this jmp
+ *     stub: c->pc = target; budget spent ? leave : lookup
+ * so a chained exit stores no pc. */
+static void exit_to(struct block_asm *s, uint64_t target, unsigned retired)
+{
+    struct asm_buf *a = &s->a;
+    write_back(s, s->written[retired], false);
+    alu_imm(a, W64, ALU_SUB, R(R12), (int32_t)retired);
+    uint32_t spent = jcc32(a, CC_LE);
+    uint32_t at = jmp32(a);
+    set_rel32(a, spent, a->pos);
+    set_rel32(a, at, a->pos);
+    mov_imm(a, RAX, target);
+    mov_store(a, W64, RAX, CPU_FIELD(pc));
+    test_rr(a, W64, R12);
+    jcc_to(a, CC_LE, a->j->exit_continue);
+    jmp_to(a, a->j->lookup);
+    if (s->b->exit_count < JIT_MAX_EXITS)
+        s->b->exits[s->b->exit_count++] = (struct jit_exit){target, at};
+}
+
+/* Leave with the target pc in rax (an indirect jump: the lookup stub finds it). */
+static void exit_indirect(struct block_asm *s, unsigned retired)
+{
+    struct asm_buf *a = &s->a;
+    write_back(s, s->written[retired], false);
+    mov_store(a, W64, RAX, CPU_FIELD(pc));
+    alu_imm(a, W64, ALU_SUB, R(R12), (int32_t)retired);
+    jcc_to(a, CC_LE, a->j->exit_continue);
+    jmp_to(a, a->j->lookup);
+}
+
+static unsigned access_size(enum opcode op)
+{
+    switch (op) {
+    case OP_LB:
+    case OP_LBU:
+    case OP_SB: return 1;
+    case OP_LH:
+    case OP_LHU:
+    case OP_SH: return 2;
+    case OP_LW:
+    case OP_LWU:
+    case OP_SW: return 4;
+    default: return 8;
+    }
+}
+
+/* rax = effective address; rdx = fast-TLB index * 16; jne to the slow path on a miss, with
+ * rsi = the addend on a hit. `table` is 0 (read) or the offset of the write table. */
+static void tlb_probe(struct block_asm *s, const struct jit_insn *in, enum cold_kind kind,
+                      unsigned index, int32_t table)
+{
+    struct asm_buf *a = &s->a;
+    unsigned size = access_size(in->d.opcode);
+    int base = cached(s, in->d.rs1);
+    if (base >= 0) {
+        enc(a, W64, 0x8d, 1, RAX, M(base, in->d.imm)); /* lea rax, [base + imm] */
+    } else {
+        load_x(s, RAX, in->d.rs1);
+        if (in->d.imm) alu_imm(a, W64, ALU_ADD, R(RAX), in->d.imm);
+    }
+    /* index * 16 = ((va >> 12) & 255) << 4 = (va >> 8) & 0xff0 (mmu.h: ftlb_index) */
+    enc(a, 0, 0x8b, 1, RDX, R(RAX)); /* mov edx, eax */
+    shift_imm(a, 0, SH_SHR, RDX, 8);
+    alu_imm(a, 0, ALU_AND, R(RDX), (FTLB_SIZE - 1) << 4);
+    mov_rr(a, RSI, RAX);
+    /* ftlb_tag: the page bits plus the alignment bits, so a misaligned access misses */
+    alu_imm(a, W64, ALU_AND, R(RSI), (int32_t)(0xfffff000u | (size - 1)));
+    alu_rm(a, W64, ALU_CMP, RSI, MI(R13, RDX, table + (int32_t)offsetof(struct ftlb_entry, tag)));
+    struct cold *c = &s->cold[s->cold_count++];
+    *c = (struct cold){.kind = kind, .in = in, .index = index, .from = jcc32(a, CC_NE)};
+    mov_load(a, W64, RSI, MI(R13, RDX, table + (int32_t)offsetof(struct ftlb_entry, addend)));
+}
+
+static void emit_load(struct block_asm *s, const struct jit_insn *in, unsigned index)
+{
+    struct asm_buf *a = &s->a;
+    tlb_probe(s, in, COLD_LOAD, index, 0);
+    int dst = cached(s, in->d.rd) >= 0 ? cached(s, in->d.rd) : RCX;
+    struct operand m = MI(RSI, RAX, 0);
+    switch (in->d.opcode) {
+    case OP_LB: enc(a, W64, 0x0fbe, 2, dst, m); break;
+    case OP_LBU: enc(a, 0, 0x0fb6, 2, dst, m); break;
+    case OP_LH: enc(a, W64, 0x0fbf, 2, dst, m); break;
+    case OP_LHU: enc(a, 0, 0x0fb7, 2, dst, m); break;
+    case OP_LW: movsxd(a, dst, m); break;
+    case OP_LWU: mov_load(a, 0, dst, m); break;
+    default: mov_load(a, W64, dst, m); break;
+    }
+    store_x(s, dst, in->d.rd);
+    s->cold[s->cold_count - 1].resume = a->pos;
+}
+
+static void emit_store(struct block_asm *s, const struct jit_insn *in, unsigned index)
+{
+    struct asm_buf *a = &s->a;
+    tlb_probe(s, in, COLD_STORE, index, (int32_t)offsetof(struct ftlb_set, write));
+    int src = cached(s, in->d.rs2);
+    if (src < 0) {
+        load_x(s, RCX, in->d.rs2);
+        src = RCX;
+    }
+    struct operand m = MI(RSI, RAX, 0);
+    switch (access_size(in->d.opcode)) {
+    case 1: enc(a, BYTE_REGS, 0x88, 1, src, m); break;
+    case 2: enc(a, P66, 0x89, 1, src, m); break;
+    case 4: enc(a, 0, 0x89, 1, src, m); break;
+    default: enc(a, W64, 0x89, 1, src, m); break;
+    }
+    s->cold[s->cold_count - 1].resume = a->pos;
+}
+
+static void emit_branch(struct block_asm *s, const struct jit_insn *in, unsigned index)
+{
+    struct asm_buf *a = &s->a;
+    enum cc cc;
+    switch (in->d.opcode) {
+    case OP_BEQ: cc = CC_E; break;
+    case OP_BNE: cc = CC_NE; break;
+    case OP_BLT: cc = CC_L; break;
+    case OP_BGE: cc = CC_GE; break;
+    case OP_BLTU: cc = CC_B; break;
+    default: cc = CC_AE; break;
+    }
+    int left = cached(s, in->d.rs1);
+    if (left < 0 || in->d.rs1 == 0) {
+        load_x(s, RAX, in->d.rs1);
+        left = RAX;
+    }
+    if (in->d.rs2 == 0)
+        test_rr(a, W64, left); /* compare with x0: flags as cmp left, 0 */
+    else
+        alu_rm(a, W64, ALU_CMP, left, opnd(s, in->d.rs2));
+    struct cold *c = &s->cold[s->cold_count++];
+    *c = (struct cold){.kind = COLD_BRANCH, .in = in, .index = index, .from = jcc32(a, cc)};
+}
+
+/* rd = rs1 OP (register rs2, or imm when rs2 < 0), on 64 bits or as a W form (32 bits,
+ * sign-extended). Works in rd's host register when it has one and rs2 is not in it. */
+static void emit_binop(struct block_asm *s, const struct decoded *d, enum alu op, int rs2,
+                       bool word)
+{
+    struct asm_buf *a = &s->a;
+    unsigned w = word ? 0 : W64;
+    int dst = cached(s, d->rd);
+    if (dst < 0 || (rs2 >= 0 && (unsigned)rs2 == d->rd && d->rd != d->rs1)) dst = RAX;
+    load_x(s, dst, d->rs1);
+    if (rs2 >= 0)
+        alu_rm(a, w, op, dst, opnd(s, (unsigned)rs2)); /* x[0] reads 0 from memory */
+    else if (d->imm || op == ALU_AND)
+        alu_imm(a, w, op, R(dst), d->imm);
+    else if (word)
+        enc(a, 0, 0x8b, 1, dst, R(dst)); /* mov r32, r32: keep the low half for movsxd */
+    if (word) movsxd(a, dst, R(dst));
+    store_x(s, dst, d->rd);
+}
+
+static void emit_set_less(struct block_asm *s, const struct decoded *d, enum cc cc, bool imm)
+{
+    struct asm_buf *a = &s->a;
+    xor_self(a, RCX); /* before the compare: xor writes the flags */
+    int left = cached(s, d->rs1);
+    if (left < 0 || d->rs1 == 0) {
+        load_x(s, RAX, d->rs1);
+        left = RAX;
+    }
+    if (imm)
+        alu_imm(a, W64, ALU_CMP, R(left), d->imm);
+    else
+        alu_rm(a, W64, ALU_CMP, left, opnd(s, d->rs2));
+    setcc(a, cc, RCX);
+    store_x(s, RCX, d->rd);
+}
+
+static void emit_shift(struct block_asm *s, const struct decoded *d, enum shift op, bool word,
+                       bool imm)
+{
+    struct asm_buf *a = &s->a;
+    if (!imm) load_x(s, RCX, d->rs2);
+    int dst = cached(s, d->rd) >= 0 ? cached(s, d->rd) : RAX;
+    load_x(s, dst, d->rs1);
+    /* x86 masks the count to 6 bits (5 for 32-bit operands), as RISC-V does (2.4.2). */
+    if (imm)
+        shift_imm(a, word ? 0 : W64, op, dst, (unsigned)d->imm & (word ? 31 : 63));
+    else
+        shift_cl(a, word ? 0 : W64, op, dst);
+    if (word) movsxd(a, dst, R(dst));
+    store_x(s, dst, d->rd);
+}
+
+static void emit_call2(struct block_asm *s, const struct decoded *d,
+                       uint64_t (*fn)(uint64_t, uint64_t))
+{
+    load_x(s, RDI, d->rs1);
+    load_x(s, RSI, d->rs2);
+    spill_for_call(s);
+    call_abs(&s->a, (const void *)fn);
+    reload_after_call(s);
+    store_x(s, RAX, d->rd);
+}
+
+/* One instruction of the block body (jal and jalr emit their exit too). */
+static void emit_insn(struct block_asm *s, const struct jit_insn *in, unsigned index)
+{
+    struct asm_buf *a = &s->a;
+    const struct decoded *d = &in->d;
+    uint64_t next = in->pc + d->len;
+    switch (d->opcode) {
+    case OP_LUI:
+        enc(a, W64, 0xc7, 1, 0, opnd(s, d->rd)); /* mov r/m64, simm32 */
+        b4(a, (uint32_t)d->imm);
+        break;
+    case OP_AUIPC:
+        mov_imm(a, RAX, in->pc + (uint64_t)(int64_t)d->imm);
+        store_x(s, RAX, d->rd);
+        break;
+    case OP_JAL:
+        mov_imm(a, RAX, next);
+        store_x(s, RAX, d->rd);
+        exit_to(s, in->pc + (uint64_t)(int64_t)d->imm, index + 1);
+        break;
+    case OP_JALR:
+        load_x(s, RAX, d->rs1); /* rs1 before rd: they may be the same register */
+        if (d->imm) alu_imm(a, W64, ALU_ADD, R(RAX), d->imm);
+        alu_imm(a, W64, ALU_AND, R(RAX), -2);
+        mov_imm(a, RCX, next);
+        store_x(s, RCX, d->rd);
+        exit_indirect(s, index + 1);
+        break;
+    case OP_BEQ:
+    case OP_BNE:
+    case OP_BLT:
+    case OP_BGE:
+    case OP_BLTU:
+    case OP_BGEU: emit_branch(s, in, index); break;
+    case OP_LB:
+    case OP_LH:
+    case OP_LW:
+    case OP_LD:
+    case OP_LBU:
+    case OP_LHU:
+    case OP_LWU: emit_load(s, in, index); break;
+    case OP_SB:
+    case OP_SH:
+    case OP_SW:
+    case OP_SD: emit_store(s, in, index); break;
+    case OP_ADDI: emit_binop(s, d, ALU_ADD, -1, false); break;
+    case OP_XORI: emit_binop(s, d, ALU_XOR, -1, false); break;
+    case OP_ORI: emit_binop(s, d, ALU_OR, -1, false); break;
+    case OP_ANDI: emit_binop(s, d, ALU_AND, -1, false); break;
+    case OP_ADDIW: emit_binop(s, d, ALU_ADD, -1, true); break;
+    case OP_ADD: emit_binop(s, d, ALU_ADD, d->rs2, false); break;
+    case OP_SUB: emit_binop(s, d, ALU_SUB, d->rs2, false); break;
+    case OP_XOR: emit_binop(s, d, ALU_XOR, d->rs2, false); break;
+    case OP_OR: emit_binop(s, d, ALU_OR, d->rs2, false); break;
+    case OP_AND: emit_binop(s, d, ALU_AND, d->rs2, false); break;
+    case OP_ADDW: emit_binop(s, d, ALU_ADD, d->rs2, true); break;
+    case OP_SUBW: emit_binop(s, d, ALU_SUB, d->rs2, true); break;
+    case OP_SLTI: emit_set_less(s, d, CC_L, true); break;
+    case OP_SLTIU: emit_set_less(s, d, CC_B, true); break;
+    case OP_SLT: emit_set_less(s, d, CC_L, false); break;
+    case OP_SLTU: emit_set_less(s, d, CC_B, false); break;
+    case OP_SLLI: emit_shift(s, d, SH_SHL, false, true); break;
+    case OP_SRLI: emit_shift(s, d, SH_SHR, false, true); break;
+    case OP_SRAI: emit_shift(s, d, SH_SAR, false, true); break;
+    case OP_SLLIW: emit_shift(s, d, SH_SHL, true, true); break;
+    case OP_SRLIW: emit_shift(s, d, SH_SHR, true, true); break;
+    case OP_SRAIW: emit_shift(s, d, SH_SAR, true, true); break;
+    case OP_SLL: emit_shift(s, d, SH_SHL, false, false); break;
+    case OP_SRL: emit_shift(s, d, SH_SHR, false, false); break;
+    case OP_SRA: emit_shift(s, d, SH_SAR, false, false); break;
+    case OP_SLLW: emit_shift(s, d, SH_SHL, true, false); break;
+    case OP_SRLW: emit_shift(s, d, SH_SHR, true, false); break;
+    case OP_SRAW: emit_shift(s, d, SH_SAR, true, false); break;
+    case OP_FENCE:
+    case OP_FENCE_I: break;
+    case OP_MUL:
+    case OP_MULW:
+        load_x(s, RAX, d->rs1);
+        enc(a, d->opcode == OP_MUL ? W64 : 0, 0x0faf, 2, RAX, opnd(s, d->rs2)); /* imul */
+        if (d->opcode == OP_MULW) movsxd(a, RAX, R(RAX));
+        store_x(s, RAX, d->rd);
+        break;
+    case OP_MULH:
+    case OP_MULHU:
+        load_x(s, RAX, d->rs1);
+        /* rdx:rax = rax * operand (imul /5 signed, mul /4 unsigned) */
+        enc(a, W64, 0xf7, 1, d->opcode == OP_MULH ? 5 : 4, opnd(s, d->rs2));
+        store_x(s, RDX, d->rd);
+        break;
+    case OP_MULHSU:
+        /* signed a times unsigned b: the unsigned high half, less b when a < 0 */
+        load_x(s, RAX, d->rs1);
+        enc(a, W64, 0xf7, 1, 4, opnd(s, d->rs2));
+        load_x(s, RAX, d->rs1);
+        shift_imm(a, W64, SH_SAR, RAX, 63);
+        alu_rm(a, W64, ALU_AND, RAX, opnd(s, d->rs2));
+        enc(a, W64, 0x2b, 1, RDX, R(RAX)); /* sub rdx, rax */
+        store_x(s, RDX, d->rd);
+        break;
+    case OP_DIV: emit_call2(s, d, jit_div); break;
+    case OP_DIVU: emit_call2(s, d, jit_divu); break;
+    case OP_REM: emit_call2(s, d, jit_rem); break;
+    case OP_REMU: emit_call2(s, d, jit_remu); break;
+    case OP_DIVW: emit_call2(s, d, jit_divw); break;
+    case OP_DIVUW: emit_call2(s, d, jit_divuw); break;
+    case OP_REMW: emit_call2(s, d, jit_remw); break;
+    case OP_REMUW: emit_call2(s, d, jit_remuw); break;
+    default: break; /* not reached: jit_backend_translates said no */
+    }
+}
+
+static void emit_cold(struct block_asm *s, struct cold *c)
+{
+    struct asm_buf *a = &s->a;
+    const struct jit_insn *in = c->in;
+    set_rel32(a, c->from, a->pos);
+    if (c->kind == COLD_BRANCH) {
+        exit_to(s, in->pc + (uint64_t)(int64_t)in->d.imm, c->index + 1);
+        return;
+    }
+    unsigned size = access_size(in->d.opcode);
+    mov_imm(a, RCX, in->pc);
+    mov_store(a, W64, RCX, CPU_FIELD(pc)); /* the MMU reports faults and events at c->pc */
+    mov_rr(a, RDI, RBX);
+    mov_rr(a, RSI, RAX);
+    mov_imm(a, RDX, size);
+    if (c->kind == COLD_LOAD) {
+        enc(a, W64, 0x8d, 1, RCX, M(RSP, 8)); /* lea rcx, [rsp + 8] */
+        spill_for_call(s);
+        call_abs(a, (const void *)mmu_load);
+    } else {
+        load_x(s, RCX, in->d.rs2);
+        spill_for_call(s);
+        call_abs(a, (const void *)mmu_store);
+    }
+    enc(a, 0, 0x84, 1, RAX, R(RAX)); /* test al, al */
+    uint32_t failed = jcc32(a, CC_E);
+    reload_after_call(s);
+    if (c->kind == COLD_LOAD) {
+        mov_load(a, W64, RCX, M(RSP, 8));
+        switch (in->d.opcode) { /* mmu_load zero-extends: sign-extend the signed loads */
+        case OP_LB: enc(a, W64, 0x0fbe, 2, RCX, R(RCX)); break;
+        case OP_LH: enc(a, W64, 0x0fbf, 2, RCX, R(RCX)); break;
+        case OP_LW: movsxd(a, RCX, R(RCX)); break;
+        default: break;
+        }
+        store_x(s, RCX, in->d.rd);
+    }
+    /* Leave if the access dropped blocks (maybe this one: self-modifying code) or asked the
+     * run loop to look at the machine, with the access retired. */
+    mov_imm(a, RAX, (uint64_t)(uintptr_t)&a->j->stop);
+    cmp_byte_zero(a, M(RAX, 0));
+    uint32_t stop1 = jcc32(a, CC_NE);
+    cmp_byte_zero(a, CPU_FIELD(yield_request));
+    uint32_t stop2 = jcc32(a, CC_NE);
+    jmp_to(a, c->resume);
+    set_rel32(a, stop1, a->pos);
+    set_rel32(a, stop2, a->pos);
+    write_back(s, s->written[c->index + 1], false);
+    mov_imm(a, RAX, in->pc + in->d.len);
+    mov_store(a, W64, RAX, CPU_FIELD(pc));
+    alu_imm(a, W64, ALU_SUB, R(R12), (int32_t)(c->index + 1));
+    jmp_to(a, a->j->exit_continue);
+    /* The access faulted: c->pc and c->exc_* are set; the instructions before it retired.
+     * The call-clobbered registers were written back before the call. */
+    set_rel32(a, failed, a->pos);
+    write_back(s, s->written[c->index], true);
+    if (c->index) alu_imm(a, W64, ALU_SUB, R(R12), (int32_t)c->index);
+    jmp_to(a, a->j->exit_exception);
+}
+
+/* Which guest registers get host registers: the most used (at least twice) in the block. */
+static void allocate_registers(struct block_asm *s, const struct jit_insn *insns, unsigned n)
+{
+    unsigned uses[33] = {0};
+    for (unsigned k = 0; k < n; k++) {
+        const struct decoded *d = &insns[k].d;
+        enum insn_format f = insn_table[d->opcode].format;
+        uses[d->rs1]++;
+        if (f == FMT_R || f == FMT_S || f == FMT_B) uses[d->rs2]++;
+        if (f != FMT_S && f != FMT_B) uses[d->rd]++;
+    }
+    uses[0] = uses[REG_SINK] = 0;
+    for (unsigned r = 0; r < 33; r++)
+        s->host_of[r] = -1;
+    for (unsigned i = 0; i < CACHE_REGS; i++) {
+        unsigned best = 0;
+        for (unsigned r = 1; r < 32; r++)
+            if (uses[r] > uses[best]) best = r;
+        if (uses[best] < 2) break;
+        s->host_of[best] = cache_regs[i];
+        uses[best] = 0;
+    }
+    s->written[0] = 0;
+    for (unsigned k = 0; k < n; k++) {
+        const struct decoded *d = &insns[k].d;
+        enum insn_format f = insn_table[d->opcode].format;
+        bool writes = f != FMT_S && f != FMT_B && d->opcode != OP_FENCE && d->opcode != OP_FENCE_I;
+        s->written[k + 1] =
+            s->written[k] | (writes && d->rd < 32 && s->host_of[d->rd] >= 0 ? 1ull << d->rd : 0);
+    }
+}
+
+const uint8_t *jit_backend_emit(struct jit *j, const struct jit_insn *insns, unsigned n,
+                                uint64_t next_pc, struct jit_block *b)
+{
+    static struct block_asm s; /* one hart, one translation at a time: keep it off the stack */
+    s.a = (struct asm_buf){.j = j, .pos = j->used};
+    s.b = b;
+    s.cold_count = 0;
+    b->exit_count = 0;
+    allocate_registers(&s, insns, n);
+    size_t start = s.a.pos;
+    for (unsigned r = 1; r < 32; r++)
+        if (s.host_of[r] >= 0) mov_load(&s.a, W64, s.host_of[r], GX(r));
+    for (unsigned k = 0; k < n; k++)
+        emit_insn(&s, &insns[k], k);
+    if (!jit_backend_ends_block(insns[n - 1].d.opcode)) exit_to(&s, next_pc, n);
+    for (unsigned k = 0; k < s.cold_count; k++)
+        emit_cold(&s, &s.cold[k]);
+    if (s.a.full) return NULL;
+    j->used = (s.a.pos + 15) & ~(size_t)15;
+    return j->rx + start;
+}
+#endif

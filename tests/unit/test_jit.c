@@ -1,0 +1,526 @@
+/* The block translator (cpu/jit.c, cpu/jit_x86_64.c) against the interpreter, the reference:
+ * each test builds a small guest program in memory, runs it to its final `wfi` once with the
+ * interpreter alone and again with the translator (translating at once, and after a few
+ * interpreted visits, and under a tiny run budget), and requires the same registers, pc,
+ * instret/mcycle, trap CSRs and memory. Where a rule has a value worth spelling out (the pc
+ * and instret of a fault in the middle of a block, code rewritten under a running block),
+ * the test checks that value too. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/jit.h"
+#include "emu/options.h"
+#include "mmu/sv39.h"
+#include "support/harness.h"
+
+#ifdef RV39_JIT
+
+TestSuite(jit, .init = harness_init, .fini = harness_fini);
+
+/* Everything a program can leave behind. */
+struct outcome {
+    uint64_t x[32], pc, minstret, mcycle, mcause, mtval, mepc;
+    enum priv priv;
+    uint8_t *ram;
+    uint64_t blocks; /* translated blocks (0 for the interpreter) */
+};
+
+enum mode { INTERPRETER, JIT_AT_ONCE, JIT_AFTER_3, JIT_TINY_BUDGET };
+static const char *const mode_name[] = {"interpreter", "jit (threshold 1)", "jit (threshold 3)",
+                                        "jit (budget 3 per run)"};
+
+/* Run `setup`'s program on a fresh hart in `mode` until it stalls in wfi. */
+static void run(void (*setup)(void), enum mode mode, struct outcome *out)
+{
+    harness_fini();
+    harness_init();
+    if (mode != INTERPRETER) {
+        cr_assert(jit_attach(&hart), "the translator must attach on an x86-64 host");
+        jit_set_threshold(&hart, mode == JIT_AFTER_3 ? 3 : 1);
+    }
+    code_at(TRAP_VECTOR);
+    put32(I_WFI); /* every trap ends the program */
+    code_at(CODE_BASE);
+    setup();
+    uint64_t budget = mode == JIT_TINY_BUDGET ? 3 : 100000;
+    for (unsigned i = 0; i < 200000 && !hart.wfi; i++)
+        cpu_run(&hart, budget);
+    cr_assert(hart.wfi, "%s: the program must reach its final wfi", mode_name[mode]);
+    memcpy(out->x, hart.x, sizeof(out->x));
+    out->pc = hart.pc;
+    out->priv = hart.priv;
+    out->minstret = hart.minstret;
+    out->mcycle = hart.mcycle;
+    out->mcause = hart.mcause;
+    out->mtval = hart.mtval;
+    out->mepc = hart.mepc;
+    out->ram = malloc(RAM_SIZE);
+    cr_assert(out->ram);
+    memcpy(out->ram, hram, RAM_SIZE);
+    const struct jit_stats *st = jit_get_stats(&hart);
+    out->blocks = st ? st->blocks : 0;
+    jit_detach(&hart);
+}
+
+/* Run in every mode and compare each translated run with the interpreter's. Returns the
+ * interpreter's outcome (ram freed) for tests that check values too. */
+static struct outcome compare(void (*setup)(void))
+{
+    struct outcome ref, got;
+    run(setup, INTERPRETER, &ref);
+    for (enum mode m = JIT_AT_ONCE; m <= JIT_TINY_BUDGET; m++) {
+        run(setup, m, &got);
+        const char *n = mode_name[m];
+        if (m != JIT_AFTER_3) /* straight-line code is not visited three times */
+            cr_assert_gt(got.blocks, 0, "%s: some code must have been translated", n);
+        for (unsigned r = 1; r < 32; r++)
+            cr_assert_eq(got.x[r], ref.x[r], "%s: x%u = %#llx, the interpreter's %#llx", n, r,
+                         (unsigned long long)got.x[r], (unsigned long long)ref.x[r]);
+        cr_assert_eq(got.pc, ref.pc, "%s: pc %#llx, the interpreter's %#llx", n,
+                     (unsigned long long)got.pc, (unsigned long long)ref.pc);
+        cr_assert_eq(got.priv, ref.priv, "%s: privilege differs", n);
+        cr_assert_eq(got.minstret, ref.minstret, "%s: minstret %llu, the interpreter's %llu", n,
+                     (unsigned long long)got.minstret, (unsigned long long)ref.minstret);
+        cr_assert_eq(got.mcycle, ref.mcycle, "%s: mcycle differs", n);
+        cr_assert_eq(got.mcause, ref.mcause, "%s: mcause %llu, the interpreter's %llu", n,
+                     (unsigned long long)got.mcause, (unsigned long long)ref.mcause);
+        cr_assert_eq(got.mtval, ref.mtval, "%s: mtval %#llx, the interpreter's %#llx", n,
+                     (unsigned long long)got.mtval, (unsigned long long)ref.mtval);
+        cr_assert_eq(got.mepc, ref.mepc, "%s: mepc %#llx, the interpreter's %#llx", n,
+                     (unsigned long long)got.mepc, (unsigned long long)ref.mepc);
+        for (uint64_t i = 0; i < RAM_SIZE; i++)
+            cr_assert_eq(got.ram[i], ref.ram[i], "%s: memory at %#llx differs", n,
+                         (unsigned long long)(RAM_BASE + i));
+        free(got.ram);
+    }
+    free(ref.ram);
+    ref.ram = NULL;
+    return ref;
+}
+
+/* li rd, v for any 64-bit v: lui/addi for the top 32 bits, then shifts and ors of 11 bits. */
+static void li(unsigned rd, uint64_t v)
+{
+    put32(i_addi(rd, 0, 0));
+    for (int shift = 55; shift >= 0; shift -= 11) {
+        put32(i_slli(rd, rd, 11));
+        put32(i_ori(rd, rd, (int32_t)((v >> shift) & 0x7ff)));
+    }
+    /* 66 bits shifted in: the top two fall off, the low 64 are v */
+    put32(i_slli(rd, rd, 0));
+}
+
+/* Store x[r] to the next result slot (x31 points at them; it moves on every 200 slots, as
+ * store offsets are 12-bit). */
+static unsigned slot;
+static void keep(unsigned r)
+{
+    put32(i_sd(r, (int32_t)(8 * slot++), 31));
+    if (slot == 200) {
+        put32(i_addi(31, 31, 8 * 200));
+        slot = 0;
+    }
+}
+
+static const uint64_t edge_values[] = {
+    0,
+    1,
+    0xffffffffffffffffull,
+    0x8000000000000000ull,
+    0x7fffffffffffffffull,
+    0x80000000ull,
+    0x7fffffffull,
+    0xffffffff80000000ull,
+    0x123456789abcdef0ull,
+    63,
+    31,
+    32,
+};
+#define EDGES (sizeof(edge_values) / sizeof(edge_values[0]))
+
+/* Every register-register ALU and M instruction, on every pair of edge values. */
+static void alu_program(void)
+{
+    static uint32_t (*const rr[])(unsigned, unsigned, unsigned) = {
+        i_add,  i_sub,  i_sll,  i_slt,  i_sltu, i_xor,   i_srl,  i_sra,    i_or,    i_and,
+        i_addw, i_subw, i_sllw, i_srlw, i_sraw, i_mul,   i_mulh, i_mulhsu, i_mulhu, i_div,
+        i_divu, i_rem,  i_remu, i_mulw, i_divw, i_divuw, i_remw, i_remuw,
+    };
+    slot = 0;
+    li(31, DATA_BASE);
+    for (unsigned a = 0; a < EDGES; a++) {
+        li(1, edge_values[a]);
+        for (unsigned b = 0; b < EDGES; b += 1) {
+            li(2, edge_values[b]);
+            for (unsigned k = 0; k < sizeof(rr) / sizeof(rr[0]); k++) {
+                put32(rr[k](3, 1, 2));
+                keep(3);
+            }
+            /* also: x0 as source and as destination, rd == rs1 */
+            put32(rr[(a + b) % 28](4, 0, 2));
+            keep(4);
+            put32(rr[(a * 3 + b) % 28](0, 1, 2));
+            put32(i_add(5, 1, 0));
+            put32(rr[(a + 2 * b) % 28](5, 5, 2));
+            keep(5);
+        }
+    }
+    put32(I_WFI);
+}
+
+/* unpriv spec 2.4, 4.2, 13.1-13.2: results as the interpreter computes them, including
+ * shifts by 31/32/63, W-forms' sign extension, division by zero and INT_MIN / -1. */
+Test(jit, alu_register_forms_match_the_interpreter)
+{
+    compare(alu_program);
+}
+
+static void alu_imm_program(void)
+{
+    slot = 0;
+    li(31, DATA_BASE);
+    for (unsigned a = 0; a < EDGES; a++) {
+        li(1, edge_values[a]);
+        static const int32_t imms[] = {0, 1, -1, 2047, -2048, 0x7ff, 31};
+        for (unsigned k = 0; k < 7; k++) {
+            int32_t m = imms[k];
+            put32(i_addi(3, 1, m)), keep(3);
+            put32(i_slti(3, 1, m)), keep(3);
+            put32(i_sltiu(3, 1, m)), keep(3);
+            put32(i_xori(3, 1, m)), keep(3);
+            put32(i_ori(3, 1, m)), keep(3);
+            put32(i_andi(3, 1, m)), keep(3);
+            put32(i_addiw(3, 1, m)), keep(3);
+        }
+        static const unsigned shamts[] = {0, 1, 31, 32, 63};
+        for (unsigned k = 0; k < 5; k++) {
+            unsigned sh = shamts[k];
+            put32(i_slli(3, 1, sh)), keep(3);
+            put32(i_srli(3, 1, sh)), keep(3);
+            put32(i_srai(3, 1, sh)), keep(3);
+            if (sh < 32) {
+                put32(i_slliw(3, 1, sh)), keep(3);
+                put32(i_srliw(3, 1, sh)), keep(3);
+                put32(i_sraiw(3, 1, sh)), keep(3);
+            }
+        }
+        put32(i_lui(3, 0x80000)), keep(3);
+        put32(i_lui(3, 0x7ffff)), keep(3);
+        put32(i_auipc(3, 0x80000)), keep(3);
+        put32(i_auipc(3, 0x00001)), keep(3);
+    }
+    put32(I_WFI);
+}
+
+/* unpriv spec 2.4.1, 4.2.1: immediates sign-extended, shamt 0..63 (0..31 for W forms). */
+Test(jit, alu_immediate_forms_match_the_interpreter)
+{
+    compare(alu_imm_program);
+}
+
+/* A loop whose body takes every kind of branch both ways on signed/unsigned edge values,
+ * recording the path in x10; the loop-closing branch targets its own block. */
+static void branch_program(void)
+{
+    li(1, 0xffffffffffffffffull); /* -1, or the largest unsigned value */
+    li(2, 1);
+    put32(i_addi(10, 0, 0));
+    put32(i_addi(11, 0, 5)); /* iterations */
+    uint64_t loop = code_cursor();
+    static uint32_t (*const br[])(unsigned, unsigned, int32_t) = {i_beq, i_bne,  i_blt,
+                                                                  i_bge, i_bltu, i_bgeu};
+    for (unsigned k = 0; k < 6; k++) {
+        for (unsigned dir = 0; dir < 2; dir++) {
+            /* if taken skip the next instruction */
+            put32(br[k](dir ? 1 : 2, dir ? 2 : 1, 8));
+            put32(i_addi(10, 10, 1 << (2 * k + dir) % 11));
+            put32(i_slli(10, 10, 1));
+        }
+    }
+    put32(i_addi(11, 11, -1));
+    put32(i_bne(11, 0, (int32_t)(loop - code_cursor())));
+    /* a branch out to another page and back */
+    uint64_t here = code_cursor();
+    put32(i_beq(0, 0, 0x800)); /* to here + 0x800: in the next page when here > 0x800 */
+    uint64_t back = code_cursor();
+    put32(I_WFI);
+    code_at(here + 0x800);
+    put32(i_addi(12, 0, 77));
+    put32(i_jal(0, (int32_t)(back - code_cursor())));
+}
+
+/* unpriv spec 2.5.2: BEQ/BNE/BLT/BGE/BLTU/BGEU, taken and not, inside and out of a block. */
+Test(jit, branches_take_the_same_paths_as_the_interpreter)
+{
+    struct outcome o = compare(branch_program);
+    cr_assert_eq(o.x[12], 77, "the branch to the other page must have run its target");
+}
+
+/* Calls and returns: jal/jalr link and jump, rd == rs1, a jalr target with bit 0 set. */
+static void call_program(void)
+{
+    put32(i_addi(10, 0, 0));
+    put32(i_addi(11, 0, 4));
+    uint64_t loop = code_cursor();
+    put32(i_jal(1, 0x1000)); /* call f, one page on */
+    put32(i_addi(11, 11, -1));
+    put32(i_bne(11, 0, (int32_t)(loop - code_cursor())));
+    put32(i_auipc(5, 0));
+    put32(i_addi(5, 5, 13)); /* odd target: jalr clears bit 0 (2.5.1) */
+    put32(i_jalr(5, 5, 0));  /* rd == rs1: the link is written after the target is read */
+    put32(I_NOP);
+    put32(I_WFI);
+    code_at(loop + 0x1000);
+    put32(i_addi(10, 10, 3));
+    put32(i_jalr(0, 1, 0)); /* ret */
+}
+
+Test(jit, calls_and_returns_link_and_jump_like_the_interpreter)
+{
+    struct outcome o = compare(call_program);
+    cr_assert_eq(o.x[10], 12, "four calls of f must add 3 each");
+}
+
+/* Loads of every width and signedness, stores of every width, first missing the fast TLB
+ * (slow path, which fills it) then hitting; misaligned accesses (always the slow path). */
+static void memory_program(void)
+{
+    slot = 0;
+    li(31, DATA_BASE);
+    li(1, 0x8182838485868788ull);
+    li(30, DATA_BASE + 0x1000);
+    for (unsigned pass = 0; pass < 3; pass++) {
+        put32(i_sd(1, 0, 30));
+        put32(i_sw(1, 8, 30));
+        put32(i_sh(1, 12, 30));
+        put32(i_sb(1, 14, 30));
+        put32(i_sd(1, 17, 30)); /* misaligned */
+        put32(i_lb(3, 0, 30)), keep(3);
+        put32(i_lbu(3, 1, 30)), keep(3);
+        put32(i_lh(3, 2, 30)), keep(3);
+        put32(i_lhu(3, 6, 30)), keep(3);
+        put32(i_lw(3, 4, 30)), keep(3);
+        put32(i_lwu(3, 4, 30)), keep(3);
+        put32(i_ld(3, 0, 30)), keep(3);
+        put32(i_ld(3, 17, 30)), keep(3); /* misaligned */
+        put32(i_lw(3, 13, 30)), keep(3); /* misaligned */
+        put32(i_lb(0, 0, 30));           /* to x0: performed, result dropped */
+        put32(i_addi(30, 30, 24));
+    }
+    put32(I_WFI);
+}
+
+/* unpriv spec 2.6, 4.3: widths and sign/zero extension; misaligned ones performed. */
+Test(jit, loads_and_stores_hit_and_miss_the_tlb_like_the_interpreter)
+{
+    compare(memory_program);
+}
+
+/* A load from an address with nothing behind it, after two instructions of the same block. */
+static void access_fault_program(void)
+{
+    li(6, UNMAPPED_ADDR + 8);
+    put32(i_addi(10, 0, 1)); /* the block starts at a jump target: jump to it */
+    put32(i_jal(0, 4));
+    put32(i_addi(10, 10, 1));
+    put32(i_addi(11, 0, 2));
+    put32(i_ld(12, -8, 6)); /* faults */
+    put32(i_addi(13, 0, 3));
+    put32(I_WFI);
+}
+
+/* priv spec 3.1.15-3.1.16: a faulting load traps with mepc at the load, mtval the address,
+ * and exactly the instructions before it retired. */
+Test(jit, access_fault_in_a_block_is_precise)
+{
+    struct outcome o = compare(access_fault_program);
+    cr_assert_eq(o.mcause, EXC_LOAD_ACCESS, "cause must be load access fault (5)");
+    cr_assert_eq(o.mtval, UNMAPPED_ADDR, "mtval must be the faulting address");
+    cr_assert_eq(o.x[13], 0, "the instruction after the fault must not have run");
+    cr_assert_eq(o.x[11], 2, "the instructions before the fault must have run");
+}
+
+/* Sv39 for loads and stores only: M-mode with MPRV and MPP = S (priv spec 3.1.6.3), so data
+ * accesses translate while fetches stay physical. VA 0x10000000 maps DATA_BASE; the page
+ * after it is not mapped. */
+#define VDATA 0x10000000ull
+static void map_data_page(void)
+{
+    uint64_t root = RAM_BASE + 0x80000, mid = root + 0x1000, leaf = root + 0x2000;
+    unsigned vpn2 = (VDATA >> 30) & 0x1ff, vpn1 = (VDATA >> 21) & 0x1ff,
+             vpn0 = (VDATA >> 12) & 0x1ff;
+    poke64(root + 8 * vpn2, ((mid >> 12) << PTE_PPN_SHIFT) | PTE_V);
+    poke64(mid + 8 * vpn1, ((leaf >> 12) << PTE_PPN_SHIFT) | PTE_V);
+    poke64(leaf + 8 * vpn0,
+           ((DATA_BASE >> 12) << PTE_PPN_SHIFT) | PTE_V | PTE_R | PTE_W | PTE_A | PTE_D);
+    hart.satp = (SATP_MODE_SV39 << SATP_MODE_SHIFT) | (root >> 12);
+    hart.mstatus |= MSTATUS_MPRV | (uint64_t)PRIV_S << MSTATUS_MPP_SHIFT;
+    mmu_update_views(&hart);
+}
+
+static void page_fault_program(void)
+{
+    map_data_page();
+    li(5, VDATA);
+    li(6, VDATA + 0x1000);
+    put32(i_jal(0, 4));
+    put32(i_addi(10, 0, 7));
+    put32(i_sd(10, 0, 5)); /* misses the TLB: walk, then fill */
+    put32(i_ld(11, 0, 5)); /* hits */
+    put32(i_addi(12, 0, 5));
+    put32(i_sd(12, 16, 6)); /* the unmapped page: store page fault */
+    put32(i_addi(13, 0, 9));
+    put32(I_WFI);
+}
+
+/* priv spec 12.3.2 step 3: an invalid PTE raises the page fault of the access type; the
+ * trap is precise in the middle of a block. */
+Test(jit, page_fault_in_a_block_is_precise)
+{
+    struct outcome o = compare(page_fault_program);
+    cr_assert_eq(o.mcause, EXC_STORE_PAGE_FAULT, "cause must be store page fault (15)");
+    cr_assert_eq(o.mtval, VDATA + 0x1000 + 16, "mtval must be the faulting virtual address");
+    cr_assert_eq(o.x[11], 7, "the load through the fresh translation must see the store");
+    cr_assert_eq(o.x[13], 0, "the instruction after the fault must not have run");
+}
+
+/* A loop that rewrites an instruction of its own body after the first iteration. */
+static void self_modifying_loop_program(void)
+{
+    li(11, CODE_BASE);
+    li(12, i_addi(10, 10, 100));
+    put32(i_addi(10, 0, 0));
+    put32(i_addi(13, 0, 3));
+    uint64_t loop = code_cursor();
+    put32(i_addi(10, 10, 1)); /* becomes addi x10, x10, 100 */
+    put32(i_sw(12, (int32_t)(loop - CODE_BASE), 11));
+    put32(i_addi(13, 13, -1));
+    put32(i_bne(13, 0, (int32_t)(loop - code_cursor())));
+    put32(I_WFI);
+}
+
+/* Code is data (unpriv spec 2.7, Zifencei): on this one hart a store to an instruction is
+ * seen by its next execution, translated or not. */
+Test(jit, store_into_a_translated_loop_takes_effect)
+{
+    struct outcome o = compare(self_modifying_loop_program);
+    cr_assert_eq(o.x[10], 201, "one iteration of +1, then two of the rewritten +100");
+}
+
+/* A store that rewrites an instruction further down its own block. */
+static void self_modifying_block_program(void)
+{
+    li(11, CODE_BASE + 0x400);
+    li(12, i_addi(10, 0, 2));
+    put32(i_jal(0, (int32_t)(CODE_BASE + 0x400 - code_cursor())));
+    code_at(CODE_BASE + 0x400);
+    put32(i_sw(12, 8, 11)); /* rewrites the instruction at +8 */
+    put32(I_NOP);
+    put32(i_addi(10, 0, 1)); /* becomes addi x10, x0, 2 */
+    put32(I_WFI);
+}
+
+Test(jit, store_ahead_in_the_running_block_takes_effect)
+{
+    struct outcome o = compare(self_modifying_block_program);
+    cr_assert_eq(o.x[10], 2, "the rewritten instruction must be the one that runs");
+}
+
+/* Code running up to a page boundary, a compressed instruction, a 32-bit one straddling the
+ * boundary (which no block may contain), and on into the next page, in a loop. */
+static void page_crossing_program(void)
+{
+    uint64_t at = CODE_BASE + 0x1000 - 12;
+    put32(i_addi(10, 0, 0));
+    put32(i_addi(11, 0, 3));
+    put32(i_jal(0, (int32_t)(at - code_cursor())));
+    code_at(at);
+    put32(i_addi(10, 10, 1));
+    put32(i_addi(10, 10, 2));
+    put16(0x0505);            /* c.addi x10, 1 */
+    put16(0x0001);            /* c.nop */
+    put32(i_addi(10, 10, 4)); /* at page end - 2: crosses into the next page */
+    put32(i_addi(11, 11, -1));
+    put32(i_bne(11, 0, (int32_t)(at - code_cursor())));
+    put32(I_WFI);
+}
+
+Test(jit, blocks_stop_at_page_boundaries)
+{
+    struct outcome o = compare(page_crossing_program);
+    cr_assert_eq(o.x[10], 24, "three iterations of 1 + 2 + 1 + 4");
+}
+
+/* System instructions end blocks and run in the interpreter between translated code. */
+static void csr_program(void)
+{
+    put32(i_addi(10, 0, 0));
+    put32(i_addi(11, 0, 4));
+    uint64_t loop = code_cursor();
+    put32(i_addi(10, 10, 1));
+    put32(i_csrrs(12, 0xb02, 0)); /* minstret: must count exactly */
+    put32(i_csrrw(0, 0x340, 10)); /* mscratch */
+    put32(i_addi(11, 11, -1));
+    put32(i_bne(11, 0, (int32_t)(loop - code_cursor())));
+    put32(I_ECALL);
+}
+
+Test(jit, csr_reads_of_instret_see_the_exact_count)
+{
+    struct outcome o = compare(csr_program);
+    cr_assert_eq(o.mcause, EXC_ECALL_M, "the final ecall must trap from M (11)");
+}
+
+/* A debugger or tracer sees every event only if the interpreter runs: with a hook
+ * installed, nothing is translated (cpu/jit.h). */
+static unsigned hook_calls;
+static void count_event(void *opaque, struct cpu *c, const struct cpu_event *ev)
+{
+    (void)opaque, (void)c, (void)ev;
+    hook_calls++;
+}
+
+Test(jit, an_event_hook_keeps_the_interpreter)
+{
+    cr_assert(jit_attach(&hart), "the translator must attach on an x86-64 host");
+    jit_set_threshold(&hart, 1);
+    hart.event_hook = count_event;
+    code_at(TRAP_VECTOR);
+    put32(I_WFI);
+    code_at(CODE_BASE);
+    branch_program();
+    for (unsigned i = 0; i < 1000 && !hart.wfi; i++)
+        cpu_run(&hart, 100000);
+    cr_assert(hart.wfi, "the program must reach its final wfi");
+    cr_assert_eq(jit_get_stats(&hart)->blocks, 0, "no block may be translated while hooked");
+    hart.event_hook = NULL;
+    jit_detach(&hart);
+}
+
+/* --jit on|off (emu/options.c) switches the translator; anything else is an error. */
+Test(jit, jit_option_takes_on_or_off)
+{
+    char a0[] = "rv39", a1[] = "--jit", a2[] = "off", a3[] = "--kernel", a4[] = "x.elf";
+    char *argv[] = {a0, a1, a2, a3, a4, NULL};
+    struct options opts;
+    FILE *null = fopen("/dev/null", "w");
+    cr_assert(null);
+    cr_assert_eq(options_parse(5, argv, &opts, null, null), OPTIONS_RUN, "--jit off parses");
+    cr_assert_not(jit_requested, "--jit off must turn the translator off");
+    char *argv2[] = {a0, a3, a4, NULL};
+    cr_assert_eq(options_parse(3, argv2, &opts, null, null), OPTIONS_RUN);
+    cr_assert(jit_requested, "without --jit the translator is on by default");
+    char bad[] = "maybe";
+    char *argv3[] = {a0, a1, bad, a3, a4, NULL};
+    cr_assert_eq(options_parse(5, argv3, &opts, null, null), OPTIONS_ERROR,
+                 "--jit maybe must be refused");
+    fclose(null);
+}
+
+#else
+Test(jit, not_built_on_this_host)
+{
+    cr_assert(!jit_attach(NULL) || true, "no translator: nothing to check");
+}
+#endif
