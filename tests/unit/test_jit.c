@@ -472,6 +472,61 @@ Test(jit, csr_reads_of_instret_see_the_exact_count)
     cr_assert_eq(o.mcause, EXC_ECALL_M, "the final ecall must trap from M (11)");
 }
 
+/* S-mode code at virtual VCODE runs from frame A, traps (ecall) to an M-mode handler that
+ * points VCODE at frame B (other code), runs sfence.vma and returns to VCODE. */
+#define VCODE 0x20000000ull
+#define FRAME_A (RAM_BASE + 0x3000)
+#define FRAME_B (RAM_BASE + 0x5000)
+static void remap_program(void)
+{
+    uint64_t root = RAM_BASE + 0x80000, mid = root + 0x1000, leaf = root + 0x2000;
+    unsigned vpn2 = (VCODE >> 30) & 0x1ff, vpn1 = (VCODE >> 21) & 0x1ff,
+             vpn0 = (VCODE >> 12) & 0x1ff;
+    uint64_t rx = PTE_V | PTE_R | PTE_X | PTE_A;
+    poke64(root + 8 * vpn2, ((mid >> 12) << PTE_PPN_SHIFT) | PTE_V);
+    poke64(mid + 8 * vpn1, ((leaf >> 12) << PTE_PPN_SHIFT) | PTE_V);
+    poke64(leaf + 8 * vpn0, ((FRAME_A >> 12) << PTE_PPN_SHIFT) | rx);
+    hart.satp = (SATP_MODE_SV39 << SATP_MODE_SHIFT) | (root >> 12);
+    hart.mstatus |= (uint64_t)PRIV_S << MSTATUS_MPP_SHIFT;
+    hart.x[13] = leaf + 8 * vpn0;
+    hart.x[14] = ((FRAME_B >> 12) << PTE_PPN_SHIFT) | rx;
+    hart.x[15] = VCODE;
+    /* M-mode start: enter S at VCODE */
+    put32(i_csrrw(0, 0x341, 15)); /* mepc */
+    put32(I_MRET);
+    /* the two frames: the same virtual block, different code */
+    code_at(FRAME_A);
+    put32(i_addi(10, 10, 1));
+    put32(i_addi(16, 16, 1));
+    put32(I_ECALL);
+    code_at(FRAME_B);
+    put32(i_addi(10, 10, 100));
+    put32(i_addi(16, 16, 1));
+    put32(I_ECALL);
+    /* M-mode handler: first ecall remaps, second one ends the program */
+    code_at(TRAP_VECTOR);
+    put32(i_addi(11, 11, 1));
+    put32(i_addi(12, 0, 2));
+    put32(i_beq(11, 12, 24));
+    put32(i_sd(14, 0, 13));
+    put32(0x12000073u); /* sfence.vma x0, x0 (priv spec 12.2.1) */
+    put32(i_csrrw(0, 0x341, 15));
+    put32(I_MRET);
+    put32(I_NOP);
+    put32(I_WFI);
+}
+
+/* priv spec 12.2.1: after sfence.vma the new mapping holds. Translations belong to a physical
+ * frame, not to the virtual address they ran at. */
+Test(jit, remapped_code_page_runs_the_new_frame)
+{
+    struct outcome o = compare(remap_program);
+    cr_assert_eq(o.x[10], 101, "x10 = %llu: frame A's +1, then frame B's +100 at the same VA",
+                 (unsigned long long)o.x[10]);
+    cr_assert_eq(o.x[11], 2, "two ecalls must have reached the handler");
+    cr_assert_eq(o.mcause, EXC_ECALL_S, "the last trap is an ecall from S (9)");
+}
+
 /* A debugger or tracer sees every event only if the interpreter runs: with a hook
  * installed, nothing is translated (cpu/jit.h). */
 static unsigned hook_calls;
