@@ -189,7 +189,8 @@ static pte_t *clock_victim(uint64_t *victim_pa, uint64_t *victim_va,
     for (uint64_t n = 0; n < 2 * swap.ram_frames; n++) {
         uint64_t frame = swap.hand;
         swap.hand = (swap.hand + 1) % swap.ram_frames;
-        struct coremap_entry *e = &swap.coremap[frame / COREMAP_PER_CHUNK][frame % COREMAP_PER_CHUNK];
+        struct coremap_entry *e =
+            &swap.coremap[frame / COREMAP_PER_CHUNK][frame % COREMAP_PER_CHUNK];
         if (!e->root_pfn) continue;
         uint64_t pa = swap.ram_start + frame * PAGE_SIZE, va = (uint64_t)e->vpn << PAGE_SHIFT;
         pte_t *pte = pt_walk((pagetable_t)((uint64_t)e->root_pfn << PAGE_SHIFT), va, false);

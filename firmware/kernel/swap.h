@@ -16,8 +16,8 @@ struct swap_stats {
     uint64_t slots_used;
     uint64_t swap_outs;   /* pages written to swap */
     uint64_t clean_drops; /* pages evicted without a write: their swap copy was current */
-    uint64_t swap_ins;  /* pages read back on a fault */
-    uint64_t scanned;   /* PTEs the clock hand looked at */
+    uint64_t swap_ins;    /* pages read back on a fault */
+    uint64_t scanned;     /* PTEs the clock hand looked at */
 };
 
 /* The swap partition from the MBR, and a coremap for the frames in [ram_start, ram_end). */

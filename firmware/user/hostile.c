@@ -16,16 +16,6 @@
 
 static int failures, calls;
 
-static long raw_syscall(long number, long a0, long a1, long a2)
-{
-    register long r_a0 __asm__("a0") = a0;
-    register long r_a1 __asm__("a1") = a1;
-    register long r_a2 __asm__("a2") = a2;
-    register long r_a7 __asm__("a7") = number;
-    __asm__ volatile("ecall" : "+r"(r_a0) : "r"(r_a1), "r"(r_a2), "r"(r_a7) : "memory");
-    return r_a0;
-}
-
 static void expect_refused(const char *what, long result)
 {
     calls++;
@@ -37,17 +27,17 @@ static void expect_refused(const char *what, long result)
 
 static void bad_calls(void)
 {
-    static const uint64_t bad_buffers[] = {0, KERNEL_TEXT, UNMAPPED, ABOVE_USER_HALF,
-                                           NON_CANONICAL, (uint64_t)-4096};
+    static const uint64_t bad_buffers[] = {
+        0, KERNEL_TEXT, UNMAPPED, ABOVE_USER_HALF, NON_CANONICAL, (uint64_t)-4096};
     for (unsigned i = 0; i < sizeof bad_buffers / sizeof bad_buffers[0]; i++) {
         long b = (long)bad_buffers[i];
-        expect_refused("write from a bad buffer", raw_syscall(SYS_write, 1, b, 16));
-        expect_refused("open of a bad path", raw_syscall(SYS_open, b, O_RDONLY, 0));
-        expect_refused("spawn of a bad name", raw_syscall(SYS_spawn, b, 0, 0));
-        expect_refused("mmu_counters into a bad buffer", raw_syscall(SYS_mmu_counters, b, 0, 0));
-        expect_refused("swapinfo into a bad buffer", raw_syscall(SYS_swapinfo, b, 0, 0));
-        expect_refused("bootargs into a bad buffer", raw_syscall(SYS_bootargs, b, 64, 0));
-        expect_refused("virt2phys of a bad address", raw_syscall(SYS_virt2phys, b, 0, 0));
+        expect_refused("write from a bad buffer", syscall3(SYS_write, 1, b, 16));
+        expect_refused("open of a bad path", syscall3(SYS_open, b, O_RDONLY, 0));
+        expect_refused("spawn of a bad name", syscall3(SYS_spawn, b, 0, 0));
+        expect_refused("mmu_counters into a bad buffer", syscall3(SYS_mmu_counters, b, 0, 0));
+        expect_refused("swapinfo into a bad buffer", syscall3(SYS_swapinfo, b, 0, 0));
+        expect_refused("bootargs into a bad buffer", syscall3(SYS_bootargs, b, 64, 0));
+        expect_refused("virt2phys of a bad address", syscall3(SYS_virt2phys, b, 0, 0));
     }
 
     int fd = open("/data/numbers.txt", O_RDONLY);
@@ -56,31 +46,33 @@ static void bad_calls(void)
         failures++;
     } else {
         /* This function's code is mapped R+X: the kernel must not write file data into it. */
-        expect_refused("read into my own code", raw_syscall(SYS_read, fd, (long)(uintptr_t)bad_calls, 64));
-        expect_refused("read into the kernel", raw_syscall(SYS_read, fd, (long)KERNEL_TEXT, 64));
-        expect_refused("fstat into the kernel", raw_syscall(SYS_fstat, fd, (long)KERNEL_TEXT, 0));
+        expect_refused("read into my own code",
+                       syscall3(SYS_read, fd, (long)(uintptr_t)bad_calls, 64));
+        expect_refused("read into the kernel", syscall3(SYS_read, fd, (long)KERNEL_TEXT, 64));
+        expect_refused("fstat into the kernel", syscall3(SYS_fstat, fd, (long)KERNEL_TEXT, 0));
         close(fd);
     }
     static const long bad_fds[] = {-1, 3, 15, 16, 1000000, (long)1 << 40};
     for (unsigned i = 0; i < sizeof bad_fds / sizeof bad_fds[0]; i++) {
         char c;
-        expect_refused("read from a bad fd", raw_syscall(SYS_read, bad_fds[i], (long)&c, 1));
-        expect_refused("close of a bad fd", raw_syscall(SYS_close, bad_fds[i], 0, 0));
-        expect_refused("lseek on a bad fd", raw_syscall(SYS_lseek, bad_fds[i], 0, 0));
+        expect_refused("read from a bad fd", syscall3(SYS_read, bad_fds[i], (long)&c, 1));
+        expect_refused("close of a bad fd", syscall3(SYS_close, bad_fds[i], 0, 0));
+        expect_refused("lseek on a bad fd", syscall3(SYS_lseek, bad_fds[i], 0, 0));
     }
     expect_refused("open of a missing file", open("/no/such/file", O_RDONLY));
     expect_refused("spawn of a missing program", spawn("/bin/no-such-program"));
     expect_refused("sbrk far beyond the heap limit", (long)sbrk(1l << 40));
     expect_refused("sbrk below the heap start", (long)sbrk(-(1l << 40)));
-    expect_refused("mmap of length 0", (long)mmap(0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+    expect_refused("mmap of length 0",
+                   (long)mmap(0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
     expect_refused("mmap of 2^60 bytes",
                    (long)mmap(0, 1ul << 60, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
     expect_refused("mmap with unknown flags", (long)mmap(0, 4096, PROT_READ, 0x7fff0000, -1, 0));
     expect_refused("mmap of a bad fd", (long)mmap(0, 4096, PROT_READ, MAP_SHARED, 99, 0));
     expect_refused("munmap of a misaligned address", munmap((void *)(MMAP_BASE + 1), 4096));
     expect_refused("wait with no children", wait((int *)KERNEL_TEXT));
-    expect_refused("an unknown system call", raw_syscall(12345, 0, 0, 0));
-    expect_refused("a negative system call number", raw_syscall(-1, 0, 0, 0));
+    expect_refused("an unknown system call", syscall3(12345, 0, 0, 0));
+    expect_refused("a negative system call number", syscall3(-1, 0, 0, 0));
 }
 
 /* The wild acts, one per child. Each must end with the child killed. */
@@ -95,7 +87,7 @@ static void recurse(volatile char *previous)
 }
 
 static const char *const acts[] = {
-    "load-null", "store-kernel", "jump-kernel", "exec-heap", "illegal", "csr-sstatus",
+    "load-null", "store-kernel", "jump-kernel", "exec-heap", "illegal",       "csr-sstatus",
     "sret",      "sfence",       "ebreak",      "stack",     "non-canonical",
 };
 #define NACTS (sizeof acts / sizeof acts[0])

@@ -132,8 +132,8 @@ int main(const char *args)
             wrong += words[w] != word_of(p, w);
         if (wrong || checksum(words) != sums[p]) {
             if (bad < 5)
-                printf("swapdemo: page %lu at %p: %lu wrong words, checksum %s\n", p,
-                       (void *)words, wrong, checksum(words) == sums[p] ? "ok" : "differs");
+                printf("swapdemo: page %lu at %p: %lu wrong words, checksum %s\n", p, (void *)words,
+                       wrong, checksum(words) == sums[p] ? "ok" : "differs");
             bad++;
         }
         if ((i + 1) % step == 0 || i + 1 == pages) progress("verified", i + 1, pages, &start);

@@ -2,7 +2,7 @@
 #include "user.h"
 
 /* ecall with a7 = number, a0..a2 = arguments; the kernel's answer comes back in a0. */
-static long syscall3(long number, long arg0, long arg1, long arg2)
+long syscall3(long number, long arg0, long arg1, long arg2)
 {
     register long a0 __asm__("a0") = arg0;
     register long a1 __asm__("a1") = arg1;
