@@ -744,6 +744,35 @@ static bool cmd_regs(struct debugger *d, int argc, char **argv, FILE *out)
     return true;
 }
 
+/* The FP registers as bits and as doubles (and as singles when NaN-boxed: unpriv spec
+ * "NaN Boxing of Narrower Values"), then fcsr and mstatus.FS. */
+static bool cmd_fregs(struct debugger *d, int argc, char **argv, FILE *out)
+{
+    (void)argc, (void)argv;
+    const struct cpu *c = &d->m->cpu;
+    for (unsigned i = 0; i < 32; i++) {
+        uint64_t bits = c->f[i];
+        double as_double;
+        memcpy(&as_double, &bits, sizeof as_double);
+        fprintf(out, "%-4s f%-2u 0x%016" PRIx64 "  %-14.8g", disas_freg_name(i), i, bits, as_double);
+        if (bits >> 32 == 0xffffffffu) {
+            uint32_t low = (uint32_t)bits;
+            float as_single;
+            memcpy(&as_single, &low, sizeof as_single);
+            fprintf(out, "  single %.8g", (double)as_single);
+        }
+        fputc('\n', out);
+    }
+    static const char *const fs_names[4] = {"Off", "Initial", "Clean", "Dirty"};
+    static const char *const rm_names[8] = {"RNE", "RTZ", "RDN", "RUP", "RMM", "5?", "6?", "DYN?"};
+    unsigned flags = c->fcsr & 0x1f, frm = (c->fcsr >> 5) & 7;
+    fprintf(out, "fcsr 0x%02x: frm %s, flags%s%s%s%s%s%s; mstatus.FS %s\n", c->fcsr & 0xff,
+            rm_names[frm], flags & 0x10 ? " NV" : "", flags & 0x08 ? " DZ" : "",
+            flags & 0x04 ? " OF" : "", flags & 0x02 ? " UF" : "", flags & 0x01 ? " NX" : "",
+            flags ? "" : " none", fs_names[(c->mstatus & MSTATUS_FS) >> 13]);
+    return true;
+}
+
 static bool cmd_csr(struct debugger *d, int argc, char **argv, FILE *out)
 {
     unsigned csr;
@@ -1014,6 +1043,7 @@ static const struct command commands[] = {
     {"delete", "d", cmd_delete, "delete N            remove breakpoint or watchpoint N"},
     {"watch", NULL, cmd_watch, "watch [r|w|rw] VADDR [LEN]  stop after an access to VADDR"},
     {"regs", "r", cmd_regs, "regs                integer registers, pc, privilege"},
+    {"fregs", NULL, cmd_fregs, "fregs               FP registers, fcsr, mstatus.FS"},
     {"csr", NULL, cmd_csr, "csr NAME            a CSR by name or number"},
     {"x", NULL, cmd_xv, "x VADDR [LEN]       memory at a virtual address (current translation)"},
     {"xp", NULL, cmd_xp, "xp PADDR [LEN]      memory at a physical address"},

@@ -28,6 +28,11 @@ static const char *freg_name(unsigned reg)
     return reg < 32 ? freg_names[reg] : "?";
 }
 
+const char *disas_freg_name(unsigned reg)
+{
+    return freg_name(reg);
+}
+
 const char *disas_reg_name(unsigned reg)
 {
     return reg < 32 ? reg_names[reg] : "?";

@@ -17,6 +17,7 @@ int disas_format(char *buf, size_t len, uint64_t pc, const struct decoded *d);
 
 /* ABI name of x0..x31 ("zero", "ra", ...). */
 const char *disas_reg_name(unsigned reg);
+const char *disas_freg_name(unsigned reg); /* ft0 .. ft11, by number */
 /* x0..x31 by ABI name ("a0", "fp") or by number ("x10"); false if neither. */
 bool disas_reg_number(const char *name, unsigned *reg);
 

@@ -8,7 +8,7 @@
 
 # --- halted at the entry; registers, disassembly, stepping ---
 f=$WORK/start.txt
-session "$f" "regs" "disas" "step" "step 2" "regs" "xp 0x80000000 16" "help" "bogus"
+session "$f" "regs" "disas" "step" "step 2" "regs" "xp 0x80000000 16" "help" "bogus" "fregs"
 expect "$f" "hart halted at 0x80000000 <_start>" "--debug starts halted at the ELF entry"
 expect "$f" "pc 0x0000000080000000 <_start>  priv M" "regs: pc and privilege"
 expect "$f" "=> 0x80000000 <_start>: " "disas: marks the pc"
@@ -18,6 +18,8 @@ expect "$f" "pc 0x000000008000000c <_start+12>  priv M" "step 2: two more"
 expect "$f" "0x0000000080000000: 97 " "xp: physical memory (auipc's opcode byte first)"
 expect "$f" "walk VADDR [r|w|x] [u|s]" "help lists the MMU commands"
 expect "$f" "error: unknown command 'bogus'" "unknown commands are reported"
+expect "$f" "fa0  f10 0x0000000000000000  0" "fregs: FP registers start at zero"
+expect "$f" "fcsr 0x00: frm RNE, flags none; mstatus.FS Off" "fregs: fcsr and FS at reset"
 
 # --- screenshot on demand: the framebuffer as a PNG file ---
 f=$WORK/shot.txt
