@@ -4,8 +4,6 @@
 #define _GNU_SOURCE /* memfd_create */
 #include "jit.h"
 
-bool jit_requested = true;
-
 #ifdef RV39_JIT
 #include <stdlib.h>
 #include <string.h>

@@ -21,9 +21,6 @@
 struct cpu;
 struct itlb_entry;
 
-/* --jit on|off: whether rv39 attaches a translator to its hart (default on where built). */
-extern bool jit_requested;
-
 enum jit_outcome {
     JIT_NOTHING,   /* no translated code at pc (yet): the interpreter runs it */
     JIT_CONTINUE,  /* translated code ran; execution continues at c->pc */

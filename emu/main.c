@@ -332,7 +332,7 @@ int main(int argc, char **argv)
     m.symbols = &guest_symbols;
 
     /* Under a debugger the interpreter alone runs: it stops at any instruction. */
-    if (jit_requested && !opts.debug && !opts.gdb_port && !jit_attach(&m.cpu) && RV39_HAS_JIT)
+    if (opts.jit && !opts.debug && !opts.gdb_port && !jit_attach(&m.cpu) && RV39_HAS_JIT)
         fprintf(stderr, "rv39: -jit: cannot set up the translator, interpreting\n");
     double start = now_seconds();
     char why[256];

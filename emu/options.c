@@ -2,7 +2,6 @@
  * command that boots a guest on `qemu-system-riscv64 -M virt` boots it here too. */
 #include "options.h"
 
-#include "../cpu/jit.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -209,11 +208,11 @@ static void set_defaults(struct options *opts)
                 .console = stdout,
             },
         .tlb_given = false,
+        .jit = true,
         .tlb_spec = NULL,
         .dumpdtb = NULL,
         .tlb = {.sets = TLB_DEFAULT_SETS, .ways = TLB_DEFAULT_WAYS, .super = TLB_DEFAULT_SUPER},
     };
-    jit_requested = true; /* --jit lives in cpu/jit.h, beside the translator it switches */
 }
 
 /* Copy one VALUE of a KEY=VALUE list into buf, turning ",," into ","; returns where the
@@ -495,7 +494,7 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
             break;
         }
         case OPT_JIT:
-            if (!drive_bool(optarg, &jit_requested)) {
+            if (!drive_bool(optarg, &opts->jit)) {
                 fprintf(err, "rv39: -jit %s: expected on or off\n", optarg);
                 return OPTIONS_ERROR;
             }

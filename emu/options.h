@@ -38,6 +38,7 @@ struct options {
     struct tlb_config tlb;     /* its meaning, over the defaults */
     const char *dumpdtb;       /* --dumpdtb FILE: write the device tree there and exit, or NULL */
     bool debug;                /* --debug: start halted at the debugger's prompt */
+    bool jit;                  /* --jit on|off: translate hot code (x86-64 hosts; default on) */
     int gdb_port;              /* --gdb PORT: serve GDB's remote protocol on PORT (0: off) */
     bool start_halted;         /* -S: with --gdb, wait for GDB before running */
     enum display_mode display; /* --display sdl|none; --nographic = none; default auto */

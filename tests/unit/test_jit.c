@@ -562,10 +562,10 @@ Test(jit, jit_option_takes_on_or_off)
     FILE *null = fopen("/dev/null", "w");
     cr_assert(null);
     cr_assert_eq(options_parse(5, argv, &opts, null, null), OPTIONS_RUN, "--jit off parses");
-    cr_assert_not(jit_requested, "--jit off must turn the translator off");
+    cr_assert_not(opts.jit, "--jit off must turn the translator off");
     char *argv2[] = {a0, a3, a4, NULL};
     cr_assert_eq(options_parse(3, argv2, &opts, null, null), OPTIONS_RUN);
-    cr_assert(jit_requested, "without --jit the translator is on by default");
+    cr_assert(opts.jit, "without --jit the translator is on by default");
     char bad[] = "maybe";
     char *argv3[] = {a0, a1, bad, a3, a4, NULL};
     cr_assert_eq(options_parse(5, argv3, &opts, null, null), OPTIONS_ERROR,
