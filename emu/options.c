@@ -2,7 +2,6 @@
  * command that boots a guest on `qemu-system-riscv64 -M virt` boots it here too. */
 #include "options.h"
 
-
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
