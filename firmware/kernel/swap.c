@@ -90,6 +90,10 @@ void swap_init(uint64_t ram_start, uint64_t ram_end)
         printf("swap: no swap partition (MBR partition 2, type 0x82): swapping off\n");
         return;
     }
+    if (virtio_disk_read_only()) {
+        printf("swap: the disk is read-only: swapping off\n");
+        return;
+    }
     uint64_t slots = part.sectors / SECTORS_PER_PAGE;
     if (slots > MAX_SLOTS) slots = MAX_SLOTS;
     swap.ram_start = ram_start;
@@ -240,6 +244,8 @@ bool swap_out_one(void)
     if (clean_copy) {
         swap.stats.clean_drops++;
     } else {
+        /* The owner may exit while we sleep on the disk, so the PTE cannot be put back: a
+         * disk that fails writes leaves nothing safe to do. */
         if (slot_io((uint64_t)slot, (void *)pa, true) < 0)
             panic("swap: cannot write slot %ld", slot);
         swap.stats.swap_outs++;
@@ -266,7 +272,13 @@ int swap_in(struct proc *p, uint64_t va)
         return pte && (*pte & PTE_V) ? 0 : -1;
     }
     uint64_t slot = PTE_TO_PA(*pte) >> PAGE_SHIFT;
-    if (slot_io(slot, frame, false) < 0) panic("swap: cannot read slot %lu", slot);
+    if (slot_io(slot, frame, false) < 0) {
+        /* The page is lost: the process is killed (its exit frees the slot). */
+        printf("pid %d: cannot read page 0x%lx back from swap slot %lu\n", p->pid, va, slot);
+        swap_unlock();
+        kfree(frame);
+        return -1;
+    }
     /* Clean (D = 0) and the slot kept: until a store sets D the slot's copy is the page. */
     *pte = PA_TO_PTE(frame) | (*pte & (PTE_R | PTE_W | PTE_X | PTE_U)) | PTE_V | PTE_A;
     sfence_vma_page(va); /* the hart may have cached the invalid entry */
