@@ -177,10 +177,11 @@ static void add_cpus(struct writer *w)
     prop_u32(w, "reg", 0);
     prop_string(w, "status", "okay");
     prop_string(w, "compatible", "riscv");
-    prop_string(w, "riscv,isa", "rv64imac_zicsr_zifencei_sstc");
+    prop_string(w, "riscv,isa", "rv64imafdc_zicsr_zifencei_sstc");
     /* The newer form of the same facts (Linux 6.7+ reads these first). */
     prop_string(w, "riscv,isa-base", "rv64i");
-    PROP_STRINGS(w, "riscv,isa-extensions", "i", "m", "a", "c", "zicsr", "zifencei", "sstc");
+    PROP_STRINGS(w, "riscv,isa-extensions", "i", "m", "a", "f", "d", "c", "zicsr", "zifencei",
+                 "sstc");
     prop_string(w, "mmu-type", "riscv,sv39");
 
     /* The hart-local interrupt controller: its interrupt numbers are mcause codes

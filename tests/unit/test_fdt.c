@@ -123,7 +123,7 @@ Test(fdt, stdout_path_resolves_to_the_uart)
     cr_assert_eq(u32(fdt, path, "clock-frequency"), 3686400);
 }
 
-Test(fdt, cpu_describes_rv64imac_with_sv39)
+Test(fdt, cpu_describes_rv64imafdc_with_sv39)
 {
     const void *fdt = build(128 * MiB, NULL);
     const char *cpu = "/cpus/cpu@0";
@@ -132,13 +132,13 @@ Test(fdt, cpu_describes_rv64imac_with_sv39)
     cr_assert_eq(u32(fdt, cpu, "reg"), 0, "hart id 0");
     cr_assert_str_eq(str(fdt, cpu, "status"), "okay");
     assert_compatible(fdt, cpu, "riscv");
-    cr_assert_str_eq(str(fdt, cpu, "riscv,isa"), "rv64imac_zicsr_zifencei_sstc");
+    cr_assert_str_eq(str(fdt, cpu, "riscv,isa"), "rv64imafdc_zicsr_zifencei_sstc");
     cr_assert_str_eq(str(fdt, cpu, "riscv,isa-base"), "rv64i");
     cr_assert_str_eq(str(fdt, cpu, "mmu-type"), "riscv,sv39");
     int off = node(fdt, cpu);
-    const char *want[] = {"i", "m", "a", "c", "zicsr", "zifencei", "sstc"};
+    const char *want[] = {"i", "m", "a", "f", "d", "c", "zicsr", "zifencei", "sstc"};
     int n = fdt_stringlist_count(fdt, off, "riscv,isa-extensions");
-    cr_assert_eq(n, 7, "riscv,isa-extensions lists 7 extensions, not %d", n);
+    cr_assert_eq(n, 9, "riscv,isa-extensions lists 9 extensions, not %d", n);
     for (int i = 0; i < n; i++)
         cr_assert_geq(fdt_stringlist_search(fdt, off, "riscv,isa-extensions", want[i]), 0,
                       "riscv,isa-extensions must list %s", want[i]);
