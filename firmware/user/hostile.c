@@ -5,7 +5,8 @@
  * each must fail with -1 and leave this process running. Then children that each commit
  * one wild act (NULL loads, stores into the kernel, jumps into it, executing data,
  * privileged and illegal instructions, a stack that grows without end, a non-canonical
- * address): the kernel must kill each one, alone, with EXIT_KILLED. Exits 0 when every rule
+ * address): the kernel must kill each one, alone, with EXIT_KILLED. Last, it fills the
+ * process table until spawn fails, and reaps. Exits 0 when every rule
  * held, else 1. The kernel's own exit check then verifies that nothing leaked. */
 #include "user.h"
 
@@ -123,8 +124,32 @@ static void act(const char *name)
     }
 }
 
+/* Starts idle children until the kernel refuses one (its process table is full), then
+ * reaps them all: a full table must be an error return, not a crash or a hang. */
+#define MAX_CHILDREN 256
+static void fill_process_table(void)
+{
+    int started = 0;
+    while (started < MAX_CHILDREN && spawn("/bin/hostile idle") >= 0)
+        started++;
+    if (started == MAX_CHILDREN) {
+        printf("hostile: FAIL: %d children started, spawn never refused\n", started);
+        failures++;
+    }
+    int reaped = 0, status;
+    while (wait(&status) >= 0)
+        if (status == 0) reaped++;
+    printf("hostile: process table full after %d children: spawn refused, %d reaped\n", started,
+           reaped);
+    if (reaped != started) failures++;
+}
+
 int main(const char *args)
 {
+    if (args && !strcmp(args, "idle")) {
+        sleep(5); /* long enough for the table to fill */
+        return 0;
+    }
     if (args && strlen(args) > 6 && !memcmp(args, "child ", 6)) {
         act(args + 6);
         printf("hostile: FAIL: child '%s' survived its wild act\n", args + 6);
@@ -154,6 +179,7 @@ int main(const char *args)
     }
     printf("hostile: %d of %u wild children killed, the kernel is still here\n", killed,
            (unsigned)NACTS);
+    fill_process_table();
     printf("hostile: %s\n", failures ? "FAIL" : "PASS");
     return failures ? 1 : 0;
 }

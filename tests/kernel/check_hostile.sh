@@ -23,6 +23,8 @@ has '^pid [0-9]+ killed: breakpoint ' "ebreak in a process is killed"
 has '^pid [0-9]+ killed: store page fault at 0x3fff[0-9a-f]+ ' "a runaway stack is killed at its limit"
 has '^pid [0-9]+ killed: load page fault at 0x8000000000000000 ' "a non-canonical address is killed"
 has '^hostile: 11 of 11 wild children killed, the kernel is still here$' "hostile's summary"
+has '^hostile: process table full after [0-9]+ children: spawn refused, [0-9]+ reaped$' \
+    "a full process table makes spawn fail; every child is reaped"
 has '^hostile: PASS$' "hostile passes"
 has '^kernel: all [0-9]+ frames free again, nothing leaked$' "nothing leaked"
 if [ "$failures" -ne 0 ]; then
