@@ -59,6 +59,7 @@ bool fdt_framebuffer(uint64_t dtb, struct fdt_framebuffer *fb);
 
 /* kmain.c: the device tree's /chosen bootargs, "" when there are none */
 const char *kernel_bootargs(void);
+bool kernel_bootarg(const char *word); /* a word of the command line (before init=) */
 
 /* programs.S: user programs built into the kernel image */
 struct embedded_program {

@@ -18,6 +18,24 @@ const char *kernel_bootargs(void)
     return bootargs;
 }
 
+/* Whether the command line holds `word` as a word of its own (before any init=, whose
+ * rest belongs to the program). */
+bool kernel_bootarg(const char *word)
+{
+    size_t want = strlen(word);
+    for (const char *p = bootargs; *p;) {
+        while (*p == ' ')
+            p++;
+        size_t len = 0;
+        while (p[len] && p[len] != ' ')
+            len++;
+        if (len > 5 && memcmp(p, "init=", 5) == 0) return false;
+        if (len == want && memcmp(p, word, len) == 0) return true;
+        p += len;
+    }
+    return false;
+}
+
 /* The first process: init, unless the command line names another with `init=PROGRAM ARGS`
  * (a program on the disk, say: init=/bin/fstest); like Linux's init=, everything after it on
  * the line is the program's. Its exit ends the run either way, with its status. */

@@ -186,11 +186,15 @@ void scheduler(void)
             p->run_since = csr_read(time);
             context_switches++;
             current = p;
-            csr_write(satp, MAKE_SATP(p->pagetable));
-            sfence_vma_all(); /* no ASIDs yet: drop the previous space's translations */
+            /* With ASIDs the TLB keeps every process's translations apart, tagged by
+             * ASID (priv spec "Address-Translation Cache"), and survives the switch; without,
+             * the previous space's entries must go. Exit flushes everything before a slot's
+             * ASID can be reused (proc_exit). */
+            csr_write(satp, uvm_satp(p->pagetable, (int)(p - procs)));
+            if (!uvm_asids_on()) sfence_vma_all();
             swtch(&scheduler_context, &p->context);
             csr_write(satp, kvm_satp());
-            sfence_vma_all();
+            if (!uvm_asids_on()) sfence_vma_all();
             current = NULL;
             ran = true;
         }

@@ -99,6 +99,8 @@
 /* satp ("Supervisor Address Translation and Protection Register"): MODE 8 = Sv39. */
 #define SATP_MODE_SV39 (8ul << 60)
 #define MAKE_SATP(root_pa) (SATP_MODE_SV39 | ((uint64_t)(root_pa) >> PAGE_SHIFT))
+#define SATP_ASID_SHIFT 44
+#define SATP_ASID_MASK (0xfffful << SATP_ASID_SHIFT) /* ASIDLEN is at most 16 for Sv39 */
 
 /* The highest address a lower-half Sv39 virtual address can have, plus one (bit 38 clear). */
 #define SV39_LOWER_HALF_END (1ul << 38)

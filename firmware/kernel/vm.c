@@ -9,6 +9,7 @@
 #include "vm.h"
 
 static pagetable_t kernel_root;
+static bool asids_on; /* processes run with their own ASID: no TLB flush when switching */
 
 /* The level-0 PTE that maps va, following the three-level walk of the privileged spec
  * ("Virtual Address Translation Process") from the root (level 2) down. With create, missing
@@ -116,6 +117,36 @@ void kvm_enable(void)
     sfence_vma_all();
     csr_write(satp, kvm_satp());
     sfence_vma_all();
+
+    /* ASIDLEN: the ASID bits of satp that stick (priv spec "Supervisor Address Translation
+     * and Protection (satp) Register": unimplemented ASID bits are read-only zero). The
+     * kernel's mappings are global, so trying every ASID on the kernel's root is harmless. */
+    csr_write(satp, kvm_satp() | SATP_ASID_MASK);
+    uint64_t asids = (csr_read(satp) & SATP_ASID_MASK) >> SATP_ASID_SHIFT;
+    csr_write(satp, kvm_satp());
+    sfence_vma_all();
+    int bits = 0;
+    while (asids >> bits & 1)
+        bits++;
+    bool wanted = !kernel_bootarg("noasid");
+    asids_on = wanted && asids >= NPROC; /* ASID 0 is the kernel's, 1..NPROC the slots' */
+    if (asids_on)
+        printf("kernel: %d-bit ASIDs: each process slot has its own, no TLB flush on a switch\n",
+               bits);
+    else
+        printf("kernel: %s: the TLB is flushed on every switch\n",
+               wanted ? "too few ASIDs" : "ASIDs off (noasid)");
+}
+
+/* satp for a process: its page table, and its slot's ASID when the hart has enough. */
+uint64_t uvm_satp(pagetable_t root, int slot)
+{
+    return MAKE_SATP(root) | (asids_on ? (uint64_t)(slot + 1) << SATP_ASID_SHIFT : 0);
+}
+
+bool uvm_asids_on(void)
+{
+    return asids_on;
 }
 
 /* A new user address space: an empty user half, and the kernel's root entries copied so

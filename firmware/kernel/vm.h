@@ -19,6 +19,8 @@ int pt_map(pagetable_t root, uint64_t va, uint64_t pa, uint64_t size, uint64_t p
 void kvm_init(uint64_t ram_end);
 void kvm_enable(void);
 uint64_t kvm_satp(void);
+uint64_t uvm_satp(pagetable_t root, int slot); /* with the slot's ASID when there are enough */
+bool uvm_asids_on(void);
 pagetable_t uvm_create(void);
 void uvm_free(pagetable_t root);
 uint64_t uvm_unmap(pagetable_t root, uint64_t va, uint64_t end);
