@@ -554,6 +554,115 @@ Test(jit, an_event_hook_keeps_the_interpreter)
 }
 
 /* --jit on|off (emu/options.c) switches the translator; anything else is an error. */
+/* Random programs: a fixed-seed generator writes loops of random integer instructions
+ * (every ALU, shift, M and W form, loads and stores of every width around a data pointer,
+ * forward branches of every kind, lui/auipc), which run 40 times so the translator
+ * translates, chains and re-enters their blocks. Each program must end exactly as the
+ * interpreter ends it: registers, pc, counters, trap CSRs and every byte of RAM. */
+static uint64_t random_state, random_seed;
+static uint64_t next_random(void)
+{
+    random_state ^= random_state << 13;
+    random_state ^= random_state >> 7;
+    random_state ^= random_state << 17;
+    return random_state;
+}
+static unsigned pick(unsigned n)
+{
+    return (unsigned)(next_random() % n);
+}
+
+#define RANDOM_DATA_REG 28 /* points into the data area */
+#define RANDOM_COUNT_REG 29
+static unsigned random_rd(void)
+{
+    return pick(8) == 0 ? 0 : 1 + pick(27); /* x0 now and then: its writes must vanish */
+}
+static unsigned random_rs(void)
+{
+    return pick(30); /* the data pointer and the counter are fair sources too */
+}
+
+static uint32_t random_alu(void)
+{
+    static uint32_t (*const r_forms[])(unsigned, unsigned, unsigned) = {
+        i_add,  i_sub,  i_sll,  i_slt,  i_sltu, i_xor,   i_srl,  i_sra,    i_or,    i_and,
+        i_addw, i_subw, i_sllw, i_srlw, i_sraw, i_mul,   i_mulh, i_mulhsu, i_mulhu, i_div,
+        i_divu, i_rem,  i_remu, i_mulw, i_divw, i_divuw, i_remw, i_remuw};
+    static uint32_t (*const i_forms[])(unsigned, unsigned, int32_t) = {
+        i_addi, i_slti, i_sltiu, i_xori, i_ori, i_andi, i_addiw};
+    static uint32_t (*const shifts64[])(unsigned, unsigned, unsigned) = {i_slli, i_srli, i_srai};
+    static uint32_t (*const shifts32[])(unsigned, unsigned, unsigned) = {i_slliw, i_srliw, i_sraiw};
+    switch (pick(6)) {
+    case 0:
+    case 1:
+        return r_forms[pick(sizeof r_forms / sizeof *r_forms)](random_rd(), random_rs(),
+                                                               random_rs());
+    case 2:
+        return i_forms[pick(sizeof i_forms / sizeof *i_forms)](random_rd(), random_rs(),
+                                                               (int32_t)pick(4096) - 2048);
+    case 3: return shifts64[pick(3)](random_rd(), random_rs(), pick(64));
+    case 4: return shifts32[pick(3)](random_rd(), random_rs(), pick(32));
+    default:
+        return pick(2) ? i_lui(random_rd(), (uint32_t)next_random() & 0xfffff)
+                       : i_auipc(random_rd(), (uint32_t)next_random() & 0xfffff);
+    }
+}
+
+static uint32_t random_memory_access(void)
+{
+    static uint32_t (*const loads[])(unsigned, int32_t, unsigned) = {i_lb,  i_lh,  i_lw, i_ld,
+                                                                     i_lbu, i_lhu, i_lwu};
+    static uint32_t (*const stores[])(unsigned, int32_t, unsigned) = {i_sb, i_sh, i_sw, i_sd};
+    static const unsigned load_size[] = {1, 2, 4, 8, 1, 2, 4}, store_size[] = {1, 2, 4, 8};
+    /* Aligned offsets in the first 2 KiB of the data area (the pointer never moves). */
+    if (pick(2)) {
+        unsigned k = pick(7);
+        return loads[k](random_rd(), (int32_t)(pick(2048 / load_size[k]) * load_size[k]),
+                        RANDOM_DATA_REG);
+    }
+    unsigned k = pick(4);
+    return stores[k](random_rs(), (int32_t)(pick(2048 / store_size[k]) * store_size[k]),
+                     RANDOM_DATA_REG);
+}
+
+static void random_program(void)
+{
+    random_state = random_seed; /* compare() builds the program once per mode: the same one */
+    for (unsigned r = 1; r < 28; r++)
+        li(r,
+           pick(3) ? next_random() : edge_values[pick(sizeof edge_values / sizeof *edge_values)]);
+    li(RANDOM_DATA_REG, DATA_BASE);
+    li(RANDOM_COUNT_REG, 40);
+    static uint32_t (*const branches[])(unsigned, unsigned, int32_t) = {i_beq, i_bne,  i_blt,
+                                                                        i_bge, i_bltu, i_bgeu};
+    unsigned emitted = 0, length = 20 + pick(60);
+    for (unsigned i = 0; i < length; i++) {
+        if (pick(6) == 0) { /* a forward branch over 1..3 instructions */
+            unsigned skip = 1 + pick(3);
+            put32(branches[pick(6)](random_rs(), random_rs(), (int32_t)(4 * (skip + 1))));
+            for (unsigned k = 0; k < skip; k++)
+                put32(pick(3) ? random_alu() : random_memory_access());
+            emitted += skip + 1;
+        } else {
+            put32(pick(3) ? random_alu() : random_memory_access());
+            emitted++;
+        }
+    }
+    put32(i_addi(RANDOM_COUNT_REG, RANDOM_COUNT_REG, -1));
+    /* back to the loop's first instruction: emitted instructions, then the addi */
+    put32(i_bne(RANDOM_COUNT_REG, 0, -(int32_t)(4 * (emitted + 1))));
+    put32(I_WFI);
+}
+
+Test(jit, random_programs_match_the_interpreter)
+{
+    for (uint64_t seed = 1; seed <= 64; seed++) {
+        random_seed = seed * 0x9e3779b97f4a7c15ull;
+        compare(random_program);
+    }
+}
+
 Test(jit, jit_option_takes_on_or_off)
 {
     char a0[] = "rv39", a1[] = "--jit", a2[] = "off", a3[] = "--kernel", a4[] = "x.elf";
