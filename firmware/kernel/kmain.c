@@ -18,42 +18,45 @@ const char *kernel_bootargs(void)
     return bootargs;
 }
 
-/* Whether the command line holds `word` as a word of its own (before any init=, whose
- * rest belongs to the program). */
+/* The command line's kernel words, one at a time: the word at the result, *len bytes long.
+ * At `init=` it sets *init to what follows (like Linux's init=, the rest of the line is the
+ * program's) and *len to 0. */
+static const char *next_word(const char *p, size_t *len, const char **init)
+{
+    while (*p == ' ')
+        p++;
+    *len = 0;
+    while (p[*len] && p[*len] != ' ')
+        (*len)++;
+    if (*len > 5 && memcmp(p, "init=", 5) == 0) {
+        *init = p + 5;
+        *len = 0;
+    }
+    return p;
+}
+
+/* Whether the command line holds `word` as a word of its own, before any init=. */
 bool kernel_bootarg(const char *word)
 {
-    size_t want = strlen(word);
-    for (const char *p = bootargs; *p;) {
-        while (*p == ' ')
-            p++;
-        size_t len = 0;
-        while (p[len] && p[len] != ' ')
-            len++;
-        if (len > 5 && memcmp(p, "init=", 5) == 0) return false;
-        if (len == want && memcmp(p, word, len) == 0) return true;
-        p += len;
+    size_t want = strlen(word), len;
+    const char *init = NULL;
+    for (const char *p = bootargs; *p && !init; p += len) {
+        p = next_word(p, &len, &init);
+        if (len && len == want && memcmp(p, word, len) == 0) return true;
     }
     return false;
 }
 
 /* The first process: init, unless the command line names another with `init=PROGRAM ARGS`
- * (a program on the disk, say: init=/bin/fstest); like Linux's init=, everything after it on
- * the line is the program's. Its exit ends the run either way, with its status. */
+ * (a program on the disk, say: init=/bin/fstest). Its exit ends the run either way, with
+ * its status. */
 static void first_program(char *out, size_t size)
 {
-    strlcpy_(out, "init", size);
-    for (const char *p = bootargs; *p;) {
-        while (*p == ' ')
-            p++;
-        size_t len = 0;
-        while (p[len] && p[len] != ' ')
-            len++;
-        if (len > 5 && memcmp(p, "init=", 5) == 0) {
-            strlcpy_(out, p + 5, size);
-            return;
-        }
-        p += len;
-    }
+    size_t len;
+    const char *init = NULL;
+    for (const char *p = bootargs; *p && !init; p += len)
+        p = next_word(p, &len, &init);
+    strlcpy_(out, init ? init : "init", size);
 }
 
 void kmain(uint64_t hartid, uint64_t dtb)
