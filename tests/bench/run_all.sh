@@ -15,7 +15,8 @@
 # Alternating keeps slow drifts of the host from favouring one side. Every bare-metal run's
 # output (its '~' lines aside) must be the same on both machines, checksums included, or the
 # suite stops. The kernel boot is timed from start to the first line containing
-# BENCH_BOOT_PATTERN (default "init"), then the emulator is stopped; while
+# BENCH_BOOT_PATTERN (default "kernel shell": the shell's banner, printed with its first
+# prompt), then the emulator is stopped; while
 # BUILD_DIR/firmware/kernel.elf does not exist its row says so.
 #
 # Writes BUILD_DIR/bench/bench.md (markdown), bench.csv and bench.png (gnuplot bar chart).
@@ -33,7 +34,7 @@ rv39=$build/rv39
 qemu=${QEMU:-qemu-system-riscv64}
 mem=${BENCH_MEM:-256M}
 limit=${BENCH_TIMEOUT:-600}
-boot_pattern=${BENCH_BOOT_PATTERN:-init}
+boot_pattern=${BENCH_BOOT_PATTERN:-kernel shell}
 kernel=${BENCH_KERNEL:-$build/firmware/kernel.elf}
 elves=$build/tests/bench
 suffix=${BENCH_SUFFIX:-}
@@ -166,7 +167,8 @@ bare_metal() {
 
 # kernel_boot: our kernel (firmware/kernel) with rv39's SBI firmware and with QEMU's OpenSBI.
 kernel_boot() {
-    w=boot label="kernel boot to '$boot_pattern'"
+    w=boot label="kernel boot to the shell"
+    [ "$boot_pattern" = "kernel shell" ] || label="kernel boot to '$boot_pattern'"
     if [ ! -e "$kernel" ]; then
         echo "== kernel boot: not available yet ($kernel does not exist)"
         echo "boot|kernel boot: not available yet" >>"$tmp/rows"
