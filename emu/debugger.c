@@ -754,7 +754,8 @@ static bool cmd_fregs(struct debugger *d, int argc, char **argv, FILE *out)
         uint64_t bits = c->f[i];
         double as_double;
         memcpy(&as_double, &bits, sizeof as_double);
-        fprintf(out, "%-4s f%-2u 0x%016" PRIx64 "  %-14.8g", disas_freg_name(i), i, bits, as_double);
+        fprintf(out, "%-4s f%-2u 0x%016" PRIx64 "  %-14.8g", disas_freg_name(i), i, bits,
+                as_double);
         if (bits >> 32 == 0xffffffffu) {
             uint32_t low = (uint32_t)bits;
             float as_single;

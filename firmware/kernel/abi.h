@@ -83,9 +83,9 @@ struct swap_info {
     uint64_t free_frames; /* of those, free now */
     uint64_t slots_total; /* 4 KiB pages the swap partition holds; 0: no swap */
     uint64_t slots_used;
-    uint64_t swap_outs; /* pages written to swap */
-    uint64_t swap_ins;  /* pages read back from swap on a fault */
-    uint64_t scanned;   /* pages the clock hand looked at */
+    uint64_t swap_outs;   /* pages written to swap */
+    uint64_t swap_ins;    /* pages read back from swap on a fault */
+    uint64_t scanned;     /* pages the clock hand looked at */
     uint64_t clean_drops; /* pages evicted without a write: their swap copy was current */
 };
 

@@ -33,7 +33,7 @@ int fstat(int fd, struct stat *st);
 void *mmap(void *addr, size_t length, int prot, int flags, int fd, long offset);
 int munmap(void *addr, size_t length);
 int msync(void *addr, size_t length);
-long virt2phys(const void *addr); /* the physical address behind a mapped address, -1 */
+long virt2phys(const void *addr);     /* the physical address behind a mapped address, -1 */
 int swapinfo(struct swap_info *info); /* memory and swap counts, system-wide */
 /* the kernel's process table, slot by slot: 1 filled, 0 unused slot, -1 past the end (ps) */
 int procinfo(int slot, struct procinfo *info);

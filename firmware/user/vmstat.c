@@ -34,8 +34,8 @@ static void report(const struct vmstat *v)
     printf("cache:     %lu shared file pages mapped\n", v->page_cache);
     printf("swap:      %lu slots, %lu used; %lu pages out, %lu in, %lu clean dropped, "
            "%lu scanned\n",
-           v->swap_slots_total, v->swap_slots_used, v->swap_outs, v->swap_ins,
-           v->swap_clean_drops, v->swap_scanned);
+           v->swap_slots_total, v->swap_slots_used, v->swap_outs, v->swap_ins, v->swap_clean_drops,
+           v->swap_scanned);
     printf("disk:      %lu requests, %lu interrupts, %lu slept, %lu polled\n", v->disk_requests,
            v->disk_interrupts, v->disk_sleeps, v->disk_polled);
     if (v->mmu_available)
