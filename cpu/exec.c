@@ -418,22 +418,17 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
         uint64_t r_ = fpu_minmax(max, fmt, FRS1, FRS2, &fl_);                                      \
         FP_WRITE(r_, fl_);                                                                         \
     } while (0)
-#define FP_CONVERT(to, from)                                                                       \
+/* A rounded conversion into an FP register: `call` sees the mode in rm_ and flags in fl_. */
+#define FP_ROUNDED(call)                                                                           \
     do {                                                                                           \
         FP_REQUIRE_ENABLED();                                                                      \
         FP_ROUNDING_MODE(rm_);                                                                     \
         unsigned fl_ = 0;                                                                          \
-        uint64_t r_ = fpu_convert(to, from, FRS1, rm_, &fl_);                                      \
+        uint64_t r_ = (call);                                                                      \
         FP_WRITE(r_, fl_);                                                                         \
     } while (0)
-#define FP_FROM_INT(type, fmt)                                                                     \
-    do {                                                                                           \
-        FP_REQUIRE_ENABLED();                                                                      \
-        FP_ROUNDING_MODE(rm_);                                                                     \
-        unsigned fl_ = 0;                                                                          \
-        uint64_t r_ = fpu_from_int(type, fmt, RS1, rm_, &fl_);                                     \
-        FP_WRITE(r_, fl_);                                                                         \
-    } while (0)
+#define FP_CONVERT(to, from) FP_ROUNDED(fpu_convert(to, from, FRS1, rm_, &fl_))
+#define FP_FROM_INT(type, fmt) FP_ROUNDED(fpu_from_int(type, fmt, RS1, rm_, &fl_))
 /* Results in an integer register: the FP state changes only if flags are raised. */
 #define FP_TO_INT(type, fmt)                                                                       \
     do {                                                                                           \
