@@ -507,7 +507,7 @@ refetch:
     if (unlikely(step)) goto one_off;
     {
         struct itlb_entry *e = &c->mmu.fetch[ftlb_index(pc)];
-        if (unlikely(e->tag != (pc & ~(PAGE_SIZE - 1)))) {
+        if (unlikely(e->tag != ftlb_page_tag(pc))) {
             e = mmu_fetch(c, pc);
             if (!e) {
                 c->pc = pc;

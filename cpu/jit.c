@@ -266,7 +266,7 @@ const void *jit_lookup(struct cpu *c)
     if (c->yield_request) return NULL;
     uint64_t pc = c->pc;
     const struct itlb_entry *e = &c->mmu.fetch[ftlb_index(pc)];
-    if (e->tag != (pc & ~(PAGE_SIZE - 1))) return NULL; /* the interpreter fetches it */
+    if (e->tag != ftlb_page_tag(pc)) return NULL; /* the interpreter fetches it */
     const struct jit_block *b = find(c->jit, pc, e->paddr | (pc & (PAGE_SIZE - 1)));
     return b ? b->code : NULL;
 }

@@ -493,6 +493,16 @@ static unsigned access_size(enum opcode op)
     }
 }
 
+/* The entry layout tlb_probe encodes: index * 16 addresses an entry, tag and addend are
+ * 64-bit, reads at the start of a set. */
+_Static_assert(sizeof(struct ftlb_entry) == 16, "fast-TLB entries are 16 bytes");
+_Static_assert(sizeof(((struct ftlb_entry *)0)->tag) == 8 &&
+                   sizeof(((struct ftlb_entry *)0)->addend) == 8,
+               "tag and addend are compared and loaded as 64-bit words");
+_Static_assert(offsetof(struct ftlb_set, read) == 0, "the read table starts a set");
+_Static_assert(FTLB_SIZE == 256 && PAGE_SHIFT == 12, "index * 16 = (va >> 8) & 0xff0");
+_Static_assert(FTLB_MAX_ACCESS == 8, "loads and stores of at most 8 bytes probe the fast TLB");
+
 /* rax = effective address; rdx = fast-TLB index * 16; jne to the slow path on a miss, with
  * rsi = the addend on a hit. `table` is 0 (read) or the offset of the write table. */
 static void tlb_probe(struct block_asm *s, const struct jit_insn *in, enum cold_kind kind,
@@ -512,8 +522,9 @@ static void tlb_probe(struct block_asm *s, const struct jit_insn *in, enum cold_
     shift_imm(a, 0, SH_SHR, RDX, 8);
     alu_imm(a, 0, ALU_AND, R(RDX), (FTLB_SIZE - 1) << 4);
     mov_rr(a, RSI, RAX);
-    /* ftlb_tag: the page bits plus the alignment bits, so a misaligned access misses */
-    alu_imm(a, W64, ALU_AND, R(RSI), (int32_t)(0xfffff000u | (size - 1)));
+    /* ftlb_tag: the same mask as the interpreter's (a misaligned access misses, no address
+     * matches an empty entry); it fits a sign-extended imm32 (asserted in mmu.h) */
+    alu_imm(a, W64, ALU_AND, R(RSI), (int32_t)(int64_t)ftlb_tag_mask(size));
     alu_rm(a, W64, ALU_CMP, RSI, MI(R13, RDX, table + (int32_t)offsetof(struct ftlb_entry, tag)));
     struct cold *c = &s->cold[s->cold_count++];
     *c = (struct cold){.kind = kind, .in = in, .index = index, .from = jcc32(a, CC_NE)};

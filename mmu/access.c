@@ -11,7 +11,7 @@
 static void invalidate_set(struct ftlb_entry *e, unsigned n)
 {
     for (unsigned i = 0; i < n; i++)
-        e[i].tag = FTLB_INVALID;
+        ftlb_clear(&e[i]);
 }
 
 static void invalidate_view(struct mmu *m, unsigned view)
@@ -19,7 +19,7 @@ static void invalidate_view(struct mmu *m, unsigned view)
     invalidate_set(m->data_view[view].read, FTLB_SIZE);
     invalidate_set(m->data_view[view].write, FTLB_SIZE);
     for (unsigned i = 0; i < FTLB_SIZE; i++)
-        m->fetch_view[view][i].tag = FTLB_INVALID;
+        itlb_clear(&m->fetch_view[view][i]);
 }
 
 void mmu_init(struct mmu *m)
@@ -50,10 +50,10 @@ void mmu_drop_translation(struct mmu *m, const struct tlb_entry *e)
             unsigned i = word * 64 + (unsigned)__builtin_ctzll(bits);
             for (unsigned v = 0; v < VIEW_M; v++) {
                 struct ftlb_set *s = &m->data_view[v];
-                if (in_range(s->read[i].tag, e->vpage, len)) s->read[i].tag = FTLB_INVALID;
-                if (in_range(s->write[i].tag, e->vpage, len)) s->write[i].tag = FTLB_INVALID;
+                if (in_range(s->read[i].tag, e->vpage, len)) ftlb_clear(&s->read[i]);
+                if (in_range(s->write[i].tag, e->vpage, len)) ftlb_clear(&s->write[i]);
                 if (in_range(m->fetch_view[v][i].tag, e->vpage, len))
-                    m->fetch_view[v][i].tag = FTLB_INVALID;
+                    itlb_clear(&m->fetch_view[v][i]);
             }
         }
     }
@@ -66,7 +66,7 @@ void mmu_drop_writers(struct mmu *m, const uint8_t *host_page)
         for (unsigned i = 0; i < FTLB_SIZE; i++)
             if (w[i].tag != FTLB_INVALID &&
                 (uintptr_t)(w[i].addend + w[i].tag) == (uintptr_t)host_page)
-                w[i].tag = FTLB_INVALID;
+                ftlb_clear(&w[i]);
     }
 }
 
@@ -182,7 +182,7 @@ static void note_user(struct tlb_entry *backing, uint64_t va)
 /* `host` is where `va` lives on the host (virtual and physical page offsets agree). */
 static void fill_fast(struct ftlb_entry *e, uint64_t va, uint8_t *host, struct tlb_entry *backing)
 {
-    e->tag = va & ~(PAGE_SIZE - 1);
+    e->tag = ftlb_page_tag(va);
     e->addend = (uintptr_t)host - (uintptr_t)va;
     note_user(backing, va);
 }
@@ -325,7 +325,7 @@ struct itlb_entry *mmu_fetch(struct cpu *c, uint64_t va)
         return NULL;
     }
     struct itlb_entry *e = &c->mmu.fetch[ftlb_index(va)];
-    e->tag = va & ~(PAGE_SIZE - 1);
+    e->tag = ftlb_page_tag(va);
     e->page = p;
     e->paddr = pa & ~(PAGE_SIZE - 1);
     note_user(backing, va);

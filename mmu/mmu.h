@@ -4,7 +4,8 @@
  *  - the fast TLB (here): small direct-mapped tables of host-pointer translations, one set per
  *    effective privilege, so a RAM access that hits is one compare and one add (TinyEMU's
  *    shape). Misaligned accesses never match (the alignment bits are part of the tag) and
- *    take the slow path, which splits them.
+ *    take the slow path, which splits them. An empty entry holds a tag no address can
+ *    produce (FTLB_INVALID below), and no host pointer.
  *  - the slow path (mmu/access.c): translation (bare, or the Sv39 walk in mmu/sv39.c through
  *    the model TLB in mmu/tlb.c), permission checks, bus dispatch, fast-TLB refill.
  * Every entry in the fast TLB is backed by a translation the slow path just made, and is
@@ -24,9 +25,17 @@ enum access { ACCESS_READ = 0, ACCESS_WRITE = 1, ACCESS_EXEC = 2 };
 
 #define FTLB_BITS 8
 #define FTLB_SIZE (1u << FTLB_BITS)
-#define FTLB_INVALID 1ull /* never equal to a masked address: bit 0 is outside every tag */
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1ull << PAGE_SHIFT)
+/* The widest access that looks up the fast TLB (a doubleword). */
+#define FTLB_MAX_ACCESS 8u
+
+/* The tag of an empty entry: bit 11, a page-offset bit. Every tag a lookup compares is
+ * masked by ftlb_tag_mask(), which clears this bit whatever the access size, so no address
+ * can ever match an empty entry: the guarantee is the mask, not the choice of constant.
+ * (Before, the empty tag was 1, which a 2-byte access at an odd address produced: the host
+ * then used the empty entry's stale addend.) */
+#define FTLB_INVALID (PAGE_SIZE >> 1)
 
 struct ftlb_entry {
     uint64_t tag;     /* virtual page address */
@@ -44,6 +53,20 @@ struct itlb_entry {
     uint64_t paddr;     /* physical page address */
 };
 
+/* Empty entries hold no host pointer: a stale addend is never left behind to be used. */
+static inline void ftlb_clear(struct ftlb_entry *e)
+{
+    e->tag = FTLB_INVALID;
+    e->addend = 0;
+}
+
+static inline void itlb_clear(struct itlb_entry *e)
+{
+    e->tag = FTLB_INVALID;
+    e->page = (struct dpage *)0;
+    e->paddr = 0;
+}
+
 /* Translation regimes the fast TLB keeps apart, so a trap or an sret does not flush it:
  * U, S without SUM, S with SUM, M. (MXR, MPRV and satp changes flush.) */
 enum ftlb_view { VIEW_U = 0, VIEW_S = 1, VIEW_S_SUM = 2, VIEW_M = 3, VIEW_COUNT };
@@ -60,11 +83,33 @@ static inline unsigned ftlb_index(uint64_t va)
     return (unsigned)(va >> PAGE_SHIFT) & (FTLB_SIZE - 1);
 }
 
-/* The tag a `size`-byte access at `va` must match: page bits plus the alignment bits. */
+/* Which bits of a `size`-byte access's address form its tag: the page bits plus the bits
+ * below the access's alignment (so a misaligned access never matches a filled entry, whose
+ * tag is page-aligned), never FTLB_INVALID's bit (so it never matches an empty one). */
+static inline uint64_t ftlb_tag_mask(unsigned size)
+{
+    return (~(PAGE_SIZE - 1) | (uint64_t)(size - 1)) & ~FTLB_INVALID;
+}
+
+/* The tag a `size`-byte access at `va` must match. */
 static inline uint64_t ftlb_tag(uint64_t va, unsigned size)
 {
-    return va & ~(uint64_t)((PAGE_SIZE - 1) & ~(uint64_t)(size - 1));
+    return va & ftlb_tag_mask(size);
 }
+
+/* A filled entry's tag: the virtual page. */
+static inline uint64_t ftlb_page_tag(uint64_t va)
+{
+    return va & ~(PAGE_SIZE - 1);
+}
+
+_Static_assert(FTLB_INVALID > FTLB_MAX_ACCESS - 1 && FTLB_INVALID < PAGE_SIZE,
+               "the empty tag is a page-offset bit above every alignment bit");
+_Static_assert((FTLB_INVALID & (PAGE_SIZE - 1)) != 0,
+               "a page-aligned tag never equals the empty tag");
+/* The JIT encodes the mask as a sign-extended 32-bit immediate (cpu/jit_x86_64.c). */
+_Static_assert((int64_t)((~(PAGE_SIZE - 1) | (FTLB_MAX_ACCESS - 1)) & ~FTLB_INVALID) >= INT32_MIN,
+               "the tag mask fits a sign-extended imm32");
 
 static inline void *mmu_fast_read(struct mmu *m, uint64_t va, unsigned size)
 {
