@@ -1,5 +1,6 @@
 /* The "sifive,test0" finisher at 0x100000: a 32-bit write of 0x5555 powers off with status 0,
- * 0x3333 | code << 16 powers off with status `code`, 0x7777 resets. */
+ * 0x3333 | code << 16 powers off with status `code`, 0x7777 resets. Only aligned 2- and 4-byte
+ * accesses are accepted; the callbacks refuse others (the CPU takes an access fault). */
 #ifndef RV39_SIFIVE_TEST_H
 #define RV39_SIFIVE_TEST_H
 
