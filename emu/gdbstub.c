@@ -529,6 +529,21 @@ static bool accept_gdb(struct gdb *g)
     return true;
 }
 
+bool gdbstub_serve_fd(struct machine *m, int fd, FILE *trace)
+{
+    static struct gdb g; /* as in gdbstub_main: the buffers stay off the stack */
+    memset(&g, 0, sizeof(g));
+    g.m = m;
+    g.fd = fd;
+    g.listen_fd = -1;
+    build_target_xml(&g);
+    debugger_init(&g.dbg, m, trace);
+    g.dbg.in_gdb = true;
+    enum session_end end = serve_session(&g);
+    debugger_detach(&g.dbg);
+    return end == SESSION_EXITED;
+}
+
 int gdbstub_main(struct machine *m, int port, bool start_halted)
 {
     static struct gdb g; /* holds the debugger and buffers: off the stack */

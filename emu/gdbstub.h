@@ -11,6 +11,7 @@
 #define RV39_GDBSTUB_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "machine.h"
 
@@ -18,5 +19,11 @@
  * for GDB; otherwise it runs until GDB connects, and GDB's arrival stops it. Returns the
  * guest's exit status, or 2 when the port cannot be opened. */
 int gdbstub_main(struct machine *m, int port, bool start_halted);
+
+/* One session on an already-connected descriptor (a socket, or one end of a socketpair), the
+ * hart stopped where it is: serves packets until GDB detaches, kills or hangs up, or the guest
+ * exits (then returns true). The debugger's trace lines go to `trace`. For tests and the
+ * fuzzer (tests/fuzz/fuzz_gdb.c), which need no TCP port. */
+bool gdbstub_serve_fd(struct machine *m, int fd, FILE *trace);
 
 #endif
