@@ -170,10 +170,22 @@ static void enable_queue(struct virtio_mmio *t, struct virtq *q)
     q->used_since_signal = false;
 }
 
+/* QueueNotify. Before DRIVER_OK the notify is ignored: "The device MUST NOT consume buffers or
+ * send any used buffer notifications to the driver before DRIVER_OK" (virtio 1.2, 3.1.2), and
+ * the driver must not notify before then (3.1.1). Nothing is lost: the chains stay in the
+ * available ring and the first notify after DRIVER_OK serves them all.
+ *
+ * QEMU differs here: hw/virtio/virtio-mmio.c hands every QueueNotify below VIRTIO_QUEUE_MAX to
+ * virtio_queue_notify whatever the status, and its virtio-blk serves it, to humour legacy
+ * (pre-1.0) Linux drivers that read the partition table before setting DRIVER_OK. rv39 offers
+ * only the modern interface (Version 2), whose drivers set DRIVER_OK first, so it follows the
+ * spec. An early notify is not a broken rule worth DEVICE_NEEDS_RESET either: ignoring it is
+ * what keeps an early probe harmless. */
 static void notify_queue(struct virtio_mmio *t, uint32_t index)
 {
     if (t->status & VIRTIO_STATUS_NEEDS_RESET)
         return; /* stopped until the driver resets the device */
+    if (!(t->status & VIRTIO_STATUS_DRIVER_OK)) return;
     if (index >= t->ops->num_queues || !t->queue[index].ready) {
         virtio_mmio_fail(t, "notify on a queue that is not ready");
         return;

@@ -452,6 +452,40 @@ Test(virtio_mmio, indirect_table_is_walked)
     cr_assert_eq(get32(USED + 4), 4, "the used element names the main-table head");
 }
 
+/* virtio 1.2, 3.1.2: "The device MUST NOT consume buffers ... before DRIVER_OK". A notify
+ * that comes early is ignored; the chains wait in the available ring for the first notify
+ * after DRIVER_OK. */
+Test(virtio_mmio, notify_before_driver_ok_is_ignored_until_driver_ok)
+{
+    avail_idx = 0;
+    memset(at(DESC), 0, 0x3000);
+    wr(VIRTIO_MMIO_STATUS, 0);
+    wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+    wr(VIRTIO_MMIO_STATUS,
+       VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK);
+    setup_queue(0);
+    desc(2, BUF, 8, VIRTQ_DESC_F_WRITE, 0);
+    submit(2); /* QueueNotify with FEATURES_OK but no DRIVER_OK yet */
+    cr_assert_eq(seen_count, 0, "no buffer may be consumed before DRIVER_OK");
+    cr_assert_eq(get16(USED + 2), 0, "the used ring must not move before DRIVER_OK");
+    cr_assert_eq(rd(VIRTIO_MMIO_INTERRUPT_STATUS), 0, "no used-buffer interrupt before DRIVER_OK");
+    cr_assert_not(needs_reset(), "an early notify is ignored, not a reason to stop the device");
+
+    wr(VIRTIO_MMIO_STATUS, rd(VIRTIO_MMIO_STATUS) | VIRTIO_STATUS_DRIVER_OK);
+    wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+    cr_assert_eq(seen_count, 1, "the first notify after DRIVER_OK serves the waiting chain");
+    cr_assert_eq(seen[0].head, 2, "it is the chain made available before DRIVER_OK");
+    cr_assert_eq(get16(USED + 2), 1, "and it is returned in the used ring");
+    cr_assert_eq(rd(VIRTIO_MMIO_INTERRUPT_STATUS), VIRTIO_INT_USED_BUFFER);
+}
+
+Test(virtio_mmio, notify_on_unready_queue_before_driver_ok_is_ignored)
+{
+    wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+    wr(VIRTIO_MMIO_QUEUE_NOTIFY, 1);
+    cr_assert_not(needs_reset(), "before DRIVER_OK a notify is ignored whatever its queue");
+}
+
 /* A rule broken: DEVICE_NEEDS_RESET, a configuration-change interrupt, and a device that
  * works again after the driver resets it. */
 static void expect_needs_reset_then_recovery(const char *rule)
