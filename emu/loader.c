@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -159,6 +160,56 @@ static uint64_t to_physical(Elf *elf, size_t phnum, uint64_t vaddr)
     return vaddr;
 }
 
+struct segment_range {
+    uint64_t low, high; /* physical [low, high) */
+    size_t index;
+};
+
+static int compare_ranges(const void *a, const void *b)
+{
+    const struct segment_range *x = a, *y = b;
+    return x->low < y->low ? -1 : x->low > y->low;
+}
+
+/* Two PT_LOAD segments over the same bytes: the later copy would silently win, and its bss
+ * zeroing could wipe the other's code. Refused, as QEMU refuses overlapping images ("Some ROM
+ * regions are overlapping", hw/core/loader.c rom_check_and_register_reset): a linker never
+ * produces this, so the file is broken and running it would only mislead. Sorted, so a file
+ * with thousands of segments costs n log n, not n^2. */
+static bool check_overlaps(const char *path, Elf *elf, size_t phnum, unsigned loadable, FILE *err)
+{
+    struct segment_range *r = calloc(loadable, sizeof(*r));
+    if (!r) {
+        fprintf(err, "rv39: %s: out of memory checking segments\n", path);
+        return false;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < phnum && n < loadable; i++) {
+        GElf_Phdr ph;
+        if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD || ph.p_memsz == 0) continue;
+        r[n++] = (struct segment_range){ph.p_paddr, ph.p_paddr + ph.p_memsz, i};
+    }
+    qsort(r, n, sizeof(*r), compare_ranges);
+    bool ok = true;
+    for (size_t i = 1; i < n && ok; i++) {
+        if (r[i].low < r[i - 1].high) {
+            const struct segment_range *a = &r[i - 1], *b = &r[i];
+            if (a->index > b->index) {
+                const struct segment_range *t = a;
+                a = b;
+                b = t;
+            }
+            fprintf(err,
+                    "rv39: %s: segments %zu [0x%llx, 0x%llx) and %zu [0x%llx, 0x%llx) overlap\n",
+                    path, a->index, (unsigned long long)a->low, (unsigned long long)a->high,
+                    b->index, (unsigned long long)b->low, (unsigned long long)b->high);
+            ok = false;
+        }
+    }
+    free(r);
+    return ok;
+}
+
 /* Validate every loadable segment; fill img->low/high. Nothing is written yet. */
 static bool check_segments(struct machine *m, const char *path, Elf *elf, size_t phnum,
                            uint64_t file_size, struct elf_image *img, FILE *err)
@@ -173,13 +224,17 @@ static bool check_segments(struct machine *m, const char *path, Elf *elf, size_t
                     elf_errmsg(-1));
             return false;
         }
-        if (ph.p_type != PT_LOAD || ph.p_memsz == 0) continue;
+        if (ph.p_type != PT_LOAD) continue;
+        /* Checked before the empty-segment skip below: a segment with file bytes and no room
+         * for them (p_memsz 0 included) is corrupt, not empty (gABI: "p_filesz may not be
+         * larger than p_memsz"). */
         if (ph.p_filesz > ph.p_memsz) {
             fprintf(err,
                     "rv39: %s: segment %zu is corrupt (file size 0x%llx > memory size 0x%llx)\n",
                     path, i, (unsigned long long)ph.p_filesz, (unsigned long long)ph.p_memsz);
             return false;
         }
+        if (ph.p_memsz == 0) continue;
         if (ph.p_offset > file_size || ph.p_filesz > file_size - ph.p_offset) {
             fprintf(err,
                     "rv39: %s: truncated: segment %zu needs file bytes [0x%llx, 0x%llx) but the "
@@ -202,7 +257,7 @@ static bool check_segments(struct machine *m, const char *path, Elf *elf, size_t
         fprintf(err, "rv39: %s: no loadable segments\n", path);
         return false;
     }
-    return true;
+    return check_overlaps(path, elf, phnum, loadable, err);
 }
 
 static bool copy_segments(struct machine *m, const char *path, int fd, Elf *elf, size_t phnum,
@@ -230,25 +285,55 @@ static bool is_noise_symbol(const char *name)
     return name[0] == '\0' || name[0] == '$' || strncmp(name, ".L", 2) == 0;
 }
 
+/* A symbol table that cannot be read is not a reason to refuse the program (it runs without
+ * symbols), but losing it silently would lose `tohost` too, and with it the exit status of a
+ * riscv-tests program: say so, once per table. */
+static void warn_symbols(const char *path, const char *why, bool *warned, FILE *err)
+{
+    if (*warned) return;
+    *warned = true;
+    fprintf(err,
+            "rv39: %s: warning: corrupt symbol table (%s): its symbols are skipped, `tohost` "
+            "(HTIF) and the debugger's names with them\n",
+            path, why);
+}
+
+/* Only out of memory fails the load; a corrupt table is skipped with a warning. */
 static bool read_symbols(const char *path, Elf *elf, struct symtab *syms, FILE *err)
 {
     Elf_Scn *scn = NULL;
     while ((scn = elf_nextscn(elf, scn)) != NULL) {
         GElf_Shdr sh;
-        if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB || sh.sh_entsize == 0) continue;
+        bool warned = false;
+        if (!gelf_getshdr(scn, &sh)) {
+            warn_symbols(path, "unreadable section header", &warned, err);
+            continue;
+        }
+        if (sh.sh_type != SHT_SYMTAB) continue;
+        if (sh.sh_entsize != sizeof(Elf64_Sym) || sh.sh_size % sh.sh_entsize != 0) {
+            warn_symbols(path, "bad entry size", &warned, err);
+            continue;
+        }
         Elf_Data *data = elf_getdata(scn, NULL);
         if (!data) {
-            fprintf(err, "rv39: %s: unreadable symbol table (%s)\n", path, elf_errmsg(-1));
-            return false;
+            warn_symbols(path, elf_errmsg(-1), &warned, err);
+            continue;
         }
         size_t count = sh.sh_size / sh.sh_entsize;
         for (size_t i = 0; i < count; i++) {
             GElf_Sym s;
-            if (!gelf_getsym(data, (int)i, &s)) break;
+            if (!gelf_getsym(data, (int)i, &s)) {
+                warn_symbols(path, "truncated", &warned, err);
+                break;
+            }
             unsigned type = GELF_ST_TYPE(s.st_info);
             if (s.st_shndx == SHN_UNDEF || type == STT_SECTION || type == STT_FILE) continue;
             const char *name = elf_strptr(elf, sh.sh_link, s.st_name);
-            if (!name || is_noise_symbol(name)) continue;
+            if (!name) {
+                warn_symbols(path, "names outside its string table", &warned, err);
+                continue;
+            }
+            if (is_noise_symbol(name)) continue;
             bool is_code = type == STT_FUNC || type == STT_NOTYPE;
             if (!symtab_add(syms, name, s.st_value, s.st_size, is_code)) {
                 fprintf(err, "rv39: %s: out of memory reading symbols\n", path);
@@ -257,6 +342,33 @@ static bool read_symbols(const char *path, Elf *elf, struct symtab *syms, FILE *
         }
     }
     symtab_finish(syms);
+    return true;
+}
+
+/* The HTIF words (emu/htif.c) are 64-bit words that rv39 and the guest both access whole; a
+ * misaligned one is a broken link map (riscv-tests align them to 64 bytes), refused here so
+ * the run never depends on a misaligned access. */
+static bool find_htif_words(const char *path, Elf *elf, size_t phnum, const struct symtab *table,
+                            struct elf_image *img, FILE *err)
+{
+    const struct symbol *tohost = symtab_find(table, "tohost");
+    const struct symbol *fromhost = symtab_find(table, "fromhost");
+    if (!tohost) return true;
+    const struct symbol *word[2] = {tohost, fromhost};
+    uint64_t pa[2] = {0, 0};
+    for (int i = 0; i < 2; i++) {
+        if (!word[i]) continue;
+        pa[i] = to_physical(elf, phnum, word[i]->value);
+        if (pa[i] % 8 != 0) {
+            fprintf(err,
+                    "rv39: %s: `%s` at 0x%llx is not 8-byte aligned (HTIF needs 64-bit words)\n",
+                    path, word[i]->name, (unsigned long long)pa[i]);
+            return false;
+        }
+    }
+    img->has_tohost = true;
+    img->tohost = pa[0];
+    img->fromhost = pa[1];
     return true;
 }
 
@@ -297,15 +409,8 @@ bool loader_load_elf(struct machine *m, const char *path, struct elf_image *img,
     /* Symbols before copying, so a broken symbol table leaves RAM untouched too. */
     struct symtab *table = syms ? syms : &local;
     if (!read_symbols(path, elf, table, err)) goto out;
+    if (!find_htif_words(path, elf, phnum, table, img, err)) goto out;
     if (!copy_segments(m, path, fd, elf, phnum, err)) goto out;
-
-    const struct symbol *tohost = symtab_find(table, "tohost");
-    const struct symbol *fromhost = symtab_find(table, "fromhost");
-    if (tohost) {
-        img->has_tohost = true;
-        img->tohost = to_physical(elf, phnum, tohost->value);
-        img->fromhost = fromhost ? to_physical(elf, phnum, fromhost->value) : 0;
-    }
     ok = true;
 out:
     symtab_free(&local);

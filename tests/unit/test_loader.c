@@ -71,6 +71,9 @@ struct test_elf {
     struct test_symbol sym[6];
     unsigned nsym;
     uint64_t claim_extra_filesz; /* segment 0 claims this many more file bytes than exist */
+    bool set_sym_entsize;        /* give .symtab this sh_entsize (to corrupt it) */
+    uint64_t sym_entsize;
+    uint32_t sym_link; /* .symtab's sh_link when not 0 (default: .strtab, 2) */
 };
 
 static struct test_elf good_elf(void)
@@ -153,10 +156,10 @@ static void write_elf(const struct test_elf *e)
             {.sh_type = SHT_SYMTAB,
              .sh_offset = symoff,
              .sh_size = symsize,
-             .sh_link = 2,
+             .sh_link = e->sym_link ? e->sym_link : 2,
              .sh_info = 1,
              .sh_addralign = 8,
-             .sh_entsize = sizeof(Elf64_Sym)},
+             .sh_entsize = e->set_sym_entsize ? e->sym_entsize : sizeof(Elf64_Sym)},
             {.sh_type = SHT_STRTAB, .sh_offset = stroff, .sh_size = strsize, .sh_addralign = 1},
         };
         put(f, shoff, sh, sizeof(sh));
@@ -461,6 +464,117 @@ Test(loader, entry_outside_ram_is_rejected)
     e.entry = 0x1000;
     write_elf(&e);
     assert_rejected("entry point [0x1000");
+}
+
+Test(loader, file_bytes_with_zero_memory_size_are_corrupt)
+{
+    /* gABI: p_filesz may not exceed p_memsz; p_memsz 0 with file bytes is not "empty". */
+    static const uint8_t data[4] = {1, 2, 3, 4};
+    struct test_elf e = good_elf();
+    e.seg[1] = (struct test_segment){RAM_BASE + 0x8000, RAM_BASE + 0x8000, data, 4, 0};
+    e.nseg = 2;
+    write_elf(&e);
+    assert_rejected("segment 1 is corrupt (file size 0x4 > memory size 0x0)");
+    assert_ram_untouched();
+}
+
+Test(loader, overlapping_segments_are_refused)
+{
+    /* QEMU refuses overlapping images too (hw/core/loader.c, "regions are overlapping"). */
+    static const uint8_t data[16] = {0};
+    struct test_elf e = good_elf();
+    e.seg[1] = (struct test_segment){RAM_BASE + 0x1008, RAM_BASE + 0x1008, data, 16, 16};
+    e.nseg = 2;
+    write_elf(&e);
+    assert_rejected("segments 0 [0x80001000, 0x80001010) and 1 [0x80001008, 0x80001018) overlap");
+    assert_ram_untouched();
+}
+
+Test(loader, bss_overlapping_a_later_segment_is_refused)
+{
+    /* Listed out of address order, and the overlap is in segment 1's zeroed tail. */
+    static const uint8_t data[4] = {1, 2, 3, 4};
+    struct test_elf e = good_elf();
+    e.seg[1] = (struct test_segment){RAM_BASE + 0x800, RAM_BASE + 0x800, data, 4, 0x900};
+    e.nseg = 2;
+    write_elf(&e);
+    assert_rejected("overlap");
+    assert_ram_untouched();
+}
+
+Test(loader, adjacent_segments_do_not_overlap)
+{
+    static const uint8_t data[4] = {1, 2, 3, 4};
+    struct test_elf e = good_elf();
+    e.seg[1] = (struct test_segment){RAM_BASE + 0x1010, RAM_BASE + 0x1010, data, 4, 4};
+    e.nseg = 2;
+    write_elf(&e);
+    struct elf_image img;
+    cr_assert(load(&img, NULL), "segments that only touch must load: %s", messages);
+}
+
+static void write_elf_with_htif(uint64_t tohost, uint64_t fromhost)
+{
+    struct test_elf e = good_elf();
+    e.seg[0].memsz = 0x2000;
+    e.sym[0] = (struct test_symbol){"tohost", tohost, 8, STT_OBJECT};
+    e.sym[1] = (struct test_symbol){"fromhost", fromhost, 8, STT_OBJECT};
+    e.nsym = 2;
+    write_elf(&e);
+}
+
+Test(loader, misaligned_tohost_is_refused)
+{
+    write_elf_with_htif(RAM_BASE + 0x2004, RAM_BASE + 0x2040);
+    assert_rejected("`tohost` at 0x80002004 is not 8-byte aligned");
+    assert_ram_untouched();
+}
+
+Test(loader, misaligned_fromhost_is_refused)
+{
+    write_elf_with_htif(RAM_BASE + 0x2000, RAM_BASE + 0x2041);
+    assert_rejected("`fromhost` at 0x80002041 is not 8-byte aligned");
+    assert_ram_untouched();
+}
+
+/* A corrupt symbol table: the program still loads (it can run without names), but the loss
+ * is reported in one line, because `tohost` goes with it. */
+static void assert_loads_with_symbol_warning(struct test_elf *e)
+{
+    e->seg[0].memsz = 0x2000;
+    e->sym[0] = (struct test_symbol){"tohost", RAM_BASE + 0x2000, 8, STT_OBJECT};
+    e->sym[1] = (struct test_symbol){"main", RAM_BASE + 0x1000, 8, STT_FUNC};
+    e->nsym = 2;
+    write_elf(e);
+    struct elf_image img;
+    cr_assert(load(&img, NULL), "a corrupt symbol table must not refuse the program: %s", messages);
+    cr_assert_not(img.has_tohost);
+    assert_single_message("warning: corrupt symbol table");
+    cr_assert(strstr(messages, "tohost"), "the warning must say tohost is lost: %s", messages);
+}
+
+Test(loader, symbol_table_with_bad_entry_size_is_skipped_with_a_warning)
+{
+    struct test_elf e = good_elf();
+    e.set_sym_entsize = true;
+    e.sym_entsize = 7;
+    assert_loads_with_symbol_warning(&e);
+}
+
+Test(loader, symbol_table_with_zero_entry_size_is_skipped_with_a_warning)
+{
+    /* The case that used to be skipped without a word. */
+    struct test_elf e = good_elf();
+    e.set_sym_entsize = true;
+    e.sym_entsize = 0;
+    assert_loads_with_symbol_warning(&e);
+}
+
+Test(loader, symbol_names_outside_any_string_table_warn_once)
+{
+    struct test_elf e = good_elf();
+    e.sym_link = 9; /* no such section */
+    assert_loads_with_symbol_warning(&e);
 }
 
 /* --- raw images ----------------------------------------------------------------------------- */
