@@ -41,10 +41,21 @@ static uint64_t htif_word(unsigned dev, unsigned cmd, uint64_t payload)
     return (uint64_t)dev << 56 | (uint64_t)cmd << 48 | (payload & HTIF_PAYLOAD_MASK);
 }
 
-static uint64_t *ram_word(struct machine *m, uint64_t pa)
+/* Guest words are read and written through memcpy, never through a uint64_t pointer into RAM:
+ * the loader refuses a misaligned tohost/fromhost symbol, but the syscall block's address is
+ * the guest's to choose, and a misaligned uint64_t access is undefined behaviour in C. */
+static bool load_word(struct machine *m, uint64_t pa, uint64_t *value)
 {
-    /* RAM is host memory; the words are naturally aligned in every guest that uses HTIF. */
-    return (uint64_t *)(void *)machine_ram_ptr(m, pa, 8);
+    const uint8_t *p = machine_ram_ptr(m, pa, 8);
+    if (!p) return false;
+    memcpy(value, p, 8);
+    return true;
+}
+
+static void store_word(struct machine *m, uint64_t pa, uint64_t value)
+{
+    uint8_t *p = machine_ram_ptr(m, pa, 8);
+    if (p) memcpy(p, &value, 8);
 }
 
 static void power_off(struct machine *m, int status)
@@ -69,7 +80,11 @@ static int64_t sys_write(struct machine *m, uint64_t fd, uint64_t buf, uint64_t 
 /* Device 0. Payload bit 0 set: power off with status payload >> 1 (riscv-tests: 1 = pass,
  * (n << 1) | 1 = test n failed). Otherwise the payload is the physical address of
  * `magic_mem`, eight words: the syscall number and its arguments; the result replaces the
- * number, and fromhost = 1 says it is there. Returns false when it could not be taken now. */
+ * number, and fromhost = 1 says it is there. Returns false when it could not be taken now.
+ *
+ * The block may sit at any even address: fesvr copies it byte by byte (syscall_t::dispatch
+ * through memif_t::read/write, which split a misaligned range into aligned chunks), so a
+ * misaligned block works there, and here it is copied in and out the same way. */
 static bool serve_syscall(struct machine *m, uint64_t payload, uint64_t *fromhost)
 {
     if (payload & 1) {
@@ -77,19 +92,22 @@ static bool serve_syscall(struct machine *m, uint64_t payload, uint64_t *fromhos
         return true;
     }
     if (fromhost && *fromhost != 0) return false;
-    uint64_t *magic = (uint64_t *)(void *)machine_ram_ptr(m, payload, 8 * sizeof(uint64_t));
-    if (!magic) {
+    uint64_t magic[8];
+    uint8_t *block = machine_ram_ptr(m, payload, sizeof(magic));
+    if (!block) {
         /* Spike stops with "bad address"; a guest bug that rv39 reports the same way. */
         fprintf(stderr, "rv39: htif: syscall block at 0x%llx is not in RAM\n",
                 (unsigned long long)payload);
         power_off(m, 1);
         return true;
     }
+    memcpy(magic, block, sizeof(magic));
     switch (magic[0]) {
     case SYS_WRITE: magic[0] = (uint64_t)sys_write(m, magic[1], magic[2], magic[3]); break;
     case SYS_EXIT: power_off(m, (int)magic[1]); return true;
     default: magic[0] = (uint64_t)(int64_t)-HTIF_ENOSYS; break;
     }
+    memcpy(block, &magic[0], sizeof(magic[0])); /* the result replaces the number */
     if (fromhost) *fromhost = htif_word(HTIF_DEV_SYSCALL, 0, 1);
     return true;
 }
@@ -132,11 +150,13 @@ static bool serve_console(struct machine *m, unsigned cmd, uint64_t payload, uin
 void htif_poll(struct machine *m)
 {
     if (!m->htif.enabled) return;
-    uint64_t *tohost = ram_word(m, m->htif.tohost);
-    if (!tohost || *tohost == 0) return;
-    uint64_t *fromhost = m->htif.fromhost ? ram_word(m, m->htif.fromhost) : NULL;
+    uint64_t command, answer;
+    if (!load_word(m, m->htif.tohost, &command) || command == 0) return;
+    /* fromhost, when there is one in RAM, is worked on in `answer` and stored back after. */
+    bool has_fromhost = m->htif.fromhost && load_word(m, m->htif.fromhost, &answer);
+    uint64_t *fromhost = has_fromhost ? &answer : NULL;
+    uint64_t before = has_fromhost ? answer : 0;
 
-    uint64_t command = *tohost;
     unsigned dev = (unsigned)(command >> 56);
     unsigned cmd = (unsigned)(command >> 48) & 0xff;
     uint64_t payload = command & HTIF_PAYLOAD_MASK;
@@ -147,5 +167,6 @@ void htif_poll(struct machine *m)
     case HTIF_DEV_CONSOLE: taken = serve_console(m, cmd, payload, fromhost); break;
     default: taken = true; break; /* no such device: fesvr's null device ignores it */
     }
-    if (taken) *tohost = 0;
+    if (has_fromhost && answer != before) store_word(m, m->htif.fromhost, answer);
+    if (taken) store_word(m, m->htif.tohost, 0);
 }
