@@ -23,7 +23,8 @@ struct fdt_board {
     uint32_t fb_width, fb_height, fb_stride;
 };
 
-/* Big enough for the board with a long command line; rv39's tree is about 4 KiB. */
+/* Room for the whole board but the command line; rv39's tree is about 4 KiB. A caller adds the
+ * bootargs' length to it (emu/main.c), so no -append is too long for the tree. */
 #define FDT_MAX_SIZE (64u * 1024u)
 
 /* Write the board's DTB into buf (bufsize bytes) and return its packed size, or 0 when it does

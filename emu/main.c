@@ -8,6 +8,7 @@
  *                              ELF at its own addresses or a raw image at 0x80200000 (where
  *                              OpenSBI's fw_jump looks), is left for FW to jump to. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <time.h>
@@ -29,7 +30,7 @@
 static struct symtab guest_symbols;
 
 /* The device tree, built once; copied into RAM at m->dtb_addr at every (re)load. */
-static uint8_t device_tree[FDT_MAX_SIZE];
+static uint8_t *device_tree;
 static size_t device_tree_size;
 
 /* Where the boot images went, so the device tree can be kept clear of them. */
@@ -67,7 +68,18 @@ static size_t build_device_tree(const struct machine_config *cfg)
     };
     board.fb_stride = board.fb_width * FB_BYTES_PER_PIXEL;
     board.fb_size = framebuffer_window_size(board.fb_width, board.fb_height);
-    device_tree_size = fdt_build(&board, device_tree, sizeof device_tree);
+    /* Room for the fixed board plus the command line, however long: the only part that grows
+     * is /chosen/bootargs, whose property needs its bytes, a NUL and a 12-byte header, padded
+     * to 4 (Devicetree Specification 5.4.1). The tree is packed afterwards, so the slack costs
+     * nothing in the guest's RAM. */
+    size_t capacity = FDT_MAX_SIZE + (cfg->append ? strlen(cfg->append) + 16 : 0);
+    free(device_tree);
+    device_tree = malloc(capacity);
+    if (!device_tree) {
+        fprintf(stderr, "rv39: out of memory for the device tree\n");
+        return device_tree_size = 0;
+    }
+    device_tree_size = fdt_build(&board, device_tree, capacity);
     return device_tree_size;
 }
 
@@ -357,5 +369,6 @@ int main(int argc, char **argv)
     jit_detach(&m.cpu);
     symtab_free(&guest_symbols);
     machine_free(&m);
+    free(device_tree);
     return status;
 }

@@ -7,6 +7,8 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 enum option_id {
     OPT_HELP = 'h',
@@ -354,6 +356,72 @@ bool options_parse_device(const char *text, struct options *opts, char *problem,
     return false;
 }
 
+/* Can a file be written at `path` when the run ends? Checked before the run, so a typo in
+ * --screenshot does not cost the whole run (the PNG is written only at exit). Nothing is
+ * created: an existing file must be writable and not a directory, a new one needs a writable
+ * directory. */
+static bool screenshot_path_writable(const char *path, char *problem, size_t len)
+{
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            snprintf(problem, len, "is a directory");
+            return false;
+        }
+        if (access(path, W_OK) != 0) {
+            snprintf(problem, len, "cannot write it: %s", strerror(errno));
+            return false;
+        }
+        return true;
+    }
+    if (errno != ENOENT) {
+        snprintf(problem, len, "%s", strerror(errno));
+        return false;
+    }
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (!slash) {
+        snprintf(dir, sizeof dir, ".");
+    } else if (slash == path) {
+        snprintf(dir, sizeof dir, "/");
+    } else if ((size_t)(slash - path) < sizeof dir) {
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    } else {
+        snprintf(problem, len, "path too long");
+        return false;
+    }
+    if (access(dir, W_OK | X_OK) != 0) {
+        snprintf(problem, len, "cannot create it in %s: %s", dir, strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+/* --display sdl promises a window or an error (README). SDL itself does not keep that
+ * promise: with no X11 or Wayland display it quietly falls back to its "offscreen" driver,
+ * which draws nowhere. So a display must be named: DISPLAY or WAYLAND_DISPLAY, or an explicit
+ * SDL_VIDEODRIVER that shows something (not dummy or offscreen, which CI sets on purpose). */
+static const char *missing_display(void)
+{
+    const char *driver = getenv("SDL_VIDEODRIVER");
+    if (driver && *driver) {
+        if (strcmp(driver, "dummy") == 0 || strcmp(driver, "offscreen") == 0)
+            return "SDL_VIDEODRIVER names a driver that shows no window";
+        return NULL;
+    }
+    const char *x = getenv("DISPLAY"), *wayland = getenv("WAYLAND_DISPLAY");
+    if ((!x || !*x) && (!wayland || !*wayland))
+        return "no display (DISPLAY and WAYLAND_DISPLAY are not set)";
+    return NULL;
+}
+
+/* A spec that names nothing ("", ",", "sets=8,") would silently mean "the defaults". */
+static bool tlb_spec_has_empty_field(const char *spec)
+{
+    size_t len = strlen(spec);
+    return len == 0 || spec[0] == ',' || spec[len - 1] == ',' || strstr(spec, ",,") != NULL;
+}
+
 /* The word the user typed for the option getopt just rejected. */
 static const char *offending_option(char **argv, char *text, size_t len)
 {
@@ -484,6 +552,12 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
         }
         case OPT_TLB: {
             char problem[128];
+            if (tlb_spec_has_empty_field(optarg)) {
+                fprintf(err,
+                        "rv39: -tlb '%s': empty field (expected e.g. sets=64,ways=4,super=16)\n",
+                        optarg);
+                return OPTIONS_ERROR;
+            }
             if (!tlb_parse_config(optarg, &opts->tlb, problem, sizeof(problem))) {
                 fprintf(err, "rv39: -tlb %s: %s\n", optarg, problem);
                 return OPTIONS_ERROR;
@@ -515,6 +589,27 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
     if (opts->debug && opts->gdb_port) {
         fprintf(err, "rv39: -debug and -gdb: choose one debugger\n");
         return OPTIONS_ERROR;
+    }
+    /* QEMU's -S alone waits for its monitor's `cont`; rv39 has no monitor, so -S would wait
+     * forever (or, as before, be ignored): it only means something with -gdb. */
+    if (opts->start_halted && !opts->gdb_port) {
+        fprintf(err, "rv39: -S: only with -gdb PORT (wait for GDB before running)%s\n",
+                opts->debug ? "; -debug starts halted already" : "");
+        return OPTIONS_ERROR;
+    }
+    if (opts->display == DISPLAY_SDL && !opts->dumpdtb) {
+        const char *why = missing_display();
+        if (why) {
+            fprintf(err, "rv39: -display sdl: %s (use -nographic to run without a window)\n", why);
+            return OPTIONS_ERROR;
+        }
+    }
+    if (opts->screenshot && !opts->dumpdtb) {
+        char problem[4200];
+        if (!screenshot_path_writable(opts->screenshot, problem, sizeof problem)) {
+            fprintf(err, "rv39: -screenshot %s: %s\n", opts->screenshot, problem);
+            return OPTIONS_ERROR;
+        }
     }
     if (optind < argc) {
         fprintf(err, "rv39: %s: unexpected argument (give the guest with -kernel FILE)\n",

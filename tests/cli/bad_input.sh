@@ -78,6 +78,33 @@ expect_error "-append without -kernel" "-append" -append quiet -bios /etc/passwd
 expect_error "missing firmware" "No such file or directory" -bios "$WORK/no-such.bin"
 : >empty.bin
 expect_error "empty firmware" "empty file" -bios empty.bin
+# Options that make sense only with others, or that name nothing.
+expect_error "-S without -gdb" "-S: only with -gdb" -S -kernel /bin/true
+expect_error "-tlb with an empty spec" "-tlb '': empty field" -tlb '' -kernel /bin/true
+expect_error "-tlb with an empty field" "empty field" -tlb 'sets=8,' -kernel /bin/true
+# -display sdl insists on a window: without a display it is an error, before anything runs
+# (SDL itself would fall back to its invisible "offscreen" driver).
+printf '#!/bin/sh\nexec env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER "%s" "$@"\n' \
+    "$RV39_BUILD" >no-display.sh
+printf '#!/bin/sh\nexec env SDL_VIDEODRIVER=dummy "%s" "$@"\n' "$RV39_BUILD" >dummy-display.sh
+chmod +x no-display.sh dummy-display.sh
+RV39=$WORK/no-display.sh
+expect_error "-display sdl without a display" "-display sdl: no display" -display sdl -kernel /bin/true
+RV39=$WORK/dummy-display.sh
+expect_error "-display sdl with SDL's dummy driver" "shows no window" -display sdl -kernel /bin/true
+RV39=$RV39_BUILD
+# -screenshot is written at exit: a path that cannot be written is refused at the start, before
+# the guest runs (the kernel here would run and print if it got that far).
+BUILD=${2:-.}
+case $BUILD in
+/*) ;;
+*) BUILD=$OLDPWD/$BUILD ;;
+esac
+HELLO=$BUILD/firmware/hello.elf
+expect_error "-screenshot into a missing directory" "-screenshot $WORK/no/such/dir/x.png" \
+    -nographic -screenshot "$WORK/no/such/dir/x.png" -bios none -kernel "$HELLO"
+expect_error "-screenshot onto a directory" "is a directory" \
+    -nographic -screenshot "$WORK" -bios none -kernel "$HELLO"
 # 2 MiB of firmware into 1 MiB of RAM.
 dd if=/dev/zero of=big.bin bs=1024 count=2048 2>/dev/null
 expect_error "firmware larger than RAM" "outside RAM" -m 1M -bios big.bin

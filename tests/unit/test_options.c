@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "emu/options.h"
 
@@ -330,4 +331,113 @@ Test(options, bios_default_means_rv39s_own_firmware)
     PARSE("-bios", "default", "-kernel", "k");
     cr_assert_eq(result.outcome, OPTIONS_RUN);
     cr_assert_null(result.opts.machine.bios, "-bios default is the built-in firmware (NULL)");
+}
+
+/* --- options that need another, or name nothing --------------------------------------------- */
+
+Test(options, start_halted_without_gdb_is_refused)
+{
+    /* QEMU's -S alone waits for a monitor command; rv39 has no monitor. */
+    PARSE("-S", "-kernel", "x.elf");
+    assert_one_line_error("-S: only with -gdb");
+}
+
+Test(options, start_halted_with_the_builtin_debugger_is_refused)
+{
+    PARSE("-debug", "-S", "-kernel", "x.elf");
+    assert_one_line_error("-debug starts halted already");
+}
+
+Test(options, start_halted_with_gdb_is_accepted)
+{
+    PARSE("-gdb", "1234", "-S", "-kernel", "x.elf");
+    cr_assert_eq(result.outcome, OPTIONS_RUN, "%s", result.err);
+    cr_assert(result.opts.start_halted);
+}
+
+Test(options, empty_tlb_spec_is_refused)
+{
+    PARSE("--tlb", "", "-kernel", "x.elf");
+    assert_one_line_error("-tlb '': empty field");
+}
+
+Test(options, tlb_spec_with_an_empty_field_is_refused)
+{
+    static const char *const specs[] = {",", "sets=16,", ",ways=2", "sets=16,,ways=2"};
+    for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
+        release();
+        PARSE("-tlb", specs[i]);
+        assert_one_line_error("empty field");
+    }
+}
+
+/* --- -display sdl: a window or an error (README) ---------------------------------------------- */
+
+static void no_display(void)
+{
+    unsetenv("DISPLAY");
+    unsetenv("WAYLAND_DISPLAY");
+    unsetenv("SDL_VIDEODRIVER");
+}
+
+Test(options, display_sdl_without_a_display_is_refused)
+{
+    no_display();
+    PARSE("-display", "sdl", "-kernel", "x.elf");
+    assert_one_line_error("-display sdl: no display");
+}
+
+Test(options, display_sdl_with_sdls_headless_drivers_is_refused)
+{
+    static const char *const drivers[] = {"dummy", "offscreen"};
+    for (size_t i = 0; i < 2; i++) {
+        release();
+        setenv("DISPLAY", ":0", 1);
+        setenv("SDL_VIDEODRIVER", drivers[i], 1);
+        PARSE("-display", "sdl", "-kernel", "x.elf");
+        assert_one_line_error("shows no window");
+    }
+}
+
+Test(options, display_sdl_with_a_display_is_accepted)
+{
+    no_display();
+    setenv("WAYLAND_DISPLAY", "wayland-0", 1);
+    PARSE("-display", "sdl", "-kernel", "x.elf");
+    cr_assert_eq(result.outcome, OPTIONS_RUN, "%s", result.err);
+    cr_assert_eq(result.opts.display, DISPLAY_SDL);
+}
+
+Test(options, nographic_needs_no_display_even_after_display_sdl)
+{
+    no_display();
+    PARSE("-display", "sdl", "-nographic", "-kernel", "x.elf");
+    cr_assert_eq(result.outcome, OPTIONS_RUN, "%s", result.err);
+    cr_assert_eq(result.opts.display, DISPLAY_NONE);
+}
+
+/* --- -screenshot: checked before the run, written after it --------------------------------- */
+
+Test(options, screenshot_into_a_missing_directory_is_refused_at_start)
+{
+    PARSE("-nographic", "-screenshot", "/nonexistent-rv39-dir/shot.png", "-kernel", "x.elf");
+    assert_one_line_error("-screenshot /nonexistent-rv39-dir/shot.png: cannot create it in "
+                          "/nonexistent-rv39-dir: No such file or directory");
+}
+
+Test(options, screenshot_onto_a_directory_is_refused_at_start)
+{
+    PARSE("-screenshot", "/tmp", "-kernel", "x.elf");
+    assert_one_line_error("is a directory");
+}
+
+Test(options, screenshot_to_a_new_file_is_accepted_and_not_created_yet)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/rv39-options-shot-%d.png", (int)getpid());
+    unlink(path);
+    PARSE("-screenshot", path, "-kernel", "x.elf");
+    cr_assert_eq(result.outcome, OPTIONS_RUN, "%s", result.err);
+    cr_assert_str_eq(result.opts.screenshot, path);
+    cr_assert_neq(access(path, F_OK), 0, "the check must not create the file");
 }
