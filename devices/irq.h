@@ -1,5 +1,11 @@
-/* An interrupt wire from a device to whatever consumes it (the hart's mip bits now, the PLIC
- * later). Devices only ever see this struct, never the CPU. */
+/* An interrupt wire from a device to whatever consumes it (the hart's mip bits, the PLIC).
+ * Devices only ever see this struct, never the CPU.
+ *
+ * A device calls irq_set() whenever it re-evaluates its interrupt condition, with the level
+ * that condition gives, not only when the level changes: as QEMU's devices call
+ * qemu_set_irq(). For the hart's mip bits only the level counts; for the PLIC each call with
+ * the level high is a new request (devices/plic.c, "Gateways"), so a device calls it at the
+ * points where the QEMU model of that device does, no more often. */
 #ifndef RV39_IRQ_H
 #define RV39_IRQ_H
 

@@ -11,10 +11,26 @@
  * does not exist: its priority, pending and enable bits read 0 and ignore writes. Every other
  * offset in the range reads 0 and ignores writes (contexts of harts that do not exist).
  *
- * Gateways ("Interrupt Gateways"): every rv39 device drives a level. A high line becomes a
- * request (sets the IP bit) unless the source is in service, i.e. claimed and not yet
- * completed. Once forwarded, a request is not retracted when the line drops: the handler finds
- * nothing to do, as on hardware. Completion reopens the gateway; a line still high pends again.
+ * Gateways ("Interrupt Gateways"), as QEMU's virt board has them, because guests are written
+ * against it. The spec's level-triggered gateway forwards a request while the line is high
+ * and the source is not in service, and so re-pends a line still high at completion. QEMU's
+ * sifive_plic (hw/intc/sifive_plic.c, sifive_plic_irq_request) instead sets the IP bit each
+ * time a device *signals* its line high (qemu_set_irq(irq, 1), which devices call whenever
+ * they re-evaluate their interrupt condition: QEMU's 16550 on an IER write, a THR write,
+ * reading RBR, reading IIR that reports THRE, receiving a byte, ...), and completion only
+ * ends service: it never samples the line. Guests depend on the difference: xv6-riscv
+ * enables the 16550's THRE interrupt and never reads IIR, so its line stays high for good;
+ * under the spec's gateway it takes that interrupt forever at the same sepc, on QEMU once.
+ * So in rv39:
+ *   - a device calls irq_set() when it re-evaluates its condition (devices/irq.h), at the
+ *     points the QEMU model of that device does; every call with the line high is a request
+ *     and sets the IP bit, also while the source is in service (claimed, not completed);
+ *   - a source in service cannot be claimed again; its request waits for the completion;
+ *   - completion reopens the gateway and samples nothing;
+ *   - a forwarded request is not retracted when the line drops (the spec's rule; QEMU clears
+ *     the IP bit then, which only changes what a guest reading the pending array sees): the
+ *     handler finds nothing to do, as on hardware.
+ * Linux, OpenSBI, U-Boot and our kernel handle interrupts the same way under both models.
  *
  * Notification ("Interrupt Notifications"): a context's EIP is set while some pending source
  * enabled for it has priority above its threshold ("Priority Thresholds": the PLIC masks
@@ -73,14 +89,15 @@ static uint32_t source_mask(unsigned w)
     return mask;
 }
 
-/* The source a claim by context ctx would return now, 0 if none: pending, enabled for ctx,
- * priority above ctx's threshold; highest priority first, lowest id on ties. */
+/* The source a claim by context ctx would return now, 0 if none: pending, not in service,
+ * enabled for ctx, priority above ctx's threshold; highest priority first, lowest id on
+ * ties. */
 static unsigned best_source(const struct plic *p, unsigned ctx)
 {
     unsigned best = 0;
     uint32_t best_priority = p->threshold[ctx];
     for (unsigned w = 0; w < PLIC_WORDS; w++) {
-        uint32_t candidates = p->pending[w] & p->enable[ctx][w];
+        uint32_t candidates = p->pending[w] & ~p->in_service[w] & p->enable[ctx][w];
         while (candidates) {
             unsigned source = w * 32 + (unsigned)__builtin_ctz(candidates);
             candidates &= candidates - 1;
@@ -100,14 +117,6 @@ static void update_notifications(struct plic *p)
         irq_set(&p->notify[ctx], best_source(p, ctx) != 0);
 }
 
-/* Gateway of a level-triggered source: forward a request while the line is high and the
- * previous request is not in service. */
-static void gateway_forward(struct plic *p, unsigned source)
-{
-    if (bit_is_set(p->level, source) && !bit_is_set(p->in_service, source))
-        set_bit(p->pending, source, true);
-}
-
 void plic_init(struct plic *p, struct irq_line m_external, struct irq_line s_external)
 {
     memset(p, 0, sizeof(*p));
@@ -122,7 +131,7 @@ void plic_set_irq(void *opaque, unsigned source, bool level)
     struct plic *p = opaque;
     if (!is_source(source)) return;
     set_bit(p->level, source, level);
-    gateway_forward(p, source);
+    if (level) set_bit(p->pending, source, true); /* a request; see "Gateways" above */
     update_notifications(p);
 }
 
@@ -142,8 +151,7 @@ static void complete(struct plic *p, unsigned ctx, uint32_t source)
     /* "Interrupt Completion": an id not enabled for this context is silently ignored. The
      * PLIC does not check that it matches the last claim. */
     if (!is_source(source) || !bit_is_set(p->enable[ctx], source)) return;
-    set_bit(p->in_service, source, false);
-    gateway_forward(p, source);
+    set_bit(p->in_service, source, false); /* the line is not sampled: "Gateways" above */
     update_notifications(p);
 }
 

@@ -17,7 +17,7 @@
 
 struct plic {
     uint32_t priority[PLIC_SOURCES];
-    uint32_t level[PLIC_WORDS];      /* input lines as the devices drive them now */
+    uint32_t level[PLIC_WORDS];      /* input lines as the devices last signalled them */
     uint32_t pending[PLIC_WORDS];    /* IP bits of the PLIC core */
     uint32_t in_service[PLIC_WORDS]; /* claimed and not yet completed: the gateway is closed */
     uint32_t enable[PLIC_CONTEXTS][PLIC_WORDS];
@@ -30,8 +30,9 @@ void plic_init(struct plic *p, struct irq_line m_external, struct irq_line s_ext
  * claim/complete register claims an interrupt: it has side effects. */
 bool plic_read(void *opaque, uint64_t offset, unsigned size, uint64_t *value);
 bool plic_write(void *opaque, uint64_t offset, unsigned size, uint64_t value);
-/* Device side: the level of interrupt source `source` (1..PLIC_SOURCES-1; others ignored).
- * Usable as irq_line.set with opaque = the plic and num = the source id. */
+/* Device side: interrupt source `source` (1..PLIC_SOURCES-1; others ignored) signals its
+ * line; high is a request (plic.c, "Gateways"). Usable as irq_line.set with opaque = the
+ * plic and num = the source id. */
 void plic_set_irq(void *opaque, unsigned source, bool level);
 
 #endif

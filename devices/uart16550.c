@@ -105,8 +105,13 @@ static uint8_t pending_interrupt(const struct uart16550 *u)
     return IIR_NONE;
 }
 
-/* The interrupt output is a level: high while any enabled source is pending. Called after
- * every change of state. */
+/* Signal the interrupt output: high while any enabled source is pending. Called where QEMU's
+ * 16550 (hw/char/serial.c, serial_update_irq) re-evaluates its output, and nowhere else: at
+ * the PLIC every signal with the line high is a new request (devices/irq.h), so an extra
+ * call would be an extra interrupt. Those points: receiving a byte, reading RBR, reading IIR
+ * when it reports THRE, reading LSR with an error bit set, writing THR (before and after the
+ * byte leaves), writing IER, and a write to FCR that changes it. Not: reading LSR otherwise,
+ * IER, LCR, MCR, MSR or SCR, nor writing LCR, MCR or SCR. */
 static void update_irq(struct uart16550 *u)
 {
     irq_set(&u->irq, pending_interrupt(u) != IIR_NONE);
@@ -156,19 +161,30 @@ static uint8_t read_register(struct uart16550 *u, unsigned reg)
 {
     bool dlab = u->lcr & LCR_DLAB;
     switch (reg) {
-    case REG_RBR_THR: return dlab ? u->dll : rx_dequeue(u);
+    case REG_RBR_THR: {
+        if (dlab) return u->dll;
+        uint8_t byte = rx_dequeue(u);
+        update_irq(u);
+        return byte;
+    }
     case REG_IER: return dlab ? u->dlm : u->ier;
     case REG_IIR_FCR: {
         uint8_t iir = pending_interrupt(u);
         /* Reading IIR while it reports THR empty acknowledges that interrupt. */
-        if (iir == IIR_THR_EMPTY) u->thr_empty_irq = false;
+        if (iir == IIR_THR_EMPTY) {
+            u->thr_empty_irq = false;
+            update_irq(u);
+        }
         return iir | ((u->fcr & FCR_ENABLE) ? IIR_FIFO_ENABLED : 0);
     }
     case REG_LCR: return u->lcr;
     case REG_MCR: return u->mcr;
     case REG_LSR: {
         uint8_t lsr = LSR_THRE | LSR_TEMT | (rx_ready(u) ? LSR_DR : 0) | u->lsr_extra;
-        u->lsr_extra = 0; /* error bits clear when LSR is read */
+        if (u->lsr_extra) { /* error bits clear when LSR is read */
+            u->lsr_extra = 0;
+            update_irq(u);
+        }
         return lsr;
     }
     case REG_MSR: return modem_status(u);
@@ -179,13 +195,15 @@ static uint8_t read_register(struct uart16550 *u, unsigned reg)
 
 static void transmit(struct uart16550 *u, uint8_t byte)
 {
+    u->thr_empty_irq = false; /* the write acknowledges the THRE interrupt */
+    update_irq(u);
     if (u->mcr & MCR_LOOP)
         rx_enqueue(u, byte); /* loopback: the byte never leaves the chip */
     else if (u->out)
         fputc(byte, u->out);
-    /* The write acknowledged the THRE interrupt; the byte is gone at once, so THR is empty
-     * again and the interrupt re-arms. */
+    /* The byte is gone at once, so THR is empty again and the interrupt re-arms. */
     u->thr_empty_irq = true;
+    update_irq(u);
 }
 
 static void write_register(struct uart16550 *u, unsigned reg, uint8_t value)
@@ -203,18 +221,22 @@ static void write_register(struct uart16550 *u, unsigned reg, uint8_t value)
             u->dlm = value;
             break;
         }
-        /* Enabling ETBEI while THR is empty (it always is) raises THRE at once: this is how
-         * Linux's 8250 driver starts transmission. */
-        if ((value & IER_ETBEI) && !(u->ier & IER_ETBEI)) u->thr_empty_irq = true;
+        /* Any IER write while THR is empty (it always is) re-arms THRE, as QEMU's 16550 does:
+         * enabling ETBEI raises it at once, which is how Linux's 8250 driver starts
+         * transmission. */
+        u->thr_empty_irq = true;
         u->ier = value & IER_MASK;
+        update_irq(u);
         break;
     case REG_IIR_FCR:
+        if (value == u->fcr) break; /* QEMU's 16550: an FCR write that changes nothing is a no-op */
         if (value & FCR_CLEAR_RX) {
             u->rx_head = 0;
             u->rx_count = 0;
         }
         /* FCR_CLEAR_TX: nothing to clear, transmission is instantaneous. */
         u->fcr = value & FCR_STORED;
+        update_irq(u);
         break;
     case REG_LCR: u->lcr = value; break;
     case REG_MCR: u->mcr = value & MCR_MASK; break;
@@ -235,7 +257,6 @@ bool uart_read(void *opaque, uint64_t offset, unsigned size, uint64_t *value)
     struct uart16550 *u = opaque;
     if (!valid_size(size)) return false;
     *value = offset < REG_COUNT ? read_register(u, (unsigned)offset) : 0;
-    update_irq(u);
     return true;
 }
 
@@ -243,9 +264,6 @@ bool uart_write(void *opaque, uint64_t offset, unsigned size, uint64_t value)
 {
     struct uart16550 *u = opaque;
     if (!valid_size(size)) return false;
-    if (offset < REG_COUNT) {
-        write_register(u, (unsigned)offset, (uint8_t)value);
-        update_irq(u);
-    }
+    if (offset < REG_COUNT) write_register(u, (unsigned)offset, (uint8_t)value);
     return true;
 }

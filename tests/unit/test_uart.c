@@ -20,10 +20,11 @@ enum {
     SCR = 7
 };
 
-/* A fake interrupt wire that remembers the last level driven on it. */
+/* A fake interrupt wire that remembers the last level driven on it, and counts the signals
+ * with the level high: at the PLIC each is a request (devices/plic.c, "Gateways"). */
 struct wire {
     bool level;
-    unsigned sets;
+    unsigned sets, requests;
 };
 
 static void wire_set(void *opaque, unsigned num, bool level)
@@ -32,6 +33,7 @@ static void wire_set(void *opaque, unsigned num, bool level)
     (void)num;
     w->level = level;
     w->sets++;
+    w->requests += level;
 }
 
 static struct uart16550 uart;
@@ -262,4 +264,44 @@ Test(uart, odd_sizes_are_refused)
 {
     uint64_t v;
     cr_assert_not(uart_read(&uart, 0, 3, &v), "a 3-byte access is not a bus access size");
+}
+
+/* What xv6-riscv's uartintr does with THRE enabled and never reading IIR: LSR and, when data
+ * is ready, RBR. QEMU's 16550 signals its line on the RBR read and on receiving a byte, not on
+ * an LSR read without errors: so the line stays high but makes no new request, and the guest
+ * takes no interrupt storm (hw/char/serial.c, serial_ioport_read). */
+Test(uart, lsr_polling_makes_no_request)
+{
+    wr(IER, 0x03); /* RX and TX interrupts, as xv6's uartinit */
+    cr_assert(wire.level, "THRE pending: the line is high");
+    unsigned before = wire.requests;
+    for (int i = 0; i < 10; i++)
+        rd(LSR);
+    rd(IER), rd(LCR), rd(MCR), rd(MSR), rd(SCR);
+    wr(LCR, 0x03), wr(MCR, 0x0b), wr(SCR, 1);
+    cr_assert_eq(wire.requests, before, "reads and writes QEMU does not update on make no request");
+    uart_rx_push(&uart, 'a');
+    cr_assert_eq(wire.requests, before + 1, "a received byte is a request");
+    rd(LSR);
+    cr_assert_eq(rd(RBR), 'a');
+    cr_assert_eq(wire.requests, before + 2, "the RBR read re-evaluates (THRE still pending)");
+    rd(LSR);
+    cr_assert_eq(wire.requests, before + 2, "LSR without data: no request");
+}
+
+/* The points where QEMU's 16550 re-evaluates: each is one signal. */
+Test(uart, signals_where_qemu_updates)
+{
+    wr(IER, 0x02);
+    unsigned before = wire.requests;
+    wr(IER, 0x02);
+    cr_assert_eq(wire.requests, before + 1, "every IER write re-arms THRE and signals");
+    wr(THR, 'x');
+    cr_assert_eq(wire.requests, before + 2, "a THR write signals once the byte has left");
+    wr(FCR, 0x01);
+    cr_assert_eq(wire.requests, before + 3, "an FCR write that changes FCR signals");
+    wr(FCR, 0x01);
+    cr_assert_eq(wire.requests, before + 3, "an FCR write that changes nothing does not");
+    cr_assert_eq(rd(IIR) & 0x0f, 0x02);
+    cr_assert_not(wire.level, "reading IIR reporting THRE acknowledges it and signals low");
 }
