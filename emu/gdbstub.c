@@ -2,7 +2,13 @@
  * data in hex; each received packet is acknowledged with '+'. GDB's own '+' acks are skipped
  * when reading. A 0x03 byte while the hart runs is an interrupt request. GDB manual, appendix
  * "Remote Protocol": "Overview", "Packets", "Stop Reply Packets", "General Query Packets",
- * and "Target Descriptions" for target.xml. */
+ * and "Target Descriptions" for target.xml.
+ *
+ * Containment, as QEMU's stub behaves: a client that vanishes (even in the middle of a reply)
+ * is a client that detached, never a SIGPIPE that kills rv39; and SIGINT/SIGTERM stop rv39
+ * cleanly whatever the stub is doing (waiting for a client, halted under one, running), with
+ * the exit status other signal stops have (128 + signal). No wait here blocks for more than
+ * WAIT_SLICE_MS, so a signal taken on another thread (the SDL window's) is seen too. */
 #define _GNU_SOURCE /* open_memstream */
 #include "gdbstub.h"
 
@@ -12,6 +18,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -27,6 +34,7 @@
 #define REG_FIRST_CSR 65 /* GDB's RISC-V numbering: x0..x31, pc, f0..f31, then CSRs */
 #define REG_PRIV 4161    /* GDB's "priv" virtual register, after the 4096 CSRs */
 #define SLICE_INSNS 20000
+#define WAIT_SLICE_MS 100 /* longest a wait for GDB goes without looking for a stop signal */
 
 struct gdb {
     struct machine *m;
@@ -35,19 +43,62 @@ struct gdb {
     uint8_t in[4096];
     size_t in_len, in_pos;
     bool interrupt_pending; /* a 0x03 arrived while reading */
+    bool lost;              /* a write failed: GDB is gone (treated as a detach) */
     char xml[16384];
     size_t xml_len;
 };
 
+/* ---- stop signals ---- */
+
+/* SIGINT or SIGTERM taken while the stub owns the run; 0 if none. */
+static volatile sig_atomic_t stop_signal;
+static struct sigaction saved_sigint, saved_sigterm;
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+/* The stub's handlers replace the run loop's (machine_console_begin) for as long as it runs:
+ * under a debugger machine_service lets SIGINT pass, and a blocking wait for GDB would never
+ * look at it. */
+static void catch_stop_signals(void)
+{
+    stop_signal = 0;
+    struct sigaction sa = {0};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &saved_sigint);
+    sigaction(SIGTERM, &sa, &saved_sigterm);
+}
+
+static void release_stop_signals(void)
+{
+    sigaction(SIGINT, &saved_sigint, NULL);
+    sigaction(SIGTERM, &saved_sigterm, NULL);
+}
+
 /* ---- the connection ---- */
+
+/* Wait until fd is readable (true) or a stop signal came (false). */
+static bool wait_readable(int fd)
+{
+    while (!stop_signal) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int n = poll(&p, 1, WAIT_SLICE_MS);
+        if (n > 0) return true;
+        if (n < 0 && errno != EINTR) return true; /* let the read or accept report it */
+    }
+    return false;
+}
 
 static int next_byte(struct gdb *g)
 {
     if (g->in_pos == g->in_len) {
         ssize_t n;
         do
-            n = read(g->fd, g->in, sizeof(g->in));
-        while (n < 0 && errno == EINTR);
+            n = wait_readable(g->fd) ? read(g->fd, g->in, sizeof(g->in)) : -1;
+        while (n < 0 && errno == EINTR && !stop_signal);
         if (n <= 0) return -1;
         g->in_len = (size_t)n;
         g->in_pos = 0;
@@ -55,17 +106,22 @@ static int next_byte(struct gdb *g)
     return g->in[g->in_pos++];
 }
 
+/* send with MSG_NOSIGNAL: a peer that has gone makes this fail with EPIPE instead of raising
+ * SIGPIPE, whose default action would end rv39 without a word. */
 static bool write_all(struct gdb *g, const void *data, size_t len)
 {
     const char *p = data;
-    while (len > 0) {
-        ssize_t n = write(g->fd, p, len);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
+    while (len > 0 && !g->lost) {
+        ssize_t n = send(g->fd, p, len, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR && !stop_signal) continue;
+        if (n <= 0) {
+            g->lost = true;
+            return false;
+        }
         p += n;
         len -= (size_t)n;
     }
-    return true;
+    return !g->lost;
 }
 
 static bool send_packet_len(struct gdb *g, const char *data, size_t len)
@@ -365,7 +421,7 @@ static void serve_monitor(struct gdb *g, const char *hex)
 static bool gdb_interrupted(void *opaque)
 {
     struct gdb *g = opaque;
-    if (g->interrupt_pending) return true;
+    if (g->interrupt_pending || stop_signal) return true;
     struct pollfd p = {.fd = g->fd, .events = POLLIN};
     if (poll(&p, 1, 0) <= 0) return false;
     uint8_t buf[64];
@@ -385,6 +441,12 @@ static bool resume(struct gdb *g, uint64_t steps)
     g->interrupt_pending = false;
     fflush(g->m->cfg.console);
     char reply[32];
+    if (stop_signal) {
+        /* "X AA": the process terminated with signal AA, so GDB reports why it lost us. */
+        snprintf(reply, sizeof(reply), "X%02x", (int)stop_signal & 0xff);
+        send_packet(g, reply);
+        return false;
+    }
     switch (why) {
     case DBG_STOP_EXITED:
         snprintf(reply, sizeof(reply), "W%02x", g->m->exit_status & 0xff);
@@ -413,14 +475,22 @@ static void serve_breakpoint(struct gdb *g, const char *packet)
     }
 }
 
-enum session_end { SESSION_DETACHED, SESSION_KILLED, SESSION_EXITED };
+enum session_end {
+    SESSION_DETACHED, /* 'D' */
+    SESSION_LOST,     /* GDB hung up or vanished: a detach, said out loud */
+    SESSION_KILLED,
+    SESSION_EXITED,
+    SESSION_SIGNALLED, /* SIGINT/SIGTERM to rv39 */
+};
 
 static enum session_end serve_session(struct gdb *g)
 {
     static char packet[PACKET_MAX + 1];
     for (;;) {
+        if (stop_signal) return SESSION_SIGNALLED;
+        if (g->lost) return SESSION_LOST;
         int len = read_packet(g, packet, sizeof(packet));
-        if (len < 0) return SESSION_DETACHED;
+        if (len < 0) return stop_signal ? SESSION_SIGNALLED : SESSION_LOST;
         char reply[64];
         switch (packet[0]) {
         case '?': send_packet(g, "S05"); break;
@@ -453,7 +523,8 @@ static enum session_end serve_session(struct gdb *g)
         case 'c':
             if (packet[1]) /* resume address */
                 g->m->cpu.pc = strtoull(packet + 1, NULL, 16);
-            if (!resume(g, packet[0] == 's' ? 1 : 0)) return SESSION_EXITED;
+            if (!resume(g, packet[0] == 's' ? 1 : 0))
+                return stop_signal ? SESSION_SIGNALLED : SESSION_EXITED;
             break;
         case 'k': return SESSION_KILLED;
         case 'D': send_packet(g, "OK"); return SESSION_DETACHED;
@@ -511,22 +582,33 @@ static int open_listener(int port)
 static bool connection_waiting(void *opaque)
 {
     struct gdb *g = opaque;
+    if (stop_signal) return true;
     struct pollfd p = {.fd = g->listen_fd, .events = POLLIN};
     return poll(&p, 1, 0) > 0;
 }
 
+/* false: a stop signal came first, or accept failed. */
 static bool accept_gdb(struct gdb *g)
 {
     int fd;
     do
-        fd = accept(g->listen_fd, NULL, NULL);
-    while (fd < 0 && errno == EINTR);
+        fd = wait_readable(g->listen_fd) ? accept(g->listen_fd, NULL, NULL) : -1;
+    while (fd < 0 && errno == EINTR && !stop_signal);
     if (fd < 0) return false;
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     g->fd = fd;
     g->in_len = g->in_pos = 0;
+    g->lost = false;
     return true;
+}
+
+/* Breakpoints belong to the debugger that set them; the guest runs on without them. */
+static void forget_breakpoints(struct gdb *g)
+{
+    for (int i = 0; i < DBG_MAX_BREAKPOINTS; i++)
+        g->dbg.bp[i].used = false;
+    g->dbg.nbp = 0;
 }
 
 bool gdbstub_serve_fd(struct machine *m, int fd, FILE *trace)
@@ -560,27 +642,32 @@ int gdbstub_main(struct machine *m, int port, bool start_halted)
     debugger_init(&g.dbg, m, stderr); /* `monitor trace mmu on` lines go to rv39's stderr */
     g.dbg.in_gdb = true;
     machine_boot(m);
-    machine_console_begin(); /* Ctrl-C in rv39's terminal still stops rv39 */
+    machine_console_begin();
+    catch_stop_signals(); /* Ctrl-C or SIGTERM to rv39 stops it, as QEMU stops */
     fprintf(stderr, "rv39: waiting for gdb on 127.0.0.1:%d (target remote :%d)\n", port, port);
 
     bool exited = false, killed = false;
-    while (!exited && !killed) {
+    while (!exited && !killed && !stop_signal) {
         if (!start_halted) {
             /* Run until GDB connects (its arrival stops the hart) or the guest is done. */
             if (debugger_run(&g.dbg, 0, connection_waiting, &g) == DBG_STOP_EXITED) {
                 exited = true;
                 break;
             }
+            if (stop_signal) break;
         }
         if (!accept_gdb(&g)) break;
-        switch (serve_session(&g)) {
+        enum session_end end = serve_session(&g);
+        switch (end) {
         case SESSION_EXITED: exited = true; break;
         case SESSION_KILLED: killed = true; break;
+        case SESSION_SIGNALLED: break;
+        case SESSION_LOST:
         case SESSION_DETACHED:
-            /* Breakpoints belong to the debugger that set them; run on without them. */
-            for (int i = 0; i < DBG_MAX_BREAKPOINTS; i++)
-                g.dbg.bp[i].used = false;
-            g.dbg.nbp = 0;
+            /* QEMU, too, treats a vanished client as one that detached. */
+            if (end == SESSION_LOST)
+                fprintf(stderr, "rv39: gdb: connection lost; detached, the guest runs on\n");
+            forget_breakpoints(&g);
             start_halted = false;
             break;
         }
@@ -589,6 +676,14 @@ int gdbstub_main(struct machine *m, int port, bool start_halted)
     }
     close(g.listen_fd);
     debugger_detach(&g.dbg);
+    if (stop_signal && !exited) {
+        fflush(m->cfg.console);
+        fprintf(stderr, "\nrv39: stopped by signal %d\n", (int)stop_signal);
+        m->exit_status = 128 + stop_signal;
+        m->stop = true;
+        killed = false;
+    }
+    release_stop_signals();
     machine_console_end(m);
     return killed ? 0 : m->exit_status;
 }
