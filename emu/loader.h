@@ -1,7 +1,8 @@
 /* Putting a guest program into RAM: RISC-V ELF64 executables (through libelf) and raw images.
  *
  * Every failure prints exactly one line "rv39: FILE: problem" to `err` and returns false;
- * main turns that into exit status 2. */
+ * main turns that into exit status 2. A corrupt symbol table is not a failure (the program
+ * runs without names): it is skipped with one line "rv39: FILE: warning: ...". */
 #ifndef RV39_LOADER_H
 #define RV39_LOADER_H
 
@@ -21,8 +22,10 @@ struct elf_image {
 };
 
 /* Copy every PT_LOAD segment of the ELF at `path` to its physical address (p_paddr, as QEMU
- * does) and zero its bss tail. Nothing is written to RAM unless every check passes. When
- * `syms` is not NULL the ELF's symbols are added to it (and symtab_finish is called). */
+ * does) and zero its bss tail. Segments must not overlap, p_filesz must not exceed p_memsz,
+ * and `tohost`/`fromhost` must be 8-byte aligned. Nothing is written to RAM unless every check
+ * passes. When `syms` is not NULL the ELF's symbols are added to it (and symtab_finish is
+ * called). */
 bool loader_load_elf(struct machine *m, const char *path, struct elf_image *img,
                      struct symtab *syms, FILE *err);
 
