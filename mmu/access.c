@@ -227,10 +227,35 @@ static void write_le(uint8_t *p, unsigned size, uint64_t value)
     }
 }
 
-/* Misaligned loads and stores are performed, not trapped (as QEMU does), byte by byte. A
- * store checks every page it touches first so a fault leaves memory unchanged. */
+/* Misaligned loads and stores are performed, not trapped (as QEMU does). Within a page they
+ * cost one lookup: the fast TLB's entry for the page (matched by its page tag, which no empty
+ * entry holds), else one translation; RAM is then read or written whole. Accesses that
+ * cross a page, or reach a device, go byte by byte. A store checks every page it touches
+ * first so a fault leaves memory unchanged; a fault reports the start of the faulting
+ * portion (machine.adoc, mtval). */
+static bool within_page(uint64_t va, unsigned size)
+{
+    return (va & (PAGE_SIZE - 1)) + size <= PAGE_SIZE;
+}
+
 static bool load_misaligned(struct cpu *c, uint64_t va, unsigned size, uint64_t *value)
 {
+    if (within_page(va, size)) {
+        const struct ftlb_entry *e = &c->mmu.data->read[ftlb_index(va)];
+        if (e->tag == ftlb_page_tag(va)) {
+            *value = read_le((const uint8_t *)(e->addend + va), size);
+            return true;
+        }
+        uint64_t pa;
+        struct tlb_entry *backing;
+        if (!translate(c, va, ACCESS_READ, data_priv(c), &pa, &backing)) return false;
+        uint8_t *h = ram_ptr(c, pa, size);
+        if (h) {
+            *value = read_le(h, size);
+            fill_fast(&c->mmu.data->read[ftlb_index(va)], va, h, backing);
+            return true;
+        }
+    }
     uint64_t v = 0;
     for (unsigned i = 0; i < size; i++) {
         uint64_t byte;
@@ -243,9 +268,27 @@ static bool load_misaligned(struct cpu *c, uint64_t va, unsigned size, uint64_t 
 
 static bool store_misaligned(struct cpu *c, uint64_t va, unsigned size, uint64_t value)
 {
+    if (within_page(va, size)) {
+        const struct ftlb_entry *e = &c->mmu.data->write[ftlb_index(va)];
+        if (e->tag == ftlb_page_tag(va)) { /* write entries exist only for code-free pages */
+            write_le((uint8_t *)(e->addend + va), size, value);
+            return true;
+        }
+    }
     uint64_t pa;
     struct tlb_entry *backing;
     if (!translate(c, va, ACCESS_WRITE, data_priv(c), &pa, &backing)) return false;
+    if (within_page(va, size)) {
+        uint8_t *h = ram_ptr(c, pa, size);
+        if (h) {
+            write_le(h, size, value);
+            if (cpu_page_has_code(c, pa))
+                cpu_invalidate_code(c, pa, size);
+            else
+                fill_fast(&c->mmu.data->write[ftlb_index(va)], va, h, backing);
+            return true;
+        }
+    }
     /* A fault on the second page reports that page's first byte (the faulting portion). */
     uint64_t next_page = (va | (PAGE_SIZE - 1)) + 1;
     if (next_page - va < size &&
