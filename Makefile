@@ -8,8 +8,11 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 TEST_TIMEOUT ?= 300
 # Alternating runs per workload and emulator for `make bench`.
 RUNS ?= 3
+# `make fuzz`: seconds of fuzzing per target, and clang's build directory.
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD ?= build-fuzz
 
-.PHONY: all build deps run test test-sanitize bench clean
+.PHONY: all build deps run test test-sanitize bench fuzz clean
 
 all: build
 
@@ -46,5 +49,13 @@ test-sanitize: deps
 bench: build
 	sh tests/bench/run_all.sh $(BUILD) $(RUNS)
 
+# Every tests/fuzz target under libFuzzer (clang, ASan, UBSan) for FUZZ_SECONDS each, one after
+# the other, growing $(FUZZ_BUILD)/fuzz/corpus from the committed seeds; a summary line per
+# target at the end, and failure if any crashed (tests/fuzz/README.md).
+fuzz: deps
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Release -DRV39_FUZZ=ON
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

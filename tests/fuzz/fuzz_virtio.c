@@ -1,0 +1,300 @@
+/* fuzz_virtio: virtio-mmio (devices/virtio_mmio.c) carrying virtio-blk (devices/virtio_blk.c),
+ * driven by a fuzzed guest: register accesses, a guest-RAM image with the rings, descriptor
+ * chains and indirect tables, and a scratch disk (a memfd, so FLUSH's fdatasync costs nothing).
+ *
+ * Input (seeds_virtio.py writes valid ones):
+ *   u8 config (bit 0: the read-only disk) | u16 image length | the image, at RAM offset 0 |
+ *   ops, 11 bytes each: u8 code | u16 offset | u64 value, where code & 3 is the kind and
+ *   1 << ((code >> 2) & 3) the width:
+ *     0  MMIO write of `width` bytes at register offset & 0xfff (QueueNotify among them)
+ *     1  MMIO read
+ *     2  RAM write of `width` bytes of value at RAM offset (the driver filling its rings)
+ *     3  the driver submits chain head `offset` (value & 15) + 1 times to queue 0's available
+ *        ring, then notifies when value & 16
+ *
+ * Oracles, besides ASan/UBSan and the PROT_NONE guard pages around the 16 KiB of RAM:
+ *   - the disk changes only where a completed VIRTIO_BLK_T_OUT with status OK says, and holds
+ *     exactly that request's data: the harness keeps its own copy of the disk, updated from
+ *     each completion as the device saw the request (the RAM at the moment it took the chain);
+ *     any other changed sector is a stray one;
+ *   - status OK only for a valid request (whole sectors, inside the disk, writable disk);
+ *   - every RAM byte the device changes is reported through dma_wrote (the hart's decoded-code
+ *     cache depends on it), and none outside RAM or outside a notify;
+ *   - the used ring names the chain that was served; the interrupt line follows
+ *     InterruptStatus.
+ * Completions are seen as they happen through the dma `written` callback: the status byte is
+ * the last single byte reported before the used-ring index moves (devices/virtio_blk.c,
+ * serve() then virtio_mmio_push()). */
+#define _GNU_SOURCE /* memfd_create */
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "devices/virtio_blk.h"
+#include "fuzz.h"
+
+#define RAM_BASE 0x80000000ull
+#define RAM_SIZE (16u << 10) /* room for a 256-entry queue; small to copy and compare */
+#define DISK_SECTORS 32u
+#define DISK_BYTES (DISK_SECTORS * VIRTIO_BLK_SECTOR)
+#define OP_BYTES 11
+#define HEADER_BYTES 16u
+
+struct drive {
+    struct virtio_blk blk;
+    int fd; /* the harness's own view of the image */
+};
+
+static uint8_t *ram;
+static uint8_t before[RAM_SIZE];   /* RAM when the current notify began */
+static uint8_t seen[RAM_SIZE];     /* RAM when the device took the chain it is serving */
+static uint8_t reported[RAM_SIZE]; /* bytes reported through dma_wrote in this notify */
+static struct dma dma;
+static struct virtio_mmio t;
+static struct drive drives[2]; /* read-write, read-only */
+static struct drive *drive;    /* this input's */
+static uint8_t pattern[DISK_BYTES], shadow[DISK_BYTES], disk_now[DISK_BYTES];
+static bool in_notify, irq_level;
+static uint16_t seen_used; /* queue 0's used index as last seen */
+static int last_byte;      /* value of the last single byte reported written, or -1 */
+
+static uint64_t *requests, *writes, *reads, *resets, *stray;
+
+static void open_drive(struct drive *d, bool readonly)
+{
+    d->fd = memfd_create(readonly ? "fuzz_virtio_ro" : "fuzz_virtio_rw", MFD_CLOEXEC);
+    if (d->fd < 0 || pwrite(d->fd, pattern, DISK_BYTES, 0) != DISK_BYTES)
+        fuzz_fail("cannot make the scratch disk");
+    char path[64], err[256];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", d->fd);
+    if (!virtio_blk_open(&d->blk, path, readonly, err, sizeof err))
+        fuzz_fail("virtio_blk_open: %s", err);
+}
+
+static void irq_set_level(void *opaque, unsigned num, bool level)
+{
+    (void)opaque;
+    (void)num;
+    irq_level = level;
+}
+
+/* Bytes [from, from + len) of the readable (or writable) part of the chain, as RAM held them
+ * in `mem`; false if any lies outside RAM. */
+static bool gather(const struct virtq_chain *c, const uint8_t *mem, bool readable, uint64_t from,
+                   uint64_t len, uint8_t *out)
+{
+    uint64_t pos = 0;
+    for (unsigned i = 0; i < c->count && len; i++) {
+        const struct virtq_buf *b = &c->buf[i];
+        if (b->device_writes == readable) continue;
+        uint64_t end = pos + b->len;
+        if (end > from) {
+            uint64_t skip = from > pos ? from - pos : 0, n = b->len - skip;
+            if (n > len) n = len;
+            uint64_t off = b->addr + skip - RAM_BASE;
+            if (b->addr + skip < RAM_BASE || off > RAM_SIZE || n > RAM_SIZE - off) return false;
+            memcpy(out, mem + off, n);
+            out += n;
+            len -= n;
+            from += n;
+        }
+        pos = end;
+    }
+    return len == 0;
+}
+
+static uint64_t le(const uint8_t *p, unsigned n)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < n; i++)
+        v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+
+static bool on_disk(uint64_t sector, uint64_t bytes)
+{
+    return bytes % VIRTIO_BLK_SECTOR == 0 && sector <= DISK_SECTORS &&
+           bytes / VIRTIO_BLK_SECTOR <= DISK_SECTORS - sector;
+}
+
+/* The device just pushed drive->blk.chain to the used ring, with status `last_byte`. */
+static void completed(void)
+{
+    const struct virtq_chain *c = &drive->blk.chain;
+    const struct virtq *q = &t.queue[0];
+    uint64_t slot = q->used + 4 + 8ull * ((uint16_t)(q->used_idx - 1) % q->num) - RAM_BASE;
+    if (le(ram + slot, 4) != c->head) fuzz_fail("used ring names another chain than was served");
+    int status = last_byte;
+    if (status < 0 || status > (int)VIRTIO_BLK_S_UNSUPP)
+        fuzz_fail("request completed with status %d", status);
+    uint8_t header[HEADER_BYTES];
+    if (!gather(c, seen, true, 0, HEADER_BYTES, header)) {
+        if (status == VIRTIO_BLK_S_OK) fuzz_fail("status OK for a request without a header");
+        return;
+    }
+    uint32_t type = (uint32_t)le(header, 4);
+    uint64_t sector = le(header + 8, 8);
+    if (status != VIRTIO_BLK_S_OK) return;
+    if (type == VIRTIO_BLK_T_OUT) {
+        uint64_t bytes = c->read_bytes - HEADER_BYTES;
+        if (!on_disk(sector, bytes) || drive->blk.readonly)
+            fuzz_fail("status OK for writing %llu bytes at sector %llu%s",
+                      (unsigned long long)bytes, (unsigned long long)sector,
+                      drive->blk.readonly ? " of a read-only disk" : "");
+        uint8_t *dst = shadow + sector * VIRTIO_BLK_SECTOR;
+        if (!gather(c, seen, true, HEADER_BYTES, bytes, dst))
+            fuzz_fail("status OK for a write whose data is not in RAM");
+        if (pread(drive->fd, disk_now, bytes, (off_t)(sector * VIRTIO_BLK_SECTOR)) !=
+                (ssize_t)bytes ||
+            memcmp(disk_now, dst, bytes) != 0)
+            fuzz_fail("sectors %llu+%llu do not hold the data of the write that said OK",
+                      (unsigned long long)sector, (unsigned long long)(bytes / 512));
+        ++*writes;
+    } else if (type == VIRTIO_BLK_T_IN) {
+        if (!on_disk(sector, c->write_bytes - 1))
+            fuzz_fail("status OK for reading %llu bytes at sector %llu",
+                      (unsigned long long)(c->write_bytes - 1), (unsigned long long)sector);
+        ++*reads;
+    }
+}
+
+static void ram_written(void *opaque, uint64_t pa, uint64_t len)
+{
+    (void)opaque;
+    uint64_t off = pa - RAM_BASE;
+    if (!in_notify) fuzz_fail("RAM written outside a notify");
+    if (pa < RAM_BASE || off > RAM_SIZE || len > RAM_SIZE - off)
+        fuzz_fail("reported a write to [0x%llx, +%llu), outside RAM", (unsigned long long)pa,
+                  (unsigned long long)len);
+    memset(reported + off, 1, len);
+    if (len == 1) last_byte = ram[off];
+    if (t.queue[0].used_idx != seen_used) {
+        seen_used = t.queue[0].used_idx;
+        completed();
+        last_byte = -1;
+        memcpy(seen, ram, RAM_SIZE); /* what the next chain will be taken from */
+    }
+}
+
+static void check_disk(void)
+{
+    if (pread(drive->fd, disk_now, DISK_BYTES, 0) != DISK_BYTES) fuzz_fail("cannot read the disk");
+    if (memcmp(disk_now, shadow, DISK_BYTES) == 0) return;
+    for (unsigned s = 0; s < DISK_SECTORS; s++) {
+        unsigned o = s * VIRTIO_BLK_SECTOR;
+        if (memcmp(disk_now + o, shadow + o, VIRTIO_BLK_SECTOR) != 0) ++*stray;
+    }
+    fuzz_fail("%llu stray sectors: changed, and no completed write said so",
+              (unsigned long long)*stray);
+}
+
+/* A register write that may reach QueueNotify: watch everything the device does in it. */
+static void mmio_write_watched(uint64_t offset, unsigned width, uint64_t value)
+{
+    uint64_t served = drive->blk.requests;
+    bool was_broken = t.status & VIRTIO_STATUS_NEEDS_RESET;
+    memcpy(before, ram, RAM_SIZE);
+    memcpy(seen, ram, RAM_SIZE);
+    memset(reported, 0, RAM_SIZE);
+    seen_used = t.queue[0].used_idx;
+    last_byte = -1;
+    in_notify = true;
+    virtio_mmio_write(&t, offset, width, value);
+    in_notify = false;
+    *requests += drive->blk.requests - served;
+    if (!was_broken && (t.status & VIRTIO_STATUS_NEEDS_RESET)) ++*resets;
+    if (memcmp(before, ram, RAM_SIZE) != 0)
+        for (unsigned i = 0; i < RAM_SIZE; i++)
+            if (ram[i] != before[i] && !reported[i])
+                fuzz_fail("RAM at 0x%llx changed without dma_wrote",
+                          (unsigned long long)(RAM_BASE + i));
+    check_disk();
+}
+
+static void mmio_write(uint64_t offset, unsigned width, uint64_t value)
+{
+    /* Only QueueNotify makes the device touch RAM or disk (0x50, or an 8-byte access split
+     * into two 4-byte ones). */
+    if (offset < VIRTIO_MMIO_QUEUE_NOTIFY + 4 && offset + width > VIRTIO_MMIO_QUEUE_NOTIFY)
+        mmio_write_watched(offset, width, value);
+    else
+        virtio_mmio_write(&t, offset, width, value);
+}
+
+static void submit(uint16_t head, uint64_t value)
+{
+    const struct virtq *q = &t.queue[0];
+    uint64_t off = q->avail - RAM_BASE;
+    if (q->num == 0 || q->avail < RAM_BASE || off > RAM_SIZE || 4 + 2ull * q->num > RAM_SIZE - off)
+        return; /* no ring to put it in */
+    for (unsigned n = (value & 15) + 1; n--;) {
+        uint16_t idx = (uint16_t)le(ram + off + 2, 2);
+        uint64_t entry = off + 4 + 2ull * (idx % q->num);
+        ram[entry] = (uint8_t)head;
+        ram[entry + 1] = (uint8_t)(head >> 8);
+        idx++;
+        ram[off + 2] = (uint8_t)idx;
+        ram[off + 3] = (uint8_t)(idx >> 8);
+    }
+    if (value & 16) mmio_write(VIRTIO_MMIO_QUEUE_NOTIFY, 4, 0);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    for (unsigned i = 0; i < DISK_BYTES; i++)
+        pattern[i] = (uint8_t)(i * 7 + (i >> 9)); /* a misplaced sector shows */
+    ram = fuzz_guarded_alloc(RAM_SIZE);
+    dma = (struct dma){.ram = ram, .base = RAM_BASE, .size = RAM_SIZE, .written = ram_written};
+    open_drive(&drives[0], false);
+    open_drive(&drives[1], true);
+    requests = fuzz_counter("requests");
+    writes = fuzz_counter("writes");
+    reads = fuzz_counter("reads");
+    resets = fuzz_counter("needs-reset");
+    stray = fuzz_counter("stray sectors");
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct fuzz_input in = {data, size};
+    drive = &drives[fuzz_u8(&in) & 1];
+    size_t image_len;
+    const uint8_t *image = fuzz_bytes(&in, fuzz_u16(&in) % RAM_SIZE, &image_len);
+    memset(ram, 0, RAM_SIZE);
+    memcpy(ram, image, image_len);
+    if (pwrite(drive->fd, pattern, DISK_BYTES, 0) != DISK_BYTES) fuzz_fail("cannot reset the disk");
+    memcpy(shadow, pattern, DISK_BYTES);
+    irq_level = false;
+    virtio_mmio_init(&t, &virtio_blk_ops, &drive->blk, virtio_blk_features(&drive->blk), &dma,
+                     (struct irq_line){irq_set_level, NULL, 1});
+
+    while (in.left) {
+        uint8_t code = fuzz_u8(&in);
+        uint16_t offset = fuzz_u16(&in);
+        uint64_t value = fuzz_u64(&in);
+        unsigned width = 1u << ((code >> 2) & 3);
+        if (width < 8) value &= (1ull << (8 * width)) - 1;
+        switch (code & 3) {
+        case 0: mmio_write(offset & 0xfff, width, value); break;
+        case 1: {
+            uint64_t v;
+            if (!virtio_mmio_read(&t, offset & 0xfff, width, &v)) fuzz_fail("read refused");
+            if ((offset & 0xfff) == VIRTIO_MMIO_MAGIC_VALUE && width == 4 && v != VIRTIO_MMIO_MAGIC)
+                fuzz_fail("magic reads 0x%llx", (unsigned long long)v);
+            break;
+        }
+        case 2:
+            for (unsigned i = 0; i < width; i++)
+                ram[(offset + i) % RAM_SIZE] = (uint8_t)(value >> (8 * i));
+            break;
+        case 3: submit(offset, value); break;
+        }
+        if (irq_level != (t.interrupt_status != 0))
+            fuzz_fail("interrupt line %d with InterruptStatus 0x%x", irq_level, t.interrupt_status);
+    }
+    return 0;
+}

@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""Write the seed corpus of fuzz_virtio (tests/fuzz/corpus/fuzz_virtio): a driver that brings
+the device up as the virtio spec's "Device Initialization" says, sets up a 16-entry split
+virtqueue and submits block requests, in the input format fuzz_virtio.c documents.
+
+    python3 tests/fuzz/seeds_virtio.py tests/fuzz/corpus/fuzz_virtio
+"""
+import os
+import struct
+import sys
+
+RAM = 0x80000000
+DESC, AVAIL, USED = 0x000, 0x100, 0x130  # 16 descriptors, avail and used rings
+HDR, STATUS, DATA, TABLE, ID = 0x1C0, 0x1F0, 0x200, 0x400, 0x440
+NEXT, WRITE, INDIRECT = 1, 2, 4
+T_IN, T_OUT, T_FLUSH, T_GET_ID = 0, 1, 4, 8
+
+
+def op(kind, offset, value, width=4):
+    code = kind | {1: 0, 2: 1, 4: 2, 8: 3}[width] << 2
+    return struct.pack("<BHQ", code, offset, value)
+
+
+def mmio(offset, value, width=4):
+    return op(0, offset, value, width)
+
+
+def read(offset, width=4):
+    return op(1, offset, 0, width)
+
+
+def submit(head, times=1, notify=True):
+    return op(3, head, (times - 1) | (16 if notify else 0))
+
+
+def bring_up(num=16):
+    ops = [mmio(0x70, 0), mmio(0x70, 1), mmio(0x70, 3), read(0x000), read(0x008)]
+    ops += [mmio(0x14, 0), read(0x10), mmio(0x14, 1), read(0x10)]
+    # Accept what the device offers: SEG_MAX, BLK_SIZE, FLUSH, INDIRECT_DESC; VERSION_1.
+    ops += [mmio(0x24, 0), mmio(0x20, 0x10000244), mmio(0x24, 1), mmio(0x20, 1)]
+    ops += [mmio(0x70, 0xB), read(0x70), mmio(0x30, 0), read(0x34), mmio(0x38, num)]
+    ops += [mmio(0x80, RAM + DESC), mmio(0x84, 0), mmio(0x90, RAM + AVAIL), mmio(0x94, 0)]
+    ops += [mmio(0xA0, RAM + USED), mmio(0xA4, 0), mmio(0x44, 1), mmio(0x70, 0xF)]
+    ops += [read(0x100, 8), read(0x114), read(0x114, 1)]  # capacity, seg_max, blk_size
+    return ops
+
+
+class Image:
+    def __init__(self):
+        self.b = bytearray(0x460)
+
+    def put(self, off, data):
+        self.b[off:off + len(data)] = data
+
+    def desc(self, i, addr, length, flags, nxt=0, table=DESC):
+        self.put(table + 16 * i, struct.pack("<QIHH", RAM + addr, length, flags, nxt))
+
+    def header(self, slot, typ, sector):
+        self.put(HDR + 16 * slot, struct.pack("<IIQ", typ, 0, sector))
+
+
+def requests():
+    img = Image()
+    img.put(DATA, bytes((i * 13 + 5) & 0xFF for i in range(512)))
+    # 0-2: write sector 3 (header, data, status)
+    img.header(0, T_OUT, 3)
+    img.desc(0, HDR, 16, NEXT, 1)
+    img.desc(1, DATA, 512, NEXT, 2)
+    img.desc(2, STATUS + 0, 1, WRITE)
+    # 3-5: read sector 3 back over the same buffer
+    img.header(1, T_IN, 3)
+    img.desc(3, HDR + 16, 16, NEXT, 4)
+    img.desc(4, DATA, 512, WRITE | NEXT, 5)
+    img.desc(5, STATUS + 1, 1, WRITE)
+    # 6: an indirect table writing sector 31 (the last)
+    img.desc(6, TABLE, 48, INDIRECT)
+    img.put(HDR + 32, struct.pack("<IIQ", T_OUT, 0, 31))
+    img.desc(0, HDR + 32, 16, NEXT, 1, table=TABLE)
+    img.desc(1, DATA, 512, NEXT, 2, table=TABLE)
+    img.desc(2, STATUS + 2, 1, WRITE, table=TABLE)
+    # 7-8: GET_ID; 9-10: FLUSH (header and status in one descriptor pair)
+    img.header(3, T_GET_ID, 0)
+    img.desc(7, HDR + 48, 16, NEXT, 8)
+    img.desc(8, ID, 21, WRITE)  # 20 bytes of id, then the status byte
+    img.header(4, T_FLUSH, 0)
+    img.desc(9, HDR + 64, 16, NEXT, 10)
+    img.desc(10, STATUS + 4, 1, WRITE)
+    # 11-13: a write past the end of the disk (IOERR)
+    img.header(5, T_OUT, 32)
+    img.desc(11, HDR + 80, 16, NEXT, 12)
+    img.desc(12, DATA, 512, NEXT, 13)
+    img.desc(13, STATUS + 5, 1, WRITE)
+    return img
+
+
+def seed(readonly, img, ops):
+    return bytes([readonly]) + struct.pack("<H", len(img.b)) + bytes(img.b) + b"".join(ops)
+
+
+def main(out):
+    os.makedirs(out, exist_ok=True)
+    img = requests()
+    ack = [read(0x60), mmio(0x64, 1)]
+    all_heads = [submit(h, notify=False) for h in (0, 3, 6, 7, 9, 11)] + [mmio(0x50, 0)] + ack
+    seeds = {
+        "write_read": bring_up() + [submit(0), submit(3)] + ack,
+        "all_kinds": bring_up() + all_heads,
+        "many": bring_up() + [submit(0, 16), submit(3, 16), submit(6, 16)] + ack,
+        "readonly": bring_up() + all_heads,
+        "reset_and_again": bring_up() + all_heads + [mmio(0x70, 0)] + bring_up() + all_heads,
+    }
+    for name, ops in seeds.items():
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(seed(1 if name == "readonly" else 0, img, ops))
+    # A chain that loops (descriptor 14 -> 15 -> 14): the device must stop, needing reset.
+    loop = requests()
+    loop.desc(14, HDR, 16, NEXT, 15)
+    loop.desc(15, DATA, 512, NEXT, 14)
+    with open(os.path.join(out, "loop"), "wb") as f:
+        f.write(seed(0, loop, bring_up() + [submit(14)] + ack))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "tests/fuzz/corpus/fuzz_virtio")
