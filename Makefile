@@ -12,7 +12,7 @@ RUNS ?= 3
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD ?= build-fuzz
 
-.PHONY: all build deps run test test-sanitize bench fuzz clean
+.PHONY: all build deps run test test-sanitize bench fuzz difftest clean
 
 all: build
 
@@ -56,6 +56,15 @@ fuzz: deps
 	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Release -DRV39_FUZZ=ON
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
 	sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+# Random programs on rv39 (JIT on and off) and QEMU, their final states compared
+# (tests/difftest): programs 0..N-1 of SEED (a new seed each run unless given), or program
+# PROG of SEED alone to re-run a divergence.
+N ?= 2000
+SEED ?= $(shell date +%s)
+PROG ?=
+difftest: build
+	sh tests/difftest/run.sh $(BUILD) $(N) $(SEED) $(PROG)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
