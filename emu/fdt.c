@@ -15,6 +15,7 @@
 #include "../cpu/cpu.h"
 #include "../devices/clint.h"
 #include "../devices/framebuffer.h"
+#include "../devices/goldfish_rtc.h"
 #include "../devices/plic.h"
 #include "../devices/sifive_test.h"
 #include "../devices/timebase.h"
@@ -232,6 +233,8 @@ static void add_soc(struct writer *w, const struct fdt_board *b)
     prop_empty(w, "ranges"); /* child addresses are physical addresses */
 
     add_plic_device(w, "serial", UART_BASE, UART_SIZE, UART_IRQ, "ns16550a", UART_CLOCK_HZ);
+    add_plic_device(w, "rtc", GOLDFISH_RTC_BASE, GOLDFISH_RTC_SIZE, GOLDFISH_RTC_IRQ,
+                    "google,goldfish-rtc", 0);
 
     snprintf(name, sizeof name, "test@%llx", (unsigned long long)SIFIVE_TEST_BASE);
     begin_node(w, name);

@@ -78,6 +78,7 @@ static void devices_reset(struct machine *m)
     clint_init(&m->clint, (struct irq_line){cpu_set_irq, &m->cpu, IRQ_MSI},
                (struct irq_line){cpu_set_irq, &m->cpu, IRQ_MTI});
     sifive_test_init(&m->finisher, machine_power, m);
+    goldfish_rtc_init(&m->rtc, (struct irq_line){plic_set_irq, &m->plic, GOLDFISH_RTC_IRQ}, NULL);
     /* virtio devices reset as if the driver wrote 0 to Status (virtio 1.x 4.2.2.1). */
     for (unsigned slot = 0; slot < VIRTIO_MMIO_SLOTS; slot++)
         if (m->virtio[slot].ops) virtio_mmio_write(&m->virtio[slot], VIRTIO_MMIO_STATUS, 4, 0);
@@ -191,6 +192,8 @@ bool machine_init(struct machine *m, const struct machine_config *cfg)
     const struct bus_device devices[] = {
         {"sifive_test", SIFIVE_TEST_BASE, SIFIVE_TEST_SIZE, &m->finisher, sifive_test_read,
          sifive_test_write},
+        {"goldfish_rtc", GOLDFISH_RTC_BASE, GOLDFISH_RTC_SIZE, &m->rtc, goldfish_rtc_read,
+         goldfish_rtc_write},
         {"clint", CLINT_BASE, CLINT_SIZE, &m->clint, clint_read, clint_write},
         {"plic", PLIC_BASE, PLIC_SIZE, &m->plic, plic_read, plic_write},
         {"uart", UART_BASE, UART_SIZE, &m->uart, uart_read, uart_write},
@@ -284,6 +287,7 @@ bool machine_service(struct machine *m)
     }
     if (m->stop) return false;
     clint_update(&m->clint);
+    goldfish_rtc_update(&m->rtc);
     if (m->slices++ % STDIN_POLL_SLICES == 0 || c->wfi) pump_stdin(m);
     if (m->ui && !display_service(m)) { /* the SDL window: its keys in, its picture out */
         fflush(m->cfg.console);

@@ -11,6 +11,7 @@
 #include "../devices/clint.h"
 #include "../devices/dma.h"
 #include "../devices/framebuffer.h"
+#include "../devices/goldfish_rtc.h"
 #include "../devices/plic.h"
 #include "../devices/virtio_blk.h"
 #include "../devices/virtio_mmio.h"
@@ -61,6 +62,7 @@ struct machine {
     struct virtio_mmio virtio[VIRTIO_MMIO_SLOTS]; /* all 8 slots, empty ones too (as QEMU) */
     struct virtio_blk disk[VIRTIO_MMIO_SLOTS];
     struct sifive_test finisher;
+    struct goldfish_rtc rtc;
     struct framebuffer fb;   /* simple-framebuffer at FB_BASE (devices/framebuffer.h) */
     struct display_link *ui; /* the SDL window's link (emu/display_sdl.h), NULL when headless */
     struct htif htif;

@@ -71,7 +71,8 @@ if dump default; then
         'timebase-frequency = <0x989680>;' 'compatible = "riscv,cpu-intc";' \
         'soc {' 'clint@2000000 {' 'plic@c000000 {' 'riscv,ndev = <0x5f>;' \
         'serial@10000000 {' 'compatible = "ns16550a";' 'test@100000 {' \
-        'poweroff {' 'value = <0x5555>;' 'reboot {' 'value = <0x7777>;'; do
+        'poweroff {' 'value = <0x5555>;' 'reboot {' 'value = <0x7777>;' \
+        'rtc@101000 {' 'compatible = "google,goldfish-rtc";' 'interrupts = <0x0b>;'; do
         has default "$line"
     done
     for n in 1 2 3 4 5 6 7 8; do
@@ -79,7 +80,7 @@ if dump default; then
         has default "interrupts = <0x0${n}>;"
     done
     grep -q bootargs default.dts && fail "default: bootargs without -append"
-    for absent in pci flash rtc fw-cfg; do
+    for absent in pci flash fw-cfg; do
         grep -q "^[[:space:]]*$absent@" default.dts && fail "default: describes $absent, which rv39 lacks"
     done
 
