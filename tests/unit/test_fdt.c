@@ -231,13 +231,24 @@ Test(fdt, poweroff_and_reboot_write_the_finisher)
 Test(fdt, no_devices_rv39_lacks)
 {
     const void *fdt = build(128 * MiB, NULL);
-    const char *absent[] = {"pci", "flash", "rtc", "fw-cfg", "platform-bus", "pmu"};
+    const char *absent[] = {"pci", "flash", "fw-cfg", "platform-bus", "pmu"};
     for (int off = fdt_next_node(fdt, -1, NULL); off >= 0; off = fdt_next_node(fdt, off, NULL)) {
         const char *name = fdt_get_name(fdt, off, NULL);
         for (size_t i = 0; i < sizeof absent / sizeof absent[0]; i++)
             cr_assert(strncmp(name, absent[i], strlen(absent[i])) != 0,
                       "node %s describes a device rv39 does not have", name);
     }
+}
+
+/* The Goldfish RTC, where QEMU's virt board has it (devices/goldfish_rtc.h). */
+Test(fdt, describes_the_rtc)
+{
+    const void *fdt = build(128 * MiB, NULL);
+    int off = fdt_path_offset(fdt, "/soc/rtc@101000");
+    cr_assert_geq(off, 0, "/soc/rtc@101000 exists");
+    cr_assert_eq(fdt_node_check_compatible(fdt, off, "google,goldfish-rtc"), 0);
+    const fdt32_t *irq = fdt_getprop(fdt, off, "interrupts", NULL);
+    cr_assert(irq && fdt32_to_cpu(*irq) == 11, "interrupt 11");
 }
 
 Test(fdt, build_fails_cleanly_when_buffer_too_small)
