@@ -50,15 +50,16 @@ enum {
  * reads as a list of nodes and the error is checked once at the end. */
 struct writer {
     void *fdt;
-    int err;           /* first libfdt error (negative), 0 while all is well */
-    const char *where; /* the node or property that failed */
+    int err;        /* first libfdt error (negative), 0 while all is well */
+    char where[64]; /* the node or property that failed: a copy, as node names are built
+                       in stack buffers that are gone by the time the error is reported */
 };
 
 static void check(struct writer *w, int ret, const char *what)
 {
     if (ret < 0 && w->err == 0) {
         w->err = ret;
-        w->where = what;
+        snprintf(w->where, sizeof w->where, "%s", what);
     }
 }
 
@@ -163,8 +164,25 @@ static void add_memory(struct writer *w, const struct fdt_board *b)
     end_node(w);
 }
 
-/* /cpus: one hart with what rv39 implements (Linux binding riscv/cpus.yaml; the ISA string
- * format is the unprivileged spec's "ISA Extension Naming Conventions" chapter). */
+/* The extensions the hart implements, in the canonical order of the unprivileged spec's "ISA
+ * Extension Naming Conventions" (single letters first, then Z* by category, then S*): one
+ * list feeds both riscv,isa and riscv,isa-extensions (Linux binding riscv/extensions.yaml).
+ * Zicntr: cycle, time, instret; Zihpm: hpmcounter3..31 (rv39 counts MMU events in 3..7). */
+static const char *const isa_extensions[] = {"i",      "m",     "a",        "f",     "d",   "c",
+                                             "zicntr", "zicsr", "zifencei", "zihpm", "sstc"};
+#define ISA_EXTENSION_COUNT (sizeof isa_extensions / sizeof isa_extensions[0])
+
+/* riscv,isa: "rv64" + the single-letter extensions, then "_" before each multi-letter one. */
+static void isa_string(char *buf, size_t size)
+{
+    size_t len = (size_t)snprintf(buf, size, "rv64");
+    for (size_t i = 0; i < ISA_EXTENSION_COUNT && len < size; i++) {
+        const char *ext = isa_extensions[i];
+        len += (size_t)snprintf(buf + len, size - len, "%s%s", ext[1] ? "_" : "", ext);
+    }
+}
+
+/* /cpus: one hart with what rv39 implements (Linux binding riscv/cpus.yaml). */
 static void add_cpus(struct writer *w)
 {
     begin_node(w, "cpus");
@@ -178,11 +196,12 @@ static void add_cpus(struct writer *w)
     prop_u32(w, "reg", 0);
     prop_string(w, "status", "okay");
     prop_string(w, "compatible", "riscv");
-    prop_string(w, "riscv,isa", "rv64imafdc_zicsr_zifencei_sstc");
+    char isa[256];
+    isa_string(isa, sizeof isa);
+    prop_string(w, "riscv,isa", isa);
     /* The newer form of the same facts (Linux 6.7+ reads these first). */
     prop_string(w, "riscv,isa-base", "rv64i");
-    PROP_STRINGS(w, "riscv,isa-extensions", "i", "m", "a", "f", "d", "c", "zicsr", "zifencei",
-                 "sstc");
+    prop_strings(w, "riscv,isa-extensions", isa_extensions, ISA_EXTENSION_COUNT);
     prop_string(w, "mmu-type", "riscv,sv39");
 
     /* The hart-local interrupt controller: its interrupt numbers are mcause codes
