@@ -3,6 +3,7 @@
 #include "fuzz.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,4 +59,28 @@ uint8_t *fuzz_guarded_alloc(size_t size)
     if (p == MAP_FAILED || mprotect(p + page, size, PROT_READ | PROT_WRITE) != 0)
         fuzz_fail("cannot map %zu guarded bytes: %s", size, strerror(errno));
     return p + page;
+}
+
+/* The sanitizers' interface (sanitizer/common_interface_defs.h); absent without them. */
+__attribute__((weak)) void __sanitizer_set_report_fd(void *fd);
+
+static int saved_stderr = -1;
+
+void fuzz_stderr_off(void)
+{
+    fflush(stderr);
+    if (saved_stderr < 0) {
+        saved_stderr = fcntl(2, F_DUPFD_CLOEXEC, 3);
+        if (saved_stderr < 0) fuzz_fail("cannot duplicate stderr: %s", strerror(errno));
+        if (__sanitizer_set_report_fd) __sanitizer_set_report_fd((void *)(intptr_t)saved_stderr);
+    }
+    int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (null < 0 || dup2(null, 2) < 0) fuzz_fail("cannot silence stderr");
+    close(null);
+}
+
+void fuzz_stderr_on(void)
+{
+    fflush(stderr);
+    if (saved_stderr >= 0 && dup2(saved_stderr, 2) < 0) fuzz_fail("cannot restore stderr");
 }

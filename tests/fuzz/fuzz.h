@@ -25,6 +25,12 @@ uint64_t *fuzz_counter(const char *name);
  * libFuzzer reports as a crash and saves the input. */
 _Noreturn void fuzz_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Send the target's stderr to /dev/null and back, around calls that print expected complaints
+ * (one line per refused input would swamp the log). Sanitizer reports keep going to the
+ * original stderr, so a crash inside still shows why. */
+void fuzz_stderr_off(void);
+void fuzz_stderr_on(void);
+
 /* `size` bytes (a multiple of the page size) of zeroed memory between two PROT_NONE guard
  * pages, for guest RAM: a device or loader that strays past either end faults at once, even
  * in the replay builds without AddressSanitizer. Never freed (one per target). */

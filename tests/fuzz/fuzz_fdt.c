@@ -10,11 +10,9 @@
  * phandles); the board rv39 can be given on its command line (8 slots, RAM 1M..16G, a
  * framebuffer --fb accepts, a command line up to 8 KiB) always fits in FDT_MAX_SIZE; fdt_place
  * puts the tree inside RAM, 2 MiB aligned. */
-#include <fcntl.h>
 #include <libfdt.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "devices/framebuffer.h"
 #include "emu/fdt.h"
@@ -163,20 +161,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* A tree that does not fit says so in one line on stderr: keep that out of the log. */
     bool quiet = bufsize != FDT_MAX_SIZE || !normal;
-    int saved = -1;
-    if (quiet) {
-        fflush(stderr);
-        saved = dup(2);
-        int null = open("/dev/null", O_WRONLY);
-        dup2(null, 2);
-        close(null);
-    }
+    if (quiet) fuzz_stderr_off();
     size_t got = fdt_build(&b, tree, bufsize);
-    if (quiet) {
-        fflush(stderr);
-        dup2(saved, 2);
-        close(saved);
-    }
+    if (quiet) fuzz_stderr_on();
 
     if (!got) {
         ++*refused;
