@@ -146,7 +146,8 @@ static __attribute__((noreturn)) void finish_program(const char *why)
         putchar_('\n');
     }
     printf("E %lu\n", (unsigned long)d->index);
-    if (current + 1 < nprogs) start_program(current + 1);
+    for (unsigned next = current + 1; next < DT_SLOTS; next++)
+        if (desc(next)->magic == DT_MAGIC) start_program(next);
     printf("DONE %u\n", nprogs);
     exit(0);
 }
@@ -204,6 +205,12 @@ void dt_handle_trap(struct frame *fr)
     } else {
         csr_write(mepc, epc + ((insn & 3) == 3 ? 4 : 2));
     }
+    /* QEMU 7.2 keeps M-mode translations across the MPP changes of a trap and mret, though
+     * with MPRV set they change what an M-mode load means (priv spec "Memory Privilege in
+     * mstatus Register"): the handler's own accesses (MPP = M) would be reused by the
+     * program's (MPP = U after mret). Flushing costs the program nothing it can observe:
+     * its page tables never change (DEVIATIONS.md). */
+    if (mode == 3) __asm__ volatile("sfence.vma" ::: "memory");
     in_handler = 0;
 }
 
@@ -211,10 +218,6 @@ static __attribute__((noreturn)) void start_program(unsigned i)
 {
     const struct dt_desc *d = desc(i);
     current = i;
-    if (d->magic != DT_MAGIC) {
-        printf("BAD SLOT %u\n", i);
-        exit(4);
-    }
     ntraps = nfetch = 0;
     memset(hist, 0, sizeof hist);
     for (uint64_t a = DT_DATA_BASE; a < DT_DATA_BASE + DT_DATA_PATTERN; a += 8)
@@ -259,9 +262,12 @@ int main(void)
     csr_write(scounteren, 0);
     csr_write(menvcfg, 0);
     memset((void *)DT_DATA_BASE, 0, DT_DATA_SIZE);
-    for (nprogs = 0; nprogs < DT_SLOTS && desc(nprogs)->magic == DT_MAGIC; nprogs++)
-        ;
+    /* The generator may leave slots empty (a program re-run alone keeps its slot, whose
+     * address its code depends on). */
+    unsigned first = DT_SLOTS;
+    for (unsigned i = DT_SLOTS; i-- > 0;)
+        if (desc(i)->magic == DT_MAGIC) nprogs++, first = i;
     printf("difftest %u programs\n", nprogs);
     if (!nprogs) exit(0);
-    start_program(0);
+    start_program(first);
 }

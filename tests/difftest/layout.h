@@ -36,7 +36,9 @@
 #define DT_MAGIC 0x7473657466666964ull /* "difftest" */
 
 /* Trap log: the first DT_LOG_MAX traps are printed one per line; all are counted. */
+#ifndef DT_LOG_MAX
 #define DT_LOG_MAX 48
+#endif
 /* A program that traps this often, or takes this many instruction-fetch faults, is ended
  * (it would otherwise spin: e.g. its own code became unexecutable). */
 #define DT_TRAP_LIMIT 3000

@@ -13,18 +13,6 @@ function is_amo(insn,    lo, hi) {
     return lo % 128 == 47 && int(hi / 8) != 2 && int(hi / 8) != 3
 }
 
-# mstatus values equal but for FS (bits 14:13) and SD (bit 63), where rv39 says Dirty and
-# QEMU says Initial or Clean: QEMU 7.2 does not set FS to Dirty for instructions that only
-# change fflags (feq/flt/fle, fcvt to an integer).
-function fs_only(r, q,    i, dr, dq) {
-    for (i = 2; i <= 16; i++)
-        if (i != 13 && substr(r, i, 1) != substr(q, i, 1)) return 0
-    dr = hexval(substr(r, 1, 1)); dq = hexval(substr(q, 1, 1))
-    if (dr % 8 != dq % 8 || dr < 8) return 0
-    dr = hexval(substr(r, 13, 1)); dq = hexval(substr(q, 13, 1))
-    return dr % 2 == dq % 2 && int(dr / 2) == 3 && int(dq / 2) != 0 && int(dq / 2) != 3
-}
-
 function note(reason) {
     if (!((prog, reason) in noted)) print prog, reason > why
     noted[prog, reason] = 1
@@ -50,7 +38,6 @@ function a_only(new, old,    dn, do_) {
 
 FNR == NR {
     if ($1 == "P") prog = $2
-    else if ($1 == "mstatus") rv39_mstatus[prog] = $2
     else if ($1 == "p") rv39_pte[prog, $2] = 1
     next
 }
@@ -74,11 +61,6 @@ $1 == "P" { prog = $2 }
 $1 == "t" && $2 == 13 && is_amo($6) {
     printf "t %2d %s %s %s %s\n", 15, $3, $4, $5, $6
     note("amo-page-fault-cause")
-    next
-}
-$1 == "mstatus" && (prog in rv39_mstatus) && $2 != rv39_mstatus[prog] && fs_only(rv39_mstatus[prog], $2) {
-    print "mstatus", rv39_mstatus[prog]
-    note("fs-dirty-on-fflags")
     next
 }
 { print }

@@ -27,9 +27,12 @@ mkdir -p "$out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
 
+# Program n runs in slot n % BATCH of its ELF: its code depends on its addresses.
+slot=0
 if [ -n "$only" ]; then
     first=$only
     total=1
+    slot=$((only % batch))
 else
     first=0
 fi
@@ -52,7 +55,7 @@ while [ "$n" -lt "$end" ]; do
     [ "$count" -gt "$batch" ] && count=$batch
     rm -rf "$work"/*
     elf=$work/batch.elf
-    "$gen" "$harness" "$elf" "$seed" "$n" "$count" || exit 2
+    "$gen" "$harness" "$elf" "$seed" "$n" "$count" "$slot" || exit 2
     timeout "$limit" "$rv39" --bios none --kernel "$elf" </dev/null 2>"$work/rv39.err" |
         tr -d '\r' >"$work/rv39.out"
     timeout "$limit" "$rv39" --jit off --bios none --kernel "$elf" </dev/null 2>/dev/null |
