@@ -4,6 +4,7 @@
 
 #include "devices/bus.h"
 #include "devices/sifive_test.h"
+#include "support/harness.h"
 
 struct power_log {
     unsigned calls;
@@ -141,4 +142,51 @@ Test(sifive_test, reads_return_zero)
     uint64_t v = 1;
     cr_assert(sifive_test_read(&finisher, 0, 4, &v), "reads are accepted");
     cr_assert_eq(v, 0, "the finisher reads as 0");
+}
+
+/* End to end on a hart (tests/unit/support/harness.h): the finisher on the bus, a `sd` and a
+ * `ld` at its address trap as QEMU's invalid transactions do (priv spec 3.1.15: cause 7
+ * store/AMO access fault, cause 5 load access fault, mtval = the address), and a `sw`
+ * still powers off. */
+static void hart_with_finisher(void)
+{
+    harness_init();
+    log_ = (struct power_log){0};
+    sifive_test_init(&finisher, record_power, &log_);
+    cr_assert(
+        bus_register(&hbus, &(struct bus_device){"sifive_test", SIFIVE_TEST_BASE, SIFIVE_TEST_SIZE,
+                                                 &finisher, sifive_test_read, sifive_test_write}));
+    hart.x[1] = SIFIVE_TEST_BASE;
+    hart.x[2] = 0x5555;
+}
+
+TestSuite(sifive_test_hart, .init = hart_with_finisher, .fini = harness_fini);
+
+Test(sifive_test_hart, sd_to_the_finisher_is_a_store_access_fault)
+{
+    put32(i_sd(2, 0, 1));
+    step(1);
+    cr_assert_eq(hart.mcause, EXC_STORE_ACCESS, "sd to the finisher: mcause %llu, expected 7",
+                 (unsigned long long)hart.mcause);
+    cr_assert_eq(hart.mtval, SIFIVE_TEST_BASE, "mtval holds the faulting address");
+    cr_assert_eq(hart.pc, TRAP_VECTOR);
+    cr_assert_eq(log_.calls, 0, "the faulting store must not power off");
+}
+
+Test(sifive_test_hart, ld_from_the_finisher_is_a_load_access_fault)
+{
+    put32(i_ld(3, 0, 1));
+    step(1);
+    cr_assert_eq(hart.mcause, EXC_LOAD_ACCESS, "ld from the finisher: mcause %llu, expected 5",
+                 (unsigned long long)hart.mcause);
+    cr_assert_eq(hart.pc, TRAP_VECTOR);
+}
+
+Test(sifive_test_hart, sw_to_the_finisher_powers_off)
+{
+    put32(i_sw(2, 0, 1));
+    step(1);
+    cr_assert_neq(hart.pc, TRAP_VECTOR, "sw is the finisher's own access size");
+    cr_assert_eq(log_.calls, 1);
+    cr_assert_eq(log_.status, 0);
 }
