@@ -532,6 +532,10 @@ static void u_csr(struct gen *g)
             emit32(g, i_type((int32_t)csr, t, 1 + rn(g->r, 3), rd, 0x73));
             break;
         }
+        /* CSRRS/CSRRC with rs1 != x0 write the CSR even when rs1 holds zero, so they trap on a
+         * read-only CSR (unpriv spec "CSR Instructions"); QEMU 7.2 looks at the value instead
+         * (DEVIATIONS.md). So the read-only mhartid gets a nonzero rs1. */
+        if (csr == 0xf14) v |= 1;
         li(g, t, v);
         csr_op(g, csr, rn(g->r, 2) ? t : 0, rd);
         break;
