@@ -142,6 +142,7 @@ static void build_tables(struct prog *p, uint64_t code_pa)
     if (!rn(r, 40)) cf ^= rn(r, 2) ? PTE_U : PTE_X;
     for (unsigned i = 0; i < DT_CODE_PAGES; i++) {
         uint64_t pa = code_pa + i * DT_PAGE, f = cf;
+        if (i == DT_CODE_PAGES - 1) f = PTE_V | PTE_X; /* the S-mode stub's page */
         if (rn(r, 2)) f |= PTE_R;
         if (rn(r, 4)) f |= PTE_A;
         if (rn(r, 3) == 0) f |= PTE_G | PTE_D;
@@ -267,13 +268,27 @@ static void make_program(uint8_t *slot, uint64_t slot_pa, uint64_t seed, uint64_
     struct gen g = {.r = r,
                     .code = slot + DT_CODE_OFF,
                     .pc0 = code_pa,
-                    .cap = DT_CODE_PAGES * DT_PAGE,
+                    .cap = (DT_CODE_PAGES - 1) * DT_PAGE,
                     .mode = p.mode,
                     .satp_values = {sv39, sv39 | (uint64_t)rn(r, 65536) << 44, 0},
                     .trap_entry = trap_entry};
     add_pools(&g, code_pa, p.mode);
     d->satp = p.mode == 3 ? (rn(r, 2) ? sv39 : 0) : (rn(r, 10) ? sv39 : 0);
     g.far_atomics = p.mode != 3 && d->satp;
+    /* Half the programs delegate some exceptions to S (never instruction-fetch faults: a
+     * stub that could not be fetched would trap to itself forever; never ecall from S: the
+     * stub's own way to the harness). */
+    if (rn(r, 2)) {
+        static const uint8_t delegable[] = {2, 3, 4, 5, 6, 7, 8};
+        for (unsigned i = 0; i < sizeof delegable; i++)
+            if (rn(r, 2)) d->medeleg |= 1ull << delegable[i];
+        /* load and store/AMO page faults together: QEMU 7.2 reports AMO page faults as load
+         * page faults (DEVIATIONS.md), which must not change where they go */
+        if (rn(r, 2)) d->medeleg |= 1ull << 13 | 1ull << 15;
+        g.stub = d->stub = code_pa + (DT_CODE_PAGES - 1) * DT_PAGE;
+        const uint32_t stub[] = {0x00000073, 0x10200073}; /* ecall; sret */
+        memcpy(slot + DT_CODE_OFF + (DT_CODE_PAGES - 1) * DT_PAGE, stub, sizeof stub);
+    }
     size_t ecall = gen_program(&g, 30 + rn(r, 220));
 
     d->magic = DT_MAGIC;
@@ -293,6 +308,10 @@ static void make_program(uint8_t *slot, uint64_t slot_pa, uint64_t seed, uint64_
     d->fcsr = (rn(r, 8) ? rn(r, 5) : rn(r, 8)) << 5 | rn(r, 32);
     for (unsigned i = 0; i < 5; i++)
         d->csr_init[i] = reg_value(r) & ~3ull;
+    if (d->stub) {
+        d->csr_init[3] = d->stub;
+        d->mstatus &= ~(1ull << 22); /* TSR would make the stub's sret illegal */
+    }
     for (unsigned i = 1; i < 32; i++)
         d->x[i] = reg_value(r);
     for (unsigned i = 0; i < 32; i++)

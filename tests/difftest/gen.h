@@ -63,6 +63,7 @@ struct gen {
     uint64_t satp_values[3]; /* what a program may write to satp */
     uint64_t trap_entry;     /* the harness's mtvec */
     int far_atomics;         /* AMOs may use the virtual windows (always translated) */
+    uint64_t stub;           /* the S-mode trap stub when exceptions are delegated, else 0 */
 };
 
 /* Emit the program: `units` random units, the loop back to the start while gp counts down,

@@ -541,7 +541,7 @@ static void u_csr(struct gen *g)
         break;
     }
     case 4: /* stvec: modes 0 and 1 only (2 and 3 are reserved, their handling WARL) */
-        li(g, t, value(g) & ~2ull);
+        li(g, t, g->stub ? g->stub | rn(g->r, 2) : value(g) & ~2ull); /* the stub, if any */
         emit32(g, i_type(0x105, t, 1, rd, 0x73));
         break;
     case 5: /* mtvec: the harness's handler, direct or vectored (no interrupts are enabled) */
@@ -563,6 +563,8 @@ static void u_csr(struct gen *g)
         uint64_t mask = 0;
         for (int k = 1 + rn(g->r, 3); k > 0; k--)
             mask |= mbits[rn(g->r, 13)];
+        /* With delegation the stub's sret must work: no TSR */
+        if (g->stub) mask &= ~(1ull << 22);
         int m = g->mode == 3 ? rn(g->r, 3) != 0 : rn(g->r, 6) == 0;
         if (!m) mask &= 0x000c6122; /* sstatus view: SIE SPIE SPP FS SUM MXR */
         li(g, t, mask);

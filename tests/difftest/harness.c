@@ -99,7 +99,9 @@ static __attribute__((noreturn)) void finish_program(const char *why)
     put_field("fcsr", csr_read(fcsr));
     put_field("mscratch", csr_read(mscratch));
     put_field("sscratch", csr_read(sscratch));
+    /* not scause: every S trap's cause is in the log, and QEMU's AMO cause is filtered there */
     put_field("sepc", csr_read(sepc));
+    put_field("stval", csr_read(stval));
     put_field("stvec", csr_read(stvec));
     put_field("mtvec", csr_read(mtvec));
     put_field("satp", csr_read(satp));
@@ -158,6 +160,59 @@ static int is_amo(uint32_t insn)
     return (insn & 0x7f) == 0x2f && (insn >> 28) != 1;
 }
 
+static uint32_t insn_at(uint64_t pc)
+{
+    /* Code is identity mapped, so the harness reads it physically. A 4-byte instruction may
+     * sit at a 2-byte boundary: read it as two halves. */
+    const uint16_t *p = (const uint16_t *)pc;
+    uint32_t insn = p[0];
+    if ((insn & 3) == 3) insn |= (uint32_t)p[1] << 16;
+    return insn;
+}
+
+static void log_trap(uint64_t cause, uint64_t epc, uint64_t tval, uint64_t mode, uint32_t insn)
+{
+    /* mtval/stval on an illegal instruction (and on a breakpoint) may be zero or the
+     * instruction bits (or the PC): the implementation's choice (priv spec "Machine Trap
+     * Value Register"). */
+    if (cause == 2 || cause == 3) {
+        tval = 0;
+        /* the same in the CSR itself: programs read mtval, stval is in the dump */
+        if (mode >= 4)
+            csr_write(stval, 0);
+        else
+            csr_write(mtval, 0);
+    }
+    if (ntraps < DT_LOG_MAX) tlog[ntraps] = (struct trap_rec){cause, epc, tval, mode, insn};
+    ntraps++;
+    if (cause < 16) hist[cause][is_amo(insn)]++;
+    if (ntraps >= DT_TRAP_LIMIT) {
+        in_handler = 0;
+        finish_program("trap-limit");
+    }
+}
+
+/* A trap delegated to S arrived at the stub, whose ecall brought it here: log it (mode 4 + SPP:
+ * taken in S), skip the instruction through sepc, and let the stub's sret return. */
+static void s_trap(const struct dt_desc *d, uint64_t epc)
+{
+    uint64_t scause = csr_read(scause), sepc = csr_read(sepc), stval = csr_read(stval);
+    uint64_t spp = (csr_read(sstatus) >> 8) & 1;
+    if (scause == 8 && sepc == d->end_pc) {
+        in_handler = 0;
+        finish_program("end");
+    }
+    int in_code = sepc >= d->entry && sepc < d->code_end;
+    uint32_t insn = in_code ? insn_at(sepc) : 0;
+    log_trap(scause, sepc, stval, 4 + spp, insn);
+    if (!in_code) { /* fetch faults are not delegated: this is the stub's own sret */
+        in_handler = 0;
+        finish_program("stub-stop");
+    }
+    csr_write(sepc, sepc + ((insn & 3) == 3 ? 4 : 2));
+    csr_write(mepc, epc + 4);
+}
+
 void dt_handle_trap(struct frame *fr)
 {
     uint64_t cause = csr_read(mcause), epc = csr_read(mepc), tval = csr_read(mtval);
@@ -173,26 +228,15 @@ void dt_handle_trap(struct frame *fr)
         in_handler = 0;
         finish_program("end");
     }
+    if (cause == 9 && d->stub && epc == d->stub) {
+        s_trap(d, epc);
+        in_handler = 0;
+        return;
+    }
     int in_code = epc >= d->entry && epc < d->code_end;
     int fetch = cause == 1 || cause == 12;
-    uint32_t insn = 0;
-    if (!fetch && in_code) {
-        /* Code is identity mapped, so the harness reads it physically. A 4-byte instruction
-         * may sit at a 2-byte boundary: read it as two halves. */
-        const uint16_t *p = (const uint16_t *)epc;
-        insn = p[0];
-        if ((insn & 3) == 3) insn |= (uint32_t)p[1] << 16;
-    }
-    /* mtval on an illegal instruction (and on a breakpoint) may be zero or the instruction
-     * bits (or the PC): the implementation's choice (priv spec 3.1.16, "mtval"). */
-    if (cause == 2 || cause == 3) tval = 0;
-    if (ntraps < DT_LOG_MAX) tlog[ntraps] = (struct trap_rec){cause, epc, tval, mode, insn};
-    ntraps++;
-    if (cause < 16) hist[cause][is_amo(insn)]++;
-    if (ntraps >= DT_TRAP_LIMIT) {
-        in_handler = 0;
-        finish_program("trap-limit");
-    }
+    uint32_t insn = !fetch && in_code ? insn_at(epc) : 0;
+    log_trap(cause, epc, tval, mode, insn);
     if (fetch || !in_code) {
         /* No instruction to skip: continue at ra, which the generator pointed at the next
          * unit; unless the code itself cannot be fetched any more, then stop. */
@@ -238,6 +282,9 @@ static __attribute__((noreturn)) void start_program(unsigned i)
     csr_write(sscratch, d->csr_init[1]);
     csr_write(sepc, d->csr_init[2]);
     csr_write(stvec, d->csr_init[3]);
+    csr_write(scause, 0);
+    csr_write(stval, 0);
+    csr_write(medeleg, d->medeleg);
     csr_write(satp, d->satp);
     __asm__ volatile("sfence.vma" ::: "memory");
     __asm__ volatile("fence.i" ::: "memory");
@@ -251,8 +298,8 @@ int main(void)
     frame.harness_sp = (uint64_t)(handler_stack + sizeof handler_stack);
     __asm__ volatile("sd gp, %0" : "=m"(frame.harness_gp));
     __asm__ volatile("mv tp, %0" ::"r"(&frame));
-    /* No interrupts, no delegation: every trap comes here. QEMU checks PMP for S and U: one
-     * NAPOT region over everything, RWX (priv spec 3.7). */
+    /* No interrupts; exceptions are delegated per program (start_program). QEMU checks PMP for S
+     * and U: one NAPOT region over everything, RWX (priv spec 3.7). */
     csr_write(mie, 0);
     csr_write(medeleg, 0);
     csr_write(mideleg, 0);

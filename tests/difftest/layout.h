@@ -7,7 +7,8 @@
  *   0x8040_0000  DATA: 2 MiB the programs may write; refilled before each program
  *   0x8100_0000  .randprog: DT_SLOTS slots of DT_SLOT_SIZE bytes, one program each:
  *                  +0       struct dt_desc (registers, CSRs, where things are)
- *                  +4 KiB   code, DT_CODE_PAGES pages, identity mapped (VA == PA)
+ *                  +4 KiB   code, DT_CODE_PAGES pages, identity mapped (VA == PA); the
+ *                           last page holds only the S-mode trap stub (`ecall; sret`)
  *                  +28 KiB  page tables, DT_PT_PAGES pages (the root first)
  *
  * Everything is little-endian 64-bit words so that the host can fill it without the guest
@@ -58,7 +59,12 @@ struct dt_desc {
     uint64_t data_seed; /* DATA is filled with dt_pattern(data_seed, address) */
     uint64_t fcsr;
     uint64_t csr_init[6]; /* mscratch, sscratch, sepc, stvec, mepc, (spare) */
-    uint64_t x[32];       /* x3 (gp) and x4 (tp) are the harness's */
+    /* Exceptions delegated to S (medeleg), and the S-mode stub stvec points to when there
+     * are any: its ecall hands the S trap to the harness, which logs it, advances sepc and
+     * resumes at its sret. */
+    uint64_t medeleg;
+    uint64_t stub;
+    uint64_t x[32]; /* x3 (gp) and x4 (tp) are the harness's */
     uint64_t f[32];
 };
 
