@@ -41,7 +41,7 @@ enum {
 #define NO_MEMORY 0xc0000000ull    /* nothing there on QEMU virt or rv39 (-m 128M) */
 #define PTES_PER_TABLE 20          /* leaves per 4 KiB-page table; the rest are zero */
 
-enum { T_ROOT, T_L1A, T_L0CODE, T_L1B, T_L0B0, T_L0B1, T_L1C, T_L0C, T_L0A3 };
+enum { T_ROOT, T_L1A, T_L0CODE, T_L1B, T_L0B0, T_L0B1, T_L1C, T_L0C, T_L0A3, T_ROOTB };
 
 struct prog {
     struct rng r;
@@ -110,6 +110,36 @@ static uint64_t data_superpage(struct prog *p)
     }
 }
 
+/* root[4]: a 1 GiB leaf onto no memory, misaligned (always faults), onto the harness
+ * read-only, or nothing */
+static uint64_t gigapage(struct prog *p)
+{
+    switch (rn(&p->r, 4)) {
+    case 0: return pte(NO_MEMORY, leaf_flags(p, 1, 1, 0));
+    case 1:
+        return pte(DT_HARNESS_BASE + (1 + rn(&p->r, 511)) * 0x200000ull, leaf_flags(p, 1, 1, 0));
+    case 2: return pte(DT_HARNESS_BASE, leaf_flags(p, 0, 0, 0));
+    default: return 0;
+    }
+}
+
+/* A second address space for programs that switch satp between two ASIDs: the same tables
+ * below the root (so the code maps the same), but 0xc000_0000 and 0xffff_ffc0_0000_0000
+ * swapped and another gigapage. Global mappings would have to agree between the two
+ * (priv spec "Sv32/Sv39: G bit"; otherwise what a hart uses is unspecified), so the
+ * program has none. */
+static void second_root(struct prog *p)
+{
+    uint64_t **t = p->pt;
+    memcpy(t[T_ROOTB], t[T_ROOT], DT_PAGE);
+    t[T_ROOTB][3] = t[T_ROOT][256];
+    t[T_ROOTB][256] = t[T_ROOT][3];
+    t[T_ROOTB][4] = gigapage(p);
+    for (unsigned i = 0; i < DT_PT_PAGES; i++)
+        for (unsigned k = 0; k < DT_PAGE / 8; k++)
+            t[i][k] &= ~(uint64_t)PTE_G;
+}
+
 static void build_tables(struct prog *p, uint64_t code_pa)
 {
     struct rng *r = &p->r;
@@ -117,15 +147,7 @@ static void build_tables(struct prog *p, uint64_t code_pa)
     t[T_ROOT][2] = pointer(p, T_L1A);
     t[T_ROOT][3] = pointer(p, T_L1B);
     t[T_ROOT][256] = pointer(p, T_L1C);
-    switch (rn(r, 4)) { /* root[4]: a gigapage */
-    case 0: t[T_ROOT][4] = pte(NO_MEMORY, leaf_flags(p, 1, 1, 0)); break;
-    case 1:
-        t[T_ROOT][4] = pte(DT_HARNESS_BASE + (1 + rn(r, 511)) * 0x200000ull,
-                           leaf_flags(p, 1, 1, 0)); /* misaligned: always faults */
-        break;
-    case 2: t[T_ROOT][4] = pte(DT_HARNESS_BASE, leaf_flags(p, 0, 0, 0)); break;
-    default: break;
-    }
+    t[T_ROOT][4] = gigapage(p);
     /* root[5]: W without R, reserved bits, or invalid: faults whatever else is set */
     static const uint64_t bad[] = {PTE_V | PTE_W | PTE_A | PTE_D, PTE_V | PTE_R | 1ull << 60,
                                    PTE_R | PTE_W | PTE_X | PTE_A};
@@ -264,13 +286,24 @@ static void make_program(uint8_t *slot, uint64_t slot_pa, uint64_t seed, uint64_
     uint64_t code_pa = slot_pa + DT_CODE_OFF;
     build_tables(&p, code_pa);
 
-    uint64_t sv39 = 8ull << 60 | p.pt_pa[T_ROOT] >> 12;
+    /* satp values: this root with ASID a; the second root (or this one again) with ASID b;
+     * Bare. Every change of satp changes the ASID, so a switch between the two address
+     * spaces needs no sfence.vma (their tables never change; priv spec "Supervisor Address
+     * Translation and Protection (satp) Register"), and QEMU, which flushes its TLB when the
+     * ASID changes and ignores it otherwise, still sees no stale entry. */
+    unsigned asid_a = 1 + rn(r, 65535), asid_b = 1 + rn(r, 65535);
+    if (asid_b == asid_a) asid_b = asid_a % 65535 + 1;
+    int two_roots = rn(r, 2);
+    if (two_roots) second_root(&p);
+    uint64_t sv39 = 8ull << 60 | (uint64_t)asid_a << 44 | p.pt_pa[T_ROOT] >> 12;
+    uint64_t sv39b =
+        8ull << 60 | (uint64_t)asid_b << 44 | p.pt_pa[two_roots ? T_ROOTB : T_ROOT] >> 12;
     struct gen g = {.r = r,
                     .code = slot + DT_CODE_OFF,
                     .pc0 = code_pa,
                     .cap = (DT_CODE_PAGES - 1) * DT_PAGE,
                     .mode = p.mode,
-                    .satp_values = {sv39, sv39 | (uint64_t)rn(r, 65536) << 44, 0},
+                    .satp_values = {sv39, sv39b, 0},
                     .trap_entry = trap_entry};
     add_pools(&g, code_pa, p.mode);
     d->satp = p.mode == 3 ? (rn(r, 2) ? sv39 : 0) : (rn(r, 10) ? sv39 : 0);

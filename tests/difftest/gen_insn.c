@@ -548,11 +548,12 @@ static void u_csr(struct gen *g)
         li(g, t, g->trap_entry | rn(g->r, 2));
         emit32(g, i_type(0x305, t, 1, rd, 0x73));
         break;
-    case 6: /* satp: bare or Sv39 with our root; fenced so no stale translation is used.
-             * Programs that send AMOs beyond DATA keep translation on (see atomic_pools). */
+    case 6: /* satp: Bare or one of the program's two address spaces (gen.c, make_program:
+             * every change also changes the ASID, so sfence.vma is optional). Programs that
+             * send AMOs beyond DATA keep translation on (see atomic_pools). */
         li(g, t, g->satp_values[rn(g->r, g->far_atomics ? 2 : 3)]);
         emit32(g, i_type(0x180, t, 1, rd, 0x73));
-        emit32(g, 0x12000073);
+        if (rn(g->r, 2)) emit32(g, 0x12000073);
         break;
     default: { /* mstatus / sstatus fields: set or clear a few, MPP to a legal value */
         /* FS only as a whole, Off or Dirty: QEMU 7.2 leaves FS at Initial or Clean when an

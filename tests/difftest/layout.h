@@ -9,7 +9,7 @@
  *                  +0       struct dt_desc (registers, CSRs, where things are)
  *                  +4 KiB   code, DT_CODE_PAGES pages, identity mapped (VA == PA); the
  *                           last page holds only the S-mode trap stub (`ecall; sret`)
- *                  +28 KiB  page tables, DT_PT_PAGES pages (the root first)
+ *                  +20 KiB  page tables, DT_PT_PAGES pages (the root first, a second root last)
  *
  * Everything is little-endian 64-bit words so that the host can fill it without the guest
  * compiler's view of the struct. */
@@ -29,9 +29,9 @@
 #define DT_SLOTS 100
 #define DT_SLOT_SIZE 0x10000ull
 #define DT_CODE_OFF 0x1000ull
-#define DT_CODE_PAGES 6
-#define DT_PT_OFF 0x7000ull
-#define DT_PT_PAGES 9
+#define DT_CODE_PAGES 4
+#define DT_PT_OFF 0x5000ull
+#define DT_PT_PAGES 10
 #define DT_RANDPROG_SIZE (DT_SLOTS * DT_SLOT_SIZE)
 
 #define DT_MAGIC 0x7473657466666964ull /* "difftest" */
