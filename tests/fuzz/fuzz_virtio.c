@@ -20,7 +20,8 @@
  *   - status OK only for a valid request (whole sectors, inside the disk, writable disk);
  *   - every RAM byte the device changes is reported through dma_wrote (the hart's decoded-code
  *     cache depends on it), and none outside RAM or outside a notify;
- *   - the used ring names the chain that was served; the interrupt line follows
+ *   - the used ring names the chain that was served, and that chain walked again from RAM by
+ *     the harness has the buffers the transport handed the device; the interrupt line follows
  *     InterruptStatus.
  * Completions are seen as they happen through the dma `written` callback: the status byte is
  * the last single byte reported before the used-ring index moves (devices/virtio_blk.c,
@@ -118,6 +119,41 @@ static bool on_disk(uint64_t sector, uint64_t bytes)
            bytes / VIRTIO_BLK_SECTOR <= DISK_SECTORS - sector;
 }
 
+/* The chain at `head` walked again from the RAM the device took it from, as the spec draws it
+ * ("The Virtqueue Descriptor Table", "Indirect Descriptors"), without the transport's
+ * validity rules: for a chain the transport accepted, the buffers must be the same. */
+static void check_chain(const struct virtq_chain *c)
+{
+    const struct virtq *q = &t.queue[0];
+    uint64_t table = q->desc, entries = q->num, index = c->head;
+    unsigned count = 0;
+    for (unsigned steps = 0;; steps++) {
+        uint64_t off = table + 16 * index - RAM_BASE;
+        if (steps > 2 * VIRTQ_MAX_SIZE || index >= entries || table < RAM_BASE ||
+            off > RAM_SIZE - 16)
+            fuzz_fail("the transport accepted chain %u, which does not end in RAM", c->head);
+        const uint8_t *d = seen + off;
+        uint64_t addr = le(d, 8);
+        uint32_t len = (uint32_t)le(d + 8, 4);
+        uint16_t flags = (uint16_t)le(d + 12, 2);
+        if (flags & VIRTQ_DESC_F_INDIRECT) {
+            table = addr;
+            entries = len / 16;
+            index = 0;
+            continue;
+        }
+        if (count == c->count)
+            fuzz_fail("chain %u has more buffers than the transport found", c->head);
+        const struct virtq_buf *b = &c->buf[count++];
+        if (b->addr != addr || b->len != len || b->device_writes != !!(flags & VIRTQ_DESC_F_WRITE))
+            fuzz_fail("chain %u buffer %u differs from the descriptor", c->head, count - 1);
+        if (!(flags & VIRTQ_DESC_F_NEXT)) break;
+        index = (uint16_t)le(d + 14, 2);
+    }
+    if (count != c->count)
+        fuzz_fail("chain %u has fewer buffers than the transport found", c->head);
+}
+
 /* The device just pushed drive->blk.chain to the used ring, with status `last_byte`. */
 static void completed(void)
 {
@@ -125,6 +161,7 @@ static void completed(void)
     const struct virtq *q = &t.queue[0];
     uint64_t slot = q->used + 4 + 8ull * ((uint16_t)(q->used_idx - 1) % q->num) - RAM_BASE;
     if (le(ram + slot, 4) != c->head) fuzz_fail("used ring names another chain than was served");
+    check_chain(c);
     int status = last_byte;
     if (status < 0 || status > (int)VIRTIO_BLK_S_UNSUPP)
         fuzz_fail("request completed with status %d", status);
