@@ -202,15 +202,15 @@ static void add_pools(struct gen *g, uint64_t code_pa, unsigned mode)
      * addresses (M-mode, satp bare) there is no memory there. Aligned accesses only: QEMU
      * 7.2 reports a misaligned access to no memory with a rounded-down mtval
      * (DEVIATIONS.md). */
-    add_pool(g, VA_A3, PTES_PER_TABLE * DT_PAGE, far);
-    add_pool(g, VA_B, PTES_PER_TABLE * DT_PAGE, far);
-    add_pool(g, VA_B + 0x200000, PTES_PER_TABLE * DT_PAGE, far);
+    add_pool(g, VA_A3, PTES_PER_TABLE * DT_PAGE, far | POOL_MISALIGN_VM);
+    add_pool(g, VA_B, PTES_PER_TABLE * DT_PAGE, far | POOL_MISALIGN_VM);
+    add_pool(g, VA_B + 0x200000, PTES_PER_TABLE * DT_PAGE, far | POOL_MISALIGN_VM);
     add_pool(g, VA_B + 0x400000, 0x10000, far);
     /* these two may map to no memory: no AMOs there (see gen_insn.c, atomic_pools) */
     add_pool(g, VA_B + 0x600000, 0x10000, far & ~POOL_ATOMIC);
     add_pool(g, VA_GIGA, 0x10000, far & ~POOL_ATOMIC);
     add_pool(g, VA_BAD, DT_PAGE, far);
-    add_pool(g, VA_C, PTES_PER_TABLE * DT_PAGE, far);
+    add_pool(g, VA_C, PTES_PER_TABLE * DT_PAGE, far | POOL_MISALIGN_VM);
     add_pool(g, VA_C + 0x200000, 0x10000, far);
     add_pool(g, 0x0000004000000000ull, DT_PAGE, far); /* not canonical: bits 63:39 != 38 */
     add_pool(g, 0xffffff8000000000ull, DT_PAGE, far);

@@ -27,11 +27,12 @@ static inline unsigned rn(struct rng *r, unsigned n)
 
 /* What an address in a pool may be used for. */
 enum {
-    POOL_STORE = 1,    /* stores may go there: it maps (if at all) to DATA or to no memory */
-    POOL_MISALIGN = 2, /* misaligned accesses are fine: RAM whenever it maps to anything */
-    POOL_JUMP = 4,     /* a jump there faults in every mode and satp (never executable RAM) */
-    POOL_ATOMIC = 8,   /* AMOs and LR/SC may go there */
-    POOL_RAM = 16,     /* RAM in every mode and satp (DATA by its physical address) */
+    POOL_STORE = 1,        /* stores may go there: it maps (if at all) to DATA or to no memory */
+    POOL_MISALIGN = 2,     /* misaligned accesses are fine: RAM whenever it maps to anything */
+    POOL_JUMP = 4,         /* a jump there faults in every mode and satp (never executable RAM) */
+    POOL_ATOMIC = 8,       /* AMOs and LR/SC may go there */
+    POOL_RAM = 16,         /* RAM in every mode and satp (DATA by its physical address) */
+    POOL_MISALIGN_VM = 32, /* misaligned is fine while translation is on (RAM or a fault) */
 };
 
 struct pool {
@@ -62,7 +63,8 @@ struct gen {
     unsigned npools;
     uint64_t satp_values[3]; /* what a program may write to satp */
     uint64_t trap_entry;     /* the harness's mtvec */
-    int far_atomics;         /* AMOs may use the virtual windows (always translated) */
+    int far_atomics;         /* translation is always on: AMOs and misaligned accesses may use the
+                              * virtual windows */
     uint64_t stub;           /* the S-mode trap stub when exceptions are delegated, else 0 */
 };
 

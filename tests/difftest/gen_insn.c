@@ -165,7 +165,7 @@ static uint64_t value(struct gen *g)
 
 /* --- integer units --- */
 
-static void u_alu_rr(struct gen *g)
+static uint32_t alu_rr_word(struct gen *g)
 {
     static const uint16_t ops[] = {/* f7 << 8 | f3 << 4 | W: OP (W = 0) and OP-32 (W = 1) */
                                    0x0000, 0x2000, 0x0010, 0x0020, 0x0030, 0x0040, 0x0050,
@@ -173,7 +173,12 @@ static void u_alu_rr(struct gen *g)
                                    0x0140, 0x0150, 0x0160, 0x0170, 0x0001, 0x2001, 0x0011,
                                    0x0051, 0x2051, 0x0101, 0x0141, 0x0151, 0x0161, 0x0171};
     unsigned o = ops[rn(g->r, sizeof ops / sizeof ops[0])];
-    emit32(g, r_type(o >> 8, anyreg(g), anyreg(g), o >> 4 & 7, wreg(g), o & 1 ? 0x3b : 0x33));
+    return r_type(o >> 8, anyreg(g), anyreg(g), o >> 4 & 7, wreg(g), o & 1 ? 0x3b : 0x33);
+}
+
+static void u_alu_rr(struct gen *g)
+{
+    emit32(g, alu_rr_word(g));
 }
 
 static void u_alu_imm(struct gen *g)
@@ -220,7 +225,12 @@ static uint64_t address(struct gen *g, unsigned need, unsigned align, int misali
     uint64_t off = rnd(g->r) % p->span;
     /* Concentrate on a few words so that stores and loads meet. */
     if (rn(g->r, 2)) off = off % 256;
-    if (misalign && (p->flags & POOL_MISALIGN) && rn(g->r, 4) == 0) return p->base + off;
+    int any = p->flags & POOL_MISALIGN || (p->flags & POOL_MISALIGN_VM && g->far_atomics);
+    if (misalign && any && rn(g->r, 4) == 0) {
+        /* sometimes across a page boundary: the second page may fault, or map elsewhere */
+        if (rn(g->r, 3) == 0) off = (off | 0xfff) - rn(g->r, 7);
+        return p->base + off % p->span;
+    }
     return p->base + (off & ~(uint64_t)(align - 1));
 }
 
@@ -502,6 +512,27 @@ static void u_wild_jump(struct gen *g)
     patch_ra(g, at);
 }
 
+/* Self-modifying code, as the spec allows it: store a new ALU instruction over the slot
+ * that ends the unit, then fence.i, which makes the store visible to the fetches that follow
+ * (unpriv spec "Zifencei"). Only M-mode (or Bare) stores reach code: elsewhere the code
+ * pages are not writable and the store faults. */
+static void u_smc(struct gen *g)
+{
+    unsigned base = wreg(g), val;
+    do
+        val = wreg(g);
+    while (val == base);
+    size_t at = g->len;
+    emit32(g, base << 7 | 0x17); /* auipc base, 0 */
+    li(g, val, alu_rr_word(g));
+    size_t add = g->len;
+    addi(g, base, base, 0);
+    emit32(g, s_type(0, val, base, 2, 0x23)); /* sw val, 0(base) */
+    emit32(g, 0x0000100f);                    /* fence.i */
+    wr32(g, add, rd32(g, add) | (uint32_t)(g->len - at) << 20);
+    emit32(g, alu_rr_word(g)); /* the slot */
+}
+
 /* --- CSRs and privilege --- */
 
 static void csr_op(struct gen *g, unsigned csr, unsigned rs1, unsigned rd)
@@ -658,8 +689,10 @@ static void unit(struct gen *g)
         u_lrsc(g);
     else if (w < 70)
         u_fp(g);
-    else if (w < 76)
+    else if (w < 75)
         u_rvc_alu(g);
+    else if (w < 76)
+        u_smc(g);
     else if (w < 80)
         u_rvc_mem(g);
     else if (w < 86)
