@@ -519,7 +519,7 @@ static void build(const uint8_t *data, size_t size, struct setup *su)
     su->fcsr = fuzz_u8(&in) & 0xff;
     uint8_t rb = fuzz_u8(&in);
     su->budget = 16384 + 1024 * (uint64_t)(rb % 33);
-    static const uint64_t chunks[] = {1, 2, 3, 7, 64, 100, 1000, 4096, 1u << 30, 1u << 30};
+    static const uint64_t chunks[] = {1, 2, 3, 7, 64, 100, 1000, 4096, 4096, 4096};
     uint8_t cb = fuzz_u8(&in);
     su->chunk = chunks[cb % 10];
     su->threshold = cb & 0x80 ? 2 : 1;
@@ -645,15 +645,30 @@ static void fresh_hart(bool with_jit)
 
 /* Run with the translator until the budget is spent, in chunks (so runs also end and resume
  * between blocks). Returns the units consumed: instructions retired plus traps taken. */
+#define MAX_TRANSLATED_PER_RUN 4096
+static struct jit_stats jit_delta; /* what this run's translator did (FUZZ_CPU_TRACE) */
+
 static uint64_t run_jit(const struct setup *su)
 {
     jit_set_threshold(&hart, su->threshold);
+    struct jit_stats before = *jit_get_stats(&hart);
     uint64_t consumed = 0;
     while (consumed < su->budget) {
         uint64_t left = su->budget - consumed;
         consumed += cpu_run(&hart, left < su->chunk ? left : su->chunk);
         hart.wfi = false; /* nothing would wake it: go on, as both runs do */
+        /* Translating a guest instruction (instrumented for coverage, ~400 bytes of host
+         * code) costs as much as interpreting ~50: code that rewrites itself in a loop, or
+         * traps every few instructions (each resume point starts a new 64-instruction
+         * block), would spend the run translating. Past a limit the run goes on with the
+         * blocks it has and translates no more. */
+        if (jit_get_stats(&hart)->insns - before.insns > MAX_TRANSLATED_PER_RUN)
+            jit_set_threshold(&hart, UINT32_MAX);
     }
+    const struct jit_stats *after = jit_get_stats(&hart);
+    jit_delta = (struct jit_stats){
+        after->blocks - before.blocks, after->insns - before.insns, after->flushes - before.flushes,
+        after->page_kills - before.page_kills, after->chains - before.chains};
     return consumed;
 }
 
@@ -718,6 +733,9 @@ static void trace(const struct setup *su, const struct state *s)
     fprintf(stderr, "fuzz_cpu: %llu units, %llu retired, end pc %#llx priv %u\n",
             (unsigned long long)s->v[1], (unsigned long long)s->v[10], (unsigned long long)s->v[0],
             s->priv);
+    fprintf(stderr, "fuzz_cpu: jit: %llu blocks (%llu insns), %llu flushes, %llu page kills\n",
+            (unsigned long long)jit_delta.blocks, (unsigned long long)jit_delta.insns,
+            (unsigned long long)jit_delta.flushes, (unsigned long long)jit_delta.page_kills);
     for (unsigned m = 0; m < 2; m++) {
         uint64_t n = peek64(LOG_PA(m) + LOG_COUNT);
         fprintf(stderr, "fuzz_cpu: %s handler: %llu traps\n", m ? "S" : "M", (unsigned long long)n);
