@@ -26,7 +26,8 @@ harness=$build/tests/difftest/difftest_harness.elf
 out=$build/difftest
 mkdir -p "$out"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT INT TERM
+trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
 
 # Program n runs in slot n % BATCH of its ELF: its code depends on its addresses.
 slot=0
