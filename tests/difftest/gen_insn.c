@@ -522,6 +522,10 @@ static void u_smc(struct gen *g)
     do
         val = wreg(g);
     while (val == base);
+    /* In M-mode, untranslated: with MPRV the store would be translated, and QEMU 7.2 would
+     * use its M-mode fetch's entry for the page (DEVIATIONS.md). Illegal elsewhere. */
+    li(g, val, 1ull << 17);
+    emit32(g, i_type(0x300, val, 3, 0, 0x73)); /* csrc mstatus, MPRV */
     size_t at = g->len;
     emit32(g, base << 7 | 0x17); /* auipc base, 0 */
     li(g, val, alu_rr_word(g));
