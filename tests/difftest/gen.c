@@ -310,6 +310,7 @@ static void make_program(uint8_t *slot, uint64_t slot_pa, uint64_t seed, uint64_
     add_pools(&g, code_pa, p.mode);
     d->satp = p.mode == 3 ? (rn(r, 2) ? sv39 : 0) : (rn(r, 10) ? sv39 : 0);
     g.far_atomics = p.mode != 3 && d->satp;
+    g.bare_start = !d->satp;
     /* Half the programs delegate some exceptions to S (never instruction-fetch faults: a
      * stub that could not be fetched would trap to itself forever; never ecall from S: the
      * stub's own way to the harness). */

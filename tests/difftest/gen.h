@@ -66,6 +66,7 @@ struct gen {
     int far_atomics;         /* translation is always on: AMOs and misaligned accesses may use the
                               * virtual windows */
     uint64_t stub;           /* the S-mode trap stub when exceptions are delegated, else 0 */
+    int bare_start;          /* the program starts with satp Bare */
 };
 
 /* Emit the program: `units` random units, the loop back to the start while gp counts down,

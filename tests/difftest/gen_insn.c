@@ -622,8 +622,11 @@ static void u_xret(struct gen *g)
 {
     unsigned t = 5 + rn(g->r, 3), m = g->mode == 3 ? 1 : 0;
     if (rn(g->r, 8) == 0) m = !m;
-    static const uint8_t modes[] = {0, 1, 3};
-    unsigned to = m ? modes[rn(g->r, 3)] : rn(g->r, 2);
+    /* U-mode cannot fetch the code of an M or S program (its pages have U clear) unless
+     * translation is off, so U is a target only in programs that start with satp Bare; in
+     * the others it would just end the program at its next fetch. */
+    static const uint8_t modes[] = {3, 1, 0};
+    unsigned to = m ? modes[rn(g->r, g->bare_start ? 3 : 2)] : g->bare_start ? rn(g->r, 2) : 1;
     /* Leaving M-mode clears MPRV (priv spec 1.12, "Memory Privilege in mstatus": "If y != M,
      * xRET also sets MPRV=0"); QEMU 7.2 does not, and an MPRV left set would then translate
      * the harness's own accesses at the next trap. So MPRV is cleared first (DEVIATIONS.md),

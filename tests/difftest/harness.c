@@ -122,10 +122,16 @@ static __attribute__((noreturn)) void finish_program(const char *why)
     unsigned changed = 0;
     for (uint64_t a = DT_DATA_BASE; a < DT_DATA_BASE + DT_DATA_SIZE; a += 8) {
         volatile uint64_t *w = (volatile uint64_t *)a;
-        uint64_t v = *w,
-                 expect = a < DT_DATA_BASE + DT_DATA_PATTERN ? dt_pattern(d->data_seed, a) : 0;
+        int zeros = a >= DT_DATA_BASE + DT_DATA_PATTERN;
+        /* the zero part (most of DATA) eight words at a time: the scan is most of the
+         * harness's own work per program */
+        if (zeros && !(a & 63) && !(w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7])) {
+            a += 56;
+            continue;
+        }
+        uint64_t v = *w, expect = zeros ? 0 : dt_pattern(d->data_seed, a);
         if (v == expect) continue;
-        if (a >= DT_DATA_BASE + DT_DATA_PATTERN) *w = 0; /* the next program expects zeros */
+        if (zeros) *w = 0; /* the next program expects zeros */
         if (++changed <= 128) {
             puts_("m ");
             put_hex(a, 8);
