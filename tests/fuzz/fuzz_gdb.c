@@ -3,35 +3,108 @@
  * control, breakpoints, qXfer, `monitor` commands (qRcmd, through the debugger's command
  * interpreter), and the hang-up at the end of the input.
  *
- * The stub serves a socketpair (gdbstub_serve_fd): the input is written into one end before
- * the session starts, that end is shut for writing (GDB hangs up after its last byte), and a
- * thread drains the stub's replies so it never blocks. The machine is fresh for every input:
- * 1 MiB of RAM holding `j .` at 0x80000000, where the hart starts; `c` runs it until the
- * stub's poll sees the hang-up or a 0x03.
+ * The stub serves one session (gdbstub_serve_fd) on a descriptor whose poll, read and send are
+ * this file's (-Wl,--wrap, tests/fuzz/CMakeLists.txt), playing GDB as it behaves on a real
+ * connection: it sends one packet, then waits for the answer. A blocking wait of the stub for
+ * input (poll with a timeout) always finds the next packet; a peek while the hart runs (poll
+ * with timeout 0) finds data only when the input's next byte is 0x03 (Ctrl-C) or the input is
+ * over (GDB hung up), so `c` and `s` really run the guest; after PEEKS_BEFORE_CTRL_C peeks
+ * without either, "the user" presses Ctrl-C. The machine is fresh for every input: 1 MiB of
+ * RAM with `j .` at 0x80000000, where the hart starts.
  *
- * Oracles, besides ASan/UBSan: the session ends (hang-up, `k` or `D`); every reply is a
- * well-formed packet "$data#cc" with the right checksum and no bare '$' or '#' inside, or an
- * ack ('+', '-'). Not exercised because the stub does not offer them: binary `X` packets (and
- * so `}` escapes in what GDB sends), run-length encoding, vFlash packets. */
-#include <pthread.h>
+ * Oracles, besides ASan/UBSan: the session ends (hang-up, `k`, `D` or the guest's exit); every
+ * reply is a well-formed packet "$data#cc" with the right checksum and no bare '$' or '#'
+ * inside, or an ack ('+', '-'). Not exercised because the stub does not offer them: binary
+ * `X` packets (and so `}` escapes in what GDB sends), run-length encoding, vFlash packets. */
+#include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "emu/gdbstub.h"
 #include "emu/screenshot.h"
 #include "fuzz.h"
 
-#define MAX_INPUT (64u << 10) /* fits a socket's default buffer in one write */
-#define MAX_REPLY (4u << 20)  /* replies kept for checking; the rest is drained unchecked */
+#define MAX_REPLY (4u << 20) /* replies kept for checking; the rest is counted, not kept */
+#define PEEKS_BEFORE_CTRL_C 3
 
-static FILE *sink; /* the guest's console and the debugger's trace */
-static uint64_t *sessions, *replies, *exits;
+static FILE *sink;    /* the guest's console and the debugger's trace */
+static int conn = -1; /* the stub's descriptor: /dev/null, never really read or written */
+static uint64_t *sessions, *replies, *exits, *interrupts;
+
+/* GDB's side of the connection. */
+static struct {
+    const uint8_t *in;
+    size_t left;
+    unsigned peeks; /* peeks since the stub last read */
+    bool ctrl_c;    /* the next read gives a 0x03 GDB's user typed */
+    char *out;      /* what the stub sent, up to MAX_REPLY */
+    size_t out_len;
+    bool out_full;
+} gdb;
+
+int __real_poll(struct pollfd *fds, nfds_t n, int timeout);
+ssize_t __real_read(int fd, void *buf, size_t len);
+ssize_t __real_send(int fd, const void *buf, size_t len, int flags);
+int __wrap_poll(struct pollfd *fds, nfds_t n, int timeout);
+ssize_t __wrap_read(int fd, void *buf, size_t len);
+ssize_t __wrap_send(int fd, const void *buf, size_t len, int flags);
+
+int __wrap_poll(struct pollfd *fds, nfds_t n, int timeout)
+{
+    if (n != 1 || fds[0].fd != conn) return __real_poll(fds, n, timeout);
+    bool ready = timeout != 0 || !gdb.left || gdb.in[0] == 0x03;
+    if (!ready && ++gdb.peeks >= PEEKS_BEFORE_CTRL_C) {
+        gdb.ctrl_c = true;
+        ++*interrupts;
+        ready = true;
+    }
+    fds[0].revents = ready ? POLLIN : 0;
+    return ready;
+}
+
+/* One packet ("$...#cc"), or the bytes up to the next '$', or one 0x03 per read. */
+ssize_t __wrap_read(int fd, void *buf, size_t len)
+{
+    if (fd != conn) return __real_read(fd, buf, len);
+    gdb.peeks = 0;
+    if (gdb.ctrl_c) {
+        gdb.ctrl_c = false;
+        *(uint8_t *)buf = 0x03;
+        return 1;
+    }
+    size_t n = 0;
+    if (gdb.left && gdb.in[0] == 0x03) {
+        n = 1;
+    } else if (gdb.left && gdb.in[0] == '$') {
+        const uint8_t *hash = memchr(gdb.in, '#', gdb.left);
+        n = hash ? (size_t)(hash - gdb.in) + 3 : gdb.left;
+    } else if (gdb.left) {
+        const uint8_t *dollar = memchr(gdb.in, '$', gdb.left);
+        n = dollar ? (size_t)(dollar - gdb.in) : gdb.left;
+    }
+    if (n > gdb.left) n = gdb.left;
+    if (n > len) n = len;
+    memcpy(buf, gdb.in, n);
+    gdb.in += n;
+    gdb.left -= n;
+    return (ssize_t)n; /* 0 once the input is over: GDB hung up */
+}
+
+ssize_t __wrap_send(int fd, const void *buf, size_t len, int flags)
+{
+    if (fd != conn) return __real_send(fd, buf, len, flags);
+    size_t keep = len < MAX_REPLY - gdb.out_len ? len : MAX_REPLY - gdb.out_len;
+    memcpy(gdb.out + gdb.out_len, buf, keep);
+    gdb.out_len += keep;
+    gdb.out_full |= keep < len;
+    return (ssize_t)len;
+}
 
 /* The PNG writer behind `monitor screenshot FILE` would create files with fuzzed names: the
- * link replaces it with this (-Wl,--wrap, tests/fuzz/CMakeLists.txt). */
+ * link replaces it with this. */
 bool __wrap_framebuffer_screenshot(const struct framebuffer *fb, const char *path, char *err,
                                    size_t errlen);
 bool __wrap_framebuffer_screenshot(const struct framebuffer *fb, const char *path, char *err,
@@ -48,30 +121,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argc;
     (void)argv;
     sink = fopen("/dev/null", "w");
-    if (!sink) fuzz_fail("cannot open /dev/null");
+    conn = open("/dev/null", O_RDWR | O_CLOEXEC);
+    gdb.out = malloc(MAX_REPLY);
+    if (!sink || conn < 0 || !gdb.out) fuzz_fail("cannot set up");
     sessions = fuzz_counter("sessions");
     replies = fuzz_counter("replies");
+    interrupts = fuzz_counter("Ctrl-C while running");
     exits = fuzz_counter("guest exits");
     return 0;
-}
-
-struct drain {
-    int fd;
-    char *buf;
-    size_t len;
-};
-
-static void *drain_replies(void *arg)
-{
-    struct drain *d = arg;
-    char chunk[4096];
-    ssize_t n;
-    while ((n = read(d->fd, chunk, sizeof chunk)) > 0) {
-        size_t keep = (size_t)n < MAX_REPLY - d->len ? (size_t)n : MAX_REPLY - d->len;
-        memcpy(d->buf + d->len, chunk, keep);
-        d->len += keep;
-    }
-    return NULL;
 }
 
 static int hex(char c)
@@ -111,7 +168,6 @@ static void check_replies(const char *s, size_t len, bool complete)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size > MAX_INPUT) return 0;
     static struct machine m;
     struct machine_config cfg = {
         .ram_size = 1u << 20, .nographic = true, .fb_width = 16, .fb_height = 16, .console = sink};
@@ -122,21 +178,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     m.entry = RAM_BASE;
     machine_boot(&m);
 
-    int sv[2];
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) fuzz_fail("socketpair");
-    if (size && write(sv[0], data, size) != (ssize_t)size) fuzz_fail("cannot send the input");
-    shutdown(sv[0], SHUT_WR);
-    static char reply[MAX_REPLY];
-    struct drain d = {sv[0], reply, 0};
-    pthread_t drainer;
-    if (pthread_create(&drainer, NULL, drain_replies, &d) != 0) fuzz_fail("pthread_create");
-
-    if (gdbstub_serve_fd(&m, sv[1], sink)) ++*exits;
-    close(sv[1]); /* the drainer sees the end */
-    pthread_join(drainer, NULL);
-    close(sv[0]);
+    gdb.in = data;
+    gdb.left = size;
+    gdb.peeks = 0;
+    gdb.ctrl_c = false;
+    gdb.out_len = 0;
+    gdb.out_full = false;
+    if (gdbstub_serve_fd(&m, conn, sink)) ++*exits;
     ++*sessions;
-    check_replies(reply, d.len, d.len < MAX_REPLY);
+    check_replies(gdb.out, gdb.out_len, !gdb.out_full);
     machine_free(&m);
     return 0;
 }
