@@ -321,10 +321,17 @@ static void make_program(uint8_t *slot, uint64_t slot_pa, uint64_t seed, uint64_
         /* load and store/AMO page faults together: QEMU 7.2 reports AMO page faults as load
          * page faults (DEVIATIONS.md), which must not change where they go */
         if (rn(r, 2)) d->medeleg |= 1ull << 13 | 1ull << 15;
-        g.stub = d->stub = code_pa + (DT_CODE_PAGES - 1) * DT_PAGE;
+        g.stub = d->stub = code_pa + (DT_CODE_PAGES - 1) * DT_PAGE + 16;
         const uint32_t stub[] = {0x00000073, 0x10200073}; /* ecall; sret */
-        memcpy(slot + DT_CODE_OFF + (DT_CODE_PAGES - 1) * DT_PAGE, stub, sizeof stub);
+        memcpy(slot + DT_CODE_OFF + (DT_CODE_PAGES - 1) * DT_PAGE + 16, stub, sizeof stub);
     }
+    /* An instruction across the boundary into the stub's page (addi x31, x31, 0x123), then
+     * c.jr ra: U-mode cannot fetch its second half (that page has U clear; a fetch fault
+     * at the second page, priv spec "Machine Trap Value Register"), the other modes run it. */
+    uint8_t *last = slot + DT_CODE_OFF + (DT_CODE_PAGES - 1) * DT_PAGE;
+    const uint8_t straddle[] = {0x93, 0x8f, 0x3f, 0x12, 0x82, 0x80};
+    memcpy(last - 2, straddle, sizeof straddle);
+    g.straddle = code_pa + (DT_CODE_PAGES - 1) * DT_PAGE - 2;
     size_t ecall = gen_program(&g, 30 + rn(r, 220));
 
     d->magic = DT_MAGIC;

@@ -67,6 +67,7 @@ struct gen {
                               * virtual windows */
     uint64_t stub;           /* the S-mode trap stub when exceptions are delegated, else 0 */
     int bare_start;          /* the program starts with satp Bare */
+    uint64_t straddle;       /* a 4-byte instruction across two pages, then `c.jr ra` */
 };
 
 /* Emit the program: `units` random units, the loop back to the start while gp counts down,

@@ -503,7 +503,8 @@ static void u_wild_jump(struct gen *g)
     unsigned t = wreg(g);
     while (t == 1)
         t = wreg(g);
-    li(g, t, address(g, POOL_JUMP, 2, 0));
+    /* sometimes to the instruction that straddles two pages (gen.c), which returns to ra */
+    li(g, t, g->straddle && !rn(g->r, 4) ? g->straddle : address(g, POOL_JUMP, 2, 0));
     size_t at = ra_to_unit_end(g);
     if (rn(g->r, 2))
         emit32(g, i_type(0, t, 0, rn(g->r, 2) ? 1 : 0, 0x67));
