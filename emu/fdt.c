@@ -137,6 +137,14 @@ static void add_chosen(struct writer *w, const struct fdt_board *b)
     snprintf(stdout_path, sizeof stdout_path, "/soc/serial@%llx", (unsigned long long)UART_BASE);
     begin_node(w, "chosen");
     if (b->bootargs) prop_string(w, "bootargs", b->bootargs);
+    if (b->initrd_end > b->initrd_start) {
+        /* Linux reads these with as many cells as they have (drivers/of/fdt.c); two cells
+         * hold any physical address. */
+        const uint32_t start[2] = {(uint32_t)(b->initrd_start >> 32), (uint32_t)b->initrd_start};
+        const uint32_t end[2] = {(uint32_t)(b->initrd_end >> 32), (uint32_t)b->initrd_end};
+        prop_cells(w, "linux,initrd-start", start, 2);
+        prop_cells(w, "linux,initrd-end", end, 2);
+    }
     prop_string(w, "stdout-path", stdout_path);
     end_node(w);
 }
@@ -346,4 +354,42 @@ uint64_t fdt_place(uint64_t ram_base, uint64_t ram_size, size_t dtb_size)
     if (top - ram_base < size) return ram_base;
     uint64_t addr = (top - size) & ~(FDT_ALIGN - 1);
     return addr < ram_base ? ram_base : addr;
+}
+
+size_t fdt_adopt(const void *given, size_t given_size, const struct fdt_board *b, void *buf,
+                 size_t bufsize)
+{
+    if (given_size < sizeof(struct fdt_header) || fdt_check_header(given) != 0 ||
+        fdt_totalsize(given) > given_size) {
+        fprintf(stderr, "rv39: -dtb: not a device tree blob (bad header)\n");
+        return 0;
+    }
+    if (bufsize > INT32_MAX) bufsize = INT32_MAX;
+    int err = fdt_open_into(given, buf, (int)bufsize);
+    const char *what = "copy";
+    int chosen = err < 0 ? err : fdt_path_offset(buf, "/chosen");
+    if (chosen == -FDT_ERR_NOTFOUND) chosen = fdt_add_subnode(buf, 0, "chosen");
+    if (chosen < 0) {
+        err = chosen;
+        what = "/chosen";
+    }
+    /* QEMU with -dtb keeps the given tree and sets what its command line says in /chosen. */
+    if (err >= 0 && b->bootargs) {
+        err = fdt_setprop_string(buf, chosen, "bootargs", b->bootargs);
+        what = "bootargs";
+    }
+    if (err >= 0 && b->initrd_end > b->initrd_start) {
+        err = fdt_setprop_u64(buf, chosen, "linux,initrd-start", b->initrd_start);
+        if (err >= 0) err = fdt_setprop_u64(buf, chosen, "linux,initrd-end", b->initrd_end);
+        what = "linux,initrd-start/-end";
+    }
+    if (err >= 0) {
+        err = fdt_pack(buf);
+        what = "pack";
+    }
+    if (err < 0) {
+        fprintf(stderr, "rv39: -dtb: %s: %s\n", what, fdt_strerror(err));
+        return 0;
+    }
+    return fdt_totalsize(buf);
 }

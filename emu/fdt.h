@@ -2,7 +2,7 @@
  * its interrupt controller, CLINT, PLIC, UART, the virtio-mmio slots and the test finisher
  * with its poweroff/reboot nodes. Built with libfdt in the shape QEMU 7.2's `virt` machine
  * gives it (node names, compatibles, phandle numbers), so guests written for QEMU find the
- * same tree; devices rv39 does not have (PCIe, flash, RTC, fw-cfg) are left out.
+ * same tree; devices rv39 does not have (PCIe, flash, fw-cfg) are left out.
  *
  * The format is the Devicetree Specification's, chapter 5 ("Flattened Devicetree (DTB)
  * Format"); the bindings are Linux's (riscv/cpus.yaml, sifive,plic-1.0.0.yaml, ...). */
@@ -15,7 +15,10 @@
 /* What the tree describes that can vary from run to run; the rest of the board is fixed. */
 struct fdt_board {
     uint64_t ram_base, ram_size;
-    const char *bootargs;  /* /chosen/bootargs (the -append text), or NULL for none */
+    const char *bootargs; /* /chosen/bootargs (the -append text), or NULL for none */
+    /* The initial RAM disk, [initrd_start, initrd_end) in guest-physical memory; no
+     * linux,initrd-* properties when initrd_end <= initrd_start. */
+    uint64_t initrd_start, initrd_end;
     unsigned virtio_slots; /* virtio-mmio transports to list, from 0x10001000 up (QEMU: 8) */
     /* The simple-framebuffer (devices/framebuffer.h); fb_size 0 = no node. The pixel format
      * is always FB_FORMAT. */
@@ -30,6 +33,13 @@ struct fdt_board {
 /* Write the board's DTB into buf (bufsize bytes) and return its packed size, or 0 when it does
  * not fit or libfdt refuses (one line on stderr says why). */
 size_t fdt_build(const struct fdt_board *b, void *buf, size_t bufsize);
+
+/* -dtb FILE: the given tree (given_size bytes read from the file) copied into buf, with
+ * /chosen's bootargs and linux,initrd-* set from b as QEMU does; nothing else of b is used.
+ * Returns the packed size, or 0 with one line on stderr when the blob is not a device tree or
+ * does not fit. */
+size_t fdt_adopt(const void *given, size_t given_size, const struct fdt_board *b, void *buf,
+                 size_t bufsize);
 
 /* The guest-physical address where QEMU 7.2 puts the DTB (hw/riscv/boot.c, then
  * riscv_load_fdt): below the end of RAM, or below 3 GiB when RAM goes past it (32-bit guests

@@ -33,7 +33,9 @@ struct machine_config {
     uint64_t ram_size;
     const char *bios;   /* raw binary at RAM_BASE, "none", or NULL (= none until firmware exists) */
     const char *kernel; /* ELF (or raw with --bios FILE) */
-    const char *append; /* kernel command line (for the device tree, later) */
+    const char *append; /* kernel command line (/chosen/bootargs) */
+    const char *initrd; /* -initrd: initial RAM disk, or NULL */
+    const char *dtb;    /* -dtb: a device tree to boot with instead of rv39's, or NULL */
     bool nographic;     /* no SDL window: the console is the terminal only */
     uint32_t fb_width, fb_height; /* framebuffer geometry (--fb WxH); 0 = 800x600 */
     bool stats;                   /* print counters at exit */

@@ -1,12 +1,5 @@
 /* rv39: parse the command line, build the board, load the guest, run it, and exit with the
- * guest's status (or 2 when rv39 itself cannot run it).
- *
- * Boot flow, as QEMU's virt board does it:
- *   -bios none -kernel X.elf   X's segments at their physical addresses; the hart starts at
- *                              X's entry in M-mode. No -bios counts as none (no firmware yet).
- *   -bios FW [-kernel K]       FW, a raw image, at 0x80000000, where the hart starts; K, an
- *                              ELF at its own addresses or a raw image at 0x80200000 (where
- *                              OpenSBI's fw_jump looks), is left for FW to jump to. */
+ * guest's status (or 2 when rv39 itself cannot run it). Where the boot images go: emu/boot.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,208 +7,13 @@
 #include <time.h>
 
 #include "../cpu/jit.h"
+#include "boot.h"
 #include "debugger.h"
 #include "display_sdl.h"
-#include "fdt.h"
 #include "gdbstub.h"
-#include "loader.h"
 #include "machine.h"
 #include "options.h"
 #include "screenshot.h"
-#include "symtab.h"
-
-#define KERNEL_OFFSET_WITH_FIRMWARE 0x200000ull
-
-/* The guest's symbols, kept for the life of the run (the debugger will want them). */
-static struct symtab guest_symbols;
-
-/* The device tree, built once; copied into RAM at m->dtb_addr at every (re)load. */
-static uint8_t *device_tree;
-static size_t device_tree_size;
-
-/* Where the boot images went, so the device tree can be kept clear of them. */
-static struct loaded_image {
-    const char *path;
-    uint64_t low, high; /* [low, high) */
-} loaded_images[2];
-static unsigned loaded_count;
-
-static void note_loaded(const char *path, uint64_t low, uint64_t high)
-{
-    if (loaded_count < sizeof loaded_images / sizeof loaded_images[0])
-        loaded_images[loaded_count++] = (struct loaded_image){path, low, high};
-}
-
-static bool load_raw(struct machine *m, const char *path, uint64_t addr)
-{
-    uint64_t size;
-    if (!loader_load_raw(m, path, addr, &size, stderr)) return false;
-    note_loaded(path, addr, addr + size);
-    return true;
-}
-
-/* The tree rv39 gives the guest: the board as configured on the command line. */
-static size_t build_device_tree(const struct machine_config *cfg)
-{
-    struct fdt_board board = {
-        .ram_base = RAM_BASE,
-        .ram_size = cfg->ram_size,
-        .bootargs = cfg->append,
-        .virtio_slots = 8, /* QEMU virt lists all its slots, empty or not */
-        .fb_base = FB_BASE,
-        .fb_width = cfg->fb_width ? cfg->fb_width : FB_DEFAULT_WIDTH,
-        .fb_height = cfg->fb_height ? cfg->fb_height : FB_DEFAULT_HEIGHT,
-    };
-    board.fb_stride = board.fb_width * FB_BYTES_PER_PIXEL;
-    board.fb_size = framebuffer_window_size(board.fb_width, board.fb_height);
-    /* Room for the fixed board plus the command line, however long: the only part that grows
-     * is /chosen/bootargs, whose property needs its bytes, a NUL and a 12-byte header, padded
-     * to 4 (Devicetree Specification 5.4.1). The tree is packed afterwards, so the slack costs
-     * nothing in the guest's RAM. */
-    size_t capacity = FDT_MAX_SIZE + (cfg->append ? strlen(cfg->append) + 16 : 0);
-    free(device_tree);
-    device_tree = malloc(capacity);
-    if (!device_tree) {
-        fprintf(stderr, "rv39: out of memory for the device tree\n");
-        return device_tree_size = 0;
-    }
-    device_tree_size = fdt_build(&board, device_tree, capacity);
-    return device_tree_size;
-}
-
-/* --dumpdtb FILE, as QEMU's -M virt,dumpdtb=FILE: the tree, and no run. */
-static int dump_device_tree(const struct machine_config *cfg, const char *path)
-{
-    if (!build_device_tree(cfg)) return 2;
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(device_tree, 1, device_tree_size, f) != device_tree_size) {
-        fprintf(stderr, "rv39: -dumpdtb %s: cannot write the device tree\n", path);
-        if (f) fclose(f);
-        return 2;
-    }
-    if (fclose(f) != 0) {
-        fprintf(stderr, "rv39: -dumpdtb %s: cannot write the device tree\n", path);
-        return 2;
-    }
-    return 0;
-}
-
-/* Copy the tree to m->dtb_addr; refuse when a boot image is already there (QEMU, too, fails
- * on overlapping images rather than let one overwrite the other). */
-static bool copy_device_tree(struct machine *m)
-{
-    uint64_t low = m->dtb_addr, high = m->dtb_addr + device_tree_size;
-    for (unsigned i = 0; i < loaded_count; i++) {
-        const struct loaded_image *img = &loaded_images[i];
-        if (img->low < high && low < img->high) {
-            fprintf(stderr,
-                    "rv39: %s: overlaps the device tree at 0x%llx-0x%llx (give more RAM with -m)\n",
-                    img->path, (unsigned long long)low, (unsigned long long)high);
-            return false;
-        }
-    }
-    uint8_t *ram = machine_ram_ptr(m, m->dtb_addr, device_tree_size);
-    if (!ram) {
-        fprintf(stderr, "rv39: the device tree does not fit in RAM (give more RAM with -m)\n");
-        return false;
-    }
-    memcpy(ram, device_tree, device_tree_size);
-    return true;
-}
-
-static bool bios_is_none(const char *bios)
-{
-    return bios && strcmp(bios, "none") == 0;
-}
-
-/* A RISC-V Linux `Image` (Linux, Documentation/riscv/boot-image-header.rst): magic
- * "RISCV\0\0\0" at byte 48 (deprecated) or "RSC\x05" at byte 56. */
-static bool is_linux_image(const char *path)
-{
-    uint8_t header[64];
-    FILE *f = fopen(path, "rb");
-    if (!f) return false;
-    size_t n = fread(header, 1, sizeof(header), f);
-    fclose(f);
-    return n == sizeof(header) &&
-           (memcmp(header + 48, "RISCV\0\0\0", 8) == 0 || memcmp(header + 56, "RSC\x05", 4) == 0);
-}
-
-/* Our SBI firmware, built with rv39 and linked into it (emu/default_bios.S). */
-extern const uint8_t rv39_default_bios[], rv39_default_bios_end[];
-
-static bool load_default_bios(struct machine *m)
-{
-    uint64_t size = (uint64_t)(rv39_default_bios_end - rv39_default_bios);
-    uint8_t *ram = machine_ram_ptr(m, RAM_BASE, size);
-    if (!ram) {
-        fprintf(stderr, "rv39: the firmware (%llu bytes) does not fit in RAM\n",
-                (unsigned long long)size);
-        return false;
-    }
-    memcpy(ram, rv39_default_bios, size);
-    note_loaded("the default firmware", RAM_BASE, RAM_BASE + size);
-    return true;
-}
-
-static bool load_kernel_elf(struct machine *m, const char *path, uint64_t *entry)
-{
-    struct elf_image img;
-    symtab_free(&guest_symbols);
-    if (!loader_load_elf(m, path, &img, &guest_symbols, stderr)) return false;
-    /* riscv-tests and riscv-pk talk to the host through `tohost`/`fromhost` (emu/htif.c). */
-    m->htif.enabled = img.has_tohost;
-    m->htif.tohost = img.tohost;
-    m->htif.fromhost = img.fromhost;
-    *entry = img.entry;
-    note_loaded(path, img.low, img.high);
-    return true;
-}
-
-/* Put the boot images into RAM and set the entry point. Also the reset handler: QEMU reloads
- * its images on a guest-requested reset, and so do we. */
-static bool load_boot_images(struct machine *m)
-{
-    const struct machine_config *cfg = &m->cfg;
-    if (bios_is_none(cfg->bios)) return load_kernel_elf(m, cfg->kernel, &m->entry);
-
-    if (!cfg->bios) {
-        /* No -bios: our firmware, then the kernel at 0x80200000 for it to start in S-mode,
-         * as QEMU does with its default firmware. An ELF linked below 0x80200000 is a
-         * bare-metal program (riscv-tests, xv6) that wants the machine to itself: it starts
-         * in M-mode at its entry, as with -bios none. */
-        if (loader_file_is_elf(cfg->kernel)) {
-            if (!load_kernel_elf(m, cfg->kernel, &m->entry)) return false;
-            if (loaded_images[loaded_count - 1].low < RAM_BASE + KERNEL_OFFSET_WITH_FIRMWARE)
-                return true;
-        } else if (!is_linux_image(cfg->kernel)) {
-            /* Any other raw file could be anything (raw images run with an explicit -bios):
-             * the ELF loader says precisely what is wrong with it. */
-            return load_kernel_elf(m, cfg->kernel, &m->entry);
-        } else if (!load_raw(m, cfg->kernel, RAM_BASE + KERNEL_OFFSET_WITH_FIRMWARE)) {
-            return false;
-        }
-        m->entry = RAM_BASE;
-        return load_default_bios(m);
-    }
-
-    if (!load_raw(m, cfg->bios, RAM_BASE)) return false;
-    m->entry = RAM_BASE;
-    if (!cfg->kernel) return true;
-    uint64_t kernel_entry;
-    if (loader_file_is_elf(cfg->kernel)) return load_kernel_elf(m, cfg->kernel, &kernel_entry);
-    return load_raw(m, cfg->kernel, RAM_BASE + KERNEL_OFFSET_WITH_FIRMWARE);
-}
-
-static bool load_images(struct machine *m)
-{
-    loaded_count = 0;
-    bool ok = load_boot_images(m) && copy_device_tree(m);
-    /* On a guest-requested reset the images overwrite RAM the guest may have changed: drop
-     * decoded and translated code made from what was there (the loader writes directly). */
-    cpu_invalidate_code(&m->cpu, RAM_BASE, m->ram_size);
-    return ok;
-}
 
 static void count_tlb_entry(void *opaque, const struct tlb_entry *e)
 {
@@ -312,13 +110,21 @@ int main(int argc, char **argv)
         find_installed_kernel(installed_kernel, sizeof(installed_kernel)))
         opts.machine.kernel = installed_kernel;
     const struct machine_config *cfg = &opts.machine;
-    if (opts.dumpdtb) return dump_device_tree(cfg, opts.dumpdtb);
-    if (!cfg->kernel && (!cfg->bios || bios_is_none(cfg->bios))) {
+    if (opts.dumpdtb) {
+        int status = boot_dump_device_tree(cfg, opts.dumpdtb);
+        boot_free();
+        return status;
+    }
+    if (!cfg->kernel && (!cfg->bios || strcmp(cfg->bios, "none") == 0)) {
         fprintf(stderr, "rv39: nothing to run (give --kernel FILE or --bios FILE)\n");
         return 2;
     }
     if (cfg->append && !cfg->kernel) {
         fprintf(stderr, "rv39: -append: only allowed with -kernel (as in QEMU)\n");
+        return 2;
+    }
+    if (cfg->initrd && !cfg->kernel) {
+        fprintf(stderr, "rv39: -initrd: only allowed with -kernel (as in QEMU)\n");
         return 2;
     }
 
@@ -329,19 +135,12 @@ int main(int argc, char **argv)
         machine_free(&m);
         return 2;
     }
-    if (!build_device_tree(cfg)) {
+    if (!boot_load(&m)) {
+        boot_free();
         machine_free(&m);
         return 2;
     }
-    m.dtb_addr = fdt_place(RAM_BASE, cfg->ram_size, device_tree_size);
-    symtab_init(&guest_symbols);
-    if (!load_images(&m)) {
-        symtab_free(&guest_symbols);
-        machine_free(&m);
-        return 2;
-    }
-    m.reload = load_images;
-    m.symbols = &guest_symbols;
+    m.reload = boot_load;
 
     /* Under a debugger the interpreter alone runs: it stops at any instruction. */
     if (opts.jit && !opts.debug && !opts.gdb_port && !jit_attach(&m.cpu) && RV39_HAS_JIT)
@@ -351,7 +150,7 @@ int main(int argc, char **argv)
     struct display *window = display_open(&m, opts.display, why, sizeof why);
     if (!window && opts.display == DISPLAY_SDL) {
         fprintf(stderr, "rv39: -display sdl: %s\n", why);
-        symtab_free(&guest_symbols);
+        boot_free();
         machine_free(&m);
         return 2;
     }
@@ -367,8 +166,7 @@ int main(int argc, char **argv)
     if (cfg->stats) print_stats(&m, seconds);
 
     jit_detach(&m.cpu);
-    symtab_free(&guest_symbols);
+    boot_free();
     machine_free(&m);
-    free(device_tree);
     return status;
 }

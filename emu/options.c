@@ -4,7 +4,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -33,78 +32,101 @@ enum option_id {
     OPT_JIT,
     OPT_SCREENSHOT,
     OPT_DISPLAY,
+    OPT_INITRD,
+    OPT_DTB,
+    OPT_GDB_DEFAULT,
+    OPT_SERIAL,
     OPT_START_HALTED = 'S',
 };
 
-/* getopt_long_only accepts each of these with one dash (QEMU's spelling) or two (GNU's). */
-static const struct option long_options[] = {
-    {"bios", required_argument, NULL, OPT_BIOS},
-    {"kernel", required_argument, NULL, OPT_KERNEL},
-    {"drive", required_argument, NULL, OPT_DRIVE},
-    /* QEMU spellings that guests' Makefiles use (xv6: -global, -device, -smp, -machine). */
-    {"device", required_argument, NULL, OPT_DEVICE},
-    {"global", required_argument, NULL, OPT_GLOBAL},
-    {"smp", required_argument, NULL, OPT_SMP},
-    {"machine", required_argument, NULL, OPT_MACHINE},
-    {"memory", required_argument, NULL, OPT_MEMORY},
-    {"append", required_argument, NULL, OPT_APPEND},
-    {"nographic", no_argument, NULL, OPT_NOGRAPHIC},
-    {"stats", no_argument, NULL, OPT_STATS},
-    {"tlb", required_argument, NULL, OPT_TLB},
-    {"jit", required_argument, NULL, OPT_JIT},
-    {"svade", no_argument, NULL, OPT_SVADE},
-    {"debug", no_argument, NULL, OPT_DEBUG},
-    {"gdb", required_argument, NULL, OPT_GDB},
-    {"dumpdtb", required_argument, NULL, OPT_DUMPDTB},
-    {"fb", required_argument, NULL, OPT_FB},
-    {"screenshot", required_argument, NULL, OPT_SCREENSHOT},
-    {"display", required_argument, NULL, OPT_DISPLAY},
-    {"help", no_argument, NULL, OPT_HELP},
-    {"version", no_argument, NULL, OPT_VERSION},
-    {NULL, 0, NULL, 0},
+/* Every option, by its exact name: written with one dash (QEMU's spelling) or two (GNU's; then
+ * "--name=value" works too). Names are matched whole, never by prefix and never as a letter
+ * plus its argument, so an option rv39 does not have ("-monitor stdio") is reported as
+ * unknown instead of being read as another ("-m onitor"), as QEMU's own parser does. */
+struct option_spec {
+    const char *name;
+    bool takes_value;
+    enum option_id id;
 };
 
-/* Leading ':' makes getopt report a missing argument as ':' instead of printing its own
- * message, so every complaint has our one-line format. */
-static const char short_options[] = ":hm:SM:";
+static const struct option_spec option_table[] = {
+    {"bios", true, OPT_BIOS},
+    {"kernel", true, OPT_KERNEL},
+    {"initrd", true, OPT_INITRD},
+    {"dtb", true, OPT_DTB},
+    {"append", true, OPT_APPEND},
+    {"m", true, OPT_MEMORY},
+    {"memory", true, OPT_MEMORY},
+    {"drive", true, OPT_DRIVE},
+    /* QEMU spellings that guests' Makefiles use (xv6: -global, -device, -smp, -machine). */
+    {"device", true, OPT_DEVICE},
+    {"global", true, OPT_GLOBAL},
+    {"smp", true, OPT_SMP},
+    {"machine", true, OPT_MACHINE},
+    {"M", true, OPT_MACHINE},
+    {"serial", true, OPT_SERIAL},
+    {"nographic", false, OPT_NOGRAPHIC},
+    {"display", true, OPT_DISPLAY},
+    {"fb", true, OPT_FB},
+    {"screenshot", true, OPT_SCREENSHOT},
+    {"stats", false, OPT_STATS},
+    {"tlb", true, OPT_TLB},
+    {"jit", true, OPT_JIT},
+    {"svade", false, OPT_SVADE},
+    {"debug", false, OPT_DEBUG},
+    {"gdb", true, OPT_GDB},
+    {"s", false, OPT_GDB_DEFAULT},
+    {"S", false, OPT_START_HALTED},
+    {"dumpdtb", true, OPT_DUMPDTB},
+    {"h", false, OPT_HELP},
+    {"help", false, OPT_HELP},
+    {"version", false, OPT_VERSION},
+};
+
+/* QEMU's -s: -gdb tcp::1234. */
+#define GDB_DEFAULT_PORT 1234
 
 static void print_help(FILE *out)
 {
-    fprintf(
-        out,
-        "Usage: rv39 [options]\n"
-        "RISC-V RV64 system emulator (QEMU 'virt' board, one hart, Sv39 MMU).\n"
-        "\n"
-        "  -kernel FILE    ELF executable (or raw image) to boot\n"
-        "  -bios FILE|none raw firmware loaded at 0x%llx; 'none' (the default) starts\n"
-        "                  the kernel's ELF entry directly in M-mode\n"
-        "  -m SIZE         RAM size: MiB, or with a K/M/G/T suffix (default %llu M)\n"
-        "  -append STR     kernel command line\n"
-        "  -drive file=IMG[,readonly=on]\n"
-        "                  raw disk image as a virtio-blk device (up to 8)\n"
-        "  -nographic      no window: the console is the terminal only (default: an\n"
-        "                  SDL window shows the framebuffer when a display is there)\n"
-        "  -display sdl|none  insist on the window, or never open one\n"
-        "  -fb WxH         framebuffer size in pixels (default %ux%u, at 0x%llx)\n"
-        "  -screenshot FILE.png  write the framebuffer as PNG at exit\n"
-        "  -stats          print instruction and MMU counters to stderr at exit\n"
-        "  -tlb SPEC       model TLB shape, e.g. sets=64,ways=4,super=16\n"
-        "  -jit on|off     translate hot code to host code (default on, x86-64 hosts)\n"
-        "  -svade          page-fault on clear A/D bits (Svade) instead of setting them\n"
-        "  -debug          start halted at the debugger's prompt (see 'help' there)\n"
-        "  -gdb PORT       serve gdb-multiarch on TCP PORT ('tcp::PORT' too)\n"
-        "  -S              with -gdb: wait for GDB before running\n"
-        "  -dumpdtb FILE   write the guest's device tree (DTB) to FILE and exit\n"
-        "  -drive file=F[,readonly=on][,id=ID]  raw disk image on virtio-blk\n"
-        "  -device virtio-blk-device,drive=ID[,bus=virtio-mmio-bus.N]  put it in slot N\n"
-        "  (-machine virt, -smp N, -global virtio-mmio.force-legacy=false: accepted as in QEMU)\n"
-        "  -h, -help       this text\n"
-        "  -version        print the version\n"
-        "\n"
-        "Options may be written with one dash or two (-kernel or --kernel).\n"
-        "Exit status: the guest's, or 2 when rv39 itself cannot run it.\n",
-        (unsigned long long)RAM_BASE, (unsigned long long)(DEFAULT_RAM_SIZE >> 20),
-        FB_DEFAULT_WIDTH, FB_DEFAULT_HEIGHT, (unsigned long long)FB_BASE);
+    fprintf(out,
+            "Usage: rv39 [options]\n"
+            "RISC-V RV64 system emulator (QEMU 'virt' board, one hart, Sv39 MMU).\n"
+            "\n"
+            "  -kernel FILE    ELF executable (or raw image, e.g. Linux's Image) to boot\n"
+            "  -initrd FILE    initial RAM disk for Linux, placed as QEMU places it and\n"
+            "                  announced in /chosen (linux,initrd-start/-end)\n"
+            "  -dtb FILE       boot with this device tree instead of rv39's own\n"
+            "  -bios FILE|none raw firmware loaded at 0x%llx; 'none' (the default) starts\n"
+            "                  the kernel's ELF entry directly in M-mode\n"
+            "  -m SIZE         RAM size: MiB, or with a K/M/G/T suffix (default %llu M)\n"
+            "  -append STR     kernel command line\n"
+            "  -drive file=IMG[,readonly=on]\n"
+            "                  raw disk image as a virtio-blk device (up to 8)\n"
+            "  -nographic      no window: the console is the terminal only (default: an\n"
+            "                  SDL window shows the framebuffer when a display is there)\n"
+            "  -display sdl|none  insist on the window, or never open one\n"
+            "  -fb WxH         framebuffer size in pixels (default %ux%u, at 0x%llx)\n"
+            "  -screenshot FILE.png  write the framebuffer as PNG at exit\n"
+            "  -stats          print instruction and MMU counters to stderr at exit\n"
+            "  -tlb SPEC       model TLB shape, e.g. sets=64,ways=4,super=16\n"
+            "  -jit on|off     translate hot code to host code (default on, x86-64 hosts)\n"
+            "  -svade          page-fault on clear A/D bits (Svade) instead of setting them\n"
+            "  -debug          start halted at the debugger's prompt (see 'help' there)\n"
+            "  -gdb PORT       serve gdb-multiarch on TCP PORT ('tcp::PORT' too)\n"
+            "  -s              -gdb tcp::1234\n"
+            "  -S              with -gdb: wait for GDB before running\n"
+            "  -dumpdtb FILE   write the guest's device tree (DTB) to FILE and exit\n"
+            "  -drive file=F[,readonly=on][,id=ID]  raw disk image on virtio-blk\n"
+            "  -device virtio-blk-device,drive=ID[,bus=virtio-mmio-bus.N]  put it in slot N\n"
+            "  (-machine virt, -M virt, -smp N, -serial stdio|mon:stdio,\n"
+            "   -global virtio-mmio.force-legacy=false: accepted as in QEMU)\n"
+            "  -h, -help       this text\n"
+            "  -version        print the version\n"
+            "\n"
+            "Options may be written with one dash or two (-kernel or --kernel).\n"
+            "Exit status: the guest's, or 2 when rv39 itself cannot run it.\n",
+            (unsigned long long)RAM_BASE, (unsigned long long)(DEFAULT_RAM_SIZE >> 20),
+            FB_DEFAULT_WIDTH, FB_DEFAULT_HEIGHT, (unsigned long long)FB_BASE);
 }
 
 bool options_parse_ram_size(const char *text, uint64_t *bytes, const char **problem)
@@ -422,15 +444,12 @@ static bool tlb_spec_has_empty_field(const char *spec)
     return len == 0 || spec[0] == ',' || spec[len - 1] == ',' || strstr(spec, ",,") != NULL;
 }
 
-/* The word the user typed for the option getopt just rejected. */
-static const char *offending_option(char **argv, char *text, size_t len)
+static const struct option_spec *find_option(const char *name, size_t len)
 {
-    /* A short option inside a cluster ("-xq") leaves optind on that word: name the letter. */
-    if (optopt > 0 && optopt < 256 && isprint(optopt)) {
-        snprintf(text, len, "-%c", optopt);
-        return text;
-    }
-    return argv[optind - 1];
+    for (size_t i = 0; i < sizeof option_table / sizeof option_table[0]; i++)
+        if (strlen(option_table[i].name) == len && strncmp(option_table[i].name, name, len) == 0)
+            return &option_table[i];
+    return NULL;
 }
 
 enum options_outcome options_parse(int argc, char **argv, struct options *opts, FILE *out,
@@ -438,27 +457,63 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
 {
     set_defaults(opts);
 
-    /* optind = 0 makes glibc re-initialise its scanner, so parsing can run more than once in a
-     * process (the unit tests do). */
-    optind = 0;
-    opterr = 0;
-    char name[8];
-    int id;
-    while ((id = getopt_long_only(argc, argv, short_options, long_options, NULL)) != -1) {
+    for (int i = 1; i < argc; i++) {
+        const char *word = argv[i];
+        if (word[0] != '-' || word[1] == '\0') {
+            fprintf(err, "rv39: %s: unexpected argument (give the guest with -kernel FILE)\n",
+                    word);
+            return OPTIONS_ERROR;
+        }
+        bool gnu = word[1] == '-';
+        const char *name = word + (gnu ? 2 : 1);
+        /* "--name=value" (GNU); QEMU's single-dash options take their value as the next word. */
+        const char *equals = gnu ? strchr(name, '=') : NULL;
+        size_t name_len = equals ? (size_t)(equals - name) : strlen(name);
+        const struct option_spec *spec = find_option(name, name_len);
+        if (!spec) {
+            fprintf(err, "rv39: %s: unknown option (see rv39 -help)\n", word);
+            return OPTIONS_ERROR;
+        }
+        const char *arg = NULL;
+        if (spec->takes_value) {
+            if (equals) {
+                arg = equals + 1;
+            } else if (i + 1 < argc) {
+                arg = argv[++i];
+            } else {
+                fprintf(err, "rv39: %s: missing argument\n", word);
+                return OPTIONS_ERROR;
+            }
+        } else if (equals) {
+            fprintf(err, "rv39: %s: takes no argument\n", word);
+            return OPTIONS_ERROR;
+        }
+        enum option_id id = spec->id;
         switch (id) {
         case OPT_BIOS: /* QEMU's "default" firmware is ours */
-            opts->machine.bios = strcmp(optarg, "default") == 0 ? NULL : optarg;
+            opts->machine.bios = strcmp(arg, "default") == 0 ? NULL : arg;
             break;
-        case OPT_KERNEL: opts->machine.kernel = optarg; break;
+        case OPT_KERNEL: opts->machine.kernel = arg; break;
+        case OPT_INITRD: opts->machine.initrd = arg; break;
+        case OPT_DTB: opts->machine.dtb = arg; break;
+        case OPT_SERIAL:
+            /* The UART is on the terminal already; "mon:" would multiplex a monitor, which
+             * rv39 does not have yet: the console stays the guest's. */
+            if (strcmp(arg, "stdio") != 0 && strcmp(arg, "mon:stdio") != 0) {
+                fprintf(err, "rv39: -serial %s: only stdio (or mon:stdio) is supported\n", arg);
+                return OPTIONS_ERROR;
+            }
+            break;
+        case OPT_GDB_DEFAULT: opts->gdb_port = GDB_DEFAULT_PORT; break;
         case OPT_DRIVE: {
             char problem[160];
             if (opts->drive_count == OPTIONS_MAX_DRIVES) {
-                fprintf(err, "rv39: -drive %s: at most %d drives\n", optarg, OPTIONS_MAX_DRIVES);
+                fprintf(err, "rv39: -drive %s: at most %d drives\n", arg, OPTIONS_MAX_DRIVES);
                 return OPTIONS_ERROR;
             }
-            if (!options_parse_drive(optarg, &opts->drives[opts->drive_count], problem,
+            if (!options_parse_drive(arg, &opts->drives[opts->drive_count], problem,
                                      sizeof(problem))) {
-                fprintf(err, "rv39: -drive %s: %s\n", optarg, problem);
+                fprintf(err, "rv39: -drive %s: %s\n", arg, problem);
                 return OPTIONS_ERROR;
             }
             opts->drive_count++;
@@ -466,26 +521,26 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
         }
         case OPT_DEVICE: {
             char problem[160];
-            if (!options_parse_device(optarg, opts, problem, sizeof(problem))) {
-                fprintf(err, "rv39: -device %s: %s\n", optarg, problem);
+            if (!options_parse_device(arg, opts, problem, sizeof(problem))) {
+                fprintf(err, "rv39: -device %s: %s\n", arg, problem);
                 return OPTIONS_ERROR;
             }
             break;
         }
         case OPT_GLOBAL:
             /* rv39's virtio-mmio is always the modern (version 2) transport. */
-            if (strcmp(optarg, "virtio-mmio.force-legacy=false") != 0) {
+            if (strcmp(arg, "virtio-mmio.force-legacy=false") != 0) {
                 fprintf(err, "rv39: -global %s: only virtio-mmio.force-legacy=false is supported\n",
-                        optarg);
+                        arg);
                 return OPTIONS_ERROR;
             }
             break;
         case OPT_SMP: {
-            const char *n = strncmp(optarg, "cpus=", 5) == 0 ? optarg + 5 : optarg;
+            const char *n = strncmp(arg, "cpus=", 5) == 0 ? arg + 5 : arg;
             char *end;
             long cpus = strtol(n, &end, 10);
             if (!isdigit((unsigned char)n[0]) || (*end && *end != ',') || cpus < 1) {
-                fprintf(err, "rv39: -smp %s: expected a number of harts\n", optarg);
+                fprintf(err, "rv39: -smp %s: expected a number of harts\n", arg);
                 return OPTIONS_ERROR;
             }
             if (cpus > 1) /* guests that start every hart still run on hart 0 alone */
@@ -493,14 +548,13 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
                         cpus);
             break;
         }
-        case 'M':
         case OPT_MACHINE:
-            if (strcmp(optarg, "virt") != 0 && strncmp(optarg, "virt,", 5) != 0) {
-                fprintf(err, "rv39: -machine %s: rv39 is the virt board only\n", optarg);
+            if (strcmp(arg, "virt") != 0 && strncmp(arg, "virt,", 5) != 0) {
+                fprintf(err, "rv39: -machine %s: rv39 is the virt board only\n", arg);
                 return OPTIONS_ERROR;
             }
             break;
-        case OPT_APPEND: opts->machine.append = optarg; break;
+        case OPT_APPEND: opts->machine.append = arg; break;
         case OPT_NOGRAPHIC: opts->machine.nographic = true; break;
         case OPT_STATS: opts->machine.stats = true; break;
         case OPT_SVADE: opts->machine.svade = true; break;
@@ -508,80 +562,72 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
         case OPT_START_HALTED: opts->start_halted = true; break;
         case OPT_GDB: {
             /* QEMU's spelling is "tcp::PORT"; ":PORT" and "PORT" mean the same here. */
-            const char *port = optarg;
+            const char *port = arg;
             if (strncmp(port, "tcp:", 4) == 0) port += 4;
             if (port[0] == ':') port++;
             char *end;
             long n = strtol(port, &end, 10);
             if (!isdigit((unsigned char)port[0]) || *end || n < 1 || n > 65535) {
-                fprintf(err, "rv39: -gdb %s: not a TCP port (1-65535)\n", optarg);
+                fprintf(err, "rv39: -gdb %s: not a TCP port (1-65535)\n", arg);
                 return OPTIONS_ERROR;
             }
             opts->gdb_port = (int)n;
             break;
         }
-        case OPT_DUMPDTB: opts->dumpdtb = optarg; break;
-        case OPT_SCREENSHOT: opts->screenshot = optarg; break;
+        case OPT_DUMPDTB: opts->dumpdtb = arg; break;
+        case OPT_SCREENSHOT: opts->screenshot = arg; break;
         case OPT_FB: {
             const char *problem;
-            if (!options_parse_fb_size(optarg, &opts->machine.fb_width, &opts->machine.fb_height,
+            if (!options_parse_fb_size(arg, &opts->machine.fb_width, &opts->machine.fb_height,
                                        &problem)) {
-                fprintf(err, "rv39: -fb %s: %s\n", optarg, problem);
+                fprintf(err, "rv39: -fb %s: %s\n", arg, problem);
                 return OPTIONS_ERROR;
             }
             break;
         }
         case OPT_DISPLAY:
             /* QEMU's -display takes sdl, none, gtk, ...; we have the first two. */
-            if (strcmp(optarg, "sdl") == 0) {
+            if (strcmp(arg, "sdl") == 0) {
                 opts->display = DISPLAY_SDL;
-            } else if (strcmp(optarg, "none") == 0) {
+            } else if (strcmp(arg, "none") == 0) {
                 opts->display = DISPLAY_NONE;
             } else {
-                fprintf(err, "rv39: -display %s: expected sdl or none\n", optarg);
+                fprintf(err, "rv39: -display %s: expected sdl or none\n", arg);
                 return OPTIONS_ERROR;
             }
             break;
         case OPT_MEMORY: {
             const char *problem;
-            if (!options_parse_ram_size(optarg, &opts->machine.ram_size, &problem)) {
-                fprintf(err, "rv39: -m %s: %s\n", optarg, problem);
+            if (!options_parse_ram_size(arg, &opts->machine.ram_size, &problem)) {
+                fprintf(err, "rv39: -m %s: %s\n", arg, problem);
                 return OPTIONS_ERROR;
             }
             break;
         }
         case OPT_TLB: {
             char problem[128];
-            if (tlb_spec_has_empty_field(optarg)) {
+            if (tlb_spec_has_empty_field(arg)) {
                 fprintf(err,
                         "rv39: -tlb '%s': empty field (expected e.g. sets=64,ways=4,super=16)\n",
-                        optarg);
+                        arg);
                 return OPTIONS_ERROR;
             }
-            if (!tlb_parse_config(optarg, &opts->tlb, problem, sizeof(problem))) {
-                fprintf(err, "rv39: -tlb %s: %s\n", optarg, problem);
+            if (!tlb_parse_config(arg, &opts->tlb, problem, sizeof(problem))) {
+                fprintf(err, "rv39: -tlb %s: %s\n", arg, problem);
                 return OPTIONS_ERROR;
             }
             opts->tlb_given = true;
-            opts->tlb_spec = optarg;
+            opts->tlb_spec = arg;
             break;
         }
         case OPT_JIT:
-            if (!drive_bool(optarg, &opts->jit)) {
-                fprintf(err, "rv39: -jit %s: expected on or off\n", optarg);
+            if (!drive_bool(arg, &opts->jit)) {
+                fprintf(err, "rv39: -jit %s: expected on or off\n", arg);
                 return OPTIONS_ERROR;
             }
             break;
         case OPT_HELP: print_help(out); return OPTIONS_DONE;
         case OPT_VERSION: fprintf(out, "rv39 %s\n", RV39_VERSION); return OPTIONS_DONE;
-        case ':':
-            fprintf(err, "rv39: %s: missing argument\n", argv[optind - 1]);
-            return OPTIONS_ERROR;
-        case '?':
-        default:
-            fprintf(err, "rv39: %s: unknown option (see rv39 -help)\n",
-                    offending_option(argv, name, sizeof(name)));
-            return OPTIONS_ERROR;
         }
     }
     /* -nographic wins over -display sdl: asked for no window, get none. */
@@ -610,11 +656,6 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
             fprintf(err, "rv39: -screenshot %s: %s\n", opts->screenshot, problem);
             return OPTIONS_ERROR;
         }
-    }
-    if (optind < argc) {
-        fprintf(err, "rv39: %s: unexpected argument (give the guest with -kernel FILE)\n",
-                argv[optind]);
-        return OPTIONS_ERROR;
     }
     return OPTIONS_RUN;
 }

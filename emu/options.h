@@ -2,7 +2,7 @@
  * single-dash form QEMU documents and the GNU double-dash form, turned into a machine_config.
  *
  * Parsing never exits the process: it reports what main should do, so the unit tests can run
- * every path and read the messages. */
+ * every path and read the messages. Options are matched by their whole name (emu/options.c). */
 #ifndef RV39_OPTIONS_H
 #define RV39_OPTIONS_H
 
@@ -52,7 +52,7 @@ enum options_outcome {
 };
 
 /* Parse argv into *opts (defaults first). --help and --version print to `out`; problems print
- * one line "rv39: <what>: <problem>" to `err`. argv's pointer array may be permuted. */
+ * one line "rv39: <what>: <problem>" to `err`. */
 enum options_outcome options_parse(int argc, char **argv, struct options *opts, FILE *out,
                                    FILE *err);
 

@@ -118,6 +118,26 @@ if [ -f "$HELLO" ]; then
         fail "hello.elf with a 100000-byte -append: exit status $?: $(cat long.err)"
 fi
 
+# -dtb FILE: that tree instead of rv39's, with /chosen/bootargs set from -append (as QEMU).
+if [ -s default.dtb ]; then
+    sed 's/model = "riscv-virtio,qemu";/model = "given";/' default.dts >given.dts
+    if dtc -I dts -O dtb -o given.dtb given.dts 2>/dev/null && dump adopted -dtb given.dtb -append "from -append"; then
+        has adopted 'model = "given";'
+        has adopted 'bootargs = "from -append";'
+    else
+        fail "-dtb given.dtb: not adopted"
+    fi
+    printf 'this is no device tree, only text long enough to have a header' >notdtb.bin
+    timeout 20 "$RV39" -dtb notdtb.bin -kernel "$HELLO" >bad.out 2>bad.err </dev/null
+    status=$?
+    [ "$status" -eq 2 ] || fail "-dtb of a non-DTB file: exit status $status, expected 2"
+    grep -q "not a device tree" bad.err || fail "-dtb of a non-DTB file: message was '$(cat bad.err)'"
+    if [ -f "$HELLO" ]; then
+        timeout 60 "$RV39" -dtb given.dtb -kernel "$HELLO" >hello-dtb.out 2>hello-dtb.err </dev/null ||
+            fail "hello.elf with -dtb: exit status $?: $(cat hello-dtb.err)"
+    fi
+fi
+
 timeout 20 "$RV39" --dumpdtb "$WORK/no/such/dir/x.dtb" >/dev/null 2>err.txt </dev/null
 status=$?
 [ "$status" -eq 2 ] || fail "unwritable --dumpdtb file: exit status $status, expected 2"

@@ -1,21 +1,23 @@
 #!/bin/sh
-# qemu_diff.sh RV39 ELF
-# Runs a bare-metal ELF on rv39 and on QEMU's virt board and compares what they print on the
+# qemu_diff.sh RV39 ELF [OPTION...]
+# Runs a bare-metal ELF on rv39 and on QEMU's virt board (both given the same extra OPTIONs,
+# e.g. -initrd FILE) and compares what they print on the
 # UART and their exit statuses. Lines starting with '~' carry machine-dependent facts
 # (timing, ISA extras, addresses) and are ignored; so are carriage returns.
 # RV39_TEST_TIMEOUT (default 60) bounds each run.
 set -u
 rv39=$1
 elf=$2
+shift 2
 limit=${RV39_TEST_TIMEOUT:-60}
 qemu=${QEMU:-qemu-system-riscv64}
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-timeout "$limit" "$rv39" --bios none --kernel "$elf" </dev/null >"$tmp/rv39.raw" 2>"$tmp/rv39.err"
+timeout "$limit" "$rv39" --bios none --kernel "$elf" "$@" </dev/null >"$tmp/rv39.raw" 2>"$tmp/rv39.err"
 rv39_status=$?
-timeout "$limit" "$qemu" -M virt -bios none -nographic -kernel "$elf" </dev/null \
+timeout "$limit" "$qemu" -M virt -bios none -nographic -kernel "$elf" "$@" </dev/null \
     >"$tmp/qemu.raw" 2>"$tmp/qemu.err"
 qemu_status=$?
 

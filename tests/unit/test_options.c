@@ -184,14 +184,56 @@ Test(options, gnu_double_dash_forms_are_accepted)
     cr_assert(result.opts.machine.stats);
 }
 
-Test(options, short_m_takes_attached_or_separate_value)
+/* QEMU reads the word after the dash as the option's whole name: "-m512M" is no option. */
+Test(options, m_takes_its_value_as_the_next_word)
 {
-    PARSE("-m512M");
-    cr_assert_eq(result.outcome, OPTIONS_RUN, "stderr: %s", result.err);
-    cr_assert_eq(result.opts.machine.ram_size, 512ull << 20);
-    release();
     PARSE("-m", "64");
     cr_assert_eq(result.opts.machine.ram_size, 64ull << 20);
+    release();
+    PARSE("-m512M");
+    cr_assert_eq(result.outcome, OPTIONS_ERROR);
+    assert_one_line_error("-m512M: unknown option");
+}
+
+/* Options rv39 lacks are unknown, never read as a prefix or letter of another: "-monitor
+ * stdio" used to be "-m onitor" (getopt_long_only), "-kern" an abbreviation of -kernel. */
+Test(options, unknown_options_are_never_misparsed)
+{
+    static const char *words[][4] = {{"rv39", "-monitor", "stdio", NULL},
+                                     {"rv39", "-kern", "k.elf", NULL},
+                                     {"rv39", "--monitor=stdio", NULL, NULL},
+                                     {"rv39", "-no-reboot", NULL, NULL},
+                                     {"rv39", "-ms", "64", NULL},
+                                     {"rv39", "-Sx", NULL, NULL}};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        parse_words(words[i]);
+        cr_assert_eq(result.outcome, OPTIONS_ERROR, "%s must be refused", words[i][1]);
+        cr_assert(strstr(result.err, "unknown option"), "%s: %s", words[i][1], result.err);
+        cr_assert(strstr(result.err, words[i][1]), "the message names %s: %s", words[i][1],
+                  result.err);
+        release();
+    }
+}
+
+/* What users paste from QEMU's documentation for Linux. */
+Test(options, qemu_linux_command_line)
+{
+    PARSE("-M", "virt", "-m", "512M", "-nographic", "-kernel", "Image", "-initrd", "initrd.gz",
+          "-append", "console=ttyS0", "-serial", "mon:stdio", "-dtb", "board.dtb", "-s");
+    cr_assert_eq(result.outcome, OPTIONS_RUN, "stderr: %s", result.err);
+    cr_assert_str_eq(result.opts.machine.kernel, "Image");
+    cr_assert_str_eq(result.opts.machine.initrd, "initrd.gz");
+    cr_assert_str_eq(result.opts.machine.dtb, "board.dtb");
+    cr_assert_eq(result.opts.gdb_port, 1234, "-s is -gdb tcp::1234");
+    cr_assert_eq(result.opts.machine.ram_size, 512ull << 20);
+    release();
+    PARSE("-serial", "file:log.txt");
+    cr_assert_eq(result.outcome, OPTIONS_ERROR);
+    assert_one_line_error("-serial file:log.txt");
+    release();
+    PARSE("--stats=yes");
+    cr_assert_eq(result.outcome, OPTIONS_ERROR);
+    assert_one_line_error("takes no argument");
 }
 
 Test(options, later_option_overrides_earlier)
