@@ -264,8 +264,8 @@ static uint64_t make_pte(struct fuzz_input *in)
     default: ppn = fuzz_u32(in) & SATP_PPN_MASK; break;
     }
     uint64_t pte = ppn << PTE_PPN_SHIFT | flags;
-    if (extra & 1) pte |= (uint64_t)(extra >> 1) << 57;      /* reserved: must fault */
-    if (extra & 2) pte |= (uint64_t)((extra >> 2) & 3) << 8; /* RSW: ignored */
+    if (extra & 1) pte |= (uint64_t)(extra >> 2) << (54 + 4 * (extra >> 1 & 1)); /* reserved */
+    if (extra & 2) pte |= (uint64_t)((extra >> 2) & 3) << 8;                     /* RSW: ignored */
     return pte;
 }
 
@@ -585,12 +585,34 @@ static void build(const uint8_t *data, size_t size, struct setup *su)
 }
 
 /* --- the two runs and their comparison --- */
-static const char *const field_names[] = {
-    "pc",    "consumed", "mstatus",  "mcause",   "mtval",  "mepc",    "scause",
-    "stval", "sepc",     "satp",     "minstret", "mcycle", "medeleg", "mideleg",
-    "mie",   "mip",      "mscratch", "sscratch", "mtvec",  "stvec",   "reservation",
-};
-#define NFIELDS (sizeof(field_names) / sizeof(field_names[0]))
+/* Everything compared besides registers and RAM, and where capture() reads it (`consumed`:
+ * instructions retired plus traps taken, what the runs' budgets count). */
+#define FIELDS(X)                                                                                  \
+    X(pc, hart.pc)                                                                                 \
+    X(consumed, consumed)                                                                          \
+    X(mstatus, hart.mstatus)                                                                       \
+    X(mcause, hart.mcause)                                                                         \
+    X(mtval, hart.mtval)                                                                           \
+    X(mepc, hart.mepc)                                                                             \
+    X(scause, hart.scause)                                                                         \
+    X(stval, hart.stval)                                                                           \
+    X(sepc, hart.sepc)                                                                             \
+    X(satp, hart.satp)                                                                             \
+    X(minstret, hart.minstret)                                                                     \
+    X(mcycle, hart.mcycle)                                                                         \
+    X(medeleg, hart.medeleg)                                                                       \
+    X(mideleg, hart.mideleg)                                                                       \
+    X(mie, hart.mie)                                                                               \
+    X(mip, hart.mip)                                                                               \
+    X(mscratch, hart.mscratch)                                                                     \
+    X(sscratch, hart.sscratch)                                                                     \
+    X(mtvec, hart.mtvec)                                                                           \
+    X(stvec, hart.stvec)                                                                           \
+    X(reservation, hart.reservation)
+#define FIELD_INDEX(name, value) F_##name,
+enum { FIELDS(FIELD_INDEX) NFIELDS };
+#define FIELD_NAME(name, value) #name,
+static const char *const field_names[] = {FIELDS(FIELD_NAME)};
 struct state {
     uint64_t x[32], f[32], v[NFIELDS];
     uint32_t fcsr;
@@ -601,12 +623,8 @@ static void capture(struct state *s, uint64_t consumed)
 {
     memcpy(s->x, hart.x, sizeof(s->x));
     memcpy(s->f, hart.f, sizeof(s->f));
-    const uint64_t v[NFIELDS] = {
-        hart.pc,      consumed,     hart.mstatus,    hart.mcause, hart.mtval,    hart.mepc,
-        hart.scause,  hart.stval,   hart.sepc,       hart.satp,   hart.minstret, hart.mcycle,
-        hart.medeleg, hart.mideleg, hart.mie,        hart.mip,    hart.mscratch, hart.sscratch,
-        hart.mtvec,   hart.stvec,   hart.reservation};
-    memcpy(s->v, v, sizeof(v));
+#define FIELD_READ(name, value) s->v[F_##name] = (value);
+    FIELDS(FIELD_READ)
     s->fcsr = hart.fcsr;
     s->priv = hart.priv;
 }
@@ -712,7 +730,8 @@ static void compare(const struct state *j, const struct state *i)
     if (j->fcsr != i->fcsr) report("fcsr", j->fcsr, i->fcsr, &bad);
     if (j->priv != i->priv) report("privilege", j->priv, i->priv, &bad);
     unsigned shown = 0;
-    for (uint64_t o = 0; memcmp(jit_ram, hram, RAM_SIZE) && o < RAM_SIZE; o += 8) {
+    bool ram_differs = memcmp(jit_ram, hram, RAM_SIZE) != 0;
+    for (uint64_t o = 0; ram_differs && o < RAM_SIZE; o += 8) {
         uint64_t a, b;
         memcpy(&a, jit_ram + o, 8);
         memcpy(&b, hram + o, 8);
@@ -731,8 +750,8 @@ static void trace(const struct setup *su, const struct state *s)
             su->priv, (unsigned long long)su->satp, (unsigned long long)su->mstatus,
             (unsigned long long)su->budget, (unsigned long long)su->chunk);
     fprintf(stderr, "fuzz_cpu: %llu units, %llu retired, end pc %#llx priv %u\n",
-            (unsigned long long)s->v[1], (unsigned long long)s->v[10], (unsigned long long)s->v[0],
-            s->priv);
+            (unsigned long long)s->v[F_consumed], (unsigned long long)s->v[F_minstret],
+            (unsigned long long)s->v[F_pc], s->priv);
     fprintf(stderr, "fuzz_cpu: jit: %llu blocks (%llu insns), %llu flushes, %llu page kills\n",
             (unsigned long long)jit_delta.blocks, (unsigned long long)jit_delta.insns,
             (unsigned long long)jit_delta.flushes, (unsigned long long)jit_delta.page_kills);
@@ -784,7 +803,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     compare(&with_jit, &interp);
     if (getenv("FUZZ_CPU_TRACE")) trace(&su, &interp);
 
-    uint64_t retired = with_jit.v[10]; /* minstret: the same in both runs */
+    uint64_t retired = with_jit.v[F_minstret]; /* the same in both runs */
     ++*inputs;
     *instructions += 2 * retired;
     *traps += 2 * (target - retired);
