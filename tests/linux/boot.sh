@@ -1,0 +1,85 @@
+#!/bin/sh
+# boot.sh NAME WORK EMULATOR [ARG...]: boot Debian's riscv64 kernel with a busybox initramfs
+# (QEMU's command line: -M virt -m 512M -nographic -kernel Image -initrd initrd.gz -append
+# "console=ttyS0", plus an ext4 disk on virtio-blk, given in ARGs) and use it as a person at
+# the console would: wait for the shell, type commands, read the answers.
+#   - the shell comes up (the kernel found the initramfs through /chosen);
+#   - the ext4 disk mounts and a file on it reads back (virtio-mmio, virtio-blk, ext4 modules);
+#   - date says this year (the Goldfish RTC set the clock);
+#   - /proc/cpuinfo names the ISA and Sv39;
+#   - poweroff -f ends the emulator with exit status 0 (SBI system reset).
+# MMU (environment, optional): the mmu /proc/cpuinfo must name (sv39 for rv39).
+# Prints "NAME: shell after S s" for the caller to compare emulators. WORK holds disk.img (made
+# by the caller, with /token.txt) and gets NAME.log.
+set -u
+NAME=$1
+WORK=$2
+shift 2
+LOG="$WORK/$NAME.log"
+FIFO="$WORK/$NAME.in"
+failures=0
+fail() {
+    echo "FAIL: $NAME: $*"
+    failures=$((failures + 1))
+}
+now() { date +%s.%N; }
+
+rm -f "$FIFO" "$LOG"
+mkfifo "$FIFO"
+start=$(now)
+"$@" <"$FIFO" >"$LOG" 2>&1 &
+pid=$!
+exec 3>"$FIFO" # the emulator's stdin stays open while we type
+
+# wait_for TEXT SECONDS: until TEXT is in the log; false if the emulator ends or time runs out.
+wait_for() {
+    deadline=$(($(date +%s) + $2))
+    while ! grep -qaF "$1" "$LOG"; do
+        kill -0 "$pid" 2>/dev/null || return 1
+        [ "$(date +%s)" -lt "$deadline" ] || return 1
+        sleep 0.2
+    done
+}
+
+if wait_for "initramfs: ready" 300 && wait_for "# " 30; then
+    shell=$(echo "$(now) - $start" | bc)
+    echo "$NAME: shell after $shell s"
+    # Typed only once the shell reads them: the 8250 driver's start-up drops earlier input.
+    token=$(cat "$WORK/token.txt")
+    printf 'mount -t ext4 /dev/vda /mnt && cat /mnt/token.txt\n' >&3
+    wait_for "$token" 60 || fail "the token on the ext4 disk did not read back"
+    # Each answer is waited for by text the typed line itself (echoed back) does not contain.
+    printf 'echo year=$(date +%%Y)\n' >&3
+    wait_for "year=2" 30 || fail "date did not answer"
+    printf 'grep -m1 "^isa" /proc/cpuinfo; grep -m1 "^mmu" /proc/cpuinfo; echo cpuinfo-$((1+1))\n' >&3
+    wait_for "cpuinfo-2" 30 || fail "no /proc/cpuinfo"
+    printf 'umount /mnt; poweroff -f\n' >&3
+else
+    fail "no shell (see $LOG)"
+    kill "$pid" 2>/dev/null
+fi
+
+# The emulator must end by itself once the guest powers off.
+waited=0
+while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 300 ]; do
+    sleep 0.2
+    waited=$((waited + 1))
+done
+if kill -0 "$pid" 2>/dev/null; then
+    fail "still running 60 s after poweroff"
+    kill -9 "$pid" 2>/dev/null
+fi
+wait "$pid"
+status=$?
+exec 3>&-
+[ "$status" -eq 0 ] || fail "exit status $status after poweroff -f, expected 0"
+grep -qa "reboot: Power down" "$LOG" || fail "the kernel did not power down"
+year=$(sed -n 's/^year=\([0-9]*\).*/\1/p' "$LOG" | tr -d '\r' | head -n 1)
+[ -n "$year" ] && [ "$year" -ge "$(date +%Y)" ] || fail "date in the guest says year '$year', expected $(date +%Y)"
+grep -qa "^isa.*rv64imafdc" "$LOG" || fail "/proc/cpuinfo has no rv64imafdc isa line"
+grep -qa "^mmu.*${MMU:-sv}" "$LOG" || fail "/proc/cpuinfo has no ${MMU:-} mmu line"
+if [ "$failures" -ne 0 ]; then
+    echo "--- last lines of $LOG:"
+    tail -n 30 "$LOG"
+    exit 1
+fi
