@@ -168,6 +168,7 @@ static bool extension_available(uint64_t eid)
     case SBI_EXT_IPI:
     case SBI_EXT_RFENCE:
     case SBI_EXT_SRST:
+    case SBI_EXT_HSM:
     case SBI_EXT_DBCN: return true;
     default: return false;
     }
@@ -191,9 +192,10 @@ static bool legacy_call(struct sbi_trap_frame *f)
     }
 }
 
-void sbi_ecall(struct sbi_trap_frame *f)
+bool sbi_ecall(struct sbi_trap_frame *f)
 {
-    if (legacy_call(f)) return;
+    if (legacy_call(f)) return true;
+    bool redirected = false;
 
     struct sbiret r;
     /* EIDs and FIDs are signed 32-bit values in the encoding. */
@@ -216,8 +218,11 @@ void sbi_ecall(struct sbi_trap_frame *f)
                                             : not_supported;
         break;
     case SBI_EXT_DBCN: r = dbcn_call(f); break;
+    case SBI_EXT_HSM: r = hsm_call(f, &redirected); break;
     default: r = not_supported; break;
     }
+    if (redirected) return false; /* a0/a1 are the resume arguments, not results */
     ARG(f, 0) = (uint64_t)r.error;
     ARG(f, 1) = (uint64_t)r.value;
+    return true;
 }

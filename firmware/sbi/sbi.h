@@ -96,8 +96,13 @@ struct sbiret {
     long value;
 };
 /* Handles the ecall in f (a7 = EID, a6 = FID, a0..a5 = arguments) and writes the results
- * back into f's a0/a1 as the calling convention requires. */
-void sbi_ecall(struct sbi_trap_frame *f);
+ * back into f's a0/a1 as the calling convention requires. Returns false when the call
+ * redirected S (HSM non-retentive suspend): then f->mepc is where S resumes, not the ecall. */
+bool sbi_ecall(struct sbi_trap_frame *f);
+
+/* --- hsm.c --- */
+/* The HSM call in f. *redirected: the call changed where S resumes (f->mepc is final). */
+struct sbiret hsm_call(struct sbi_trap_frame *f, bool *redirected);
 
 /* --- timer.c --- */
 /* Probes Sstc; returns true when the timer runs on stimecmp rather than the CLINT. */

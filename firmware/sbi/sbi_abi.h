@@ -19,6 +19,7 @@
 #define SBI_EXT_RFENCE 0x52464E43 /* "RFNC" */
 #define SBI_EXT_SRST 0x53525354   /* "SRST" */
 #define SBI_EXT_DBCN 0x4442434E   /* "DBCN" */
+#define SBI_EXT_HSM 0x48534D      /* "HSM" */
 
 /* --- function IDs --- */
 /* Base (spec "Base Extension") */
@@ -46,6 +47,16 @@
 /* Vendor-specific reasons (0xF0000000..): rv39's firmware takes 0xF0000000 | N, N = 1..255, as
  * "shut down with exit status N" (the finisher's 0x3333 | N << 16). */
 #define SBI_SRST_REASON_RV39_EXIT 0xF0000000u
+/* HSM, and the states hart_get_status reports */
+#define SBI_HSM_HART_START 0
+#define SBI_HSM_HART_STOP 1
+#define SBI_HSM_HART_GET_STATUS 2
+#define SBI_HSM_HART_SUSPEND 3
+#define SBI_HSM_STATE_STARTED 0
+#define SBI_HSM_STATE_STOPPED 1
+#define SBI_HSM_STATE_SUSPENDED 4
+#define SBI_HSM_SUSPEND_RETENTIVE 0x00000000ul
+#define SBI_HSM_SUSPEND_NON_RETENTIVE 0x80000000ul
 /* DBCN */
 #define SBI_DBCN_CONSOLE_WRITE 0
 #define SBI_DBCN_CONSOLE_READ 1

@@ -61,8 +61,7 @@ void sbi_trap(struct sbi_trap_frame *f)
 
     uint64_t mpp = (f->mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT;
     if (mcause == CAUSE_SUPERVISOR_ECALL) {
-        sbi_ecall(f);
-        f->mepc += 4; /* ecall has no compressed form */
+        if (sbi_ecall(f)) f->mepc += 4; /* ecall has no compressed form */
         return;
     }
     if (mpp == 3 && guard_armed) {

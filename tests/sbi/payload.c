@@ -240,11 +240,8 @@ static void check_probe(void)
     static const struct {
         long eid;
         const char *name;
-    } required[] = {{SBI_EXT_BASE, "BASE"},
-                    {SBI_EXT_TIME, "TIME"},
-                    {SBI_EXT_IPI, "IPI"},
-                    {SBI_EXT_RFENCE, "RFENCE"},
-                    {SBI_EXT_SRST, "SRST"}};
+    } required[] = {{SBI_EXT_BASE, "BASE"},     {SBI_EXT_TIME, "TIME"}, {SBI_EXT_IPI, "IPI"},
+                    {SBI_EXT_RFENCE, "RFENCE"}, {SBI_EXT_SRST, "SRST"}, {SBI_EXT_HSM, "HSM"}};
     for (unsigned i = 0; i < sizeof required / sizeof required[0]; i++) {
         struct sbiret r = SBI1(SBI_EXT_BASE, SBI_BASE_PROBE_EXTENSION, required[i].eid);
         CHECK(r.error == SBI_SUCCESS && r.value != 0, "probe %s: error %ld value %ld",
@@ -358,6 +355,67 @@ static void check_reset_arguments(void)
     printf("payload: system_reset refuses a reserved reset type\n");
 }
 
+/* HSM (SBI spec "Hart State Management Extension"), as a kernel uses it on one hart. */
+static uint64_t hsm_hartid;
+static volatile uint64_t hsm_suspended_at;
+void hsm_resume_entry(void), s_trap_vector(void);
+__attribute__((noreturn)) static void payload_finish(void);
+
+static void check_hsm(uint64_t hartid, long impl_id)
+{
+    hsm_hartid = hartid;
+    struct sbiret r = SBI1(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, hartid);
+    CHECK(r.error == SBI_SUCCESS && r.value == SBI_HSM_STATE_STARTED,
+          "hart_get_status(self): error %ld state %ld", r.error, r.value);
+    r = SBI1(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, hartid + 7);
+    CHECK(r.error == SBI_ERR_INVALID_PARAM, "hart_get_status(no such hart): error %ld", r.error);
+    r = sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, hartid, 0x80200000, 0, 0, 0);
+    CHECK(r.error == SBI_ERR_ALREADY_AVAILABLE, "hart_start(self): error %ld", r.error);
+    r = sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, hartid + 7, 0x80200000, 0, 0, 0);
+    CHECK(r.error == SBI_ERR_INVALID_PARAM, "hart_start(no such hart): error %ld", r.error);
+    printf("payload: hart state: started; hart_start of itself or a missing hart refused\n");
+
+    /* Retentive suspend returns once an enabled interrupt is pending: a timer 10 ms ahead,
+     * with sstatus.SIE off so that nothing is taken until we look. */
+    r = SBI1(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, 0x00000001);
+    CHECK(r.error == SBI_ERR_INVALID_PARAM, "hart_suspend(reserved type 1): error %ld", r.error);
+    uint64_t deadline = csr_read(time) + TIMEBASE_HZ / 100;
+    csr_set(sie, SIE_STIE);
+    SBI1(SBI_EXT_TIME, SBI_TIME_SET_TIMER, deadline);
+    r = sbi_call(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, SBI_HSM_SUSPEND_RETENTIVE, 0, 0, 0, 0);
+    CHECK(r.error == SBI_SUCCESS, "hart_suspend(retentive): error %ld", r.error);
+    CHECK(csr_read(time) >= deadline, "retentive suspend returned at %lu, before the timer %lu",
+          csr_read(time), deadline);
+    CHECK(csr_read(sip) & SIP_STIP, "retentive suspend returned without a pending interrupt");
+    SBI1(SBI_EXT_TIME, SBI_TIME_SET_TIMER, ~0ul);
+    printf("payload: retentive hart_suspend returns on the timer interrupt\n");
+
+    /* Non-retentive suspend resumes at resume_addr with a0 = hart id, a1 = opaque: rv39's
+     * firmware offers it (OpenSBI 1.1 needs a platform HSM device for it). */
+    if (impl_id != SBI_IMPL_ID_RV39) {
+        csr_clear(sie, SIE_STIE);
+        payload_finish();
+    }
+    hsm_suspended_at = csr_read(time);
+    SBI1(SBI_EXT_TIME, SBI_TIME_SET_TIMER, hsm_suspended_at + TIMEBASE_HZ / 100);
+    r = sbi_call(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, SBI_HSM_SUSPEND_NON_RETENTIVE,
+                 (uint64_t)hsm_resume_entry, 0x5eed, 0, 0);
+    CHECK(false, "non-retentive hart_suspend returned (error %ld)", r.error);
+}
+
+void hsm_resumed(uint64_t a0, uint64_t a1)
+{
+    CHECK(a0 == hsm_hartid && a1 == 0x5eed, "resumed with a0=0x%lx a1=0x%lx", a0, a1);
+    CHECK(csr_read(satp) == 0, "resumed with satp 0x%lx", csr_read(satp));
+    CHECK(!(csr_read(sstatus) & SSTATUS_SIE), "resumed with sstatus.SIE set");
+    CHECK(csr_read(time) >= hsm_suspended_at + TIMEBASE_HZ / 100, "resumed before the timer");
+    csr_write(stvec, (uint64_t)s_trap_vector); /* S's state is not kept across the suspend */
+    SBI1(SBI_EXT_TIME, SBI_TIME_SET_TIMER, ~0ul);
+    csr_clear(sie, SIE_STIE);
+    printf("payload: non-retentive hart_suspend resumes at resume_addr with a0, a1 (rv39)\n");
+    payload_finish();
+}
+
 void payload_main(uint64_t hartid, uint64_t dtb)
 {
     struct sbiret r = SBI1(SBI_EXT_BASE, SBI_BASE_PROBE_EXTENSION, SBI_EXT_DBCN);
@@ -373,6 +431,11 @@ void payload_main(uint64_t hartid, uint64_t dtb)
     check_ipi(hartid);
     check_rfence(hartid);
     check_console();
+    check_hsm(hartid, impl_id); /* ends in payload_finish(), possibly by way of hsm_resumed */
+}
+
+__attribute__((noreturn)) static void payload_finish(void)
+{
     check_reset_arguments();
 #ifdef PAYLOAD_FORCE_FAIL
     /* The harness's own check: this build must be reported as a failure. */

@@ -19,10 +19,21 @@ _start:
 3:  wfi
     j       3b
 
+/* Where a non-retentive HSM suspend resumes: only a0 (hart id) and a1 (opaque) are defined,
+ * so the stack is set up again before C runs (hsm_resumed never returns). */
+    .globl hsm_resume_entry
+    .balign 4
+hsm_resume_entry:
+    la      sp, __stack_top
+    call    hsm_resumed
+4:  wfi
+    j       4b
+
 /* Saves the registers C may clobber (ra, t0-t6, a0-a7), calls s_trap(sepc-holder) and
  * returns with sret; s_trap edits the saved sepc to skip a faulting instruction. */
     .section .text, "ax", @progbits
     .balign 4
+    .globl s_trap_vector
 s_trap_vector:
     addi    sp, sp, -18*8
     SAVE_CALLER_SAVED sp
