@@ -147,6 +147,7 @@ struct cpu {
     bool seip_software, seip_line;
     uint64_t mcycle, minstret;       /* one cycle per instruction retired */
     uint64_t hpm_adjust[HPM_EVENTS]; /* mhpmcounter3.. = event count + adjust (writable) */
+    uint64_t hpm_frozen[HPM_EVENTS]; /* its value while mcountinhibit stops it */
     uint64_t pmpcfg[16], pmpaddr[64];
     /* Supervisor-level CSRs (priv spec ch. 10). */
     uint64_t stvec, sscratch, sepc, scause, stval, satp, scounteren, senvcfg, stimecmp;

@@ -37,6 +37,36 @@ static uint64_t hpm_event_count(const struct cpu *c, unsigned i)
     }
 }
 
+/* mhpmcounter3+i: the event count plus what writes added, or, while mcountinhibit's bit
+ * 3+i stops it ("Machine Counter-Inhibit Register", priv spec 3.1.13), the value it froze at. */
+static bool hpm_inhibited(const struct cpu *c, unsigned i)
+{
+    return (c->mcountinhibit >> (3 + i)) & 1;
+}
+
+static uint64_t hpm_value(const struct cpu *c, unsigned i)
+{
+    return hpm_inhibited(c, i) ? c->hpm_frozen[i] : hpm_event_count(c, i) + c->hpm_adjust[i];
+}
+
+static void hpm_set(struct cpu *c, unsigned i, uint64_t value)
+{
+    if (hpm_inhibited(c, i))
+        c->hpm_frozen[i] = value;
+    else
+        c->hpm_adjust[i] = value - hpm_event_count(c, i);
+}
+
+static void set_mcountinhibit(struct cpu *c, uint64_t value)
+{
+    uint64_t values[HPM_EVENTS];
+    for (unsigned i = 0; i < HPM_EVENTS; i++)
+        values[i] = hpm_value(c, i);
+    c->mcountinhibit = value & 0xfffffffd; /* TM is read-only zero */
+    for (unsigned i = 0; i < HPM_EVENTS; i++)
+        hpm_set(c, i, values[i]); /* a counter stops or goes on from where it was */
+}
+
 /* Counter-enable gating for cycle/time/instret/hpmcounterN (priv spec 3.1.11, 10.1.5):
  * S-mode needs the mcounteren bit, U-mode needs mcounteren and scounteren. */
 static bool counter_accessible(const struct cpu *c, unsigned bit)
@@ -96,12 +126,12 @@ bool csr_read(struct cpu *c, unsigned csr, uint64_t *value)
     if (csr >= CSR_HPMCOUNTER3 && csr <= CSR_HPMCOUNTER31) {
         unsigned i = csr - CSR_HPMCOUNTER3;
         if (!counter_accessible(c, 3 + i)) return false;
-        *value = i < HPM_EVENTS ? hpm_event_count(c, i) + c->hpm_adjust[i] : 0;
+        *value = i < HPM_EVENTS ? hpm_value(c, i) : 0;
         return true;
     }
     if (csr >= CSR_MHPMCOUNTER3 && csr <= CSR_MHPMCOUNTER31) {
         unsigned i = csr - CSR_MHPMCOUNTER3;
-        *value = i < HPM_EVENTS ? hpm_event_count(c, i) + c->hpm_adjust[i] : 0;
+        *value = i < HPM_EVENTS ? hpm_value(c, i) : 0;
         return true;
     }
     if (csr >= CSR_MHPMEVENT3 && csr <= CSR_MHPMEVENT31) {
@@ -208,7 +238,7 @@ bool csr_write(struct cpu *c, unsigned csr, uint64_t value)
 
     if (csr >= CSR_MHPMCOUNTER3 && csr <= CSR_MHPMCOUNTER31) {
         unsigned i = csr - CSR_MHPMCOUNTER3;
-        if (i < HPM_EVENTS) c->hpm_adjust[i] = value - hpm_event_count(c, i);
+        if (i < HPM_EVENTS) hpm_set(c, i, value);
         return true;
     }
     if (csr >= CSR_MHPMEVENT3 && csr <= CSR_MHPMEVENT31) return true; /* WARL, events are fixed */
@@ -274,7 +304,7 @@ bool csr_write(struct cpu *c, unsigned csr, uint64_t value)
         c->menvcfg = value & (MENVCFG_FIOM | MENVCFG_STCE);
         cpu_update_stip(c);
         return true;
-    case CSR_MCOUNTINHIBIT: c->mcountinhibit = value & 0xfffffffd; return true; /* TM is 0 */
+    case CSR_MCOUNTINHIBIT: set_mcountinhibit(c, value); return true;
     case CSR_MSCRATCH: c->mscratch = value; return true;
     case CSR_MEPC: c->mepc = value & ~1ull; return true;
     case CSR_MCAUSE: c->mcause = value; return true;

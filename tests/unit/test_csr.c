@@ -381,3 +381,28 @@ Test(csr, trigger_csrs_exist_but_report_no_triggers)
     exec32(i_csrrs(3, 0x7a1, 0)); /* csrr x3, tdata1 */
     cr_assert_eq(hart.x[3] >> 60, 0, "tdata1.type = 0: no trigger at this index");
 }
+
+/* priv spec 3.1.13: an HPM counter whose mcountinhibit bit is set stops; cleared, it counts
+ * on from the value it stopped at (rv39's mhpmcounter6 counts page faults). */
+Test(csr, mcountinhibit_stops_and_resumes_hpm_counters)
+{
+    const uint16_t MHPMCOUNTER6 = 0xb06, HPMCOUNTER6 = 0xc06, MCOUNTINHIBIT = 0x320;
+    uint64_t v;
+    cr_assert(csr_write(&hart, MHPMCOUNTER6, 100));
+    hart.stats.page_faults += 3;
+    cr_assert(csr_read(&hart, MHPMCOUNTER6, &v));
+    cr_assert_eq(v, 103, "counting: 100 + 3 events");
+    cr_assert(csr_write(&hart, MCOUNTINHIBIT, 1u << 6));
+    hart.stats.page_faults += 5;
+    cr_assert(csr_read(&hart, MHPMCOUNTER6, &v));
+    cr_assert_eq(v, 103, "inhibited: the counter keeps its value");
+    cr_assert(csr_read(&hart, HPMCOUNTER6, &v));
+    cr_assert_eq(v, 103, "the user view agrees");
+    cr_assert(csr_write(&hart, MHPMCOUNTER6, 7));
+    cr_assert(csr_read(&hart, MHPMCOUNTER6, &v));
+    cr_assert_eq(v, 7, "written while inhibited");
+    cr_assert(csr_write(&hart, MCOUNTINHIBIT, 0));
+    hart.stats.page_faults += 2;
+    cr_assert(csr_read(&hart, MHPMCOUNTER6, &v));
+    cr_assert_eq(v, 9, "counting again from 7: events while inhibited are not counted");
+}
