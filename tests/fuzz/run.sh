@@ -52,11 +52,13 @@ for t in $targets; do
         -artifact_prefix="$artifacts" $dict $dirs >"$log" 2>&1 &
     pid=$!
     start=$(date +%s)
+    shown=$start
     while kill -0 "$pid" 2>/dev/null; do
-        sleep 5
+        sleep 1
         kill -0 "$pid" 2>/dev/null || break
         now=$(date +%s)
-        if [ $(((now - start) % 15)) -lt 5 ]; then
+        if [ $((now - shown)) -ge 15 ]; then
+            shown=$now
             # libFuzzer's latest status line: "#RUNS  pulse  cov: N ft: N corp: N ... exec/s: N"
             last=$(grep -a '^#[0-9]' "$log" | tail -n 1 |
                 sed -n 's/^#\([0-9]*\).*cov: \([0-9]*\).*exec\/s: \([0-9]*\).*/\1 runs, cov \2, \3 exec\/s/p')
