@@ -524,6 +524,19 @@ static void build(const uint8_t *data, size_t size, struct setup *su)
     su->chunk = chunks[cb % 10];
     su->threshold = cb & 0x80 ? 2 : 1;
     rng_state = fuzz_u64(&in);
+    /* The model TLB's shape (--tlb), from the seed's top bits: tiny ones evict all the time,
+     * and every eviction must drop the fast-TLB entries the evicted one backed. */
+    static const struct tlb_config shapes[8] = {
+        {TLB_DEFAULT_SETS, TLB_DEFAULT_WAYS, TLB_DEFAULT_SUPER},
+        {TLB_DEFAULT_SETS, TLB_DEFAULT_WAYS, TLB_DEFAULT_SUPER},
+        {TLB_DEFAULT_SETS, TLB_DEFAULT_WAYS, TLB_DEFAULT_SUPER},
+        {TLB_DEFAULT_SETS, TLB_DEFAULT_WAYS, TLB_DEFAULT_SUPER},
+        {1, 1, 1},
+        {2, 1, 1},
+        {1, 2, 2},
+        {4, 2, 1},
+    };
+    if (!cpu_configure_tlb(&hart, &shapes[rng_state >> 61])) fuzz_fail("bad TLB shape");
 
     /* registers: addresses in x8..x15, satp values, a table pointer, the rest mixed */
     for (unsigned r = 1; r < 32; r++) {

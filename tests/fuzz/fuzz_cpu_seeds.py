@@ -31,14 +31,15 @@ def u16(v):
 
 def header(priv="M", sv39=True, sum_=0, mxr=0, mprv=0, svade=0, fs_dirty=0, mpp=0, spp=0,
            mie=0, sie=0, tvm=0, tw=0, tsr=0, medeleg=0, mideleg=0, mie_bits=0, mip=0, root=0,
-           asid=1, fcsr=0, budget=16, chunk=9, threshold=1, seed=1):
+           asid=1, fcsr=0, budget=16, chunk=9, threshold=1, seed=1, tlb=0):
+    """tlb: 0 the default model TLB, 4..7 tiny ones (fuzz_cpu.c's shapes[])."""
     f0 = PRIV[priv] | sum_ << 3 | mxr << 4 | mprv << 5 | svade << 6 | fs_dirty << 7
     f1 = mpp | spp << 2 | mie << 3 | sie << 4 | tvm << 5 | tw << 6 | tsr << 7
     sb = root << 4 if sv39 else 0x80
     # cb % 10 picks the chunk, bit 7 the threshold (2 when set)
     cb = next(c for c in range(256) if c % 10 == chunk and bool(c & 0x80) == (threshold == 2))
     return (bytes([f0, f1]) + u16(medeleg) + bytes([mideleg]) + u16(mie_bits) + bytes([mip, sb])
-            + u16(asid) + bytes([fcsr, budget % 33, cb]) + struct.pack("<Q", seed))
+            + u16(asid) + bytes([fcsr, budget % 33, cb]) + struct.pack("<Q", seed | tlb << 61))
 
 
 def registers(addr=None, other=None):
@@ -116,8 +117,10 @@ def main():
     prog += t(SATP, 0, 0) + every_misaligned(xa(0)) + t(SATP, 1, 0) + every_misaligned(xa(0))
     prog += t(SATP, 5, 0) + every_misaligned(xa(2))
     for priv in "SUM":
-        write("page0_sfence_satp_" + priv, header(priv, sum_=1, mpp=1, mprv=int(priv == "M"))
-              + registers(page0) + tables(data=[U if priv == "U" else 0] * 16) + prog)
+        for tlb in (0, 4):  # a 1-entry model TLB evicts on every other access
+            write("page0_sfence_satp_%s%s" % (priv, "_tlb1" if tlb else ""),
+                  header(priv, sum_=1, mpp=1, mprv=int(priv == "M"), tlb=tlb)
+                  + registers(page0) + tables(data=[U if priv == "U" else 0] * 16) + prog)
 
     # PTE rewrites under a running program: x31 -> table 2 (the low 2 MiB), x28 = new PTE.
     prog = b""
@@ -131,7 +134,7 @@ def main():
         prog += t(PTE_STORE, 8 | (i & 1), i & 3, *pte(flags, sel, extra))
         prog += every_misaligned(xa(i & 1)) + t(SFENCE, 0, 0) + load(3, xa(0), 0)
     for svade in (0, 1):
-        write("pte_rewrite_svade%d" % svade, header("S", svade=svade)
+        write("pte_rewrite_svade%d" % svade, header("S", svade=svade, tlb=4 + 3 * svade)
               + registers(page0) + tables() + prog)
 
     # Superpages: a misaligned megapage, a gigapage with reserved bits, pointers outside RAM,
@@ -152,7 +155,7 @@ def main():
         prog += every_misaligned(xa(0)) + every_misaligned(xa(1))
     for priv, sum_, mxr in [("S", 0, 0), ("S", 1, 1), ("U", 0, 1), ("M", 1, 0)]:
         write("superpages_%s_sum%d_mxr%d" % (priv, sum_, mxr),
-              header(priv, sum_=sum_, mxr=mxr, mprv=int(priv == "M"), mpp=1)
+              header(priv, sum_=sum_, mxr=mxr, mprv=int(priv == "M"), mpp=1, tlb=4 + 2 * sum_)
               + registers(regs) + tables(records=recs) + prog)
 
     # Privilege round trips: mret/sret down, ecall back up (a7 names the privilege),
