@@ -53,6 +53,7 @@
 /* Registers with a role (the templates read them; the program may still overwrite them). */
 #define R_ADDR0 8   /* x8..x15: addresses (also the registers compressed loads/stores reach) */
 #define R_ECALL 17  /* a7: the privilege an ecall asks the handler to return to */
+#define R_ASID 27   /* the ASID satp starts with, for sfence.vma by ASID */
 #define R_PTE 28    /* a PTE value for PTE-store macros */
 #define R_SATP_A 29 /* two satp values for satp-switch macros */
 #define R_SATP_B 30
@@ -429,10 +430,11 @@ static void put_template(struct fuzz_input *in)
         put32(sys[v]);
         break;
     }
-    case 23: /* sfence.vma with any address/ASID registers (x0 means all) */
-        put32(
-            enc_r(0x09, a & 1 ? 0 : R_ADDR0 + (b & 7), a & 2 ? 0 : pick_base(b), 0, 0, OPC_SYSTEM));
+    case 23: { /* sfence.vma by address and/or ASID (x0: all) */
+        unsigned asid = a & 1 ? 0 : a & 4 ? R_ASID : R_ADDR0 + (b & 7);
+        put32(enc_r(0x09, asid, a & 2 ? 0 : pick_base(b), 0, 0, OPC_SYSTEM));
         break;
+    }
     case 24: /* satp switch, then maybe sfence.vma: stale entries must be gone */
         put32(i_csrrw(a & 2 ? pick_rd(b) : 0, CSR_SATP, a & 1 ? R_SATP_A : R_SATP_B));
         if (a & 4) put32(enc_r(0x09, 0, 0, 0, 0, OPC_SYSTEM));
@@ -553,6 +555,7 @@ static void build(const uint8_t *data, size_t size, struct setup *su)
     hart.x[R_SATP_A] = su->satp ? su->satp : SATP_MODE_SV39 << SATP_MODE_SHIFT | TABLE_PA(0) >> 12;
     hart.x[R_SATP_B] = hart.x[R_SATP_B] & 1 ? 0 : (su->satp ^ 1ull << SATP_ASID_SHIFT);
     hart.x[R_TABLE] = TABLE_PA(hart.x[R_TABLE] % TABLES);
+    hart.x[R_ASID] = asid;
     for (unsigned r = 0; r < 32; r++)
         hart.f[r] = rng() >> (r & 1 ? 0 : 32) | (r & 1 ? 0 : 0xffffffff00000000ull);
 

@@ -116,6 +116,7 @@ def main():
     prog += every_misaligned(xa(0)) + t(SFENCE, 0, 0) + every_misaligned(xa(1))
     prog += t(SATP, 0, 0) + every_misaligned(xa(0)) + t(SATP, 1, 0) + every_misaligned(xa(0))
     prog += t(SATP, 5, 0) + every_misaligned(xa(2))
+    prog += t(SFENCE, 6, 0) + every_misaligned(xa(0))  # sfence.vma x0, x27 (the ASID)
     for priv in "SUM":
         for tlb in (0, 4):  # a 1-entry model TLB evicts on every other access
             write("page0_sfence_satp_%s%s" % (priv, "_tlb1" if tlb else ""),
