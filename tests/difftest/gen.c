@@ -322,7 +322,8 @@ static void make_program(uint8_t *slot, uint64_t slot_pa, uint64_t seed, uint64_
          * page faults (DEVIATIONS.md), which must not change where they go */
         if (rn(r, 2)) d->medeleg |= 1ull << 13 | 1ull << 15;
         g.stub = d->stub = code_pa + (DT_CODE_PAGES - 1) * DT_PAGE + 16;
-        const uint32_t stub[] = {0x00000073, 0x10200073}; /* ecall; sret */
+        /* ecall; ecall (the vector of the software interrupt, BASE + 4); sret */
+        const uint32_t stub[] = {0x00000073, 0x00000073, 0x10200073};
         memcpy(slot + DT_CODE_OFF + (DT_CODE_PAGES - 1) * DT_PAGE + 16, stub, sizeof stub);
     }
     /* An instruction across the boundary into the stub's page (addi x31, x31, 0x123), then
@@ -351,6 +352,12 @@ static void make_program(uint8_t *slot, uint64_t slot_pa, uint64_t seed, uint64_
     d->fcsr = (rn(r, 8) ? rn(r, 5) : rn(r, 8)) << 5 | rn(r, 32);
     for (unsigned i = 0; i < 5; i++)
         d->csr_init[i] = reg_value(r) & ~3ull;
+    /* the supervisor software interrupt: enabled in half the programs, delegated to the
+     * stub in half of those that have one */
+    d->mie = rn(r, 4) ? 2 : 0;
+    if (d->stub && rn(r, 2)) d->mideleg = 2;
+    /* interrupts on at the start in some: SIE, and MPIE, which the harness's mret makes MIE */
+    d->mstatus |= (uint64_t)rn(r, 2) << 1 | (uint64_t)rn(r, 2) << 7;
     if (d->stub) {
         d->csr_init[3] = d->stub;
         d->mstatus &= ~(1ull << 22); /* TSR would make the stub's sret illegal */

@@ -618,6 +618,17 @@ static void u_csr(struct gen *g)
     }
 }
 
+/* The supervisor software interrupt, the one interrupt programs raise: pend or clear it
+ * (mip from M, sip from S when delegated), enable or disable it (mie, sie). mip and sip are
+ * not read into registers: their MTIP bit follows the CLINT's timer. */
+static void u_irq(struct gen *g)
+{
+    static const uint16_t irq_csr[] = {0x344, 0x144, 0x344, 0x144, 0x304, 0x104};
+    unsigned t = wreg(g), k = rn(g->r, 6), rd = k < 4 ? 0 : wreg(g);
+    li(g, t, 2);
+    emit32(g, i_type(irq_csr[k], t, k < 4 && rn(g->r, 4) ? 2 : 2 + rn(g->r, 2), rd, 0x73));
+}
+
 /* mret or sret to the end of the unit, in a chosen mode. */
 static void u_xret(struct gen *g)
 {
@@ -683,8 +694,10 @@ static void unit(struct gen *g)
         u_alu_rr(g);
     else if (w < 26)
         u_alu_imm(g);
-    else if (w < 30)
+    else if (w < 28)
         u_li(g);
+    else if (w < 30)
+        u_irq(g);
     else if (w < 40)
         u_load(g);
     else if (w < 50)

@@ -17,6 +17,7 @@
 #define MSTATUS_SPP (1ul << 8)
 #define MSTATUS_FS (3ul << 13)
 #define MSTATUS_MPRV (1ul << 17)
+#define MIP_SSIP (1ul << 1)
 
 struct frame {
     uint64_t x[32];
@@ -44,7 +45,7 @@ static struct trap_rec tlog[DT_LOG_MAX];
 static unsigned ntraps, nfetch;
 /* Traps counted by cause (0..15) and by whether the instruction was an AMO (QEMU 7.2
  * reports AMO page faults as load page faults: DEVIATIONS.md). */
-static unsigned hist[16][2];
+static unsigned hist[32][2]; /* 16 + n: interrupt n */
 static int in_handler;
 
 static const struct dt_desc *desc(unsigned i)
@@ -104,6 +105,7 @@ static __attribute__((noreturn)) void finish_program(const char *why)
     put_field("stval", csr_read(stval));
     put_field("stvec", csr_read(stvec));
     put_field("mtvec", csr_read(mtvec));
+    put_field("mie", csr_read(mie));
     put_field("satp", csr_read(satp));
     printf("T %u\n", ntraps);
     for (unsigned k = 0; k < ntraps && k < DT_LOG_MAX; k++) {
@@ -116,7 +118,7 @@ static __attribute__((noreturn)) void finish_program(const char *why)
         put_hex(t->insn, 8);
         putchar_('\n');
     }
-    for (unsigned c = 0; c < 16; c++)
+    for (unsigned c = 0; c < 32; c++)
         for (unsigned a = 0; a < 2; a++)
             if (hist[c][a]) printf("h %u %s %u\n", c, a ? "amo" : "other", hist[c][a]);
     unsigned changed = 0;
@@ -191,19 +193,26 @@ static void log_trap(uint64_t cause, uint64_t epc, uint64_t tval, uint64_t mode,
     }
     if (ntraps < DT_LOG_MAX) tlog[ntraps] = (struct trap_rec){cause, epc, tval, mode, insn};
     ntraps++;
-    if (cause < 16) hist[cause][is_amo(insn)]++;
+    if (cause < 32) hist[cause][is_amo(insn)]++;
     if (ntraps >= DT_TRAP_LIMIT) {
         in_handler = 0;
         finish_program("trap-limit");
     }
 }
 
-/* A trap delegated to S arrived at the stub, whose ecall brought it here: log it (mode 4 + SPP:
- * taken in S), skip the instruction through sepc, and let the stub's sret return. */
-static void s_trap(const struct dt_desc *d, uint64_t epc)
+/* A trap delegated to S arrived at the stub (`ecall; ecall; sret`: the second ecall is the
+ * software interrupt's vector when stvec is vectored), whose ecall brought it here: log it
+ * (mode 4 + SPP: taken in S), skip the instruction through sepc, and let the sret return. */
+static void s_trap(const struct dt_desc *d)
 {
     uint64_t scause = csr_read(scause), sepc = csr_read(sepc), stval = csr_read(stval);
     uint64_t spp = (csr_read(sstatus) >> 8) & 1;
+    if (scause >> 63) { /* the supervisor software interrupt: resume where it came */
+        log_trap(16 + (scause & 15), sepc, 0, 4 + spp, 0);
+        csr_clear(mip, MIP_SSIP);
+        csr_write(mepc, d->stub + 8);
+        return;
+    }
     if (scause == 8 && sepc == d->end_pc) {
         in_handler = 0;
         finish_program("end");
@@ -216,7 +225,7 @@ static void s_trap(const struct dt_desc *d, uint64_t epc)
         finish_program("stub-stop");
     }
     csr_write(sepc, sepc + ((insn & 3) == 3 ? 4 : 2));
-    csr_write(mepc, epc + 4);
+    csr_write(mepc, d->stub + 8);
 }
 
 void dt_handle_trap(struct frame *fr)
@@ -224,18 +233,30 @@ void dt_handle_trap(struct frame *fr)
     uint64_t cause = csr_read(mcause), epc = csr_read(mepc), tval = csr_read(mtval);
     uint64_t mode = (csr_read(mstatus) >> MSTATUS_MPP_SHIFT) & 3;
     const struct dt_desc *d = desc(current);
-    if (in_handler || (cause >> 63)) {
+    if (in_handler || ((cause >> 63) && (cause & 63) != 1)) {
         printf("HARNESS FAULT cause %lx epc %lx tval %lx\n", (unsigned long)cause,
                (unsigned long)epc, (unsigned long)tval);
         exit(3);
     }
     in_handler = 1;
+    /* The supervisor software interrupt, the one interrupt programs raise (mip/sip.SSIP):
+     * logged as 16 + 1, cleared, and the program resumes where it was (mepc). It is taken
+     * right after the instruction that made it pending and enabled: "immediately following
+     * the execution of an xRET instruction or an explicit write to a CSR on which these
+     * interrupt trap conditions expressly depend" (priv spec "Machine Interrupt Registers"). */
+    if (cause >> 63) {
+        log_trap(16 + (cause & 15), epc, 0, mode, 0);
+        csr_clear(mip, MIP_SSIP);
+        if (mode == 3) __asm__ volatile("sfence.vma" ::: "memory");
+        in_handler = 0;
+        return;
+    }
     if ((cause == 8 || cause == 9 || cause == 11) && epc == d->end_pc) {
         in_handler = 0;
         finish_program("end");
     }
-    if (cause == 9 && d->stub && epc == d->stub) {
-        s_trap(d, epc);
+    if (cause == 9 && d->stub && (epc == d->stub || epc == d->stub + 4)) {
+        s_trap(d);
         in_handler = 0;
         return;
     }
@@ -291,6 +312,9 @@ static __attribute__((noreturn)) void start_program(unsigned i)
     csr_write(scause, 0);
     csr_write(stval, 0);
     csr_write(medeleg, d->medeleg);
+    csr_write(mip, 0);
+    csr_write(mideleg, d->mideleg);
+    csr_write(mie, d->mie);
     csr_write(satp, d->satp);
     __asm__ volatile("sfence.vma" ::: "memory");
     __asm__ volatile("fence.i" ::: "memory");

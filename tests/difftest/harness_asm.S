@@ -11,11 +11,19 @@
 #define FRAME_SCRATCH (34 * 8)
 
     .section .text, "ax", @progbits
-    /* 256-aligned: programs may switch mtvec to vectored mode (exceptions still go to BASE,
-     * priv spec 3.1.7) and the base must then satisfy any extra alignment. */
+    /* Programs may switch mtvec to vectored mode: exceptions still go to BASE, interrupt n
+     * to BASE + 4n (priv spec "Machine Trap-Vector Base-Address Register"). So a table of
+     * jumps, 256-aligned for any extra alignment vectored mode asks of BASE. */
     .balign 256
     .globl dt_trap_entry
 dt_trap_entry:
+    .option push
+    .option norvc
+    .rept 16
+    j       dt_trap_common
+    .endr
+    .option pop
+dt_trap_common:
     sd      x2, 2*8(tp)
     SAVE_GPRS tp
     ld      gp, FRAME_HGP(tp)

@@ -64,7 +64,8 @@ struct dt_desc {
      * resumes at its sret. */
     uint64_t medeleg;
     uint64_t stub;
-    uint64_t x[32]; /* x3 (gp) and x4 (tp) are the harness's */
+    uint64_t mie, mideleg; /* the supervisor software interrupt: enabled, delegated */
+    uint64_t x[32];        /* x3 (gp) and x4 (tp) are the harness's */
     uint64_t f[32];
 };
 

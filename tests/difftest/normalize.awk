@@ -20,7 +20,7 @@ function note(reason) {
 
 function flush_hist(    c) {
     if (!inhist) return
-    for (c = 0; c < 16; c++) {
+    for (c = 0; c < 32; c++) {
         if ((c, "other") in hist) print "h", c, "other", hist[c, "other"]
         if ((c, "amo") in hist) print "h", c, "amo", hist[c, "amo"]
     }
