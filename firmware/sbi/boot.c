@@ -64,6 +64,7 @@ void sbi_main(uint64_t hartid, uint64_t dtb)
     csr_write(mideleg, delegated_interrupts);
     /* S may read cycle, time, instret and the HPM counters; scounteren is S's to set. */
     csr_write(mcounteren, 0xffffffffu);
+    pmu_init();
     bool sstc = timer_init();
     /* Nothing pending from before the reset that S could mistake for its own. */
     csr_clear(mip, MIP_SSIP | MIP_STIP);

@@ -169,6 +169,7 @@ static bool extension_available(uint64_t eid)
     case SBI_EXT_RFENCE:
     case SBI_EXT_SRST:
     case SBI_EXT_HSM:
+    case SBI_EXT_PMU:
     case SBI_EXT_DBCN: return true;
     default: return false;
     }
@@ -219,6 +220,7 @@ bool sbi_ecall(struct sbi_trap_frame *f)
         break;
     case SBI_EXT_DBCN: r = dbcn_call(f); break;
     case SBI_EXT_HSM: r = hsm_call(f, &redirected); break;
+    case SBI_EXT_PMU: r = pmu_call(f); break;
     default: r = not_supported; break;
     }
     if (redirected) return false; /* a0/a1 are the resume arguments, not results */

@@ -104,6 +104,10 @@ bool sbi_ecall(struct sbi_trap_frame *f);
 /* The HSM call in f. *redirected: the call changed where S resumes (f->mepc is final). */
 struct sbiret hsm_call(struct sbi_trap_frame *f, bool *redirected);
 
+/* --- pmu.c --- */
+void pmu_init(void); /* every counter running and unconfigured */
+struct sbiret pmu_call(struct sbi_trap_frame *f);
+
 /* --- timer.c --- */
 /* Probes Sstc; returns true when the timer runs on stimecmp rather than the CLINT. */
 bool timer_init(void);

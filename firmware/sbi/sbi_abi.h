@@ -20,6 +20,7 @@
 #define SBI_EXT_SRST 0x53525354   /* "SRST" */
 #define SBI_EXT_DBCN 0x4442434E   /* "DBCN" */
 #define SBI_EXT_HSM 0x48534D      /* "HSM" */
+#define SBI_EXT_PMU 0x504D55      /* "PMU" */
 
 /* --- function IDs --- */
 /* Base (spec "Base Extension") */
@@ -57,6 +58,13 @@
 #define SBI_HSM_STATE_SUSPENDED 4
 #define SBI_HSM_SUSPEND_RETENTIVE 0x00000000ul
 #define SBI_HSM_SUSPEND_NON_RETENTIVE 0x80000000ul
+/* PMU */
+#define SBI_PMU_NUM_COUNTERS 0
+#define SBI_PMU_COUNTER_GET_INFO 1
+#define SBI_PMU_COUNTER_CONFIG_MATCHING 2
+#define SBI_PMU_COUNTER_START 3
+#define SBI_PMU_COUNTER_STOP 4
+#define SBI_PMU_COUNTER_FW_READ 5
 /* DBCN */
 #define SBI_DBCN_CONSOLE_WRITE 0
 #define SBI_DBCN_CONSOLE_READ 1
@@ -70,6 +78,8 @@
 #define SBI_ERR_DENIED (-4)
 #define SBI_ERR_INVALID_ADDRESS (-5)
 #define SBI_ERR_ALREADY_AVAILABLE (-6)
+#define SBI_ERR_ALREADY_STARTED (-7)
+#define SBI_ERR_ALREADY_STOPPED (-8)
 
 /* Spec version in sbi_get_spec_version's encoding: major in bits 30..24, minor in 23..0. */
 #define SBI_SPEC_VERSION(major, minor) (((long)(major) << 24) | (long)(minor))

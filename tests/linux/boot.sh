@@ -9,6 +9,10 @@
 #   - /proc/cpuinfo names the ISA and Sv39;
 #   - poweroff -f ends the emulator with exit status 0 (SBI system reset).
 # MMU (environment, optional): the mmu /proc/cpuinfo must name (sv39 for rv39).
+# PERFCOUNT=yes: run /bin/perfcount (tests/linux/perfcount.c); PMU=rv39: its counts must show
+# a page fault per page touched and at least as many dTLB misses and walks (rv39's counters
+# through the firmware's SBI PMU); PMU=any: it must only run (OpenSBI 1.1 maps no events to
+# rv39's counters, as our device tree has no riscv,event-to-mhpmcounters: ENOENT there).
 # Prints "NAME: shell after S s" for the caller to compare emulators. WORK holds disk.img (made
 # by the caller, with /token.txt) and gets NAME.log.
 set -u
@@ -53,6 +57,10 @@ if wait_for "initramfs: ready" 300 && wait_for "# " 30; then
     wait_for "year=2" 30 || fail "date did not answer"
     printf 'grep -m1 "^isa" /proc/cpuinfo; grep -m1 "^mmu" /proc/cpuinfo; echo cpuinfo-$((1+1))\n' >&3
     wait_for "cpuinfo-2" 30 || fail "no /proc/cpuinfo"
+    if [ "${PERFCOUNT:-}" = yes ]; then
+        printf 'perfcount\n' >&3
+        wait_for "perfcount: " 60 || fail "perfcount printed nothing"
+    fi
     printf 'umount /mnt; poweroff -f\n' >&3
 else
     fail "no shell (see $LOG)"
@@ -78,6 +86,23 @@ year=$(sed -n 's/^year=\([0-9]*\).*/\1/p' "$LOG" | tr -d '\r' | head -n 1)
 [ -n "$year" ] && [ "$year" -ge "$(date +%Y)" ] || fail "date in the guest says year '$year', expected $(date +%Y)"
 grep -qa "^isa.*rv64imafdc" "$LOG" || fail "/proc/cpuinfo has no rv64imafdc isa line"
 grep -qa "^mmu.*${MMU:-sv}" "$LOG" || fail "/proc/cpuinfo has no ${MMU:-} mmu line"
+if [ "${PERFCOUNT:-}" = yes ]; then
+    line=$(grep -a "^perfcount: " "$LOG" | tr -d '\r' | head -n 1)
+    echo "$NAME: $line"
+    field() { echo "$line" | sed -n "s/.* $1 \(-\?[0-9]*\).*/\1/p"; }
+    pages=$(field pages)
+    if [ -z "$line" ]; then
+        fail "perfcount did not run"
+    elif [ "${PMU:-any}" = rv39 ]; then
+        [ -n "$pages" ] || fail "perfcount did not count: $line"
+        [ "$(field page_faults)" = "$pages" ] ||
+            fail "perfcount: $(field page_faults) page faults for $pages new pages"
+        for counter in dtlb_read_misses walks; do
+            [ "$(field $counter)" -ge "$pages" ] 2>/dev/null ||
+                fail "perfcount: $counter $(field $counter) < $pages pages"
+        done
+    fi
+fi
 if [ "$failures" -ne 0 ]; then
     echo "--- last lines of $LOG:"
     tail -n 30 "$LOG"

@@ -5,6 +5,7 @@
 # virtio-mmio, virtio-blk and ext4 as modules, so a root on a virtio disk needs them), and an
 # /init that mounts /proc, /sys and /dev, loads the modules in dependency order, says
 # "initramfs: ready" and runs a shell on the console.
+# EXTRA_PROGRAMS (environment): more programs to put in /bin (e.g. perfcount).
 # Default modules: virtio_mmio virtio_blk crc32c_generic ext4 (ext4 asks the crypto API for
 # crc32c when it mounts, which no "depends=" names).
 set -eu
@@ -23,6 +24,9 @@ ROOT=$(mktemp -d "${TMPDIR:-/tmp}/rv39-initramfs.XXXXXX")
 trap 'rm -rf "$ROOT"' EXIT
 mkdir -p "$ROOT/bin" "$ROOT/dev" "$ROOT/proc" "$ROOT/sys" "$ROOT/mnt" "$ROOT/lib/modules" "$ROOT/tmp"
 cp "$CACHE/busybox" "$ROOT/bin/busybox"
+for program in ${EXTRA_PROGRAMS:-}; do
+    cp "$program" "$ROOT/bin/"
+done
 
 module_file() { # NAME -> path of its .ko(.xz) under CACHE/modules ("_" and "-" are one)
     alt=$(echo "$1" | tr _ -)
