@@ -358,22 +358,15 @@ static void put_template(struct fuzz_input *in)
     unsigned v = kind >> 5;
     uint64_t here = code_cursor();
     switch (kind % 32) {
-    case 0:
-    case 1:
-    case 2:
-    case 3: { /* loads: lb lh lw ld lbu lhu lwu, ld */
+    case 0 ... 3: { /* loads: lb lh lw ld lbu lhu lwu, ld */
         static const unsigned f3[] = {0, 1, 2, 3, 4, 5, 6, 3};
         put32(enc_i(pick_imm(in), pick_base(a), f3[v], pick_rd(b), OPC_LOAD));
         break;
     }
-    case 4:
-    case 5:
-    case 6:
-    case 7: /* stores: sb sh sw sd */
+    case 4 ... 7: /* stores: sb sh sw sd */
         put32(enc_s(pick_imm(in), pick_rd(b), pick_base(a), v & 3, OPC_STORE));
         break;
-    case 8:
-    case 9: { /* ALU with an immediate; the shifts' shamt fields kept legal */
+    case 8 ... 9: { /* ALU with an immediate; the shifts' shamt fields kept legal */
         uint8_t c = fuzz_u8(in);
         int32_t imm = (int32_t)((uint32_t)(c | fuzz_u8(in) << 8) << 20) >> 20;
         bool w = c & 1 && (v == 0 || v == 1 || v == 5);
@@ -382,8 +375,7 @@ static void put_template(struct fuzz_input *in)
         put32(enc_i(imm, pick_rd(b), v, pick_rd(a), w ? OPC_OP_IMM_32 : OPC_OP_IMM));
         break;
     }
-    case 10:
-    case 11: { /* ALU and M with registers, 64- and 32-bit forms */
+    case 10 ... 11: { /* ALU and M with registers, 64- and 32-bit forms */
         uint8_t c = fuzz_u8(in);
         unsigned f7 = c & 1 ? 0x01 : (c & 2 ? 0x20 : 0);
         put32(enc_r(f7, pick_rd(b), pick_rd(c), v, pick_rd(a), c & 4 ? OPC_OP_32 : OPC_OP));
@@ -393,9 +385,7 @@ static void put_template(struct fuzz_input *in)
         put32(enc_u((uint32_t)(a | b << 8) | (v & 3u) << 16, pick_rd(a),
                     v & 4 ? OPC_LUI : OPC_AUIPC));
         break;
-    case 13:
-    case 14:
-    case 15: { /* branches and jal: even offsets, so they may land inside an instruction */
+    case 13 ... 15: { /* branches and jal: even offsets, so they may land inside an instruction */
         int64_t t = (int64_t)(here - CODE_PA) + 2 * (int8_t)fuzz_u8(in);
         if (t < 0 || t >= (int64_t)PAGE_SIZE) t = 0;
         int32_t off = (int32_t)(CODE_PA + (uint64_t)t - here);
@@ -408,16 +398,13 @@ static void put_template(struct fuzz_input *in)
             put32(i_jal(a & 1, off));
         break;
     }
-    case 16:
-    case 17:
-    case 18: { /* a compressed instruction, any (c.lw/c.ld/c.sw/c.sd reach x8..x15) */
+    case 16 ... 18: { /* a compressed instruction, any (c.lw/c.ld/c.sw/c.sd reach x8..x15) */
         uint16_t p = (uint16_t)(a | b << 8);
         put16((p & 3) == 3 ? (uint16_t)(p & ~1u) : p);
         break;
     }
     case 19: put32(tame(fuzz_u32(in) | 3)); break; /* a raw 32-bit word */
-    case 20:
-    case 21: { /* CSR access, any source register */
+    case 20 ... 21: {                              /* CSR access, any source register */
         static const unsigned f3[] = {1, 2, 3, 5, 6, 7, 2, 3};
         unsigned csr = csr_list[a % NCSRS];
         put32(tame(enc_i((int32_t)csr, b & 31, f3[v], pick_rd(b), OPC_SYSTEM)));
@@ -529,15 +516,11 @@ static void build(const uint8_t *data, size_t size, struct setup *su)
     /* The model TLB's shape (--tlb), from the seed's top bits: tiny ones evict all the time,
      * and every eviction must drop the fast-TLB entries the evicted one backed. */
     static const struct tlb_config shapes[8] = {
-        {TLB_DEFAULT_SETS, TLB_DEFAULT_WAYS, TLB_DEFAULT_SUPER},
-        {TLB_DEFAULT_SETS, TLB_DEFAULT_WAYS, TLB_DEFAULT_SUPER},
-        {TLB_DEFAULT_SETS, TLB_DEFAULT_WAYS, TLB_DEFAULT_SUPER},
-        {TLB_DEFAULT_SETS, TLB_DEFAULT_WAYS, TLB_DEFAULT_SUPER},
+        [0 ... 3] = {TLB_DEFAULT_SETS, TLB_DEFAULT_WAYS, TLB_DEFAULT_SUPER},
         {1, 1, 1},
         {2, 1, 1},
         {1, 2, 2},
-        {4, 2, 1},
-    };
+        {4, 2, 1}};
     if (!cpu_configure_tlb(&hart, &shapes[rng_state >> 61])) fuzz_fail("bad TLB shape");
 
     /* registers: addresses in x8..x15, satp values, a table pointer, the rest mixed */
