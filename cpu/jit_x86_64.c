@@ -32,7 +32,16 @@ enum reg { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R
 enum alu { ALU_ADD = 0, ALU_OR = 1, ALU_AND = 4, ALU_SUB = 5, ALU_XOR = 6, ALU_CMP = 7 };
 enum shift { SH_SHL = 4, SH_SHR = 5, SH_SAR = 7 };
 /* Condition codes (the low nibble of jcc/setcc). */
-enum cc { CC_B = 2, CC_AE = 3, CC_E = 4, CC_NE = 5, CC_L = 0xc, CC_GE = 0xd, CC_LE = 0xe };
+enum cc {
+    CC_B = 2,
+    CC_AE = 3,
+    CC_E = 4,
+    CC_NE = 5,
+    CC_A = 7,
+    CC_L = 0xc,
+    CC_GE = 0xd,
+    CC_LE = 0xe
+};
 
 struct operand {
     bool is_reg;
@@ -386,6 +395,8 @@ struct cold {
     unsigned index; /* the instruction's position in the block: that many retired before it */
     uint32_t from;  /* rel32 of the jcc that leads here */
     size_t resume;  /* where the fast path goes on (loads, stores) */
+    size_t hit;     /* loads, stores: the fast path's addend load, after the tag compare */
+    int32_t table;  /* loads, stores: offset of the fast-TLB table in the set (read, write) */
 };
 
 struct block_asm {
@@ -528,6 +539,8 @@ static void tlb_probe(struct block_asm *s, const struct jit_insn *in, enum cold_
     alu_rm(a, W64, ALU_CMP, RSI, MI(R13, RDX, table + (int32_t)offsetof(struct ftlb_entry, tag)));
     struct cold *c = &s->cold[s->cold_count++];
     *c = (struct cold){.kind = kind, .in = in, .index = index, .from = jcc32(a, CC_NE)};
+    c->hit = a->pos;
+    c->table = table;
     mov_load(a, W64, RSI, MI(R13, RDX, table + (int32_t)offsetof(struct ftlb_entry, addend)));
 }
 
@@ -779,6 +792,24 @@ static void emit_cold(struct block_asm *s, struct cold *c)
         return;
     }
     unsigned size = access_size(in->d.opcode);
+    if (size > 1) {
+        /* A misaligned access that stays inside its page (the hot path's tag keeps the
+         * alignment bits, so it missed): the page's own entry serves it, as in the MMU's
+         * slow path (mmu/access.c), without the call. rax = address, rdx = entry offset;
+         * only rsi and the flags change before going back to the hot path's addend load. */
+        mov_rr(a, RSI, RAX);
+        alu_imm(a, W64, ALU_AND, R(RSI), (int32_t)(int64_t)ftlb_tag_mask(1)); /* page tag */
+        alu_rm(a, W64, ALU_CMP, RSI,
+               MI(R13, RDX, c->table + (int32_t)offsetof(struct ftlb_entry, tag)));
+        uint32_t other_page = jcc32(a, CC_NE);
+        enc(a, 0, 0x8b, 1, RSI, R(RAX)); /* mov esi, eax */
+        alu_imm(a, 0, ALU_AND, R(RSI), (int32_t)(PAGE_SIZE - 1));
+        alu_imm(a, 0, ALU_CMP, R(RSI), (int32_t)(PAGE_SIZE - size));
+        uint32_t crosses = jcc32(a, CC_A); /* offset + size > PAGE_SIZE */
+        jmp_to(a, c->hit);
+        set_rel32(a, other_page, a->pos);
+        set_rel32(a, crosses, a->pos);
+    }
     mov_imm(a, RCX, in->pc);
     mov_store(a, W64, RCX, CPU_FIELD(pc)); /* the MMU reports faults and events at c->pc */
     mov_rr(a, RDI, RBX);

@@ -317,6 +317,50 @@ Test(jit, loads_and_stores_hit_and_miss_the_tlb_like_the_interpreter)
     compare(memory_program);
 }
 
+/* Every width at every misalignment inside a page whose fast-TLB entries are filled (the
+ * translator's cold path serves those from the page's entry without calling the MMU), and at
+ * the page's end, crossing into the next page (the MMU, byte by byte). */
+static void misaligned_program(void)
+{
+    slot = 0;
+    li(31, DATA_BASE);
+    li(1, 0x8182838485868788ull);
+    li(30, DATA_BASE + 0x2000);
+    li(29, DATA_BASE + 0x2800);
+    put32(i_sd(1, 0, 30)); /* fill the page's read and write entries */
+    put32(i_ld(3, 0, 30)), keep(3);
+    for (int32_t base = 0x100; base <= 0x7f0; base += 0x6f0) {
+        unsigned reg = base == 0x100 ? 30 : 29; /* x29 + 0x7f9.. reaches 0xff9..0xfff */
+        for (int32_t off = 1; off < 8; off++) {
+            int32_t at = base == 0x100 ? base + 8 * off + off : 0x7f8 + off;
+            put32(i_addi(1, 1, 0x111));
+            put32(i_sh(1, at, reg));
+            put32(i_lh(3, at, reg)), keep(3);
+            put32(i_lhu(3, at, reg)), keep(3);
+            put32(i_sw(1, at, reg));
+            put32(i_lw(3, at, reg)), keep(3);
+            put32(i_lwu(3, at, reg)), keep(3);
+            put32(i_sd(1, at, reg));
+            put32(i_ld(3, at, reg)), keep(3);
+        }
+    }
+    /* The last page of RAM, its entry filled, then a doubleword 3 bytes before RAM's end: its
+     * tail is outside RAM, an access fault at RAM's end (the faulting portion's address). */
+    li(28, RAM_BASE + RAM_SIZE - 0x800);
+    put32(i_ld(3, 0x7f0, 28)), keep(3);
+    put32(i_ld(3, 0x7fd, 28));
+    put32(I_WFI);
+}
+
+/* unpriv spec 2.6: misaligned accesses are performed; inside a page and across its end the
+ * translated code must leave what the interpreter leaves. */
+Test(jit, misaligned_accesses_match_the_interpreter)
+{
+    struct outcome o = compare(misaligned_program);
+    cr_assert_eq(o.mcause, 5, "the doubleword crossing RAM's end faults (load access fault)");
+    cr_assert_eq(o.mtval, RAM_BASE + RAM_SIZE, "at the first byte outside RAM");
+}
+
 /* A load from an address with nothing behind it, after two instructions of the same block. */
 static void access_fault_program(void)
 {
