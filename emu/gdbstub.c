@@ -384,6 +384,38 @@ static void serve_memory_write(struct gdb *g, const char *args)
     send_packet(g, debugger_write_virtual(&g->dbg, addr, data, len) ? "OK" : "E14");
 }
 
+/* X addr,length:DATA, DATA binary (GDB manual, "Packets" and "Overview": in binary data the
+ * bytes '#', '$', '}' and '*' travel as 0x7d followed by the byte xor 0x20). `len` counts the
+ * packet's bytes after the 'X': the data may hold NUL bytes. An X with length 0 is GDB's probe
+ * of whether the stub takes binary writes: "OK" says it does. */
+static void serve_binary_write(struct gdb *g, const char *args, size_t len)
+{
+    const char *colon = memchr(args, ':', len);
+    char *end;
+    uint64_t addr = strtoull(args, &end, 16);
+    uint64_t count = *end == ',' ? strtoull(end + 1, &end, 16) : 0;
+    static uint8_t data[PACKET_MAX];
+    if (!colon || end != colon || count > sizeof(data)) {
+        send_packet(g, "E01");
+        return;
+    }
+    const uint8_t *in = (const uint8_t *)colon + 1, *stop = (const uint8_t *)args + len;
+    uint64_t n = 0;
+    while (in < stop && n < count) {
+        uint8_t byte = *in++;
+        if (byte == 0x7d) {
+            if (in == stop) break; /* an escape with nothing after it */
+            byte = *in++ ^ 0x20;
+        }
+        data[n++] = byte;
+    }
+    if (n != count || in != stop) {
+        send_packet(g, "E01"); /* the data does not have the length the packet says */
+        return;
+    }
+    send_packet(g, count == 0 || debugger_write_virtual(&g->dbg, addr, data, count) ? "OK" : "E14");
+}
+
 /* ---- monitor ---- */
 
 static void serve_monitor(struct gdb *g, const char *hex)
@@ -517,6 +549,7 @@ static enum session_end serve_session(struct gdb *g)
         }
         case 'm': serve_memory_read(g, packet + 1); break;
         case 'M': serve_memory_write(g, packet + 1); break;
+        case 'X': serve_binary_write(g, packet + 1, (size_t)len - 1); break;
         case 'Z':
         case 'z': serve_breakpoint(g, packet); break;
         case 's':

@@ -50,6 +50,21 @@ if mode == "flood":
     # Many requests with long replies, then gone before reading any of them.
     s.sendall(packet(b"g") * 200 + packet(b"m80000000,1000") * 20)
     s.close()
+elif mode == "binary":
+    # X packets (GDB manual, "Packets"): the probe, escaped bytes, a wrong length.
+    def ask(data):
+        s.sendall(packet(data))
+        reply = read_until(s, b"#")
+        return reply[reply.index(b"$") + 1 : reply.index(b"#")].decode(errors="replace")
+    ask(b"?")
+    raw = bytes([0x23, 0x24, 0x7D, 0x2A, 0x00, 0xFF, 0x41])
+    esc = b"".join(bytes([0x7D, b ^ 0x20]) if b in b"#$}*" else bytes([b]) for b in raw)
+    print("probe:", ask(b"X80100000,0:"))
+    print("write:", ask(b"X80100000,%x:" % len(raw) + esc))
+    print("read:", ask(b"m80100000,%x" % len(raw)))
+    print("short:", ask(b"X80100000,9:" + esc))
+    print("long:", ask(b"X80100000,3:" + esc))
+    s.sendall(packet(b"k"))
 elif mode == "halted":
     s.sendall(packet(b"?"))
     print("reply:", read_until(s, b"#").decode(errors="replace"))
@@ -104,6 +119,16 @@ status=$?
 expect_status "client gone mid-reply" 0
 expect "$WORK/rv39.err" "rv39: gdb: connection lost; detached, the guest runs on" \
     "client gone mid-reply: one line says so"
+
+# --- binary writes (X), with the escapes GDB uses for '#', '$', '}' and '*' ---
+start_rv39 "$SPIN_ELF" -S
+python3 "$WORK/client.py" binary "$PORT" "$RV39_PID" >"$WORK/binary.txt" 2>&1
+wait "$RV39_PID"
+expect "$WORK/binary.txt" "probe: OK" "X with length 0: the probe says binary writes work"
+expect "$WORK/binary.txt" "write: OK" "X with escaped bytes is written"
+expect "$WORK/binary.txt" "read: 23247d2a00ff41" "the bytes read back unescaped, NUL included"
+expect "$WORK/binary.txt" "short: E01" "X whose data is shorter than its length is refused"
+expect "$WORK/binary.txt" "long: E01" "X whose data is longer than its length is refused"
 
 # --- SIGTERM while waiting for a client (-S) ---
 start_rv39 "$SPIN_ELF" -S
