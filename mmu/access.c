@@ -227,6 +227,39 @@ static void write_le(uint8_t *p, unsigned size, uint64_t value)
     }
 }
 
+/* One translated access to RAM: translate `va`, and where it lands in RAM, read or write
+ * `size` bytes there and fill the page's fast-TLB entry (a write entry only for a page that
+ * holds no decoded code: a store to such a page drops the code instead). NOT_RAM leaves *pa
+ * for the caller to take to the bus. */
+enum ram_access { RAM_DONE, RAM_FAULT, RAM_NOT_RAM };
+
+static enum ram_access read_ram(struct cpu *c, uint64_t va, unsigned size, uint64_t *value,
+                                uint64_t *pa)
+{
+    struct tlb_entry *backing;
+    if (!translate(c, va, ACCESS_READ, data_priv(c), pa, &backing)) return RAM_FAULT;
+    uint8_t *h = ram_ptr(c, *pa, size);
+    if (!h) return RAM_NOT_RAM;
+    *value = read_le(h, size);
+    fill_fast(&c->mmu.data->read[ftlb_index(va)], va, h, backing);
+    return RAM_DONE;
+}
+
+static enum ram_access write_ram(struct cpu *c, uint64_t va, unsigned size, uint64_t value,
+                                 uint64_t *pa)
+{
+    struct tlb_entry *backing;
+    if (!translate(c, va, ACCESS_WRITE, data_priv(c), pa, &backing)) return RAM_FAULT;
+    uint8_t *h = ram_ptr(c, *pa, size);
+    if (!h) return RAM_NOT_RAM;
+    write_le(h, size, value);
+    if (cpu_page_has_code(c, *pa))
+        cpu_invalidate_code(c, *pa, size); /* page keeps other code: stay on the slow path */
+    else
+        fill_fast(&c->mmu.data->write[ftlb_index(va)], va, h, backing);
+    return RAM_DONE;
+}
+
 /* Misaligned loads and stores are performed, not trapped (as QEMU does). Within a page they
  * cost one lookup: the fast TLB's entry for the page (matched by its page tag, which no empty
  * entry holds), else one translation; RAM is then read or written whole. Accesses that
@@ -247,14 +280,8 @@ static bool load_misaligned(struct cpu *c, uint64_t va, unsigned size, uint64_t 
             return true;
         }
         uint64_t pa;
-        struct tlb_entry *backing;
-        if (!translate(c, va, ACCESS_READ, data_priv(c), &pa, &backing)) return false;
-        uint8_t *h = ram_ptr(c, pa, size);
-        if (h) {
-            *value = read_le(h, size);
-            fill_fast(&c->mmu.data->read[ftlb_index(va)], va, h, backing);
-            return true;
-        }
+        enum ram_access r = read_ram(c, va, size, value, &pa);
+        if (r != RAM_NOT_RAM) return r == RAM_DONE;
     }
     uint64_t v = 0;
     for (unsigned i = 0; i < size; i++) {
@@ -268,32 +295,24 @@ static bool load_misaligned(struct cpu *c, uint64_t va, unsigned size, uint64_t 
 
 static bool store_misaligned(struct cpu *c, uint64_t va, unsigned size, uint64_t value)
 {
+    uint64_t pa;
     if (within_page(va, size)) {
         const struct ftlb_entry *e = &c->mmu.data->write[ftlb_index(va)];
         if (e->tag == ftlb_page_tag(va)) { /* write entries exist only for code-free pages */
             write_le((uint8_t *)(e->addend + va), size, value);
             return true;
         }
+        enum ram_access r = write_ram(c, va, size, value, &pa);
+        if (r != RAM_NOT_RAM) return r == RAM_DONE;
+    } else {
+        /* A fault on either page leaves both unchanged; on the second it reports that page's
+         * first byte (the faulting portion). */
+        struct tlb_entry *backing;
+        uint64_t next_page = (va | (PAGE_SIZE - 1)) + 1;
+        if (!translate(c, va, ACCESS_WRITE, data_priv(c), &pa, &backing) ||
+            !translate(c, next_page, ACCESS_WRITE, data_priv(c), &pa, &backing))
+            return false;
     }
-    uint64_t pa;
-    struct tlb_entry *backing;
-    if (!translate(c, va, ACCESS_WRITE, data_priv(c), &pa, &backing)) return false;
-    if (within_page(va, size)) {
-        uint8_t *h = ram_ptr(c, pa, size);
-        if (h) {
-            write_le(h, size, value);
-            if (cpu_page_has_code(c, pa))
-                cpu_invalidate_code(c, pa, size);
-            else
-                fill_fast(&c->mmu.data->write[ftlb_index(va)], va, h, backing);
-            return true;
-        }
-    }
-    /* A fault on the second page reports that page's first byte (the faulting portion). */
-    uint64_t next_page = (va | (PAGE_SIZE - 1)) + 1;
-    if (next_page - va < size &&
-        !translate(c, next_page, ACCESS_WRITE, data_priv(c), &pa, &backing))
-        return false;
     for (unsigned i = 0; i < size; i++)
         if (!mmu_store(c, va + i, 1, value >> (8 * i))) return false;
     return true;
@@ -303,14 +322,8 @@ bool mmu_load(struct cpu *c, uint64_t va, unsigned size, uint64_t *value)
 {
     if (va & (size - 1)) return load_misaligned(c, va, size, value);
     uint64_t pa;
-    struct tlb_entry *backing;
-    if (!translate(c, va, ACCESS_READ, data_priv(c), &pa, &backing)) return false;
-    uint8_t *h = ram_ptr(c, pa, size);
-    if (h) {
-        *value = read_le(h, size);
-        fill_fast(&c->mmu.data->read[ftlb_index(va)], va, h, backing);
-        return true;
-    }
+    enum ram_access r = read_ram(c, va, size, value, &pa);
+    if (r != RAM_NOT_RAM) return r == RAM_DONE;
     if (bus_read(c->bus, pa, size, value)) return true;
     cpu_fault(c, EXC_LOAD_ACCESS, va);
     return false;
@@ -320,17 +333,8 @@ bool mmu_store(struct cpu *c, uint64_t va, unsigned size, uint64_t value)
 {
     if (va & (size - 1)) return store_misaligned(c, va, size, value);
     uint64_t pa;
-    struct tlb_entry *backing;
-    if (!translate(c, va, ACCESS_WRITE, data_priv(c), &pa, &backing)) return false;
-    uint8_t *h = ram_ptr(c, pa, size);
-    if (h) {
-        write_le(h, size, value);
-        if (cpu_page_has_code(c, pa))
-            cpu_invalidate_code(c, pa, size); /* page keeps other code: stay on the slow path */
-        else
-            fill_fast(&c->mmu.data->write[ftlb_index(va)], va, h, backing);
-        return true;
-    }
+    enum ram_access r = write_ram(c, va, size, value, &pa);
+    if (r != RAM_NOT_RAM) return r == RAM_DONE;
     if (bus_write(c->bus, pa, size, value)) return true;
     cpu_fault(c, EXC_STORE_ACCESS, va);
     return false;
