@@ -14,21 +14,7 @@ fi
 
 # start_rv39 ELF: rv39 halted, serving GDB on a free port; sets PORT and RV39_PID.
 start_rv39() {
-    for try in 1 2 3 4 5; do
-        PORT=$((20000 + ($$ * 7 + try * 131) % 30000))
-        timeout -k 5 60 "$RV39" --gdb "$PORT" -S --bios none --kernel "$1" \
-            >"$WORK/rv39.out" 2>"$WORK/rv39.err" &
-        RV39_PID=$!
-        for i in $(seq 50); do
-            grep -q "waiting for gdb" "$WORK/rv39.err" 2>/dev/null && return 0
-            kill -0 "$RV39_PID" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill "$RV39_PID" 2>/dev/null
-        wait "$RV39_PID" 2>/dev/null
-    done
-    echo "gdb.sh: FAIL: rv39 --gdb did not start: $(cat "$WORK/rv39.err")"
-    exit 1
+    start_gdb_rv39 60 "$1" -S
 }
 
 # --- registers, breakpoint, step, memory, monitor, exit ---

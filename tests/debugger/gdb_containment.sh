@@ -82,26 +82,11 @@ elif mode == "running":
     print("closed" if closed else "still open")
 PY
 
-# start_rv39 ELF ARGS...: rv39 serving GDB on a free port; sets PORT and RV39_PID (the pid of
-# `timeout`, which passes SIGINT and SIGTERM on to rv39).
+# start_rv39 ELF ARGS...: rv39 serving GDB on a free port, with --stats (lib.sh).
 start_rv39() {
     elf=$1
     shift
-    for try in 1 2 3 4 5; do
-        PORT=$((20000 + ($$ * 11 + try * 173) % 30000))
-        timeout -k 5 20 "$RV39" --gdb "$PORT" "$@" --stats --bios none --kernel "$elf" \
-            >"$WORK/rv39.out" 2>"$WORK/rv39.err" </dev/null &
-        RV39_PID=$!
-        for i in $(seq 50); do
-            grep -q "waiting for gdb" "$WORK/rv39.err" 2>/dev/null && return 0
-            kill -0 "$RV39_PID" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill "$RV39_PID" 2>/dev/null
-        wait "$RV39_PID" 2>/dev/null
-    done
-    echo "gdb_containment.sh: FAIL: rv39 --gdb did not start: $(cat "$WORK/rv39.err")"
-    exit 1
+    start_gdb_rv39 20 "$elf" "$@" --stats
 }
 
 # expect_status WHAT STATUS: rv39's exit status, and that it went through main's exit path.

@@ -36,6 +36,31 @@ expect_not() {
 $(cat "$1")"; fi
 }
 
+# start_gdb_rv39 LIMIT ELF ARGS...: rv39 serving GDB on a free port (--gdb PORT ARGS, at most
+# LIMIT seconds); waits for its "waiting for gdb" line and sets PORT and RV39_PID (the pid of
+# `timeout`, which passes SIGINT and SIGTERM on to rv39). Its output is in $WORK/rv39.out and
+# $WORK/rv39.err.
+start_gdb_rv39() {
+    limit=$1
+    elf=$2
+    shift 2
+    for try in 1 2 3 4 5; do
+        PORT=$((20000 + ($$ * 11 + try * 173) % 30000))
+        timeout -k 5 "$limit" "$RV39" --gdb "$PORT" "$@" --bios none --kernel "$elf" \
+            >"$WORK/rv39.out" 2>"$WORK/rv39.err" </dev/null &
+        RV39_PID=$!
+        for i in $(seq 50); do
+            grep -q "waiting for gdb" "$WORK/rv39.err" 2>/dev/null && return 0
+            kill -0 "$RV39_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill "$RV39_PID" 2>/dev/null
+        wait "$RV39_PID" 2>/dev/null
+    done
+    echo "$(basename "$0"): FAIL: rv39 --gdb did not start: $(cat "$WORK/rv39.err")"
+    exit 1
+}
+
 finish() {
     echo "$((checks - failures)) passed, $failures failed"
     [ "$failures" -eq 0 ]
