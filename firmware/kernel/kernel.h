@@ -32,6 +32,7 @@ void fbcon_report(void); /* a line on the console saying what fbcon_init found *
 /* sbi.c: calls into the M-mode firmware (riscv-non-isa/riscv-sbi-doc) */
 void sbi_console_putchar(int c);
 void sbi_set_timer(uint64_t stime_value);
+unsigned sbi_start_mmu_counters(void); /* through the SBI PMU, if the firmware has one */
 __attribute__((noreturn)) void sbi_shutdown(bool failure);
 __attribute__((noreturn)) void sbi_shutdown_status(int status);
 

@@ -20,6 +20,40 @@ static struct sbiret sbi_call(long eid, long fid, uint64_t arg0, uint64_t arg1)
     return (struct sbiret){(long)a0, (long)a1};
 }
 
+static struct sbiret sbi_call5(long eid, long fid, uint64_t arg0, uint64_t arg1, uint64_t arg2,
+                               uint64_t arg3, uint64_t arg4)
+{
+    register uint64_t a0 __asm__("a0") = arg0;
+    register uint64_t a1 __asm__("a1") = arg1;
+    register uint64_t a2 __asm__("a2") = arg2;
+    register uint64_t a3 __asm__("a3") = arg3;
+    register uint64_t a4 __asm__("a4") = arg4;
+    register uint64_t a6 __asm__("a6") = (uint64_t)fid;
+    register uint64_t a7 __asm__("a7") = (uint64_t)eid;
+    __asm__ volatile("ecall"
+                     : "+r"(a0), "+r"(a1)
+                     : "r"(a2), "r"(a3), "r"(a4), "r"(a6), "r"(a7)
+                     : "memory");
+    return (struct sbiret){(long)a0, (long)a1};
+}
+
+/* Start rv39's MMU counters hpmcounter3..7 through the SBI PMU extension, when the firmware
+ * has one: a firmware may keep the programmable counters stopped until S asks (OpenSBI
+ * does). Raw event N (rv39's mhpmevent value) counts on hpmcounter(N + 2); each is asked for
+ * on exactly that counter, started at once, its count kept. Returns how many started. */
+unsigned sbi_start_mmu_counters(void)
+{
+    struct sbiret probe = sbi_call(SBI_EXT_BASE, SBI_BASE_PROBE_EXTENSION, SBI_EXT_PMU, 0);
+    if (probe.error != SBI_SUCCESS || probe.value == 0) return 0;
+    unsigned started = 0;
+    for (uint64_t n = 1; n <= 5; n++) {
+        struct sbiret r = sbi_call5(SBI_EXT_PMU, SBI_PMU_COUNTER_CONFIG_MATCHING, n + 2, 1,
+                                    4 /* AUTO_START */, 0x20000 /* raw */, n);
+        started += r.error == SBI_SUCCESS && r.value == (long)(n + 2);
+    }
+    return started;
+}
+
 /* Legacy Console Putchar (EID 0x01): one byte, blocking. Simple and everywhere. */
 void sbi_console_putchar(int c)
 {

@@ -91,6 +91,7 @@ void trap_init(void)
 {
     csr_write(stvec, (uint64_t)trap_vector); /* direct mode: one vector for all traps */
 
+    unsigned started = sbi_start_mmu_counters();
     uint64_t probe[5];
     probing_csr = true;
     read_mmu_counters(probe);
@@ -100,8 +101,9 @@ void trap_init(void)
     csr_write(scounteren, COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR | COUNTEREN_HPM(3) |
                               COUNTEREN_HPM(4) | COUNTEREN_HPM(5) | COUNTEREN_HPM(6) |
                               COUNTEREN_HPM(7));
-    printf("kernel: MMU counters hpmcounter3..7 %s\n",
-           counters_readable ? "readable" : "not readable (mcounteren)");
+    printf("kernel: MMU counters hpmcounter3..7 %s%s\n",
+           counters_readable ? "readable" : "not readable (mcounteren)",
+           started == 5 ? ", started through the SBI PMU" : "");
 
     csr_set(sie, SIE_STIE);
     schedule_next_tick();
