@@ -125,7 +125,7 @@ static void li(struct gen *g, unsigned rd, uint64_t v)
         addi(g, rd, 0, (int32_t)s);
     } else if (s == (int32_t)s) {
         uint32_t hi = (uint32_t)((s + 0x800) >> 12) & 0xfffff;
-        int32_t lo = (int32_t)(s << 52 >> 52);
+        int32_t lo = (int32_t)((int64_t)((uint64_t)s << 52) >> 52); /* the low 12 bits, signed */
         emit32(g, hi << 12 | rd << 7 | 0x37);
         if (lo) emit32(g, i_type(lo, rd, 0, rd, 0x1b)); /* addiw */
     } else {
