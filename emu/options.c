@@ -9,10 +9,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* What each entry of option_table means (the names are in the table, not here). */
 enum option_id {
-    OPT_HELP = 'h',
-    OPT_MEMORY = 'm',
-    OPT_BIOS = 256,
+    OPT_HELP,
+    OPT_MEMORY,
+    OPT_BIOS,
     OPT_DRIVE,
     OPT_KERNEL,
     OPT_APPEND,
@@ -36,7 +37,7 @@ enum option_id {
     OPT_DTB,
     OPT_GDB_DEFAULT,
     OPT_SERIAL,
-    OPT_START_HALTED = 'S',
+    OPT_START_HALTED,
 };
 
 /* Every option, by its exact name: written with one dash (QEMU's spelling) or two (GNU's; then

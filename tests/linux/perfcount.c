@@ -22,7 +22,7 @@
 #define PERF_COUNT_HW_CACHE_ITLB 4
 #define PERF_COUNT_HW_CACHE_OP_READ 0
 #define PERF_COUNT_HW_CACHE_RESULT_MISS 1
-#define CACHE_EVENT(cache) \
+#define CACHE_EVENT(cache)                                                                         \
     ((cache) | PERF_COUNT_HW_CACHE_OP_READ << 8 | PERF_COUNT_HW_CACHE_RESULT_MISS << 16)
 #define PERF_EVENT_IOC_ENABLE 0x2400
 #define PERF_EVENT_IOC_DISABLE 0x2401
@@ -99,8 +99,8 @@ static long open_counter(uint32_t type, uint64_t config)
     attr.size = sizeof attr;
     attr.config = config;
     attr.flags = 1; /* disabled until the ioctl */
-    return syscall6(SYS_perf_event_open, (long)&attr, 0 /* this process */, -1 /* any cpu */,
-                    -1, 0, 0);
+    return syscall6(SYS_perf_event_open, (long)&attr, 0 /* this process */, -1 /* any cpu */, -1, 0,
+                    0);
 }
 
 void _start(void)
@@ -126,9 +126,8 @@ void _start(void)
             finish(1);
         }
     }
-    volatile uint8_t *mem = (volatile uint8_t *)syscall6(SYS_mmap, 0, PAGES * PAGE,
-                                                         PROT_READ | PROT_WRITE,
-                                                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    volatile uint8_t *mem = (volatile uint8_t *)syscall6(
+        SYS_mmap, 0, PAGES * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if ((long)mem < 0) {
         put(" mmap failed");
         finish(1);

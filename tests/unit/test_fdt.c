@@ -136,8 +136,8 @@ Test(fdt, cpu_describes_rv64imafdc_with_sv39)
     cr_assert_str_eq(str(fdt, cpu, "riscv,isa-base"), "rv64i");
     cr_assert_str_eq(str(fdt, cpu, "mmu-type"), "riscv,sv39");
     int off = node(fdt, cpu);
-    const char *want[] = {"i", "m", "a", "f", "d", "c", "zicntr", "zicsr", "zifencei", "zihpm",
-                          "sstc"};
+    const char *want[] = {"i",      "m",     "a",        "f",     "d",   "c",
+                          "zicntr", "zicsr", "zifencei", "zihpm", "sstc"};
     int n = fdt_stringlist_count(fdt, off, "riscv,isa-extensions");
     cr_assert_eq(n, 11, "riscv,isa-extensions lists 11 extensions, not %d", n);
     for (int i = 0; i < n; i++)
