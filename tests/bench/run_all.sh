@@ -22,7 +22,8 @@
 # Writes BUILD_DIR/bench/bench.md (markdown), bench.csv and bench.png (gnuplot bar chart).
 # Environment: QEMU (emulator to compare with), BENCH_MEM (RAM for both, default 256M),
 # BENCH_TIMEOUT (seconds per run, default 600), BENCH_BOOT_PATTERN, BENCH_KERNEL,
-# BENCH_SUFFIX=_small (the short CI builds of the same workloads: a quick try of this script).
+# BENCH_SUFFIX=_small (the short CI builds of the same workloads: a quick try of this script),
+# BENCH_ONLY="int linux ..." (only those workloads: int int-sv39 mem-4k mem-2m trap boot linux).
 set -eu
 here=$(dirname "$0")
 # shellcheck source=tests/bench/lib.sh
@@ -186,12 +187,46 @@ kernel_boot() {
     echo "$w|$label" >>"$tmp/rows"
 }
 
-bare_metal int "integer kernels, M-mode" "$elves/bench$suffix.elf"
-bare_metal int-sv39 "integer kernels, S-mode Sv39 4 KiB" "$elves/bench_sv39$suffix.elf"
-bare_metal mem-4k "memory 64 MiB, Sv39 4 KiB pages" "$elves/bench_mem4k$suffix.elf"
-bare_metal mem-2m "memory 64 MiB, Sv39 2 MiB pages" "$elves/bench_mem2m$suffix.elf"
-bare_metal trap "traps: U ecalls + page faults" "$elves/bench_trap$suffix.elf"
-kernel_boot
+# linux_boot: Debian's riscv64 kernel with the busybox initramfs of tests/linux (downloaded
+# once into BUILD_DIR/linux-cache) from start to its /init's first line in user space, with
+# QEMU's command line on both machines (rv39's firmware, QEMU's OpenSBI).
+linux_boot() {
+    w=linux label="Linux boot to userspace"
+    cache=$build/linux-cache
+    echo "== $label (Debian's kernel, $cache)"
+    if ! sh "$here/../linux/fetch.sh" "$cache" >"$tmp/linux.fetch" 2>&1 ||
+        ! sh "$here/../linux/initramfs.sh" "$cache" "$tmp/initrd.gz" >>"$tmp/linux.fetch" 2>&1; then
+        cat "$tmp/linux.fetch" >&2
+        fail "linux: could not fetch Debian's kernel or build the initramfs"
+    fi
+    saved_pattern=$boot_pattern
+    boot_pattern="initramfs: ready"
+    i=1
+    while [ "$i" -le "$runs" ]; do
+        run_to_pattern "$w" rv39 "$i" "$rv39" -stats -M virt -m 512M -nographic \
+            -kernel "$cache/Image" -initrd "$tmp/initrd.gz" -append console=ttyS0
+        run_to_pattern "$w" qemu "$i" "$qemu" -M virt -m 512M -nographic \
+            -kernel "$cache/Image" -initrd "$tmp/initrd.gz" -append console=ttyS0
+        i=$((i + 1))
+    done
+    boot_pattern=$saved_pattern
+    : >"$tmp/$w.touched"
+    echo "$w|$label" >>"$tmp/rows"
+}
+
+# want W: whether workload W runs (BENCH_ONLY="W ...", default every workload).
+want() {
+    [ -z "${BENCH_ONLY:-}" ] && return 0
+    case " $BENCH_ONLY " in *" $1 "*) return 0 ;; esac
+    return 1
+}
+want int && bare_metal int "integer kernels, M-mode" "$elves/bench$suffix.elf"
+want int-sv39 && bare_metal int-sv39 "integer kernels, S-mode Sv39 4 KiB" "$elves/bench_sv39$suffix.elf"
+want mem-4k && bare_metal mem-4k "memory 64 MiB, Sv39 4 KiB pages" "$elves/bench_mem4k$suffix.elf"
+want mem-2m && bare_metal mem-2m "memory 64 MiB, Sv39 2 MiB pages" "$elves/bench_mem2m$suffix.elf"
+want trap && bare_metal trap "traps: U ecalls + page faults" "$elves/bench_trap$suffix.elf"
+want boot && kernel_boot
+want linux && linux_boot
 
 # One line per workload: name;label;rv39 us;qemu us;instret;rv39 KiB;qemu KiB;touched bytes
 # (empty fields where a figure does not exist), then the same in the three output formats.

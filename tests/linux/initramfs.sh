@@ -4,7 +4,8 @@
 # depend on (read from each module's own "depends=" field, modinfo's source; Debian builds
 # virtio-mmio, virtio-blk and ext4 as modules, so a root on a virtio disk needs them), and an
 # /init that mounts /proc, /sys and /dev, loads the modules in dependency order, says
-# "initramfs: ready" and runs a shell on the console.
+# "initramfs: ready" and runs a shell on the console, or, given root=DEV on the kernel command
+# line, mounts DEV and runs its init (a Debian root file system: tests/linux/rootfs.sh).
 # EXTRA_PROGRAMS (environment): more programs to put in /bin (e.g. perfcount).
 # Default modules: virtio_mmio virtio_blk crc32c_generic ext4 (ext4 asks the crypto API for
 # crc32c when it mounts, which no "depends=" names).
@@ -68,6 +69,25 @@ for m in$order; do
     insmod /lib/modules/\$m.ko || echo "initramfs: insmod \$m failed"
 done
 echo "initramfs: ready"
+# root=DEV on the kernel command line (as Debian's own initramfs reads it): mount DEV (ext4;
+# read-only unless "rw" is given, as the kernel's own default) and hand over to its init
+# (init=PATH, else /sbin/init) as PID 1. Without root= the shell runs here.
+root=; mode=ro; init=/sbin/init
+for word in \$(cat /proc/cmdline); do
+    case \$word in
+    root=*) root=\${word#root=} ;;
+    rw) mode=rw ;;
+    init=*) init=\${word#init=} ;;
+    esac
+done
+if [ -n "\$root" ]; then
+    if mount -t ext4 -o "\$mode" "\$root" /mnt; then
+        for fs in dev proc sys; do mount --move /\$fs /mnt/\$fs; done
+        echo "initramfs: switching to \$root (\$mode), \$init"
+        exec switch_root /mnt "\$init"
+    fi
+    echo "initramfs: cannot mount root=\$root; a shell instead"
+fi
 exec sh
 INIT
 chmod +x "$ROOT/init"
