@@ -91,59 +91,6 @@ static void dma_written(void *opaque, uint64_t pa, uint64_t len)
     cpu_invalidate_code(&m->cpu, pa, len);
 }
 
-/* Which drive goes into each virtio slot: bound ones where they asked, the rest in order. */
-static bool assign_slots(const struct machine_config *cfg, int drive_of_slot[VIRTIO_MMIO_SLOTS])
-{
-    for (unsigned s = 0; s < VIRTIO_MMIO_SLOTS; s++)
-        drive_of_slot[s] = -1;
-    for (unsigned i = 0; i < cfg->drive_count; i++)
-        if (cfg->drives[i].slot >= 0) drive_of_slot[cfg->drives[i].slot] = (int)i;
-    unsigned next = 0;
-    for (unsigned i = 0; i < cfg->drive_count; i++) {
-        if (cfg->drives[i].slot >= 0) continue;
-        while (next < VIRTIO_MMIO_SLOTS && drive_of_slot[next] >= 0)
-            next++;
-        if (next == VIRTIO_MMIO_SLOTS) {
-            fprintf(stderr, "rv39: %s: no free virtio slot\n", cfg->drives[i].file);
-            return false;
-        }
-        drive_of_slot[next] = (int)i;
-    }
-    return true;
-}
-
-/* Every virtio slot exists, as on QEMU: drives where assign_slots put them, the others empty
- * (DeviceID 0). */
-static bool attach_virtio(struct machine *m)
-{
-    int drive_of_slot[VIRTIO_MMIO_SLOTS];
-    if (!assign_slots(&m->cfg, drive_of_slot)) return false;
-    m->dma = (struct dma){m->ram, RAM_BASE, m->ram_size, dma_written, m};
-    for (unsigned slot = 0; slot < VIRTIO_MMIO_SLOTS; slot++) {
-        struct virtio_mmio *t = &m->virtio[slot];
-        if (drive_of_slot[slot] >= 0) {
-            const struct drive_config *d = &m->cfg.drives[drive_of_slot[slot]];
-            char err[512];
-            if (!virtio_blk_open(&m->disk[slot], d->file, d->readonly, err, sizeof(err))) {
-                fprintf(stderr, "rv39: %s\n", err);
-                return false;
-            }
-            struct irq_line irq = {plic_set_irq, &m->plic, VIRTIO_MMIO_IRQ(slot)};
-            if (!virtio_blk_attach(&m->disk[slot], t, slot, &m->dma, irq, &m->bus)) {
-                fprintf(stderr, "rv39: %s: cannot place virtio slot %u\n", d->file, slot);
-                return false;
-            }
-        } else {
-            virtio_mmio_init_empty(t);
-            if (!virtio_mmio_register(t, slot, &m->bus)) {
-                fprintf(stderr, "rv39: cannot place virtio slot %u\n", slot);
-                return false;
-            }
-        }
-    }
-    return true;
-}
-
 /* Guest RAM: reserved, not committed (untouched guest RAM costs no host memory), aligned to
  * 2 MiB and offered to transparent huge pages. A guest that touches all of its RAM (our
  * kernel builds its free list through every frame) then takes one host fault per 2 MiB
@@ -205,7 +152,8 @@ bool machine_init(struct machine *m, const struct machine_config *cfg)
             return false;
         }
     }
-    if (!attach_virtio(m)) return false;
+    m->dma = (struct dma){m->ram, RAM_BASE, m->ram_size, dma_written, m};
+    if (!machine_attach_virtio(m)) return false;
     if (!cpu_init(&m->cpu, m->ram, RAM_BASE, m->ram_size, &m->bus)) {
         fprintf(stderr, "rv39: out of host memory for the hart's caches\n");
         return false;
@@ -218,8 +166,7 @@ bool machine_init(struct machine *m, const struct machine_config *cfg)
 
 void machine_free(struct machine *m)
 {
-    for (unsigned slot = 0; slot < VIRTIO_MMIO_SLOTS; slot++)
-        virtio_blk_close(&m->disk[slot]); /* fdatasync: nothing acknowledged is lost */
+    machine_detach_virtio(m); /* drives synced, networks closed */
     cpu_free(&m->cpu);
     framebuffer_free(&m->fb);
     if (m->ram) munmap(m->ram, m->ram_size);
@@ -270,6 +217,10 @@ static void idle(struct machine *m)
     if (m->cpu.stimecmp < deadline) deadline = m->cpu.stimecmp;
     uint64_t ns = timebase_ns_until(deadline);
     if (ns > MAX_IDLE_NS) ns = MAX_IDLE_NS;
+    if (machine_has_network(m)) { /* the network's sockets and timers wake the hart too */
+        machine_poll(m, ns, m->stdin_open);
+        return;
+    }
     struct timespec ts = {(time_t)(ns / 1000000000ull), (long)(ns % 1000000000ull)};
     struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
     ppoll(&p, m->stdin_open ? 1 : 0, &ts, NULL);
@@ -288,7 +239,10 @@ bool machine_service(struct machine *m)
     if (m->stop) return false;
     clint_update(&m->clint);
     goldfish_rtc_update(&m->rtc);
-    if (m->slices++ % STDIN_POLL_SLICES == 0 || c->wfi) pump_stdin(m);
+    if (m->slices++ % STDIN_POLL_SLICES == 0 || c->wfi) {
+        pump_stdin(m);
+        if (machine_has_network(m) && !c->wfi) machine_poll(m, 0, false); /* idle() does it */
+    }
     if (m->ui && !display_service(m)) { /* the SDL window: its keys in, its picture out */
         fflush(m->cfg.console);
         fprintf(stderr, "\nrv39: window closed: machine powered off (exit status 0)\n");

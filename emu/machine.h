@@ -15,8 +15,11 @@
 #include "../devices/plic.h"
 #include "../devices/virtio_blk.h"
 #include "../devices/virtio_mmio.h"
+#include "../devices/virtio_net.h"
+#include "../devices/virtio_rng.h"
 #include "../devices/sifive_test.h"
 #include "../devices/uart16550.h"
+#include "net_user.h"
 
 #define RAM_BASE 0x80000000ull
 #define DEFAULT_RAM_SIZE (128ull << 20)
@@ -26,6 +29,15 @@
 struct drive_config {
     const char *file;
     bool readonly;
+    int slot; /* virtio slot, or -1 for the first free one */
+};
+
+/* A network card (-device virtio-net-device,netdev=ID or -nic user): virtio-net in a virtio
+ * slot, wired to user-mode networking (emu/net_user.h). */
+#define MACHINE_MAX_NICS 2
+struct nic_config {
+    struct netdev_config netdev;
+    uint8_t mac[6];
     int slot; /* virtio slot, or -1 for the first free one */
 };
 
@@ -42,6 +54,10 @@ struct machine_config {
     bool svade;                   /* A/D bits clear -> page fault instead of hardware update */
     struct drive_config drives[VIRTIO_MMIO_SLOTS];
     unsigned drive_count;
+    bool rng;     /* -device virtio-rng-device: entropy from the host's getrandom */
+    int rng_slot; /* its virtio slot, or -1 for the first free one */
+    struct nic_config nics[MACHINE_MAX_NICS];
+    unsigned nic_count;
     FILE *console; /* where UART/HTIF output goes (stdout) */
 };
 
@@ -63,6 +79,11 @@ struct machine {
     struct dma dma;                               /* how virtio reaches RAM */
     struct virtio_mmio virtio[VIRTIO_MMIO_SLOTS]; /* all 8 slots, empty ones too (as QEMU) */
     struct virtio_blk disk[VIRTIO_MMIO_SLOTS];
+    struct virtio_rng rng;
+    struct virtio_net net[MACHINE_MAX_NICS];
+    struct net_user *net_user[MACHINE_MAX_NICS]; /* their user-mode networks (NULL: none) */
+    struct pollfd *pollfds;                      /* machine_poll's array, grown as needed */
+    unsigned pollfd_cap;
     struct sifive_test finisher;
     struct goldfish_rtc rtc;
     struct framebuffer fb;   /* simple-framebuffer at FB_BASE (devices/framebuffer.h) */
@@ -106,6 +127,16 @@ void machine_console_end(struct machine *m);
 bool machine_interrupted(void);
 /* Guest-physical RAM access for loaders and DMA: NULL if [pa, pa+len) is not all RAM. */
 uint8_t *machine_ram_ptr(struct machine *m, uint64_t pa, uint64_t len);
+
+/* The virtio slots (emu/virtio_board.c): drives, rng and network cards where the
+ * configuration puts them, the other slots empty. Prints one line and returns false on
+ * failure. */
+bool machine_attach_virtio(struct machine *m);
+void machine_detach_virtio(struct machine *m);
+/* Wait up to timeout_ns (0: just look) for stdin (when `with_stdin`) or the user-mode
+ * networks' sockets, and let the networks handle what is ready and their timers. */
+void machine_poll(struct machine *m, uint64_t timeout_ns, bool with_stdin);
+bool machine_has_network(const struct machine *m);
 
 /* HTIF service, emu/htif.c: called between slices; handles a pending tohost command. */
 void htif_poll(struct machine *m);

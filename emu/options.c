@@ -38,6 +38,8 @@ enum option_id {
     OPT_GDB_DEFAULT,
     OPT_SERIAL,
     OPT_START_HALTED,
+    OPT_NETDEV,
+    OPT_NIC,
 };
 
 /* Every option, by its exact name: written with one dash (QEMU's spelling) or two (GNU's; then
@@ -61,6 +63,8 @@ static const struct option_spec option_table[] = {
     {"drive", true, OPT_DRIVE},
     /* QEMU spellings that guests' Makefiles use (xv6: -global, -device, -smp, -machine). */
     {"device", true, OPT_DEVICE},
+    {"netdev", true, OPT_NETDEV},
+    {"nic", true, OPT_NIC},
     {"global", true, OPT_GLOBAL},
     {"smp", true, OPT_SMP},
     {"machine", true, OPT_MACHINE},
@@ -119,6 +123,10 @@ static void print_help(FILE *out)
             "  -dumpdtb FILE   write the guest's device tree (DTB) to FILE and exit\n"
             "  -drive file=F[,readonly=on][,id=ID]  raw disk image on virtio-blk\n"
             "  -device virtio-blk-device,drive=ID[,bus=virtio-mmio-bus.N]  put it in slot N\n"
+            "  -device virtio-rng-device[,bus=virtio-mmio-bus.N]  entropy from the host\n"
+            "  -netdev user,id=ID[,hostfwd=[tcp|udp]:[HADDR]:HPORT-[GADDR]:GPORT]...\n"
+            "  -device virtio-net-device,netdev=ID[,mac=MAC][,bus=virtio-mmio-bus.N]\n"
+            "  -nic user[,hostfwd=...]  both at once: user-mode network on virtio-net\n"
             "  (-machine virt, -M virt, -smp N, -serial stdio|mon:stdio,\n"
             "   -global virtio-mmio.force-legacy=false: accepted as in QEMU)\n"
             "  -h, -help       this text\n"
@@ -338,10 +346,16 @@ bool options_parse_drive(const char *text, struct drive_option *drive, char *pro
 
 bool options_parse_device(const char *text, struct options *opts, char *problem, size_t problem_len)
 {
+    static const char rng[] = "virtio-rng-device", net[] = "virtio-net-device";
+    if (strncmp(text, rng, strlen(rng)) == 0 && (text[strlen(rng)] == ',' || !text[strlen(rng)]))
+        return options_parse_rng_device(text + strlen(rng), opts, problem, problem_len);
+    if (strncmp(text, net, strlen(net)) == 0 && (text[strlen(net)] == ',' || !text[strlen(net)]))
+        return options_parse_net_device(text + strlen(net), opts, problem, problem_len);
     static const char kind[] = "virtio-blk-device";
     if (strncmp(text, kind, strlen(kind)) != 0 ||
         (text[strlen(kind)] != ',' && text[strlen(kind)])) {
-        snprintf(problem, problem_len, "only virtio-blk-device is supported");
+        snprintf(problem, problem_len,
+                 "only virtio-blk-device, virtio-rng-device and virtio-net-device are supported");
         return false;
     }
     char drive_id[32] = "";
@@ -528,6 +542,17 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
             }
             break;
         }
+        case OPT_NETDEV:
+        case OPT_NIC: {
+            char problem[200];
+            bool ok = id == OPT_NETDEV ? options_parse_netdev(arg, opts, problem, sizeof(problem))
+                                       : options_parse_nic(arg, opts, problem, sizeof(problem));
+            if (!ok) {
+                fprintf(err, "rv39: %s %s: %s\n", word, arg, problem);
+                return OPTIONS_ERROR;
+            }
+            break;
+        }
         case OPT_GLOBAL:
             /* rv39's virtio-mmio is always the modern (version 2) transport. */
             if (strcmp(arg, "virtio-mmio.force-legacy=false") != 0) {
@@ -630,6 +655,11 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
         case OPT_HELP: print_help(out); return OPTIONS_DONE;
         case OPT_VERSION: fprintf(out, "rv39 %s\n", RV39_VERSION); return OPTIONS_DONE;
         }
+    }
+    char net_problem[200];
+    if (!options_finish_network(opts, net_problem, sizeof(net_problem))) {
+        fprintf(err, "rv39: %s\n", net_problem);
+        return OPTIONS_ERROR;
     }
     /* -nographic wins over -display sdl: asked for no window, get none. */
     if (opts->machine.nographic) opts->display = DISPLAY_NONE;

@@ -29,6 +29,8 @@ struct drive_option {
     int slot;    /* virtio slot from -device ...,bus=virtio-mmio-bus.N, or -1: the next free */
 };
 
+#define OPTIONS_MAX_NETDEVS 4
+
 struct options {
     struct machine_config machine;
     struct drive_option drives[OPTIONS_MAX_DRIVES];
@@ -43,6 +45,9 @@ struct options {
     bool start_halted;         /* -S: with --gdb, wait for GDB before running */
     enum display_mode display; /* --display sdl|none; --nographic = none; default auto */
     const char *screenshot;    /* --screenshot FILE.png: the framebuffer at exit, or NULL */
+    struct netdev_config netdevs[OPTIONS_MAX_NETDEVS]; /* -netdev user,id=... */
+    unsigned netdev_count;
+    char nic_netdev[MACHINE_MAX_NICS][NET_ID_MAX]; /* card i's netdev= ("" for -nic) */
 };
 
 enum options_outcome {
@@ -60,6 +65,17 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
  * binds the -drive with that id to virtio slot N (or the next free slot). */
 bool options_parse_device(const char *text, struct options *opts, char *problem,
                           size_t problem_len);
+
+/* emu/options_virtio.c. The -device parsers get the text after the device name (",..." or
+ * ""); options_finish_network binds the cards to their -netdev once the line is read. */
+bool options_parse_rng_device(const char *args, struct options *opts, char *problem,
+                              size_t problem_len);
+bool options_parse_net_device(const char *args, struct options *opts, char *problem,
+                              size_t problem_len);
+bool options_parse_netdev(const char *text, struct options *opts, char *problem,
+                          size_t problem_len);
+bool options_parse_nic(const char *text, struct options *opts, char *problem, size_t problem_len);
+bool options_finish_network(struct options *opts, char *problem, size_t problem_len);
 
 /* One --drive argument, QEMU's syntax: comma-separated KEY=VALUE with file= (required),
  * readonly=on|off, format=raw, if=virtio|none, id= (ignored). On failure writes a short

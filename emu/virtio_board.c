@@ -1,0 +1,169 @@
+/* The board's virtio slots (emu/machine.h): which device goes where, and the host side of
+ * the network cards (user-mode networking polled from the machine loop).
+ *
+ * QEMU virt has eight virtio-mmio slots (NOTES.md); rv39 registers all of them, as QEMU does,
+ * with the configured devices where -device ...,bus=virtio-mmio-bus.N put them and the others
+ * in the free slots from slot 0 up: drives in command-line order, then the rng, then the
+ * network cards. */
+#define _GNU_SOURCE /* ppoll */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "machine.h"
+
+enum virtio_kind { KIND_EMPTY, KIND_BLK, KIND_RNG, KIND_NET };
+
+struct slot_use {
+    enum virtio_kind kind;
+    unsigned index; /* drive or nic number */
+};
+
+/* What a device asks for, in placement order. */
+struct slot_request {
+    enum virtio_kind kind;
+    unsigned index;
+    int slot;
+    const char *what; /* for messages */
+};
+
+static unsigned list_requests(const struct machine_config *cfg, struct slot_request *r)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < cfg->drive_count; i++)
+        r[n++] = (struct slot_request){KIND_BLK, i, cfg->drives[i].slot, cfg->drives[i].file};
+    if (cfg->rng) r[n++] = (struct slot_request){KIND_RNG, 0, cfg->rng_slot, "virtio-rng-device"};
+    for (unsigned i = 0; i < cfg->nic_count; i++)
+        r[n++] = (struct slot_request){KIND_NET, i, cfg->nics[i].slot, "virtio-net-device"};
+    return n;
+}
+
+static bool assign_slots(const struct machine_config *cfg, struct slot_use use[VIRTIO_MMIO_SLOTS])
+{
+    struct slot_request req[VIRTIO_MMIO_SLOTS * 2 + 1 + MACHINE_MAX_NICS];
+    unsigned n = list_requests(cfg, req);
+    for (unsigned s = 0; s < VIRTIO_MMIO_SLOTS; s++)
+        use[s] = (struct slot_use){KIND_EMPTY, 0};
+    for (unsigned i = 0; i < n; i++) {
+        int s = req[i].slot;
+        if (s < 0) continue;
+        if (s >= (int)VIRTIO_MMIO_SLOTS || use[s].kind != KIND_EMPTY) {
+            fprintf(stderr, "rv39: %s: virtio-mmio-bus.%d is %s\n", req[i].what, s,
+                    s >= (int)VIRTIO_MMIO_SLOTS ? "not a slot" : "already in use");
+            return false;
+        }
+        use[s] = (struct slot_use){req[i].kind, req[i].index};
+    }
+    unsigned next = 0;
+    for (unsigned i = 0; i < n; i++) {
+        if (req[i].slot >= 0) continue;
+        while (next < VIRTIO_MMIO_SLOTS && use[next].kind != KIND_EMPTY)
+            next++;
+        if (next == VIRTIO_MMIO_SLOTS) {
+            fprintf(stderr, "rv39: %s: no free virtio slot\n", req[i].what);
+            return false;
+        }
+        use[next] = (struct slot_use){req[i].kind, req[i].index};
+    }
+    return true;
+}
+
+/* Frames from a user-mode network to its card. */
+static bool net_deliver(void *opaque, const uint8_t *frame, size_t len)
+{
+    return virtio_net_receive(opaque, frame, len);
+}
+
+/* Put the device `use` names into `slot`; false (after one line on stderr) if it cannot. */
+static bool attach_one(struct machine *m, unsigned slot, struct slot_use use)
+{
+    struct virtio_mmio *t = &m->virtio[slot];
+    struct irq_line irq = {plic_set_irq, &m->plic, VIRTIO_MMIO_IRQ(slot)};
+    bool placed = false;
+    switch (use.kind) {
+    case KIND_BLK: {
+        const struct drive_config *d = &m->cfg.drives[use.index];
+        char err[512];
+        if (!virtio_blk_open(&m->disk[slot], d->file, d->readonly, err, sizeof(err))) {
+            fprintf(stderr, "rv39: %s\n", err);
+            return false;
+        }
+        placed = virtio_blk_attach(&m->disk[slot], t, slot, &m->dma, irq, &m->bus);
+        break;
+    }
+    case KIND_RNG: placed = virtio_rng_attach(&m->rng, t, slot, &m->dma, irq, &m->bus); break;
+    case KIND_NET: {
+        const struct nic_config *nic = &m->cfg.nics[use.index];
+        struct virtio_net *n = &m->net[use.index];
+        struct net_user *u = net_user_new(&nic->netdev, net_deliver, n);
+        if (!u) return false; /* it said why */
+        m->net_user[use.index] = u;
+        virtio_net_init(n, nic->mac, (struct virtio_net_backend){net_user_send, u});
+        placed = virtio_net_attach(n, t, slot, &m->dma, irq, &m->bus);
+        break;
+    }
+    case KIND_EMPTY:
+        virtio_mmio_init_empty(t);
+        placed = virtio_mmio_register(t, slot, &m->bus);
+        break;
+    }
+    if (!placed) fprintf(stderr, "rv39: cannot place virtio slot %u\n", slot);
+    return placed;
+}
+
+bool machine_attach_virtio(struct machine *m)
+{
+    struct slot_use use[VIRTIO_MMIO_SLOTS];
+    if (!assign_slots(&m->cfg, use)) return false;
+    for (unsigned slot = 0; slot < VIRTIO_MMIO_SLOTS; slot++)
+        if (!attach_one(m, slot, use[slot])) return false;
+    return true;
+}
+
+void machine_detach_virtio(struct machine *m)
+{
+    for (unsigned slot = 0; slot < VIRTIO_MMIO_SLOTS; slot++)
+        virtio_blk_close(&m->disk[slot]); /* fdatasync: nothing acknowledged is lost */
+    for (unsigned i = 0; i < MACHINE_MAX_NICS; i++) {
+        net_user_free(m->net_user[i]);
+        m->net_user[i] = NULL;
+    }
+    free(m->pollfds);
+    m->pollfds = NULL;
+    m->pollfd_cap = 0;
+}
+
+bool machine_has_network(const struct machine *m)
+{
+    return m->cfg.nic_count > 0;
+}
+
+void machine_poll(struct machine *m, uint64_t timeout_ns, bool with_stdin)
+{
+    unsigned count = 0;
+    if (m->pollfd_cap == 0) {
+        m->pollfds = malloc(16 * sizeof(*m->pollfds));
+        if (!m->pollfds) return;
+        m->pollfd_cap = 16;
+    }
+    if (with_stdin) m->pollfds[count++] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
+    uint64_t timeout_ms = timeout_ns / 1000000;
+    uint32_t net_ms = timeout_ms > UINT32_MAX ? UINT32_MAX : (uint32_t)timeout_ms;
+    bool filled[MACHINE_MAX_NICS] = {false};
+    for (unsigned i = 0; i < MACHINE_MAX_NICS; i++)
+        if (m->net_user[i])
+            filled[i] = net_user_fill(m->net_user[i], &m->pollfds, &count, &m->pollfd_cap, &net_ms);
+    if ((uint64_t)net_ms * 1000000 < timeout_ns) timeout_ns = (uint64_t)net_ms * 1000000;
+    struct timespec ts = {(time_t)(timeout_ns / 1000000000ull), (long)(timeout_ns % 1000000000ull)};
+    int r = ppoll(m->pollfds, count, &ts, NULL);
+    if (r < 0)
+        for (unsigned i = 0; i < count; i++)
+            m->pollfds[i].revents = 0; /* EINTR: nothing is known to be ready */
+    for (unsigned i = 0; i < MACHINE_MAX_NICS; i++)
+        if (m->net_user[i] && filled[i])
+            net_user_dispatch(m->net_user[i], m->pollfds, r < 0 && errno != EINTR);
+}
