@@ -1,6 +1,7 @@
 /* Control and status registers: priv spec ch. 2 (access rules), 3 (machine), 10 (supervisor),
  * unpriv spec ch. 8 "Counters", and Sstc. */
 #include "cpu.h"
+#include "cmo.h"
 #include "csr_numbers.h"
 #include "../mmu/sv39.h"
 #include "../mmu/tlb.h"
@@ -22,8 +23,6 @@
 #define MIDELEG_WRITABLE (MIP_SSIP | MIP_STIP | MIP_SEIP)
 /* medeleg: every synchronous exception but ecall from M (bit 11, read-only zero). */
 #define MEDELEG_WRITABLE 0xb3ffull
-#define MENVCFG_FIOM 1ull
-#define MENVCFG_STCE (1ull << 63)
 
 static uint64_t hpm_event_count(const struct cpu *c, unsigned i)
 {
@@ -79,13 +78,13 @@ static bool counter_accessible(const struct cpu *c, unsigned bit)
 /* Sstc: M-mode always reaches stimecmp; below M it needs menvcfg.STCE and mcounteren.TM. */
 static bool stimecmp_accessible(const struct cpu *c)
 {
-    return c->priv == PRIV_M || ((c->menvcfg & MENVCFG_STCE) && (c->mcounteren & 2));
+    return c->priv == PRIV_M || ((c->menvcfg & ENVCFG_STCE) && (c->mcounteren & 2));
 }
 
 /* With Sstc enabled, STIP is the comparison time >= stimecmp and not writable. */
 void cpu_update_stip(struct cpu *c)
 {
-    if (c->menvcfg & MENVCFG_STCE) {
+    if (c->menvcfg & ENVCFG_STCE) {
         if (cpu_time(c) >= c->stimecmp)
             c->mip |= MIP_STIP;
         else
@@ -266,7 +265,7 @@ bool csr_write(struct cpu *c, unsigned csr, uint64_t value)
     case CSR_SIE: c->mie = (c->mie & ~c->mideleg) | (value & c->mideleg); return true;
     case CSR_STVEC: c->stvec = value & ~2ull; return true; /* modes 0 and 1 only */
     case CSR_SCOUNTEREN: c->scounteren = value & 0xffffffff; return true;
-    case CSR_SENVCFG: c->senvcfg = value & MENVCFG_FIOM; return true;
+    case CSR_SENVCFG: c->senvcfg = envcfg_legalize(value, SENVCFG_WRITABLE); return true;
     case CSR_SSCRATCH: c->sscratch = value; return true;
     case CSR_SEPC: c->sepc = value & ~1ull; return true;
     case CSR_SCAUSE: c->scause = value; return true;
@@ -301,7 +300,7 @@ bool csr_write(struct cpu *c, unsigned csr, uint64_t value)
     case CSR_MTVEC: c->mtvec = value & ~2ull; return true;
     case CSR_MCOUNTEREN: c->mcounteren = value & 0xffffffff; return true;
     case CSR_MENVCFG:
-        c->menvcfg = value & (MENVCFG_FIOM | MENVCFG_STCE);
+        c->menvcfg = envcfg_legalize(value, MENVCFG_WRITABLE);
         cpu_update_stip(c);
         return true;
     case CSR_MCOUNTINHIBIT: set_mcountinhibit(c, value); return true;
@@ -313,7 +312,7 @@ bool csr_write(struct cpu *c, unsigned csr, uint64_t value)
         /* SSIP and SEIP are writable by M-mode; STIP too unless Sstc drives it. MSIP, MTIP,
          * MEIP are driven by the CLINT/PLIC (priv spec 3.1.9). */
         uint64_t writable = MIP_SSIP | MIP_SEIP;
-        if (!(c->menvcfg & MENVCFG_STCE)) writable |= MIP_STIP;
+        if (!(c->menvcfg & ENVCFG_STCE)) writable |= MIP_STIP;
         c->seip_software = value & MIP_SEIP;
         c->mip = (c->mip & ~writable) | (value & writable);
         if (c->seip_line) c->mip |= MIP_SEIP;

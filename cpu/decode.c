@@ -68,6 +68,8 @@ bool rv_decode(uint32_t bits, struct decoded *out)
         case FMT_CSR:
         case FMT_CSRI: out->rd = rd, out->rs1 = rs1, out->imm = (int32_t)field(bits, 20, 12); break;
         case FMT_NONE: break;
+        case FMT_R1: out->rd = rd, out->rs1 = rs1; break;
+        case FMT_CBO: out->rs1 = rs1, out->imm = imm_s(bits); break; /* bits 11:7 are 0 */
         case FMT_FLOAD: out->rd = rd, out->rs1 = rs1, out->imm = imm_i(bits); break;
         case FMT_FSTORE: out->rs1 = rs1, out->rs2 = rs2, out->imm = imm_s(bits); break;
         case FMT_FR:

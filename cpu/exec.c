@@ -11,6 +11,8 @@
  * Loads and stores try the fast TLB (mmu/mmu.h) inline and fall back to mmu/access.c. */
 #include <string.h>
 
+#include "bitmanip.h"
+#include "cmo.h"
 #include "cpu.h"
 #include "csr_numbers.h"
 #include "jit.h"
@@ -364,6 +366,16 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
         if (!csr_op(c, kind, csr_, (src), read_, write_, &old_)) TRAP_EXIT(illegal);               \
         RD = old_;                                                                                 \
         if (write_ && csr_write_needs_resync(csr_)) RETIRE_AND_SYNC(PC + ILEN);                    \
+        NEXT();                                                                                    \
+    } while (0)
+/* A cache-block operation: illegal or faulting by cpu/cmo.c's verdict. A cbo.zero over code
+ * drops the decoded instructions like a store, so the next slot decodes afresh. */
+#define CBO_INSN(kind)                                                                             \
+    do {                                                                                           \
+        c->pc = PC;                                                                                \
+        enum cbo_result r_ = cpu_cbo(c, kind, RS1);                                                \
+        if (r_ == CBO_ILLEGAL) TRAP_EXIT(illegal);                                                 \
+        if (r_ == CBO_FAULT) TRAP_EXIT(exception);                                                 \
         NEXT();                                                                                    \
     } while (0)
 #define AMO_INSN(kind, size)                                                                       \

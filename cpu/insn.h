@@ -17,6 +17,8 @@ enum insn_format {
     FMT_CSR,
     FMT_CSRI,
     FMT_NONE,
+    FMT_R1,  /* rd, rs1: the unary bit-manipulation instructions (clz .. rev8) */
+    FMT_CBO, /* rs1 (and imm, the prefetches' offset): cache-block operations and hints */
     /* F/D forms (f = FP register, x = integer register). Where the instruction has a
      * rounding-mode field, imm holds rm (bits 14:12); FMT_FR4 adds rs3 as imm >> 3. */
     FMT_FLOAD,  /* rd f, offset(rs1 x) */

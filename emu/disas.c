@@ -175,7 +175,7 @@ static void mnemonic(enum opcode op, char *buf, size_t len)
 
 static bool is_amo(enum opcode op)
 {
-    return insn_table[op].name[0] == 'A' && op >= OP_AMOSWAP_W;
+    return strncmp(insn_table[op].name, "AMO", 3) == 0;
 }
 
 /* ", rtz" for an F/D instruction with a static rounding mode; nothing for DYN (the
@@ -197,7 +197,8 @@ int disas_format(char *buf, size_t len, uint64_t pc, const struct decoded *d)
                *rs2 = disas_reg_name(d->rs2);
     switch (insn_table[d->opcode].format) {
     case FMT_R:
-        if (d->opcode == OP_SFENCE_VMA) return snprintf(buf, len, "%s %s, %s", m, rs1, rs2);
+        if (d->opcode == OP_SFENCE_VMA || d->opcode == OP_SINVAL_VMA)
+            return snprintf(buf, len, "%s %s, %s", m, rs1, rs2);
         if (d->opcode == OP_LR_W || d->opcode == OP_LR_D)
             return snprintf(buf, len, "%s %s, (%s)", m, rd, rs1);
         if (d->opcode == OP_SC_W || d->opcode == OP_SC_D || is_amo(d->opcode))
@@ -229,6 +230,10 @@ int disas_format(char *buf, size_t len, uint64_t pc, const struct decoded *d)
         return snprintf(buf, len, "%s %s, %s, %s", m, rd, csr, rs1);
     }
     case FMT_NONE: break;
+    case FMT_R1: return snprintf(buf, len, "%s %s, %s", m, rd, rs1);
+    case FMT_CBO: /* "cbo.zero (a0)", "prefetch.r 64(a0)" as the CMO spec writes them */
+        if (m[0] == 'c') return snprintf(buf, len, "%s (%s)", m, rs1);
+        return snprintf(buf, len, "%s %d(%s)", m, d->imm, rs1);
     case FMT_FLOAD: return snprintf(buf, len, "%s %s, %d(%s)", m, freg_name(d->rd), d->imm, rs1);
     case FMT_FSTORE: return snprintf(buf, len, "%s %s, %d(%s)", m, freg_name(d->rs2), d->imm, rs1);
     case FMT_FR:

@@ -269,4 +269,63 @@ HARNESS_CSR(csrrci, 7)
 #define I_WFI 0x10500073u
 #define I_FENCE 0x0ff0000fu /* fence iorw, iorw */
 
+/* Zba, Zbb, Zbc, Zbs (riscv-bitmanip 1.0.0, "Instruction encodings"; checked against
+ * riscv64-unknown-elf-as in test_bitmanip.c) and Zicond. Unary forms: i_clz(rd, rs1). */
+#define HARNESS_R1(name, f7, rs2, f3, opc)                                                         \
+    static inline uint32_t i_##name(unsigned rd, unsigned rs1)                                     \
+    {                                                                                              \
+        return enc_r(f7, rs2, rs1, f3, rd, opc);                                                   \
+    }
+HARNESS_R(sh1add, 0x10, 2, OPC_OP)
+HARNESS_R(sh2add, 0x10, 4, OPC_OP)
+HARNESS_R(sh3add, 0x10, 6, OPC_OP)
+HARNESS_R(add_uw, 0x04, 0, OPC_OP_32)
+HARNESS_R(sh1add_uw, 0x10, 2, OPC_OP_32)
+HARNESS_R(sh2add_uw, 0x10, 4, OPC_OP_32)
+HARNESS_R(sh3add_uw, 0x10, 6, OPC_OP_32)
+HARNESS_SHIFT(slli_uw, 0x02 << 1, 1, OPC_OP_IMM_32)
+HARNESS_R(andn, 0x20, 7, OPC_OP)
+HARNESS_R(orn, 0x20, 6, OPC_OP)
+HARNESS_R(xnor, 0x20, 4, OPC_OP)
+HARNESS_R1(clz, 0x30, 0, 1, OPC_OP_IMM)
+HARNESS_R1(ctz, 0x30, 1, 1, OPC_OP_IMM)
+HARNESS_R1(cpop, 0x30, 2, 1, OPC_OP_IMM)
+HARNESS_R1(clzw, 0x30, 0, 1, OPC_OP_IMM_32)
+HARNESS_R1(ctzw, 0x30, 1, 1, OPC_OP_IMM_32)
+HARNESS_R1(cpopw, 0x30, 2, 1, OPC_OP_IMM_32)
+HARNESS_R(max, 0x05, 6, OPC_OP)
+HARNESS_R(maxu, 0x05, 7, OPC_OP)
+HARNESS_R(min, 0x05, 4, OPC_OP)
+HARNESS_R(minu, 0x05, 5, OPC_OP)
+HARNESS_R1(sext_b, 0x30, 4, 1, OPC_OP_IMM)
+HARNESS_R1(sext_h, 0x30, 5, 1, OPC_OP_IMM)
+HARNESS_R1(zext_h, 0x04, 0, 4, OPC_OP_32)
+HARNESS_R(rol, 0x30, 1, OPC_OP)
+HARNESS_R(rolw, 0x30, 1, OPC_OP_32)
+HARNESS_R(ror, 0x30, 5, OPC_OP)
+HARNESS_R(rorw, 0x30, 5, OPC_OP_32)
+HARNESS_SHIFT(rori, 0x30, 5, OPC_OP_IMM)
+HARNESS_SHIFT(roriw, 0x30, 5, OPC_OP_IMM_32)
+HARNESS_R1(orc_b, 0x14, 7, 5, OPC_OP_IMM)
+HARNESS_R1(rev8, 0x35, 0x18, 5, OPC_OP_IMM)
+HARNESS_R(clmul, 0x05, 1, OPC_OP)
+HARNESS_R(clmulr, 0x05, 2, OPC_OP)
+HARNESS_R(clmulh, 0x05, 3, OPC_OP)
+HARNESS_R(bclr, 0x24, 1, OPC_OP)
+HARNESS_R(bext, 0x24, 5, OPC_OP)
+HARNESS_R(binv, 0x34, 1, OPC_OP)
+HARNESS_R(bset, 0x14, 1, OPC_OP)
+HARNESS_SHIFT(bclri, 0x24, 1, OPC_OP_IMM)
+HARNESS_SHIFT(bexti, 0x24, 5, OPC_OP_IMM)
+HARNESS_SHIFT(binvi, 0x34, 1, OPC_OP_IMM)
+HARNESS_SHIFT(bseti, 0x14, 1, OPC_OP_IMM)
+HARNESS_R(czero_eqz, 0x07, 5, OPC_OP)
+HARNESS_R(czero_nez, 0x07, 7, OPC_OP)
+/* Zicbom/Zicboz (CMO spec "Instructions"): i_cbo(op, rs1), op 0 inval, 1 clean, 2 flush,
+ * 4 zero. */
+static inline uint32_t i_cbo(unsigned op, unsigned rs1)
+{
+    return enc_i((int32_t)op, rs1, 2, 0, OPC_MISC_MEM);
+}
+
 #endif
