@@ -1,0 +1,393 @@
+/* The monitor's commands (emu/debugger.h's debugger_command): one command set for the
+ * `--debug` prompt, the Ctrl-A c escape, `-monitor stdio` and GDB's `monitor`. Run control,
+ * breakpoints, registers and the command table are here; memory and the MMU are in
+ * emu/monitor_mmu.c. */
+#include "monitor.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "disas.h"
+#include "screenshot.h"
+#include "symtab.h"
+#include "vmmap.h"
+
+#define MAX_ARGS 8
+
+/* A number (C syntax), a symbol, symbol+offset, or a register ($a0, $pc). */
+bool dbg_parse_value(struct debugger *d, const char *text, uint64_t *value)
+{
+    const char *plus = strchr(text, '+');
+    char base[128];
+    size_t n = plus ? (size_t)(plus - text) : strlen(text);
+    if (n == 0 || n >= sizeof(base)) return false;
+    memcpy(base, text, n);
+    base[n] = '\0';
+    uint64_t offset = 0;
+    if (plus) {
+        char *end;
+        offset = strtoull(plus + 1, &end, 0);
+        if (end == plus + 1 || *end) return false;
+    }
+    char *end;
+    errno = 0;
+    uint64_t v = strtoull(base, &end, 0);
+    if (end != base && *end == '\0' && errno == 0) {
+        *value = v + offset;
+        return true;
+    }
+    const char *reg = base[0] == '$' ? base + 1 : NULL;
+    if (reg) {
+        unsigned r;
+        if (strcmp(reg, "pc") == 0) {
+            *value = d->m->cpu.pc + offset;
+            return true;
+        }
+        if (disas_reg_number(reg, &r)) {
+            *value = d->m->cpu.x[r] + offset;
+            return true;
+        }
+        return false;
+    }
+    if (strcmp(base, "pc") == 0) {
+        *value = d->m->cpu.pc + offset;
+        return true;
+    }
+    const struct symbol *s = d->m->symbols ? symtab_find(d->m->symbols, base) : NULL;
+    if (!s) return false;
+    *value = s->value + offset;
+    return true;
+}
+
+bool dbg_need_value(struct debugger *d, const char *text, uint64_t *value, FILE *out)
+{
+    if (dbg_parse_value(d, text, value)) return true;
+    fprintf(out, "error: '%s' is not a number, symbol or $register\n", text);
+    return false;
+}
+
+static bool running_allowed(struct debugger *d, FILE *out)
+{
+    if (d->in_gdb) {
+        fprintf(out, "error: under GDB, use GDB's own stepi/continue/break\n");
+        return false;
+    }
+    if (d->m->stop) {
+        fprintf(out, "error: the guest has powered off (exit status %d)\n", d->m->exit_status);
+        return false;
+    }
+    return true;
+}
+
+static bool interrupted_by_ctrl_c(void *opaque)
+{
+    (void)opaque;
+    return machine_interrupted();
+}
+
+static bool do_run(struct debugger *d, uint64_t steps, FILE *out)
+{
+    struct machine *m = d->m;
+    /* While the guest runs, a terminal's keys are the guest's; a script's lines are ours. */
+    bool tty = isatty(STDIN_FILENO);
+    m->stdin_open = tty && steps == 0;
+    machine_interrupted(); /* forget a Ctrl-C pressed at the prompt */
+    enum dbg_stop why = debugger_run(d, steps, interrupted_by_ctrl_c, NULL);
+    m->stdin_open = false;
+    d->until = 0;
+    fflush(m->cfg.console);
+    debugger_print_stop(d, why, out);
+    return true;
+}
+
+static bool cmd_step(struct debugger *d, int argc, char **argv, FILE *out)
+{
+    uint64_t n = 1;
+    if (argc > 1 && (!dbg_need_value(d, argv[1], &n, out) || n == 0)) return false;
+    if (!running_allowed(d, out)) return false;
+    return do_run(d, n, out);
+}
+
+static bool cmd_continue(struct debugger *d, int argc, char **argv, FILE *out)
+{
+    unsigned until = 0;
+    if (argc > 1) {
+        if (strcmp(argv[1], "until") != 0 || argc < 3) {
+            fprintf(out, "usage: continue [until fault|satp|priv|sfence ...]\n");
+            return false;
+        }
+        for (int i = 2; i < argc; i++) {
+            if (strcmp(argv[i], "fault") == 0)
+                until |= UNTIL_FAULT;
+            else if (strcmp(argv[i], "satp") == 0)
+                until |= UNTIL_SATP;
+            else if (strcmp(argv[i], "priv") == 0)
+                until |= UNTIL_PRIV;
+            else if (strcmp(argv[i], "sfence") == 0)
+                until |= UNTIL_SFENCE;
+            else {
+                fprintf(out, "error: continue until: '%s' is not fault, satp, priv or sfence\n",
+                        argv[i]);
+                return false;
+            }
+        }
+    }
+    if (d->in_gdb) {
+        /* GDB runs the hart; arm the condition for its next continue. */
+        d->until = until;
+        fprintf(out, "armed: the next continue stops at the first such event\n");
+        return true;
+    }
+    if (!running_allowed(d, out)) return false;
+    d->until = until;
+    return do_run(d, 0, out);
+}
+
+static bool cmd_break(struct debugger *d, int argc, char **argv, FILE *out)
+{
+    if (argc < 2) {
+        bool any = false;
+        for (int i = 0; i < DBG_MAX_BREAKPOINTS; i++) {
+            if (d->bp[i].used) {
+                char sym[96];
+                dbg_symbolize(d, d->bp[i].addr, sym, sizeof(sym));
+                fprintf(out, "%d: breakpoint at 0x%" PRIx64 "%s\n", i + 1, d->bp[i].addr, sym);
+                any = true;
+            }
+        }
+        for (int i = 0; i < DBG_MAX_WATCHPOINTS; i++) {
+            const struct dbg_watchpoint *w = &d->wp[i];
+            if (w->used) {
+                fprintf(out, "%d: watchpoint (%s%s) at 0x%" PRIx64 ", %" PRIu64 " bytes\n",
+                        DBG_MAX_BREAKPOINTS + i + 1, w->on_read ? "r" : "", w->on_write ? "w" : "",
+                        w->va, w->len);
+                any = true;
+            }
+        }
+        if (!any) fprintf(out, "no breakpoints or watchpoints\n");
+        return true;
+    }
+    uint64_t addr;
+    if (!dbg_need_value(d, argv[1], &addr, out)) return false;
+    int i = debugger_add_breakpoint(d, addr);
+    if (i < 0) {
+        fprintf(out, "error: all %d breakpoints are in use\n", DBG_MAX_BREAKPOINTS);
+        return false;
+    }
+    char sym[96];
+    dbg_symbolize(d, addr, sym, sizeof(sym));
+    fprintf(out, "breakpoint %d at 0x%" PRIx64 "%s\n", i + 1, addr, sym);
+    return true;
+}
+
+static bool cmd_delete(struct debugger *d, int argc, char **argv, FILE *out)
+{
+    uint64_t n;
+    if (argc < 2 || !dbg_need_value(d, argv[1], &n, out)) {
+        fprintf(out, "usage: delete N (see 'break' for the numbers)\n");
+        return false;
+    }
+    if (n >= 1 && n <= DBG_MAX_BREAKPOINTS && d->bp[n - 1].used) {
+        d->bp[n - 1].used = false;
+        d->nbp--;
+    } else if (n > DBG_MAX_BREAKPOINTS && n <= DBG_MAX_BREAKPOINTS + DBG_MAX_WATCHPOINTS &&
+               d->wp[n - DBG_MAX_BREAKPOINTS - 1].used) {
+        d->wp[n - DBG_MAX_BREAKPOINTS - 1].used = false;
+        d->nwp--;
+    } else {
+        fprintf(out, "error: no breakpoint or watchpoint %" PRIu64 "\n", n);
+        return false;
+    }
+    fprintf(out, "deleted %" PRIu64 "\n", n);
+    return true;
+}
+
+static bool cmd_watch(struct debugger *d, int argc, char **argv, FILE *out)
+{
+    int a = 1;
+    bool on_read = false, on_write = true; /* as GDB's watch: writes */
+    if (a < argc &&
+        (strcmp(argv[a], "r") == 0 || strcmp(argv[a], "w") == 0 || strcmp(argv[a], "rw") == 0)) {
+        on_read = strchr(argv[a], 'r') != NULL;
+        on_write = strchr(argv[a], 'w') != NULL;
+        a++;
+    }
+    uint64_t va, len = 1;
+    if (a >= argc) {
+        fprintf(out, "usage: watch [r|w|rw] VADDR [LEN]\n");
+        return false;
+    }
+    if (!dbg_need_value(d, argv[a], &va, out) ||
+        (a + 1 < argc && !dbg_need_value(d, argv[a + 1], &len, out)))
+        return false;
+    int i = debugger_add_watchpoint(d, va, len ? len : 1, on_read, on_write);
+    if (i < 0) {
+        fprintf(out, "error: all %d watchpoints are in use\n", DBG_MAX_WATCHPOINTS);
+        return false;
+    }
+    fprintf(out, "watchpoint %d (%s%s) at 0x%" PRIx64 ", %" PRIu64 " bytes\n",
+            DBG_MAX_BREAKPOINTS + i + 1, on_read ? "r" : "", on_write ? "w" : "", va, len);
+    return true;
+}
+
+static bool cmd_regs(struct debugger *d, int argc, char **argv, FILE *out)
+{
+    (void)argc, (void)argv;
+    const struct cpu *c = &d->m->cpu;
+    for (unsigned i = 0; i < 32; i++)
+        fprintf(out, "%-4s x%-2u 0x%016" PRIx64 "%s", disas_reg_name(i), i, c->x[i],
+                i % 4 == 3 ? "\n" : "  ");
+    char sym[96];
+    dbg_symbolize(d, c->pc, sym, sizeof(sym));
+    fprintf(out, "pc 0x%016" PRIx64 "%s  priv %s\n", c->pc, sym, vmmap_priv_name(c->priv));
+    return true;
+}
+
+/* The FP registers as bits and as doubles (and as singles when NaN-boxed: unpriv spec
+ * "NaN Boxing of Narrower Values"), then fcsr and mstatus.FS. */
+static bool cmd_fregs(struct debugger *d, int argc, char **argv, FILE *out)
+{
+    (void)argc, (void)argv;
+    const struct cpu *c = &d->m->cpu;
+    for (unsigned i = 0; i < 32; i++) {
+        uint64_t bits = c->f[i];
+        double as_double;
+        memcpy(&as_double, &bits, sizeof as_double);
+        fprintf(out, "%-4s f%-2u 0x%016" PRIx64 "  %-14.8g", disas_freg_name(i), i, bits,
+                as_double);
+        if (bits >> 32 == 0xffffffffu) {
+            uint32_t low = (uint32_t)bits;
+            float as_single;
+            memcpy(&as_single, &low, sizeof as_single);
+            fprintf(out, "  single %.8g", (double)as_single);
+        }
+        fputc('\n', out);
+    }
+    static const char *const fs_names[4] = {"Off", "Initial", "Clean", "Dirty"};
+    static const char *const rm_names[8] = {"RNE", "RTZ", "RDN", "RUP", "RMM", "5?", "6?", "DYN?"};
+    unsigned flags = c->fcsr & 0x1f, frm = (c->fcsr >> 5) & 7;
+    fprintf(out, "fcsr 0x%02x: frm %s, flags%s%s%s%s%s%s; mstatus.FS %s\n", c->fcsr & 0xff,
+            rm_names[frm], flags & 0x10 ? " NV" : "", flags & 0x08 ? " DZ" : "",
+            flags & 0x04 ? " OF" : "", flags & 0x02 ? " UF" : "", flags & 0x01 ? " NX" : "",
+            flags ? "" : " none", fs_names[(c->mstatus & MSTATUS_FS) >> 13]);
+    return true;
+}
+
+static bool cmd_csr(struct debugger *d, int argc, char **argv, FILE *out)
+{
+    unsigned csr;
+    if (argc < 2) {
+        fprintf(out, "usage: csr NAME (e.g. csr mstatus, csr 0x180)\n");
+        return false;
+    }
+    if (!disas_csr_number(argv[1], &csr)) {
+        fprintf(out, "error: unknown CSR '%s'\n", argv[1]);
+        return false;
+    }
+    uint64_t v;
+    if (!debugger_read_csr(d, csr, &v)) {
+        fprintf(out, "error: CSR 0x%03x is not implemented\n", csr);
+        return false;
+    }
+    char buf[24];
+    const char *name = disas_csr_name(csr, buf, sizeof(buf));
+    fprintf(out, "%s (0x%03x) = 0x%016" PRIx64 "\n", name ? name : argv[1], csr, v);
+    if (csr == 0x180) vmmap_print_satp(out, v);
+    return true;
+}
+
+/* Why the debugger cannot read va: the walk's failing rule, or no RAM behind it. */
+
+static bool cmd_disas(struct debugger *d, int argc, char **argv, FILE *out)
+{
+    uint64_t va = d->m->cpu.pc, n = 8;
+    if ((argc > 1 && !dbg_need_value(d, argv[1], &va, out)) ||
+        (argc > 2 && !dbg_need_value(d, argv[2], &n, out)))
+        return false;
+    for (uint64_t i = 0; i < n && i < 1000; i++)
+        dbg_print_insn(d, va, out, &va);
+    return true;
+}
+
+static bool cmd_screenshot(struct debugger *d, int argc, char **argv, FILE *out)
+{
+    if (argc != 2) {
+        fprintf(out, "usage: screenshot FILE.png\n");
+        return true;
+    }
+    char err[256];
+    if (framebuffer_screenshot(&d->m->fb, argv[1], err, sizeof(err)))
+        fprintf(out, "framebuffer (%ux%u) written to %s\n", d->m->fb.width, d->m->fb.height,
+                argv[1]);
+    else
+        fprintf(out, "screenshot: %s\n", err);
+    return true;
+}
+
+static bool cmd_quit(struct debugger *d, int argc, char **argv, FILE *out)
+{
+    (void)argc, (void)argv, (void)out;
+    if (d->in_gdb) {
+        fprintf(out, "error: under GDB, use GDB's kill or detach\n");
+        return false;
+    }
+    d->quit = true;
+    return true;
+}
+
+static bool cmd_help(struct debugger *d, int argc, char **argv, FILE *out);
+
+static const struct command commands[] = {
+    {"step", "s", cmd_step, "step [N]            execute N instructions (a trap counts as one)"},
+    {"continue", "c", cmd_continue, "continue [until fault|satp|priv|sfence]  run (Ctrl-C stops)"},
+    {"break", "b", cmd_break, "break [ADDR|SYMBOL] set a breakpoint (none: list them)"},
+    {"delete", "d", cmd_delete, "delete N            remove breakpoint or watchpoint N"},
+    {"watch", NULL, cmd_watch, "watch [r|w|rw] VADDR [LEN]  stop after an access to VADDR"},
+    {"regs", "r", cmd_regs, "regs                integer registers, pc, privilege"},
+    {"fregs", NULL, cmd_fregs, "fregs               FP registers, fcsr, mstatus.FS"},
+    {"csr", NULL, cmd_csr, "csr NAME            a CSR by name or number"},
+    {"x", NULL, cmd_xv, "x VADDR [LEN]       memory at a virtual address (current translation)"},
+    {"xp", NULL, cmd_xp, "xp PADDR [LEN]      memory at a physical address"},
+    {"disas", NULL, cmd_disas, "disas [VADDR] [N]   disassemble N instructions"},
+    {"walk", NULL, cmd_walk, "walk VADDR [r|w|x] [u|s]  the Sv39 walk, without side effects"},
+    {"tlb", NULL, cmd_tlb, "tlb [flush]         model TLB entries and counters"},
+    {"vmmap", NULL, cmd_vmmap, "vmmap [SATP]        the address space as merged ranges"},
+    {"satp", NULL, cmd_satp, "satp                satp decoded"},
+    {"fault", NULL, cmd_fault, "fault               the last trap and the walk behind it"},
+    {"screenshot", NULL, cmd_screenshot, "screenshot FILE.png the framebuffer as a PNG"},
+    {"trace", NULL, cmd_trace,
+     "trace mmu on|off    one line per TLB miss, walk, A/D, fault, sfence"},
+    {"help", "h", cmd_help, "help                this list"},
+    {"quit", "q", cmd_quit, "quit                leave rv39"},
+};
+
+static bool cmd_help(struct debugger *d, int argc, char **argv, FILE *out)
+{
+    (void)d, (void)argc, (void)argv;
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(out, "  %s\n", commands[i].usage);
+    fprintf(out, "ADDR: a number, a symbol, symbol+offset, or $reg ($pc, $a0)\n");
+    return true;
+}
+
+bool debugger_command(struct debugger *d, const char *line, FILE *out)
+{
+    char buf[512];
+    snprintf(buf, sizeof(buf), "%s", line);
+    char *argv[MAX_ARGS];
+    int argc = 0;
+    for (char *save, *tok = strtok_r(buf, " \t\r\n", &save); tok && argc < MAX_ARGS;
+         tok = strtok_r(NULL, " \t\r\n", &save))
+        argv[argc++] = tok;
+    if (argc == 0 || argv[0][0] == '#') return true;
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        const struct command *cmd = &commands[i];
+        if (strcmp(argv[0], cmd->name) == 0 || (cmd->alias && strcmp(argv[0], cmd->alias) == 0))
+            return cmd->run(d, argc, argv, out);
+    }
+    fprintf(out, "error: unknown command '%s' (try 'help')\n", argv[0]);
+    return false;
+}

@@ -1,0 +1,48 @@
+/* Inside the debugger and its monitor (emu/debugger.c, monitor*.c): helpers they share and
+ * the commands the table in emu/monitor.c dispatches to. Not for the rest of rv39, which
+ * uses emu/debugger.h. */
+#ifndef RV39_MONITOR_H
+#define RV39_MONITOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../cpu/insn.h"
+#include "debugger.h"
+
+/* The privilege a data access is checked at: M-mode with MPRV uses MPP (priv spec,
+ * "Memory Privilege in mstatus Register"). */
+unsigned dbg_data_priv(const struct cpu *c);
+/* A side-effect-free walk request for va as the hart would make it now at `priv`. */
+void dbg_request_for(const struct cpu *c, uint64_t va, enum access access, unsigned priv,
+                     struct walk_request *req);
+/* The instruction at va, fetched without side effects and decoded. */
+bool dbg_fetch_decoded(struct debugger *d, uint64_t va, struct decoded *out);
+/* " <main+4>" for an address inside a known symbol, else "". */
+void dbg_symbolize(const struct debugger *d, uint64_t addr, char *buf, size_t len);
+/* One disassembly line for va ("=>" at the pc); *next is the following instruction. */
+void dbg_print_insn(struct debugger *d, uint64_t va, FILE *out, uint64_t *next);
+
+/* A number (C syntax), a symbol, symbol+offset, or a register ($a0, $pc). need_value also
+ * says what was wrong. */
+bool dbg_parse_value(struct debugger *d, const char *text, uint64_t *value);
+bool dbg_need_value(struct debugger *d, const char *text, uint64_t *value, FILE *out);
+
+struct command {
+    const char *name, *alias;
+    bool (*run)(struct debugger *d, int argc, char **argv, FILE *out);
+    const char *usage;
+};
+
+/* emu/monitor_mmu.c */
+bool cmd_xv(struct debugger *d, int argc, char **argv, FILE *out);
+bool cmd_xp(struct debugger *d, int argc, char **argv, FILE *out);
+bool cmd_walk(struct debugger *d, int argc, char **argv, FILE *out);
+bool cmd_tlb(struct debugger *d, int argc, char **argv, FILE *out);
+bool cmd_vmmap(struct debugger *d, int argc, char **argv, FILE *out);
+bool cmd_satp(struct debugger *d, int argc, char **argv, FILE *out);
+bool cmd_fault(struct debugger *d, int argc, char **argv, FILE *out);
+bool cmd_trace(struct debugger *d, int argc, char **argv, FILE *out);
+
+#endif

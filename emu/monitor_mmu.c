@@ -1,0 +1,206 @@
+/* The monitor's memory and MMU commands (emu/monitor.h): x and xp, walk, tlb, vmmap, satp,
+ * fault and trace. They call the same Sv39 walk as the hart (mmu/sv39.c), with its side
+ * effects (A/D updates) turned off. */
+#include "monitor.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "vmmap.h"
+
+/* Why the debugger cannot read va: the walk's failing rule, or no RAM behind it. */
+static void explain_unreadable(struct debugger *d, uint64_t va, bool physical, FILE *out)
+{
+    const struct cpu *c = &d->m->cpu;
+    unsigned priv = dbg_data_priv(c);
+    if (physical || priv == PRIV_M || (c->satp >> SATP_MODE_SHIFT) != SATP_MODE_SV39) {
+        fprintf(out, "not RAM (physical 0x%" PRIx64 ")\n", va);
+        return;
+    }
+    struct walk_memory mem = {c->ram, c->ram_base, c->ram_size};
+    struct walk_request req;
+    dbg_request_for(c, va, ACCESS_READ, priv, &req);
+    struct walk_result r;
+    sv39_walk(&mem, &req, &r);
+    if (r.fault == WALK_OK)
+        fprintf(out, "not RAM (maps to physical 0x%" PRIx64 ")\n", r.paddr);
+    else
+        fprintf(out, "not mapped for a %s-mode load: %s\n", vmmap_priv_name(priv),
+                vmmap_fault_rule(r.fault));
+}
+
+/* Hex dump, 16 bytes a line, with the bytes as text. `read` fills one line. */
+static bool dump(struct debugger *d, uint64_t addr, uint64_t len, bool physical, FILE *out)
+{
+    for (uint64_t done = 0; done < len; done += 16) {
+        uint64_t n = len - done < 16 ? len - done : 16;
+        uint8_t buf[16];
+        bool ok;
+        if (physical) {
+            const uint8_t *h = machine_ram_ptr(d->m, addr + done, n);
+            ok = h != NULL;
+            if (ok) memcpy(buf, h, n);
+        } else {
+            ok = debugger_read_virtual(d, addr + done, buf, n);
+        }
+        if (!ok) {
+            fprintf(out, "0x%016" PRIx64 ": ", addr + done);
+            explain_unreadable(d, addr + done, physical, out);
+            return false;
+        }
+        fprintf(out, "0x%016" PRIx64 ":", addr + done);
+        for (uint64_t i = 0; i < 16; i++) {
+            if (i < n)
+                fprintf(out, " %02x", buf[i]);
+            else
+                fprintf(out, "   ");
+        }
+        fprintf(out, "  |");
+        for (uint64_t i = 0; i < n; i++)
+            fputc(isprint(buf[i]) ? buf[i] : '.', out);
+        fprintf(out, "|\n");
+    }
+    return true;
+}
+
+bool cmd_walk(struct debugger *d, int argc, char **argv, FILE *out)
+{
+    const struct cpu *c = &d->m->cpu;
+    uint64_t va;
+    if (argc < 2) {
+        fprintf(out, "usage: walk VADDR [r|w|x] [u|s]\n");
+        return false;
+    }
+    if (!dbg_need_value(d, argv[1], &va, out)) return false;
+    enum access access = ACCESS_READ;
+    int priv = -1;
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "r") == 0)
+            access = ACCESS_READ;
+        else if (strcmp(argv[i], "w") == 0)
+            access = ACCESS_WRITE;
+        else if (strcmp(argv[i], "x") == 0)
+            access = ACCESS_EXEC;
+        else if (strcmp(argv[i], "u") == 0)
+            priv = PRIV_U;
+        else if (strcmp(argv[i], "s") == 0)
+            priv = PRIV_S;
+        else {
+            fprintf(out, "error: walk: '%s' is not r, w, x, u or s\n", argv[i]);
+            return false;
+        }
+    }
+    vmmap_print_satp(out, c->satp);
+    if ((c->satp >> SATP_MODE_SHIFT) != SATP_MODE_SV39) {
+        fprintf(out, "satp.MODE is Bare: no translation, pa = va = 0x%" PRIx64 "\n", va);
+        return true;
+    }
+    if (priv < 0) {
+        priv = (int)(access == ACCESS_EXEC ? c->priv : dbg_data_priv(c));
+        if (priv == PRIV_M) {
+            fprintf(out, "(M-mode does not translate; walking as S-mode)\n");
+            priv = PRIV_S;
+        }
+    }
+    struct walk_memory mem = {c->ram, c->ram_base, c->ram_size};
+    struct walk_request req;
+    dbg_request_for(c, va, access, (unsigned)priv, &req);
+    struct walk_result r;
+    sv39_walk(&mem, &req, &r);
+    vmmap_print_walk(out, &req, &r);
+    return true;
+}
+
+bool cmd_tlb(struct debugger *d, int argc, char **argv, FILE *out)
+{
+    struct cpu *c = &d->m->cpu;
+    if (argc > 1) {
+        if (strcmp(argv[1], "flush") != 0) {
+            fprintf(out, "usage: tlb [flush]\n");
+            return false;
+        }
+        tlb_flush(&c->tlb, true, 0, true, 0);
+        mmu_flush_all(&c->mmu);
+        fprintf(out, "tlb flushed\n");
+        return true;
+    }
+    vmmap_print_tlb(out, &c->tlb);
+    return true;
+}
+
+bool cmd_vmmap(struct debugger *d, int argc, char **argv, FILE *out)
+{
+    const struct cpu *c = &d->m->cpu;
+    uint64_t satp = c->satp;
+    if (argc > 1 && !dbg_need_value(d, argv[1], &satp, out)) return false;
+    struct walk_memory mem = {c->ram, c->ram_base, c->ram_size};
+    vmmap_print(out, &mem, satp);
+    return true;
+}
+
+bool cmd_satp(struct debugger *d, int argc, char **argv, FILE *out)
+{
+    (void)argc, (void)argv;
+    vmmap_print_satp(out, d->m->cpu.satp);
+    return true;
+}
+
+bool cmd_fault(struct debugger *d, int argc, char **argv, FILE *out)
+{
+    (void)argc, (void)argv;
+    const struct dbg_trap_record *r = &d->last_trap;
+    if (!r->valid) {
+        fprintf(out, "no trap taken yet\n");
+        return true;
+    }
+    char sym[96];
+    dbg_symbolize(d, r->pc, sym, sizeof(sym));
+    uint64_t code = r->cause & ~(1ull << 63);
+    fprintf(out, "last trap: %s %" PRIu64 " (%s), %s -> %s\n",
+            r->cause >> 63 ? "interrupt" : "exception", code, vmmap_cause_name(r->cause),
+            vmmap_priv_name(r->from), vmmap_priv_name(r->to));
+    fprintf(out, "  epc=0x%" PRIx64 "%s tval=0x%" PRIx64 "\n", r->pc, sym, r->tval);
+    if (!r->has_walk) {
+        fprintf(out, "  no page walk led to it\n");
+        return true;
+    }
+    fprintf(out, "the walk that raised it (satp at the time: 0x%" PRIx64 "):\n", r->satp);
+    vmmap_print_walk(out, &r->walk_req, &r->walk);
+    return true;
+}
+
+bool cmd_trace(struct debugger *d, int argc, char **argv, FILE *out)
+{
+    if (argc != 3 || strcmp(argv[1], "mmu") != 0 ||
+        (strcmp(argv[2], "on") != 0 && strcmp(argv[2], "off") != 0)) {
+        fprintf(out, "usage: trace mmu on|off\n");
+        return false;
+    }
+    d->trace_mmu = strcmp(argv[2], "on") == 0;
+    fprintf(out, "mmu trace %s\n", d->trace_mmu ? "on" : "off");
+    return true;
+}
+
+static bool cmd_x(struct debugger *d, int argc, char **argv, FILE *out, bool physical)
+{
+    uint64_t addr, len = 64;
+    if (argc < 2) {
+        fprintf(out, "usage: %s ADDR [LEN]\n", physical ? "xp" : "x");
+        return false;
+    }
+    if (!dbg_need_value(d, argv[1], &addr, out) ||
+        (argc > 2 && !dbg_need_value(d, argv[2], &len, out)))
+        return false;
+    if (len > 1 << 20) len = 1 << 20;
+    return dump(d, addr, len, physical, out);
+}
+
+bool cmd_xv(struct debugger *d, int argc, char **argv, FILE *out)
+{
+    return cmd_x(d, argc, argv, out, false);
+}
+bool cmd_xp(struct debugger *d, int argc, char **argv, FILE *out)
+{
+    return cmd_x(d, argc, argv, out, true);
+}
