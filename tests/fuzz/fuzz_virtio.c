@@ -1,16 +1,21 @@
 /* fuzz_virtio: virtio-mmio (devices/virtio_mmio.c) carrying virtio-blk (devices/virtio_blk.c),
- * driven by a fuzzed guest: register accesses, a guest-RAM image with the rings, descriptor
- * chains and indirect tables, and a scratch disk (a memfd, so FLUSH's fdatasync costs nothing).
+ * virtio-rng (devices/virtio_rng.c) or virtio-net (devices/virtio_net.c), driven by a fuzzed
+ * guest: register accesses, a guest-RAM image with the rings, descriptor chains and indirect
+ * tables, and a scratch disk (a memfd, so FLUSH's fdatasync costs nothing).
  *
  * Input (seeds_virtio.py writes valid ones):
- *   u8 config (bit 0: the read-only disk) | u16 image length | the image, at RAM offset 0 |
+ *   u8 config (bit 0: the read-only disk; bits 1-2: the device, 0 or 3 blk, 1 rng, 2 net;
+ *      bit 3: the rng's host source runs dry after half of each buffer) |
+ *   u16 image length | the image, at RAM offset 0 |
  *   ops, 11 bytes each: u8 code | u16 offset | u64 value, where code & 3 is the kind and
  *   1 << ((code >> 2) & 3) the width:
  *     0  MMIO write of `width` bytes at register offset & 0xfff (QueueNotify among them)
  *     1  MMIO read
  *     2  RAM write of `width` bytes of value at RAM offset (the driver filling its rings)
- *     3  the driver submits chain head `offset` (value & 15) + 1 times to queue 0's available
- *        ring, then notifies when value & 16
+ *     3  the driver submits chain head `offset` (value & 15) + 1 times to queue
+ *        (value >> 5) & 1's available ring (queue 0 but for net), then notifies when value & 16;
+ *        for net, value & 64 instead makes the backend deliver a frame of
+ *        ((value >> 8) & 0xffff) % 1600 bytes, filled with (value >> 24) + i
  *
  * Oracles, besides ASan/UBSan and the PROT_NONE guard pages around the 16 KiB of RAM:
  *   - the disk changes only where a completed VIRTIO_BLK_T_OUT with status OK says, and holds
@@ -23,6 +28,12 @@
  *   - the used ring names the chain that was served, and that chain walked again from RAM by
  *     the harness has the buffers the transport handed the device; the interrupt line follows
  *     InterruptStatus.
+ *   - rng and net receive: every RAM byte the device writes lies in a device-writable buffer
+ *     of the chain it serves, or in a used ring; used.len never exceeds what the chain can
+ *     hold (rng: nor VIRTIO_RNG_MAX_REQUEST); a received frame's used.len is 0 (dropped) or
+ *     header + frame, in the order the backend delivered them;
+ *   - net transmit: the backend gets exactly the chain's readable bytes after the header, and
+ *     only from chains of at least a header and an Ethernet header.
  * Completions are seen as they happen through the dma `written` callback: the status byte is
  * the last single byte reported before the used-ring index moves (devices/virtio_blk.c,
  * serve() then virtio_mmio_push()). */
@@ -33,6 +44,8 @@
 #include <unistd.h>
 
 #include "devices/virtio_blk.h"
+#include "devices/virtio_net.h"
+#include "devices/virtio_rng.h"
 #include "fuzz.h"
 
 #define RAM_BASE 0x80000000ull
@@ -54,13 +67,21 @@ static uint8_t reported[RAM_SIZE]; /* bytes reported through dma_wrote in this n
 static struct dma dma;
 static struct virtio_mmio t;
 static struct drive drives[2]; /* read-write, read-only */
-static struct drive *drive;    /* this input's */
+static struct drive *drive;    /* this input's, when the device is blk */
+enum device { DEV_BLK, DEV_RNG, DEV_NET };
+static enum device device;
+static struct virtio_rng rng;
+static struct virtio_net net;
+static bool rng_dry;              /* the rng's source gives half of what is asked */
+static uint8_t tx_seen[RAM_SIZE]; /* RAM when the device took the chain it now transmits */
+static uint16_t frame_len[VIRTIO_NET_PENDING]; /* accepted, not yet in a used ring: their lengths */
+static unsigned frames_head, frames_count;
 static uint8_t pattern[DISK_BYTES], shadow[DISK_BYTES], disk_now[DISK_BYTES];
 static bool in_notify, irq_level;
-static uint16_t seen_used; /* queue 0's used index as last seen */
-static int last_byte;      /* value of the last single byte reported written, or -1 */
+static uint16_t seen_used[2]; /* queues 0 and 1: used index as last seen */
+static int last_byte;         /* value of the last single byte reported written, or -1 */
 
-static uint64_t *requests, *writes, *reads, *resets, *stray;
+static uint64_t *requests, *writes, *reads, *resets, *stray, *entropy, *sent, *received;
 
 static void open_drive(struct drive *d, bool readonly)
 {
@@ -122,9 +143,9 @@ static bool on_disk(uint64_t sector, uint64_t bytes)
 /* The chain at `head` walked again from the RAM the device took it from, as the spec draws it
  * ("The Virtqueue Descriptor Table", "Indirect Descriptors"), without the transport's
  * validity rules: for a chain the transport accepted, the buffers must be the same. */
-static void check_chain(const struct virtq_chain *c)
+static void check_chain(const struct virtq_chain *c, unsigned queue, const uint8_t *mem)
 {
-    const struct virtq *q = &t.queue[0];
+    const struct virtq *q = &t.queue[queue];
     uint64_t table = q->desc, entries = q->num, index = c->head;
     unsigned count = 0;
     for (unsigned steps = 0;; steps++) {
@@ -132,7 +153,7 @@ static void check_chain(const struct virtq_chain *c)
         if (steps > 2 * VIRTQ_MAX_SIZE || index >= entries || table < RAM_BASE ||
             off > RAM_SIZE - 16)
             fuzz_fail("the transport accepted chain %u, which does not end in RAM", c->head);
-        const uint8_t *d = seen + off;
+        const uint8_t *d = mem + off;
         uint64_t addr = le(d, 8);
         uint32_t len = (uint32_t)le(d + 8, 4);
         uint16_t flags = (uint16_t)le(d + 12, 2);
@@ -155,13 +176,13 @@ static void check_chain(const struct virtq_chain *c)
 }
 
 /* The device just pushed drive->blk.chain to the used ring, with status `last_byte`. */
-static void completed(void)
+static void completed_blk(void)
 {
     const struct virtq_chain *c = &drive->blk.chain;
     const struct virtq *q = &t.queue[0];
     uint64_t slot = q->used + 4 + 8ull * ((uint16_t)(q->used_idx - 1) % q->num) - RAM_BASE;
     if (le(ram + slot, 4) != c->head) fuzz_fail("used ring names another chain than was served");
-    check_chain(c);
+    check_chain(c, 0, seen);
     int status = last_byte;
     if (status < 0 || status > (int)VIRTIO_BLK_S_UNSUPP)
         fuzz_fail("request completed with status %d", status);
@@ -196,6 +217,90 @@ static void completed(void)
     }
 }
 
+/* The used element queue `queue` just gained: (id, len). */
+static void last_used(unsigned queue, uint32_t *id, uint32_t *len)
+{
+    const struct virtq *q = &t.queue[queue];
+    uint64_t slot = q->used + 4 + 8ull * ((uint16_t)(q->used_idx - 1) % q->num) - RAM_BASE;
+    *id = (uint32_t)le(ram + slot, 4);
+    *len = (uint32_t)le(ram + slot + 4, 4);
+}
+
+static void completed_rng(void)
+{
+    uint32_t id, len;
+    last_used(0, &id, &len);
+    if (id != rng.chain.head) fuzz_fail("used ring names another chain than was served");
+    check_chain(&rng.chain, 0, seen);
+    if (len > rng.chain.write_bytes || len > VIRTIO_RNG_MAX_REQUEST)
+        fuzz_fail("rng used.len %u for a chain of %llu writable bytes", len,
+                  (unsigned long long)rng.chain.write_bytes);
+    *entropy += len;
+}
+
+static uint32_t net_header(void)
+{
+    return t.driver_features >> VIRTIO_F_VERSION_1 & 1 ? VIRTIO_NET_HDR_BYTES
+                                                       : VIRTIO_NET_HDR_LEGACY_BYTES;
+}
+
+static void completed_net(unsigned queue)
+{
+    uint32_t id, len;
+    last_used(queue, &id, &len);
+    if (queue == VIRTIO_NET_TXQ) {
+        if (id != net.tx_chain.head || len != 0)
+            fuzz_fail("transmit used element (%u, %u)", id, len);
+        check_chain(&net.tx_chain, queue, seen);
+        memcpy(tx_seen, seen, RAM_SIZE); /* the frame (if any) is sent after the push */
+        return;
+    }
+    if (id != net.rx_chain.head) fuzz_fail("used ring names another chain than was served");
+    check_chain(&net.rx_chain, queue, seen);
+    if (frames_count == 0) fuzz_fail("a frame was received that the backend never delivered");
+    uint32_t want = net_header() + frame_len[frames_head];
+    frames_head = (frames_head + 1) % VIRTIO_NET_PENDING;
+    frames_count--;
+    if (len != 0 && len != want) fuzz_fail("received used.len %u, frame needs %u", len, want);
+    if (len > net.rx_chain.write_bytes) fuzz_fail("used.len %u past the chain's buffers", len);
+    if (len) ++*received;
+}
+
+/* Bytes the device may write now: a writable buffer of the chain it serves, or a used ring. */
+static bool may_write(uint64_t pa, uint64_t len)
+{
+    for (unsigned q = 0; q < 2; q++) {
+        const struct virtq *vq = &t.queue[q];
+        if (vq->ready && pa >= vq->used && pa + len <= vq->used + 6 + 8ull * vq->num) return true;
+    }
+    const struct virtq_chain *c = device == DEV_RNG ? &rng.chain : &net.rx_chain;
+    for (unsigned i = c->readable; i < c->count; i++)
+        if (pa >= c->buf[i].addr && pa + len <= c->buf[i].addr + c->buf[i].len) return true;
+    return false;
+}
+
+static void fake_send(void *opaque, const uint8_t *frame, size_t len)
+{
+    (void)opaque;
+    const struct virtq_chain *c = &net.tx_chain;
+    uint32_t hdr = net_header();
+    static uint8_t want[VIRTIO_NET_HDR_BYTES + VIRTIO_NET_MAX_FRAME];
+    if (len < VIRTIO_NET_MIN_FRAME || c->read_bytes != hdr + len)
+        fuzz_fail("sent a %zu-byte frame from a chain of %llu readable bytes", len,
+                  (unsigned long long)c->read_bytes);
+    if (!gather(c, tx_seen, true, 0, c->read_bytes, want) || memcmp(want + hdr, frame, len) != 0)
+        fuzz_fail("the frame sent is not the chain's bytes after the header");
+    ++*sent;
+}
+
+static size_t fake_fill(void *buf, size_t len)
+{
+    size_t n = rng_dry ? len / 2 : len;
+    for (size_t i = 0; i < n; i++)
+        ((uint8_t *)buf)[i] = (uint8_t)(i * 31 + 7);
+    return n;
+}
+
 static void ram_written(void *opaque, uint64_t pa, uint64_t len)
 {
     (void)opaque;
@@ -205,10 +310,16 @@ static void ram_written(void *opaque, uint64_t pa, uint64_t len)
         fuzz_fail("reported a write to [0x%llx, +%llu), outside RAM", (unsigned long long)pa,
                   (unsigned long long)len);
     memset(reported + off, 1, len);
+    if (device != DEV_BLK && !may_write(pa, len))
+        fuzz_fail("%s wrote [0x%llx, +%llu): no writable buffer or used ring", t.ops->name,
+                  (unsigned long long)pa, (unsigned long long)len);
     if (len == 1) last_byte = ram[off];
-    if (t.queue[0].used_idx != seen_used) {
-        seen_used = t.queue[0].used_idx;
-        completed();
+    for (unsigned q = 0; q < 2; q++) {
+        if (t.queue[q].used_idx == seen_used[q]) continue;
+        seen_used[q] = t.queue[q].used_idx;
+        if (device == DEV_BLK) completed_blk();
+        if (device == DEV_RNG) completed_rng();
+        if (device == DEV_NET) completed_net(q);
         last_byte = -1;
         memcpy(seen, ram, RAM_SIZE); /* what the next chain will be taken from */
     }
@@ -216,6 +327,7 @@ static void ram_written(void *opaque, uint64_t pa, uint64_t len)
 
 static void check_disk(void)
 {
+    if (device != DEV_BLK) return;
     if (pread(drive->fd, disk_now, DISK_BYTES, 0) != DISK_BYTES) fuzz_fail("cannot read the disk");
     if (memcmp(disk_now, shadow, DISK_BYTES) == 0) return;
     for (unsigned s = 0; s < DISK_SECTORS; s++) {
@@ -227,19 +339,30 @@ static void check_disk(void)
 }
 
 /* A register write that may reach QueueNotify: watch everything the device does in it. */
-static void mmio_write_watched(uint64_t offset, unsigned width, uint64_t value)
+static uint64_t served_count(void)
 {
-    uint64_t served = drive->blk.requests;
+    if (device == DEV_RNG) return rng.requests;
+    if (device == DEV_NET) return net.tx_frames + net.tx_dropped + net.rx_frames + net.rx_dropped;
+    return drive->blk.requests;
+}
+
+/* Something that may make the device touch RAM: watch everything it does in it. */
+static void watched(void (*action)(uint64_t, unsigned, uint64_t), uint64_t offset, unsigned width,
+                    uint64_t value)
+{
+    uint64_t served = served_count();
     bool was_broken = t.status & VIRTIO_STATUS_NEEDS_RESET;
     memcpy(before, ram, RAM_SIZE);
     memcpy(seen, ram, RAM_SIZE);
     memset(reported, 0, RAM_SIZE);
-    seen_used = t.queue[0].used_idx;
+    memcpy(tx_seen, ram, RAM_SIZE);
+    seen_used[0] = t.queue[0].used_idx;
+    seen_used[1] = t.queue[1].used_idx;
     last_byte = -1;
     in_notify = true;
-    virtio_mmio_write(&t, offset, width, value);
+    action(offset, width, value);
     in_notify = false;
-    *requests += drive->blk.requests - served;
+    *requests += served_count() - served;
     if (!was_broken && (t.status & VIRTIO_STATUS_NEEDS_RESET)) ++*resets;
     if (memcmp(before, ram, RAM_SIZE) != 0)
         for (unsigned i = 0; i < RAM_SIZE; i++)
@@ -249,19 +372,45 @@ static void mmio_write_watched(uint64_t offset, unsigned width, uint64_t value)
     check_disk();
 }
 
+static void do_mmio_write(uint64_t offset, unsigned width, uint64_t value)
+{
+    virtio_mmio_write(&t, offset, width, value);
+}
+
 static void mmio_write(uint64_t offset, unsigned width, uint64_t value)
 {
     /* Only QueueNotify makes the device touch RAM or disk (0x50, or an 8-byte access split
      * into two 4-byte ones). */
     if (offset < VIRTIO_MMIO_QUEUE_NOTIFY + 4 && offset + width > VIRTIO_MMIO_QUEUE_NOTIFY)
-        mmio_write_watched(offset, width, value);
+        watched(do_mmio_write, offset, width, value);
     else
         virtio_mmio_write(&t, offset, width, value);
+    if (t.status == 0) frames_head = frames_count = 0; /* a reset drops waiting frames */
+}
+
+/* The backend delivers a frame of `len` bytes starting with byte `fill`. */
+static void deliver_frame(uint64_t len, unsigned width, uint64_t fill)
+{
+    (void)width;
+    static uint8_t frame[1600];
+    for (unsigned i = 0; i < len; i++)
+        frame[i] = (uint8_t)(fill + i);
+    /* The harness's FIFO mirrors the device's: a frame goes in before it can arrive (at
+     * once, if a buffer waits); a refused one returns before delivering anything. */
+    bool room = frames_count < VIRTIO_NET_PENDING;
+    if (room) frame_len[(frames_head + frames_count++) % VIRTIO_NET_PENDING] = (uint16_t)len;
+    bool taken = virtio_net_receive(&net, frame, len);
+    if (taken && !room) fuzz_fail("the device took a frame beyond its FIFO");
+    if (!taken && room) frames_count--;
 }
 
 static void submit(uint16_t head, uint64_t value)
 {
-    const struct virtq *q = &t.queue[0];
+    if (device == DEV_NET && (value & 64)) {
+        watched(deliver_frame, ((value >> 8) & 0xffff) % 1600, 0, value >> 24);
+        return;
+    }
+    const struct virtq *q = &t.queue[device == DEV_NET ? (value >> 5) & 1 : 0];
     uint64_t off = q->avail - RAM_BASE;
     if (q->num == 0 || q->avail < RAM_BASE || off > RAM_SIZE || 4 + 2ull * q->num > RAM_SIZE - off)
         return; /* no ring to put it in */
@@ -274,7 +423,8 @@ static void submit(uint16_t head, uint64_t value)
         ram[off + 2] = (uint8_t)idx;
         ram[off + 3] = (uint8_t)(idx >> 8);
     }
-    if (value & 16) mmio_write(VIRTIO_MMIO_QUEUE_NOTIFY, 4, 0);
+    if (value & 16)
+        mmio_write(VIRTIO_MMIO_QUEUE_NOTIFY, 4, device == DEV_NET ? (value >> 5) & 1 : 0);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -292,13 +442,19 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     reads = fuzz_counter("reads");
     resets = fuzz_counter("needs-reset");
     stray = fuzz_counter("stray sectors");
+    entropy = fuzz_counter("rng bytes");
+    sent = fuzz_counter("frames sent");
+    received = fuzz_counter("frames received");
     return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct fuzz_input in = {data, size};
-    drive = &drives[fuzz_u8(&in) & 1];
+    uint8_t config = fuzz_u8(&in);
+    drive = &drives[config & 1];
+    device = (config >> 1 & 3) == 1 ? DEV_RNG : (config >> 1 & 3) == 2 ? DEV_NET : DEV_BLK;
+    rng_dry = config & 8;
     size_t image_len;
     const uint8_t *image = fuzz_bytes(&in, fuzz_u16(&in) % RAM_SIZE, &image_len);
     memset(ram, 0, RAM_SIZE);
@@ -306,8 +462,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (pwrite(drive->fd, pattern, DISK_BYTES, 0) != DISK_BYTES) fuzz_fail("cannot reset the disk");
     memcpy(shadow, pattern, DISK_BYTES);
     irq_level = false;
-    virtio_mmio_init(&t, &virtio_blk_ops, &drive->blk, virtio_blk_features(&drive->blk), &dma,
-                     (struct irq_line){irq_set_level, NULL, 1});
+    struct irq_line irq = {irq_set_level, NULL, 1};
+    frames_head = frames_count = 0;
+    if (device == DEV_RNG) {
+        rng = (struct virtio_rng){.fill = fake_fill};
+        virtio_mmio_init(&t, &virtio_rng_ops, &rng, 0, &dma, irq);
+    } else if (device == DEV_NET) {
+        static const uint8_t mac[6] = {0x52, 0x54, 0, 0x12, 0x34, 0x56};
+        virtio_net_init(&net, mac, (struct virtio_net_backend){fake_send, NULL});
+        virtio_mmio_init(&t, &virtio_net_ops, &net, virtio_net_features(), &dma, irq);
+        net.t = &t;
+    } else {
+        virtio_mmio_init(&t, &virtio_blk_ops, &drive->blk, virtio_blk_features(&drive->blk), &dma,
+                         irq);
+    }
 
     while (in.left) {
         uint8_t code = fuzz_u8(&in);

@@ -33,14 +33,21 @@ def submit(head, times=1, notify=True):
     return op(3, head, (times - 1) | (16 if notify else 0))
 
 
-def bring_up(num=16):
+def queue(index, num, desc, avail, used):
+    ops = [mmio(0x30, index), read(0x34), mmio(0x38, num)]
+    ops += [mmio(0x80, RAM + desc), mmio(0x84, 0), mmio(0x90, RAM + avail), mmio(0x94, 0)]
+    return ops + [mmio(0xA0, RAM + used), mmio(0xA4, 0), mmio(0x44, 1)]
+
+
+def bring_up(num=16, features=0x10000244, queues=None):
     ops = [mmio(0x70, 0), mmio(0x70, 1), mmio(0x70, 3), read(0x000), read(0x008)]
     ops += [mmio(0x14, 0), read(0x10), mmio(0x14, 1), read(0x10)]
-    # Accept what the device offers: SEG_MAX, BLK_SIZE, FLUSH, INDIRECT_DESC; VERSION_1.
-    ops += [mmio(0x24, 0), mmio(0x20, 0x10000244), mmio(0x24, 1), mmio(0x20, 1)]
-    ops += [mmio(0x70, 0xB), read(0x70), mmio(0x30, 0), read(0x34), mmio(0x38, num)]
-    ops += [mmio(0x80, RAM + DESC), mmio(0x84, 0), mmio(0x90, RAM + AVAIL), mmio(0x94, 0)]
-    ops += [mmio(0xA0, RAM + USED), mmio(0xA4, 0), mmio(0x44, 1), mmio(0x70, 0xF)]
+    # Accept what the device offers (blk: SEG_MAX, BLK_SIZE, FLUSH, INDIRECT_DESC); VERSION_1.
+    ops += [mmio(0x24, 0), mmio(0x20, features), mmio(0x24, 1), mmio(0x20, 1)]
+    ops += [mmio(0x70, 0xB), read(0x70)]
+    for q in queues or [(0, num, DESC, AVAIL, USED)]:
+        ops += queue(*q)
+    ops += [mmio(0x70, 0xF)]
     ops += [read(0x100, 8), read(0x114), read(0x114, 1)]  # capacity, seg_max, blk_size
     return ops
 
@@ -93,8 +100,58 @@ def requests():
     return img
 
 
-def seed(readonly, img, ops):
-    return bytes([readonly]) + struct.pack("<H", len(img.b)) + bytes(img.b) + b"".join(ops)
+def seed(readonly, img, ops, device=0):
+    config = readonly | device << 1
+    return bytes([config]) + struct.pack("<H", len(img.b)) + bytes(img.b) + b"".join(ops)
+
+
+RNG, NET = 1, 2
+
+
+def rng_seeds():
+    """virtio-rng: chains of writable buffers, one with a readable buffer first, an indirect
+    one, one reaching past RAM."""
+    img = Image()
+    img.desc(0, DATA, 64, WRITE | NEXT, 1)
+    img.desc(1, DATA + 64, 100, WRITE)
+    img.desc(2, HDR, 16, NEXT, 3)  # readable: skipped, never read
+    img.desc(3, DATA + 200, 32, WRITE)
+    img.desc(4, TABLE, 32, INDIRECT)
+    img.desc(0, DATA + 300, 16, WRITE | NEXT, 1, table=TABLE)
+    img.desc(1, ID, 8, WRITE, table=TABLE)
+    img.desc(5, 0x3F00, 0x1000, WRITE)  # runs past the end of RAM
+    ops = bring_up(features=0x10000000) + [submit(0), submit(2), submit(4), submit(5)]
+    ops += [read(0x60), mmio(0x64, 3)]
+    return img, ops
+
+
+# virtio-net: receive queue 0 at DESC/AVAIL/USED, transmit queue 1 at 0x600/0x700/0x730.
+TX_DESC, TX_AVAIL, TX_USED, FRAME = 0x600, 0x700, 0x740, 0x800
+
+
+def deliver(length, fill=0):
+    return op(3, 0, 64 | length << 8 | fill << 24, 8)
+
+
+def net_seeds():
+    img = Image()
+    img.b.extend(bytes(0x1000 - len(img.b)))
+    img.desc(0, 0x1000, 1526, WRITE)  # a full-size receive buffer
+    img.desc(1, 0x1800, 12, WRITE | NEXT, 2)  # header and frame apart
+    img.desc(2, 0x2000, 0x600, WRITE)
+    img.desc(3, ID, 20, WRITE)  # too small for any frame
+    img.desc(0, FRAME, 12 + 60, 0, table=TX_DESC)  # header + 60-byte frame
+    img.put(FRAME + 12, bytes(range(60)))
+    img.desc(1, FRAME, 12, NEXT, 2, table=TX_DESC)  # header alone, then the frame
+    img.desc(2, FRAME + 12, 60, 0, table=TX_DESC)
+    img.desc(3, FRAME, 20, 0, table=TX_DESC)  # too short to be a frame
+    qs = [(0, 16, DESC, AVAIL, USED), (1, 16, TX_DESC, TX_AVAIL, TX_USED)]
+    up = bring_up(features=1 << 5 | 1 << 16, queues=qs)
+    tx = [op(3, h, 16 | 32) for h in (0, 1, 3)]
+    rx = [submit(0, notify=False), submit(1, notify=False), submit(3, notify=False)]
+    ops = up + [deliver(60, 1)] + rx + [mmio(0x50, 0), deliver(1514, 2), deliver(42, 3)]
+    ops += [deliver(100), submit(0)] + tx + [read(0x60), mmio(0x64, 3)]
+    return img, ops
 
 
 def main(out):
@@ -118,6 +175,9 @@ def main(out):
     loop.desc(15, DATA, 512, NEXT, 14)
     with open(os.path.join(out, "loop"), "wb") as f:
         f.write(seed(0, loop, bring_up() + [submit(14)] + ack))
+    for name, (img, ops), device in (("rng", rng_seeds(), RNG), ("net", net_seeds(), NET)):
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(seed(0, img, ops, device))
 
 
 if __name__ == "__main__":
