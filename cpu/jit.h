@@ -54,6 +54,9 @@ struct jit_result jit_run(struct cpu *c, const struct itlb_entry *e, uint64_t pc
                           int64_t remaining);
 /* The RAM page with index `page` (from ram_base) was written where it holds code. */
 void jit_invalidate_page(struct cpu *c, uint64_t page);
+/* Whether translations may use the optional host instructions popcnt, lzcnt and tzcnt where
+ * CPUID reports them (default true); tests turn it off to run the portable sequences. */
+void jit_use_host_bitops(bool use);
 #else
 #define RV39_HAS_JIT 0
 static inline bool jit_attach(struct cpu *c)
@@ -83,6 +86,10 @@ static inline struct jit_result jit_run(struct cpu *c, const struct itlb_entry *
 static inline void jit_invalidate_page(struct cpu *c, uint64_t page)
 {
     (void)c, (void)page;
+}
+static inline void jit_use_host_bitops(bool use)
+{
+    (void)use;
 }
 #endif
 
