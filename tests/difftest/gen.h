@@ -70,6 +70,15 @@ struct gen {
     uint64_t straddle;       /* a 4-byte instruction across two pages, then `c.jr ra` */
 };
 
+/* Shared by the unit emitters (gen_insn.c, gen_ext.c). */
+void emit32(struct gen *g, uint32_t w);
+unsigned wreg(struct gen *g);   /* any register but x0, gp and tp */
+unsigned anyreg(struct gen *g); /* any register */
+void li(struct gen *g, unsigned rd, uint64_t v);
+uint64_t value(struct gen *g); /* edges, small numbers, sign boundaries, random bits */
+/* gen_ext.c: Zba, Zbb, Zbc, Zbs (not Zicond: QEMU 7.2 lacks it). */
+void u_bitmanip(struct gen *g);
+
 /* Emit the program: `units` random units, the loop back to the start while gp counts down,
  * and the final ecall. Returns the ecall's offset in the code. */
 size_t gen_program(struct gen *g, unsigned units);

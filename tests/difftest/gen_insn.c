@@ -20,7 +20,7 @@ static void emit16(struct gen *g, uint32_t h)
     g->code[g->len++] = (uint8_t)(h >> 8);
 }
 
-static void emit32(struct gen *g, uint32_t w)
+void emit32(struct gen *g, uint32_t w)
 {
     emit16(g, w & 0xffff);
     emit16(g, w >> 16);
@@ -46,7 +46,7 @@ static void fixup(struct gen *g, enum fixup_kind kind)
 /* --- registers --- */
 
 /* Any register but x0, gp and tp. */
-static unsigned wreg(struct gen *g)
+unsigned wreg(struct gen *g)
 {
     unsigned r;
     do
@@ -55,7 +55,7 @@ static unsigned wreg(struct gen *g)
     return r;
 }
 
-static unsigned anyreg(struct gen *g)
+unsigned anyreg(struct gen *g)
 {
     return rn(g->r, 32);
 }
@@ -118,7 +118,7 @@ static void addi(struct gen *g, unsigned rd, unsigned rs1, int32_t imm)
 
 /* rd = v, for any 64-bit v: lui/addiw for 32-bit values, else the upper part shifted in
  * 12 bits at a time. */
-static void li(struct gen *g, unsigned rd, uint64_t v)
+void li(struct gen *g, unsigned rd, uint64_t v)
 {
     int64_t s = (int64_t)v;
     if (s >= -2048 && s < 2048) {
@@ -138,7 +138,7 @@ static void li(struct gen *g, unsigned rd, uint64_t v)
 }
 
 /* A value worth computing with: edges, small numbers, sign boundaries, random bits. */
-static uint64_t value(struct gen *g)
+uint64_t value(struct gen *g)
 {
     static const uint64_t edge[] = {0,
                                     1,
@@ -690,8 +690,10 @@ static void u_system(struct gen *g)
 static void unit(struct gen *g)
 {
     unsigned w = rn(g->r, 100);
-    if (w < 14)
+    if (w < 10)
         u_alu_rr(g);
+    else if (w < 14)
+        u_bitmanip(g);
     else if (w < 26)
         u_alu_imm(g);
     else if (w < 28)
