@@ -7,7 +7,8 @@
  * superpages, reserved bits, PPNs outside RAM, pointers looping back to the root), registers
  * holding virtual addresses worth touching, and a page of code built from instruction
  * templates (loads and stores of every size at odd offsets, page 0, page and RAM ends, CSR
- * writes, satp switches, sfence.vma, PTE stores, privilege changes, AMOs, FP, raw words).
+ * writes, satp switches, sfence.vma, PTE stores, privilege changes, AMOs, FP, bit
+ * manipulation and Zicond, cache-block operations, raw words).
  *
  * The program runs twice on a fresh hart (tests/unit/support/harness.c): with the translator
  * attached (translating at once) for a budget, then under the interpreter alone for exactly
@@ -375,7 +376,21 @@ static void put_template(struct fuzz_input *in)
         put32(enc_i(imm, pick_rd(b), v, pick_rd(a), w ? OPC_OP_IMM_32 : OPC_OP_IMM));
         break;
     }
-    case 10 ... 11: { /* ALU and M with registers, 64- and 32-bit forms */
+    case 11: { /* Zba, Zbb, Zbc, Zbs, Zicond from the instruction table (the operand fields
+                * filled where the mask leaves them free), or a CMO on an address register:
+                * cbo.zero stores 64 bytes (over code, past the fast TLB, faulting) */
+        uint8_t c = fuzz_u8(in);
+        if (v == 7) {
+            static const int32_t cbo[] = {0, 1, 2, 4}; /* inval clean flush zero */
+            put32(enc_i(cbo[c & 3], pick_base(a), 2, 0, OPC_MISC_MEM));
+            break;
+        }
+        const struct insn_info *op = &insn_table[OP_SH1ADD + c % (OP_CZERO_NEZ - OP_SH1ADD + 1)];
+        uint32_t fields = pick_rd(a) << 7 | pick_rd(b) << 15 | (uint32_t)fuzz_u8(in) << 20;
+        put32(op->match | (fields & ~op->mask));
+        break;
+    }
+    case 10: { /* ALU and M with registers, 64- and 32-bit forms */
         uint8_t c = fuzz_u8(in);
         unsigned f7 = c & 1 ? 0x01 : (c & 2 ? 0x20 : 0);
         put32(enc_r(f7, pick_rd(b), pick_rd(c), v, pick_rd(a), c & 4 ? OPC_OP_32 : OPC_OP));
