@@ -7,46 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "console.h"
 #include "machine.h"
 
 #define FRAME_MS 16                    /* at most ~60 redraws a second */
 #define PUBLISH_INTERVAL_NS 8000000ull /* the run loop hands rows over at most every 8 ms */
 #define PAUSED_AFTER_MS 250            /* no run-loop heartbeat for this long: the hart is paused */
-
-/* --- key queue ------------------------------------------------------------------------- */
-
-void key_queue_init(struct key_queue *q)
-{
-    memset(q, 0, sizeof(*q));
-    pthread_mutex_init(&q->lock, NULL);
-}
-
-void key_queue_destroy(struct key_queue *q)
-{
-    pthread_mutex_destroy(&q->lock);
-}
-
-size_t key_queue_push(struct key_queue *q, const uint8_t *bytes, size_t n)
-{
-    pthread_mutex_lock(&q->lock);
-    size_t i = 0;
-    for (; i < n && q->count < KEY_QUEUE_SIZE; i++, q->count++)
-        q->buf[(q->head + q->count) % KEY_QUEUE_SIZE] = bytes[i];
-    pthread_mutex_unlock(&q->lock);
-    return i;
-}
-
-size_t key_queue_pop(struct key_queue *q, uint8_t *out, size_t max)
-{
-    if (pthread_mutex_trylock(&q->lock) != 0) return 0;
-    size_t i = 0;
-    for (; i < max && q->count > 0; i++, q->count--) {
-        out[i] = q->buf[q->head];
-        q->head = (q->head + 1) % KEY_QUEUE_SIZE;
-    }
-    pthread_mutex_unlock(&q->lock);
-    return i;
-}
 
 /* --- run-loop side --------------------------------------------------------------------- */
 
@@ -54,13 +20,6 @@ bool display_service(struct machine *m)
 {
     struct display_link *link = m->ui;
     atomic_fetch_add_explicit(&link->heartbeat, 1, memory_order_relaxed);
-    unsigned space = uart_rx_space(&m->uart);
-    if (space > 0) {
-        uint8_t buf[UART_RX_FIFO];
-        size_t n = key_queue_pop(&link->keys, buf, space < sizeof(buf) ? space : sizeof(buf));
-        for (size_t i = 0; i < n; i++)
-            uart_rx_push(&m->uart, buf[i]);
-    }
     /* A hart in wfi is waiting for something: show what it drew now, not 8 ms later. */
     framebuffer_publish(&m->fb, m->cpu.wfi ? 0 : PUBLISH_INTERVAL_NS);
     return !atomic_load(&link->closed);
@@ -162,7 +121,6 @@ struct display *display_open(struct machine *m, enum display_mode mode, char *er
     /* Scale with the window, keeping the guest's aspect ratio (letterboxed). */
     SDL_RenderSetLogicalSize(d->renderer, (int)fb->width, (int)fb->height);
     SDL_StartTextInput();
-    key_queue_init(&d->link.keys);
     atomic_init(&d->link.closed, false);
     atomic_init(&d->link.heartbeat, 0);
     atomic_init(&d->emulator_done, false);
@@ -205,12 +163,12 @@ static bool handle_event(struct display *d, const SDL_Event *ev)
         update_title(d, "stopping");
         return false;
     case SDL_TEXTINPUT:
-        key_queue_push(&d->link.keys, (const uint8_t *)ev->text.text, strlen(ev->text.text));
+        console_push_input((const uint8_t *)ev->text.text, strlen(ev->text.text));
         return false;
     case SDL_KEYDOWN: {
         uint8_t bytes[8];
         size_t n = display_key_bytes(ev->key.keysym.sym, ev->key.keysym.mod, bytes);
-        if (n) key_queue_push(&d->link.keys, bytes, n);
+        if (n) console_push_input(bytes, n);
         return false;
     }
     case SDL_WINDOWEVENT:
@@ -273,10 +231,7 @@ int display_run(struct display *d, int (*body)(struct machine *m, void *opaque),
 void display_close(struct display *d)
 {
     if (!d) return;
-    if (d->m) {
-        d->m->ui = NULL;
-        key_queue_destroy(&d->link.keys);
-    }
+    if (d->m) d->m->ui = NULL;
     if (d->texture) SDL_DestroyTexture(d->texture);
     if (d->renderer) SDL_DestroyRenderer(d->renderer);
     if (d->window) SDL_DestroyWindow(d->window);

@@ -5,8 +5,8 @@
  * Threads: SDL wants its events on the thread that initialised video (the main thread on
  * some platforms), so the window lives on the main thread and the emulator runs on a second
  * one (display_run). The two meet only here:
- *   - keys: the window pushes bytes into a small locked queue; the run loop drains it into the
- *     UART between slices with a trylock, so a busy window never stalls the hart;
+ *   - keys: the window pushes bytes into the console's input queue (emu/console.h), the one
+ *     path for terminal and window keys into the UART; the push wakes a hart idling in wfi;
  *   - pixels: framebuffer_publish / framebuffer_collect (devices/framebuffer.h), same rule;
  *   - state: atomics (window closed, run-loop heartbeat for the title's running/paused).
  *
@@ -16,7 +16,6 @@
 #ifndef RV39_DISPLAY_SDL_H
 #define RV39_DISPLAY_SDL_H
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -24,33 +23,15 @@
 
 struct machine;
 
-#define KEY_QUEUE_SIZE 256
-
-/* Bytes typed into the window, oldest first; the window pushes, the run loop pops. */
-struct key_queue {
-    pthread_mutex_t lock;
-    uint8_t buf[KEY_QUEUE_SIZE];
-    unsigned head, count;
-};
-
-void key_queue_init(struct key_queue *q);
-void key_queue_destroy(struct key_queue *q);
-/* Queue what fits of bytes[0..n); returns how many were queued (a full queue drops keys, as
- * a keyboard buffer does). */
-size_t key_queue_push(struct key_queue *q, const uint8_t *bytes, size_t n);
-/* Take up to max bytes without waiting: 0 when empty, or when the window holds the lock. */
-size_t key_queue_pop(struct key_queue *q, uint8_t *out, size_t max);
-
 /* What the run loop shares with the window (machine.ui points here while one is open). */
 struct display_link {
-    struct key_queue keys;
     atomic_bool closed;              /* the user closed the window */
     atomic_uint_least64_t heartbeat; /* machine_service calls: the hart is running */
 };
 
 /* Run-loop side, called by machine_service between slices (emulator thread): counts a
- * heartbeat, moves queued keys into the UART as far as its FIFO has room, hands dirty rows to
- * the window. Returns false once the window was closed (the machine should stop). */
+ * heartbeat and hands dirty rows to the window. Returns false once the window was closed (the
+ * machine should stop). */
 bool display_service(struct machine *m);
 
 enum display_mode {

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../devices/timebase.h"
+#include "console.h"
 #include "display_sdl.h"
 
 #define SLICE_INSNS 20000
@@ -24,36 +25,10 @@
 #define MAX_IDLE_NS 10000000ull /* wake from wfi at least every 10 ms */
 
 static volatile sig_atomic_t host_interrupt; /* SIGINT/SIGTERM: stop the run cleanly */
-static struct termios saved_termios;
-static bool termios_saved;
 
 static void on_signal(int sig)
 {
     host_interrupt = sig;
-}
-
-static void console_restore(void)
-{
-    if (termios_saved) {
-        tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
-        termios_saved = false;
-    }
-}
-
-/* Keys go to the guest as a serial line would deliver them: no local echo or line editing,
- * Enter as CR. Ctrl-C still stops rv39. */
-static void console_begin(void)
-{
-    if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_termios) != 0) return;
-    struct termios raw = saved_termios;
-    raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
-    raw.c_iflag &= ~(tcflag_t)(ICRNL | IXON);
-    raw.c_cc[VMIN] = 0;
-    raw.c_cc[VTIME] = 0;
-    if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0) {
-        termios_saved = true;
-        atexit(console_restore);
-    }
 }
 
 static void machine_power(void *opaque, enum power_action action, int status)
@@ -187,29 +162,6 @@ void machine_boot(struct machine *m)
     m->cpu.x[11] = m->dtb_addr; /* a1: device tree address */
 }
 
-/* Move what the host typed into the UART, as far as its FIFO has room. */
-static void pump_stdin(struct machine *m)
-{
-    if (!m->stdin_open) return;
-    unsigned space = uart_rx_space(&m->uart);
-    if (space == 0) return;
-    struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
-    if (poll(&p, 1, 0) <= 0) return;
-    if (p.revents & POLLNVAL) {
-        m->stdin_open = false;
-        return;
-    }
-    uint8_t buf[UART_RX_FIFO];
-    ssize_t n = read(STDIN_FILENO, buf, space < sizeof(buf) ? space : sizeof(buf));
-    if (n <= 0) {
-        if (n == 0 || (errno != EAGAIN && errno != EINTR))
-            m->stdin_open = false; /* EOF: nothing more will come */
-        return;
-    }
-    for (ssize_t i = 0; i < n; i++)
-        uart_rx_push(&m->uart, buf[i]);
-}
-
 /* The hart is in wfi: sleep until the next timer deadline, input, or MAX_IDLE_NS. */
 static void idle(struct machine *m)
 {
@@ -222,8 +174,7 @@ static void idle(struct machine *m)
         return;
     }
     struct timespec ts = {(time_t)(ns / 1000000000ull), (long)(ns % 1000000000ull)};
-    struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
-    ppoll(&p, m->stdin_open ? 1 : 0, &ts, NULL);
+    console_wait(m, &ts); /* terminal or window input wakes it at once */
 }
 
 bool machine_service(struct machine *m)
@@ -240,7 +191,7 @@ bool machine_service(struct machine *m)
     clint_update(&m->clint);
     goldfish_rtc_update(&m->rtc);
     if (m->slices++ % STDIN_POLL_SLICES == 0 || c->wfi) {
-        pump_stdin(m);
+        console_pump(m);
         if (machine_has_network(m) && !c->wfi) machine_poll(m, 0, false); /* idle() does it */
     }
     if (m->ui && !display_service(m)) { /* the SDL window: its keys in, its picture out */
@@ -298,7 +249,7 @@ bool machine_interrupted(void)
 
 void machine_console_begin(void)
 {
-    console_begin();
+    console_raw_begin();
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
@@ -308,7 +259,7 @@ void machine_console_begin(void)
 void machine_console_end(struct machine *m)
 {
     fflush(m->cfg.console);
-    console_restore();
+    console_raw_end();
 }
 
 int machine_run(struct machine *m)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "devices/framebuffer.h"
+#include "emu/console.h"
 #include "emu/display_sdl.h"
 #include "emu/fdt.h"
 #include "emu/machine.h"
@@ -237,23 +238,6 @@ Test(display, keys_without_text_send_terminal_bytes)
     cr_assert_eq(display_key_bytes(SDLK_a, 0, out), 0, "plain letters come as text events");
 }
 
-Test(display, key_queue_keeps_order_and_drops_when_full)
-{
-    static struct key_queue q;
-    key_queue_init(&q);
-    uint8_t many[KEY_QUEUE_SIZE + 10];
-    for (size_t i = 0; i < sizeof many; i++)
-        many[i] = (uint8_t)i;
-    cr_assert_eq(key_queue_push(&q, many, sizeof many), KEY_QUEUE_SIZE, "a full queue drops");
-    uint8_t out[KEY_QUEUE_SIZE];
-    pthread_mutex_lock(&q.lock);
-    cr_assert_eq(key_queue_pop(&q, out, sizeof out), 0, "pop never waits for the window");
-    pthread_mutex_unlock(&q.lock);
-    cr_assert_eq(key_queue_pop(&q, out, 3), 3);
-    cr_assert_arr_eq(out, many, 3, "oldest key first");
-    key_queue_destroy(&q);
-}
-
 Test(display, run_loop_moves_window_keys_into_the_uart_and_stops_when_closed)
 {
     static struct machine m;
@@ -262,17 +246,17 @@ Test(display, run_loop_moves_window_keys_into_the_uart_and_stops_when_closed)
     uint64_t v;
     cr_assert(bus_read(&m.bus, FB_BASE + 4, 4, &v), "the framebuffer answers at FB_BASE");
     static struct display_link link;
-    key_queue_init(&link.keys);
     m.ui = &link;
-    key_queue_push(&link.keys, (const uint8_t *)"ls\r", 3);
-    cr_assert(display_service(&m), "an open window keeps the machine running");
+    m.stdin_open = false; /* the test's own stdin is not guest input */
+    /* What the window does with keys: the console's queue, drained by the run loop. */
+    console_push_input((const uint8_t *)"ls\r", 3);
+    cr_assert(machine_service(&m), "an open window keeps the machine running");
     cr_assert_eq(m.uart.rx_count, 3, "the typed bytes are in the UART's receive FIFO");
     cr_assert_eq(m.uart.rx_fifo[m.uart.rx_head], 'l');
     atomic_store(&link.closed, true);
     cr_assert_not(machine_service(&m), "a closed window stops the run loop");
     cr_assert_eq(m.exit_status, 0, "closing the window is a clean power-off");
     m.ui = NULL;
-    key_queue_destroy(&link.keys);
     machine_free(&m);
     fclose(cfg.console);
 }
