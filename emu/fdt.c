@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../cpu/cmo.h"
 #include "../cpu/cpu.h"
+#include "../cpu/ext.h"
 #include "../devices/clint.h"
 #include "../devices/framebuffer.h"
 #include "../devices/goldfish_rtc.h"
@@ -176,16 +178,21 @@ static void add_memory(struct writer *w, const struct fdt_board *b)
  * Extension Naming Conventions" (single letters first, then Z* by category, then S*): one
  * list feeds both riscv,isa and riscv,isa-extensions (Linux binding riscv/extensions.yaml).
  * Zicntr: cycle, time, instret; Zihpm: hpmcounter3..31 (rv39 counts MMU events in 3..7). */
-static const char *const isa_extensions[] = {"i",      "m",     "a",        "f",     "d",   "c",
-                                             "zicntr", "zicsr", "zifencei", "zihpm", "sstc"};
-#define ISA_EXTENSION_COUNT (sizeof isa_extensions / sizeof isa_extensions[0])
+/* The hart's extensions, from the one table (cpu/ext.h), in the ISA string's order. */
+static size_t isa_extensions(const char **names)
+{
+    size_t n = 0;
+    for (unsigned e = 0; e < EXT_COUNT; e++)
+        if (rv_ext_enabled((enum rv_ext)e)) names[n++] = ext_table[e].name;
+    return n;
+}
 
 /* riscv,isa: "rv64" + the single-letter extensions, then "_" before each multi-letter one. */
-static void isa_string(char *buf, size_t size)
+static void isa_string(char *buf, size_t size, const char *const *names, size_t n)
 {
     size_t len = (size_t)snprintf(buf, size, "rv64");
-    for (size_t i = 0; i < ISA_EXTENSION_COUNT && len < size; i++) {
-        const char *ext = isa_extensions[i];
+    for (size_t i = 0; i < n && len < size; i++) {
+        const char *ext = names[i];
         len += (size_t)snprintf(buf + len, size - len, "%s%s", ext[1] ? "_" : "", ext);
     }
 }
@@ -204,12 +211,19 @@ static void add_cpus(struct writer *w)
     prop_u32(w, "reg", 0);
     prop_string(w, "status", "okay");
     prop_string(w, "compatible", "riscv");
-    char isa[256];
-    isa_string(isa, sizeof isa);
+    const char *exts[EXT_COUNT];
+    size_t n = isa_extensions(exts);
+    char isa[512];
+    isa_string(isa, sizeof isa, exts, n);
     prop_string(w, "riscv,isa", isa);
     /* The newer form of the same facts (Linux 6.7+ reads these first). */
     prop_string(w, "riscv,isa-base", "rv64i");
-    prop_strings(w, "riscv,isa-extensions", isa_extensions, ISA_EXTENSION_COUNT);
+    prop_strings(w, "riscv,isa-extensions", exts, n);
+    /* Cache-block sizes for Zicbom/Zicboz/Zicbop (binding riscv/cpus.yaml), as QEMU's virt
+     * gives them: CMOs act on 64-byte blocks (cpu/cmo.h). */
+    if (rv_ext_enabled(EXT_ZICBOM)) prop_u32(w, "riscv,cbom-block-size", CMO_BLOCK_SIZE);
+    if (rv_ext_enabled(EXT_ZICBOZ)) prop_u32(w, "riscv,cboz-block-size", CMO_BLOCK_SIZE);
+    if (rv_ext_enabled(EXT_ZICBOP)) prop_u32(w, "riscv,cbop-block-size", CMO_BLOCK_SIZE);
     prop_string(w, "mmu-type", "riscv,sv39");
 
     /* The hart-local interrupt controller: its interrupt numbers are mcause codes

@@ -132,17 +132,26 @@ Test(fdt, cpu_describes_rv64imafdc_with_sv39)
     cr_assert_eq(u32(fdt, cpu, "reg"), 0, "hart id 0");
     cr_assert_str_eq(str(fdt, cpu, "status"), "okay");
     assert_compatible(fdt, cpu, "riscv");
-    cr_assert_str_eq(str(fdt, cpu, "riscv,isa"), "rv64imafdc_zicntr_zicsr_zifencei_zihpm_sstc");
+    /* every extension, in the ISA string's canonical order (cpu/ext.h) */
+    cr_assert_str_eq(str(fdt, cpu, "riscv,isa"),
+                     "rv64imafdc_zicbom_zicbop_zicboz_zicntr_zicond_zicsr_zifencei_zihintpause_"
+                     "zihpm_zba_zbb_zbc_zbs_sstc_svinval");
     cr_assert_str_eq(str(fdt, cpu, "riscv,isa-base"), "rv64i");
     cr_assert_str_eq(str(fdt, cpu, "mmu-type"), "riscv,sv39");
     int off = node(fdt, cpu);
-    const char *want[] = {"i",      "m",     "a",        "f",     "d",   "c",
-                          "zicntr", "zicsr", "zifencei", "zihpm", "sstc"};
+    const char *want[] = {"i",        "m",           "a",      "f",      "d",      "c",
+                          "zicbom",   "zicbop",      "zicboz", "zicntr", "zicond", "zicsr",
+                          "zifencei", "zihintpause", "zihpm",  "zba",    "zbb",    "zbc",
+                          "zbs",      "sstc",        "svinval"};
     int n = fdt_stringlist_count(fdt, off, "riscv,isa-extensions");
-    cr_assert_eq(n, 11, "riscv,isa-extensions lists 11 extensions, not %d", n);
+    cr_assert_eq(n, 21, "riscv,isa-extensions lists 21 extensions, not %d", n);
     for (int i = 0; i < n; i++)
         cr_assert_geq(fdt_stringlist_search(fdt, off, "riscv,isa-extensions", want[i]), 0,
                       "riscv,isa-extensions must list %s", want[i]);
+    /* CMO block sizes as QEMU's virt gives them (binding riscv/cpus.yaml) */
+    cr_assert_eq(u32(fdt, cpu, "riscv,cbom-block-size"), 64);
+    cr_assert_eq(u32(fdt, cpu, "riscv,cboz-block-size"), 64);
+    cr_assert_eq(u32(fdt, cpu, "riscv,cbop-block-size"), 64);
     cr_assert_eq(u32(fdt, "/cpus/cpu-map/cluster0/core0", "cpu"), phandle_of(fdt, cpu),
                  "cpu-map core0 points at cpu@0");
 }

@@ -1,0 +1,75 @@
+/* The extension table (ext.h). */
+#include "ext.h"
+
+#include <string.h>
+
+#define BASE(n)                                                                                    \
+    {                                                                                              \
+        n, false, OP_COUNT, OP_COUNT                                                               \
+    }
+const struct ext_info ext_table[EXT_COUNT] = {
+    [EXT_I] = BASE("i"),
+    [EXT_M] = BASE("m"),
+    [EXT_A] = BASE("a"),
+    [EXT_F] = BASE("f"),
+    [EXT_D] = BASE("d"),
+    [EXT_C] = BASE("c"),
+    [EXT_ZICBOM] = {"zicbom", true, OP_CBO_INVAL, OP_CBO_FLUSH},
+    [EXT_ZICBOP] = {"zicbop", true, OP_PREFETCH_I, OP_PREFETCH_W},
+    [EXT_ZICBOZ] = {"zicboz", true, OP_CBO_ZERO, OP_CBO_ZERO},
+    [EXT_ZICNTR] = BASE("zicntr"),
+    [EXT_ZICOND] = {"zicond", true, OP_CZERO_EQZ, OP_CZERO_NEZ},
+    [EXT_ZICSR] = BASE("zicsr"),
+    [EXT_ZIFENCEI] = BASE("zifencei"),
+    [EXT_ZIHINTPAUSE] = {"zihintpause", true, OP_PAUSE, OP_PAUSE},
+    [EXT_ZIHPM] = BASE("zihpm"),
+    [EXT_ZBA] = {"zba", true, OP_SH1ADD, OP_SLLI_UW},
+    [EXT_ZBB] = {"zbb", true, OP_ANDN, OP_REV8},
+    [EXT_ZBC] = {"zbc", true, OP_CLMUL, OP_CLMULH},
+    [EXT_ZBS] = {"zbs", true, OP_BCLR, OP_BSETI},
+    [EXT_SSTC] = {"sstc", true, OP_COUNT, OP_COUNT}, /* CSRs only: cpu/csr.c asks */
+    [EXT_SVINVAL] = {"svinval", true, OP_SINVAL_VMA, OP_SFENCE_INVAL_IR},
+};
+
+/* The groups of rows the table names must be the contiguous blocks of insns.def they were
+ * written as: a row added inside a block would silently join (or split) an extension. */
+_Static_assert(OP_SLLI_UW - OP_SH1ADD == 7 && OP_REV8 - OP_ANDN == 23 &&
+                   OP_CLMULH - OP_CLMUL == 2 && OP_BSETI - OP_BCLR == 7 &&
+                   OP_CZERO_NEZ - OP_CZERO_EQZ == 1 && OP_CBO_FLUSH - OP_CBO_INVAL == 2 &&
+                   OP_PREFETCH_W - OP_PREFETCH_I == 2 && OP_SFENCE_INVAL_IR - OP_SINVAL_VMA == 2,
+               "the extensions' instruction blocks in insns.def");
+
+static uint64_t enabled = (1ull << EXT_COUNT) - 1;
+
+uint64_t rv_ext_all(void)
+{
+    return (1ull << EXT_COUNT) - 1;
+}
+
+void rv_ext_set(uint64_t mask)
+{
+    uint64_t base = 0;
+    for (unsigned e = 0; e < EXT_COUNT; e++)
+        if (!ext_table[e].optional) base |= 1ull << e;
+    enabled = (mask | base) & rv_ext_all();
+}
+
+bool rv_ext_enabled(enum rv_ext e)
+{
+    return (enabled >> e) & 1;
+}
+
+enum rv_ext rv_ext_of(enum opcode op)
+{
+    for (unsigned e = 0; e < EXT_COUNT; e++)
+        if (ext_table[e].first != OP_COUNT && op >= ext_table[e].first && op <= ext_table[e].last)
+            return (enum rv_ext)e;
+    return EXT_COUNT;
+}
+
+enum rv_ext rv_ext_by_name(const char *name)
+{
+    for (unsigned e = 0; e < EXT_COUNT; e++)
+        if (strcmp(ext_table[e].name, name) == 0) return (enum rv_ext)e;
+    return EXT_COUNT;
+}
