@@ -6,8 +6,18 @@
 #include <string.h>
 
 #include "cpu.h"
+#include "ext.h"
 #include "../devices/bus.h"
 #include "../mmu/mmu.h"
+
+uint64_t envcfg_writable(bool machine)
+{
+    uint64_t w = ENVCFG_FIOM;
+    if (rv_ext_enabled(EXT_ZICBOM)) w |= ENVCFG_CBIE | ENVCFG_CBCFE;
+    if (rv_ext_enabled(EXT_ZICBOZ)) w |= ENVCFG_CBZE;
+    if (machine && rv_ext_enabled(EXT_SSTC)) w |= ENVCFG_STCE;
+    return w;
+}
 
 uint64_t envcfg_legalize(uint64_t value, uint64_t writable)
 {

@@ -5,6 +5,7 @@
 #ifndef RV39_CMO_H
 #define RV39_CMO_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct cpu;
@@ -24,9 +25,9 @@ struct cpu;
 #define ENVCFG_PBMTE (1ull << 62) /* Svpbmt: read-only zero, not implemented */
 #define ENVCFG_STCE (1ull << 63)  /* Sstc, menvcfg only */
 
-/* The writable bits of senvcfg / menvcfg, and the WARL rule for CBIE's reserved 10. */
-#define SENVCFG_WRITABLE (ENVCFG_FIOM | ENVCFG_CBIE | ENVCFG_CBCFE | ENVCFG_CBZE)
-#define MENVCFG_WRITABLE (SENVCFG_WRITABLE | ENVCFG_STCE)
+/* The writable bits of menvcfg (`machine`) or senvcfg: a field is read-only zero when the
+ * hart lacks its extension (-cpu rv64,zicbom=off), and the WARL rule for CBIE's reserved 10. */
+uint64_t envcfg_writable(bool machine);
 uint64_t envcfg_legalize(uint64_t value, uint64_t writable);
 
 enum cbo_kind { CBO_CLEAN, CBO_FLUSH, CBO_INVAL, CBO_ZERO };

@@ -2,6 +2,7 @@
  * unpriv spec ch. 8 "Counters", and Sstc. */
 #include "cpu.h"
 #include "cmo.h"
+#include "ext.h"
 #include "csr_numbers.h"
 #include "../mmu/sv39.h"
 #include "../mmu/tlb.h"
@@ -75,9 +76,11 @@ static bool counter_accessible(const struct cpu *c, unsigned bit)
     return c->priv == PRIV_S || ((c->scounteren >> bit) & 1);
 }
 
-/* Sstc: M-mode always reaches stimecmp; below M it needs menvcfg.STCE and mcounteren.TM. */
+/* Sstc: M-mode always reaches stimecmp; below M it needs menvcfg.STCE and mcounteren.TM.
+ * Without Sstc (-cpu rv64,sstc=off) there is no stimecmp at all. */
 static bool stimecmp_accessible(const struct cpu *c)
 {
+    if (!rv_ext_enabled(EXT_SSTC)) return false;
     return c->priv == PRIV_M || ((c->menvcfg & ENVCFG_STCE) && (c->mcounteren & 2));
 }
 
@@ -265,7 +268,7 @@ bool csr_write(struct cpu *c, unsigned csr, uint64_t value)
     case CSR_SIE: c->mie = (c->mie & ~c->mideleg) | (value & c->mideleg); return true;
     case CSR_STVEC: c->stvec = value & ~2ull; return true; /* modes 0 and 1 only */
     case CSR_SCOUNTEREN: c->scounteren = value & 0xffffffff; return true;
-    case CSR_SENVCFG: c->senvcfg = envcfg_legalize(value, SENVCFG_WRITABLE); return true;
+    case CSR_SENVCFG: c->senvcfg = envcfg_legalize(value, envcfg_writable(false)); return true;
     case CSR_SSCRATCH: c->sscratch = value; return true;
     case CSR_SEPC: c->sepc = value & ~1ull; return true;
     case CSR_SCAUSE: c->scause = value; return true;
@@ -300,7 +303,7 @@ bool csr_write(struct cpu *c, unsigned csr, uint64_t value)
     case CSR_MTVEC: c->mtvec = value & ~2ull; return true;
     case CSR_MCOUNTEREN: c->mcounteren = value & 0xffffffff; return true;
     case CSR_MENVCFG:
-        c->menvcfg = envcfg_legalize(value, MENVCFG_WRITABLE);
+        c->menvcfg = envcfg_legalize(value, envcfg_writable(true));
         cpu_update_stip(c);
         return true;
     case CSR_MCOUNTINHIBIT: set_mcountinhibit(c, value); return true;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <time.h>
 
+#include "../cpu/ext.h"
 #include "../cpu/jit.h"
 #include "boot.h"
 #include "debugger.h"
@@ -95,7 +96,7 @@ int main(int argc, char **argv)
 {
     struct options opts;
     switch (options_parse(argc, argv, &opts, stdout, stderr)) {
-    case OPTIONS_RUN: break;
+    case OPTIONS_RUN: rv_ext_set(opts.extensions); break; /* before any device tree or decode */
     case OPTIONS_DONE: return 0;
     case OPTIONS_ERROR: return 2;
     }

@@ -9,6 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../cpu/ext.h"
+#include "cpu_option.h"
+
 /* What each entry of option_table means (the names are in the table, not here). */
 enum option_id {
     OPT_HELP,
@@ -40,6 +43,7 @@ enum option_id {
     OPT_START_HALTED,
     OPT_NETDEV,
     OPT_NIC,
+    OPT_CPU,
 };
 
 /* Every option, by its exact name: written with one dash (QEMU's spelling) or two (GNU's; then
@@ -78,6 +82,7 @@ static const struct option_spec option_table[] = {
     {"tlb", true, OPT_TLB},
     {"jit", true, OPT_JIT},
     {"svade", false, OPT_SVADE},
+    {"cpu", true, OPT_CPU},
     {"debug", false, OPT_DEBUG},
     {"gdb", true, OPT_GDB},
     {"s", false, OPT_GDB_DEFAULT},
@@ -116,6 +121,8 @@ static void print_help(FILE *out)
             "  -tlb SPEC       model TLB shape, e.g. sets=64,ways=4,super=16\n"
             "  -jit on|off     translate hot code to host code (default on, x86-64 hosts)\n"
             "  -svade          page-fault on clear A/D bits (Svade) instead of setting them\n"
+            "  -cpu rv64[,EXT=on|off...][,mmu=sv39]  the hart's extensions (default: all\n"
+            "                  rv39 has; zba=off etc. turns one off), as in QEMU\n"
             "  -debug          start halted at the debugger's prompt (see 'help' there)\n"
             "  -gdb PORT       serve gdb-multiarch on TCP PORT ('tcp::PORT' too)\n"
             "  -s              -gdb tcp::1234\n"
@@ -241,6 +248,7 @@ static void set_defaults(struct options *opts)
             },
         .tlb_given = false,
         .jit = true,
+        .extensions = (1ull << EXT_COUNT) - 1,
         .tlb_spec = NULL,
         .dumpdtb = NULL,
         .tlb = {.sets = TLB_DEFAULT_SETS, .ways = TLB_DEFAULT_WAYS, .super = TLB_DEFAULT_SUPER},
@@ -584,6 +592,14 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
         case OPT_NOGRAPHIC: opts->machine.nographic = true; break;
         case OPT_STATS: opts->machine.stats = true; break;
         case OPT_SVADE: opts->machine.svade = true; break;
+        case OPT_CPU: {
+            char problem[128];
+            if (!options_parse_cpu(arg, &opts->extensions, problem, sizeof(problem))) {
+                fprintf(err, "rv39: -cpu %s: %s\n", arg, problem);
+                return OPTIONS_ERROR;
+            }
+            break;
+        }
         case OPT_DEBUG: opts->debug = true; break;
         case OPT_START_HALTED: opts->start_halted = true; break;
         case OPT_GDB: {
