@@ -88,12 +88,11 @@ int main(void)
     CHECK("  the next block stays", f0[0x240], 0x55);
 
     set_pte(1, pte_leaf(pf0, V | R | PTE_A | PTE_D));
-    expect("S: cbo.zero to a read-only page: store page fault", cbo_zero, PRV_S, VA(1) + 0x31,
-           15);
+    expect("S: cbo.zero to a read-only page: store page fault", cbo_zero, PRV_S, VA(1) + 0x31, 15);
     expect("S: cbo.clean to a read-only page: allowed", cbo_clean, PRV_S, VA(1) + 0x31, 0);
     set_pte(2, pte_leaf(pf0, R | W | PTE_A | PTE_D)); /* V = 0 */
-    expect("S: cbo.clean, invalid PTE: store page fault, not load", cbo_clean, PRV_S,
-           VA(2) + 0x48, 15);
+    expect("S: cbo.clean, invalid PTE: store page fault, not load", cbo_clean, PRV_S, VA(2) + 0x48,
+           15);
     expect("S: cbo.inval, invalid PTE", cbo_inval, PRV_S, VA(2) + 8, 15);
     expect("S: hints to an invalid PTE", hints, PRV_S, VA(2), 0);
     set_pte(3, pte_leaf(pf0, V | X | PTE_A | PTE_D));
