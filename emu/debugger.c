@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../cpu/cmo.h"
 #include "disas.h"
 #include "symtab.h"
 #include "vmmap.h"
@@ -359,6 +360,12 @@ static bool data_access_of(const struct decoded *ins, const struct cpu *c, uint6
         return true;
     case FMT_FLOAD: *reads = true, *writes = false; break;
     case FMT_FSTORE: *reads = false, *writes = true; break;
+    case FMT_CBO: /* cbo.zero writes its whole block; the other CMOs and hints move no data */
+        if (ins->opcode != OP_CBO_ZERO) return false;
+        *reads = false, *writes = true;
+        *addr = c->x[ins->rs1] & ~(uint64_t)(CMO_BLOCK_SIZE - 1);
+        *size = CMO_BLOCK_SIZE;
+        return true;
     default: return false;
     }
     *addr = c->x[ins->rs1] + (uint64_t)(int64_t)ins->imm;
