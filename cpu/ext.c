@@ -14,20 +14,40 @@ const struct ext_info ext_table[EXT_COUNT] = {
     [EXT_F] = BASE("f"),
     [EXT_D] = BASE("d"),
     [EXT_C] = BASE("c"),
+    /* Declared because they name what the hart already does (the profiles spec's "RVA22"
+     * definitions): 64-byte cache blocks (cpu/cmo.h); RAM supports every AMO, instruction
+     * fetch (aligned parcels fetched whole), misaligned loads and stores (performed, not
+     * trapped: mmu/access.c) and eventual reservations; a reservation covers one address,
+     * within 64 bytes; the non-temporal hints are ADDs to x0. */
+    [EXT_ZIC64B] = BASE("zic64b"),
     [EXT_ZICBOM] = {"zicbom", true, OP_CBO_INVAL, OP_CBO_FLUSH},
     [EXT_ZICBOP] = {"zicbop", true, OP_PREFETCH_I, OP_PREFETCH_W},
     [EXT_ZICBOZ] = {"zicboz", true, OP_CBO_ZERO, OP_CBO_ZERO},
+    [EXT_ZICCAMOA] = BASE("ziccamoa"),
+    [EXT_ZICCIF] = BASE("ziccif"),
+    [EXT_ZICCLSM] = BASE("zicclsm"),
+    [EXT_ZICCRSE] = BASE("ziccrse"),
     [EXT_ZICNTR] = BASE("zicntr"),
     [EXT_ZICOND] = {"zicond", true, OP_CZERO_EQZ, OP_CZERO_NEZ},
     [EXT_ZICSR] = BASE("zicsr"),
     [EXT_ZIFENCEI] = BASE("zifencei"),
+    [EXT_ZIHINTNTL] = BASE("zihintntl"),
     [EXT_ZIHINTPAUSE] = {"zihintpause", true, OP_PAUSE, OP_PAUSE},
     [EXT_ZIHPM] = BASE("zihpm"),
+    [EXT_ZA64RS] = BASE("za64rs"),
     [EXT_ZBA] = {"zba", true, OP_SH1ADD, OP_SLLI_UW},
     [EXT_ZBB] = {"zbb", true, OP_ANDN, OP_REV8},
     [EXT_ZBC] = {"zbc", true, OP_CLMUL, OP_CLMULH},
     [EXT_ZBS] = {"zbs", true, OP_BCLR, OP_BSETI},
+    /* Supervisor behaviour rv39 has (RVA22S64): page tables read from RAM, scounteren bits
+     * writable for every counter, stval written with the faulting address or instruction,
+     * stvec's Direct mode, satp's Bare mode. */
+    [EXT_SSCCPTR] = BASE("ssccptr"),
+    [EXT_SSCOUNTERENW] = BASE("sscounterenw"),
     [EXT_SSTC] = {"sstc", true, OP_COUNT, OP_COUNT}, /* CSRs only: cpu/csr.c asks */
+    [EXT_SSTVALA] = BASE("sstvala"),
+    [EXT_SSTVECD] = BASE("sstvecd"),
+    [EXT_SVBARE] = BASE("svbare"),
     [EXT_SVINVAL] = {"svinval", true, OP_SINVAL_VMA, OP_SFENCE_INVAL_IR},
 };
 

@@ -93,7 +93,7 @@ static void prop_string(struct writer *w, const char *name, const char *value)
 /* A <stringlist>: the strings back to back, each with its NUL (DT spec 2.2.4). */
 static void prop_strings(struct writer *w, const char *name, const char *const *list, size_t n)
 {
-    char buf[256];
+    char buf[512]; /* riscv,isa-extensions: some 30 names */
     size_t len = 0;
     for (size_t i = 0; i < n; i++) {
         size_t one = strlen(list[i]) + 1;

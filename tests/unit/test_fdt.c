@@ -112,6 +112,33 @@ Test(fdt, bootargs_present_only_when_given)
                    "no -append, no /chosen/bootargs (as QEMU)");
 }
 
+/* QEMU 7.2's virt passes 32 random bytes in /chosen/rng-seed (its own tree and -dtb's). */
+Test(fdt, rng_seed_is_passed_in_chosen_when_given)
+{
+    uint8_t seed[FDT_RNG_SEED_SIZE];
+    for (size_t i = 0; i < sizeof seed; i++)
+        seed[i] = (uint8_t)(0xa5 ^ i * 7);
+    const struct fdt_board b = {
+        .ram_base = RAM_BASE, .ram_size = 128 * MiB, .virtio_slots = 8, .rng_seed = seed};
+    cr_assert_gt(fdt_build(&b, blob, sizeof blob), 0);
+    int len;
+    const void *p = fdt_getprop(blob, node(blob, "/chosen"), "rng-seed", &len);
+    cr_assert_not_null(p, "/chosen must have rng-seed when the board has one");
+    cr_assert_eq(len, FDT_RNG_SEED_SIZE, "rng-seed: %d bytes, expected 32", len);
+    cr_assert_eq(memcmp(p, seed, sizeof seed), 0, "rng-seed must hold the board's bytes");
+
+    /* -dtb: a tree without a seed gets the board's. */
+    static uint8_t given[FDT_MAX_SIZE], adopted[FDT_MAX_SIZE];
+    const void *plain = build(128 * MiB, NULL);
+    cr_assert_null(fdt_getprop(plain, node(plain, "/chosen"), "rng-seed", NULL),
+                   "no seed given, no rng-seed property");
+    memcpy(given, plain, fdt_totalsize(plain));
+    cr_assert_gt(fdt_adopt(given, fdt_totalsize(given), &b, adopted, sizeof adopted), 0);
+    p = fdt_getprop(adopted, node(adopted, "/chosen"), "rng-seed", &len);
+    cr_assert(p && len == FDT_RNG_SEED_SIZE && memcmp(p, seed, sizeof seed) == 0,
+              "-dtb's tree must get the board's rng-seed, as QEMU sets it");
+}
+
 Test(fdt, stdout_path_resolves_to_the_uart)
 {
     const void *fdt = build(128 * MiB, NULL);
@@ -134,17 +161,20 @@ Test(fdt, cpu_describes_rv64imafdc_with_sv39)
     assert_compatible(fdt, cpu, "riscv");
     /* every extension, in the ISA string's canonical order (cpu/ext.h) */
     cr_assert_str_eq(str(fdt, cpu, "riscv,isa"),
-                     "rv64imafdc_zicbom_zicbop_zicboz_zicntr_zicond_zicsr_zifencei_zihintpause_"
-                     "zihpm_zba_zbb_zbc_zbs_sstc_svinval");
+                     "rv64imafdc_zic64b_zicbom_zicbop_zicboz_ziccamoa_ziccif_zicclsm_ziccrse_"
+                     "zicntr_zicond_zicsr_zifencei_zihintntl_zihintpause_zihpm_za64rs_zba_zbb_"
+                     "zbc_zbs_ssccptr_sscounterenw_sstc_sstvala_sstvecd_svbare_svinval");
     cr_assert_str_eq(str(fdt, cpu, "riscv,isa-base"), "rv64i");
     cr_assert_str_eq(str(fdt, cpu, "mmu-type"), "riscv,sv39");
     int off = node(fdt, cpu);
-    const char *want[] = {"i",        "m",           "a",      "f",      "d",      "c",
-                          "zicbom",   "zicbop",      "zicboz", "zicntr", "zicond", "zicsr",
-                          "zifencei", "zihintpause", "zihpm",  "zba",    "zbb",    "zbc",
-                          "zbs",      "sstc",        "svinval"};
+    const char *want[] = {
+        "i",      "m",       "a",       "f",        "d",         "c",           "zic64b",
+        "zicbom", "zicbop",  "zicboz",  "ziccamoa", "ziccif",    "zicclsm",     "ziccrse",
+        "zicntr", "zicond",  "zicsr",   "zifencei", "zihintntl", "zihintpause", "zihpm",
+        "za64rs", "zba",     "zbb",     "zbc",      "zbs",       "ssccptr",     "sscounterenw",
+        "sstc",   "sstvala", "sstvecd", "svbare",   "svinval"};
     int n = fdt_stringlist_count(fdt, off, "riscv,isa-extensions");
-    cr_assert_eq(n, 21, "riscv,isa-extensions lists 21 extensions, not %d", n);
+    cr_assert_eq(n, 33, "riscv,isa-extensions lists 33 extensions, not %d", n);
     for (int i = 0; i < n; i++)
         cr_assert_geq(fdt_stringlist_search(fdt, off, "riscv,isa-extensions", want[i]), 0,
                       "riscv,isa-extensions must list %s", want[i]);
