@@ -58,7 +58,7 @@ static struct {
 static pthread_once_t wake_once = PTHREAD_ONCE_INIT;
 static int wake_pipe[2] = {-1, -1};
 static struct console_escape escape;
-static volatile bool monitor_request;
+static volatile bool monitor_request, quit_request;
 
 static void wake_init(void)
 {
@@ -180,6 +180,7 @@ static void act(struct machine *m, enum console_action a)
         fprintf(stderr, "\nrv39: terminated (C-a x)\n");
         m->exit_status = 0;
         m->stop = true;
+        quit_request = true;
         m->cpu.yield_request = true;
         break;
     case CONSOLE_MONITOR:
@@ -189,31 +190,31 @@ static void act(struct machine *m, enum console_action a)
     }
 }
 
-/* What the terminal typed, through the escape, into the queue (as far as it has room). */
+/* What the terminal typed, through the escape, into the queue (as far as it has room). One
+ * byte per read: what follows C-a c stays in stdin, for the monitor's prompt. */
 static void read_terminal(struct machine *m)
 {
-    unsigned space = queue_space();
-    if (space == 0) return;
-    struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
-    if (poll(&p, 1, 0) <= 0) return;
-    if (p.revents & POLLNVAL) {
-        m->stdin_open = false;
-        return;
-    }
-    uint8_t buf[256];
-    ssize_t n = read(STDIN_FILENO, buf, space < sizeof buf ? space : sizeof buf);
-    if (n <= 0) {
-        if (n == 0 || (errno != EAGAIN && errno != EINTR))
-            m->stdin_open = false; /* EOF: nothing more will come */
-        return;
-    }
-    for (ssize_t i = 0; i < n; i++) {
-        uint8_t byte;
-        enum console_action a = console_escape_feed(&escape, buf[i], &byte);
-        if (a == CONSOLE_BYTE)
+    for (unsigned space = queue_space(); space > 0; space--) {
+        struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+        if (poll(&p, 1, 0) <= 0) return;
+        if (p.revents & POLLNVAL) {
+            m->stdin_open = false;
+            return;
+        }
+        uint8_t in, byte;
+        ssize_t n = read(STDIN_FILENO, &in, 1);
+        if (n <= 0) {
+            if (n == 0 || (errno != EAGAIN && errno != EINTR))
+                m->stdin_open = false; /* EOF: nothing more will come */
+            return;
+        }
+        enum console_action a = console_escape_feed(&escape, in, &byte);
+        if (a == CONSOLE_BYTE) {
             queue_push(&byte, 1);
-        else
-            act(m, a);
+            continue;
+        }
+        act(m, a);
+        if (a == CONSOLE_MONITOR || a == CONSOLE_QUIT) return;
     }
 }
 
@@ -244,6 +245,11 @@ bool console_take_monitor_request(void)
     bool r = monitor_request;
     monitor_request = false;
     return r;
+}
+
+bool console_quit_requested(void)
+{
+    return quit_request;
 }
 
 void console_clear_requests(void)

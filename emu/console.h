@@ -59,6 +59,8 @@ void console_pump(struct machine *m);
 void console_wait(struct machine *m, const struct timespec *timeout);
 /* Was C-a c typed since the last call? Clears it. */
 bool console_take_monitor_request(void);
+/* Was C-a x typed (the machine stopped for it, not by the guest)? */
+bool console_quit_requested(void);
 /* Drop a C-a c typed earlier (a prompt that starts fresh). */
 void console_clear_requests(void);
 

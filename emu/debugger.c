@@ -60,6 +60,34 @@ static bool is_page_fault(uint64_t mcause)
            mcause == EXC_STORE_PAGE_FAULT;
 }
 
+static bool fault_wanted(const struct debugger *d, const struct cpu_event *ev, uint64_t satp)
+{
+    const struct dbg_fault_filter *f = &d->fault_filter;
+    if (f->user && ev->from != PRIV_U) return false;
+    if (f->range && (ev->tval < f->lo || ev->tval >= f->hi)) return false;
+    if (f->asid && ((satp >> SATP_ASID_SHIFT) & 0xffff) != f->asid_value) return false;
+    return true;
+}
+
+/* An xRET into U-mode settles a pending user fault: back at the faulting pc, it was resolved;
+ * anywhere else, the process did not get its page. */
+static void check_kill(struct debugger *d, struct cpu *c, const struct cpu_event *ev)
+{
+    if (!d->kill_pending || ev->to != PRIV_U) return;
+    uint64_t target = ev->from == PRIV_M ? c->mepc : c->sepc;
+    /* Another address space: the kernel runs someone else while it fetches the page (swap);
+     * the faulting process has not been answered yet. */
+    if (c->satp != d->kill_fault.satp) return;
+    d->kill_pending = false;
+    if (target == d->kill_fault.pc) return;
+    char text[200];
+    snprintf(text, sizeof text,
+             "kill: the %s at pc=0x%" PRIx64 ", tval=0x%" PRIx64
+             " was not resolved (the kernel returned to U-mode at 0x%" PRIx64 ")",
+             vmmap_cause_name(d->kill_fault.cause), d->kill_fault.pc, d->kill_fault.tval, target);
+    stop_on_event(d, c, UNTIL_KILL, text);
+}
+
 static void on_event(void *opaque, struct cpu *c, const struct cpu_event *ev)
 {
     struct debugger *d = opaque;
@@ -109,6 +137,11 @@ static void on_event(void *opaque, struct cpu *c, const struct cpu_event *ev)
         }
         d->pending_valid = false;
         if (exception && is_page_fault(code)) {
+            d->last_fault = *r;
+            if (ev->from == PRIV_U && fault_wanted(d, ev, c->satp)) {
+                d->kill_pending = true;
+                d->kill_fault = *r;
+            }
             if (d->trace_mmu)
                 fprintf(t,
                         "mmu: page fault pc=0x%" PRIx64 " cause=%" PRIu64 " (%s) tval=0x%" PRIx64
@@ -117,7 +150,7 @@ static void on_event(void *opaque, struct cpu *c, const struct cpu_event *ev)
                         vmmap_priv_name(ev->from), vmmap_priv_name(ev->to));
             snprintf(text, sizeof(text), "%s at pc=0x%" PRIx64 ", tval=0x%" PRIx64,
                      vmmap_cause_name(ev->cause), ev->pc, ev->tval);
-            stop_on_event(d, c, UNTIL_FAULT, text);
+            if (fault_wanted(d, ev, c->satp)) stop_on_event(d, c, UNTIL_FAULT, text);
         }
         if (ev->from != ev->to) {
             snprintf(text, sizeof(text), "privilege %s -> %s (trap: %s)", vmmap_priv_name(ev->from),
@@ -127,6 +160,7 @@ static void on_event(void *opaque, struct cpu *c, const struct cpu_event *ev)
         break;
     }
     case EV_XRET:
+        check_kill(d, c, ev);
         if (ev->from != ev->to) {
             snprintf(text, sizeof(text), "privilege %s -> %s (%s at pc=0x%" PRIx64 ")",
                      vmmap_priv_name(ev->from), vmmap_priv_name(ev->to),
@@ -454,7 +488,10 @@ void dbg_symbolize(const struct debugger *d, uint64_t addr, char *buf, size_t le
     if (!d->m->symbols) return;
     uint64_t off;
     const struct symbol *s = symtab_lookup_addr(d->m->symbols, addr, &off);
-    if (!s || (s->size && off >= s->size && off > 0x10000)) return;
+    /* Only inside the symbol's extent: a user pc far above the kernel's last symbol is not
+     * "<kernel_end+2144450580>". A symbol without a size (assembly labels, linker symbols)
+     * covers at most a page after it. */
+    if (!s || (s->size ? off >= s->size : off >= 0x1000)) return;
     if (off)
         snprintf(buf, len, " <%s+%" PRIu64 ">", s->name, off);
     else

@@ -24,6 +24,17 @@ enum dbg_until {
     UNTIL_SATP = 1 << 1,   /* satp written */
     UNTIL_PRIV = 1 << 2,   /* privilege change (trap or xRET) */
     UNTIL_SFENCE = 1 << 3, /* sfence.vma */
+    UNTIL_KILL = 1 << 4,   /* a user page fault the kernel did not resolve (see below) */
+};
+
+/* Which page faults `continue until fault` stops at (all when nothing is set): ordinary
+ * demand paging makes many, a learner usually wants one process or one range. */
+struct dbg_fault_filter {
+    bool user;  /* taken from U-mode */
+    bool range; /* tval in [lo, hi) */
+    uint64_t lo, hi;
+    bool asid; /* satp.ASID at the fault */
+    uint16_t asid_value;
 };
 
 enum dbg_stop {
@@ -71,6 +82,13 @@ struct debugger {
     uint64_t hit_watch_addr; /* the address the instruction touched */
     uint64_t traps;          /* traps seen (to tell whether a step trapped) */
     struct dbg_trap_record last_trap;
+    struct dbg_trap_record last_fault; /* the last page fault (last_trap may be an ecall) */
+    struct dbg_fault_filter fault_filter;
+    /* `until kill`: a page fault from U-mode is resolved when the kernel returns to U-mode at
+     * the faulting pc (the instruction is retried); returning anywhere else means the process
+     * did not get its page (killed, or a signal). */
+    bool kill_pending;
+    struct dbg_trap_record kill_fault;
     struct walk_request pending_req; /* the last walk that faulted, until its trap comes */
     struct walk_result pending_walk;
     bool pending_valid;
@@ -115,5 +133,8 @@ bool debugger_write_csr(struct debugger *d, unsigned csr, uint64_t value);
 
 /* `--debug`: the interactive prompt; returns the guest's exit status (or 0 after `quit`). */
 int debugger_main(struct machine *m);
+/* The plain run (machine_run) with the console's C-a c leading to the same prompt, the guest
+ * stopped while it is there. Returns the guest's exit status (0 after `quit` or C-a x). */
+int monitor_run(struct machine *m);
 
 #endif

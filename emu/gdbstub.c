@@ -469,7 +469,9 @@ static bool resume(struct gdb *g, uint64_t steps)
 {
     g->interrupt_pending = false;
     enum dbg_stop why = debugger_run(&g->dbg, steps, gdb_interrupted, g);
-    g->dbg.until = 0;
+    /* An armed `monitor continue until ...` stays armed through GDB's steps and breakpoints
+     * until its event happens. */
+    if (why == DBG_STOP_EVENT) g->dbg.until = 0;
     g->interrupt_pending = false;
     fflush(g->m->cfg.console);
     char reply[32];

@@ -89,7 +89,7 @@ static int run_guest(struct machine *m, void *opaque)
     const struct options *opts = opaque;
     return opts->debug      ? debugger_main(m)
            : opts->gdb_port ? gdbstub_main(m, opts->gdb_port, opts->start_halted)
-                            : machine_run(m);
+                            : monitor_run(m); /* machine_run, with C-a c to the monitor */
 }
 
 int main(int argc, char **argv)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "console.h"
 #include "disas.h"
 #include "screenshot.h"
 #include "symtab.h"
@@ -82,23 +83,38 @@ static bool running_allowed(struct debugger *d, FILE *out)
     return true;
 }
 
-static bool interrupted_by_ctrl_c(void *opaque)
+/* SIGINT from outside, or C-a c typed while the guest had the terminal. */
+static bool interrupted_by_user(void *opaque)
 {
     (void)opaque;
-    return machine_interrupted();
+    bool signal = machine_interrupted();
+    return console_take_monitor_request() || signal;
 }
 
 static bool do_run(struct debugger *d, uint64_t steps, FILE *out)
 {
     struct machine *m = d->m;
-    /* While the guest runs, a terminal's keys are the guest's; a script's lines are ours. */
-    bool tty = isatty(STDIN_FILENO);
-    m->stdin_open = tty && steps == 0;
+    /* While the guest runs, a terminal is the guest's console (raw, Ctrl-C is the guest's,
+     * C-a c comes back here); a script's lines stay ours. */
+    bool lend = isatty(STDIN_FILENO) && steps == 0;
+    if (lend) {
+        fprintf(out, "[the guest has the terminal: C-a c returns to the monitor, C-a x quits, "
+                     "C-a h lists the escapes]\n");
+        fflush(out);
+        console_raw_begin();
+    }
+    m->stdin_open = lend;
     machine_interrupted(); /* forget a Ctrl-C pressed at the prompt */
-    enum dbg_stop why = debugger_run(d, steps, interrupted_by_ctrl_c, NULL);
+    console_clear_requests();
+    enum dbg_stop why = debugger_run(d, steps, interrupted_by_user, NULL);
     m->stdin_open = false;
+    if (lend) console_raw_end();
     d->until = 0;
     fflush(m->cfg.console);
+    if (console_quit_requested()) {
+        d->quit = true; /* C-a x: rv39 ends, as from the guest's console */
+        return true;
+    }
     debugger_print_stop(d, why, out);
     return true;
 }
@@ -111,31 +127,80 @@ static bool cmd_step(struct debugger *d, int argc, char **argv, FILE *out)
     return do_run(d, n, out);
 }
 
+/* The words after `until fault`: user, asid N, and a range LO-HI (or a single VADDR). */
+static bool parse_fault_filter(struct debugger *d, int argc, char **argv, int *i,
+                               struct dbg_fault_filter *f, FILE *out)
+{
+    for (; *i + 1 < argc; ++*i) {
+        const char *w = argv[*i + 1];
+        if (strcmp(w, "user") == 0) {
+            f->user = true;
+        } else if (strcmp(w, "asid") == 0 && *i + 2 < argc) {
+            uint64_t v;
+            if (!dbg_need_value(d, argv[*i + 2], &v, out)) return false;
+            f->asid = true;
+            f->asid_value = (uint16_t)v;
+            ++*i;
+        } else if (w[0] == '0' || strchr(w, '-')) {
+            char lo[64];
+            const char *dash = strchr(w, '-');
+            size_t n = dash ? (size_t)(dash - w) : strlen(w);
+            if (n == 0 || n >= sizeof lo) return false;
+            memcpy(lo, w, n);
+            lo[n] = '\0';
+            if (!dbg_need_value(d, lo, &f->lo, out)) return false;
+            f->hi = f->lo + 1;
+            if (dash && !dbg_need_value(d, dash + 1, &f->hi, out)) return false;
+            if (f->hi <= f->lo) {
+                fprintf(out, "error: continue until fault: empty range %s\n", w);
+                return false;
+            }
+            f->range = true;
+        } else {
+            return true; /* the next event kind */
+        }
+    }
+    return true;
+}
+
+static const char continue_usage[] =
+    "usage: continue [until EVENT...]: fault [user] [asid N] [LO-HI], kill, satp, priv, sfence\n";
+
 static bool cmd_continue(struct debugger *d, int argc, char **argv, FILE *out)
 {
     unsigned until = 0;
+    struct dbg_fault_filter filter = {0};
     if (argc > 1) {
         if (strcmp(argv[1], "until") != 0 || argc < 3) {
-            fprintf(out, "usage: continue [until fault|satp|priv|sfence ...]\n");
+            fprintf(out, "%s", continue_usage);
             return false;
         }
         for (int i = 2; i < argc; i++) {
-            if (strcmp(argv[i], "fault") == 0)
+            if (strcmp(argv[i], "fault") == 0) {
                 until |= UNTIL_FAULT;
-            else if (strcmp(argv[i], "satp") == 0)
+                if (!parse_fault_filter(d, argc, argv, &i, &filter, out)) return false;
+            } else if (strcmp(argv[i], "kill") == 0) {
+                until |= UNTIL_KILL;
+            } else if (strcmp(argv[i], "satp") == 0) {
                 until |= UNTIL_SATP;
-            else if (strcmp(argv[i], "priv") == 0)
+            } else if (strcmp(argv[i], "priv") == 0) {
                 until |= UNTIL_PRIV;
-            else if (strcmp(argv[i], "sfence") == 0)
+            } else if (strcmp(argv[i], "sfence") == 0) {
                 until |= UNTIL_SFENCE;
-            else {
-                fprintf(out, "error: continue until: '%s' is not fault, satp, priv or sfence\n",
-                        argv[i]);
+            } else {
+                fprintf(out, "error: continue until: '%s' is not an event\n%s", argv[i],
+                        continue_usage);
                 return false;
             }
         }
     }
+    d->fault_filter = filter;
+    d->kill_pending = false;
     if (d->in_gdb) {
+        if (!until) {
+            fprintf(out, "error: under GDB, use GDB's continue (GDB runs the hart)\n");
+            return false;
+        }
         /* GDB runs the hart; arm the condition for its next continue. */
         d->until = until;
         fprintf(out, "armed: the next continue stops at the first such event\n");
@@ -312,21 +377,6 @@ static bool cmd_disas(struct debugger *d, int argc, char **argv, FILE *out)
     return true;
 }
 
-static bool cmd_screenshot(struct debugger *d, int argc, char **argv, FILE *out)
-{
-    if (argc != 2) {
-        fprintf(out, "usage: screenshot FILE.png\n");
-        return true;
-    }
-    char err[256];
-    if (framebuffer_screenshot(&d->m->fb, argv[1], err, sizeof(err)))
-        fprintf(out, "framebuffer (%ux%u) written to %s\n", d->m->fb.width, d->m->fb.height,
-                argv[1]);
-    else
-        fprintf(out, "screenshot: %s\n", err);
-    return true;
-}
-
 static bool cmd_quit(struct debugger *d, int argc, char **argv, FILE *out)
 {
     (void)argc, (void)argv, (void)out;
@@ -340,29 +390,50 @@ static bool cmd_quit(struct debugger *d, int argc, char **argv, FILE *out)
 
 static bool cmd_help(struct debugger *d, int argc, char **argv, FILE *out);
 
+/* Aliases: QEMU's names (cont, screendump) and one-letter shortcuts, space-separated. */
 static const struct command commands[] = {
     {"step", "s", cmd_step, "step [N]            execute N instructions (a trap counts as one)"},
-    {"continue", "c", cmd_continue, "continue [until fault|satp|priv|sfence]  run (Ctrl-C stops)"},
+    {"continue", "c cont", cmd_continue,
+     "continue [until ...] run; 'until fault|satp|priv|sfence' stops at that event"},
+    {"stop", NULL, cmd_stop, "stop                (QEMU) the guest is stopped while here"},
     {"break", "b", cmd_break, "break [ADDR|SYMBOL] set a breakpoint (none: list them)"},
     {"delete", "d", cmd_delete, "delete N            remove breakpoint or watchpoint N"},
     {"watch", NULL, cmd_watch, "watch [r|w|rw] VADDR [LEN]  stop after an access to VADDR"},
     {"regs", "r", cmd_regs, "regs                integer registers, pc, privilege"},
     {"fregs", NULL, cmd_fregs, "fregs               FP registers, fcsr, mstatus.FS"},
     {"csr", NULL, cmd_csr, "csr NAME            a CSR by name or number"},
-    {"x", NULL, cmd_xv, "x VADDR [LEN]       memory at a virtual address (current translation)"},
-    {"xp", NULL, cmd_xp, "xp PADDR [LEN]      memory at a physical address"},
+    {"info", NULL, cmd_info, "info registers|mem|tlb  (QEMU) registers, mappings, TLB"},
+    {"x", NULL, cmd_xv, "x VADDR [LEN]       memory at a virtual address; QEMU's x /Nfu VADDR too"},
+    {"xp", NULL, cmd_xp, "xp PADDR [LEN]      memory at a physical address (xp /Nfu too)"},
+    {"gva2gpa", NULL, cmd_gva2gpa, "gva2gpa VADDR       (QEMU) the physical address of VADDR"},
     {"disas", NULL, cmd_disas, "disas [VADDR] [N]   disassemble N instructions"},
     {"walk", NULL, cmd_walk, "walk VADDR [r|w|x] [u|s]  the Sv39 walk, without side effects"},
     {"tlb", NULL, cmd_tlb, "tlb [flush]         model TLB entries and counters"},
     {"vmmap", NULL, cmd_vmmap, "vmmap [SATP]        the address space as merged ranges"},
     {"satp", NULL, cmd_satp, "satp                satp decoded"},
-    {"fault", NULL, cmd_fault, "fault               the last trap and the walk behind it"},
-    {"screenshot", NULL, cmd_screenshot, "screenshot FILE.png the framebuffer as a PNG"},
+    {"fault", NULL, cmd_fault, "fault               the last page fault and the last trap"},
+    {"screenshot", "screendump", cmd_screenshot,
+     "screenshot FILE.png the framebuffer as a PNG (QEMU: screendump)"},
+    {"system_reset", NULL, cmd_system_reset, "system_reset        (QEMU) reset the machine"},
     {"trace", NULL, cmd_trace,
      "trace mmu on|off    one line per TLB miss, walk, A/D, fault, sfence"},
     {"help", "h", cmd_help, "help                this list"},
     {"quit", "q", cmd_quit, "quit                leave rv39"},
 };
+
+/* Is `word` the command's name or one of its aliases? */
+static bool names_command(const struct command *cmd, const char *word)
+{
+    if (strcmp(word, cmd->name) == 0) return true;
+    size_t n = strlen(word);
+    for (const char *a = cmd->alias; a && *a;) {
+        const char *end = strchr(a, ' ');
+        size_t len = end ? (size_t)(end - a) : strlen(a);
+        if (len == n && strncmp(a, word, n) == 0) return true;
+        a = end ? end + 1 : NULL;
+    }
+    return false;
+}
 
 static bool cmd_help(struct debugger *d, int argc, char **argv, FILE *out)
 {
@@ -385,8 +456,7 @@ bool debugger_command(struct debugger *d, const char *line, FILE *out)
     if (argc == 0 || argv[0][0] == '#') return true;
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
         const struct command *cmd = &commands[i];
-        if (strcmp(argv[0], cmd->name) == 0 || (cmd->alias && strcmp(argv[0], cmd->alias) == 0))
-            return cmd->run(d, argc, argv, out);
+        if (names_command(cmd, argv[0])) return cmd->run(d, argc, argv, out);
     }
     fprintf(out, "error: unknown command '%s' (try 'help')\n", argv[0]);
     return false;

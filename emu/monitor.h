@@ -45,4 +45,11 @@ bool cmd_satp(struct debugger *d, int argc, char **argv, FILE *out);
 bool cmd_fault(struct debugger *d, int argc, char **argv, FILE *out);
 bool cmd_trace(struct debugger *d, int argc, char **argv, FILE *out);
 
+/* emu/monitor_qemu.c */
+bool cmd_info(struct debugger *d, int argc, char **argv, FILE *out);
+bool cmd_gva2gpa(struct debugger *d, int argc, char **argv, FILE *out);
+bool cmd_stop(struct debugger *d, int argc, char **argv, FILE *out);
+bool cmd_system_reset(struct debugger *d, int argc, char **argv, FILE *out);
+bool cmd_screenshot(struct debugger *d, int argc, char **argv, FILE *out);
+
 #endif

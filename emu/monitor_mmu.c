@@ -96,19 +96,29 @@ bool cmd_walk(struct debugger *d, int argc, char **argv, FILE *out)
         fprintf(out, "satp.MODE is Bare: no translation, pa = va = 0x%" PRIx64 "\n", va);
         return true;
     }
-    if (priv < 0) {
+    bool assumed = priv < 0;
+    if (assumed) {
         priv = (int)(access == ACCESS_EXEC ? c->priv : dbg_data_priv(c));
         if (priv == PRIV_M) {
             fprintf(out, "(M-mode does not translate; walking as S-mode)\n");
             priv = PRIV_S;
         }
     }
+    /* Say which privilege the walk assumed: stopped in S-mode, a user page "faults" only
+     * because S-mode may not touch it (SUM clear), which misleads. */
+    fprintf(out, "walking as a %s-mode %s%s\n", vmmap_priv_name((unsigned)priv),
+            vmmap_access_name(access), assumed ? " (the hart's privilege now)" : "");
     struct walk_memory mem = {c->ram, c->ram_base, c->ram_size};
     struct walk_request req;
     dbg_request_for(c, va, access, (unsigned)priv, &req);
     struct walk_result r;
     sv39_walk(&mem, &req, &r);
     vmmap_print_walk(out, &req, &r);
+    if (r.fault == WALK_U_PAGE_FROM_S)
+        fprintf(out, "hint: a U page; 'walk 0x%" PRIx64 " %s u' walks it as U-mode would\n", va,
+                access == ACCESS_EXEC    ? "x"
+                : access == ACCESS_WRITE ? "w"
+                                         : "r");
     return true;
 }
 
@@ -146,27 +156,40 @@ bool cmd_satp(struct debugger *d, int argc, char **argv, FILE *out)
     return true;
 }
 
-bool cmd_fault(struct debugger *d, int argc, char **argv, FILE *out)
+static void print_trap(struct debugger *d, const char *label, const struct dbg_trap_record *r,
+                       FILE *out)
 {
-    (void)argc, (void)argv;
-    const struct dbg_trap_record *r = &d->last_trap;
-    if (!r->valid) {
-        fprintf(out, "no trap taken yet\n");
-        return true;
-    }
     char sym[96];
     dbg_symbolize(d, r->pc, sym, sizeof(sym));
     uint64_t code = r->cause & ~(1ull << 63);
-    fprintf(out, "last trap: %s %" PRIu64 " (%s), %s -> %s\n",
+    fprintf(out, "%s: %s %" PRIu64 " (%s), %s -> %s\n", label,
             r->cause >> 63 ? "interrupt" : "exception", code, vmmap_cause_name(r->cause),
             vmmap_priv_name(r->from), vmmap_priv_name(r->to));
     fprintf(out, "  epc=0x%" PRIx64 "%s tval=0x%" PRIx64 "\n", r->pc, sym, r->tval);
     if (!r->has_walk) {
         fprintf(out, "  no page walk led to it\n");
-        return true;
+        return;
     }
     fprintf(out, "the walk that raised it (satp at the time: 0x%" PRIx64 "):\n", r->satp);
     vmmap_print_walk(out, &r->walk_req, &r->walk);
+}
+
+/* The last page fault first (what a learner stopped for), then the last trap when it is
+ * another one (after Ctrl-C it is often an ecall or a timer interrupt). */
+bool cmd_fault(struct debugger *d, int argc, char **argv, FILE *out)
+{
+    (void)argc, (void)argv;
+    const struct dbg_trap_record *f = &d->last_fault, *t = &d->last_trap;
+    if (f->valid)
+        print_trap(d, "last page fault", f, out);
+    else
+        fprintf(out, "no page fault yet\n");
+    if (!t->valid)
+        fprintf(out, "no trap taken yet\n");
+    else if (f->valid && t->pc == f->pc && t->cause == f->cause && t->tval == f->tval)
+        fprintf(out, "last trap: that page fault\n");
+    else
+        print_trap(d, "last trap", t, out);
     return true;
 }
 

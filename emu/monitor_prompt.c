@@ -1,5 +1,7 @@
-/* The monitor's prompt (emu/debugger.h's debugger_main): libedit on a terminal, plain lines
- * from a script. */
+/* The monitor's prompt (emu/debugger.h's debugger_main and monitor_run): libedit on a
+ * terminal, plain lines from a script. One console model: the guest has the terminal while it
+ * runs, the monitor while it is stopped, and C-a c switches between them both ways (at the
+ * prompt, C-a c is `continue` and C-a x is `quit`). */
 #include "monitor.h"
 
 #include <histedit.h>
@@ -7,24 +9,41 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "console.h"
+#include "vmmap.h"
+
+#define SLICE_INSNS 20000 /* as machine_run */
+
 static const char *prompt(EditLine *el)
 {
     (void)el;
     return "(rv39) ";
 }
 
-int debugger_main(struct machine *m)
-{
-    static struct debugger d; /* large: off the stack */
-    debugger_init(&d, m, stdout);
-    m->debugging = true;
-    m->stdin_open = false; /* the prompt owns stdin; do_run lends a terminal to the guest */
-    machine_boot(m);
-    /* Install the Ctrl-C handler but keep the terminal as it is: libedit manages it at the
-     * prompt. */
-    machine_console_begin();
-    machine_console_end(m);
+/* C-a at the prompt: the same escape as on the guest's console. The command it stands for
+ * replaces whatever was typed on the line. */
+static const char *escape_command;
 
+static unsigned char escape_key(EditLine *el, int ch)
+{
+    (void)ch;
+    char c;
+    if (el_getc(el, &c) != 1) return CC_ERROR;
+    if (c == 'h' || c == '?') {
+        printf("\n%s", console_help_text);
+        return CC_REDISPLAY;
+    }
+    escape_command = c == 'c' ? "continue" : c == 'x' ? "quit" : NULL;
+    if (!escape_command) return CC_NORM;
+    /* libedit returns an empty line as end of input: give it the command's text. */
+    el_insertstr(el, escape_command); /* shown by the loop, after the prompt */
+    return CC_NEWLINE;
+}
+
+/* Commands until `quit`, the end of input, or the guest's power-off being acknowledged. */
+static int prompt_loop(struct debugger *d)
+{
+    struct machine *m = d->m;
     bool tty = isatty(STDIN_FILENO);
     EditLine *el = NULL;
     History *hist = NULL;
@@ -37,20 +56,24 @@ int debugger_main(struct machine *m)
             el_set(el, EL_PROMPT, prompt);
             el_set(el, EL_EDITOR, "emacs");
             el_set(el, EL_HIST, history, hist);
+            el_set(el, EL_ADDFN, "rv39-escape", "QEMU's C-a escape", escape_key);
+            el_set(el, EL_BIND, "^A", "rv39-escape", NULL);
         }
     }
-    char sym[96];
-    dbg_symbolize(&d, m->cpu.pc, sym, sizeof(sym));
-    printf("rv39 debugger: hart halted at 0x%" PRIx64 "%s. 'help' lists the commands.\n", m->cpu.pc,
-           sym);
     char line[512];
-    while (!d.quit) {
+    while (!d->quit) {
         fflush(stdout);
         const char *text = NULL;
         if (el && hist) {
             int count;
+            escape_command = NULL;
             text = el_gets(el, &count);
-            if (text && count > 1) history(hist, &ev, H_ENTER, text);
+            if (text && escape_command) {
+                printf("%s\n", escape_command);
+                text = escape_command;
+            } else if (text && count > 1) {
+                history(hist, &ev, H_ENTER, text);
+            }
         } else {
             text = fgets(line, sizeof(line), stdin);
             if (text) printf("(rv39) %s%s", text, strchr(text, '\n') ? "" : "\n");
@@ -63,11 +86,57 @@ int debugger_main(struct machine *m)
             }
             break; /* end of input */
         }
-        debugger_command(&d, text, stdout);
+        debugger_command(d, text, stdout);
     }
     fflush(stdout);
     if (el) el_end(el);
     if (hist) history_end(hist);
-    debugger_detach(&d);
+    debugger_detach(d);
     return m->stop ? m->exit_status : 0;
+}
+
+static struct debugger dbg; /* large: off the stack */
+
+static void attach(struct machine *m)
+{
+    debugger_init(&dbg, m, stdout);
+    m->debugging = true;   /* SIGINT from outside interrupts a run instead of ending rv39 */
+    m->stdin_open = false; /* the prompt owns stdin; do_run lends a terminal to the guest */
+    console_clear_requests();
+}
+
+int debugger_main(struct machine *m)
+{
+    attach(m);
+    machine_boot(m);
+    /* Install the signal handlers but keep the terminal as it is: libedit manages it at the
+     * prompt. */
+    machine_console_begin();
+    machine_console_end(m);
+    char sym[96];
+    dbg_symbolize(&dbg, m->cpu.pc, sym, sizeof(sym));
+    printf("rv39 debugger: hart halted at 0x%" PRIx64 "%s. 'help' lists the commands.\n", m->cpu.pc,
+           sym);
+    return prompt_loop(&dbg);
+}
+
+int monitor_run(struct machine *m)
+{
+    machine_boot(m);
+    machine_console_begin();
+    while (machine_service(m)) {
+        if (console_take_monitor_request()) {
+            machine_console_end(m);
+            attach(m);
+            char sym[96];
+            dbg_symbolize(&dbg, m->cpu.pc, sym, sizeof(sym));
+            printf("\nrv39 monitor: the guest is stopped at 0x%" PRIx64 "%s [%s]. 'continue' (or "
+                   "C-a c) gives it the terminal back; 'help' lists the commands.\n",
+                   m->cpu.pc, sym, vmmap_priv_name(m->cpu.priv));
+            return prompt_loop(&dbg);
+        }
+        machine_advance(m, SLICE_INSNS, false);
+    }
+    machine_console_end(m);
+    return m->exit_status;
 }

@@ -208,6 +208,7 @@ struct vmmap_range {
 
 struct vmmap_walker {
     FILE *out;
+    bool qemu; /* QEMU's `info mem` lines and merging rule, not rv39's */
     const struct walk_memory *mem;
     struct vmmap_range cur;
     unsigned ranges, malformed, unreadable;
@@ -219,6 +220,17 @@ static void emit_range(struct vmmap_walker *w)
 {
     struct vmmap_range *r = &w->cur;
     if (!r->open) return;
+    if (w->qemu) {
+        /* QEMU's target/riscv/monitor.c print_pte: vaddr, paddr and size as 16 hex digits,
+         * then "rwxugad" with '-' for a clear bit. */
+        char attr[8];
+        perm_string(r->pte, attr); /* the same letters in the same order */
+        fprintf(w->out, "%016llx %016llx %016llx %s\n", (unsigned long long)r->va,
+                (unsigned long long)r->pa, (unsigned long long)r->len, attr);
+        w->ranges++;
+        r->open = false;
+        return;
+    }
     char perm[8];
     perm_string(r->pte, perm);
     fprintf(w->out, "0x%016llx-0x%016llx  0x%010llx-0x%010llx  %s %5u  %s\n",
@@ -233,7 +245,9 @@ static void add_page(struct vmmap_walker *w, uint64_t va, uint64_t pa, int level
 {
     uint64_t size = PAGE_SIZE << (9 * level);
     struct vmmap_range *r = &w->cur;
-    if (r->open && r->va + r->len == va && r->pa + r->len == pa && r->level == level &&
+    /* One range: contiguous in both spaces with the same permissions; rv39's view also keeps
+     * page sizes apart, QEMU's `info mem` merges across them (its low 8 PTE bits only). */
+    if (r->open && r->va + r->len == va && r->pa + r->len == pa && (w->qemu || r->level == level) &&
         (r->pte & PERM_BITS) == (pte & PERM_BITS)) {
         r->len += size;
         r->pages++;
@@ -280,7 +294,8 @@ static void visit_table(struct vmmap_walker *w, uint64_t table, int level, uint6
         } else if (level == 0) {
             w->malformed++; /* pointer at the last level */
         } else {
-            emit_range(w); /* keep output in address order around the recursion */
+            /* No emit_range here: the tables are visited in address order, so a range may go
+             * on across the next table's pages (a kernel map is one line, not one per 2 MiB). */
             visit_table(w, pa, level - 1, va);
         }
     }
@@ -293,6 +308,8 @@ void vmmap_print(FILE *out, const struct walk_memory *mem, uint64_t satp)
         fprintf(out, "no translation: every virtual address is the physical address\n");
         return;
     }
+    fprintf(out,
+            "perms: r w x read/write/execute, u user, g global, a d accessed/dirty, - clear\n");
     fprintf(out, "%-37s  %-25s  %s %5s  %s\n", "virtual", "physical", "pg", "pages", "perms");
     struct vmmap_walker w = {.out = out, .mem = mem};
     visit_table(&w, (satp & SATP_PPN_MASK) << PAGE_SHIFT, SV39_LEVELS - 1, 0);
@@ -302,6 +319,20 @@ void vmmap_print(FILE *out, const struct walk_memory *mem, uint64_t satp)
         fprintf(out, "; %u valid PTEs the walk would fault on (not shown)", w.malformed);
     if (w.unreadable) fprintf(out, "; %u page tables outside RAM (not shown)", w.unreadable);
     fprintf(out, "\n");
+}
+
+void vmmap_print_qemu(FILE *out, const struct walk_memory *mem, uint64_t satp)
+{
+    /* QEMU's hmp_info_mem: Bare mode has nothing to list. */
+    if ((satp >> SATP_MODE_SHIFT) != SATP_MODE_SV39) {
+        fprintf(out, "No translation or protection\n");
+        return;
+    }
+    fprintf(out, "vaddr            paddr            size             attr\n"
+                 "---------------- ---------------- ---------------- -------\n");
+    struct vmmap_walker w = {.out = out, .mem = mem, .qemu = true};
+    visit_table(&w, (satp & SATP_PPN_MASK) << PAGE_SHIFT, SV39_LEVELS - 1, 0);
+    emit_range(&w);
 }
 
 /* ---- tlb ---- */

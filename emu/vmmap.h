@@ -32,6 +32,10 @@ void vmmap_print_walk_line(FILE *out, uint64_t pc, uint64_t va, enum access acce
 /* The address space of `satp` as merged ranges: contiguous virtual pages with contiguous
  * physical pages, the same page size and the same permissions form one line. */
 void vmmap_print(FILE *out, const struct walk_memory *mem, uint64_t satp);
+/* The same in QEMU's `info mem` format (target/riscv/monitor.c), which tools that parse it
+ * expect (pwndbg's and gef's vmmap on a kernel): "vaddr paddr size attr", attr "rwxugad";
+ * ranges merge across page sizes. */
+void vmmap_print_qemu(FILE *out, const struct walk_memory *mem, uint64_t satp);
 /* Every valid TLB entry, then the counters. */
 void vmmap_print_tlb(FILE *out, const struct tlb *t);
 
