@@ -153,6 +153,22 @@ static void redraw(struct display *d)
     SDL_RenderPresent(d->renderer);
 }
 
+/* The mouse in the window, for the virtio tablet: its place scaled to 0..32767 over the
+ * window (the picture fills the window) and its buttons (left, right, middle). */
+static void pointer_event(struct display *d, int x, int y, uint32_t sdl_buttons)
+{
+    int w, h;
+    SDL_GetWindowSize(d->window, &w, &h);
+    long sx = w > 1 ? (long)x * VIRTIO_INPUT_ABS_MAX / (w - 1) : 0;
+    long sy = h > 1 ? (long)y * VIRTIO_INPUT_ABS_MAX / (h - 1) : 0;
+    sx = sx < 0 ? 0 : sx > VIRTIO_INPUT_ABS_MAX ? VIRTIO_INPUT_ABS_MAX : sx;
+    sy = sy < 0 ? 0 : sy > VIRTIO_INPUT_ABS_MAX ? VIRTIO_INPUT_ABS_MAX : sy;
+    uint8_t buttons = (sdl_buttons & SDL_BUTTON_LMASK ? 1 : 0) |
+                      (sdl_buttons & SDL_BUTTON_RMASK ? 2 : 0) |
+                      (sdl_buttons & SDL_BUTTON_MMASK ? 4 : 0);
+    input_link_pointer(&d->m->input, (uint16_t)sx, (uint16_t)sy, buttons);
+}
+
 /* One SDL event; returns true when the window needs a redraw even without new rows. */
 static bool handle_event(struct display *d, const SDL_Event *ev)
 {
@@ -165,7 +181,18 @@ static bool handle_event(struct display *d, const SDL_Event *ev)
     case SDL_TEXTINPUT:
         console_push_input((const uint8_t *)ev->text.text, strlen(ev->text.text));
         return false;
+    case SDL_KEYUP: /* the virtio keyboard gets presses and releases (SDL scancode = HID) */
+        input_link_key(&d->m->input, ev->key.keysym.scancode, false);
+        return false;
+    case SDL_MOUSEMOTION:
+        pointer_event(d, ev->motion.x, ev->motion.y, ev->motion.state);
+        return false;
+    case SDL_MOUSEBUTTONDOWN:
+    case SDL_MOUSEBUTTONUP:
+        pointer_event(d, ev->button.x, ev->button.y, SDL_GetMouseState(NULL, NULL));
+        return false;
     case SDL_KEYDOWN: {
+        if (!ev->key.repeat) input_link_key(&d->m->input, ev->key.keysym.scancode, true);
         uint8_t bytes[8];
         size_t n = display_key_bytes(ev->key.keysym.sym, ev->key.keysym.mod, bytes);
         if (n) console_push_input(bytes, n);

@@ -201,6 +201,7 @@ bool machine_service(struct machine *m)
         m->stop = true;
         return false;
     }
+    machine_input_service(m); /* keys and pointer from the window to virtio-input */
     htif_poll(m);
     fflush(m->cfg.console);
     if (m->stop) return false;

@@ -14,11 +14,13 @@
 #include "../devices/goldfish_rtc.h"
 #include "../devices/plic.h"
 #include "../devices/virtio_blk.h"
+#include "../devices/virtio_input.h"
 #include "../devices/virtio_mmio.h"
 #include "../devices/virtio_net.h"
 #include "../devices/virtio_rng.h"
 #include "../devices/sifive_test.h"
 #include "../devices/uart16550.h"
+#include "input_link.h"
 #include "net_user.h"
 
 #define RAM_BASE 0x80000000ull
@@ -58,7 +60,9 @@ struct machine_config {
     int rng_slot; /* its virtio slot, or -1 for the first free one */
     struct nic_config nics[MACHINE_MAX_NICS];
     unsigned nic_count;
-    FILE *console; /* where UART/HTIF output goes (stdout) */
+    bool keyboard, tablet;          /* -device virtio-keyboard-device / virtio-tablet-device */
+    int keyboard_slot, tablet_slot; /* their virtio slots, or -1 for the first free ones */
+    FILE *console;                  /* where UART/HTIF output goes (stdout) */
 };
 
 /* HTIF (tohost/fromhost) as the RISC-V test ecosystem uses it; active when the loaded ELF
@@ -82,7 +86,10 @@ struct machine {
     struct virtio_rng rng;
     struct virtio_net net[MACHINE_MAX_NICS];
     struct net_user *net_user[MACHINE_MAX_NICS]; /* their user-mode networks (NULL: none) */
-    struct pollfd *pollfds;                      /* machine_poll's array, grown as needed */
+    struct virtio_input keyboard, tablet;        /* fed from the SDL window through `input` */
+    struct input_link input;
+    uint8_t tablet_buttons; /* the buttons the tablet last reported */
+    struct pollfd *pollfds; /* machine_poll's array, grown as needed */
     unsigned pollfd_cap;
     struct sifive_test finisher;
     struct goldfish_rtc rtc;
@@ -137,6 +144,8 @@ void machine_detach_virtio(struct machine *m);
  * networks' sockets, and let the networks handle what is ready and their timers. */
 void machine_poll(struct machine *m, uint64_t timeout_ns, bool with_stdin);
 bool machine_has_network(const struct machine *m);
+/* Hand what the window queued in m->input to the keyboard and tablet (run loop). */
+void machine_input_service(struct machine *m);
 
 /* HTIF service, emu/htif.c: called between slices; handles a pending tohost command. */
 void htif_poll(struct machine *m);

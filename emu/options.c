@@ -134,6 +134,7 @@ static void print_help(FILE *out)
             "  -netdev user,id=ID[,hostfwd=[tcp|udp]:[HADDR]:HPORT-[GADDR]:GPORT]...\n"
             "  -device virtio-net-device,netdev=ID[,mac=MAC][,bus=virtio-mmio-bus.N]\n"
             "  -nic user[,hostfwd=...]  both at once: user-mode network on virtio-net\n"
+            "  -device virtio-keyboard-device|virtio-tablet-device  the window's keys/mouse\n"
             "  (-machine virt, -M virt, -smp N, -serial stdio|mon:stdio,\n"
             "   -global virtio-mmio.force-legacy=false: accepted as in QEMU)\n"
             "  -h, -help       this text\n"
@@ -354,16 +355,23 @@ bool options_parse_drive(const char *text, struct drive_option *drive, char *pro
 
 bool options_parse_device(const char *text, struct options *opts, char *problem, size_t problem_len)
 {
-    static const char rng[] = "virtio-rng-device", net[] = "virtio-net-device";
+    static const char rng[] = "virtio-rng-device", net[] = "virtio-net-device",
+                      kbd[] = "virtio-keyboard-device", tablet[] = "virtio-tablet-device";
     if (strncmp(text, rng, strlen(rng)) == 0 && (text[strlen(rng)] == ',' || !text[strlen(rng)]))
         return options_parse_rng_device(text + strlen(rng), opts, problem, problem_len);
     if (strncmp(text, net, strlen(net)) == 0 && (text[strlen(net)] == ',' || !text[strlen(net)]))
         return options_parse_net_device(text + strlen(net), opts, problem, problem_len);
+    if (strncmp(text, kbd, strlen(kbd)) == 0 && (text[strlen(kbd)] == ',' || !text[strlen(kbd)]))
+        return options_parse_input_device(text + strlen(kbd), false, opts, problem, problem_len);
+    if (strncmp(text, tablet, strlen(tablet)) == 0 &&
+        (text[strlen(tablet)] == ',' || !text[strlen(tablet)]))
+        return options_parse_input_device(text + strlen(tablet), true, opts, problem, problem_len);
     static const char kind[] = "virtio-blk-device";
     if (strncmp(text, kind, strlen(kind)) != 0 ||
         (text[strlen(kind)] != ',' && text[strlen(kind)])) {
         snprintf(problem, problem_len,
-                 "only virtio-blk-device, virtio-rng-device and virtio-net-device are supported");
+                 "only virtio-blk-device, virtio-rng-device, virtio-net-device, "
+                 "virtio-keyboard-device and virtio-tablet-device are supported");
         return false;
     }
     char drive_id[32] = "";

@@ -1,5 +1,6 @@
 /* The command line's virtio devices beyond disks (emu/options.h): QEMU's spellings
  *   -device virtio-rng-device[,bus=virtio-mmio-bus.N]
+ *   -device virtio-keyboard-device[,bus=...], -device virtio-tablet-device[,bus=...]
  *   -netdev user,id=ID[,hostfwd=RULE]...[,restrict=on|off]
  *   -device virtio-net-device,netdev=ID[,mac=52:54:00:12:34:56][,bus=virtio-mmio-bus.N]
  *   -nic user[,hostfwd=RULE]...[,restrict=on|off][,model=virtio-net-device][,mac=MAC]
@@ -55,26 +56,43 @@ static struct nic_config *new_nic(struct options *opts, char *problem, size_t pr
     return nic;
 }
 
-bool options_parse_rng_device(const char *args, struct options *opts, char *problem,
-                              size_t problem_len)
+/* A device whose only key is bus=: *present and *slot get it. */
+static bool parse_plain_device(const char *name, const char *args, bool *present, int *slot,
+                               char *problem, size_t problem_len)
 {
-    int slot = -1;
+    *slot = -1;
     for (const char *p = args; *p == ',';) {
         p++;
         size_t len = strcspn(p, ",");
-        if (!parse_bus(p, len, &slot)) {
+        if (!parse_bus(p, len, slot)) {
             snprintf(problem, problem_len, "'%.*s': expected bus=virtio-mmio-bus.N", (int)len, p);
             return false;
         }
         p += len;
     }
-    if (opts->machine.rng) {
-        snprintf(problem, problem_len, "only one virtio-rng-device");
+    if (*present) {
+        snprintf(problem, problem_len, "only one %s", name);
         return false;
     }
-    opts->machine.rng = true;
-    opts->machine.rng_slot = slot;
+    *present = true;
     return true;
+}
+
+bool options_parse_rng_device(const char *args, struct options *opts, char *problem,
+                              size_t problem_len)
+{
+    return parse_plain_device("virtio-rng-device", args, &opts->machine.rng,
+                              &opts->machine.rng_slot, problem, problem_len);
+}
+
+bool options_parse_input_device(const char *args, bool tablet, struct options *opts, char *problem,
+                                size_t problem_len)
+{
+    struct machine_config *mc = &opts->machine;
+    return tablet ? parse_plain_device("virtio-tablet-device", args, &mc->tablet, &mc->tablet_slot,
+                                       problem, problem_len)
+                  : parse_plain_device("virtio-keyboard-device", args, &mc->keyboard,
+                                       &mc->keyboard_slot, problem, problem_len);
 }
 
 bool options_parse_net_device(const char *args, struct options *opts, char *problem,

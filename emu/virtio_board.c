@@ -3,8 +3,8 @@
  *
  * QEMU virt has eight virtio-mmio slots (NOTES.md); rv39 registers all of them, as QEMU does,
  * with the configured devices where -device ...,bus=virtio-mmio-bus.N put them and the others
- * in the free slots from slot 0 up: drives in command-line order, then the rng, then the
- * network cards. */
+ * in the free slots from slot 0 up: drives in command-line order, then the rng, the network
+ * cards, the keyboard and the tablet. */
 #define _GNU_SOURCE /* ppoll */
 #include <errno.h>
 #include <poll.h>
@@ -16,7 +16,7 @@
 
 #include "machine.h"
 
-enum virtio_kind { KIND_EMPTY, KIND_BLK, KIND_RNG, KIND_NET };
+enum virtio_kind { KIND_EMPTY, KIND_BLK, KIND_RNG, KIND_NET, KIND_KEYBOARD, KIND_TABLET };
 
 struct slot_use {
     enum virtio_kind kind;
@@ -39,12 +39,17 @@ static unsigned list_requests(const struct machine_config *cfg, struct slot_requ
     if (cfg->rng) r[n++] = (struct slot_request){KIND_RNG, 0, cfg->rng_slot, "virtio-rng-device"};
     for (unsigned i = 0; i < cfg->nic_count; i++)
         r[n++] = (struct slot_request){KIND_NET, i, cfg->nics[i].slot, "virtio-net-device"};
+    if (cfg->keyboard)
+        r[n++] =
+            (struct slot_request){KIND_KEYBOARD, 0, cfg->keyboard_slot, "virtio-keyboard-device"};
+    if (cfg->tablet)
+        r[n++] = (struct slot_request){KIND_TABLET, 0, cfg->tablet_slot, "virtio-tablet-device"};
     return n;
 }
 
 static bool assign_slots(const struct machine_config *cfg, struct slot_use use[VIRTIO_MMIO_SLOTS])
 {
-    struct slot_request req[VIRTIO_MMIO_SLOTS * 2 + 1 + MACHINE_MAX_NICS];
+    struct slot_request req[VIRTIO_MMIO_SLOTS * 2 + 3 + MACHINE_MAX_NICS];
     unsigned n = list_requests(cfg, req);
     for (unsigned s = 0; s < VIRTIO_MMIO_SLOTS; s++)
         use[s] = (struct slot_use){KIND_EMPTY, 0};
@@ -106,6 +111,14 @@ static bool attach_one(struct machine *m, unsigned slot, struct slot_use use)
         placed = virtio_net_attach(n, t, slot, &m->dma, irq, &m->bus);
         break;
     }
+    case KIND_KEYBOARD:
+    case KIND_TABLET: {
+        bool kbd = use.kind == KIND_KEYBOARD;
+        struct virtio_input *in = kbd ? &m->keyboard : &m->tablet;
+        virtio_input_init(in, kbd ? VIRTIO_INPUT_KEYBOARD : VIRTIO_INPUT_TABLET);
+        placed = virtio_input_attach(in, t, slot, &m->dma, irq, &m->bus);
+        break;
+    }
     case KIND_EMPTY:
         virtio_mmio_init_empty(t);
         placed = virtio_mmio_register(t, slot, &m->bus);
@@ -118,6 +131,7 @@ static bool attach_one(struct machine *m, unsigned slot, struct slot_use use)
 bool machine_attach_virtio(struct machine *m)
 {
     struct slot_use use[VIRTIO_MMIO_SLOTS];
+    input_link_init(&m->input);
     if (!assign_slots(&m->cfg, use)) return false;
     for (unsigned slot = 0; slot < VIRTIO_MMIO_SLOTS; slot++)
         if (!attach_one(m, slot, use[slot])) return false;
@@ -135,6 +149,36 @@ void machine_detach_virtio(struct machine *m)
     free(m->pollfds);
     m->pollfds = NULL;
     m->pollfd_cap = 0;
+    input_link_free(&m->input);
+}
+
+/* The tablet reports the pointer's place and the buttons that changed, as one report. */
+static void tablet_report(struct machine *m, const struct input_msg *msg)
+{
+    static const uint16_t button_code[3] = {INPUT_BTN_LEFT, INPUT_BTN_RIGHT, INPUT_BTN_MIDDLE};
+    struct virtio_input_event ev[5] = {
+        {INPUT_EV_ABS, INPUT_ABS_X, msg->a},
+        {INPUT_EV_ABS, INPUT_ABS_Y, msg->b},
+    };
+    unsigned n = 2;
+    for (unsigned i = 0; i < 3; i++) {
+        uint8_t bit = (uint8_t)(1u << i);
+        if ((msg->buttons ^ m->tablet_buttons) & bit)
+            ev[n++] = (struct virtio_input_event){INPUT_EV_KEY, button_code[i],
+                                                  (msg->buttons & bit) != 0};
+    }
+    if (virtio_input_report(&m->tablet, ev, n)) m->tablet_buttons = msg->buttons;
+}
+
+void machine_input_service(struct machine *m)
+{
+    struct input_msg msg[32];
+    unsigned n = input_link_take(&m->input, msg, 32);
+    for (unsigned i = 0; i < n; i++) {
+        if (msg[i].kind == INPUT_MSG_KEY && m->cfg.keyboard)
+            virtio_input_key(&m->keyboard, msg[i].a, msg[i].b);
+        if (msg[i].kind == INPUT_MSG_POINTER && m->cfg.tablet) tablet_report(m, &msg[i]);
+    }
 }
 
 bool machine_has_network(const struct machine *m)
