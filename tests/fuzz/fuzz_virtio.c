@@ -4,8 +4,9 @@
  * tables, and a scratch disk (a memfd, so FLUSH's fdatasync costs nothing).
  *
  * Input (seeds_virtio.py writes valid ones):
- *   u8 config (bit 0: the read-only disk; bits 1-2: the device, 0 or 3 blk, 1 rng, 2 net;
- *      bit 3: the rng's host source runs dry after half of each buffer) |
+ *   u8 config (bit 0: the read-only disk; bits 1-2: the device, 0 blk, 1 rng, 2 net, 3 input;
+ *      bit 3: the rng's host source runs dry after half of each buffer; the input device is
+ *      a tablet, not a keyboard) |
  *   u16 image length | the image, at RAM offset 0 |
  *   ops, 11 bytes each: u8 code | u16 offset | u64 value, where code & 3 is the kind and
  *   1 << ((code >> 2) & 3) the width:
@@ -13,9 +14,10 @@
  *     1  MMIO read
  *     2  RAM write of `width` bytes of value at RAM offset (the driver filling its rings)
  *     3  the driver submits chain head `offset` (value & 15) + 1 times to queue
- *        (value >> 5) & 1's available ring (queue 0 but for net), then notifies when value & 16;
- *        for net, value & 64 instead makes the backend deliver a frame of
- *        ((value >> 8) & 0xffff) % 1600 bytes, filled with (value >> 24) + i
+ *        (value >> 5) & 1's available ring (queue 0 but for net and input), then notifies when
+ *        value & 16; for net, value & 64 instead makes the backend deliver a frame of
+ *        ((value >> 8) & 0xffff) % 1600 bytes, filled with (value >> 24) + i; for input, it
+ *        makes the host report a key or a tablet move (inject_input, from value >> 8)
  *
  * Oracles, besides ASan/UBSan and the PROT_NONE guard pages around the 16 KiB of RAM:
  *   - the disk changes only where a completed VIRTIO_BLK_T_OUT with status OK says, and holds
@@ -28,7 +30,8 @@
  *   - the used ring names the chain that was served, and that chain walked again from RAM by
  *     the harness has the buffers the transport handed the device; the interrupt line follows
  *     InterruptStatus.
- *   - rng and net receive: every RAM byte the device writes lies in a device-writable buffer
+ *   - input: events are 8 bytes, one per eventq buffer, used.len 0 elsewhere;
+ *   - rng, net receive and input: every RAM byte the device writes lies in a device-writable buffer
  *     of the chain it serves, or in a used ring; used.len never exceeds what the chain can
  *     hold (rng: nor VIRTIO_RNG_MAX_REQUEST); a received frame's used.len is 0 (dropped) or
  *     header + frame, in the order the backend delivered them;
@@ -44,6 +47,7 @@
 #include <unistd.h>
 
 #include "devices/virtio_blk.h"
+#include "devices/virtio_input.h"
 #include "devices/virtio_net.h"
 #include "devices/virtio_rng.h"
 #include "fuzz.h"
@@ -68,10 +72,11 @@ static struct dma dma;
 static struct virtio_mmio t;
 static struct drive drives[2]; /* read-write, read-only */
 static struct drive *drive;    /* this input's, when the device is blk */
-enum device { DEV_BLK, DEV_RNG, DEV_NET };
+enum device { DEV_BLK, DEV_RNG, DEV_NET, DEV_INPUT };
 static enum device device;
 static struct virtio_rng rng;
 static struct virtio_net net;
+static struct virtio_input input;
 static bool rng_dry;              /* the rng's source gives half of what is asked */
 static uint8_t tx_seen[RAM_SIZE]; /* RAM when the device took the chain it now transmits */
 static uint16_t frame_len[VIRTIO_NET_PENDING]; /* accepted, not yet in a used ring: their lengths */
@@ -81,7 +86,7 @@ static bool in_notify, irq_level;
 static uint16_t seen_used[2]; /* queues 0 and 1: used index as last seen */
 static int last_byte;         /* value of the last single byte reported written, or -1 */
 
-static uint64_t *requests, *writes, *reads, *resets, *stray, *entropy, *sent, *received;
+static uint64_t *requests, *writes, *reads, *resets, *stray, *entropy, *sent, *received, *events;
 
 static void open_drive(struct drive *d, bool readonly)
 {
@@ -273,7 +278,9 @@ static bool may_write(uint64_t pa, uint64_t len)
         const struct virtq *vq = &t.queue[q];
         if (vq->ready && pa >= vq->used && pa + len <= vq->used + 6 + 8ull * vq->num) return true;
     }
-    const struct virtq_chain *c = device == DEV_RNG ? &rng.chain : &net.rx_chain;
+    const struct virtq_chain *c = device == DEV_RNG   ? &rng.chain
+                                  : device == DEV_NET ? &net.rx_chain
+                                                      : &input.chain;
     for (unsigned i = c->readable; i < c->count; i++)
         if (pa >= c->buf[i].addr && pa + len <= c->buf[i].addr + c->buf[i].len) return true;
     return false;
@@ -291,6 +298,35 @@ static void fake_send(void *opaque, const uint8_t *frame, size_t len)
     if (!gather(c, tx_seen, true, 0, c->read_bytes, want) || memcmp(want + hdr, frame, len) != 0)
         fuzz_fail("the frame sent is not the chain's bytes after the header");
     ++*sent;
+}
+
+static void completed_input(unsigned queue)
+{
+    uint32_t id, len;
+    last_used(queue, &id, &len);
+    if (id != input.chain.head) fuzz_fail("used ring names another chain than was served");
+    check_chain(&input.chain, queue, seen);
+    if (len != 0 && (len != 8 || queue != VIRTIO_INPUT_EVENTQ))
+        fuzz_fail("input used.len %u on queue %u", len, queue);
+    if (len) ++*events;
+}
+
+/* The host reports: a key (HID usage from `what`), or a tablet report with the buttons in
+ * `what` >> 8. */
+static void inject_input(uint64_t what, unsigned width, uint64_t unused)
+{
+    (void)width;
+    (void)unused;
+    if (input.kind == VIRTIO_INPUT_KEYBOARD) {
+        virtio_input_key(&input, what & 0xff, what >> 8 & 1);
+        return;
+    }
+    struct virtio_input_event ev[3] = {
+        {INPUT_EV_ABS, INPUT_ABS_X, (uint32_t)(what & 0x7fff)},
+        {INPUT_EV_ABS, INPUT_ABS_Y, (uint32_t)(what >> 16 & 0x7fff)},
+        {INPUT_EV_KEY, INPUT_BTN_LEFT, (uint32_t)(what >> 32 & 1)},
+    };
+    virtio_input_report(&input, ev, 1 + (what >> 33 & 1) + (what >> 34 & 1));
 }
 
 static size_t fake_fill(void *buf, size_t len)
@@ -320,6 +356,7 @@ static void ram_written(void *opaque, uint64_t pa, uint64_t len)
         if (device == DEV_BLK) completed_blk();
         if (device == DEV_RNG) completed_rng();
         if (device == DEV_NET) completed_net(q);
+        if (device == DEV_INPUT) completed_input(q);
         last_byte = -1;
         memcpy(seen, ram, RAM_SIZE); /* what the next chain will be taken from */
     }
@@ -342,6 +379,7 @@ static void check_disk(void)
 static uint64_t served_count(void)
 {
     if (device == DEV_RNG) return rng.requests;
+    if (device == DEV_INPUT) return input.delivered + input.dropped;
     if (device == DEV_NET) return net.tx_frames + net.tx_dropped + net.rx_frames + net.rx_dropped;
     return drive->blk.requests;
 }
@@ -406,11 +444,16 @@ static void deliver_frame(uint64_t len, unsigned width, uint64_t fill)
 
 static void submit(uint16_t head, uint64_t value)
 {
+    if (device == DEV_INPUT && (value & 64)) {
+        watched(inject_input, value >> 8, 0, 0);
+        return;
+    }
     if (device == DEV_NET && (value & 64)) {
         watched(deliver_frame, ((value >> 8) & 0xffff) % 1600, 0, value >> 24);
         return;
     }
-    const struct virtq *q = &t.queue[device == DEV_NET ? (value >> 5) & 1 : 0];
+    unsigned queue = device == DEV_NET || device == DEV_INPUT ? (value >> 5) & 1 : 0;
+    const struct virtq *q = &t.queue[queue];
     uint64_t off = q->avail - RAM_BASE;
     if (q->num == 0 || q->avail < RAM_BASE || off > RAM_SIZE || 4 + 2ull * q->num > RAM_SIZE - off)
         return; /* no ring to put it in */
@@ -423,8 +466,7 @@ static void submit(uint16_t head, uint64_t value)
         ram[off + 2] = (uint8_t)idx;
         ram[off + 3] = (uint8_t)(idx >> 8);
     }
-    if (value & 16)
-        mmio_write(VIRTIO_MMIO_QUEUE_NOTIFY, 4, device == DEV_NET ? (value >> 5) & 1 : 0);
+    if (value & 16) mmio_write(VIRTIO_MMIO_QUEUE_NOTIFY, 4, queue);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -445,6 +487,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     entropy = fuzz_counter("rng bytes");
     sent = fuzz_counter("frames sent");
     received = fuzz_counter("frames received");
+    events = fuzz_counter("input events");
     return 0;
 }
 
@@ -453,7 +496,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct fuzz_input in = {data, size};
     uint8_t config = fuzz_u8(&in);
     drive = &drives[config & 1];
-    device = (config >> 1 & 3) == 1 ? DEV_RNG : (config >> 1 & 3) == 2 ? DEV_NET : DEV_BLK;
+    static const enum device devices[4] = {DEV_BLK, DEV_RNG, DEV_NET, DEV_INPUT};
+    device = devices[config >> 1 & 3];
     rng_dry = config & 8;
     size_t image_len;
     const uint8_t *image = fuzz_bytes(&in, fuzz_u16(&in) % RAM_SIZE, &image_len);
@@ -467,6 +511,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (device == DEV_RNG) {
         rng = (struct virtio_rng){.fill = fake_fill};
         virtio_mmio_init(&t, &virtio_rng_ops, &rng, 0, &dma, irq);
+    } else if (device == DEV_INPUT) {
+        virtio_input_init(&input, config & 8 ? VIRTIO_INPUT_TABLET : VIRTIO_INPUT_KEYBOARD);
+        virtio_mmio_init(&t, &virtio_input_ops, &input, 0, &dma, irq);
+        input.t = &t;
     } else if (device == DEV_NET) {
         static const uint8_t mac[6] = {0x52, 0x54, 0, 0x12, 0x34, 0x56};
         virtio_net_init(&net, mac, (struct virtio_net_backend){fake_send, NULL});

@@ -100,12 +100,13 @@ def requests():
     return img
 
 
-def seed(readonly, img, ops, device=0):
-    config = readonly | device << 1
+def seed(readonly, img, ops, device=0, extra=0):
+    config = readonly | device << 1 | extra
     return bytes([config]) + struct.pack("<H", len(img.b)) + bytes(img.b) + b"".join(ops)
 
 
-RNG, NET = 1, 2
+RNG, NET, INPUT = 1, 2, 3
+TABLET = 8  # config bit 3 with the input device
 
 
 def rng_seeds():
@@ -131,6 +132,33 @@ TX_DESC, TX_AVAIL, TX_USED, FRAME = 0x600, 0x700, 0x740, 0x800
 
 def deliver(length, fill=0):
     return op(3, 0, 64 | length << 8 | fill << 24, 8)
+
+
+def inject(what):
+    return op(3, 0, 64 | what << 8, 8)
+
+
+def input_seeds(tablet):
+    """virtio-input: four 8-byte event buffers, one too small, statusq with an LED event;
+    the config space asked for name, ids, EV_BITS and ABS_INFO."""
+    img = Image()
+    img.b.extend(bytes(0x1000 - len(img.b)))
+    for i in range(4):
+        img.desc(i, DATA + 8 * i, 8, WRITE)
+    img.desc(4, DATA + 64, 4, WRITE)  # too small for an event
+    img.desc(0, DATA + 128, 8, 0, table=TX_DESC)  # an LED event on the statusq
+    qs = [(0, 16, DESC, AVAIL, USED), (1, 16, TX_DESC, TX_AVAIL, TX_USED)]
+    ops = bring_up(features=0, queues=qs)
+    for select, subsel in ((1, 0), (3, 0), (0x11, 1), (0x11, 3), (0x12, 0), (0x12, 1)):
+        ops += [op(0, 0x100, select | subsel << 8, 2), read(0x102, 1), read(0x108, 8)]
+    ops += [submit(4, notify=False)] + [submit(h, notify=False) for h in range(4)]
+    ops += [mmio(0x50, 0)]
+    if tablet:
+        ops += [inject(100 | 200 << 16 | 1 << 32 | 1 << 33 | 1 << 34), inject(5 | 6 << 16)]
+    else:
+        ops += [inject(4 | 1 << 8), inject(4), inject(224 | 1 << 8), inject(255)]
+    ops += [submit(0), op(3, 0, 16 | 32)] + [read(0x60), mmio(0x64, 3)]
+    return img, ops
 
 
 def net_seeds():
@@ -175,9 +203,14 @@ def main(out):
     loop.desc(15, DATA, 512, NEXT, 14)
     with open(os.path.join(out, "loop"), "wb") as f:
         f.write(seed(0, loop, bring_up() + [submit(14)] + ack))
-    for name, (img, ops), device in (("rng", rng_seeds(), RNG), ("net", net_seeds(), NET)):
+    for name, (img, ops), device, extra in (
+        ("rng", rng_seeds(), RNG, 0),
+        ("net", net_seeds(), NET, 0),
+        ("keyboard", input_seeds(False), INPUT, 0),
+        ("tablet", input_seeds(True), INPUT, TABLET),
+    ):
         with open(os.path.join(out, name), "wb") as f:
-            f.write(seed(0, img, ops, device))
+            f.write(seed(0, img, ops, device, extra))
 
 
 if __name__ == "__main__":
