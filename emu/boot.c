@@ -18,6 +18,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/random.h>
 #include <string.h>
 
 #include "fdt.h"
@@ -107,6 +108,10 @@ static size_t build_device_tree(const struct machine_config *cfg, uint64_t initr
         .fb_height = cfg->fb_height ? cfg->fb_height : FB_DEFAULT_HEIGHT,
     };
     board.fb_stride = board.fb_width * FB_BYTES_PER_PIXEL;
+    /* A fresh seed for the guest's RNG each boot, as QEMU's virt gives (/chosen/rng-seed). */
+    uint8_t rng_seed[FDT_RNG_SEED_SIZE];
+    if (getrandom(rng_seed, sizeof rng_seed, 0) == (ssize_t)sizeof rng_seed)
+        board.rng_seed = rng_seed;
     board.fb_size = framebuffer_window_size(board.fb_width, board.fb_height);
     uint8_t *given = NULL;
     size_t given_size = 0;

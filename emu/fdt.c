@@ -80,6 +80,11 @@ static void prop_empty(struct writer *w, const char *name)
     if (!w->err) check(w, fdt_property(w->fdt, name, NULL, 0), name);
 }
 
+static void prop_bytes(struct writer *w, const char *name, const uint8_t *bytes, size_t n)
+{
+    if (!w->err) check(w, fdt_property(w->fdt, name, bytes, (int)n), name);
+}
+
 static void prop_u32(struct writer *w, const char *name, uint32_t value)
 {
     if (!w->err) check(w, fdt_property_u32(w->fdt, name, value), name);
@@ -147,6 +152,7 @@ static void add_chosen(struct writer *w, const struct fdt_board *b)
         prop_cells(w, "linux,initrd-start", start, 2);
         prop_cells(w, "linux,initrd-end", end, 2);
     }
+    if (b->rng_seed) prop_bytes(w, "rng-seed", b->rng_seed, FDT_RNG_SEED_SIZE);
     prop_string(w, "stdout-path", stdout_path);
     end_node(w);
 }
@@ -440,6 +446,10 @@ size_t fdt_adopt(const void *given, size_t given_size, const struct fdt_board *b
         err = fdt_setprop_u64(buf, chosen, "linux,initrd-start", b->initrd_start);
         if (err >= 0) err = fdt_setprop_u64(buf, chosen, "linux,initrd-end", b->initrd_end);
         what = "linux,initrd-start/-end";
+    }
+    if (err >= 0 && b->rng_seed) {
+        err = fdt_setprop(buf, chosen, "rng-seed", b->rng_seed, FDT_RNG_SEED_SIZE);
+        what = "rng-seed";
     }
     if (err >= 0) {
         err = fdt_pack(buf);

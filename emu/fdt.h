@@ -24,7 +24,12 @@ struct fdt_board {
      * is always FB_FORMAT. */
     uint64_t fb_base, fb_size;
     uint32_t fb_width, fb_height, fb_stride;
+    /* /chosen/rng-seed: FDT_RNG_SEED_SIZE random bytes the kernel's RNG starts from, as QEMU's
+     * virt passes them (Linux credits them: its crng is ready at boot instead of after seconds
+     * of jitter sampling); NULL for no property (the tests' reproducible trees). */
+    const uint8_t *rng_seed;
 };
+#define FDT_RNG_SEED_SIZE 32 /* QEMU 7.2 hw/riscv/virt.c: 32 bytes */
 
 /* Room for the whole board but the command line; rv39's tree is about 4 KiB. A caller adds the
  * bootargs' length to it (emu/main.c), so no -append is too long for the tree. */
@@ -35,7 +40,8 @@ struct fdt_board {
 size_t fdt_build(const struct fdt_board *b, void *buf, size_t bufsize);
 
 /* -dtb FILE: the given tree (given_size bytes read from the file) copied into buf, with
- * /chosen's bootargs and linux,initrd-* set from b as QEMU does; nothing else of b is used.
+ * /chosen's bootargs, linux,initrd-* and rng-seed set from b as QEMU does; nothing else of b
+ * is used.
  * Returns the packed size, or 0 with one line on stderr when the blob is not a device tree or
  * does not fit. */
 size_t fdt_adopt(const void *given, size_t given_size, const struct fdt_board *b, void *buf,
