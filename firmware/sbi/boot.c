@@ -57,6 +57,19 @@ static void banner(uint64_t hartid, uint64_t dtb, bool sstc, enum fdt_reserve_re
     printf("rv39 SBI: next stage at 0x%lx in S-mode\n", NEXT_STAGE_ADDR);
 }
 
+/* Let S (and, through senvcfg, U) use the cache-block operations the hart has, as OpenSBI
+ * does: CBIE = 11 (invalidate), CBCFE, CBZE. The fields are WARL and read-only zero on a hart
+ * without Zicbom/Zicboz (CMO chapter, "Control and Status Register State"), so setting them
+ * is safe anywhere; a hart without menvcfg at all traps, which the guard absorbs. Linux uses
+ * cbo.zero to clear pages once the device tree says Zicboz. */
+static void cmo_enable(void)
+{
+    trap_guard_arm();
+    __asm__ volatile("csrs %0, %1" ::"i"(CSR_MENVCFG),
+                     "r"(MENVCFG_CBIE | MENVCFG_CBCFE | MENVCFG_CBZE));
+    (void)trap_guard_tripped();
+}
+
 void sbi_main(uint64_t hartid, uint64_t dtb)
 {
     pmp_setup();
@@ -66,6 +79,7 @@ void sbi_main(uint64_t hartid, uint64_t dtb)
     csr_write(mcounteren, 0xffffffffu);
     pmu_init();
     bool sstc = timer_init();
+    cmo_enable();
     /* Nothing pending from before the reset that S could mistake for its own. */
     csr_clear(mip, MIP_SSIP | MIP_STIP);
     csr_write(mie, 0); /* timer_set enables MTIE when the CLINT path needs it */

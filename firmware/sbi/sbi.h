@@ -50,6 +50,9 @@
 #define MSTATUS_SIE (1ul << 1)
 #define MSTATUS_MPRV (1ul << 17)
 #define MENVCFG_STCE (1ul << 63)
+#define MENVCFG_CBIE (3ul << 4) /* 11: cbo.inval invalidates */
+#define MENVCFG_CBCFE (1ul << 6)
+#define MENVCFG_CBZE (1ul << 7)
 
 /* Exception causes (mcause with the interrupt bit clear). */
 #define CAUSE_MISALIGNED_FETCH 0
