@@ -376,18 +376,12 @@ static void put_template(struct fuzz_input *in)
         put32(enc_i(imm, pick_rd(b), v, pick_rd(a), w ? OPC_OP_IMM_32 : OPC_OP_IMM));
         break;
     }
-    case 11: { /* Zba, Zbb, Zbc, Zbs, Zicond from the instruction table (the operand fields
-                * filled where the mask leaves them free), or a CMO on an address register:
-                * cbo.zero stores 64 bytes (over code, past the fast TLB, faulting) */
+    case 11: { /* a Zba..Zbs or Zicond row of the table, free fields filled; or a cbo */
         uint8_t c = fuzz_u8(in);
-        if (v == 7) {
-            static const int32_t cbo[] = {0, 1, 2, 4}; /* inval clean flush zero */
-            put32(enc_i(cbo[c & 3], pick_base(a), 2, 0, OPC_MISC_MEM));
-            break;
-        }
         const struct insn_info *op = &insn_table[OP_SH1ADD + c % (OP_CZERO_NEZ - OP_SH1ADD + 1)];
         uint32_t fields = pick_rd(a) << 7 | pick_rd(b) << 15 | (uint32_t)fuzz_u8(in) << 20;
-        put32(op->match | (fields & ~op->mask));
+        put32(v == 7 ? enc_i((int32_t)(c & 3) + (c & 3) / 3, pick_base(a), 2, 0, OPC_MISC_MEM)
+                     : op->match | (fields & ~op->mask));
         break;
     }
     case 10: { /* ALU and M with registers, 64- and 32-bit forms */
