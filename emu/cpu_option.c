@@ -1,8 +1,9 @@
 /* -cpu rv64[,PROP=VALUE...], as QEMU spells it: the model (rv64, the one hart rv39 has), then
  * comma-separated properties. An extension's name (any case: QEMU 7.2 writes Zihintpause) with
  * a boolean in QEMU's spellings turns an optional extension of cpu/ext.c off or on; the fixed
- * base (i, m, a, f, d, c, zicsr, ...) may be named "on" but not turned off. mmu=sv39 names
- * the one translation mode the hart has, so a learner's command line can say so. */
+ * base (i, m, a, f, d, c, zicsr, ...) may be named "on" but not turned off. mmu=sv39 (and
+ * QEMU's sv39=on, sv48=off, sv57=off) names the one translation mode the hart has, so a
+ * learner's command line can say so. */
 #include "cpu_option.h"
 
 #include <ctype.h>
@@ -58,6 +59,20 @@ bool options_parse_cpu(const char *text, uint64_t *extensions, char *problem, si
             bool on = false;
             if (strcmp(value, "sv39") != 0 && !(parse_bool(value, &on) && on)) {
                 snprintf(problem, problem_len, "mmu=%s: the hart translates with Sv39 only", value);
+                return false;
+            }
+            continue;
+        }
+        /* QEMU's satp-mode properties: Sv39 is the mode the hart has, Sv48/Sv57 it lacks. */
+        if (strcmp(item, "sv39") == 0 || strcmp(item, "sv48") == 0 || strcmp(item, "sv57") == 0) {
+            bool on, sv39 = item[3] == '9';
+            if (!parse_bool(value, &on)) {
+                snprintf(problem, problem_len, "%s=%s: expected on or off", item, value);
+                return false;
+            }
+            if (on != sv39) {
+                snprintf(problem, problem_len, "%s=%s: the hart translates with Sv39 only", item,
+                         value);
                 return false;
             }
             continue;

@@ -30,6 +30,8 @@ got=$(isa -cpu rv64)
 got=$(isa -cpu rv64,zba=off,zbc=false,Zicond=no,mmu=sv39)
 want=rv64imafdc_zic64b_zicbom_zicbop_zicboz_ziccamoa_ziccif_zicclsm_ziccrse_zicntr_zicsr_zifencei_zihintntl_zihintpause_zihpm_za64rs_zbb_zbs_ssccptr_sscounterenw_sstc_sstvala_sstvecd_svbare_svinval
 [ "$got" = "$want" ] || fail "-cpu rv64,zba=off,zbc=false,Zicond=no: riscv,isa is '$got', want '$want'"
+got=$(isa -cpu rv64,sv39=on,sv48=off,sv57=off)
+[ "$got" = "$all" ] || fail "-cpu rv64,sv39=on,sv48=off,sv57=off: riscv,isa is '$got'"
 got=$(isa -cpu rv64,zba=off,zba=on)
 [ "$got" = "$all" ] || fail "the last zba= wins: riscv,isa is '$got'"
 
@@ -81,6 +83,8 @@ expect_error "not a boolean" -cpu rv64,zba=maybe
 expect_error "no value" -cpu rv64,zba
 expect_error "base extension off" -cpu rv64,c=off
 expect_error "another MMU mode" -cpu rv64,mmu=sv57
+expect_error "Sv57 on" -cpu rv64,sv57=on
+expect_error "Sv39 off" -cpu rv64,sv39=off
 expect_error "missing argument" -cpu
 
 if [ "$failures" -ne 0 ]; then
