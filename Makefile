@@ -12,7 +12,7 @@ RUNS ?= 3
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD ?= build-fuzz
 
-.PHONY: all build deps run test test-sanitize bench fuzz difftest clean
+.PHONY: all build deps run debian test test-sanitize bench fuzz difftest clean
 
 all: build
 
@@ -28,6 +28,19 @@ build: deps
 run: build
 	cp --sparse=always $(BUILD)/firmware/disk.img $(BUILD)/disk.img   # a fresh copy of the demo disk
 	$(BUILD)/rv39 --drive file=$(BUILD)/disk.img
+
+# Debian trixie (its riscv64 kernel, an initramfs that loads the virtio and ext4 modules, and a
+# whole root file system made by mmdebstrap: tests/linux/rootfs.sh) to systemd's login prompt
+# on the terminal; log in as root, no password. Downloads and the pristine image are cached in
+# $(BUILD)/linux-cache; $(BUILD)/debian.img is yours and persists (delete it to start afresh).
+LINUX_CACHE = $(BUILD)/linux-cache
+debian: build
+	sh tests/linux/rootfs.sh $(LINUX_CACHE)
+	sh tests/linux/initramfs.sh $(LINUX_CACHE) $(LINUX_CACHE)/initrd.gz
+	[ -e $(BUILD)/debian.img ] || cp --sparse=always $(LINUX_CACHE)/debian.img $(BUILD)/debian.img
+	$(BUILD)/rv39 -M virt -m 1G -nographic -kernel $(LINUX_CACHE)/Image -initrd $(LINUX_CACHE)/initrd.gz \
+	    -append "console=ttyS0 root=/dev/vda rw" \
+	    -drive file=$(BUILD)/debian.img,format=raw,id=hd0 -device virtio-blk-device,drive=hd0
 
 # Tests run headless: on a desktop, guests under test must not open windows (the window tests
 # bring their own X server through xvfb-run).

@@ -6,7 +6,7 @@ set -eu
 PACKAGES="libsdl2-dev libelf-dev libcriterion-dev libfdt-dev gcc-riscv64-unknown-elf
 e2fsprogs fdisk qemu-system-misc gdb-multiarch cmake pkg-config device-tree-compiler libedit-dev
 opensbi u-boot-qemu libpng-dev console-setup-linux xvfb xauth xdotool time gnuplot-nox
-clang libclang-rt-14-dev cpio bc python3 xz-utils
+clang libclang-rt-14-dev cpio bc python3 xz-utils mmdebstrap arch-test qemu-user-static kmod
 libslirp-dev"
 
 missing=""
