@@ -92,6 +92,13 @@ bool framebuffer_write(void *opaque, uint64_t offset, unsigned size, uint64_t va
     return true;
 }
 
+void framebuffer_mark_rows(struct framebuffer *fb, uint32_t y0, uint32_t y1)
+{
+    if (y0 >= y1 || y0 >= fb->height) return;
+    mark_rows(fb->dirty, y0, (y1 < fb->height ? y1 : fb->height) - 1);
+    fb->any_dirty = true;
+}
+
 bool framebuffer_row_dirty(const struct framebuffer *fb, uint32_t y)
 {
     return y < fb->height && row_is_set(fb->dirty, y);

@@ -62,6 +62,9 @@ void framebuffer_free(struct framebuffer *fb);
 bool framebuffer_read(void *opaque, uint64_t offset, unsigned size, uint64_t *value);
 bool framebuffer_write(void *opaque, uint64_t offset, unsigned size, uint64_t value);
 
+/* Rows [y0, y1) were changed through `pixels` directly (virtio-gpu's scanout): mark them
+ * dirty so the display takes them. */
+void framebuffer_mark_rows(struct framebuffer *fb, uint32_t y0, uint32_t y1);
 /* Is row y dirty (written since the last publish)? For tests and the display. */
 bool framebuffer_row_dirty(const struct framebuffer *fb, uint32_t y);
 

@@ -224,6 +224,13 @@ static uint32_t read_register(struct virtio_mmio *t, uint64_t offset)
     case VIRTIO_MMIO_INTERRUPT_STATUS: return t->interrupt_status;
     case VIRTIO_MMIO_STATUS: return t->status;
     case VIRTIO_MMIO_CONFIG_GENERATION: return t->config_generation;
+    /* No device here has shared memory regions: "Reading from a non-existent region (i.e.
+     * where the ID written to SHMSel is unused) results in a length of -1" (virtio 1.2,
+     * 4.2.2); Linux's virtio_gpu takes a length of 0 for a region that exists. */
+    case VIRTIO_MMIO_SHM_LEN_LOW:
+    case VIRTIO_MMIO_SHM_LEN_HIGH:
+    case VIRTIO_MMIO_SHM_BASE_LOW:
+    case VIRTIO_MMIO_SHM_BASE_HIGH: return 0xffffffffu;
     default: return 0; /* write-only and unimplemented registers read as zero */
     }
 }

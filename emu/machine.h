@@ -14,6 +14,7 @@
 #include "../devices/goldfish_rtc.h"
 #include "../devices/plic.h"
 #include "../devices/virtio_blk.h"
+#include "../devices/virtio_gpu.h"
 #include "../devices/virtio_input.h"
 #include "../devices/virtio_mmio.h"
 #include "../devices/virtio_net.h"
@@ -62,7 +63,9 @@ struct machine_config {
     unsigned nic_count;
     bool keyboard, tablet;          /* -device virtio-keyboard-device / virtio-tablet-device */
     int keyboard_slot, tablet_slot; /* their virtio slots, or -1 for the first free ones */
-    FILE *console;                  /* where UART/HTIF output goes (stdout) */
+    bool gpu;                       /* -device virtio-gpu-device: 2D, scanout on the framebuffer */
+    int gpu_slot;
+    FILE *console; /* where UART/HTIF output goes (stdout) */
 };
 
 /* HTIF (tohost/fromhost) as the RISC-V test ecosystem uses it; active when the loaded ELF
@@ -88,6 +91,7 @@ struct machine {
     struct net_user *net_user[MACHINE_MAX_NICS]; /* their user-mode networks (NULL: none) */
     struct virtio_input keyboard, tablet;        /* fed from the SDL window through `input` */
     struct input_link input;
+    struct virtio_gpu gpu;
     uint8_t tablet_buttons; /* the buttons the tablet last reported */
     struct pollfd *pollfds; /* machine_poll's array, grown as needed */
     unsigned pollfd_cap;

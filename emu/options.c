@@ -135,6 +135,7 @@ static void print_help(FILE *out)
             "  -device virtio-net-device,netdev=ID[,mac=MAC][,bus=virtio-mmio-bus.N]\n"
             "  -nic user[,hostfwd=...]  both at once: user-mode network on virtio-net\n"
             "  -device virtio-keyboard-device|virtio-tablet-device  the window's keys/mouse\n"
+            "  -device virtio-gpu-device  2D GPU shown in the window and the screenshot\n"
             "  (-machine virt, -M virt, -smp N, -serial stdio|mon:stdio,\n"
             "   -global virtio-mmio.force-legacy=false: accepted as in QEMU)\n"
             "  -h, -help       this text\n"
@@ -356,7 +357,10 @@ bool options_parse_drive(const char *text, struct drive_option *drive, char *pro
 bool options_parse_device(const char *text, struct options *opts, char *problem, size_t problem_len)
 {
     static const char rng[] = "virtio-rng-device", net[] = "virtio-net-device",
-                      kbd[] = "virtio-keyboard-device", tablet[] = "virtio-tablet-device";
+                      kbd[] = "virtio-keyboard-device", tablet[] = "virtio-tablet-device",
+                      gpu[] = "virtio-gpu-device";
+    if (strncmp(text, gpu, strlen(gpu)) == 0 && (text[strlen(gpu)] == ',' || !text[strlen(gpu)]))
+        return options_parse_gpu_device(text + strlen(gpu), opts, problem, problem_len);
     if (strncmp(text, rng, strlen(rng)) == 0 && (text[strlen(rng)] == ',' || !text[strlen(rng)]))
         return options_parse_rng_device(text + strlen(rng), opts, problem, problem_len);
     if (strncmp(text, net, strlen(net)) == 0 && (text[strlen(net)] == ',' || !text[strlen(net)]))
@@ -371,7 +375,8 @@ bool options_parse_device(const char *text, struct options *opts, char *problem,
         (text[strlen(kind)] != ',' && text[strlen(kind)])) {
         snprintf(problem, problem_len,
                  "only virtio-blk-device, virtio-rng-device, virtio-net-device, "
-                 "virtio-keyboard-device and virtio-tablet-device are supported");
+                 "virtio-keyboard-device, virtio-tablet-device and virtio-gpu-device are "
+                 "supported");
         return false;
     }
     char drive_id[32] = "";

@@ -1,6 +1,7 @@
 /* The command line's virtio devices beyond disks (emu/options.h): QEMU's spellings
  *   -device virtio-rng-device[,bus=virtio-mmio-bus.N]
  *   -device virtio-keyboard-device[,bus=...], -device virtio-tablet-device[,bus=...]
+ *   -device virtio-gpu-device[,bus=...]
  *   -netdev user,id=ID[,hostfwd=RULE]...[,restrict=on|off]
  *   -device virtio-net-device,netdev=ID[,mac=52:54:00:12:34:56][,bus=virtio-mmio-bus.N]
  *   -nic user[,hostfwd=RULE]...[,restrict=on|off][,model=virtio-net-device][,mac=MAC]
@@ -83,6 +84,13 @@ bool options_parse_rng_device(const char *args, struct options *opts, char *prob
 {
     return parse_plain_device("virtio-rng-device", args, &opts->machine.rng,
                               &opts->machine.rng_slot, problem, problem_len);
+}
+
+bool options_parse_gpu_device(const char *args, struct options *opts, char *problem,
+                              size_t problem_len)
+{
+    return parse_plain_device("virtio-gpu-device", args, &opts->machine.gpu,
+                              &opts->machine.gpu_slot, problem, problem_len);
 }
 
 bool options_parse_input_device(const char *args, bool tablet, struct options *opts, char *problem,

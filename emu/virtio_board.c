@@ -4,7 +4,7 @@
  * QEMU virt has eight virtio-mmio slots (NOTES.md); rv39 registers all of them, as QEMU does,
  * with the configured devices where -device ...,bus=virtio-mmio-bus.N put them and the others
  * in the free slots from slot 0 up: drives in command-line order, then the rng, the network
- * cards, the keyboard and the tablet. */
+ * cards, the keyboard, the tablet and the GPU. */
 #define _GNU_SOURCE /* ppoll */
 #include <errno.h>
 #include <poll.h>
@@ -16,7 +16,15 @@
 
 #include "machine.h"
 
-enum virtio_kind { KIND_EMPTY, KIND_BLK, KIND_RNG, KIND_NET, KIND_KEYBOARD, KIND_TABLET };
+enum virtio_kind {
+    KIND_EMPTY,
+    KIND_BLK,
+    KIND_RNG,
+    KIND_NET,
+    KIND_KEYBOARD,
+    KIND_TABLET,
+    KIND_GPU,
+};
 
 struct slot_use {
     enum virtio_kind kind;
@@ -44,12 +52,13 @@ static unsigned list_requests(const struct machine_config *cfg, struct slot_requ
             (struct slot_request){KIND_KEYBOARD, 0, cfg->keyboard_slot, "virtio-keyboard-device"};
     if (cfg->tablet)
         r[n++] = (struct slot_request){KIND_TABLET, 0, cfg->tablet_slot, "virtio-tablet-device"};
+    if (cfg->gpu) r[n++] = (struct slot_request){KIND_GPU, 0, cfg->gpu_slot, "virtio-gpu-device"};
     return n;
 }
 
 static bool assign_slots(const struct machine_config *cfg, struct slot_use use[VIRTIO_MMIO_SLOTS])
 {
-    struct slot_request req[VIRTIO_MMIO_SLOTS * 2 + 3 + MACHINE_MAX_NICS];
+    struct slot_request req[VIRTIO_MMIO_SLOTS * 2 + 4 + MACHINE_MAX_NICS];
     unsigned n = list_requests(cfg, req);
     for (unsigned s = 0; s < VIRTIO_MMIO_SLOTS; s++)
         use[s] = (struct slot_use){KIND_EMPTY, 0};
@@ -119,6 +128,10 @@ static bool attach_one(struct machine *m, unsigned slot, struct slot_use use)
         placed = virtio_input_attach(in, t, slot, &m->dma, irq, &m->bus);
         break;
     }
+    case KIND_GPU:
+        virtio_gpu_init(&m->gpu, &m->fb);
+        placed = virtio_gpu_attach(&m->gpu, t, slot, &m->dma, irq, &m->bus);
+        break;
     case KIND_EMPTY:
         virtio_mmio_init_empty(t);
         placed = virtio_mmio_register(t, slot, &m->bus);
@@ -150,6 +163,7 @@ void machine_detach_virtio(struct machine *m)
     m->pollfds = NULL;
     m->pollfd_cap = 0;
     input_link_free(&m->input);
+    virtio_gpu_free(&m->gpu);
 }
 
 /* The tablet reports the pointer's place and the buttons that changed, as one report. */
