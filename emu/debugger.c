@@ -69,22 +69,22 @@ static bool fault_wanted(const struct debugger *d, const struct cpu_event *ev, u
     return true;
 }
 
-/* An xRET into U-mode settles a pending user fault: back at the faulting pc, it was resolved;
- * anywhere else, the process did not get its page. */
+/* The first xRET into U-mode after a user page fault settles it: back at the faulting pc in
+ * the same address space, the fault was resolved (the instruction is retried); anywhere else,
+ * the process did not get its page: killed, sent a signal, or (a kernel that sleeps on a swap
+ * read) another process runs first, which the stop message mentions. */
 static void check_kill(struct debugger *d, struct cpu *c, const struct cpu_event *ev)
 {
     if (!d->kill_pending || ev->to != PRIV_U) return;
     uint64_t target = ev->from == PRIV_M ? c->mepc : c->sepc;
-    /* Another address space: the kernel runs someone else while it fetches the page (swap);
-     * the faulting process has not been answered yet. */
-    if (c->satp != d->kill_fault.satp) return;
     d->kill_pending = false;
-    if (target == d->kill_fault.pc) return;
+    if (target == d->kill_fault.pc && c->satp == d->kill_fault.satp) return;
     char text[200];
     snprintf(text, sizeof text,
              "kill: the %s at pc=0x%" PRIx64 ", tval=0x%" PRIx64
-             " was not resolved (the kernel returned to U-mode at 0x%" PRIx64 ")",
-             vmmap_cause_name(d->kill_fault.cause), d->kill_fault.pc, d->kill_fault.tval, target);
+             " was not resolved: the kernel returned to U-mode at 0x%" PRIx64 "%s",
+             vmmap_cause_name(d->kill_fault.cause), d->kill_fault.pc, d->kill_fault.tval, target,
+             c->satp == d->kill_fault.satp ? "" : " in another address space");
     stop_on_event(d, c, UNTIL_KILL, text);
 }
 

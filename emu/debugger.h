@@ -84,9 +84,9 @@ struct debugger {
     struct dbg_trap_record last_trap;
     struct dbg_trap_record last_fault; /* the last page fault (last_trap may be an ecall) */
     struct dbg_fault_filter fault_filter;
-    /* `until kill`: a page fault from U-mode is resolved when the kernel returns to U-mode at
-     * the faulting pc (the instruction is retried); returning anywhere else means the process
-     * did not get its page (killed, or a signal). */
+    /* `until kill`: a page fault from U-mode is resolved when the kernel's next return to
+     * U-mode goes back to the faulting pc (the instruction is retried), in the same address
+     * space; returning anywhere else means the process did not get its page. */
     bool kill_pending;
     struct dbg_trap_record kill_fault;
     struct walk_request pending_req; /* the last walk that faulted, until its trap comes */

@@ -209,8 +209,15 @@ static bool cmd_x(struct debugger *d, int argc, char **argv, FILE *out, bool phy
 {
     uint64_t addr, len = 64;
     if (argc < 2) {
-        fprintf(out, "usage: %s ADDR [LEN]\n", physical ? "xp" : "x");
+        fprintf(out, "usage: %s ADDR [LEN], or QEMU's %s /NFU ADDR\n", argv[0], argv[0]);
         return false;
+    }
+    if (argv[1][0] == '/') { /* QEMU's spelling: x /4xw ADDR */
+        if (argc != 3 || !dbg_need_value(d, argv[2], &addr, out)) {
+            fprintf(out, "usage: %s /NFU ADDR (N count, F x|d|u|o|c|i, U b|h|w|g)\n", argv[0]);
+            return false;
+        }
+        return qemu_memory_dump(d, argv[1] + 1, addr, physical, out);
     }
     if (!dbg_need_value(d, argv[1], &addr, out) ||
         (argc > 2 && !dbg_need_value(d, argv[2], &len, out)))

@@ -6,6 +6,7 @@
 #include "monitor.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "disas.h"
@@ -119,5 +120,97 @@ bool cmd_screenshot(struct debugger *d, int argc, char **argv, FILE *out)
                 argv[1]);
     else
         fprintf(out, "%s: %s\n", argv[0], err);
+    return true;
+}
+
+/* QEMU's monitor_printc: quoted, with C escapes for the unprintable. */
+static void print_char(FILE *out, uint8_t c)
+{
+    switch (c) {
+    case '\'': fprintf(out, " '\\''"); break;
+    case '\\': fprintf(out, " '\\\\'"); break;
+    case '\n': fprintf(out, " '\\n'"); break;
+    case '\r': fprintf(out, " '\\r'"); break;
+    default:
+        if (c >= 32 && c <= 126)
+            fprintf(out, " '%c'", c);
+        else
+            fprintf(out, " '\\x%02x'", c);
+    }
+}
+
+static bool read_memory(struct debugger *d, uint64_t addr, void *buf, size_t len, bool physical)
+{
+    if (!physical) return debugger_read_virtual(d, addr, buf, len);
+    const uint8_t *h = machine_ram_ptr(d->m, addr, len);
+    if (h) memcpy(buf, h, len);
+    return h != NULL;
+}
+
+/* QEMU's memory_dump (monitor/hmp-cmds-target.c), its layout: the address as 16 hex digits
+ * and a colon, then up to 16 bytes of values a line (8 for bytes), each after one space:
+ * x as 0x and 2/4/8/16 digits, d and u right-aligned, o with a leading 0, c as the character.
+ * i disassembles. */
+bool qemu_memory_dump(struct debugger *d, const char *format, uint64_t addr, bool physical,
+                      FILE *out)
+{
+    unsigned long count = 1;
+    char fmt = 'x';
+    unsigned size = 4;
+    const char *p = format;
+    if (*p >= '0' && *p <= '9') count = strtoul(p, (char **)&p, 10);
+    for (; *p; p++) {
+        if (strchr("xduoci", *p))
+            fmt = *p;
+        else if (strchr("bhwg", *p))
+            size = *p == 'b' ? 1 : *p == 'h' ? 2 : *p == 'w' ? 4 : 8;
+        else {
+            fprintf(out, "error: '%c' in /%s is not a format (x d u o c i) or size (b h w g)\n", *p,
+                    format);
+            return false;
+        }
+    }
+    if (count > 4096) count = 4096;
+    if (fmt == 'i') {
+        if (physical) {
+            fprintf(out, "error: xp /i: disassemble virtual addresses (x /i, disas)\n");
+            return false;
+        }
+        for (unsigned long i = 0; i < count; i++)
+            dbg_print_insn(d, addr, out, &addr);
+        return true;
+    }
+    /* As QEMU: the length and line size come from the unit size before 'c' makes it 1. */
+    uint64_t len = count * size, line = size == 1 ? 8 : 16;
+    if (fmt == 'c') size = 1;
+    unsigned digits = fmt == 'o'   ? (size * 8 + 2) / 3
+                      : fmt == 'x' ? size * 2
+                      : fmt == 'c' ? 1
+                                   : (size * 80 + 32) / 33;
+    for (; len > 0;) {
+        uint64_t n = len < line ? len : line;
+        uint8_t buf[16];
+        if (!read_memory(d, addr, buf, n, physical)) {
+            fprintf(out, "Cannot access memory\n");
+            return false;
+        }
+        fprintf(out, "%016" PRIx64 ":", addr);
+        for (uint64_t i = 0; i < n; i += size) {
+            uint64_t v = 0;
+            memcpy(&v, buf + i, size); /* little-endian host and guest */
+            int64_t sv =
+                size == 8 ? (int64_t)v : (int64_t)(v << (64 - 8 * size)) >> (64 - 8 * size);
+            switch (fmt) {
+            case 'x': fprintf(out, " 0x%0*" PRIx64, (int)digits, v); break;
+            case 'o': fprintf(out, " %#*" PRIo64, (int)digits, v); break;
+            case 'u': fprintf(out, " %*" PRIu64, (int)digits, v); break;
+            case 'd': fprintf(out, " %*" PRId64, (int)digits, sv); break;
+            case 'c': print_char(out, (uint8_t)v); break;
+            }
+        }
+        fputc('\n', out);
+        addr += n;
+        len -= n;
+    }
     return true;
 }
