@@ -4,9 +4,9 @@
  * tables, and a scratch disk (a memfd, so FLUSH's fdatasync costs nothing).
  *
  * Input (seeds_virtio.py writes valid ones):
- *   u8 config (bit 0: the read-only disk; bits 1-2: the device, 0 blk, 1 rng, 2 net, 3 input;
- *      bit 3: the rng's host source runs dry after half of each buffer; the input device is
- *      a tablet, not a keyboard) |
+ *   u8 config (bit 0: the read-only disk; bits 1-2 and 4: the device, 0 blk, 1 rng, 2 net,
+ *      3 input, 4 gpu, 5-7 blk; bit 3: the rng's host source runs dry after half of each
+ *      buffer; the input device is a tablet, not a keyboard) |
  *   u16 image length | the image, at RAM offset 0 |
  *   ops, 11 bytes each: u8 code | u16 offset | u64 value, where code & 3 is the kind and
  *   1 << ((code >> 2) & 3) the width:
@@ -31,10 +31,13 @@
  *     the harness has the buffers the transport handed the device; the interrupt line follows
  *     InterruptStatus.
  *   - input: events are 8 bytes, one per eventq buffer, used.len 0 elsewhere;
- *   - rng, net receive and input: every RAM byte the device writes lies in a device-writable buffer
- *     of the chain it serves, or in a used ring; used.len never exceeds what the chain can
- *     hold (rng: nor VIRTIO_RNG_MAX_REQUEST); a received frame's used.len is 0 (dropped) or
- *     header + frame, in the order the backend delivered them;
+ *   - gpu: a response fits the chain and a control header with display info; the host
+ *     memory the resources hold is what the device counts, never over its limit; the
+ *     scanout (a 64 x 48 framebuffer on the heap) is written only inside (ASan);
+ *   - rng, net receive, input and gpu: every RAM byte the device writes lies in a device-writable
+ * buffer of the chain it serves, or in a used ring; used.len never exceeds what the chain can hold
+ * (rng: nor VIRTIO_RNG_MAX_REQUEST); a received frame's used.len is 0 (dropped) or header + frame,
+ * in the order the backend delivered them;
  *   - net transmit: the backend gets exactly the chain's readable bytes after the header, and
  *     only from chains of at least a header and an Ethernet header.
  * Completions are seen as they happen through the dma `written` callback: the status byte is
@@ -47,6 +50,7 @@
 #include <unistd.h>
 
 #include "devices/virtio_blk.h"
+#include "devices/virtio_gpu.h"
 #include "devices/virtio_input.h"
 #include "devices/virtio_net.h"
 #include "devices/virtio_rng.h"
@@ -72,13 +76,15 @@ static struct dma dma;
 static struct virtio_mmio t;
 static struct drive drives[2]; /* read-write, read-only */
 static struct drive *drive;    /* this input's, when the device is blk */
-enum device { DEV_BLK, DEV_RNG, DEV_NET, DEV_INPUT };
+enum device { DEV_BLK, DEV_RNG, DEV_NET, DEV_INPUT, DEV_GPU };
 static enum device device;
 static struct virtio_rng rng;
 static struct virtio_net net;
 static struct virtio_input input;
-static bool rng_dry;              /* the rng's source gives half of what is asked */
-static uint8_t tx_seen[RAM_SIZE]; /* RAM when the device took the chain it now transmits */
+static struct virtio_gpu gpu;
+static struct framebuffer scanout; /* the GPU's: 64 x 48 */
+static bool rng_dry;               /* the rng's source gives half of what is asked */
+static uint8_t tx_seen[RAM_SIZE];  /* RAM when the device took the chain it now transmits */
 static uint16_t frame_len[VIRTIO_NET_PENDING]; /* accepted, not yet in a used ring: their lengths */
 static unsigned frames_head, frames_count;
 static uint8_t pattern[DISK_BYTES], shadow[DISK_BYTES], disk_now[DISK_BYTES];
@@ -86,7 +92,8 @@ static bool in_notify, irq_level;
 static uint16_t seen_used[2]; /* queues 0 and 1: used index as last seen */
 static int last_byte;         /* value of the last single byte reported written, or -1 */
 
-static uint64_t *requests, *writes, *reads, *resets, *stray, *entropy, *sent, *received, *events;
+static uint64_t *requests, *writes, *reads, *resets, *stray, *entropy, *sent, *received, *events,
+    *gpu_commands;
 
 static void open_drive(struct drive *d, bool readonly)
 {
@@ -278,9 +285,10 @@ static bool may_write(uint64_t pa, uint64_t len)
         const struct virtq *vq = &t.queue[q];
         if (vq->ready && pa >= vq->used && pa + len <= vq->used + 6 + 8ull * vq->num) return true;
     }
-    const struct virtq_chain *c = device == DEV_RNG   ? &rng.chain
-                                  : device == DEV_NET ? &net.rx_chain
-                                                      : &input.chain;
+    const struct virtq_chain *c = device == DEV_RNG     ? &rng.chain
+                                  : device == DEV_NET   ? &net.rx_chain
+                                  : device == DEV_INPUT ? &input.chain
+                                                        : &gpu.chain;
     for (unsigned i = c->readable; i < c->count; i++)
         if (pa >= c->buf[i].addr && pa + len <= c->buf[i].addr + c->buf[i].len) return true;
     return false;
@@ -329,6 +337,24 @@ static void inject_input(uint64_t what, unsigned width, uint64_t unused)
     virtio_input_report(&input, ev, 1 + (what >> 33 & 1) + (what >> 34 & 1));
 }
 
+static void completed_gpu(unsigned queue)
+{
+    uint32_t id, len;
+    last_used(queue, &id, &len);
+    if (id != gpu.chain.head) fuzz_fail("used ring names another chain than was served");
+    check_chain(&gpu.chain, queue, seen);
+    if (len > gpu.chain.write_bytes || len > 24 + 16 * 24 || (queue && len))
+        fuzz_fail("gpu used.len %u on queue %u (%llu writable bytes)", len, queue,
+                  (unsigned long long)gpu.chain.write_bytes);
+    uint64_t bytes = 0;
+    for (unsigned i = 0; i < VIRTIO_GPU_MAX_RESOURCES; i++)
+        if (gpu.res[i].id) bytes += (uint64_t)gpu.res[i].width * gpu.res[i].height * 4;
+    if (bytes != gpu.hostmem || bytes > VIRTIO_GPU_MAX_HOSTMEM)
+        fuzz_fail("gpu host memory %llu, resources hold %llu", (unsigned long long)gpu.hostmem,
+                  (unsigned long long)bytes);
+    ++*gpu_commands;
+}
+
 static size_t fake_fill(void *buf, size_t len)
 {
     size_t n = rng_dry ? len / 2 : len;
@@ -357,6 +383,7 @@ static void ram_written(void *opaque, uint64_t pa, uint64_t len)
         if (device == DEV_RNG) completed_rng();
         if (device == DEV_NET) completed_net(q);
         if (device == DEV_INPUT) completed_input(q);
+        if (device == DEV_GPU) completed_gpu(q);
         last_byte = -1;
         memcpy(seen, ram, RAM_SIZE); /* what the next chain will be taken from */
     }
@@ -380,6 +407,7 @@ static uint64_t served_count(void)
 {
     if (device == DEV_RNG) return rng.requests;
     if (device == DEV_INPUT) return input.delivered + input.dropped;
+    if (device == DEV_GPU) return gpu.commands;
     if (device == DEV_NET) return net.tx_frames + net.tx_dropped + net.rx_frames + net.rx_dropped;
     return drive->blk.requests;
 }
@@ -452,7 +480,7 @@ static void submit(uint16_t head, uint64_t value)
         watched(deliver_frame, ((value >> 8) & 0xffff) % 1600, 0, value >> 24);
         return;
     }
-    unsigned queue = device == DEV_NET || device == DEV_INPUT ? (value >> 5) & 1 : 0;
+    unsigned queue = device == DEV_BLK || device == DEV_RNG ? 0 : (value >> 5) & 1;
     const struct virtq *q = &t.queue[queue];
     uint64_t off = q->avail - RAM_BASE;
     if (q->num == 0 || q->avail < RAM_BASE || off > RAM_SIZE || 4 + 2ull * q->num > RAM_SIZE - off)
@@ -488,6 +516,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     sent = fuzz_counter("frames sent");
     received = fuzz_counter("frames received");
     events = fuzz_counter("input events");
+    gpu_commands = fuzz_counter("gpu commands");
+    if (!framebuffer_init(&scanout, 64, 48)) fuzz_fail("no framebuffer");
     return 0;
 }
 
@@ -496,8 +526,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct fuzz_input in = {data, size};
     uint8_t config = fuzz_u8(&in);
     drive = &drives[config & 1];
-    static const enum device devices[4] = {DEV_BLK, DEV_RNG, DEV_NET, DEV_INPUT};
-    device = devices[config >> 1 & 3];
+    static const enum device devices[8] = {DEV_BLK, DEV_RNG, DEV_NET, DEV_INPUT,
+                                           DEV_GPU, DEV_BLK, DEV_BLK, DEV_BLK};
+    device = devices[(config >> 1 & 3) | (config >> 2 & 4)];
     rng_dry = config & 8;
     size_t image_len;
     const uint8_t *image = fuzz_bytes(&in, fuzz_u16(&in) % RAM_SIZE, &image_len);
@@ -511,6 +542,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (device == DEV_RNG) {
         rng = (struct virtio_rng){.fill = fake_fill};
         virtio_mmio_init(&t, &virtio_rng_ops, &rng, 0, &dma, irq);
+    } else if (device == DEV_GPU) {
+        virtio_gpu_free(&gpu); /* the last input's resources */
+        virtio_gpu_init(&gpu, &scanout);
+        virtio_mmio_init(&t, &virtio_gpu_ops, &gpu, 0, &dma, irq);
+        gpu.t = &t;
     } else if (device == DEV_INPUT) {
         virtio_input_init(&input, config & 8 ? VIRTIO_INPUT_TABLET : VIRTIO_INPUT_KEYBOARD);
         virtio_mmio_init(&t, &virtio_input_ops, &input, 0, &dma, irq);

@@ -106,6 +106,7 @@ def seed(readonly, img, ops, device=0, extra=0):
 
 
 RNG, NET, INPUT = 1, 2, 3
+GPU = 8  # config bit 4: device 4
 TABLET = 8  # config bit 3 with the input device
 
 
@@ -161,6 +162,59 @@ def input_seeds(tablet):
     return img, ops
 
 
+def gpu_seeds(commands):
+    """virtio-gpu: each command a chain of a request and a response buffer."""
+    img = Image()
+    img.b.extend(bytes(0x3E00 - len(img.b)))  # the length field is taken mod 16 KiB
+    img.put(0x2000, bytes((i * 7) & 0xFF for i in range(512)))  # the backing's pixels
+    for i, req in enumerate(commands):
+        img.put(0x1000 + 0x80 * i, req)
+        img.desc(2 * i, 0x1000 + 0x80 * i, len(req), NEXT, 2 * i + 1)
+        img.desc(2 * i + 1, 0x3000 + 0x1A0 * i, 0x1A0, WRITE)
+    qs = [(0, 16, DESC, AVAIL, USED), (1, 16, TX_DESC, TX_AVAIL, TX_USED)]
+    ops = bring_up(features=0, queues=qs) + [read(0x108), read(0x10C)]
+    ops += [submit(2 * i) for i in range(len(commands))] + [read(0x60), mmio(0x64, 3)]
+    return img, ops
+
+
+def gpu_cmd(kind, *fields, fence=0):
+    flags = 1 if fence else 0
+    return struct.pack("<IIQIB3x", kind, flags, fence, 0, 0) + b"".join(fields)
+
+
+def u32(*v):
+    return struct.pack("<%dI" % len(v), *v)
+
+
+def gpu_good():
+    backing = u32(1, 2) + struct.pack("<QII", RAM + 0x2000, 256, 0) + struct.pack(
+        "<QII", RAM + 0x2100, 256, 0)
+    return gpu_seeds([
+        gpu_cmd(0x100),  # GET_DISPLAY_INFO
+        gpu_cmd(0x101, u32(1, 2, 16, 8)),  # RESOURCE_CREATE_2D id 1, B8G8R8X8, 16 x 8
+        gpu_cmd(0x106, backing),  # ATTACH_BACKING: two entries
+        gpu_cmd(0x105, u32(0, 0, 16, 8), struct.pack("<QII", 0, 1, 0)),  # TRANSFER_TO_HOST_2D
+        gpu_cmd(0x103, u32(0, 0, 16, 8, 0, 1)),  # SET_SCANOUT 0 to resource 1
+        gpu_cmd(0x104, u32(2, 2, 8, 4, 1, 0), fence=7),  # RESOURCE_FLUSH, fenced
+        gpu_cmd(0x107, u32(1, 0)),  # DETACH_BACKING
+        gpu_cmd(0x102, u32(1, 0)),  # RESOURCE_UNREF
+    ])
+
+
+def gpu_bad():
+    outside = u32(1, 1) + struct.pack("<QII", RAM + 0x3F00, 0x1000, 0)
+    return gpu_seeds([
+        gpu_cmd(0x101, u32(1, 4, 8, 8)),  # X8R8G8B8 8 x 8
+        gpu_cmd(0x101, u32(1, 2, 4, 4)),  # the same id again
+        gpu_cmd(0x106, outside),  # backing reaching past RAM
+        gpu_cmd(0x105, u32(4, 4, 8, 8), struct.pack("<QII", 0, 1, 0)),  # no backing, outside
+        gpu_cmd(0x103, u32(0, 0, 9, 8, 1, 1)),  # scanout 1; then a rect too wide
+        gpu_cmd(0x101, u32(2, 99, 16384, 16384)),  # unknown format, too big
+        gpu_cmd(0x999),  # unknown command
+        gpu_cmd(0x106, u32(1, 0xFFFFFFFF)),  # absurd entry count
+    ])
+
+
 def net_seeds():
     img = Image()
     img.b.extend(bytes(0x1000 - len(img.b)))
@@ -208,6 +262,8 @@ def main(out):
         ("net", net_seeds(), NET, 0),
         ("keyboard", input_seeds(False), INPUT, 0),
         ("tablet", input_seeds(True), INPUT, TABLET),
+        ("gpu", gpu_good(), 0, GPU << 1),
+        ("gpu_bad", gpu_bad(), 0, GPU << 1),
     ):
         with open(os.path.join(out, name), "wb") as f:
             f.write(seed(0, img, ops, device, extra))
