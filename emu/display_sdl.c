@@ -67,6 +67,7 @@ struct display {
     void *opaque;
     int status;
     const char *state; /* shown in the title */
+    uint8_t buttons;   /* mouse buttons held (bit 0 left, 1 right, 2 middle), for the tablet */
 };
 
 static bool display_wanted(enum display_mode mode, char *err, size_t errlen)
@@ -154,8 +155,9 @@ static void redraw(struct display *d)
 }
 
 /* The mouse in the window, for the virtio tablet: its place scaled to 0..32767 over the
- * window (the picture fills the window) and its buttons (left, right, middle). */
-static void pointer_event(struct display *d, int x, int y, uint32_t sdl_buttons)
+ * window (the picture fills the window) and the buttons held (d->buttons, kept from the
+ * button events themselves: SDL_GetMouseState may already show a later release). */
+static void pointer_event(struct display *d, int x, int y)
 {
     int w, h;
     SDL_GetWindowSize(d->window, &w, &h);
@@ -163,10 +165,7 @@ static void pointer_event(struct display *d, int x, int y, uint32_t sdl_buttons)
     long sy = h > 1 ? (long)y * VIRTIO_INPUT_ABS_MAX / (h - 1) : 0;
     sx = sx < 0 ? 0 : sx > VIRTIO_INPUT_ABS_MAX ? VIRTIO_INPUT_ABS_MAX : sx;
     sy = sy < 0 ? 0 : sy > VIRTIO_INPUT_ABS_MAX ? VIRTIO_INPUT_ABS_MAX : sy;
-    uint8_t buttons = (sdl_buttons & SDL_BUTTON_LMASK ? 1 : 0) |
-                      (sdl_buttons & SDL_BUTTON_RMASK ? 2 : 0) |
-                      (sdl_buttons & SDL_BUTTON_MMASK ? 4 : 0);
-    input_link_pointer(&d->m->input, (uint16_t)sx, (uint16_t)sy, buttons);
+    input_link_pointer(&d->m->input, (uint16_t)sx, (uint16_t)sy, d->buttons);
 }
 
 /* One SDL event; returns true when the window needs a redraw even without new rows. */
@@ -179,20 +178,31 @@ static bool handle_event(struct display *d, const SDL_Event *ev)
         update_title(d, "stopping");
         return false;
     case SDL_TEXTINPUT:
+        /* With a virtio keyboard the window's keys are its alone, as QEMU's window sends them
+         * to its emulated keyboard; the terminal still types into the UART. */
+        if (d->m->cfg.keyboard) return false;
         console_push_input((const uint8_t *)ev->text.text, strlen(ev->text.text));
         return false;
     case SDL_KEYUP: /* the virtio keyboard gets presses and releases (SDL scancode = HID) */
         input_link_key(&d->m->input, ev->key.keysym.scancode, false);
         return false;
-    case SDL_MOUSEMOTION:
-        pointer_event(d, ev->motion.x, ev->motion.y, ev->motion.state);
-        return false;
+    case SDL_MOUSEMOTION: pointer_event(d, ev->motion.x, ev->motion.y); return false;
     case SDL_MOUSEBUTTONDOWN:
-    case SDL_MOUSEBUTTONUP:
-        pointer_event(d, ev->button.x, ev->button.y, SDL_GetMouseState(NULL, NULL));
+    case SDL_MOUSEBUTTONUP: {
+        uint8_t bit = ev->button.button == SDL_BUTTON_LEFT     ? 1
+                      : ev->button.button == SDL_BUTTON_RIGHT  ? 2
+                      : ev->button.button == SDL_BUTTON_MIDDLE ? 4
+                                                               : 0;
+        if (ev->type == SDL_MOUSEBUTTONDOWN)
+            d->buttons |= bit;
+        else
+            d->buttons &= (uint8_t)~bit;
+        pointer_event(d, ev->button.x, ev->button.y);
         return false;
+    }
     case SDL_KEYDOWN: {
         if (!ev->key.repeat) input_link_key(&d->m->input, ev->key.keysym.scancode, true);
+        if (d->m->cfg.keyboard) return false;
         uint8_t bytes[8];
         size_t n = display_key_bytes(ev->key.keysym.sym, ev->key.keysym.mod, bytes);
         if (n) console_push_input(bytes, n);

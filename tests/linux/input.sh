@@ -1,12 +1,17 @@
 #!/bin/sh
 # input.sh RV39 CACHE: Debian's riscv64 kernel on rv39 with a window (under Xvfb), a virtio
-# keyboard and a virtio tablet (-device virtio-keyboard-device -device virtio-tablet-device),
-# and the busybox initramfs with Debian's virtio_input and evdev modules. At the serial
-# console the guest reads its two /dev/input/event devices while the test, with xdotool,
-# presses F5 in the window (a key that sends the serial line nothing) and clicks into it:
+# keyboard, a virtio tablet and virtio-gpu (-device virtio-keyboard-device -device
+# virtio-tablet-device -device virtio-gpu-device), and the busybox initramfs with Debian's
+# virtio_input, evdev and virtio_gpu modules. The test drives the window with xdotool (keys
+# typed into it go to the virtio keyboard only, not to the serial line) and the serial
+# console with a pipe:
 #   - Linux names the devices "rv39 virtio keyboard" and "rv39 virtio tablet";
-#   - the keyboard's device delivers EV_KEY KEY_F5 pressed (1) and released (0);
-#   - the tablet's delivers EV_ABS ABS_X / ABS_Y and EV_KEY BTN_LEFT pressed.
+#   - reading the two /dev/input/event devices while F5 is pressed and the window clicked:
+#     the keyboard delivers EV_KEY KEY_F5 pressed (1) and released (0), the tablet EV_ABS
+#     ABS_X / ABS_Y and EV_KEY BTN_LEFT pressed;
+#   - a shell on the Linux console tty1 (shown through virtio-gpu) runs a command line typed
+#     into the window: `echo $((6*7))-typed > /tmp/typed` (shifted keys included) leaves
+#     "42-typed" in the file.
 # Needs xvfb and xdotool (tests/scripts/deps.sh).
 set -u
 RV39=${1:?usage: input.sh RV39 CACHE}
@@ -28,7 +33,8 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" # as tests/f
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/rv39-input.XXXXXX") || exit 1
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$WORK"' EXIT
-sh "$HERE/initramfs.sh" "$CACHE" "$WORK/initrd.gz" virtio_mmio virtio_input evdev || exit 1
+sh "$HERE/initramfs.sh" "$CACHE" "$WORK/initrd.gz" virtio_mmio virtio_input evdev virtio_gpu ||
+    exit 1
 
 LOG="$WORK/input.log"
 FIFO="$WORK/input.in"
@@ -39,7 +45,8 @@ fail() {
 }
 mkfifo "$FIFO"
 "$RV39" -M virt -m 512M -display sdl -kernel "$CACHE/Image" -initrd "$WORK/initrd.gz" \
-    -append "console=ttyS0" -device virtio-keyboard-device -device virtio-tablet-device \
+    -append "console=tty0 console=ttyS0" -device virtio-keyboard-device \
+    -device virtio-tablet-device -device virtio-gpu-device \
     <"$FIFO" >"$LOG" 2>&1 &
 pid=$!
 exec 3>"$FIFO"
@@ -81,6 +88,15 @@ if [ -n "$win" ] && wait_for "initramfs: ready" 300 && wait_for "# " 30; then
         printf 'kill $k $t; od -An -tx1 -w24 -v /tmp/kbd | sed "s/^/kbd:/"; od -An -tx1 -w24 -v /tmp/tab | sed "s/^/tab:/"; echo events-$((3+1))\n' >&3
         wait_for "events-4" 30 || fail "the events were not printed"
     fi
+    # A shell on tty1, the console the virtio keyboard types into.
+    printf 'setsid sh -c "exec sh <>/dev/tty1 >&0 2>&1" & sleep 2; echo tty-$((4+1))\n' >&3
+    wait_for "tty-5" 30 || fail "no shell on tty1"
+    xdotool windowfocus --sync "$win" || fail "cannot focus the rv39 window"
+    xdotool type --delay 60 'echo $((6*7))-typed > /tmp/typed'
+    xdotool key Return
+    sleep 2
+    printf 'cat /tmp/typed; echo typed-$((5+1))\n' >&3
+    wait_for "typed-6" 30 || fail "the serial shell did not answer"
     printf 'poweroff -f\n' >&3
 else
     fail "no shell"
@@ -104,6 +120,7 @@ ev kbd "01 00 3f 00 00 00 00 00" || fail "no KEY_F5 release from the keyboard"
 ev tab "01 00 10 01 01 00 00 00" || fail "no BTN_LEFT press from the tablet"
 grep -a "^tab:" "$LOG" | tr -d '\r' | grep -q " 03 00 00 00 .. .. 00 00\$" || fail "no ABS_X from the tablet"
 grep -a "^tab:" "$LOG" | tr -d '\r' | grep -q " 03 00 01 00 .. .. 00 00\$" || fail "no ABS_Y from the tablet"
+grep -qa "^42-typed" "$LOG" || fail "the line typed into the window did not run in tty1's shell"
 if [ "$failures" -ne 0 ]; then
     echo "--- last lines of the console:"
     tail -n 40 "$LOG"
