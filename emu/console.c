@@ -87,6 +87,21 @@ size_t console_push_input(const uint8_t *bytes, size_t n)
     return pushed;
 }
 
+void console_wake(void)
+{
+    pthread_once(&wake_once, wake_init);
+    if (wake_pipe[1] >= 0) {
+        ssize_t ignored = write(wake_pipe[1], "w", 1); /* a full pipe is awake already */
+        (void)ignored;
+    }
+}
+
+int console_wake_fd(void)
+{
+    pthread_once(&wake_once, wake_init);
+    return wake_pipe[0];
+}
+
 size_t console_pending_input(void)
 {
     pthread_mutex_lock(&input.lock);

@@ -43,6 +43,12 @@ extern const char console_help_text[];
 
 /* Queue bytes for the guest from any thread (the SDL window's); returns how many fitted. */
 size_t console_push_input(const uint8_t *bytes, size_t n);
+/* Wake a hart idling in console_wait from any thread without input for the UART (the virtio
+ * keyboard's keys, emu/input_link.c). The pipe is drained by console_pump. */
+void console_wake(void);
+/* The wake-up pipe's read end (-1 if none), for machine_poll, which waits on the network's
+ * sockets too (emu/virtio_board.c). */
+int console_wake_fd(void);
 /* Bytes queued and not yet in the UART (for tests). */
 size_t console_pending_input(void);
 

@@ -1,6 +1,8 @@
 /* The window-to-hart input queue (emu/input_link.h). */
 #include "input_link.h"
 
+#include "console.h"
+
 void input_link_init(struct input_link *l)
 {
     pthread_mutex_init(&l->lock, NULL);
@@ -21,6 +23,7 @@ static void put(struct input_link *l, struct input_msg msg)
         atomic_store(&l->pending, true);
     }
     pthread_mutex_unlock(&l->lock);
+    console_wake(); /* a hart idling in wfi takes it now, not at its next tick */
 }
 
 void input_link_key(struct input_link *l, unsigned hid_usage, bool down)

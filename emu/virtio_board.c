@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "console.h"
 #include "machine.h"
 
 enum virtio_kind {
@@ -209,6 +210,8 @@ void machine_poll(struct machine *m, uint64_t timeout_ns, bool with_stdin)
         m->pollfd_cap = 16;
     }
     if (with_stdin) m->pollfds[count++] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
+    int wake = console_wake_fd(); /* the window's keys, as console_wait waits for them */
+    if (wake >= 0) m->pollfds[count++] = (struct pollfd){.fd = wake, .events = POLLIN};
     uint64_t timeout_ms = timeout_ns / 1000000;
     uint32_t net_ms = timeout_ms > UINT32_MAX ? UINT32_MAX : (uint32_t)timeout_ms;
     bool filled[MACHINE_MAX_NICS] = {false};
