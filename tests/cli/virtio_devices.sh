@@ -48,9 +48,14 @@ expect_error "nine devices in eight slots" "virtio-rng-device: no free virtio sl
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 python3 -c "
 import socket, time
-s = socket.socket(); s.bind(('127.0.0.1', $port)); s.listen(1); time.sleep(60)" &
+s = socket.socket(); s.bind(('127.0.0.1', $port)); s.listen(1)
+open('$WORK/held', 'w').close(); time.sleep(60)" &
 holder=$!
-sleep 0.5
+for _ in $(seq 1 100); do # until the port is held (python starts slowly on a busy machine)
+    [ -f "$WORK/held" ] && break
+    sleep 0.1
+done
+[ -f "$WORK/held" ] || fail "the port holder did not start"
 expect_error "hostfwd onto a taken port" "hostfwd tcp:127.0.0.1:$port: cannot listen there" \
     -kernel "$GUEST" -bios none -nic "user,hostfwd=tcp:127.0.0.1:$port-:22"
 
