@@ -1,6 +1,7 @@
-/* The command line's network and entropy devices (emu/options_virtio.c, emu/net_user.c):
- * QEMU's -netdev user / -device virtio-net-device / -nic user / -device virtio-rng-device
- * spellings, hostfwd rules, and one-line "rv39: ..." complaints for anything else. */
+/* The command line's virtio devices beyond disks (emu/options_virtio.c, emu/net_user.c):
+ * QEMU's -netdev user / -device virtio-net-device / -nic user / -device virtio-rng-device /
+ * virtio-keyboard-device / virtio-tablet-device / virtio-gpu-device spellings, hostfwd rules,
+ * and one-line "rv39: ..." complaints for anything else. */
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <stdlib.h>
@@ -181,4 +182,25 @@ Test(net_options, bad_card_options)
     release();
     PARSE("-nic", "user", "-nic", "user", "-nic", "user");
     assert_one_line_error("at most 2 network cards");
+}
+
+Test(net_options, input_and_gpu_devices)
+{
+    PARSE("-device", "virtio-keyboard-device", "-device",
+          "virtio-tablet-device,bus=virtio-mmio-bus.4", "-device", "virtio-gpu-device", "-kernel",
+          "k");
+    cr_assert_eq(outcome, OPTIONS_RUN, "%s", err_text);
+    cr_assert(opts.machine.keyboard && opts.machine.tablet && opts.machine.gpu);
+    cr_assert_eq(opts.machine.keyboard_slot, -1);
+    cr_assert_eq(opts.machine.tablet_slot, 4);
+    cr_assert_eq(opts.machine.gpu_slot, -1);
+    release();
+    PARSE("-device", "virtio-gpu-device", "-device", "virtio-gpu-device");
+    assert_one_line_error("only one virtio-gpu-device");
+    release();
+    PARSE("-device", "virtio-keyboard-device,bus=virtio-mmio-bus.8");
+    assert_one_line_error("bus=virtio-mmio-bus.N");
+    release();
+    PARSE("-device", "virtio-mouse-device");
+    assert_one_line_error("only virtio-blk-device");
 }
