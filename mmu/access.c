@@ -20,6 +20,34 @@ static void invalidate_view(struct mmu *m, unsigned view)
     invalidate_set(m->data_view[view].write, FTLB_SIZE);
     for (unsigned i = 0; i < FTLB_SIZE; i++)
         itlb_clear(&m->fetch_view[view][i]);
+    memset(m->filled[view], 0, sizeof m->filled[view]);
+}
+
+/* Empty the slots of `view` filled since its last flush. */
+static void invalidate_filled(struct mmu *m, unsigned view)
+{
+    for (unsigned word = 0; word < FTLB_FILLED_WORDS; word++) {
+        for (uint64_t bits = m->filled[view][word]; bits; bits &= bits - 1) {
+            unsigned i = word * 64 + (unsigned)__builtin_ctzll(bits);
+            ftlb_clear(&m->data_view[view].read[i]);
+            ftlb_clear(&m->data_view[view].write[i]);
+            itlb_clear(&m->fetch_view[view][i]);
+        }
+        m->filled[view][word] = 0;
+    }
+}
+
+/* Which view a data or fetch table pointer belongs to, and the slot's bit in its bitmap. */
+static void note_filled_data(struct mmu *m, unsigned slot)
+{
+    unsigned view = (unsigned)(m->data - m->data_view);
+    m->filled[view][slot / 64] |= 1ull << (slot % 64);
+}
+
+static void note_filled_fetch(struct mmu *m, unsigned slot)
+{
+    unsigned view = (unsigned)((m->fetch - m->fetch_view[0]) / FTLB_SIZE);
+    m->filled[view][slot / 64] |= 1ull << (slot % 64);
 }
 
 void mmu_init(struct mmu *m)
@@ -34,7 +62,7 @@ void mmu_init(struct mmu *m)
 void mmu_flush_all(struct mmu *m)
 {
     for (unsigned v = 0; v < VIEW_M; v++)
-        invalidate_view(m, v);
+        invalidate_filled(m, v);
 }
 
 static bool in_range(uint64_t tag, uint64_t va, uint64_t len)
@@ -242,6 +270,7 @@ static enum ram_access read_ram(struct cpu *c, uint64_t va, unsigned size, uint6
     if (!h) return RAM_NOT_RAM;
     *value = read_le(h, size);
     fill_fast(&c->mmu.data->read[ftlb_index(va)], va, h, backing);
+    note_filled_data(&c->mmu, ftlb_index(va));
     return RAM_DONE;
 }
 
@@ -255,8 +284,10 @@ static enum ram_access write_ram(struct cpu *c, uint64_t va, unsigned size, uint
     write_le(h, size, value);
     if (cpu_page_has_code(c, *pa))
         cpu_invalidate_code(c, *pa, size); /* page keeps other code: stay on the slow path */
-    else
+    else {
         fill_fast(&c->mmu.data->write[ftlb_index(va)], va, h, backing);
+        note_filled_data(&c->mmu, ftlb_index(va));
+    }
     return RAM_DONE;
 }
 
@@ -376,6 +407,7 @@ struct itlb_entry *mmu_fetch(struct cpu *c, uint64_t va)
     e->page = p;
     e->paddr = pa & ~(PAGE_SIZE - 1);
     note_user(backing, va);
+    note_filled_fetch(&c->mmu, ftlb_index(va));
     return e;
 }
 

@@ -71,12 +71,18 @@ static inline void itlb_clear(struct itlb_entry *e)
  * U, S without SUM, S with SUM, M. (MXR, MPRV and satp changes flush.) */
 enum ftlb_view { VIEW_U = 0, VIEW_S = 1, VIEW_S_SUM = 2, VIEW_M = 3, VIEW_COUNT };
 
+#define FTLB_FILLED_WORDS (FTLB_SIZE / 64)
 struct mmu {
     struct ftlb_set *data;    /* the view loads and stores use now */
     struct itlb_entry *fetch; /* the view instruction fetch uses now */
     struct ftlb_set data_view[VIEW_COUNT];
     struct itlb_entry fetch_view[VIEW_COUNT][FTLB_SIZE];
+    /* Per view, the slots filled (read, write or fetch) since the view was last flushed:
+     * a flush (every satp write, a global sfence.vma) clears those, not all 3 x FTLB_SIZE
+     * entries of every view. A set bit over an entry already emptied is harmless. */
+    uint64_t filled[VIEW_COUNT][FTLB_FILLED_WORDS];
 };
+_Static_assert(FTLB_SIZE % 64 == 0, "the filled bitmap covers the slots in whole words");
 
 static inline unsigned ftlb_index(uint64_t va)
 {
