@@ -96,6 +96,8 @@ static uint8_t config_union(const struct virtio_input *in, uint8_t u[128])
             set_bit(u, INPUT_BTN_RIGHT);
             set_bit(u, INPUT_BTN_MIDDLE);
             top = INPUT_BTN_MIDDLE / 8 + 1;
+        } else if (in->subsel == INPUT_EV_REP && keyboard) {
+            top = 1; /* the type alone: Linux then repeats held keys itself (as QEMU's) */
         } else if (in->subsel == INPUT_EV_ABS && !keyboard) {
             set_bit(u, INPUT_ABS_X);
             set_bit(u, INPUT_ABS_Y);

@@ -22,6 +22,7 @@
 #define INPUT_EV_SYN 0x00u
 #define INPUT_EV_KEY 0x01u
 #define INPUT_EV_ABS 0x03u
+#define INPUT_EV_REP 0x14u
 #define INPUT_SYN_REPORT 0u
 #define INPUT_ABS_X 0x00u
 #define INPUT_ABS_Y 0x01u
