@@ -194,8 +194,7 @@ static bool cmd_continue(struct debugger *d, int argc, char **argv, FILE *out)
             }
         }
     }
-    d->fault_filter = filter;
-    d->kill_pending = false;
+    d->fault_filter = filter; /* a fault already pending for `until kill` stays pending */
     if (d->in_gdb) {
         if (!until) {
             fprintf(out, "error: under GDB, use GDB's continue (GDB runs the hart)\n");
