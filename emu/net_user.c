@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <signal.h>
 #include <slirp/libslirp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,6 +228,10 @@ struct net_user *net_user_new(const struct netdev_config *cfg,
     }
     u->receive = receive;
     u->opaque = opaque;
+    /* slirp writes to the host sockets with plain send(): a host peer that reset its end of a
+     * connection would raise SIGPIPE, whose default action ends rv39 without a word. Ignored,
+     * the write fails with EPIPE and slirp closes the guest's side (QEMU ignores it too). */
+    signal(SIGPIPE, SIG_IGN);
     SlirpConfig sc = {
         .version = 4,
         .restricted = cfg->restricted,
