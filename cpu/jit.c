@@ -98,6 +98,7 @@ const struct jit_stats *jit_get_stats(const struct cpu *c)
  * jit_run, outside translated code. */
 static void flush_all(struct jit *j)
 {
+    memset(j->jump_cache, 0, sizeof j->jump_cache);
     memset(j->buckets, 0, JIT_BUCKETS * sizeof(*j->buckets));
     memset(j->page_blocks, 0, j->pages * sizeof(*j->page_blocks));
     j->pool_used = 0;
@@ -150,6 +151,11 @@ void jit_invalidate_page(struct cpu *c, uint64_t page)
         j->free_list = b;
     }
     j->page_blocks[page] = NULL;
+    /* Jump-cache entries into the page go with its blocks (pages die a few hundred times in
+     * a Linux boot: a scan of the cache each time is cheap). */
+    uint64_t page_pa = ((uint64_t)page << PAGE_SHIFT) + c->ram_base;
+    for (unsigned i = 0; i < JIT_JUMP_CACHE_SIZE; i++)
+        if ((j->jump_cache[i].pa & ~(PAGE_SIZE - 1)) == page_pa) j->jump_cache[i].code = NULL;
     j->stop = 1;
     j->stats.page_kills++;
 }
@@ -267,8 +273,13 @@ const void *jit_lookup(struct cpu *c)
     uint64_t pc = c->pc;
     const struct itlb_entry *e = &c->mmu.fetch[ftlb_index(pc)];
     if (e->tag != ftlb_page_tag(pc)) return NULL; /* the interpreter fetches it */
-    const struct jit_block *b = find(c->jit, pc, e->paddr | (pc & (PAGE_SIZE - 1)));
-    return b ? b->code : NULL;
+    uint64_t pa = e->paddr | (pc & (PAGE_SIZE - 1));
+    struct jit_jump_entry *slot = &c->jit->jump_cache[(pc >> 1) & (JIT_JUMP_CACHE_SIZE - 1)];
+    if (slot->code && slot->pc == pc && slot->pa == pa) return slot->code;
+    const struct jit_block *b = find(c->jit, pc, pa);
+    if (!b || !b->code) return NULL;
+    *slot = (struct jit_jump_entry){pc, pa, b->code};
+    return b->code;
 }
 
 /* Unpriv spec 13.2, "Semantics for division by zero and division overflow". */

@@ -45,6 +45,17 @@ struct jit_insn {
 
 typedef int (*jit_enter_fn)(struct cpu *c, const void *code, int64_t *remaining);
 
+/* The indirect-jump cache in front of the block table: jumps through `jalr` (returns above
+ * all) look their target up at run time, and the table's chain costs two cache misses (the
+ * bucket, then the block); the last target seen at each slot costs one. Entries name
+ * (pc, pa) as blocks do, and go when their blocks go (page kills, flushes). */
+#define JIT_JUMP_CACHE_BITS 12
+#define JIT_JUMP_CACHE_SIZE (1u << JIT_JUMP_CACHE_BITS)
+struct jit_jump_entry {
+    uint64_t pc, pa;
+    const void *code;
+};
+
 struct jit {
     /* The code buffer, mapped twice: written through `rw`, executed from `rx`. */
     uint8_t *rx, *rw;
@@ -59,6 +70,7 @@ struct jit {
     struct jit_block **page_blocks; /* per RAM page: every block made from it */
     uint64_t pages;
 
+    struct jit_jump_entry jump_cache[JIT_JUMP_CACHE_SIZE];
     unsigned threshold;
     /* Set when a write dropped blocks: the running block (maybe one of them) must stop after
      * the access that did it. Cleared on every entry into translated code. */

@@ -332,6 +332,35 @@ Test(jit, store_into_a_translated_loop_takes_effect)
     cr_assert_eq(o.x[10], 201, "one iteration of +1, then two of the rewritten +100");
 }
 
+/* A function reached only through jalr (so through the run-time lookup and its jump cache),
+ * called until it is translated and cached, then rewritten by a store into its page, then
+ * called again: the call must run the new instruction, not the cached translation. */
+static void rewritten_callee_program(void)
+{
+    uint64_t f = CODE_BASE + 0x2000;
+    li(20, f);
+    li(12, i_addi(10, 10, 100));
+    put32(i_addi(10, 0, 0));
+    put32(i_addi(13, 0, 6));
+    uint64_t loop = code_cursor();
+    put32(i_jalr(1, 20, 0)); /* call f indirectly */
+    put32(i_addi(13, 13, -1));
+    put32(i_bne(13, 0, (int32_t)(loop - code_cursor())));
+    put32(i_sw(12, 0, 20)); /* f's first instruction becomes addi x10, x10, 100 */
+    put32(i_jalr(1, 20, 0));
+    put32(i_jalr(1, 20, 0));
+    put32(I_WFI);
+    code_at(f);
+    put32(i_addi(10, 10, 1));
+    put32(i_jalr(0, 1, 0)); /* ret */
+}
+
+Test(jit, rewritten_function_behind_an_indirect_call_runs_its_new_code)
+{
+    struct outcome o = compare(rewritten_callee_program);
+    cr_assert_eq(o.x[10], 206, "six calls of +1, then two of the rewritten +100");
+}
+
 /* A store that rewrites an instruction further down its own block. */
 static void self_modifying_block_program(void)
 {
