@@ -1,6 +1,12 @@
-/* The virtio-mmio transport, modern interface (Version 2), as QEMU's `virt` board presents it:
- * a 0x1000-byte register window per slot, device configuration space at 0x100, one interrupt
- * line per slot, split virtqueues in guest RAM.
+/* The virtio-mmio transport as QEMU's `virt` board presents it: a 0x1000-byte register window
+ * per slot, device configuration space at 0x100, one interrupt line per slot, split virtqueues
+ * in guest RAM. Two interfaces, chosen per machine as QEMU's `virtio-mmio.force-legacy`:
+ *   - legacy (Version 1, QEMU 7.2's default; virtio 1.2 4.2.4 "Legacy interface"): the queue is
+ *     one contiguous area at QueuePFN << log2(GuestPageSize), laid out as 2.7 "Legacy
+ *     Interfaces: A Note on Virtqueue Layout" says, with the used ring at QueueAlign; 32
+ *     feature bits, no VIRTIO_F_VERSION_1;
+ *   - modern (Version 2, `force-legacy=false`; 4.2.2): separate QueueDesc/Driver/Device
+ *     addresses, QueueReady, 64 feature bits with VIRTIO_F_VERSION_1.
  *
  * Spec: virtio 1.x, "Virtio Over MMIO" (register layout, initialisation) and "Split Virtqueues"
  * (descriptor table, available and used rings). The transport owns the registers, feature
@@ -43,9 +49,12 @@ enum virtio_mmio_reg {
     VIRTIO_MMIO_DEVICE_FEATURES_SEL = 0x014,
     VIRTIO_MMIO_DRIVER_FEATURES = 0x020,
     VIRTIO_MMIO_DRIVER_FEATURES_SEL = 0x024,
+    VIRTIO_MMIO_GUEST_PAGE_SIZE = 0x028, /* legacy only */
     VIRTIO_MMIO_QUEUE_SEL = 0x030,
     VIRTIO_MMIO_QUEUE_NUM_MAX = 0x034,
     VIRTIO_MMIO_QUEUE_NUM = 0x038,
+    VIRTIO_MMIO_QUEUE_ALIGN = 0x03c, /* legacy only */
+    VIRTIO_MMIO_QUEUE_PFN = 0x040,   /* legacy only */
     VIRTIO_MMIO_QUEUE_READY = 0x044,
     VIRTIO_MMIO_QUEUE_NOTIFY = 0x050,
     VIRTIO_MMIO_INTERRUPT_STATUS = 0x060,
@@ -93,6 +102,10 @@ enum virtio_mmio_reg {
 #define VIRTQ_MAX_SIZE 256u
 #define VIRTQ_MAX_CHAIN VIRTQ_MAX_SIZE
 #define VIRTIO_MMIO_MAX_QUEUES 4
+/* QueueSel values from here on are ignored, as QEMU ignores them (its VIRTIO_QUEUE_MAX). */
+#define VIRTIO_MMIO_QUEUE_SEL_LIMIT 1024u
+/* Legacy QueueAlign before the driver writes it: QEMU's (and the PCI legacy layout's) 4096. */
+#define VIRTIO_LEGACY_DEFAULT_ALIGN 4096u
 
 /* One guest buffer of a descriptor chain. Its address is the driver's word: devices reach it
  * through dma_ptr, which refuses anything outside RAM. */
@@ -134,7 +147,7 @@ struct virtio_device_ops {
 /* One virtqueue's registers and the device's position in its rings. */
 struct virtq {
     uint32_t num;
-    bool ready;
+    bool ready; /* modern: QueueReady = 1 accepted; legacy: a valid QueuePFN is set */
     uint64_t desc, avail, used; /* guest-physical: descriptor table, driver area, device area */
     uint16_t last_avail;        /* next available-ring entry the device will take */
     uint16_t used_idx;          /* the device's copy of used->idx */
@@ -150,17 +163,29 @@ struct virtio_mmio {
     uint32_t device_features_sel, driver_features_sel, queue_sel;
     uint32_t status, interrupt_status, config_generation;
     struct virtq queue[VIRTIO_MMIO_MAX_QUEUES];
-    const char *fault; /* why DEVICE_NEEDS_RESET was set (NULL if it is not) */
-    FILE *log;         /* if set, each fault is reported there in one line */
-    unsigned slot;     /* for messages */
+    /* The driver broke a rule: the queues are ignored until a reset. A modern device shows it
+     * as DEVICE_NEEDS_RESET; a legacy one has no such bit and just stops (as QEMU's does). */
+    bool broken;
+    const char *fault; /* why the device broke (NULL if it did not) */
+    /* Legacy interface (virtio_mmio_set_legacy). Like QEMU, a Status = 0 reset keeps the page
+     * size and the alignments: Linux writes GuestPageSize once at probe, before its reset. */
+    bool legacy;
+    uint32_t guest_page_shift; /* log2(GuestPageSize); QueuePFN << it = the queue's address */
+    uint32_t queue_align[VIRTIO_MMIO_MAX_QUEUES]; /* QueueAlign */
+    FILE *log;     /* if set, each fault is reported there in one line */
+    unsigned slot; /* for messages */
 };
 
 /* A transport carrying a device. `features` are the device's offered feature bits; the
- * transport adds VIRTIO_F_VERSION_1 and VIRTIO_F_INDIRECT_DESC. */
+ * transport adds VIRTIO_F_VERSION_1 and VIRTIO_F_INDIRECT_DESC (a legacy transport shows only
+ * bits 0..31, so never VERSION_1). */
 void virtio_mmio_init(struct virtio_mmio *t, const struct virtio_device_ops *ops, void *dev,
                       uint64_t features, const struct dma *dma, struct irq_line irq);
-/* An empty slot as QEMU shows one: magic, version 2, vendor, DeviceID 0, all else 0. */
+/* An empty slot as QEMU shows one: magic, version, vendor, DeviceID 0, all else 0. */
 void virtio_mmio_init_empty(struct virtio_mmio *t);
+/* Choose the interface before the guest runs: legacy (Version 1) or modern (Version 2, what
+ * virtio_mmio_init and virtio_mmio_init_empty give). */
+void virtio_mmio_set_legacy(struct virtio_mmio *t, bool legacy);
 /* Put the transport on the bus at slot `slot` (0..7): base 0x10001000 + slot * 0x1000. */
 bool virtio_mmio_register(struct virtio_mmio *t, unsigned slot, struct bus *bus);
 
@@ -186,8 +211,9 @@ void virtio_mmio_push(struct virtio_mmio *t, unsigned queue, uint16_t head, uint
 /* After a batch of pushes: raise the used-buffer interrupt unless the driver suppressed it
  * (VIRTQ_AVAIL_F_NO_INTERRUPT). */
 void virtio_mmio_signal_used(struct virtio_mmio *t, unsigned queue);
-/* The driver broke a rule: set DEVICE_NEEDS_RESET and raise a configuration-change
- * interrupt. `why` must be a string literal (it is kept). */
+/* The driver broke a rule: stop the queues until a reset; a modern device also sets
+ * DEVICE_NEEDS_RESET and raises a configuration-change interrupt. `why` must be a string
+ * literal (it is kept). */
 void virtio_mmio_fail(struct virtio_mmio *t, const char *why);
 
 #endif

@@ -149,7 +149,7 @@ static void flush_pending(struct virtio_net *n)
 static bool rx_ready(const struct virtio_net *n)
 {
     const struct virtio_mmio *t = n->t;
-    return t && (t->status & VIRTIO_STATUS_DRIVER_OK) && !(t->status & VIRTIO_STATUS_NEEDS_RESET) &&
+    return t && (t->status & VIRTIO_STATUS_DRIVER_OK) && !t->broken &&
            t->queue[VIRTIO_NET_RXQ].ready;
 }
 

@@ -65,6 +65,9 @@ struct machine_config {
     int keyboard_slot, tablet_slot; /* their virtio slots, or -1 for the first free ones */
     bool gpu;                       /* -device virtio-gpu-device: 2D, scanout on the framebuffer */
     int gpu_slot;
+    /* -global virtio-mmio.force-legacy=true|false: the legacy virtio-mmio interface (Version
+     * 1) on every slot, as QEMU 7.2's default, or the modern one (Version 2). */
+    bool virtio_legacy;
     FILE *console; /* where UART/HTIF output goes (stdout) */
 };
 

@@ -136,8 +136,9 @@ static void print_help(FILE *out)
             "  -nic user[,hostfwd=...]  both at once: user-mode network on virtio-net\n"
             "  -device virtio-keyboard-device|virtio-tablet-device  the window's keys/mouse\n"
             "  -device virtio-gpu-device  2D GPU shown in the window and the screenshot\n"
-            "  (-machine virt, -M virt, -smp N, -serial stdio|mon:stdio,\n"
-            "   -global virtio-mmio.force-legacy=false: accepted as in QEMU)\n"
+            "  -global virtio-mmio.force-legacy=true|false  legacy virtio-mmio (version 1,\n"
+            "                  the default, as QEMU's) or modern (version 2)\n"
+            "  (-machine virt, -M virt, -smp N, -serial stdio|mon:stdio: accepted as in QEMU)\n"
             "  -h, -help       this text\n"
             "  -version        print the version\n"
             "\n"
@@ -246,6 +247,7 @@ static void set_defaults(struct options *opts)
                 .append = NULL,
                 .nographic = false,
                 .stats = false,
+                .virtio_legacy = true, /* QEMU 7.2's virtio-mmio default */
                 .console = stdout,
             },
         .tlb_given = false,
@@ -574,14 +576,32 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
             }
             break;
         }
-        case OPT_GLOBAL:
-            /* rv39's virtio-mmio is always the modern (version 2) transport. */
-            if (strcmp(arg, "virtio-mmio.force-legacy=false") != 0) {
-                fprintf(err, "rv39: -global %s: only virtio-mmio.force-legacy=false is supported\n",
+        case OPT_GLOBAL: {
+            /* The one QEMU property rv39 has: which virtio-mmio interface every slot shows. A
+             * boolean is spelt as QEMU's qapi_bool_parse takes it. */
+            static const char prop[] = "virtio-mmio.force-legacy=";
+            static const char *const yes[] = {"on", "yes", "true", "y"};
+            static const char *const no[] = {"off", "no", "false", "n"};
+            bool known = false;
+            if (strncmp(arg, prop, sizeof prop - 1) == 0) {
+                const char *v = arg + sizeof prop - 1;
+                for (unsigned i = 0; i < 4 && !known; i++) {
+                    if (strcmp(v, yes[i]) == 0) opts->machine.virtio_legacy = known = true;
+                    if (strcmp(v, no[i]) == 0) {
+                        opts->machine.virtio_legacy = false;
+                        known = true;
+                    }
+                }
+            }
+            if (!known) {
+                fprintf(err,
+                        "rv39: -global %s: expected virtio-mmio.force-legacy=true or "
+                        "virtio-mmio.force-legacy=false\n",
                         arg);
                 return OPTIONS_ERROR;
             }
             break;
+        }
         case OPT_SMP: {
             const char *n = strncmp(arg, "cpus=", 5) == 0 ? arg + 5 : arg;
             char *end;

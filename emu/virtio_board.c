@@ -139,6 +139,10 @@ static bool attach_one(struct machine *m, unsigned slot, struct slot_use use)
         break;
     }
     if (!placed) fprintf(stderr, "rv39: cannot place virtio slot %u\n", slot);
+    /* QEMU offers every device on either interface, virtio-gpu and virtio-input too (its
+     * virtio-mmio only adds VIRTIO_F_VERSION_1 when not legacy); Linux's drivers for those two
+     * refuse a device without VERSION_1, so they need force-legacy=false there as here. */
+    virtio_mmio_set_legacy(t, m->cfg.virtio_legacy);
     return placed;
 }
 

@@ -1,5 +1,10 @@
 /* The disk: a virtio-blk device (virtio 1.x, oasis-tcs/virtio-spec) on the virtio-mmio
- * transport (4.2, version 2, "modern"), one split virtqueue (2.7), one request at a time.
+ * transport, one split virtqueue (2.7), one request at a time. Both interfaces of the
+ * transport, as Linux's virtio_mmio drives both: version 2 ("modern", 4.2.2-4.2.3) and version 1
+ * ("legacy", 4.2.4: QEMU's default, and rv39's, unless -global virtio-mmio.force-legacy=false).
+ * They differ only in setting up: features (64 bits with VIRTIO_F_VERSION_1 and FEATURES_OK,
+ * or 32 bits) and where the queue is (three addresses and QueueReady, or one page number with
+ * the layout fixed by the spec, 2.7 "Legacy Interfaces: A Note on Virtqueue Layout").
  *
  * A request is a chain of three descriptors (5.2.6): the header the device reads (type and
  * sector), the data (read by the device for a write, written by it for a read) and the
@@ -38,9 +43,12 @@ enum {
     MMIO_DEVICE_FEATURES_SEL = 0x014,
     MMIO_DRIVER_FEATURES = 0x020,
     MMIO_DRIVER_FEATURES_SEL = 0x024,
+    MMIO_GUEST_PAGE_SIZE = 0x028, /* legacy */
     MMIO_QUEUE_SEL = 0x030,
     MMIO_QUEUE_NUM_MAX = 0x034,
     MMIO_QUEUE_NUM = 0x038,
+    MMIO_QUEUE_ALIGN = 0x03c, /* legacy */
+    MMIO_QUEUE_PFN = 0x040,   /* legacy */
     MMIO_QUEUE_READY = 0x044,
     MMIO_QUEUE_NOTIFY = 0x050,
     MMIO_INTERRUPT_STATUS = 0x060,
@@ -118,10 +126,18 @@ static struct {
     struct disk_stats stats;
 } disk;
 
-/* Alignments from 2.7 ("Virtqueue Alignment"): 16, 2 and 4 bytes. */
-static struct virtq_desc desc[QUEUE_SIZE] __attribute__((aligned(16)));
-static struct virtq_avail avail __attribute__((aligned(2)));
-static struct virtq_used used __attribute__((aligned(4)));
+/* The queue in the legacy layout, which satisfies the modern alignments (2.7 "Virtqueue
+ * Alignment": 16, 2 and 4 bytes) as well: from a page boundary the descriptor table, the
+ * available ring with used_event, and the used ring at the next QUEUE_ALIGN boundary. A
+ * legacy device finds all three from the first page's number; a modern one is given each. */
+#define QUEUE_ALIGN 4096
+#define QUEUE_PAGE 4096 /* what the driver tells a legacy device in GuestPageSize */
+static struct {
+    struct virtq_desc desc[QUEUE_SIZE];
+    struct virtq_avail avail;
+    uint16_t used_event;
+    _Alignas(QUEUE_ALIGN) struct virtq_used used;
+} vq __attribute__((aligned(QUEUE_PAGE)));
 static struct blk_req_header header;
 static volatile uint8_t status_byte;
 
@@ -146,10 +162,9 @@ static uint64_t find_block_device(void)
     for (int slot = 0; slot < VIRTIO_SLOTS; slot++) {
         volatile uint32_t *r = (volatile uint32_t *)(VIRTIO_MMIO_BASE + slot * VIRTIO_SLOT_SIZE);
         if (r[MMIO_MAGIC / 4] != VIRTIO_MAGIC || r[MMIO_DEVICE_ID / 4] != VIRTIO_ID_BLOCK) continue;
-        if (r[MMIO_VERSION / 4] != 2) {
-            printf("disk: virtio-blk in slot %d is a legacy (version %u) device; "
-                   "QEMU needs -global virtio-mmio.force-legacy=false\n",
-                   slot, r[MMIO_VERSION / 4]);
+        if (r[MMIO_VERSION / 4] != 1 && r[MMIO_VERSION / 4] != 2) {
+            printf("disk: virtio-blk in slot %d has unknown version %u\n", slot,
+                   r[MMIO_VERSION / 4]);
             continue;
         }
         return VIRTIO_MMIO_BASE + slot * VIRTIO_SLOT_SIZE;
@@ -165,27 +180,20 @@ static bool fail_init(const char *why)
     return false;
 }
 
-/* Driver initialisation, step by step as 3.1.1 lists it. */
-bool virtio_disk_init(void)
+/* Features (4) and the request queue (7) on the modern interface, as 3.1.1 lists them. */
+static bool init_modern(uint64_t *wanted)
 {
-    disk.base = find_block_device();
-    if (!disk.base) return false;
-
-    reg_write(MMIO_STATUS, 0);                                  /* 1. reset */
-    reg_write(MMIO_STATUS, STATUS_ACKNOWLEDGE);                 /* 2. a guest noticed it */
-    reg_write(MMIO_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER); /* 3. and can drive it */
-
-    /* 4. features: VERSION_1 (required of a modern device), flush when offered. */
+    /* 4. VERSION_1 (required of a modern device), flush when offered. */
     reg_write(MMIO_DEVICE_FEATURES_SEL, 0);
     uint64_t offered = reg_read(MMIO_DEVICE_FEATURES);
     reg_write(MMIO_DEVICE_FEATURES_SEL, 1);
     offered |= (uint64_t)reg_read(MMIO_DEVICE_FEATURES) << 32;
     if (!(offered & F_VERSION_1)) return fail_init("virtio-blk without VIRTIO_F_VERSION_1");
-    uint64_t wanted = F_VERSION_1 | (offered & (F_BLK_FLUSH | F_BLK_RO));
+    *wanted = F_VERSION_1 | (offered & (F_BLK_FLUSH | F_BLK_RO));
     reg_write(MMIO_DRIVER_FEATURES_SEL, 0);
-    reg_write(MMIO_DRIVER_FEATURES, (uint32_t)wanted);
+    reg_write(MMIO_DRIVER_FEATURES, (uint32_t)*wanted);
     reg_write(MMIO_DRIVER_FEATURES_SEL, 1);
-    reg_write(MMIO_DRIVER_FEATURES, (uint32_t)(wanted >> 32));
+    reg_write(MMIO_DRIVER_FEATURES, (uint32_t)(*wanted >> 32));
 
     /* 5.-6. FEATURES_OK, and read it back: the device clears it if it disagrees. */
     reg_write(MMIO_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK);
@@ -196,24 +204,56 @@ bool virtio_disk_init(void)
     reg_write(MMIO_QUEUE_SEL, 0);
     if (reg_read(MMIO_QUEUE_READY)) return fail_init("queue 0 is already live after reset");
     if (reg_read(MMIO_QUEUE_NUM_MAX) < QUEUE_SIZE) return fail_init("queue 0 is too small");
-    memset(desc, 0, sizeof desc);
-    memset(&avail, 0, sizeof avail);
-    memset(&used, 0, sizeof used);
+    reg_write(MMIO_QUEUE_NUM, QUEUE_SIZE);
+    reg_write64(MMIO_QUEUE_DESC, (uint64_t)vq.desc);
+    reg_write64(MMIO_QUEUE_DRIVER, (uint64_t)&vq.avail);
+    reg_write64(MMIO_QUEUE_DEVICE, (uint64_t)&vq.used);
+    reg_write(MMIO_QUEUE_READY, 1);
+    return true;
+}
+
+/* The same on the legacy interface (4.2.4, "Legacy interface: Device Initialization"): 32
+ * feature bits and no FEATURES_OK; the page size, then the queue by its page number. */
+static bool init_legacy(uint64_t *wanted)
+{
+    reg_write(MMIO_DEVICE_FEATURES_SEL, 0);
+    *wanted = reg_read(MMIO_DEVICE_FEATURES) & (F_BLK_FLUSH | F_BLK_RO);
+    reg_write(MMIO_DRIVER_FEATURES_SEL, 0);
+    reg_write(MMIO_DRIVER_FEATURES, (uint32_t)*wanted);
+
+    reg_write(MMIO_GUEST_PAGE_SIZE, QUEUE_PAGE);
+    reg_write(MMIO_QUEUE_SEL, 0);
+    if (reg_read(MMIO_QUEUE_PFN)) return fail_init("queue 0 is already in use after reset");
+    if (reg_read(MMIO_QUEUE_NUM_MAX) < QUEUE_SIZE) return fail_init("queue 0 is too small");
+    reg_write(MMIO_QUEUE_NUM, QUEUE_SIZE);
+    reg_write(MMIO_QUEUE_ALIGN, QUEUE_ALIGN);
+    reg_write(MMIO_QUEUE_PFN, (uint32_t)((uint64_t)&vq / QUEUE_PAGE));
+    return true;
+}
+
+/* Driver initialisation, step by step as 3.1.1 lists it. */
+bool virtio_disk_init(void)
+{
+    disk.base = find_block_device();
+    if (!disk.base) return false;
+    bool legacy = reg_read(MMIO_VERSION) == 1;
+
+    reg_write(MMIO_STATUS, 0);                                  /* 1. reset */
+    reg_write(MMIO_STATUS, STATUS_ACKNOWLEDGE);                 /* 2. a guest noticed it */
+    reg_write(MMIO_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER); /* 3. and can drive it */
+
     /* flags 0: the device interrupts when it returns a chain (2.7.7 "Used Buffer
      * Notification Suppression" would let us turn that off; polled requests just
      * acknowledge the interrupt). */
-    avail.flags = 0;
+    memset(&vq, 0, sizeof vq);
     disk.used_seen = 0;
     disk.in_flight = NULL;
-    reg_write(MMIO_QUEUE_NUM, QUEUE_SIZE);
-    reg_write64(MMIO_QUEUE_DESC, (uint64_t)desc);
-    reg_write64(MMIO_QUEUE_DRIVER, (uint64_t)&avail);
-    reg_write64(MMIO_QUEUE_DEVICE, (uint64_t)&used);
-    reg_write(MMIO_QUEUE_READY, 1);
+    uint64_t wanted;
+    if (!(legacy ? init_legacy(&wanted) : init_modern(&wanted))) return false;
 
     /* 8. live. */
-    reg_write(MMIO_STATUS,
-              STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK | STATUS_DRIVER_OK);
+    reg_write(MMIO_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_DRIVER_OK |
+                               (legacy ? 0 : STATUS_FEATURES_OK));
 
     uint32_t slot = (uint32_t)((disk.base - VIRTIO_MMIO_BASE) / VIRTIO_SLOT_SIZE);
     plic_enable(IRQ_VIRTIO(slot), virtio_disk_intr);
@@ -221,8 +261,9 @@ bool virtio_disk_init(void)
     disk.capacity = *(volatile uint64_t *)(disk.base + MMIO_CONFIG);
     disk.can_flush = wanted & F_BLK_FLUSH;
     disk.read_only = wanted & F_BLK_RO;
-    printf("disk: virtio-blk at 0x%lx, %lu sectors (%lu MiB)%s\n", disk.base, disk.capacity,
-           disk.capacity >> 11, disk.read_only ? ", read-only" : "");
+    printf("disk: virtio-blk at 0x%lx (%s), %lu sectors (%lu MiB)%s\n", disk.base,
+           legacy ? "legacy" : "modern", disk.capacity, disk.capacity >> 11,
+           disk.read_only ? ", read-only" : "");
     return true;
 }
 
@@ -257,7 +298,7 @@ static void complete_in_flight(void)
 
 static bool used_ring_advanced(void)
 {
-    return *(volatile uint16_t *)&used.idx != disk.used_seen;
+    return *(volatile uint16_t *)&vq.used.idx != disk.used_seen;
 }
 
 /* Spins until the request in flight completes; -1 (and the disk disabled) when the device
@@ -293,19 +334,19 @@ static void publish(uint32_t type, uint64_t sector, void *buf, uint32_t len, boo
     header = (struct blk_req_header){.type = type, .sector = sector};
     status_byte = 0xff;
     int n = 0;
-    desc[n] = (struct virtq_desc){(uint64_t)&header, sizeof header, DESC_F_NEXT, 1};
+    vq.desc[n] = (struct virtq_desc){(uint64_t)&header, sizeof header, DESC_F_NEXT, 1};
     n++;
     if (buf) {
-        desc[n] = (struct virtq_desc){(uint64_t)buf, len,
-                                      (uint16_t)(DESC_F_NEXT | (device_writes ? DESC_F_WRITE : 0)),
-                                      (uint16_t)(n + 1)};
+        vq.desc[n] = (struct virtq_desc){
+            (uint64_t)buf, len, (uint16_t)(DESC_F_NEXT | (device_writes ? DESC_F_WRITE : 0)),
+            (uint16_t)(n + 1)};
         n++;
     }
-    desc[n] = (struct virtq_desc){(uint64_t)&status_byte, 1, DESC_F_WRITE, 0};
+    vq.desc[n] = (struct virtq_desc){(uint64_t)&status_byte, 1, DESC_F_WRITE, 0};
 
-    avail.ring[avail.idx % QUEUE_SIZE] = 0; /* the chain starts at descriptor 0 */
-    __sync_synchronize();                   /* the ring entry before the index that publishes it */
-    avail.idx++;
+    vq.avail.ring[vq.avail.idx % QUEUE_SIZE] = 0; /* the chain starts at descriptor 0 */
+    __sync_synchronize(); /* the ring entry before the index that publishes it */
+    vq.avail.idx++;
     __sync_synchronize(); /* the index before the notification */
     reg_write(MMIO_QUEUE_NOTIFY, 0);
 }

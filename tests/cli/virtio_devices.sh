@@ -61,7 +61,7 @@ expect_error "hostfwd onto a taken port" "hostfwd tcp:127.0.0.1:$port: cannot li
 
 # Devices that fit: the rng guest finds its device in the slot it was given, next to a card.
 timeout 30 "$RV39" -nographic -bios none -kernel "$GUEST" -nic user \
-    -device virtio-rng-device,bus=virtio-mmio-bus.6 >"$WORK/out" 2>&1 </dev/null
+    -global virtio-mmio.force-legacy=false -device virtio-rng-device,bus=virtio-mmio-bus.6 >"$WORK/out" 2>&1 </dev/null
 status=$?
 [ "$status" -eq 0 ] || fail "rng in slot 6 beside a network card: status $status: $(cat "$WORK/out")"
 grep -q "virtio_rng: .* checks passed" "$WORK/out" || fail "the rng guest did not pass"

@@ -16,7 +16,7 @@ shift
 . "$(dirname "$0")/disk_boot.sh"
 disk_boot_setup "$image"
 disk_boot "$@"
-has '^disk: virtio-blk at 0x10001000, 8388608 sectors \(4096 MiB\)$' "the disk is found in slot 0"
+has '^disk: virtio-blk at 0x10001000 \((legacy|modern)\), 8388608 sectors \(4096 MiB\)$' "the disk is found in slot 0"
 has '^fs: partition 1: type 0x83, sectors 2048\.\.100351$' "the MBR's partition 1"
 has '^ext2: 49152 blocks of 1024 bytes' "partition 1 mounts as ext2"
 has '^swap: partition 2, 4144128 KiB \(1036032 pages\), sectors 100352..8388607$' "partition 2 is swap, all of it"

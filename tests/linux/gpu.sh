@@ -1,6 +1,7 @@
 #!/bin/sh
 # gpu.sh RV39 CACHE: Debian's riscv64 kernel on rv39 with virtio-gpu (-device
-# virtio-gpu-device), headless, and the busybox initramfs with Debian's virtio_gpu module
+# virtio-gpu-device; as on QEMU, with -global virtio-mmio.force-legacy=false: Linux's
+# virtio_gpu refuses a legacy device), headless, and the busybox initramfs with Debian's virtio_gpu module
 # (and the DRM modules it depends on). Linux puts its framebuffer console on the GPU's
 # scanout; the test writes a line to /dev/tty0 and powers off, and then:
 #   - the kernel found the device (fb0: virtio_gpudrmfb) and moved its console onto it;
@@ -28,7 +29,7 @@ fail() {
 mkfifo "$FIFO"
 "$RV39" -M virt -m 512M -nographic -kernel "$CACHE/Image" -initrd "$WORK/initrd.gz" \
     -append "console=tty0 console=ttyS0" -device virtio-gpu-device \
-    -screenshot "$WORK/screen.png" <"$FIFO" >"$LOG" 2>&1 &
+    -global virtio-mmio.force-legacy=false -screenshot "$WORK/screen.png" <"$FIFO" >"$LOG" 2>&1 &
 pid=$!
 exec 3>"$FIFO"
 wait_for() { # TEXT SECONDS

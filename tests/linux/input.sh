@@ -1,10 +1,11 @@
 #!/bin/sh
 # input.sh RV39 CACHE: Debian's riscv64 kernel on rv39 with a window (under Xvfb), a virtio
 # keyboard, a virtio tablet and virtio-gpu (-device virtio-keyboard-device -device
-# virtio-tablet-device -device virtio-gpu-device), and the busybox initramfs with Debian's
-# virtio_input, evdev and virtio_gpu modules. The test drives the window with xdotool (keys
-# typed into it go to the virtio keyboard only, not to the serial line) and the serial
-# console with a pipe:
+# virtio-tablet-device -device virtio-gpu-device; -global virtio-mmio.force-legacy=false as on
+# QEMU: Linux's virtio_input and virtio_gpu refuse a legacy device), and the busybox initramfs
+# with Debian's virtio_input, evdev and virtio_gpu modules. The test drives the window with
+# xdotool (keys typed into it go to the virtio keyboard only, not to the serial line) and the
+# serial console with a pipe:
 #   - Linux names the devices "rv39 virtio keyboard" and "rv39 virtio tablet";
 #   - reading the two /dev/input/event devices while F5 is pressed and the window clicked:
 #     the keyboard delivers EV_KEY KEY_F5 pressed (1) and released (0), the tablet EV_ABS
@@ -46,7 +47,7 @@ fail() {
 mkfifo "$FIFO"
 "$RV39" -M virt -m 512M -display sdl -kernel "$CACHE/Image" -initrd "$WORK/initrd.gz" \
     -append "console=tty0 console=ttyS0" -device virtio-keyboard-device \
-    -device virtio-tablet-device -device virtio-gpu-device \
+    -device virtio-tablet-device -device virtio-gpu-device -global virtio-mmio.force-legacy=false \
     <"$FIFO" >"$LOG" 2>&1 &
 pid=$!
 exec 3>"$FIFO"

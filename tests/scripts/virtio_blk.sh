@@ -14,7 +14,7 @@ repeat RV39 >"$tmp/rv39"
 dd if="$tmp/abcd" of="$img" bs=512 seek=2 conv=notrunc status=none
 cp "$img" "$tmp/before.img"
 case $kind in
-rv39) timeout 30 "$emu" --bios none --kernel "$elf" --drive file="$img" </dev/null >"$tmp/out" 2>&1 || status=$? ;;
+rv39) timeout 30 "$emu" --bios none --kernel "$elf" -global virtio-mmio.force-legacy=false --drive file="$img" </dev/null >"$tmp/out" 2>&1 || status=$? ;;
 qemu) timeout 30 "$emu" -M virt -bios none -nographic -kernel "$elf" -global virtio-mmio.force-legacy=false \
           -drive file="$img",if=none,format=raw,id=d0 \
           -device virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0 </dev/null >"$tmp/out" 2>&1 || status=$? ;;

@@ -329,6 +329,7 @@ Test(options, qemu_device_binds_a_drive_to_a_virtio_slot)
     cr_assert_eq(result.opts.drive_count, 1);
     cr_assert_str_eq(result.opts.drives[0].id, "x0");
     cr_assert_eq(result.opts.drives[0].slot, 3, "bus=virtio-mmio-bus.3 means slot 3");
+    cr_assert_not(result.opts.machine.virtio_legacy, "force-legacy=false: modern virtio-mmio");
     cr_assert(strstr(result.err, "one hart"), "-smp 3 gets a one-line note: %s", result.err);
 }
 
@@ -359,10 +360,39 @@ Test(options, two_drives_cannot_share_a_bus)
     assert_one_line_error("already in use");
 }
 
-Test(options, legacy_virtio_and_other_machines_are_refused)
+/* QEMU 7.2's virtio-mmio property "force-legacy" defaults to true: legacy (version 1) unless
+ * the command line says false; its booleans are on/yes/true/y and off/no/false/n. */
+Test(options, virtio_mmio_is_legacy_unless_force_legacy_is_false)
 {
-    PARSE("-global", "virtio-mmio.force-legacy=true", "-kernel", "k");
-    assert_one_line_error("force-legacy=false");
+    PARSE("-kernel", "k");
+    cr_assert_eq(result.outcome, OPTIONS_RUN);
+    cr_assert(result.opts.machine.virtio_legacy, "QEMU's default is the legacy interface");
+    static const char *const spellings[][2] = {
+        {"virtio-mmio.force-legacy=true", "1"}, {"virtio-mmio.force-legacy=on", "1"},
+        {"virtio-mmio.force-legacy=y", "1"},    {"virtio-mmio.force-legacy=false", ""},
+        {"virtio-mmio.force-legacy=off", ""},   {"virtio-mmio.force-legacy=no", ""},
+    };
+    for (unsigned i = 0; i < sizeof spellings / sizeof spellings[0]; i++) {
+        release();
+        PARSE("-global", spellings[i][0], "-kernel", "k");
+        cr_assert_eq(result.outcome, OPTIONS_RUN, "%s must parse: %s", spellings[i][0], result.err);
+        cr_assert_eq(result.opts.machine.virtio_legacy, spellings[i][1][0] != 0, "%s",
+                     spellings[i][0]);
+    }
+    /* The last one on the line wins, as with QEMU's -global. */
+    release();
+    PARSE("-global", "virtio-mmio.force-legacy=false", "-global", "virtio-mmio.force-legacy=true",
+          "-kernel", "k");
+    cr_assert(result.opts.machine.virtio_legacy, "the later -global wins");
+}
+
+Test(options, unknown_globals_and_other_machines_are_refused)
+{
+    PARSE("-global", "virtio-mmio.force-legacy=maybe", "-kernel", "k");
+    assert_one_line_error("force-legacy=true or");
+    release();
+    PARSE("-global", "virtio-pci.disable-legacy=on", "-kernel", "k");
+    assert_one_line_error("virtio-pci.disable-legacy=on");
     release();
     PARSE("-machine", "sifive_u", "-kernel", "k");
     assert_one_line_error("virt board only");
