@@ -6,7 +6,8 @@
  * Input (seeds_virtio.py writes valid ones):
  *   u8 config (bit 0: the read-only disk; bits 1-2 and 4: the device, 0 blk, 1 rng, 2 net,
  *      3 input, 4 gpu, 5-7 blk; bit 3: the rng's host source runs dry after half of each
- *      buffer; the input device is a tablet, not a keyboard) |
+ *      buffer; the input device is a tablet, not a keyboard; bit 5: the legacy interface,
+ *      version 1, with GuestPageSize, QueueAlign and QueuePFN) |
  *   u16 image length | the image, at RAM offset 0 |
  *   ops, 11 bytes each: u8 code | u16 offset | u64 value, where code & 3 is the kind and
  *   1 << ((code >> 2) & 3) the width:
@@ -40,6 +41,10 @@
  * in the order the backend delivered them;
  *   - net transmit: the backend gets exactly the chain's readable bytes after the header, and
  *     only from chains of at least a header and an Ethernet header.
+ *   - every live queue lies in RAM, whatever page size, page number, alignment and size the
+ *     driver gave; on the legacy interface it is laid out as virtio 1.2, 2.7 "Legacy
+ *     Interfaces: A Note on Virtqueue Layout" says (recomputed here from the registers'
+ *     values), the device says version 1 and never offers feature bits past 31.
  * Completions are seen as they happen through the dma `written` callback: the status byte is
  * the last single byte reported before the used-ring index moves (devices/virtio_blk.c,
  * serve() then virtio_mmio_push()). */
@@ -417,7 +422,7 @@ static void watched(void (*action)(uint64_t, unsigned, uint64_t), uint64_t offse
                     uint64_t value)
 {
     uint64_t served = served_count();
-    bool was_broken = t.status & VIRTIO_STATUS_NEEDS_RESET;
+    bool was_broken = t.broken;
     memcpy(before, ram, RAM_SIZE);
     memcpy(seen, ram, RAM_SIZE);
     memset(reported, 0, RAM_SIZE);
@@ -429,7 +434,7 @@ static void watched(void (*action)(uint64_t, unsigned, uint64_t), uint64_t offse
     action(offset, width, value);
     in_notify = false;
     *requests += served_count() - served;
-    if (!was_broken && (t.status & VIRTIO_STATUS_NEEDS_RESET)) ++*resets;
+    if (!was_broken && t.broken) ++*resets;
     if (memcmp(before, ram, RAM_SIZE) != 0)
         for (unsigned i = 0; i < RAM_SIZE; i++)
             if (ram[i] != before[i] && !reported[i])
@@ -447,10 +452,13 @@ static void mmio_write(uint64_t offset, unsigned width, uint64_t value)
 {
     /* Only QueueNotify makes the device touch RAM or disk (0x50, or an 8-byte access split
      * into two 4-byte ones). */
-    if (offset < VIRTIO_MMIO_QUEUE_NOTIFY + 4 && offset + width > VIRTIO_MMIO_QUEUE_NOTIFY)
+    if (offset < VIRTIO_MMIO_QUEUE_NOTIFY + 4 && offset + width > VIRTIO_MMIO_QUEUE_NOTIFY) {
         watched(do_mmio_write, offset, width, value);
-    else
+    } else {
+        bool was_broken = t.broken; /* a legacy queue is checked when QueuePFN is written */
         virtio_mmio_write(&t, offset, width, value);
+        if (!was_broken && t.broken) ++*resets;
+    }
     if (t.status == 0) frames_head = frames_count = 0; /* a reset drops waiting frames */
 }
 
@@ -521,6 +529,48 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
+static bool in_ram(uint64_t pa, uint64_t len)
+{
+    return pa >= RAM_BASE && pa - RAM_BASE <= RAM_SIZE && len <= RAM_SIZE - (pa - RAM_BASE);
+}
+
+/* Live queues: inside RAM, and on the legacy interface where 2.7's layout puts them. */
+static void check_queues(void)
+{
+    for (unsigned i = 0; i < VIRTIO_MMIO_MAX_QUEUES; i++) {
+        const struct virtq *q = &t.queue[i];
+        if (!q->ready) continue;
+        if (!in_ram(q->desc, 16ull * q->num) || !in_ram(q->avail, 6 + 2ull * q->num) ||
+            !in_ram(q->used, 6 + 8ull * q->num))
+            fuzz_fail("queue %u is live outside RAM", i);
+        if (!t.legacy) continue;
+        uint64_t align = t.queue_align[i];
+        uint64_t used =
+            (q->desc + 16ull * q->num + 2ull * (3 + q->num) + align - 1) / align * align;
+        if (q->avail != q->desc + 16ull * q->num || q->used != used)
+            fuzz_fail("legacy queue %u laid out at 0x%llx/0x%llx/0x%llx (align %llu)", i,
+                      (unsigned long long)q->desc, (unsigned long long)q->avail,
+                      (unsigned long long)q->used, (unsigned long long)align);
+    }
+}
+
+/* What a register read may say on the interface in use. */
+static void check_read(uint64_t offset, unsigned width, uint64_t v)
+{
+    if (width != 4) return;
+    if (offset == VIRTIO_MMIO_MAGIC_VALUE && v != VIRTIO_MMIO_MAGIC)
+        fuzz_fail("magic reads 0x%llx", (unsigned long long)v);
+    if (offset == VIRTIO_MMIO_VERSION && v != (t.legacy ? 1u : 2u))
+        fuzz_fail("version %llu on the %s interface", (unsigned long long)v,
+                  t.legacy ? "legacy" : "modern");
+    if (offset == VIRTIO_MMIO_DEVICE_FEATURES && t.legacy && t.device_features_sel && v)
+        fuzz_fail("a legacy device offers feature bits past 31: 0x%llx", (unsigned long long)v);
+    if (t.legacy &&
+        (offset == VIRTIO_MMIO_QUEUE_READY || offset == VIRTIO_MMIO_CONFIG_GENERATION) && v)
+        fuzz_fail("modern register 0x%llx reads 0x%llx on a legacy device",
+                  (unsigned long long)offset, (unsigned long long)v);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct fuzz_input in = {data, size};
@@ -560,6 +610,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         virtio_mmio_init(&t, &virtio_blk_ops, &drive->blk, virtio_blk_features(&drive->blk), &dma,
                          irq);
     }
+    virtio_mmio_set_legacy(&t, config & 32);
 
     while (in.left) {
         uint8_t code = fuzz_u8(&in);
@@ -572,8 +623,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 1: {
             uint64_t v;
             if (!virtio_mmio_read(&t, offset & 0xfff, width, &v)) fuzz_fail("read refused");
-            if ((offset & 0xfff) == VIRTIO_MMIO_MAGIC_VALUE && width == 4 && v != VIRTIO_MMIO_MAGIC)
-                fuzz_fail("magic reads 0x%llx", (unsigned long long)v);
+            check_read(offset & 0xfff, width, v);
             break;
         }
         case 2:
@@ -584,6 +634,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         if (irq_level != (t.interrupt_status != 0))
             fuzz_fail("interrupt line %d with InterruptStatus 0x%x", irq_level, t.interrupt_status);
+        check_queues();
     }
     return 0;
 }

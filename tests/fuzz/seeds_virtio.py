@@ -236,6 +236,37 @@ def net_seeds():
     return img, ops
 
 
+LEGACY = 32  # config bit 5: the legacy interface (version 1)
+PAGE = 0x200  # the legacy seeds' GuestPageSize: every ring area above starts on one
+
+
+def legacy_bring_up(features=0x10000244, queues=((0, 16, DESC, 16),)):
+    """virtio 1.2, 4.2.4 "Legacy interface": no FEATURES_OK; GuestPageSize, then per queue
+    QueueNum, QueueAlign and QueuePFN. With QueueAlign 16 (64 for the net's transmit queue)
+    the rings land where the modern seeds put them (2.7 "Legacy Interfaces: A Note on
+    Virtqueue Layout")."""
+    ops = [mmio(0x70, 0), mmio(0x70, 1), mmio(0x70, 3), read(0x004), read(0x008)]
+    ops += [mmio(0x14, 0), read(0x10), mmio(0x14, 1), read(0x10)]
+    ops += [mmio(0x24, 0), mmio(0x20, features), mmio(0x28, PAGE)]
+    for index, num, desc, align in queues:
+        ops += [mmio(0x30, index), read(0x34), read(0x40), mmio(0x38, num), mmio(0x3C, align)]
+        ops += [mmio(0x40, (RAM + desc) // PAGE), read(0x40), read(0x44)]
+    return ops + [mmio(0x70, 7), read(0x100, 8)]
+
+
+def legacy_hostile():
+    """Hostile legacy values: page sizes of 0, 3 and 2^31, page numbers past RAM, alignments
+    of 0, 3, 2 and 2^31, odd and oversized queue sizes, PFN 0, modern registers, resets."""
+    ops = legacy_bring_up()
+    for reg, value in ((0x28, 1 << 31), (0x40, 0xFFFFFFFF), (0x28, 0), (0x40, RAM + 8),
+                       (0x40, RAM), (0x3C, 3), (0x3C, 0), (0x3C, 2), (0x3C, 1 << 31),
+                       (0x3C, 16), (0x38, 12), (0x38, 0), (0x38, 0x10000), (0x38, 16),
+                       (0x28, 3), (0x40, RAM // 4), (0x28, PAGE), (0x40, RAM // PAGE + 31),
+                       (0x40, 0), (0x80, 0x1000), (0x44, 1), (0x70, 0)):
+        ops += [mmio(reg, value), read(0x40), read(0x70), submit(0)]
+    return ops + legacy_bring_up() + [submit(0), submit(3), read(0x60), mmio(0x64, 1)]
+
+
 def main(out):
     os.makedirs(out, exist_ok=True)
     img = requests()
@@ -257,6 +288,24 @@ def main(out):
     loop.desc(15, DATA, 512, NEXT, 14)
     with open(os.path.join(out, "loop"), "wb") as f:
         f.write(seed(0, loop, bring_up() + [submit(14)] + ack))
+    ack_all = [read(0x60), mmio(0x64, 1)]
+    legacy = {
+        "legacy_write_read": (img, legacy_bring_up() + [submit(0), submit(3)] + ack_all),
+        "legacy_early_notify": (img, legacy_bring_up()[:-2] + all_heads + [mmio(0x70, 7)]),
+        "legacy_hostile": (img, legacy_hostile()),
+        # The modern interface ignores the legacy registers.
+        "modern_ignores_legacy": (img, [mmio(0x28, PAGE), mmio(0x3C, 16), mmio(0x40, RAM // PAGE)]
+                                  + bring_up() + [read(0x40), mmio(0x40, 0), submit(0)] + ack),
+    }
+    for name, (image, ops) in legacy.items():
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(seed(0, image, ops, 0, 0 if name.startswith("modern") else LEGACY))
+    net_img, net_ops = net_seeds()
+    up = len(bring_up(features=1 << 5 | 1 << 16, queues=[(0, 16, DESC, AVAIL, USED),
+                                                          (1, 16, TX_DESC, TX_AVAIL, TX_USED)]))
+    net_legacy = legacy_bring_up(1 << 5, ((0, 16, DESC, 16), (1, 16, TX_DESC, 64)))
+    with open(os.path.join(out, "legacy_net"), "wb") as f:
+        f.write(seed(0, net_img, net_legacy + net_ops[up:], NET, LEGACY))
     for name, (img, ops), device, extra in (
         ("rng", rng_seeds(), RNG, 0),
         ("net", net_seeds(), NET, 0),
