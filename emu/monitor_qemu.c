@@ -60,8 +60,9 @@ bool cmd_info(struct debugger *d, int argc, char **argv, FILE *out)
     return false;
 }
 
-/* QEMU's gva2gpa: "gpa: 0x..." or "Unmapped". A fetch-only page counts as mapped, as for
- * QEMU (it asks for the physical page of any access). */
+/* QEMU's gva2gpa: "gpa: 0x..." or "Unmapped". Translated as a load at the hart's data
+ * privilege, as QEMU's get_phys_page_debug does: an execute-only page is "Unmapped" (without
+ * MXR a load could not use it); `walk VA x` shows the fetch's view. */
 bool cmd_gva2gpa(struct debugger *d, int argc, char **argv, FILE *out)
 {
     uint64_t va, pa;
@@ -70,7 +71,7 @@ bool cmd_gva2gpa(struct debugger *d, int argc, char **argv, FILE *out)
         return false;
     }
     if (!dbg_need_value(d, argv[1], &va, out)) return false;
-    if (debugger_translate(d, va, ACCESS_READ, &pa) || debugger_translate(d, va, ACCESS_EXEC, &pa))
+    if (debugger_translate(d, va, ACCESS_READ, &pa))
         fprintf(out, "gpa: 0x%" PRIx64 "\n", pa);
     else
         fprintf(out, "Unmapped\n");

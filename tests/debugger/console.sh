@@ -41,4 +41,34 @@ expect "$f" "rv39: stopped by signal 15" "SIGTERM stops rv39"
 expect "$f" "== exit 143" "128 + SIGTERM"
 expect "$f" "== terminal restored" "the terminal is restored after SIGTERM"
 
+# --- C-a c: from the running guest to the monitor and back; C-a x at the prompt ---
+f=$WORK/monitor.txt
+$PTY "$f" "expect:console guest ready" "send:a" "expect:byte 0x61" "send:\x01c" \
+    "expect:(rv39) " "modes" "sleep:0.2" "send:regs\r" "expect:(rv39) " "send:\x01c" \
+    "expect:the guest has the terminal" "send:b" "expect:byte 0x62" "send:\x01c" \
+    "expect:(rv39) " "sleep:0.2" "send:\x01x" -- \
+    "$RV39" -nographic -bios none -kernel "$CONSOLE_ELF"
+expect "$f" "rv39 monitor: the guest is stopped at 0x" "C-a c stops the guest at the monitor"
+expect "$f" "== modes cooked" "the prompt has the terminal back from raw mode"
+expect "$f" "priv M" "monitor commands at the prompt"
+expect "$f" "(rv39) continue" "C-a c at the prompt is continue"
+expect "$f" "[the guest has the terminal: C-a c returns to the monitor" \
+    "the prompt says when the guest has the terminal and how to come back"
+expect "$f" "byte 0x62" "keys reach the guest again after the monitor"
+expect "$f" "(rv39) quit" "C-a x at the prompt is quit"
+expect "$f" "== exit 0" "quit from the monitor exits 0"
+expect "$f" "== terminal restored" "the terminal is restored after the monitor"
+
+# --- --debug: continue lends the terminal to the guest (raw: Ctrl-C is the guest's) ---
+f=$WORK/debug.txt
+$PTY "$f" "expect:(rv39) " "sleep:0.2" "send:continue\r" "expect:console guest ready" "modes" \
+    "send:\x03" "expect:byte 0x03" "send:\x01c" "expect:(rv39) " "sleep:0.2" "send:quit\r" -- \
+    "$RV39" --debug -nographic -bios none -kernel "$CONSOLE_ELF"
+expect "$f" "[the guest has the terminal: C-a c returns to the monitor" "--debug: the prompt says so"
+expect "$f" "== modes raw" "--debug: the guest's terminal is raw while it runs"
+expect "$f" "byte 0x03" "--debug: Ctrl-C reaches the guest"
+expect "$f" "interrupted" "--debug: C-a c returns to the prompt"
+expect "$f" "== exit 0" "--debug: quit exits 0"
+expect "$f" "== terminal restored" "--debug: the terminal is restored"
+
 finish

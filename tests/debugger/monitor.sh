@@ -39,7 +39,7 @@ expect "$f" "ffffffc000000000 0000000080000000 0000000040000000 r----a-" \
     "info mem: the upper half, sign-extended"
 expect_not "$f" "0000000040005000 0000000080004000" "info mem: a W-without-R PTE is no mapping"
 expect "$f" "gpa: 0x80003000" "gva2gpa: a mapped page"
-expect "$f" "gpa: 0x80005010" "gva2gpa: an execute-only page is mapped too"
+expect_not "$f" "gpa: 0x80005010" "gva2gpa: an execute-only page is no load's (as QEMU)"
 expect "$f" "Unmapped" "gva2gpa: an invalid PTE, as QEMU says it"
 expect "$f" "0000000040000000: 0x" "x /2xg at a virtual address"
 expect "$f" "Cannot access memory" "x /NFU at an unmapped address, as QEMU says it"

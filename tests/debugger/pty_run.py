@@ -28,6 +28,7 @@ def main():
     steps, command = args[:split], args[split + 1:]
     pid, fd = pty.fork()
     if pid == 0:
+        os.environ.setdefault("TERM", "xterm")  # libedit edits lines on a known terminal
         os.execvp(command[0], command)
     before = termios.tcgetattr(fd)
     out = b""
