@@ -241,8 +241,9 @@ static void legacy_place_queue(struct virtio_mmio *t, struct virtq *q, uint32_t 
     bool was_ready = q->ready;
     q->ready = false;
     if (q->desc == 0) return;
-    /* 4.2.4: QueueAlign "should be a power of 2". QEMU rounds to any value; a used ring
-     * that is then misaligned breaks 2.7's alignment rule, caught by rings_valid. */
+    /* 4.2.4: QueueAlign "should be a power of 2". QEMU rounds up to whatever it is given;
+     * rv39 takes the spec at its word and stops the device. A power of 2 below 4 that leaves
+     * the used ring misaligned (2.7 "Virtqueue Alignment") is caught by rings_valid. */
     if (!is_power_of_2(align)) {
         virtio_mmio_fail(t, "QueueAlign is not a power of 2");
         return;
