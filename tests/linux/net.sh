@@ -1,5 +1,5 @@
 #!/bin/sh
-# net.sh RV39 CACHE: Debian's riscv64 kernel on rv39 with virtio-net on user-mode networking
+# net.sh RV39 CACHE [OPTION...]: Debian's riscv64 kernel on rv39 with virtio-net on user-mode networking
 # (libslirp) and virtio-rng, QEMU's command line:
 #   -netdev user,id=n0,hostfwd=tcp:127.0.0.1:FWD-:8080 -device virtio-net-device,netdev=n0
 #   -device virtio-rng-device
@@ -14,9 +14,12 @@
 #   - the kernel picked virtio_rng as its hardware RNG and /dev/hwrng reads 64 bytes that are
 #     not all zero;
 #   - poweroff -f ends rv39 with status 0.
+# OPTIONs go to rv39 too: ctest runs it with the default legacy virtio-mmio (virtio-net's
+# 10-byte header) and with -global virtio-mmio.force-legacy=false (VERSION_1, 12 bytes).
 set -u
-RV39=${1:?usage: net.sh RV39 CACHE}
-CACHE=${2:?usage: net.sh RV39 CACHE}
+RV39=${1:?usage: net.sh RV39 CACHE [OPTION...]}
+CACHE=${2:?usage: net.sh RV39 CACHE [OPTION...]}
+shift 2
 HERE=$(cd "$(dirname "$0")" && pwd)
 
 sh "$HERE/fetch.sh" "$CACHE" || exit 1
@@ -85,7 +88,7 @@ mkfifo "$FIFO"
 "$RV39" -M virt -m 512M -nographic -kernel "$CACHE/Image" -initrd "$WORK/initrd.gz" \
     -append "console=ttyS0" \
     -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$FWD-:8080" -device virtio-net-device,netdev=n0 \
-    -device virtio-rng-device <"$FIFO" >"$LOG" 2>&1 &
+    -device virtio-rng-device "$@" <"$FIFO" >"$LOG" 2>&1 &
 pid=$!
 exec 3>"$FIFO"
 
