@@ -27,6 +27,7 @@ enum option_id {
     OPT_SVADE,
     OPT_DUMPDTB,
     OPT_DEBUG,
+    OPT_MONITOR,
     OPT_GDB,
     OPT_DEVICE,
     OPT_GLOBAL,
@@ -84,6 +85,7 @@ static const struct option_spec option_table[] = {
     {"svade", false, OPT_SVADE},
     {"cpu", true, OPT_CPU},
     {"debug", false, OPT_DEBUG},
+    {"monitor", true, OPT_MONITOR},
     {"gdb", true, OPT_GDB},
     {"s", false, OPT_GDB_DEFAULT},
     {"S", false, OPT_START_HALTED},
@@ -124,6 +126,7 @@ static void print_help(FILE *out)
             "  -cpu rv64[,EXT=on|off...][,mmu=sv39]  the hart's extensions (default: all\n"
             "                  rv39 has; zba=off etc. turns one off), as in QEMU\n"
             "  -debug          start halted at the debugger's prompt (see 'help' there)\n"
+            "  -monitor stdio  the same prompt, QEMU's spelling: the guest waits for 'cont'\n"
             "  -gdb PORT       serve gdb-multiarch on TCP PORT ('tcp::PORT' too)\n"
             "  -s              -gdb tcp::1234\n"
             "  -S              with -gdb: wait for GDB before running\n"
@@ -535,8 +538,8 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
         case OPT_INITRD: opts->machine.initrd = arg; break;
         case OPT_DTB: opts->machine.dtb = arg; break;
         case OPT_SERIAL:
-            /* The UART is on the terminal already; "mon:" would multiplex a monitor, which
-             * rv39 does not have yet: the console stays the guest's. */
+            /* The UART is on the terminal already, multiplexed with the monitor as "mon:"
+             * asks: C-a c switches (emu/console.h). */
             if (strcmp(arg, "stdio") != 0 && strcmp(arg, "mon:stdio") != 0) {
                 fprintf(err, "rv39: -serial %s: only stdio (or mon:stdio) is supported\n", arg);
                 return OPTIONS_ERROR;
@@ -634,6 +637,18 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
             break;
         }
         case OPT_DEBUG: opts->debug = true; break;
+        case OPT_MONITOR:
+            /* The monitor's prompt on the terminal; rv39's monitor holds the guest while it
+             * has the terminal, so the guest starts at `cont` (QEMU's -S -monitor stdio). */
+            if (strcmp(arg, "stdio") != 0) {
+                fprintf(err,
+                        "rv39: -monitor %s: only stdio is supported (the monitor is also "
+                        "C-a c on the console)\n",
+                        arg);
+                return OPTIONS_ERROR;
+            }
+            opts->debug = opts->monitor = true;
+            break;
         case OPT_START_HALTED: opts->start_halted = true; break;
         case OPT_GDB: {
             /* QEMU's spelling is "tcp::PORT"; ":PORT" and "PORT" mean the same here. */
@@ -716,9 +731,9 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
         fprintf(err, "rv39: -debug and -gdb: choose one debugger\n");
         return OPTIONS_ERROR;
     }
-    /* QEMU's -S alone waits for its monitor's `cont`; rv39 has no monitor, so -S would wait
-     * forever (or, as before, be ignored): it only means something with -gdb. */
-    if (opts->start_halted && !opts->gdb_port) {
+    /* QEMU's -S waits for GDB or the monitor's `cont`: with neither (-monitor stdio starts
+     * at the prompt anyway) it would wait forever. */
+    if (opts->start_halted && !opts->gdb_port && !opts->monitor) {
         fprintf(err, "rv39: -S: only with -gdb PORT (wait for GDB before running)%s\n",
                 opts->debug ? "; -debug starts halted already" : "");
         return OPTIONS_ERROR;

@@ -40,6 +40,7 @@ struct options {
     struct tlb_config tlb;     /* its meaning, over the defaults */
     const char *dumpdtb;       /* --dumpdtb FILE: write the device tree there and exit, or NULL */
     bool debug;                /* --debug: start halted at the debugger's prompt */
+    bool monitor;              /* -monitor stdio: the same, in QEMU's words */
     bool jit;                  /* --jit on|off: translate hot code (x86-64 hosts; default on) */
     int gdb_port;              /* --gdb PORT: serve GDB's remote protocol on PORT (0: off) */
     uint64_t extensions;       /* -cpu: the hart's extensions, a bit per enum rv_ext */

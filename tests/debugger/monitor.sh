@@ -77,6 +77,13 @@ checks=$((checks + 1))
 grep -Eq '^walk 0x(dead0000|100000812): (load|store) as U-mode' "$f" || fail "fault: with its walk"
 expect "$f" "last trap: " "fault: the last trap apart"
 
+# --- -monitor stdio (QEMU's spelling): the same prompt, the guest waits for cont ---
+f=$WORK/monitor_stdio.txt
+printf '%s\n' "info registers" "cont" |
+    timeout -k 5 30 "$RV39" -monitor stdio -S -nographic -bios none -kernel "$ELF" >"$f" 2>&1
+expect "$f" " pc       0000000080000000" "-monitor stdio: the guest has not run before cont"
+expect "$f" "guest powered off: exit status 0" "-monitor stdio: cont runs it"
+
 # --- error messages ---
 f=$WORK/errors.txt
 session "$f" "continue until fault 0x2000-0x1000" "continue until bogus" "x /4q 0x80000000" \

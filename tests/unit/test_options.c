@@ -196,12 +196,13 @@ Test(options, m_takes_its_value_as_the_next_word)
 }
 
 /* Options rv39 lacks are unknown, never read as a prefix or letter of another: "-monitor
- * stdio" used to be "-m onitor" (getopt_long_only), "-kern" an abbreviation of -kernel. */
+ * stdio" used to be "-m onitor" (getopt_long_only) before rv39 had it, "-kern" an
+ * abbreviation of -kernel; "-mem-prealloc" must not be -m either. */
 Test(options, unknown_options_are_never_misparsed)
 {
-    static const char *words[][4] = {{"rv39", "-monitor", "stdio", NULL},
+    static const char *words[][4] = {{"rv39", "-mem-prealloc", NULL, NULL},
                                      {"rv39", "-kern", "k.elf", NULL},
-                                     {"rv39", "--monitor=stdio", NULL, NULL},
+                                     {"rv39", "--mem-path=/dev/shm", NULL, NULL},
                                      {"rv39", "-no-reboot", NULL, NULL},
                                      {"rv39", "-ms", "64", NULL},
                                      {"rv39", "-Sx", NULL, NULL}};
@@ -418,6 +419,16 @@ Test(options, start_halted_with_the_builtin_debugger_is_refused)
 {
     PARSE("-debug", "-S", "-kernel", "x.elf");
     assert_one_line_error("-debug starts halted already");
+}
+
+Test(options, monitor_stdio_is_the_prompt)
+{
+    PARSE("-monitor", "stdio", "-S", "-kernel", "x.elf");
+    cr_assert_eq(result.outcome, OPTIONS_RUN, "QEMU's -S -monitor stdio: %s", result.err);
+    cr_assert(result.opts.debug && result.opts.monitor, "the prompt at start, guest stopped");
+    release();
+    PARSE("-monitor", "vc", "-kernel", "x.elf");
+    assert_one_line_error("-monitor vc: only stdio is supported");
 }
 
 Test(options, start_halted_with_gdb_is_accepted)
