@@ -142,19 +142,7 @@ static bool parse_fault_filter(struct debugger *d, int argc, char **argv, int *i
             f->asid_value = (uint16_t)v;
             ++*i;
         } else if (w[0] == '0' || strchr(w, '-')) {
-            char lo[64];
-            const char *dash = strchr(w, '-');
-            size_t n = dash ? (size_t)(dash - w) : strlen(w);
-            if (n == 0 || n >= sizeof lo) return false;
-            memcpy(lo, w, n);
-            lo[n] = '\0';
-            if (!dbg_need_value(d, lo, &f->lo, out)) return false;
-            f->hi = f->lo + 1;
-            if (dash && !dbg_need_value(d, dash + 1, &f->hi, out)) return false;
-            if (f->hi <= f->lo) {
-                fprintf(out, "error: continue until fault: empty range %s\n", w);
-                return false;
-            }
+            if (!dbg_parse_range(d, w, &f->lo, &f->hi, out)) return false;
             f->range = true;
         } else {
             return true; /* the next event kind */
@@ -407,7 +395,8 @@ static const struct command commands[] = {
     {"gva2gpa", NULL, cmd_gva2gpa, "gva2gpa VADDR       (QEMU) the physical address of VADDR"},
     {"disas", NULL, cmd_disas, "disas [VADDR] [N]   disassemble N instructions"},
     {"walk", NULL, cmd_walk, "walk VADDR [r|w|x] [u|s]  the Sv39 walk, without side effects"},
-    {"tlb", NULL, cmd_tlb, "tlb [flush]         model TLB entries and counters"},
+    {"tlb", NULL, cmd_tlb,
+     "tlb [flush|asid N|LO-HI|4k|2m|1g]  model TLB entries, sorted; counters"},
     {"vmmap", NULL, cmd_vmmap, "vmmap [SATP]        the address space as merged ranges"},
     {"satp", NULL, cmd_satp, "satp                satp decoded"},
     {"fault", NULL, cmd_fault, "fault               the last page fault and the last trap"},

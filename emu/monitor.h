@@ -29,6 +29,9 @@ void dbg_print_insn(struct debugger *d, uint64_t va, FILE *out, uint64_t *next);
 bool dbg_parse_value(struct debugger *d, const char *text, uint64_t *value);
 bool dbg_need_value(struct debugger *d, const char *text, uint64_t *value, FILE *out);
 
+/* LO-HI, or a single address as a one-byte range; says what was wrong. */
+bool dbg_parse_range(struct debugger *d, const char *w, uint64_t *lo, uint64_t *hi, FILE *out);
+
 struct command {
     const char *name, *alias;
     bool (*run)(struct debugger *d, int argc, char **argv, FILE *out);

@@ -77,6 +77,33 @@ checks=$((checks + 1))
 grep -Eq '^walk 0x(dead0000|100000812): (load|store) as U-mode' "$f" || fail "fault: with its walk"
 expect "$f" "last trap: " "fault: the last trap apart"
 
+# --- tlb: sorted by ASID and address, filtered by ASID, range and page size, summarised ---
+f=$WORK/tlb.txt
+session "$f" "continue until fault" "tlb 1g" "tlb 0x40004000" "tlb 4k asid 0" "tlb asid 5" \
+    "tlb bogus"
+# expect_lines FILE WHAT LINE...: the lines appear one right after another
+expect_lines() {
+    file=$1 what=$2
+    shift 2
+    checks=$((checks + 1))
+    printf '%s\n' "$@" >"$WORK/want.txt"
+    python3 -c 'import sys; w=open(sys.argv[1]).read(); sys.exit(w not in open(sys.argv[2]).read())' \
+        "$WORK/want.txt" "$file" || fail "$what: no lines
+$(cat "$WORK/want.txt")
+in:
+$(cat "$file")"
+}
+expect_lines "$f" "tlb 1g: only the gigapage" \
+    "      0  0x0000000080000000  0x0080000000  1G  rwx--ad  -" "shown: 1 of 3 entries"
+expect_lines "$f" "tlb VADDR: the page holding it" \
+    "      0  0x0000000040004000  0x0080006000  4K  rw---ad  -" "shown: 1 of 3 entries"
+expect_lines "$f" "tlb 4k asid 0: the small pages, sorted, counted per ASID" \
+    "      0  0x0000000040000000  0x0080003000  4K  rw---ad  -" \
+    "      0  0x0000000040004000  0x0080006000  4K  rw---ad  -" "shown: 2 of 3 entries" \
+    "by asid: 0: 2"
+expect_lines "$f" "tlb asid 5: nothing under another ASID" "shown: 0 of 3 entries" "by asid: none"
+expect "$f" "usage: tlb [flush] | tlb [asid N] [LO-HI|VADDR] [4k|2m|1g]" "tlb: bad filter"
+
 # --- -monitor stdio (QEMU's spelling): the same prompt, the guest waits for cont ---
 f=$WORK/monitor_stdio.txt
 printf '%s\n' "info registers" "cont" |
@@ -88,7 +115,7 @@ expect "$f" "guest powered off: exit status 0" "-monitor stdio: cont runs it"
 f=$WORK/errors.txt
 session "$f" "continue until fault 0x2000-0x1000" "continue until bogus" "x /4q 0x80000000" \
     "gva2gpa"
-expect "$f" "error: continue until fault: empty range 0x2000-0x1000" "an empty range is refused"
+expect "$f" "error: empty range 0x2000-0x1000" "an empty range is refused"
 expect "$f" "error: continue until: 'bogus' is not an event" "an unknown event is refused"
 expect "$f" "error: 'q' in /4q is not a format" "a bad x format is refused"
 expect "$f" "usage: gva2gpa ADDR" "gva2gpa needs an address"
