@@ -4,7 +4,7 @@
 #include "cmo.h"
 #include "ext.h"
 #include "csr_numbers.h"
-#include "../mmu/sv39.h"
+#include "../mmu/walk.h"
 #include "../mmu/tlb.h"
 
 /* Writable mstatus bits. FS is writable (F/D); XS stays 0 (no other extension state), so SD
@@ -285,7 +285,8 @@ bool csr_write(struct cpu *c, unsigned csr, uint64_t value)
     case CSR_SATP: {
         if (c->priv == PRIV_S && (c->mstatus & MSTATUS_TVM)) return false;
         uint64_t mode = value >> SATP_MODE_SHIFT;
-        if (mode != SATP_MODE_BARE && mode != SATP_MODE_SV39)
+        /* Bare, Sv39, and Sv48/Sv57 when -cpu leaves them on (cpu/ext.h). */
+        if (!rv_vm_mode_supported(mode))
             return true; /* unsupported MODE: the whole write has no effect (priv spec 10.1.11) */
         c->satp = value;
         cpu_emit(c, &(struct cpu_event){.kind = EV_SATP, .pc = c->pc, .satp = value});

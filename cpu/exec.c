@@ -17,7 +17,7 @@
 #include "csr_numbers.h"
 #include "jit.h"
 #include "fpu.h"
-#include "../mmu/sv39.h"
+#include "../mmu/walk.h"
 #include "../mmu/tlb.h"
 
 #define likely(x) __builtin_expect(!!(x), 1)

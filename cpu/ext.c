@@ -93,3 +93,20 @@ enum rv_ext rv_ext_by_name(const char *name)
         if (strcmp(ext_table[e].name, name) == 0) return (enum rv_ext)e;
     return EXT_COUNT;
 }
+
+static unsigned vm_max = RV_VM_SV39;
+
+void rv_vm_set_max(unsigned satp_mode)
+{
+    vm_max = satp_mode < RV_VM_SV39 ? RV_VM_SV39 : satp_mode > RV_VM_SV57 ? RV_VM_SV57 : satp_mode;
+}
+
+unsigned rv_vm_max(void)
+{
+    return vm_max;
+}
+
+bool rv_vm_mode_supported(uint64_t satp_mode)
+{
+    return satp_mode == 0 || (satp_mode >= RV_VM_SV39 && satp_mode <= vm_max);
+}

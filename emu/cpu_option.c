@@ -1,9 +1,13 @@
 /* -cpu rv64[,PROP=VALUE...], as QEMU spells it: the model (rv64, the one hart rv39 has), then
  * comma-separated properties. An extension's name (any case: QEMU 7.2 writes Zihintpause) with
  * a boolean in QEMU's spellings turns an optional extension of cpu/ext.c off or on; the fixed
- * base (i, m, a, f, d, c, zicsr, ...) may be named "on" but not turned off. mmu=sv39 (and
- * QEMU's sv39=on, sv48=off, sv57=off) names the one translation mode the hart has, so a
- * learner's command line can say so. */
+ * base (i, m, a, f, d, c, zicsr, ...) may be named "on" but not turned off.
+ * The translation modes: mmu=sv39|sv48|sv57 names the widest (a learner's hart that only ever
+ * shows Sv39 is mmu=sv39); QEMU's satp-mode properties sv39/sv48/sv57=on|off (QEMU 8's
+ * spelling; QEMU 7.2 has no such properties and always offers Sv57) say the same per mode:
+ * off removes that mode and every wider one, on adds it and every narrower one (priv spec
+ * "Sv48"/"Sv57": a hart with Sv48 has Sv39, one with Sv57 has Sv48). Sv39 stays: Bare alone
+ * is not a hart Linux or our kernel can use. emu/options.c holds the default. */
 #include "cpu_option.h"
 
 #include <ctype.h>
@@ -25,7 +29,17 @@ static bool parse_bool(const char *v, bool *out)
     return false;
 }
 
-bool options_parse_cpu(const char *text, uint64_t *extensions, char *problem, size_t problem_len)
+/* "sv39", "sv48", "sv57" -> satp.MODE 8, 9, 10; 0 for anything else. */
+static unsigned vm_mode_by_name(const char *name)
+{
+    static const char *const names[] = {"sv39", "sv48", "sv57"};
+    for (unsigned i = 0; i < 3; i++)
+        if (strcmp(name, names[i]) == 0) return RV_VM_SV39 + i;
+    return 0;
+}
+
+bool options_parse_cpu(const char *text, uint64_t *extensions, unsigned *vm_max, char *problem,
+                       size_t problem_len)
 {
     char item[64];
     const char *p = text;
@@ -57,24 +71,32 @@ bool options_parse_cpu(const char *text, uint64_t *extensions, char *problem, si
         const char *value = eq + 1;
         if (strcmp(item, "mmu") == 0) {
             bool on = false;
-            if (strcmp(value, "sv39") != 0 && !(parse_bool(value, &on) && on)) {
-                snprintf(problem, problem_len, "mmu=%s: the hart translates with Sv39 only", value);
+            unsigned mode = vm_mode_by_name(value);
+            if (mode)
+                *vm_max = mode;
+            else if (parse_bool(value, &on) && on)
+                *vm_max = RV_VM_SV57; /* mmu=on: every mode */
+            else {
+                snprintf(problem, problem_len, "mmu=%s: expected sv39, sv48 or sv57", value);
                 return false;
             }
             continue;
         }
-        /* QEMU's satp-mode properties: Sv39 is the mode the hart has, Sv48/Sv57 it lacks. */
-        if (strcmp(item, "sv39") == 0 || strcmp(item, "sv48") == 0 || strcmp(item, "sv57") == 0) {
-            bool on, sv39 = item[3] == '9';
+        unsigned mode = vm_mode_by_name(item);
+        if (mode) {
+            bool on;
             if (!parse_bool(value, &on)) {
                 snprintf(problem, problem_len, "%s=%s: expected on or off", item, value);
                 return false;
             }
-            if (on != sv39) {
-                snprintf(problem, problem_len, "%s=%s: the hart translates with Sv39 only", item,
-                         value);
+            if (!on && mode == RV_VM_SV39) {
+                snprintf(problem, problem_len,
+                         "%s=%s: Sv39 is the narrowest mode rv39 offers (mmu=sv39 keeps only it)",
+                         item, value);
                 return false;
             }
+            if (on && *vm_max < mode) *vm_max = mode;
+            if (!on && *vm_max >= mode) *vm_max = mode - 1;
             continue;
         }
         enum rv_ext e = rv_ext_by_name(item);

@@ -7,8 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Parse `text` into `*extensions` (a bit per enum rv_ext; start from rv_ext_all()). On
- * failure, a short reason goes to `problem`. */
-bool options_parse_cpu(const char *text, uint64_t *extensions, char *problem, size_t problem_len);
+/* Parse `text` into `*extensions` (a bit per enum rv_ext; start from rv_ext_all()) and
+ * `*vm_max`, the widest satp.MODE (cpu/ext.h's RV_VM_SV39..RV_VM_SV57; start from
+ * RV_VM_SV57). On failure, a short reason goes to `problem`. */
+bool options_parse_cpu(const char *text, uint64_t *extensions, unsigned *vm_max, char *problem,
+                       size_t problem_len);
 
 #endif

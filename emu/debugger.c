@@ -217,7 +217,7 @@ bool debugger_translate(struct debugger *d, uint64_t va, enum access access, uin
 {
     const struct cpu *c = &d->m->cpu;
     unsigned priv = access == ACCESS_EXEC ? c->priv : dbg_data_priv(c);
-    if (priv == PRIV_M || (c->satp >> SATP_MODE_SHIFT) != SATP_MODE_SV39) {
+    if (priv == PRIV_M || !vm_mode_of_satp(c->satp)) {
         *pa = va;
         return true;
     }
@@ -225,7 +225,7 @@ bool debugger_translate(struct debugger *d, uint64_t va, enum access access, uin
     struct walk_request req;
     dbg_request_for(c, va, access, priv, &req);
     struct walk_result r;
-    sv39_walk(&mem, &req, &r);
+    page_walk(&mem, &req, &r);
     *pa = r.paddr;
     return r.fault == WALK_OK;
 }

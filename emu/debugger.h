@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../mmu/sv39.h"
+#include "../mmu/walk.h"
 #include "machine.h"
 
 #define DBG_MAX_BREAKPOINTS 64

@@ -230,7 +230,11 @@ static void add_cpus(struct writer *w)
     if (rv_ext_enabled(EXT_ZICBOM)) prop_u32(w, "riscv,cbom-block-size", CMO_BLOCK_SIZE);
     if (rv_ext_enabled(EXT_ZICBOZ)) prop_u32(w, "riscv,cboz-block-size", CMO_BLOCK_SIZE);
     if (rv_ext_enabled(EXT_ZICBOP)) prop_u32(w, "riscv,cbop-block-size", CMO_BLOCK_SIZE);
-    prop_string(w, "mmu-type", "riscv,sv39");
+    /* The widest translation mode (binding riscv/cpus.yaml: riscv,sv39/sv48/sv57), which Linux
+     * takes as the mode to start from. QEMU 8 writes its hart's widest the same way; QEMU 7.2
+     * writes "riscv,sv48" although its hart accepts Sv57 in satp (Linux probes and takes it). */
+    static const char *const mmu_types[] = {"riscv,sv39", "riscv,sv48", "riscv,sv57"};
+    prop_string(w, "mmu-type", mmu_types[rv_vm_max() - RV_VM_SV39]);
 
     /* The hart-local interrupt controller: its interrupt numbers are mcause codes
      * (privileged spec, "Machine Cause Register"); binding riscv/cpus.yaml. */

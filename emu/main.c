@@ -96,7 +96,10 @@ int main(int argc, char **argv)
 {
     struct options opts;
     switch (options_parse(argc, argv, &opts, stdout, stderr)) {
-    case OPTIONS_RUN: rv_ext_set(opts.extensions); break; /* before any device tree or decode */
+    case OPTIONS_RUN: /* before any device tree or decode */
+        rv_ext_set(opts.extensions);
+        rv_vm_set_max(opts.vm_max);
+        break;
     case OPTIONS_DONE: return 0;
     case OPTIONS_ERROR: return 2;
     }

@@ -123,8 +123,9 @@ static void print_help(FILE *out)
             "  -tlb SPEC       model TLB shape, e.g. sets=64,ways=4,super=16\n"
             "  -jit on|off     translate hot code to host code (default on, x86-64 hosts)\n"
             "  -svade          page-fault on clear A/D bits (Svade) instead of setting them\n"
-            "  -cpu rv64[,EXT=on|off...][,mmu=sv39]  the hart's extensions (default: all\n"
-            "                  rv39 has; zba=off etc. turns one off), as in QEMU\n"
+            "  -cpu rv64[,EXT=on|off...][,mmu=sv39|sv48|sv57]  the hart's extensions and\n"
+            "                  widest translation mode (default: all rv39 has, Sv57;\n"
+            "                  zba=off etc. turns one off), as in QEMU\n"
             "  -debug          start halted at the debugger's prompt (see 'help' there)\n"
             "  -monitor stdio  the same prompt, QEMU's spelling: the guest waits for 'cont'\n"
             "  -gdb PORT       serve gdb-multiarch on TCP PORT ('tcp::PORT' too)\n"
@@ -256,6 +257,7 @@ static void set_defaults(struct options *opts)
         .tlb_given = false,
         .jit = true,
         .extensions = (1ull << EXT_COUNT) - 1,
+        .vm_max = RV_VM_SV39, /* Sv39 only unless -cpu asks for more */
         .tlb_spec = NULL,
         .dumpdtb = NULL,
         .tlb = {.sets = TLB_DEFAULT_SETS, .ways = TLB_DEFAULT_WAYS, .super = TLB_DEFAULT_SUPER},
@@ -630,7 +632,8 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
         case OPT_SVADE: opts->machine.svade = true; break;
         case OPT_CPU: {
             char problem[128];
-            if (!options_parse_cpu(arg, &opts->extensions, problem, sizeof(problem))) {
+            if (!options_parse_cpu(arg, &opts->extensions, &opts->vm_max, problem,
+                                   sizeof(problem))) {
                 fprintf(err, "rv39: -cpu %s: %s\n", arg, problem);
                 return OPTIONS_ERROR;
             }

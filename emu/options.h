@@ -44,6 +44,7 @@ struct options {
     bool jit;                  /* --jit on|off: translate hot code (x86-64 hosts; default on) */
     int gdb_port;              /* --gdb PORT: serve GDB's remote protocol on PORT (0: off) */
     uint64_t extensions;       /* -cpu: the hart's extensions, a bit per enum rv_ext */
+    unsigned vm_max;           /* -cpu mmu=...: the widest satp.MODE (8 Sv39 .. 10 Sv57) */
     bool start_halted;         /* -S: with --gdb, wait for GDB before running */
     enum display_mode display; /* --display sdl|none; --nographic = none; default auto */
     const char *screenshot;    /* --screenshot FILE.png: the framebuffer at exit, or NULL */

@@ -1,9 +1,9 @@
-/* MMU inspection without side effects (emu/vmmap.h). The walk itself is sv39_walk with
+/* MMU inspection without side effects (emu/vmmap.h). The walk itself is page_walk with
  * update_ad = false: the debugger sees exactly what the hart would do, because it runs the
- * same code. priv spec 12.3 "Sv39" and 12.3.2 "Virtual Address Translation Process". */
+ * same code, for every mode (Sv39, Sv48, Sv57: priv spec sections of those names, and
+ * "Virtual Address Translation Process"). */
 #include "vmmap.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "../cpu/cpu.h"
@@ -13,7 +13,8 @@ const char *vmmap_fault_rule(enum walk_fault fault)
     switch (fault) {
     case WALK_OK: return "no fault";
     case WALK_NON_CANONICAL:
-        return "non-canonical: bits 63:39 of the address must all equal bit 38 (12.3)";
+        return "non-canonical: bits 63:VAbits of the address must all equal bit VAbits-1 "
+               "(Sv39: 63:39 = bit 38, Sv48: 63:48 = bit 47, Sv57: 63:57 = bit 56)";
     case WALK_PTE_ACCESS_FAULT:
         return "PTE address has no memory behind it: access fault (12.3.2 step 2)";
     case WALK_INVALID: return "invalid: PTE has V = 0 (12.3.2 step 3)";
@@ -31,6 +32,7 @@ const char *vmmap_fault_rule(enum walk_fault fault)
     case WALK_NOT_WRITABLE: return "not writable: W = 0 (12.3.2 step 5)";
     case WALK_NOT_EXECUTABLE: return "not executable: X = 0 (12.3.2 step 5)";
     case WALK_AD_CLEAR: return "Svade: A = 0, or D = 0 on a store (12.3.2 step 7)";
+    case WALK_NO_MODE: return "satp.MODE is not a translating mode";
     case WALK_FAULT_COUNT: break;
     }
     return "?";
@@ -92,6 +94,8 @@ const char *vmmap_level_size(int level)
     case 0: return "4K";
     case 1: return "2M";
     case 2: return "1G";
+    case 3: return "512G";
+    case 4: return "256T";
     }
     return "-";
 }
@@ -127,9 +131,10 @@ static uint64_t pte_ppn(uint64_t pte)
 void vmmap_print_satp(FILE *out, uint64_t satp)
 {
     uint64_t mode = satp >> SATP_MODE_SHIFT;
+    const struct vm_mode *m = vm_mode_by_number(mode);
     fprintf(out, "satp = 0x%016llx: MODE=%llu (%s) ASID=%llu PPN=0x%llx (root table at 0x%llx)\n",
             (unsigned long long)satp, (unsigned long long)mode,
-            mode == SATP_MODE_SV39   ? "Sv39"
+            m                        ? m->name
             : mode == SATP_MODE_BARE ? "Bare"
                                      : "unsupported",
             (unsigned long long)((satp >> SATP_ASID_SHIFT) & SATP_ASID_MASK),
@@ -140,18 +145,19 @@ void vmmap_print_satp(FILE *out, uint64_t satp)
 void vmmap_print_walk(FILE *out, const struct walk_request *req, const struct walk_result *r)
 {
     uint64_t va = req->va;
-    fprintf(out,
-            "walk 0x%llx: %s as %s-mode, SUM=%d MXR=%d; VPN[2]=%llu VPN[1]=%llu VPN[0]=%llu "
-            "offset=0x%llx\n",
-            (unsigned long long)va, vmmap_access_name(req->access), vmmap_priv_name(req->priv),
-            req->sum, req->mxr, (unsigned long long)((va >> 30) & 511),
-            (unsigned long long)((va >> 21) & 511), (unsigned long long)((va >> 12) & 511),
-            (unsigned long long)(va & 0xfff));
+    const struct vm_mode *mode = vm_mode_of_satp(req->satp);
+    unsigned levels = mode ? mode->levels : 3;
+    fprintf(out, "walk 0x%llx: %s as %s-mode, SUM=%d MXR=%d;", (unsigned long long)va,
+            vmmap_access_name(req->access), vmmap_priv_name(req->priv), req->sum, req->mxr);
+    if (mode && levels > 3) fprintf(out, " %s", mode->name);
+    for (unsigned l = levels; l-- > 0;)
+        fprintf(out, " VPN[%u]=%llu", l, (unsigned long long)((va >> (PAGE_SHIFT + 9 * l)) & 511));
+    fprintf(out, " offset=0x%llx\n", (unsigned long long)(va & 0xfff));
     for (unsigned i = 0; i < r->nsteps; i++) {
         const struct walk_step *s = &r->steps[i];
         char flags[16];
         vmmap_pte_flags(s->pte, flags);
-        int level = SV39_LEVELS - 1 - (int)i;
+        int level = (int)levels - 1 - (int)i;
         const char *kind = !(s->pte & PTE_V)                         ? "invalid"
                            : (s->pte & (PTE_R | PTE_W | PTE_X)) == 0 ? "pointer"
                                                                      : "leaf";
@@ -159,9 +165,9 @@ void vmmap_print_walk(FILE *out, const struct walk_request *req, const struct wa
                 (unsigned long long)s->pte_addr, (unsigned long long)s->pte, flags,
                 (unsigned long long)pte_ppn(s->pte), kind);
     }
-    if (r->fault == WALK_PTE_ACCESS_FAULT && r->nsteps > 0 && r->nsteps < SV39_LEVELS) {
+    if (r->fault == WALK_PTE_ACCESS_FAULT && r->nsteps > 0 && r->nsteps < levels) {
         /* The PTE that could not be read: where the last pointer led (step 2). */
-        unsigned level = SV39_LEVELS - 1 - r->nsteps;
+        unsigned level = levels - 1 - r->nsteps;
         uint64_t table = pte_ppn(r->steps[r->nsteps - 1].pte) << PAGE_SHIFT;
         fprintf(out, "  L%u pte@0x%llx: no RAM there\n", level,
                 (unsigned long long)(table + 8 * ((va >> (PAGE_SHIFT + 9 * level)) & 511)));
@@ -189,7 +195,7 @@ void vmmap_print_walk_line(FILE *out, uint64_t pc, uint64_t va, enum access acce
     fprintf(out, "mmu: walk pc=0x%llx va=0x%llx %s:", (unsigned long long)pc,
             (unsigned long long)va, vmmap_access_name(access));
     for (unsigned i = 0; i < r->nsteps; i++)
-        fprintf(out, " L%u[0x%llx]=0x%llx", SV39_LEVELS - 1 - i,
+        fprintf(out, " L%u[0x%llx]=0x%llx", r->levels - 1 - i,
                 (unsigned long long)r->steps[i].pte_addr, (unsigned long long)r->steps[i].pte);
     if (r->fault == WALK_OK)
         fprintf(out, " -> pa=0x%llx %s\n", (unsigned long long)r->paddr,
@@ -213,6 +219,8 @@ struct vmmap_walker {
     const struct walk_memory *mem;
     struct vmmap_range cur;
     unsigned ranges, malformed, unreadable;
+    int top;          /* the root table's level: the mode's level count - 1 */
+    unsigned va_bits; /* 39, 48, 57: the upper half is sign-extended from bit va_bits - 1 */
 };
 
 #define PERM_BITS (PTE_R | PTE_W | PTE_X | PTE_U | PTE_G | PTE_A | PTE_D)
@@ -279,8 +287,8 @@ static void visit_table(struct vmmap_walker *w, uint64_t table, int level, uint6
         }
         if (!(pte & PTE_V)) continue;
         uint64_t va = va_base | i << (PAGE_SHIFT + 9 * level);
-        if (level == 2 && (va & (1ull << 38)))
-            va |= ~((1ull << 39) - 1); /* sign-extend: the upper half */
+        if (level == w->top && (va & (1ull << (w->va_bits - 1))))
+            va |= ~((1ull << w->va_bits) - 1); /* sign-extend: the upper half */
         if ((pte & PTE_RESERVED_MASK) || ((pte & PTE_W) && !(pte & PTE_R))) {
             w->malformed++;
             continue;
@@ -305,15 +313,17 @@ static void visit_table(struct vmmap_walker *w, uint64_t table, int level, uint6
 void vmmap_print(FILE *out, const struct walk_memory *mem, uint64_t satp)
 {
     vmmap_print_satp(out, satp);
-    if ((satp >> SATP_MODE_SHIFT) != SATP_MODE_SV39) {
+    const struct vm_mode *mode = vm_mode_of_satp(satp);
+    if (!mode) {
         fprintf(out, "no translation: every virtual address is the physical address\n");
         return;
     }
     fprintf(out,
             "perms: r w x read/write/execute, u user, g global, a d accessed/dirty, - clear\n");
     fprintf(out, "%-37s  %-25s  %s %5s  %s\n", "virtual", "physical", "pg", "pages", "perms");
-    struct vmmap_walker w = {.out = out, .mem = mem};
-    visit_table(&w, (satp & SATP_PPN_MASK) << PAGE_SHIFT, SV39_LEVELS - 1, 0);
+    struct vmmap_walker w = {
+        .out = out, .mem = mem, .top = (int)mode->levels - 1, .va_bits = mode->va_bits};
+    visit_table(&w, (satp & SATP_PPN_MASK) << PAGE_SHIFT, w.top, 0);
     emit_range(&w);
     fprintf(out, "%u ranges", w.ranges);
     if (w.malformed)
@@ -325,92 +335,54 @@ void vmmap_print(FILE *out, const struct walk_memory *mem, uint64_t satp)
 void vmmap_print_qemu(FILE *out, const struct walk_memory *mem, uint64_t satp)
 {
     /* QEMU's hmp_info_mem: Bare mode has nothing to list. */
-    if ((satp >> SATP_MODE_SHIFT) != SATP_MODE_SV39) {
+    const struct vm_mode *mode = vm_mode_of_satp(satp);
+    if (!mode) {
         fprintf(out, "No translation or protection\n");
         return;
     }
     fprintf(out, "vaddr            paddr            size             attr\n"
                  "---------------- ---------------- ---------------- -------\n");
-    struct vmmap_walker w = {.out = out, .mem = mem, .qemu = true};
-    visit_table(&w, (satp & SATP_PPN_MASK) << PAGE_SHIFT, SV39_LEVELS - 1, 0);
+    struct vmmap_walker w = {.out = out,
+                             .mem = mem,
+                             .qemu = true,
+                             .top = (int)mode->levels - 1,
+                             .va_bits = mode->va_bits};
+    visit_table(&w, (satp & SATP_PPN_MASK) << PAGE_SHIFT, w.top, 0);
     emit_range(&w);
 }
 
 /* ---- tlb ---- */
 
-struct tlb_list {
-    const struct vmmap_tlb_filter *filter;
-    struct tlb_entry *entries;
-    size_t count, cap, total;
-    unsigned per_level[SV39_LEVELS];
+struct tlb_printer {
+    FILE *out;
+    unsigned per_level[WALK_MAX_LEVELS];
 };
 
-static bool tlb_wanted(const struct vmmap_tlb_filter *f, const struct tlb_entry *e)
+static void print_entry(void *opaque, const struct tlb_entry *e)
 {
-    if (!f) return true;
-    if (f->asid && e->asid != f->asid_value && !(e->pte & PTE_G)) return false;
-    if (f->range) { /* the page overlaps [lo, hi) */
-        uint64_t size = PAGE_SIZE << (9 * e->level);
-        if (e->vpage + size <= f->lo || e->vpage >= f->hi) return false;
-    }
-    if (f->level >= 0 && e->level != f->level) return false;
-    return true;
+    struct tlb_printer *p = opaque;
+    char perm[8];
+    perm_string(e->pte, perm);
+    fprintf(p->out, "  %5u  0x%016llx  0x%010llx  %s  %s  %s\n", e->asid,
+            (unsigned long long)e->vpage, (unsigned long long)e->ppage, vmmap_level_size(e->level),
+            perm, (e->pte & PTE_G) ? "G" : "-");
+    if (e->level < WALK_MAX_LEVELS) p->per_level[e->level]++;
 }
 
-static void collect_entry(void *opaque, const struct tlb_entry *e)
-{
-    struct tlb_list *l = opaque;
-    l->total++;
-    if (e->level < SV39_LEVELS) l->per_level[e->level]++;
-    if (!tlb_wanted(l->filter, e) || l->count == l->cap) return;
-    l->entries[l->count++] = *e;
-}
-
-static int by_asid_then_va(const void *a, const void *b)
-{
-    const struct tlb_entry *x = a, *y = b;
-    if (x->asid != y->asid) return x->asid < y->asid ? -1 : 1;
-    return x->vpage < y->vpage ? -1 : x->vpage > y->vpage;
-}
-
-void vmmap_print_tlb(FILE *out, const struct tlb *t, const struct vmmap_tlb_filter *filter)
+void vmmap_print_tlb(FILE *out, const struct tlb *t)
 {
     fprintf(out, "tlb: %u sets x %u ways (4K pages) + %u entries (superpages)\n", t->cfg.sets,
             t->cfg.ways, t->cfg.super);
-    struct tlb_list l = {.filter = filter, .cap = (size_t)t->cfg.sets * t->cfg.ways + t->cfg.super};
-    l.entries = calloc(l.cap ? l.cap : 1, sizeof *l.entries);
-    if (!l.entries) {
-        fprintf(out, "out of memory\n");
-        return;
-    }
-    tlb_for_each(t, collect_entry, &l);
-    /* Sorted by ASID, then virtual address: a process's pages together, in address order. */
-    qsort(l.entries, l.count, sizeof *l.entries, by_asid_then_va);
     fprintf(out, "  %5s  %-18s  %-12s  %s  %-7s  %s\n", "asid", "vpage", "ppage", "pg", "perms",
             "g");
-    for (size_t i = 0; i < l.count; i++) {
-        const struct tlb_entry *e = &l.entries[i];
-        char perm[8];
-        perm_string(e->pte, perm);
-        fprintf(out, "  %5u  0x%016llx  0x%010llx  %s  %s  %s\n", e->asid,
-                (unsigned long long)e->vpage, (unsigned long long)e->ppage,
-                vmmap_level_size(e->level), perm, (e->pte & PTE_G) ? "G" : "-");
-    }
-    /* The summary: how many per ASID among those shown. */
-    if (filter && (filter->asid || filter->range || filter->level >= 0))
-        fprintf(out, "shown: %zu of %zu entries\n", l.count, l.total);
-    fprintf(out, "by asid:");
-    for (size_t i = 0; i < l.count;) {
-        size_t j = i;
-        while (j < l.count && l.entries[j].asid == l.entries[i].asid)
-            j++;
-        fprintf(out, " %u: %zu", l.entries[i].asid, j - i);
-        i = j;
-    }
-    fprintf(out, "%s\n", l.count ? "" : " none");
-    free(l.entries);
-    fprintf(out, "valid entries: 4K %u, 2M %u, 1G %u\n", l.per_level[0], l.per_level[1],
-            l.per_level[2]);
+    struct tlb_printer p = {.out = out};
+    tlb_for_each(t, print_entry, &p);
+    fprintf(out, "valid entries: 4K %u, 2M %u, 1G %u", p.per_level[0], p.per_level[1],
+            p.per_level[2]);
+    /* Sv48's and Sv57's larger pages, when there are any. */
+    if (p.per_level[3] || p.per_level[4])
+        fprintf(out, ", 512G %u, 256T %u", p.per_level[3], p.per_level[4]);
+    fprintf(out, "\n");
     const struct tlb_stats *s = &t->stats;
     fprintf(out, "hits %llu, misses %llu, fills %llu, evictions %llu, flushes %llu\n",
             (unsigned long long)s->hits, (unsigned long long)s->misses,

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../mmu/sv39.h"
+#include "../mmu/walk.h"
 #include "../mmu/tlb.h"
 
 /* The spec rule a walk fault names, in one sentence (for `walk` and `fault`). */
@@ -16,7 +16,7 @@ const char *vmmap_fault_rule(enum walk_fault fault);
 const char *vmmap_cause_name(uint64_t mcause);
 const char *vmmap_access_name(enum access access);
 const char *vmmap_priv_name(unsigned priv);
-/* "4K", "2M", "1G" for leaf level 0, 1, 2. */
+/* "4K", "2M", "1G", "512G", "256T" for leaf level 0 to 4. */
 const char *vmmap_level_size(int level);
 /* PTE flag letters: "V R W - - - A D" (a '-' for each clear bit). buf: 16 bytes at least. */
 void vmmap_pte_flags(uint64_t pte, char *buf);
@@ -36,16 +36,7 @@ void vmmap_print(FILE *out, const struct walk_memory *mem, uint64_t satp);
  * expect (pwndbg's and gef's vmmap on a kernel): "vaddr paddr size attr", attr "rwxugad";
  * ranges merge across page sizes. */
 void vmmap_print_qemu(FILE *out, const struct walk_memory *mem, uint64_t satp);
-/* Which TLB entries `tlb` lists (NULL: all). A global entry matches every ASID. */
-struct vmmap_tlb_filter {
-    bool asid;
-    uint16_t asid_value;
-    bool range; /* pages overlapping [lo, hi) */
-    uint64_t lo, hi;
-    int level; /* 0 4K, 1 2M, 2 1G, 3 512G, 4 256T; -1 any */
-};
-/* The valid TLB entries that pass the filter, sorted by ASID then virtual address, a count
- * per ASID, the occupancy per page size and the counters. */
-void vmmap_print_tlb(FILE *out, const struct tlb *t, const struct vmmap_tlb_filter *filter);
+/* Every valid TLB entry, then the counters. */
+void vmmap_print_tlb(FILE *out, const struct tlb *t);
 
 #endif

@@ -1,11 +1,11 @@
-/* The MMU slow path: translation (bare or Sv39 through the model TLB), RAM or bus access,
- * fast-TLB refill, misaligned accesses, and the fault that each failure raises. */
+/* The MMU slow path: translation (bare, or Sv39/Sv48/Sv57 through the model TLB), RAM or bus
+ * access, fast-TLB refill, misaligned accesses, and the fault that each failure raises. */
 #include "mmu.h"
 
 #include <string.h>
 
 #include "../cpu/cpu.h"
-#include "sv39.h"
+#include "walk.h"
 #include "tlb.h"
 
 static void invalidate_set(struct ftlb_entry *e, unsigned n)
@@ -129,7 +129,7 @@ static uint8_t *ram_ptr(const struct cpu *c, uint64_t pa, unsigned size)
     return c->ram + off;
 }
 
-/* Virtual -> physical for one access. Bare mode and M-mode map identically; Sv39 consults
+/* Virtual -> physical for one access. Bare mode and M-mode map identically; Sv39/48/57 consult
  * the model TLB and walks on a miss (or when the cached PTE cannot serve this access). */
 static bool translate(struct cpu *c, uint64_t va, enum access access, unsigned priv, uint64_t *pa,
                       struct tlb_entry **backing)
@@ -145,7 +145,7 @@ static bool translate(struct cpu *c, uint64_t va, enum access access, unsigned p
     struct tlb_entry *e = tlb_lookup(&c->tlb, va, asid);
     if (e) {
         bool ad_ok = (e->pte & PTE_A) && (access != ACCESS_WRITE || (e->pte & PTE_D));
-        if (ad_ok && sv39_check_leaf(e->pte, access, priv, sum, mxr) == WALK_OK) {
+        if (ad_ok && walk_check_leaf(e->pte, access, priv, sum, mxr) == WALK_OK) {
             *pa = e->ppage | (va & ((PAGE_SIZE << (9 * e->level)) - 1));
             *backing = e;
             return true;
@@ -173,7 +173,7 @@ static bool translate(struct cpu *c, uint64_t va, enum access access, unsigned p
         .svade = c->svade,
     };
     struct walk_result r;
-    sv39_walk(&mem, &req, &r);
+    page_walk(&mem, &req, &r);
     c->stats.walks++;
     cpu_emit(c, &(struct cpu_event){
                     .kind = EV_WALK, .pc = c->pc, .va = va, .access = access, .walk = &r});

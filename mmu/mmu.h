@@ -6,7 +6,7 @@
  *    shape). Misaligned accesses never match (the alignment bits are part of the tag) and
  *    take the slow path, which splits them. An empty entry holds a tag no address can
  *    produce (FTLB_INVALID below), and no host pointer.
- *  - the slow path (mmu/access.c): translation (bare, or the Sv39 walk in mmu/sv39.c through
+ *  - the slow path (mmu/access.c): translation (bare, or the page walk in mmu/walk.c through
  *    the model TLB in mmu/tlb.c), permission checks, bus dispatch, fast-TLB refill.
  * Every entry in the fast TLB is backed by a translation the slow path just made, and is
  * dropped whenever that translation could change (satp, sfence.vma, mstatus bits, privilege

@@ -1,111 +1,12 @@
-/* The Sv39 page-table walk, priv spec 12.3 ("Sv39") and 12.3.2 ("Virtual Address Translation
- * Process"). One function serves the CPU (with A/D updates), the debugger's `walk` command
- * and the unit tests (without side effects): it reports *which* rule failed and the PTE trail
- * it read, and exactly one place maps that to an exception.
- *
- *   Sv39 virtual address
- *   63          39 38      30 29      21 20      12 11         0
- *  +--------------+----------+----------+----------+------------+
- *  | = bit 38     |  VPN[2]  |  VPN[1]  |  VPN[0]  |   offset   |
- *  +--------------+----------+----------+----------+------------+
- *
- *   Sv39 page-table entry
- *   63  54 53     28 27     19 18     10 9  8 7 6 5 4 3 2 1 0
- *  +------+---------+---------+---------+----+-+-+-+-+-+-+-+-+
- *  | rsvd | PPN[2]  | PPN[1]  | PPN[0]  |RSW |D|A|G|U|X|W|R|V|
- *  +------+---------+---------+---------+----+-+-+-+-+-+-+-+-+
- * (bits 63:54 hold N and PBMT when Svnapot/Svpbmt exist; rv39 has neither, so they must be 0.)
- */
+/* The page walk lives in mmu/walk.h and mmu/walk.c, for Sv39, Sv48 and Sv57 alike; this
+ * header keeps the older include and names working. */
 #ifndef RV39_SV39_H
 #define RV39_SV39_H
 
-#include <stdbool.h>
-#include <stdint.h>
-
-#include "mmu.h"
-
-#define PTE_V (1u << 0)
-#define PTE_R (1u << 1)
-#define PTE_W (1u << 2)
-#define PTE_X (1u << 3)
-#define PTE_U (1u << 4)
-#define PTE_G (1u << 5)
-#define PTE_A (1u << 6)
-#define PTE_D (1u << 7)
-#define PTE_PPN_SHIFT 10
-#define PTE_RESERVED_MASK (0x3ffull << 54)
-
-#define SATP_MODE_SHIFT 60
-#define SATP_MODE_BARE 0ull
-#define SATP_MODE_SV39 8ull
-#define SATP_ASID_SHIFT 44
-#define SATP_ASID_MASK 0xffffull
-#define SATP_PPN_MASK ((1ull << 44) - 1)
+#include "walk.h"
 
 #define SV39_LEVELS 3
-
-/* Why a translation failed; WALK_OK when it did not. Each names the spec rule. */
-enum walk_fault {
-    WALK_OK = 0,
-    WALK_NON_CANONICAL,        /* 12.3: bits 63:39 must equal bit 38 */
-    WALK_PTE_ACCESS_FAULT,     /* step 2: the PTE's physical address has no memory behind it */
-    WALK_INVALID,              /* step 3: V = 0 */
-    WALK_WRITE_WITHOUT_READ,   /* step 3: R = 0 and W = 1 (reserved) */
-    WALK_RESERVED_BITS,        /* step 3: bits 63:54 set */
-    WALK_NO_LEAF,              /* step 4: pointer PTE at level 0 */
-    WALK_MISALIGNED_SUPERPAGE, /* step 6: superpage PPN low bits not zero */
-    WALK_U_PAGE_FROM_S,        /* step 5: U page, supervisor access without SUM, or fetch */
-    WALK_S_PAGE_FROM_U,        /* step 5: supervisor page from user mode */
-    WALK_NOT_READABLE,         /* step 5: load from a page without R (and not X with MXR) */
-    WALK_NOT_WRITABLE,         /* step 5: store/AMO to a page without W */
-    WALK_NOT_EXECUTABLE,       /* step 5: fetch from a page without X */
-    WALK_AD_CLEAR,             /* step 7 with Svade: A = 0, or D = 0 on a store */
-    WALK_FAULT_COUNT
-};
-
-/* The physical memory the walker may read PTEs from: guest RAM only (PTEs anywhere else give
- * an access fault, priv spec 12.3.2 step 2 with PMA checks). */
-struct walk_memory {
-    uint8_t *ram;
-    uint64_t ram_base, ram_size;
-};
-
-struct walk_request {
-    uint64_t satp; /* MODE must be Sv39 */
-    uint64_t va;
-    enum access access;
-    unsigned priv;  /* effective privilege: 0 = U, 1 = S (M never translates) */
-    bool sum, mxr;  /* mstatus.SUM, mstatus.MXR */
-    bool update_ad; /* set A/D in memory (the hardware); false for debugger walks, which
-                     * then report in `pte` the A/D bits the access would have set */
-    bool svade;     /* fault instead of updating A/D */
-};
-
-struct walk_step {
-    uint64_t pte_addr;
-    uint64_t pte;
-};
-
-struct walk_result {
-    enum walk_fault fault;
-    uint64_t paddr;    /* translated address (when fault == WALK_OK) */
-    int level;         /* leaf level: 0 = 4 KiB, 1 = 2 MiB, 2 = 1 GiB; -1 if no leaf */
-    uint64_t pte;      /* leaf PTE as it is after any A/D update */
-    uint64_t pte_addr; /* leaf PTE's physical address */
-    unsigned nsteps;   /* PTEs read (0..3) */
-    struct walk_step steps[SV39_LEVELS];
-    bool ad_updated; /* this walk wrote A or D */
-};
-
-/* Walk the page table for req->va and check the leaf against the request. */
-void sv39_walk(const struct walk_memory *mem, const struct walk_request *req,
-               struct walk_result *out);
-/* Permission checks of step 5 on a leaf PTE (used again on TLB hits). */
-enum walk_fault sv39_check_leaf(uint64_t pte, enum access access, unsigned priv, bool sum,
-                                bool mxr);
-/* The exception a failed translation raises: page fault 12/13/15 or access fault 1/5/7
- * (meaningless for WALK_OK). */
-unsigned walk_fault_cause(enum walk_fault fault, enum access access);
-const char *walk_fault_name(enum walk_fault fault);
+#define sv39_walk page_walk
+#define sv39_check_leaf walk_check_leaf
 
 #endif

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sv39.h"
+#include "walk.h"
 
 #define TLB_MAX_SETS 4096u
 #define TLB_MAX_WAYS 64u

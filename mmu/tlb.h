@@ -1,5 +1,6 @@
 /* A model of a real TLB: ASID-tagged, set-associative for 4 KiB pages plus a small fully
- * associative array for 2 MiB and 1 GiB pages (as many real cores split them), fixed size,
+ * associative array for superpages: 2 MiB, 1 GiB, and Sv48's/Sv57's 512 GiB and 256 TiB (as many
+ * real cores split them), fixed size,
  * round-robin (FIFO) replacement per set. Its shape is set on the command line
  * (--tlb sets=S,ways=W,super=N) so its effect on a workload can be studied.
  *
@@ -15,7 +16,7 @@
 
 struct tlb_entry {
     bool valid;
-    uint8_t level; /* 0 = 4 KiB, 1 = 2 MiB, 2 = 1 GiB */
+    uint8_t level; /* 0 = 4 KiB, 1 = 2 MiB, 2 = 1 GiB, 3 = 512 GiB, 4 = 256 TiB */
     uint16_t asid;
     uint64_t vpage;    /* virtual address of the page (aligned to its size) */
     uint64_t ppage;    /* physical address of the page (aligned to its size) */

@@ -1,8 +1,9 @@
 #!/bin/sh
-# -cpu rv64[,EXT=on|off...][,mmu=sv39] (emu/cpu_option.c over cpu/ext.c's table): every
-# extension by default; one turned off leaves the device tree (riscv,isa, riscv,isa-extensions,
-# the CMO block sizes) and the decoder (its instructions raise illegal instruction, JIT on and
-# off); bad values are one-line errors with exit status 2.
+# -cpu rv64[,EXT=on|off...][,mmu=sv39|sv48|sv57] (emu/cpu_option.c over cpu/ext.c's table):
+# every extension by default; one turned off leaves the device tree (riscv,isa,
+# riscv,isa-extensions, the CMO block sizes) and the decoder (its instructions raise illegal
+# instruction, JIT on and off); the widest translation mode is the device tree's mmu-type
+# (QEMU 8's sv39/sv48/sv57=on|off too); bad values are one-line errors with exit status 2.
 #
 # Usage: sh tests/cli/cpu_option.sh /path/to/rv39 /path/to/build
 set -u
@@ -82,9 +83,32 @@ expect_error "unknown extension" -cpu rv64,zfoo=on
 expect_error "not a boolean" -cpu rv64,zba=maybe
 expect_error "no value" -cpu rv64,zba
 expect_error "base extension off" -cpu rv64,c=off
-expect_error "another MMU mode" -cpu rv64,mmu=sv57
-expect_error "Sv57 on" -cpu rv64,sv57=on
+expect_error "no such MMU mode" -cpu rv64,mmu=sv64
+expect_error "mmu off" -cpu rv64,mmu=off
+expect_error "Sv48 not a boolean" -cpu rv64,sv48=maybe
 expect_error "Sv39 off" -cpu rv64,sv39=off
+
+# mmutype ARGS...: the mmu-type of the device tree rv39 makes with ARGS (the widest mode)
+mmutype() {
+    "$RV39" "$@" --dumpdtb "$WORK/m.dtb" >/dev/null 2>&1 || { echo "(dumpdtb failed)"; return; }
+    dtc -I dtb -O dts "$WORK/m.dtb" 2>/dev/null | sed -n 's/^[[:space:]]*mmu-type = "\(.*\)";/\1/p'
+}
+# expect_mmu WANT ARGS...
+expect_mmu() {
+    want=$1
+    shift
+    got=$(mmutype "$@")
+    [ "$got" = "$want" ] || fail "$*: mmu-type is '$got', want '$want'"
+}
+expect_mmu riscv,sv39 -cpu rv64
+expect_mmu riscv,sv39 -cpu rv64,mmu=sv39
+expect_mmu riscv,sv48 -cpu rv64,mmu=sv48
+expect_mmu riscv,sv57 -cpu rv64,mmu=sv57
+expect_mmu riscv,sv57 -cpu rv64,sv57=on
+expect_mmu riscv,sv48 -cpu rv64,mmu=sv57,sv57=off
+expect_mmu riscv,sv39 -cpu rv64,mmu=sv57,sv48=off
+expect_mmu riscv,sv48 -cpu rv64,sv48=on
+expect_mmu riscv,sv39 -cpu rv64,sv39=on,sv48=off,sv57=off
 expect_error "missing argument" -cpu
 
 if [ "$failures" -ne 0 ]; then

@@ -113,7 +113,7 @@ Test(vmmap, walk_printer_names_the_rule_and_exception, .init = setup, .fini = te
     struct walk_request req = {
         .satp = satp_for(0), .va = 0x40000010, .access = ACCESS_WRITE, .priv = 1};
     struct walk_result r;
-    sv39_walk(&mem, &req, &r);
+    page_walk(&mem, &req, &r);
     char *text;
     size_t size;
     FILE *f = open_memstream(&text, &size);

@@ -33,7 +33,7 @@
 
 #include "cpu/csr_numbers.h"
 #include "cpu/jit.h"
-#include "mmu/sv39.h"
+#include "mmu/walk.h"
 #include "fuzz.h"
 #include "harness.h"
 

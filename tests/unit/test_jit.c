@@ -11,7 +11,7 @@
 
 #include "cpu/jit.h"
 #include "emu/options.h"
-#include "mmu/sv39.h"
+#include "mmu/walk.h"
 #include "support/harness.h"
 #include "support/jit_compare.h"
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mmu/sv39.h"
+#include "mmu/walk.h"
 
 #define RAM_BASE 0x80000000ull
 #define RAM_SIZE (4ull << 20)
@@ -93,7 +93,7 @@ static struct walk_request request(uint64_t va, enum access access, unsigned pri
 static struct walk_result walk_req(const struct walk_request *req)
 {
     struct walk_result r;
-    sv39_walk(&mem, req, &r);
+    page_walk(&mem, req, &r);
     return r;
 }
 
@@ -410,10 +410,10 @@ Test(sv39, mxr_only_affects_loads)
 Test(sv39, check_leaf_matches_walk_on_cached_pte)
 {
     uint64_t pte = make_pte(0x80100000, PTE_V | PTE_R | PTE_U | PTE_A);
-    cr_assert_eq(sv39_check_leaf(pte, ACCESS_READ, 0, false, false), WALK_OK);
-    cr_assert_eq(sv39_check_leaf(pte, ACCESS_READ, 1, false, false), WALK_U_PAGE_FROM_S);
-    cr_assert_eq(sv39_check_leaf(pte, ACCESS_WRITE, 0, false, false), WALK_NOT_WRITABLE);
-    cr_assert_eq(sv39_check_leaf(pte, ACCESS_EXEC, 0, false, false), WALK_NOT_EXECUTABLE);
+    cr_assert_eq(walk_check_leaf(pte, ACCESS_READ, 0, false, false), WALK_OK);
+    cr_assert_eq(walk_check_leaf(pte, ACCESS_READ, 1, false, false), WALK_U_PAGE_FROM_S);
+    cr_assert_eq(walk_check_leaf(pte, ACCESS_WRITE, 0, false, false), WALK_NOT_WRITABLE);
+    cr_assert_eq(walk_check_leaf(pte, ACCESS_EXEC, 0, false, false), WALK_NOT_EXECUTABLE);
 }
 
 /* ---- Step 6: misaligned superpages ---- */

@@ -4,7 +4,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "mmu/sv39.h"
+#include "mmu/walk.h"
 #include "mmu/tlb.h"
 
 #define KIB4 0x1000ull

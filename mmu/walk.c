@@ -1,16 +1,18 @@
-/* The Sv39 page-table walk: priv spec "Virtual Address Translation Process" (written for Sv32)
- * with the parameters of section "Sv39" (LEVELS = 3, PTESIZE = 8, PAGESIZE = 4096).
- * The walk is a loop over levels; every check carries the number of the spec step it
- * implements, and every failure names its rule (enum walk_fault) instead of a bare "fault".
+/* The page-table walk for Sv39, Sv48 and Sv57: priv spec "Virtual Address Translation Process"
+ * (written for Sv32) with the parameters of sections "Sv39", "Sv48" and "Sv57" (PTESIZE = 8,
+ * PAGESIZE = 4096, LEVELS = 3, 4 or 5: one walker, a table row per mode). The walk is a loop
+ * over levels; every check carries the number of the spec step it implements, and every
+ * failure names its rule (enum walk_fault) instead of a bare "fault".
  *
- *   va:  63..39 (= bit 38) | VPN[2] 38..30 | VPN[1] 29..21 | VPN[0] 20..12 | offset 11..0
- *   pte: rsvd 63..54 | PPN 53..10 (PPN[2] 53..28, PPN[1] 27..19, PPN[0] 18..10) | RSW 9..8 |
- *        D A G U X W R V (7..0)
+ *   va (LEVELS = 3/4/5, VAbits = 12 + 9 * LEVELS = 39/48/57):
+ *        63..VAbits (= bit VAbits-1) | VPN[LEVELS-1] | ... | VPN[0] 20..12 | offset 11..0
+ *        (VPN[i] is bits 12+9i+8..12+9i; the layouts are drawn in walk.h)
+ *   pte: rsvd 63..54 | PPN 53..10 | RSW 9..8 | D A G U X W R V (7..0)
  *
- *   satp.PPN -> [VPN[2]] -> pointer -> [VPN[1]] -> pointer -> [VPN[0]] -> leaf (4 KiB)
- *                   \-> leaf (1 GiB)       \-> leaf (2 MiB)
+ *   satp.PPN -> [VPN[L-1]] -> pointer -> ... -> [VPN[1]] -> pointer -> [VPN[0]] -> leaf (4 KiB)
+ *                   \-> leaf (4 KiB << 9(L-1))      \-> leaf (2 MiB)
  */
-#include "sv39.h"
+#include "walk.h"
 
 #include <string.h>
 
@@ -33,11 +35,31 @@ enum {
     CAUSE_STORE_PAGE = 15,
 };
 
-/* Sv39 "Addressing and Memory Protection": an address is valid only if bits 63..39 all equal
- * bit 38. */
-static bool va_is_canonical(uint64_t va)
+static const struct vm_mode vm_modes[] = {
+    {SATP_MODE_SV39, "Sv39", 3, 39},
+    {SATP_MODE_SV48, "Sv48", 4, 48},
+    {SATP_MODE_SV57, "Sv57", 5, 57},
+};
+
+const struct vm_mode *vm_mode_by_number(uint64_t mode)
 {
-    int64_t sign_extended = (int64_t)(va << 25) >> 25;
+    for (unsigned i = 0; i < sizeof vm_modes / sizeof vm_modes[0]; i++)
+        if (vm_modes[i].satp_mode == mode) return &vm_modes[i];
+    return NULL;
+}
+
+const struct vm_mode *vm_mode_of_satp(uint64_t satp)
+{
+    return vm_mode_by_number(satp >> SATP_MODE_SHIFT);
+}
+
+/* "Addressing and Memory Protection" of each mode: an address is valid only if bits
+ * 63..VAbits all equal bit VAbits-1 (63..39 = bit 38 in Sv39, 63..48 = bit 47 in Sv48,
+ * 63..57 = bit 56 in Sv57). */
+static bool va_is_canonical(uint64_t va, unsigned va_bits)
+{
+    unsigned unused = 64 - va_bits;
+    int64_t sign_extended = (int64_t)(va << unused) >> unused;
     return (uint64_t)sign_extended == va;
 }
 
@@ -71,7 +93,7 @@ static enum walk_fault check_encoding(uint64_t pte)
     return WALK_OK;
 }
 
-enum walk_fault sv39_check_leaf(uint64_t pte, enum access access, unsigned priv, bool sum, bool mxr)
+enum walk_fault walk_check_leaf(uint64_t pte, enum access access, unsigned priv, bool sum, bool mxr)
 {
     /* Step 5, privilege half (the PTE's U bit; sstatus "Memory Privilege"): U-mode may only touch
      * U pages; S-mode may load/store U pages only with SUM, and never executes from them. */
@@ -96,27 +118,34 @@ enum walk_fault sv39_check_leaf(uint64_t pte, enum access access, unsigned priv,
     return WALK_OK;
 }
 
-void sv39_walk(const struct walk_memory *mem, const struct walk_request *req,
+void page_walk(const struct walk_memory *mem, const struct walk_request *req,
                struct walk_result *out)
 {
     memset(out, 0, sizeof(*out));
     out->level = -1;
     uint64_t va = req->va;
+    const struct vm_mode *mode = vm_mode_of_satp(req->satp);
+    if (!mode) {
+        out->fault = WALK_NO_MODE;
+        return;
+    }
+    const int levels = (int)mode->levels;
+    out->levels = mode->levels;
 
-    /* Sv39: a non-canonical address faults before any PTE is read. */
-    if (!va_is_canonical(va)) {
+    /* A non-canonical address faults before any PTE is read. */
+    if (!va_is_canonical(va, mode->va_bits)) {
         out->fault = WALK_NON_CANONICAL;
         return;
     }
 
     /* Step 1: a = satp.ppn * PAGESIZE, i = LEVELS - 1. */
     uint64_t a = (req->satp & SATP_PPN_MASK) << PAGE_SHIFT;
-    int i = SV39_LEVELS - 1;
+    int i = levels - 1;
 
     for (;;) {
         /* Step 2: read the PTE at a + va.vpn[i] * PTESIZE; no RAM there is an access fault. */
         uint64_t pte_addr = a + (uint64_t)vpn(va, i) * PTESIZE;
-        unsigned step = (unsigned)(SV39_LEVELS - 1 - i);
+        unsigned step = (unsigned)(levels - 1 - i);
         uint64_t *slot = pte_slot(mem, pte_addr);
         if (!slot) {
             out->fault = WALK_PTE_ACCESS_FAULT;
@@ -147,7 +176,7 @@ void sv39_walk(const struct walk_memory *mem, const struct walk_request *req,
         out->pte_addr = pte_addr;
 
         /* Step 5: the leaf's U/R/W/X against privilege, SUM and MXR. */
-        out->fault = sv39_check_leaf(pte, req->access, req->priv, req->sum, req->mxr);
+        out->fault = walk_check_leaf(pte, req->access, req->priv, req->sum, req->mxr);
         if (out->fault != WALK_OK) return;
 
         /* Step 6: a superpage's PPN must be aligned to its size (pte.ppn[i-1:0] == 0). */
@@ -219,6 +248,7 @@ const char *walk_fault_name(enum walk_fault fault)
         [WALK_NOT_WRITABLE] = "not-writable",
         [WALK_NOT_EXECUTABLE] = "not-executable",
         [WALK_AD_CLEAR] = "ad-clear",
+        [WALK_NO_MODE] = "no-translation-mode",
     };
     if ((unsigned)fault >= WALK_FAULT_COUNT) return "unknown";
     return names[fault];
