@@ -122,20 +122,58 @@ bool cmd_walk(struct debugger *d, int argc, char **argv, FILE *out)
     return true;
 }
 
+/* LO-HI or a single address (a one-byte range). */
+bool dbg_parse_range(struct debugger *d, const char *w, uint64_t *lo, uint64_t *hi, FILE *out)
+{
+    char first[64];
+    const char *dash = strchr(w, '-');
+    size_t n = dash ? (size_t)(dash - w) : strlen(w);
+    if (n == 0 || n >= sizeof first) {
+        fprintf(out, "error: '%s' is not an address or LO-HI range\n", w);
+        return false;
+    }
+    memcpy(first, w, n);
+    first[n] = '\0';
+    if (!dbg_need_value(d, first, lo, out)) return false;
+    *hi = *lo + 1;
+    if (dash && !dbg_need_value(d, dash + 1, hi, out)) return false;
+    if (*hi <= *lo) {
+        fprintf(out, "error: empty range %s\n", w);
+        return false;
+    }
+    return true;
+}
+
+static const char tlb_usage[] = "usage: tlb [flush] | tlb [asid N] [LO-HI|VADDR] [4k|2m|1g]\n";
+
 bool cmd_tlb(struct debugger *d, int argc, char **argv, FILE *out)
 {
     struct cpu *c = &d->m->cpu;
-    if (argc > 1) {
-        if (strcmp(argv[1], "flush") != 0) {
-            fprintf(out, "usage: tlb [flush]\n");
-            return false;
-        }
+    if (argc == 2 && strcmp(argv[1], "flush") == 0) {
         tlb_flush(&c->tlb, true, 0, true, 0);
         mmu_flush_all(&c->mmu);
         fprintf(out, "tlb flushed\n");
         return true;
     }
-    vmmap_print_tlb(out, &c->tlb);
+    struct vmmap_tlb_filter f = {.level = -1};
+    for (int i = 1; i < argc; i++) {
+        const char *w = argv[i];
+        if (strcmp(w, "asid") == 0 && i + 1 < argc) {
+            uint64_t v;
+            if (!dbg_need_value(d, argv[++i], &v, out)) return false;
+            f.asid = true;
+            f.asid_value = (uint16_t)v;
+        } else if (strcmp(w, "4k") == 0 || strcmp(w, "2m") == 0 || strcmp(w, "1g") == 0) {
+            f.level = w[0] == '4' ? 0 : w[0] == '2' ? 1 : 2;
+        } else if (isdigit((unsigned char)w[0]) || w[0] == '$' || strchr(w, '-')) {
+            if (!dbg_parse_range(d, w, &f.lo, &f.hi, out)) return false;
+            f.range = true;
+        } else {
+            fprintf(out, "%s", tlb_usage);
+            return false;
+        }
+    }
+    vmmap_print_tlb(out, &c->tlb, &f);
     return true;
 }
 

@@ -4,6 +4,7 @@
  * "Virtual Address Translation Process"). */
 #include "vmmap.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "../cpu/cpu.h"
@@ -353,35 +354,82 @@ void vmmap_print_qemu(FILE *out, const struct walk_memory *mem, uint64_t satp)
 
 /* ---- tlb ---- */
 
-struct tlb_printer {
-    FILE *out;
+struct tlb_list {
+    const struct vmmap_tlb_filter *filter;
+    struct tlb_entry *entries;
+    size_t count, cap, total;
     unsigned per_level[WALK_MAX_LEVELS];
 };
 
-static void print_entry(void *opaque, const struct tlb_entry *e)
+static bool tlb_wanted(const struct vmmap_tlb_filter *f, const struct tlb_entry *e)
 {
-    struct tlb_printer *p = opaque;
-    char perm[8];
-    perm_string(e->pte, perm);
-    fprintf(p->out, "  %5u  0x%016llx  0x%010llx  %s  %s  %s\n", e->asid,
-            (unsigned long long)e->vpage, (unsigned long long)e->ppage, vmmap_level_size(e->level),
-            perm, (e->pte & PTE_G) ? "G" : "-");
-    if (e->level < WALK_MAX_LEVELS) p->per_level[e->level]++;
+    if (!f) return true;
+    if (f->asid && e->asid != f->asid_value && !(e->pte & PTE_G)) return false;
+    if (f->range) { /* the page overlaps [lo, hi) */
+        uint64_t size = PAGE_SIZE << (9 * e->level);
+        if (e->vpage + size <= f->lo || e->vpage >= f->hi) return false;
+    }
+    if (f->level >= 0 && e->level != f->level) return false;
+    return true;
 }
 
-void vmmap_print_tlb(FILE *out, const struct tlb *t)
+static void collect_entry(void *opaque, const struct tlb_entry *e)
+{
+    struct tlb_list *l = opaque;
+    l->total++;
+    if (e->level < WALK_MAX_LEVELS) l->per_level[e->level]++;
+    if (!tlb_wanted(l->filter, e) || l->count == l->cap) return;
+    l->entries[l->count++] = *e;
+}
+
+static int by_asid_then_va(const void *a, const void *b)
+{
+    const struct tlb_entry *x = a, *y = b;
+    if (x->asid != y->asid) return x->asid < y->asid ? -1 : 1;
+    return x->vpage < y->vpage ? -1 : x->vpage > y->vpage;
+}
+
+void vmmap_print_tlb(FILE *out, const struct tlb *t, const struct vmmap_tlb_filter *filter)
 {
     fprintf(out, "tlb: %u sets x %u ways (4K pages) + %u entries (superpages)\n", t->cfg.sets,
             t->cfg.ways, t->cfg.super);
+    struct tlb_list l = {.filter = filter, .cap = (size_t)t->cfg.sets * t->cfg.ways + t->cfg.super};
+    l.entries = calloc(l.cap ? l.cap : 1, sizeof *l.entries);
+    if (!l.entries) {
+        fprintf(out, "out of memory\n");
+        return;
+    }
+    tlb_for_each(t, collect_entry, &l);
+    /* Sorted by ASID, then virtual address: a process's pages together, in address order. */
+    qsort(l.entries, l.count, sizeof *l.entries, by_asid_then_va);
     fprintf(out, "  %5s  %-18s  %-12s  %s  %-7s  %s\n", "asid", "vpage", "ppage", "pg", "perms",
             "g");
-    struct tlb_printer p = {.out = out};
-    tlb_for_each(t, print_entry, &p);
-    fprintf(out, "valid entries: 4K %u, 2M %u, 1G %u", p.per_level[0], p.per_level[1],
-            p.per_level[2]);
+    for (size_t i = 0; i < l.count; i++) {
+        const struct tlb_entry *e = &l.entries[i];
+        char perm[8];
+        perm_string(e->pte, perm);
+        fprintf(out, "  %5u  0x%016llx  0x%010llx  %s  %s  %s\n", e->asid,
+                (unsigned long long)e->vpage, (unsigned long long)e->ppage,
+                vmmap_level_size(e->level), perm, (e->pte & PTE_G) ? "G" : "-");
+    }
+    /* The summary: how many per ASID among those shown. */
+    if (filter && (filter->asid || filter->range || filter->level >= 0))
+        fprintf(out, "shown: %zu of %zu entries\n", l.count, l.total);
+    fprintf(out, "by asid:");
+    for (size_t i = 0; i < l.count;) {
+        size_t j = i;
+        while (j < l.count && l.entries[j].asid == l.entries[i].asid)
+            j++;
+        fprintf(out, " %u: %zu", l.entries[i].asid, j - i);
+        i = j;
+    }
+    fprintf(out, "%s\n", l.count ? "" : " none");
+    free(l.entries);
+    fprintf(out, "valid entries: 4K %u, 2M %u, 1G %u", l.per_level[0], l.per_level[1],
+            l.per_level[2]);
     /* Sv48's and Sv57's larger pages, when there are any. */
-    if (p.per_level[3] || p.per_level[4])
-        fprintf(out, ", 512G %u, 256T %u", p.per_level[3], p.per_level[4]);
+    if (l.per_level[3] || l.per_level[4])
+        fprintf(out, ", 512G %u, 256T %u", l.per_level[3], l.per_level[4]);
     fprintf(out, "\n");
     const struct tlb_stats *s = &t->stats;
     fprintf(out, "hits %llu, misses %llu, fills %llu, evictions %llu, flushes %llu\n",

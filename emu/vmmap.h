@@ -36,7 +36,16 @@ void vmmap_print(FILE *out, const struct walk_memory *mem, uint64_t satp);
  * expect (pwndbg's and gef's vmmap on a kernel): "vaddr paddr size attr", attr "rwxugad";
  * ranges merge across page sizes. */
 void vmmap_print_qemu(FILE *out, const struct walk_memory *mem, uint64_t satp);
-/* Every valid TLB entry, then the counters. */
-void vmmap_print_tlb(FILE *out, const struct tlb *t);
+/* Which TLB entries `tlb` lists (NULL: all). A global entry matches every ASID. */
+struct vmmap_tlb_filter {
+    bool asid;
+    uint16_t asid_value;
+    bool range; /* pages overlapping [lo, hi) */
+    uint64_t lo, hi;
+    int level; /* 0 4K, 1 2M, 2 1G, 3 512G, 4 256T; -1 any */
+};
+/* The valid TLB entries that pass the filter, sorted by ASID then virtual address, a count
+ * per ASID, the occupancy per page size and the counters. */
+void vmmap_print_tlb(FILE *out, const struct tlb *t, const struct vmmap_tlb_filter *filter);
 
 #endif
