@@ -55,8 +55,7 @@ bool rv_decode(uint32_t bits, struct decoded *out)
     for (unsigned i = 0; i < OP_COUNT; i++) {
         const struct insn_info *info = &insn_table[i];
         if ((bits & info->mask) != info->match) continue;
-        enum rv_ext ext = rv_ext_of((enum opcode)i);
-        if (ext != EXT_COUNT && !rv_ext_enabled(ext)) continue; /* -cpu ...,zba=off */
+        if (!rv_op_enabled((enum opcode)i)) continue; /* -cpu ...,zba=off */
         out->opcode = (enum opcode)i;
         uint8_t rd = (uint8_t)field(bits, 7, 5), rs1 = (uint8_t)field(bits, 15, 5),
                 rs2 = (uint8_t)field(bits, 20, 5);

@@ -387,7 +387,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
         NEXT();                                                                                    \
     } while (0)
 
-/* ---- F and D (unpriv spec ch. 20, 21) ---- */
+/* ---- F, D, Zfh/Zfhmin and Zfa (unpriv spec ch. 20, 21, "Zfh and Zfhmin", "Zfa") ---- */
 #define FRD c->f[insn->rd]
 #define FRS1 c->f[insn->rs1]
 #define FRS2 c->f[insn->rs2]
@@ -438,6 +438,24 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
         unsigned fl_ = 0;                                                                          \
         uint64_t r_ = (call);                                                                      \
         FP_WRITE(r_, fl_);                                                                         \
+    } while (0)
+/* No rounding mode (or a fixed one): `call` sees the flags in fl_; the result goes to an FP
+ * register (FMINM/FMAXM) or an integer one (FLEQ/FLTQ, FCVTMOD.W.D). */
+#define FP_FLAGGED(call)                                                                           \
+    do {                                                                                           \
+        FP_REQUIRE_ENABLED();                                                                      \
+        unsigned fl_ = 0;                                                                          \
+        uint64_t r_ = (call);                                                                      \
+        FP_WRITE(r_, fl_);                                                                         \
+    } while (0)
+#define FP_FLAGGED_TO_X(call)                                                                      \
+    do {                                                                                           \
+        FP_REQUIRE_ENABLED();                                                                      \
+        unsigned fl_ = 0;                                                                          \
+        uint64_t r_ = (call);                                                                      \
+        fp_accrue(c, fl_);                                                                         \
+        RD = r_;                                                                                   \
+        NEXT();                                                                                    \
     } while (0)
 #define FP_CONVERT(to, from) FP_ROUNDED(fpu_convert(to, from, FRS1, rm_, &fl_))
 #define FP_FROM_INT(type, fmt) FP_ROUNDED(fpu_from_int(type, fmt, RS1, rm_, &fl_))

@@ -35,6 +35,11 @@ const struct ext_info ext_table[EXT_COUNT] = {
     [EXT_ZIHINTPAUSE] = {"zihintpause", true, OP_PAUSE, OP_PAUSE},
     [EXT_ZIHPM] = BASE("zihpm"),
     [EXT_ZA64RS] = BASE("za64rs"),
+    /* unpriv spec "Zfa" (its .H rows also need Zfh: rv_op_enabled) and "Zfh and Zfhmin"
+     * (Zfh includes Zfhmin: rv_ext_set keeps Zfhmin on while Zfh is). */
+    [EXT_ZFA] = {"zfa", true, OP_FLI_S, OP_FLTQ_H},
+    [EXT_ZFH] = {"zfh", true, OP_FMADD_H, OP_FCVT_H_LU},
+    [EXT_ZFHMIN] = {"zfhmin", true, OP_FLH, OP_FCVT_H_D},
     [EXT_ZBA] = {"zba", true, OP_SH1ADD, OP_SLLI_UW},
     [EXT_ZBB] = {"zbb", true, OP_ANDN, OP_REV8},
     [EXT_ZBC] = {"zbc", true, OP_CLMUL, OP_CLMULH},
@@ -56,7 +61,9 @@ const struct ext_info ext_table[EXT_COUNT] = {
 _Static_assert(OP_SLLI_UW - OP_SH1ADD == 7 && OP_REV8 - OP_ANDN == 23 &&
                    OP_CLMULH - OP_CLMUL == 2 && OP_BSETI - OP_BCLR == 7 &&
                    OP_CZERO_NEZ - OP_CZERO_EQZ == 1 && OP_CBO_FLUSH - OP_CBO_INVAL == 2 &&
-                   OP_PREFETCH_W - OP_PREFETCH_I == 2 && OP_SFENCE_INVAL_IR - OP_SINVAL_VMA == 2,
+                   OP_PREFETCH_W - OP_PREFETCH_I == 2 && OP_SFENCE_INVAL_IR - OP_SINVAL_VMA == 2 &&
+                   OP_FCVT_H_D - OP_FLH == 7 && OP_FCVT_H_LU - OP_FMADD_H == 25 &&
+                   OP_FLTQ_H - OP_FLI_S == 21 && OP_FLTQ_H - OP_FLI_H == 6,
                "the extensions' instruction blocks in insns.def");
 
 static uint64_t enabled = (1ull << EXT_COUNT) - 1;
@@ -71,6 +78,7 @@ void rv_ext_set(uint64_t mask)
     uint64_t base = 0;
     for (unsigned e = 0; e < EXT_COUNT; e++)
         if (!ext_table[e].optional) base |= 1ull << e;
+    if (mask & 1ull << EXT_ZFH) mask |= 1ull << EXT_ZFHMIN; /* Zfh is a superset of Zfhmin */
     enabled = (mask | base) & rv_ext_all();
 }
 
@@ -85,6 +93,13 @@ enum rv_ext rv_ext_of(enum opcode op)
         if (ext_table[e].first != OP_COUNT && op >= ext_table[e].first && op <= ext_table[e].last)
             return (enum rv_ext)e;
     return EXT_COUNT;
+}
+
+bool rv_op_enabled(enum opcode op)
+{
+    enum rv_ext e = rv_ext_of(op);
+    if (e != EXT_COUNT && !rv_ext_enabled(e)) return false;
+    return !(op >= OP_FLI_H && op <= OP_FLTQ_H) || rv_ext_enabled(EXT_ZFH);
 }
 
 enum rv_ext rv_ext_by_name(const char *name)

@@ -36,6 +36,9 @@ enum rv_ext {
     EXT_ZIHINTPAUSE,
     EXT_ZIHPM,
     EXT_ZA64RS,
+    EXT_ZFA,
+    EXT_ZFH,
+    EXT_ZFHMIN,
     EXT_ZBA,
     EXT_ZBB,
     EXT_ZBC,
@@ -67,6 +70,9 @@ uint64_t rv_ext_all(void);
 bool rv_ext_enabled(enum rv_ext e);
 /* The extension that brings table row `op`, or EXT_COUNT for the fixed base. */
 enum rv_ext rv_ext_of(enum opcode op);
+/* May the hart execute table row `op`: its extension is on, and for the Zfa rows of half
+ * precision (FLI.H .. FLTQ.H) Zfh is on too. */
+bool rv_op_enabled(enum opcode op);
 /* By name (lower case, as in the table); EXT_COUNT if unknown. */
 enum rv_ext rv_ext_by_name(const char *name);
 

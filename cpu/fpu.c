@@ -1,4 +1,4 @@
-/* IEEE 754 binary32/binary64 arithmetic in integers (cpu/fpu.h).
+/* IEEE 754 binary16/binary32/binary64 arithmetic in integers (cpu/fpu.h).
  *
  * Every operation follows one pattern: unpack the operands into sign, kind and an integer
  * significand with its exponent; settle NaNs, infinities and zeros by the rules of the unpriv
@@ -26,9 +26,10 @@ struct format {
     unsigned exp_all_ones; /* biased exponent field of infinities and NaNs */
     unsigned sign_bit;
 };
-static const struct format formats[2] = {
+static const struct format formats[3] = {
     [FPU_S] = {23, 127, 0xff, 31},
     [FPU_D] = {52, 1023, 0x7ff, 63},
+    [FPU_H] = {10, 15, 0x1f, 15}, /* "Zfh and Zfhmin": IEEE 754-2008 binary16 */
 };
 
 enum kind { K_ZERO, K_FINITE, K_INF, K_QNAN, K_SNAN };
@@ -47,20 +48,24 @@ static bool is_nan(const struct unpacked *u)
     return u->kind == K_QNAN || u->kind == K_SNAN;
 }
 
-/* The raw bits of an operand: a single is unboxed (improper boxing = canonical NaN). */
+/* The raw bits of an operand: a single or half is unboxed (improper boxing = canonical NaN). */
 static uint64_t raw_of(enum fpu_fmt fmt, uint64_t reg)
 {
-    return fmt == FPU_S ? fpu_unbox_s(reg) : reg;
+    return fmt == FPU_S ? fpu_unbox_s(reg) : fmt == FPU_H ? fpu_unbox_h(reg) : reg;
 }
-/* The register value of a result: a single is boxed. */
+/* The register value of a result: a single or half is boxed. */
 static uint64_t reg_of(enum fpu_fmt fmt, uint64_t bits)
 {
-    return fmt == FPU_S ? fpu_box_s((uint32_t)bits) : bits;
+    return fmt == FPU_S   ? fpu_box_s((uint32_t)bits)
+           : fmt == FPU_H ? fpu_box_h((uint16_t)bits)
+                          : bits;
 }
 
 static uint64_t canonical_nan(enum fpu_fmt fmt)
 {
-    return fmt == FPU_S ? FPU_CANONICAL_NAN_S : FPU_CANONICAL_NAN_D;
+    return fmt == FPU_S   ? FPU_CANONICAL_NAN_S
+           : fmt == FPU_H ? FPU_CANONICAL_NAN_H
+                          : FPU_CANONICAL_NAN_D;
 }
 static uint64_t sign_bits(enum fpu_fmt fmt, bool sign)
 {
@@ -432,7 +437,9 @@ static bool fast_result(enum fpu_fmt fmt, uint64_t bits)
 static bool host_arith(enum fpu_arith op, enum fpu_fmt fmt, uint64_t a, uint64_t b, uint64_t c,
                        uint64_t *out)
 {
-    if (op == FPU_SQRT || !fast_operand(fmt, a) || !fast_operand(fmt, b)) return false;
+    /* Half precision has no host type here: always the integer path. */
+    if (fmt == FPU_H || op == FPU_SQRT || !fast_operand(fmt, a) || !fast_operand(fmt, b))
+        return false;
     if (op >= FPU_MADD && !fast_operand(fmt, c)) return false;
     if (op == FPU_DIV && (b & ~sign_bits(fmt, true)) == 0) return false; /* DZ or 0/0 */
     uint64_t r;

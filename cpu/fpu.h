@@ -1,12 +1,14 @@
-/* IEEE 754 binary32/binary64 arithmetic for the F and D extensions (unpriv spec ch. 20 "F",
- * ch. 21 "D"), computed exactly in integers: no host floating point, so results and flags do
- * not depend on the host's FPU, its rounding-mode register or the compiler's view of it.
+/* IEEE 754 binary16/binary32/binary64 arithmetic for the F, D and Zfh extensions (unpriv spec
+ * ch. 20 "F", ch. 21 "D", "Zfh and Zfhmin"), computed exactly in integers: no host floating point,
+ * so results and flags do not depend on the host's FPU, its rounding-mode register or the
+ * compiler's view of it.
  *
  * Every function takes and returns raw register contents (uint64_t, the width of an f
- * register). Single-precision operands are NaN-boxed (D chapter, "NaN Boxing of Narrower Values"):
- * an operand whose upper 32 bits are not all ones reads as the canonical NaN, and every single
- * result comes back boxed. NaN results are always the canonical NaN (F chapter, "NaN Generation and
- * Propagation"). Exception flags are ORed into *flags (FFLAG_*, the fflags bit layout). */
+ * register). Single- and half-precision operands are NaN-boxed (D chapter, "NaN Boxing of Narrower
+ * Values"): an operand whose upper 32 (48) bits are not all ones reads as the canonical NaN, and
+ * every single or half result comes back boxed. NaN results are always the canonical NaN (F
+ * chapter, "NaN Generation and Propagation"). Exception flags are ORed into *flags (FFLAG_*, the
+ * fflags bit layout). */
 #ifndef RV39_FPU_H
 #define RV39_FPU_H
 
@@ -26,11 +28,13 @@ enum fpu_flag {
  * are reserved; 7 in an instruction means "use frm" (resolved by the caller). */
 enum fpu_rm { RM_RNE = 0, RM_RTZ = 1, RM_RDN = 2, RM_RUP = 3, RM_RMM = 4, RM_DYN = 7 };
 
-enum fpu_fmt { FPU_S, FPU_D };
+enum fpu_fmt { FPU_S, FPU_D, FPU_H };
 
 #define FPU_CANONICAL_NAN_S 0x7fc00000u
 #define FPU_CANONICAL_NAN_D 0x7ff8000000000000ull
+#define FPU_CANONICAL_NAN_H 0x7e00u
 #define FPU_BOX_S 0xffffffff00000000ull /* upper half of a NaN-boxed single */
+#define FPU_BOX_H 0xffffffffffff0000ull /* upper 48 bits of a NaN-boxed half */
 
 static inline uint64_t fpu_box_s(uint32_t s)
 {
@@ -40,6 +44,16 @@ static inline uint64_t fpu_box_s(uint32_t s)
 static inline uint32_t fpu_unbox_s(uint64_t r)
 {
     return (r & FPU_BOX_S) == FPU_BOX_S ? (uint32_t)r : FPU_CANONICAL_NAN_S;
+}
+
+static inline uint64_t fpu_box_h(uint16_t h)
+{
+    return FPU_BOX_H | h;
+}
+/* The half held in an f register ("Zfh and Zfhmin": NaN-boxed like a single). */
+static inline uint16_t fpu_unbox_h(uint64_t r)
+{
+    return (r & FPU_BOX_H) == FPU_BOX_H ? (uint16_t)r : FPU_CANONICAL_NAN_H;
 }
 
 /* Arithmetic with rounding: a op b (and c for the fused forms), rounding mode rm in 0..4.
@@ -83,7 +97,21 @@ uint64_t fpu_to_int(enum fpu_int type, enum fpu_fmt fmt, uint64_t a, unsigned rm
 /* FCVT.{S,D}.{W,WU,L,LU}: x holds the integer register (only its low 32 bits for W/WU). */
 uint64_t fpu_from_int(enum fpu_int type, enum fpu_fmt fmt, uint64_t x, unsigned rm,
                       unsigned *flags);
-/* FCVT.D.S (exact) and FCVT.S.D (rounded). */
+/* FCVT between formats: widening is exact (FCVT.D.S, FCVT.S.H, FCVT.D.H), narrowing rounds. */
 uint64_t fpu_convert(enum fpu_fmt to, enum fpu_fmt from, uint64_t a, unsigned rm, unsigned *flags);
+
+/* ---- Zfa (unpriv spec "Zfa" chapter), cpu/fpu_zfa.c ---- */
+/* FLI.{S,D,H}: entry `index` (0..31, the rs1 field) of the spec's constant table, boxed. */
+uint64_t fpu_fli(enum fpu_fmt fmt, unsigned index);
+/* FMINM / FMAXM: FMIN / FMAX, but any NaN operand gives the canonical NaN (IEEE 754-2019
+ * minimum / maximum). */
+uint64_t fpu_minmax_nan(bool max, enum fpu_fmt fmt, uint64_t a, uint64_t b, unsigned *flags);
+/* FROUND (exact = false) / FROUNDNX (exact = true): round to an integral value in format fmt. */
+uint64_t fpu_round_int(enum fpu_fmt fmt, uint64_t a, unsigned rm, bool exact, unsigned *flags);
+/* FCVTMOD.W.D: truncate, keep bits 31:0 of the unbounded integer, sign-extend. */
+uint64_t fpu_cvtmod_w_d(uint64_t a, unsigned *flags);
+/* FLEQ / FLTQ: FLE / FLT that are quiet (NV only for a signaling NaN). */
+bool fpu_compare_quiet(enum fpu_cmp kind, enum fpu_fmt fmt, uint64_t a, uint64_t b,
+                       unsigned *flags);
 
 #endif

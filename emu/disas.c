@@ -188,6 +188,19 @@ static const char *rounding_suffix(const struct decoded *d)
     return names[d->imm & 7];
 }
 
+/* FLI's operand as the assembler takes it: the "Zfa" chapter's table, entries 1, 30 and 31 by
+ * their preferred names (for FLI.H entry 29 loads +inf; the syntax still says 65536.0). */
+/* clang-format off */
+static const char *const fli_operand[32] = {
+    "-1.0", "min", "1.52587890625e-05", "3.0517578125e-05", "0.00390625", "0.0078125",
+    "0.0625", "0.125", "0.25", "0.3125", "0.375", "0.4375",
+    "0.5", "0.625", "0.75", "0.875", "1.0", "1.25",
+    "1.5", "1.75", "2.0", "2.5", "3.0", "4.0",
+    "8.0", "16.0", "128.0", "256.0", "32768.0", "65536.0",
+    "inf", "nan",
+};
+/* clang-format on */
+
 int disas_format(char *buf, size_t len, uint64_t pc, const struct decoded *d)
 {
     if (d->opcode == OP_ILLEGAL) return snprintf(buf, len, "(illegal)");
@@ -247,9 +260,12 @@ int disas_format(char *buf, size_t len, uint64_t pc, const struct decoded *d)
                         freg_name(d->rs2), freg_name((unsigned)d->imm >> 3), rounding_suffix(d));
     case FMT_FCMP:
         return snprintf(buf, len, "%s %s, %s, %s", m, rd, freg_name(d->rs1), freg_name(d->rs2));
-    case FMT_F2X:
-        return snprintf(buf, len, "%s %s, %s%s", m, rd, freg_name(d->rs1), rounding_suffix(d));
+    case FMT_F2X: /* FCVTMOD.W.D spells out its fixed mode ("Zfa": "fcvtmod.w.d rd, rs1, rtz") */
+        return snprintf(buf, len, "%s %s, %s%s", m, rd, freg_name(d->rs1),
+                        d->opcode == OP_FCVTMOD_W_D ? ", rtz" : rounding_suffix(d));
     case FMT_X2F:
+        if (d->opcode == OP_FLI_S || d->opcode == OP_FLI_D || d->opcode == OP_FLI_H)
+            return snprintf(buf, len, "%s %s, %s", m, freg_name(d->rd), fli_operand[d->rs1 & 31]);
         return snprintf(buf, len, "%s %s, %s%s", m, freg_name(d->rd), rs1, rounding_suffix(d));
     }
     return snprintf(buf, len, "%s", m);

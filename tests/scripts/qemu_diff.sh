@@ -4,7 +4,8 @@
 # e.g. -initrd FILE) and compares what they print on the
 # UART and their exit statuses. Lines starting with '~' carry machine-dependent facts
 # (timing, ISA extras, addresses) and are ignored; so are carriage returns.
-# RV39_TEST_TIMEOUT (default 60) bounds each run.
+# RV39_TEST_TIMEOUT (default 60) bounds each run. QEMU_CPU, if set, becomes QEMU's -cpu (for
+# extensions QEMU 7.2 leaves off by default, e.g. rv64,Zfh=true; rv39 has them all).
 set -u
 rv39=$1
 elf=$2
@@ -17,7 +18,7 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 
 timeout "$limit" "$rv39" --bios none --kernel "$elf" "$@" </dev/null >"$tmp/rv39.raw" 2>"$tmp/rv39.err"
 rv39_status=$?
-timeout "$limit" "$qemu" -M virt -bios none -nographic -kernel "$elf" "$@" </dev/null \
+timeout "$limit" "$qemu" -M virt ${QEMU_CPU:+-cpu "$QEMU_CPU"} -bios none -nographic -kernel "$elf" "$@" </dev/null \
     >"$tmp/qemu.raw" 2>"$tmp/qemu.err"
 qemu_status=$?
 
