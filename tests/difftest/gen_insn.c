@@ -264,13 +264,14 @@ static void u_store(struct gen *g)
 
 static void u_fload_store(struct gen *g)
 {
-    unsigned d = rn(g->r, 2), base = wreg(g), store = rn(g->r, 2);
-    uint64_t a = address(g, store ? POOL_STORE : 0, d ? 8 : 4, 1);
+    /* width: funct3 1 = flh/fsh (Zfhmin), 2 = flw/fsw, 3 = fld/fsd */
+    unsigned w = 1 + rn(g->r, 3), base = wreg(g), store = rn(g->r, 2);
+    uint64_t a = address(g, store ? POOL_STORE : 0, 1u << w, 1);
     int32_t off = set_base(g, base, a, 32);
     if (store)
-        emit32(g, s_type(off, rn(g->r, 32), base, 2 + d, 0x27));
+        emit32(g, s_type(off, rn(g->r, 32), base, w, 0x27));
     else
-        emit32(g, i_type(off, base, 2 + d, rn(g->r, 32), 0x07));
+        emit32(g, i_type(off, base, w, rn(g->r, 32), 0x07));
 }
 
 /* AMOs and LR/SC, naturally aligned: a misaligned one may raise either address-misaligned
@@ -326,7 +327,8 @@ static unsigned rm(struct gen *g)
 
 static void u_fp(struct gen *g)
 {
-    unsigned fmt = rn(g->r, 2), rd = rn(g->r, 32), rs1 = rn(g->r, 32), rs2 = rn(g->r, 32);
+    /* fmt 0 = S, 1 = D, 2 = H (Zfh: QEMU runs with -cpu rv64,Zfh=true, run.sh) */
+    unsigned fmt = rn(g->r, 3), rd = rn(g->r, 32), rs1 = rn(g->r, 32), rs2 = rn(g->r, 32);
     switch (rn(g->r, 16)) {
     case 0:
     case 1:
@@ -342,22 +344,22 @@ static void u_fp(struct gen *g)
         emit32(g, rn(g->r, 32) << 27 | fmt << 25 |
                       r_type(0, rs2, rs1, rm(g), rd, 0x43 | rn(g->r, 4) << 2));
         break;
-    case 9: /* fcvt.s.d / fcvt.d.s */
-        emit32(g, r_type(0x20 | fmt, !fmt, rs1, rm(g), rd, 0x53));
+    case 9: /* fcvt between S, D and H: to fmt from (fmt + 1 or 2) mod 3 */
+        emit32(g, r_type(0x20 | fmt, (fmt + 1 + rn(g->r, 2)) % 3, rs1, rm(g), rd, 0x53));
         break;
     case 10: /* feq flt fle -> x */
         emit32(g, r_type(0x14 << 2 | fmt, rs2, rs1, rn(g->r, 3), wreg(g), 0x53));
         break;
-    case 11: /* fclass / fmv.x.w / fmv.x.d */
+    case 11: /* fclass / fmv.x.{w,d,h} */
         emit32(g, r_type(0x1c << 2 | fmt, 0, rs1, rn(g->r, 2), wreg(g), 0x53));
         break;
-    case 12: /* fcvt.{w,wu,l,lu}.{s,d} */
+    case 12: /* fcvt.{w,wu,l,lu}.{s,d,h} */
         emit32(g, r_type(0x18 << 2 | fmt, rn(g->r, 4), rs1, rm(g), wreg(g), 0x53));
         break;
-    case 13: /* fcvt.{s,d}.{w,wu,l,lu} */
+    case 13: /* fcvt.{s,d,h}.{w,wu,l,lu} */
         emit32(g, r_type(0x1a << 2 | fmt, rn(g->r, 4), anyreg(g), rm(g), rd, 0x53));
         break;
-    case 14: /* fmv.w.x / fmv.d.x */
+    case 14: /* fmv.{w,d,h}.x */
         emit32(g, r_type(0x1e << 2 | fmt, 0, anyreg(g), 0, rd, 0x53));
         break;
     default: /* a value into an FP register through memory-free moves */

@@ -19,6 +19,8 @@ only=${4:-}
 batch=${BATCH:-100}
 qemu=${QEMU:-qemu-system-riscv64}
 limit=${DIFFTEST_TIMEOUT:-120}
+# QEMU 7.2 leaves Zfh off by default (the generator emits half-precision instructions).
+qemu_cpu=${QEMU_CPU:-rv64,Zfh=true}
 here=$(cd "$(dirname "$0")" && pwd)
 rv39=$build/rv39
 gen=$build/tests/difftest/difftest_gen
@@ -63,7 +65,8 @@ while [ "$n" -lt "$end" ]; do
     timeout "$limit" "$rv39" --jit off --tlb sets=2,ways=1,super=1 --bios none --kernel "$elf" \
         </dev/null 2>/dev/null |
         tr -d '\r' >"$work/jitoff.out"
-    timeout "$limit" "$qemu" -M virt -bios none -nographic -kernel "$elf" </dev/null 2>/dev/null |
+    timeout "$limit" "$qemu" -M virt -cpu "$qemu_cpu" -bios none -nographic -kernel "$elf" \
+        </dev/null 2>/dev/null |
         tr -d '\r' >"$work/qemu.out"
     awk -v why="$work/why" -f "$here/normalize.awk" "$work/rv39.out" "$work/qemu.out" \
         >"$work/qemu.norm"
