@@ -9,6 +9,7 @@
 #   - busybox wget fetches a page (with a token no earlier run could have left) from a
 #     `python3 -m http.server` this script runs on the host's 127.0.0.1, as 10.0.2.2 (TCP);
 #   - busybox tftp fetches another token from a one-file TFTP server on the host (UDP);
+#   - nslookup through slirp's DNS (10.0.2.3) finds the Debian mirror's address as the host does;
 #   - the host reaches busybox httpd in the guest through the forwarded port, and reads the
 #     guest's token;
 #   - the kernel picked virtio_rng as its hardware RNG and /dev/hwrng reads 64 bytes that are
@@ -23,6 +24,8 @@ shift 2
 HERE=$(cd "$(dirname "$0")" && pwd)
 
 sh "$HERE/fetch.sh" "$CACHE" || exit 1
+# The Debian mirror's host name (fetch.sh's apt source), for the DNS check.
+MIRROR_HOST=$(sed -n 's|^deb \[[^]]*\] [a-z]*://\([^/:]*\).*|\1|p' "$CACHE/apt/sources.list")
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/rv39-net.XXXXXX") || exit 1
 server=
 pid=
@@ -117,6 +120,13 @@ if wait_for "initramfs: ready" 300 && wait_for "# " 30; then
     printf 'tftp -g -r token.txt -l /tmp/udp.txt 10.0.2.2 %s && cat /tmp/udp.txt\n' "$TFTP" >&3
     wait_for "$UDP_TOKEN" 60 || fail "tftp did not fetch the token from the host's server"
 
+    # DNS through slirp's resolver at 10.0.2.3, which asks the host's: the name of the Debian
+    # mirror fetch.sh downloaded from (so this host resolves it) must come back with one of
+    # the addresses the host itself finds for it.
+    printf 'nslookup %s 10.0.2.3 | grep -v ":53" | sed -n "s/^Address:[[:space:]]*/dns=/p"; echo dns-$((5+1))\n' \
+        "$MIRROR_HOST" >&3
+    wait_for "dns-6" 60 || fail "nslookup did not answer"
+
     printf 'mkdir -p /www; echo %s > /www/guest.txt; httpd -p 8080 -h /www; echo httpd-$((3+1))\n' \
         "$GUEST_TOKEN" >&3
     wait_for "httpd-4" 30 || fail "httpd did not start"
@@ -156,6 +166,11 @@ pid=
 exec 3>&-
 [ "$status" -eq 0 ] || fail "exit status $status after poweroff -f, expected 0"
 grep -qa "^virtio_rng" "$LOG" || fail "the kernel's current hardware RNG is not virtio_rng"
+dns_ok=
+for address in $(sed -n 's/^dns=\([0-9.]*\).*/\1/p' "$LOG" | tr -d '\r'); do
+    getent ahostsv4 "$MIRROR_HOST" | grep -q "^$address " && dns_ok=yes
+done
+[ -n "$dns_ok" ] || fail "the guest's DNS lookup of $MIRROR_HOST through 10.0.2.3 gave none of the host's addresses ($(getent ahostsv4 "$MIRROR_HOST" | awk '{print $1}' | sort -u | tr '\n' ' '))"
 hex=$(sed -n 's/^hwrng=\([0-9a-f]*\).*/\1/p' "$LOG" | tr -d '\r' | head -n 1)
 [ "${#hex}" -eq 128 ] || fail "/dev/hwrng gave '${hex}', expected 64 bytes"
 [ -n "$(echo "$hex" | tr -d 0)" ] || fail "/dev/hwrng gave only zeros"
