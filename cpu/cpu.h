@@ -196,6 +196,11 @@ void cpu_reset(struct cpu *c, uint64_t pc);
 uint64_t cpu_run(struct cpu *c, uint64_t budget);
 /* Execute exactly one instruction, or take one pending interrupt (debugger, tests). */
 void cpu_step(struct cpu *c);
+/* One A-extension instruction (LR, SC, AMO*) at va with rs2 = src, as the interpreter runs
+ * it: *result is rd's new value. False with the exception recorded (c->pc must be the
+ * instruction's). For translated code's slow path (cpu/jit_x86_64.c, emit_cold): the
+ * arguments come in the order that code has them at hand. */
+bool cpu_atomic(struct cpu *c, uint64_t va, uint64_t src, enum opcode op, uint64_t *result);
 
 /* Record the exception an access or instruction raises (delivered later by cpu_take_trap);
  * returns false so failure paths can `return cpu_fault(...)`. */

@@ -160,6 +160,35 @@ static bool store_conditional(struct cpu *c, uint64_t va, unsigned size, uint64_
     return true;
 }
 
+bool cpu_atomic(struct cpu *c, uint64_t va, uint64_t src, enum opcode op, uint64_t *result)
+{
+    switch (op) {
+    case OP_LR_W: return load_reserved(c, va, 4, result);
+    case OP_LR_D: return load_reserved(c, va, 8, result);
+    case OP_SC_W: return store_conditional(c, va, 4, src, result);
+    case OP_SC_D: return store_conditional(c, va, 8, src, result);
+    case OP_AMOSWAP_W: return amo(c, AMO_SWAP, va, 4, src, result);
+    case OP_AMOADD_W: return amo(c, AMO_ADD, va, 4, src, result);
+    case OP_AMOXOR_W: return amo(c, AMO_XOR, va, 4, src, result);
+    case OP_AMOAND_W: return amo(c, AMO_AND, va, 4, src, result);
+    case OP_AMOOR_W: return amo(c, AMO_OR, va, 4, src, result);
+    case OP_AMOMIN_W: return amo(c, AMO_MIN, va, 4, src, result);
+    case OP_AMOMAX_W: return amo(c, AMO_MAX, va, 4, src, result);
+    case OP_AMOMINU_W: return amo(c, AMO_MINU, va, 4, src, result);
+    case OP_AMOMAXU_W: return amo(c, AMO_MAXU, va, 4, src, result);
+    case OP_AMOSWAP_D: return amo(c, AMO_SWAP, va, 8, src, result);
+    case OP_AMOADD_D: return amo(c, AMO_ADD, va, 8, src, result);
+    case OP_AMOXOR_D: return amo(c, AMO_XOR, va, 8, src, result);
+    case OP_AMOAND_D: return amo(c, AMO_AND, va, 8, src, result);
+    case OP_AMOOR_D: return amo(c, AMO_OR, va, 8, src, result);
+    case OP_AMOMIN_D: return amo(c, AMO_MIN, va, 8, src, result);
+    case OP_AMOMAX_D: return amo(c, AMO_MAX, va, 8, src, result);
+    case OP_AMOMINU_D: return amo(c, AMO_MINU, va, 8, src, result);
+    case OP_AMOMAXU_D: return amo(c, AMO_MAXU, va, 8, src, result);
+    default: return cpu_fault(c, EXC_ILLEGAL_INSN, 0);
+    }
+}
+
 /* Division per unpriv spec 13.2, table "Semantics for division by zero and division
  * overflow": no traps, defined results. */
 static int64_t div_s(int64_t a, int64_t b)

@@ -143,7 +143,8 @@ bool jit_backend_translates(enum opcode op)
     case OP_PREFETCH_I:
     case OP_PREFETCH_R:
     case OP_PREFETCH_W: return true;
-    default: /* system, CSR, atomics, CMOs: the interpreter's */ return jit_bitmanip_translates(op);
+    default: /* system, CSR, CMOs: the interpreter's */
+        return jit_atomic_size(op) || jit_bitmanip_translates(op);
     }
 }
 
@@ -165,7 +166,7 @@ static bool call_clobbered(int host)
 }
 
 /* Work for the cold part after the block body. */
-enum cold_kind { COLD_BRANCH, COLD_LOAD, COLD_STORE };
+enum cold_kind { COLD_BRANCH, COLD_LOAD, COLD_STORE, COLD_ATOMIC };
 struct cold {
     enum cold_kind kind;
     const struct jit_insn *in;
@@ -277,7 +278,7 @@ static unsigned access_size(enum opcode op)
     case OP_LW:
     case OP_LWU:
     case OP_SW: return 4;
-    default: return 8;
+    default: return jit_atomic_size(op) ? jit_atomic_size(op) : 8;
     }
 }
 
@@ -357,6 +358,18 @@ static void emit_store(struct block_asm *s, const struct jit_insn *in, unsigned 
     default: enc(a, W64, 0x89, 1, src, m); break;
     }
     s->cold[s->cold_count - 1].resume = a->pos;
+}
+
+/* LR, SC, AMOs: inline on a fast-TLB hit (cpu/jit_x86_64_atomic.c), cpu_atomic otherwise. */
+static void emit_atomic(struct block_asm *s, const struct jit_insn *in, unsigned index)
+{
+    enum opcode op = in->d.opcode;
+    bool lr = op == OP_LR_W || op == OP_LR_D;
+    tlb_probe(s, in, COLD_ATOMIC, index, lr ? 0 : (int32_t)offsetof(struct ftlb_set, write));
+    if (!lr) load_x(s, RDI, in->d.rs2);
+    jit_atomic_emit(&s->a, op);
+    store_x(s, RCX, in->d.rd);
+    s->cold[s->cold_count - 1].resume = s->a.pos;
 }
 
 static void emit_branch(struct block_asm *s, const struct jit_insn *in, unsigned index)
@@ -559,7 +572,11 @@ static void emit_insn(struct block_asm *s, const struct jit_insn *in, unsigned i
     case OP_DIVUW: emit_call2(s, d, jit_divuw); break;
     case OP_REMW: emit_call2(s, d, jit_remw); break;
     case OP_REMUW: emit_call2(s, d, jit_remuw); break;
-    default: { /* Zba, Zbb, Zbc, Zbs, Zicond (cpu/jit_x86_64_bitmanip.c) */
+    default: { /* A; Zba, Zbb, Zbc, Zbs, Zicond (cpu/jit_x86_64_bitmanip.c) */
+        if (jit_atomic_size(d->opcode)) {
+            emit_atomic(s, in, index);
+            break;
+        }
         jit_helper2 helper = jit_bitmanip_helper(d->opcode);
         if (helper) {
             emit_call2(s, d, helper);
@@ -584,7 +601,7 @@ static void emit_cold(struct block_asm *s, struct cold *c)
         return;
     }
     unsigned size = access_size(in->d.opcode);
-    if (size > 1) {
+    if (size > 1 && c->kind != COLD_ATOMIC) { /* misaligned atomics fault: cpu_atomic's */
         /* A misaligned access that stays inside its page (the hot path's tag keeps the
          * alignment bits, so it missed): the page's own entry serves it, as in the MMU's
          * slow path (mmu/access.c), without the call. rax = address, rdx = entry offset;
@@ -606,12 +623,19 @@ static void emit_cold(struct block_asm *s, struct cold *c)
     mov_store(a, W64, RCX, CPU_FIELD(pc)); /* the MMU reports faults and events at c->pc */
     mov_rr(a, RDI, RBX);
     mov_rr(a, RSI, RAX);
-    mov_imm(a, RDX, size);
-    if (c->kind == COLD_LOAD) {
+    if (c->kind == COLD_ATOMIC) {
+        load_x(s, RDX, in->d.rs2);
+        spill_for_call(s);                   /* before r8 takes the result pointer */
+        mov_imm(a, RCX, in->d.opcode);       /* cpu_atomic(c, va, src, op, &result) */
+        enc(a, W64, 0x8d, 1, R8, M(RSP, 8)); /* lea r8, [rsp + 8] */
+        call_abs(a, (const void *)cpu_atomic);
+    } else if (c->kind == COLD_LOAD) {
+        mov_imm(a, RDX, size);
         enc(a, W64, 0x8d, 1, RCX, M(RSP, 8)); /* lea rcx, [rsp + 8] */
         spill_for_call(s);
         call_abs(a, (const void *)mmu_load);
     } else {
+        mov_imm(a, RDX, size);
         load_x(s, RCX, in->d.rs2);
         spill_for_call(s);
         call_abs(a, (const void *)mmu_store);
@@ -619,7 +643,7 @@ static void emit_cold(struct block_asm *s, struct cold *c)
     enc(a, 0, 0x84, 1, RAX, R(RAX)); /* test al, al */
     uint32_t failed = jcc32(a, CC_E);
     reload_after_call(s);
-    if (c->kind == COLD_LOAD) {
+    if (c->kind == COLD_LOAD || c->kind == COLD_ATOMIC) {
         mov_load(a, W64, RCX, M(RSP, 8));
         switch (in->d.opcode) { /* mmu_load zero-extends: sign-extend the signed loads */
         case OP_LB: enc(a, W64, 0x0fbe, 2, RCX, R(RCX)); break;

@@ -249,4 +249,10 @@ jit_helper2 jit_bitmanip_helper(enum opcode op);
 /* Inline code for `d`: rax = d(rs1 in rax, rs2 in rcx, d->imm). Clobbers rcx, rdx, flags. */
 void jit_bitmanip_emit(struct asm_buf *a, const struct decoded *d);
 
+/* cpu/jit_x86_64_atomic.c: LR, SC, AMOs. The access size (4, 8), or 0: not an A instruction. */
+unsigned jit_atomic_size(enum opcode op);
+/* The fast-TLB hit path of `op`: rax = address, rsi = its addend, rdi = rs2; leaves rd's
+ * value in rcx. Clobbers rdx, rdi, flags. */
+void jit_atomic_emit(struct asm_buf *a, enum opcode op);
+
 #endif

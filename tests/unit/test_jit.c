@@ -309,6 +309,136 @@ Test(jit, page_fault_in_a_block_is_precise)
     cr_assert_eq(o.x[13], 0, "the instruction after the fault must not have run");
 }
 
+/* Every AMO at both widths on pairs of edge values, first through cpu_atomic (the data page
+ * has no fast write entry yet), then, after a store fills it, inline; LR/SC pairs that
+ * succeed and fail (second SC, other address, other width); rd = rs1, rd = rs2, rd = x0.
+ * Ends with a misaligned AMO. */
+static void atomics_program(void)
+{
+    static uint32_t (*const amos[])(unsigned, unsigned, unsigned) = {
+        i_amoswap_w, i_amoadd_w,  i_amoxor_w,  i_amoand_w,  i_amoor_w,   i_amomin_w,
+        i_amomax_w,  i_amominu_w, i_amomaxu_w, i_amoswap_d, i_amoadd_d,  i_amoxor_d,
+        i_amoand_d,  i_amoor_d,   i_amomin_d,  i_amomax_d,  i_amominu_d, i_amomaxu_d,
+    };
+    slot = 0;
+    li(31, DATA_BASE);
+    li(30, DATA_BASE + 0x3000);
+    for (unsigned pass = 0; pass < 2; pass++) {
+        for (unsigned a = 0; a < EDGES; a += 2) {
+            for (unsigned b = 1; b < EDGES; b += 3) {
+                li(1, edge_values[a]);
+                li(2, edge_values[b]);
+                for (unsigned k = 0; k < sizeof amos / sizeof *amos; k++) {
+                    put32(i_sd(1, 0, 30));
+                    put32(amos[k](3, 2, 30)), keep(3);
+                    put32(i_ld(3, 0, 30)), keep(3);
+                }
+            }
+        }
+        put32(i_sd(0, 8, 30)); /* pass 1: the page's write entry is filled */
+    }
+    li(2, 5);
+    put32(i_amoadd_d(2, 2, 30)), keep(2); /* rd = rs2 */
+    put32(i_addi(4, 30, 0));
+    put32(i_amoor_w(4, 2, 4)), keep(4); /* rd = rs1 */
+    put32(i_amoadd_d(0, 2, 30));        /* rd = x0: performed, result dropped */
+    put32(i_ld(3, 0, 30)), keep(3);
+    put32(i_lr_d(5, 30)), keep(5);
+    put32(i_sc_d(6, 2, 30)), keep(6); /* succeeds: 0 */
+    put32(i_sc_d(6, 1, 30)), keep(6); /* no reservation left: 1 */
+    put32(i_lr_w(5, 30)), keep(5);
+    put32(i_addi(7, 30, 8));
+    put32(i_sc_w(6, 1, 7)), keep(6); /* another address: fails, and the reservation goes */
+    put32(i_sc_w(6, 1, 30)), keep(6);
+    put32(i_lr_d(5, 30));
+    put32(i_sc_w(5, 2, 30)), keep(5); /* the same address at another width: succeeds */
+    put32(i_ld(3, 0, 30)), keep(3);
+    put32(i_addi(8, 30, 2));
+    put32(i_amoadd_w(9, 2, 8)); /* misaligned: store/AMO address misaligned */
+    put32(i_addi(10, 0, 1));
+    put32(I_WFI);
+}
+
+/* unpriv spec 14.2-14.4: the AMOs' values (W forms on 32 bits, sign-extended), LR/SC's
+ * reservation as the interpreter keeps it, and a misaligned AMO's exception (cause 6). */
+Test(jit, atomics_match_the_interpreter)
+{
+    struct outcome o = compare(atomics_program);
+    cr_assert_eq(o.mcause, EXC_STORE_MISALIGNED, "a misaligned AMO raises cause 6");
+    cr_assert_eq(o.mtval, DATA_BASE + 0x3002, "mtval must be the AMO's address");
+    cr_assert_eq(o.x[10], 0, "the instruction after the fault must not have run");
+}
+
+/* A misaligned LR in the middle of a block: load address-misaligned, precise. */
+static void misaligned_lr_program(void)
+{
+    li(30, DATA_BASE + 0x3004);
+    put32(i_jal(0, 4));
+    put32(i_addi(10, 0, 1));
+    put32(i_lr_d(11, 30));
+    put32(i_addi(12, 0, 1));
+    put32(I_WFI);
+}
+
+Test(jit, misaligned_lr_faults_like_the_interpreter)
+{
+    struct outcome o = compare(misaligned_lr_program);
+    cr_assert_eq(o.mcause, EXC_LOAD_MISALIGNED, "a misaligned LR raises cause 4");
+    cr_assert_eq(o.x[10], 1, "the instruction before the fault must have run");
+    cr_assert_eq(o.x[12], 0, "the instruction after the fault must not have run");
+}
+
+/* Through Sv39: an AMO on the mapped page (the walk, then a fast write entry), then one on
+ * the unmapped page after it. */
+static void atomic_page_fault_program(void)
+{
+    map_data_page();
+    li(5, VDATA);
+    li(6, VDATA + 0x1000);
+    li(7, 3);
+    put32(i_jal(0, 4));
+    put32(i_amoadd_d(10, 7, 5));
+    put32(i_sd(7, 8, 5));
+    put32(i_amoadd_d(11, 7, 5));
+    put32(i_amoswap_w(12, 7, 6)); /* store/AMO page fault */
+    put32(i_addi(13, 0, 9));
+    put32(I_WFI);
+}
+
+/* priv spec 12.3.2: an AMO faults as a store (cause 15), precisely. */
+Test(jit, atomic_page_fault_in_a_block_is_precise)
+{
+    struct outcome o = compare(atomic_page_fault_program);
+    cr_assert_eq(o.mcause, EXC_STORE_PAGE_FAULT, "an AMO's page fault is cause 15");
+    cr_assert_eq(o.mtval, VDATA + 0x1000, "mtval must be the faulting virtual address");
+    cr_assert_eq(o.x[11] - o.x[10], 3, "the second AMO must see the first one's sum");
+    cr_assert_eq(o.x[13], 0, "the instruction after the fault must not have run");
+}
+
+/* An amoswap that rewrites the next instruction of its own block (code pages have no fast
+ * write entry: cpu_atomic drops the page's blocks, the block stops after the swap). */
+static void atomic_rewrites_code_program(void)
+{
+    li(12, i_addi(10, 10, 100));
+    put32(i_addi(10, 0, 0));
+    put32(i_addi(13, 0, 3));
+    uint64_t loop = code_cursor();
+    put32(i_auipc(11, 0));
+    put32(i_addi(11, 11, 12));
+    put32(i_amoswap_w(14, 12, 11));
+    put32(i_addi(10, 10, 1)); /* becomes addi x10, x10, 100 before it first runs */
+    put32(i_addi(13, 13, -1));
+    put32(i_bne(13, 0, (int32_t)(loop - code_cursor())));
+    put32(I_WFI);
+}
+
+/* unpriv spec 2.7: an AMO is a store; the rewritten instruction is the one that runs next. */
+Test(jit, atomic_into_its_own_block_takes_effect)
+{
+    struct outcome o = compare(atomic_rewrites_code_program);
+    cr_assert_eq(o.x[10], 300, "every iteration must run the rewritten +100");
+}
+
 /* A loop that rewrites an instruction of its own body after the first iteration. */
 static void self_modifying_loop_program(void)
 {
