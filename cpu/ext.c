@@ -109,7 +109,7 @@ enum rv_ext rv_ext_by_name(const char *name)
     return EXT_COUNT;
 }
 
-static unsigned vm_max = RV_VM_SV39;
+static unsigned vm_max = RV_VM_SV57;
 
 void rv_vm_set_max(unsigned satp_mode)
 {

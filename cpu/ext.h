@@ -77,8 +77,8 @@ bool rv_op_enabled(enum opcode op);
 enum rv_ext rv_ext_by_name(const char *name);
 
 /* The translation modes the hart has, as the widest satp.MODE it accepts: RV_VM_SV39 (8),
- * RV_VM_SV48 (9) or RV_VM_SV57 (10: every mode rv39 implements; emu/options.c holds the
- * default). A hart with Sv57 has Sv48 and one with Sv48 has Sv39 (priv spec "Sv48":
+ * RV_VM_SV48 (9) or RV_VM_SV57 (10: every mode rv39 implements, the default, as
+ * issue 14 asks: a hart restricts only when told). A hart with Sv57 has Sv48 and one with Sv48 has Sv39 (priv spec "Sv48":
  * "Implementations that support Sv48 must also support Sv39"; "Sv57" likewise for Sv48), and
  * Bare always. Set once at startup (-cpu rv64,mmu=sv39|sv48|sv57, sv48=off, ...), like the
  * extensions. */

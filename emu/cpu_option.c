@@ -7,7 +7,7 @@
  * spelling; QEMU 7.2 has no such properties and always offers Sv57) say the same per mode:
  * off removes that mode and every wider one, on adds it and every narrower one (priv spec
  * "Sv48"/"Sv57": a hart with Sv48 has Sv39, one with Sv57 has Sv48). Sv39 stays: Bare alone
- * is not a hart Linux or our kernel can use. emu/options.c holds the default. */
+ * is not a hart Linux or our kernel can use. The default is every mode: Sv57. */
 #include "cpu_option.h"
 
 #include <ctype.h>

@@ -257,7 +257,7 @@ static void set_defaults(struct options *opts)
         .tlb_given = false,
         .jit = true,
         .extensions = (1ull << EXT_COUNT) - 1,
-        .vm_max = RV_VM_SV39, /* Sv39 only unless -cpu asks for more */
+        .vm_max = RV_VM_SV57, /* every mode rv39 has (Linux takes Sv57, as on QEMU) */
         .tlb_spec = NULL,
         .dumpdtb = NULL,
         .tlb = {.sets = TLB_DEFAULT_SETS, .ways = TLB_DEFAULT_WAYS, .super = TLB_DEFAULT_SUPER},

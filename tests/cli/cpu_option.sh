@@ -100,14 +100,16 @@ expect_mmu() {
     got=$(mmutype "$@")
     [ "$got" = "$want" ] || fail "$*: mmu-type is '$got', want '$want'"
 }
-expect_mmu riscv,sv39 -cpu rv64
+expect_mmu riscv,sv57 -cpu rv64
+expect_mmu riscv,sv57
 expect_mmu riscv,sv39 -cpu rv64,mmu=sv39
 expect_mmu riscv,sv48 -cpu rv64,mmu=sv48
 expect_mmu riscv,sv57 -cpu rv64,mmu=sv57
 expect_mmu riscv,sv57 -cpu rv64,sv57=on
 expect_mmu riscv,sv48 -cpu rv64,mmu=sv57,sv57=off
 expect_mmu riscv,sv39 -cpu rv64,mmu=sv57,sv48=off
-expect_mmu riscv,sv48 -cpu rv64,sv48=on
+expect_mmu riscv,sv48 -cpu rv64,mmu=sv39,sv48=on
+expect_mmu riscv,sv57 -cpu rv64,sv48=on
 expect_mmu riscv,sv39 -cpu rv64,sv39=on,sv48=off,sv57=off
 expect_error "missing argument" -cpu
 

@@ -126,3 +126,76 @@ Test(vmmap, walk_printer_names_the_rule_and_exception, .init = setup, .fini = te
               "store page fault with tval:\n%s", text);
     free(text);
 }
+
+/* Sv48 (priv spec "Sv48"): the walk printer names four VPNs and four levels, L3 first; the
+ * table at page 3 is the root and its entry 1 (VA 512 GiB..1 TiB) leads to build()'s tables. */
+Test(vmmap, walk_printer_shows_the_four_sv48_levels, .init = setup, .fini = teardown)
+{
+    build();
+    table(3)[1] = PTE(pa_of(0), PTE_V);
+    table(2)[0] = PTE(pa_of(10), PTE_V | PTE_R | PTE_W | PTE_A | PTE_D);
+    uint64_t va = (1ull << 39) + 0x40000010;
+    struct walk_request req = {
+        .satp = (9ull << 60) | (pa_of(3) >> 12), .va = va, .access = ACCESS_READ, .priv = 1};
+    struct walk_result r;
+    page_walk(&mem, &req, &r);
+    char *text;
+    size_t size;
+    FILE *f = open_memstream(&text, &size);
+    vmmap_print_walk(f, &req, &r);
+    vmmap_print_walk_line(f, 0x80000000, va, ACCESS_READ, &r);
+    fclose(f);
+    cr_assert(strstr(text, "Sv48 VPN[3]=1 VPN[2]=1 VPN[1]=0 VPN[0]=0 offset=0x10"),
+              "the Sv48 VA split:\n%s", text);
+    cr_assert(strstr(text, "L3 pte@0x80003008 = "), "the root PTE is level 3:\n%s", text);
+    cr_assert(strstr(text, "L2 pte@0x80000008 = "), "then level 2:\n%s", text);
+    cr_assert(strstr(text, "L0 pte@0x80002000 = "), "down to level 0:\n%s", text);
+    cr_assert(strstr(text, "=> pa=0x8000a010 (4K page at 0x8000a000)"), "the translation:\n%s",
+              text);
+    cr_assert(strstr(text, " L3[0x80003008]=") && strstr(text, " L0[0x80002000]="),
+              "the trace line's levels:\n%s", text);
+    free(text);
+}
+
+/* Sv48's non-canonical rule in the printer: bit 47 alone. */
+Test(vmmap, walk_printer_sv48_non_canonical, .init = setup, .fini = teardown)
+{
+    struct walk_request req = {.satp = (9ull << 60) | (pa_of(3) >> 12),
+                               .va = 1ull << 47,
+                               .access = ACCESS_READ,
+                               .priv = 1};
+    struct walk_result r;
+    page_walk(&mem, &req, &r);
+    char *text;
+    size_t size;
+    FILE *f = open_memstream(&text, &size);
+    vmmap_print_walk(f, &req, &r);
+    fclose(f);
+    cr_assert(strstr(text, "=> fault: non-canonical"), "non-canonical in Sv48:\n%s", text);
+    cr_assert(strstr(text, "load page fault (cause 13), tval=0x800000000000"), "%s", text);
+    free(text);
+}
+
+/* vmmap in Sv48 and Sv57: 512 GiB and 256 TiB leaves, the upper half sign-extended from bit 47
+ * (Sv48) or 56 (Sv57). */
+Test(vmmap, sv48_and_sv57_large_pages_and_upper_halves, .init = setup, .fini = teardown)
+{
+    table(3)[256] = PTE(0, PTE_V | PTE_R | PTE_W | PTE_A | PTE_D);
+    char *text = capture_vmmap((9ull << 60) | (pa_of(3) >> 12));
+    cr_assert(strstr(text, "MODE=9 (Sv48)"), "satp decoded:\n%s", text);
+    cr_assert(strstr(text, "0xffff800000000000-0xffff808000000000  0x0000000000-0x8000000000  "
+                           "512G     1"),
+              "a 512 GiB page in the upper half:\n%s", text);
+    free(text);
+    memset(ram, 0, RAM_SIZE);
+    table(4)[256] = PTE(0, PTE_V | PTE_R | PTE_A);
+    table(4)[1] = PTE(pa_of(3), PTE_V);
+    table(3)[0] = PTE(0, PTE_V | PTE_R | PTE_A);
+    text = capture_vmmap((10ull << 60) | (pa_of(4) >> 12));
+    cr_assert(strstr(text, "MODE=10 (Sv57)"), "satp decoded:\n%s", text);
+    cr_assert(strstr(text, "0xff00000000000000-0xff01000000000000") && strstr(text, "256T"),
+              "a 256 TiB page in the upper half:\n%s", text);
+    cr_assert(strstr(text, "0x0001000000000000-0x0001008000000000") && strstr(text, "512G"),
+              "a 512 GiB page below VPN[4] = 1:\n%s", text);
+    free(text);
+}

@@ -6,9 +6,10 @@
 #   - the shell comes up (the kernel found the initramfs through /chosen);
 #   - the ext4 disk mounts and a file on it reads back (virtio-mmio, virtio-blk, ext4 modules);
 #   - date says this year (the Goldfish RTC set the clock);
-#   - /proc/cpuinfo names the ISA and Sv39;
+#   - /proc/cpuinfo names the ISA and the MMU mode;
 #   - poweroff -f ends the emulator with exit status 0 (SBI system reset).
-# MMU (environment, optional): the mmu /proc/cpuinfo must name (sv39 for rv39).
+# MMU (environment, optional): the mmu /proc/cpuinfo must name (sv57 for rv39's default hart,
+# sv39 with -cpu rv64,mmu=sv39).
 # PERFCOUNT=yes: run /bin/perfcount (tests/linux/perfcount.c); PMU=rv39: its counts must show
 # a page fault per page touched and at least as many dTLB misses and walks (rv39's counters
 # through the firmware's SBI PMU); PMU=any: it must only run (OpenSBI 1.1 maps no events to

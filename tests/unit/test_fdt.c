@@ -150,7 +150,7 @@ Test(fdt, stdout_path_resolves_to_the_uart)
     cr_assert_eq(u32(fdt, path, "clock-frequency"), 3686400);
 }
 
-Test(fdt, cpu_describes_rv64imafdc_with_sv39)
+Test(fdt, cpu_describes_rv64imafdc_with_sv57)
 {
     const void *fdt = build(128 * MiB, NULL);
     const char *cpu = "/cpus/cpu@0";
@@ -166,7 +166,8 @@ Test(fdt, cpu_describes_rv64imafdc_with_sv39)
                      "zfhmin_zba_zbb_zbc_zbs_ssccptr_sscounterenw_sstc_sstvala_sstvecd_svbare_"
                      "svinval");
     cr_assert_str_eq(str(fdt, cpu, "riscv,isa-base"), "rv64i");
-    cr_assert_str_eq(str(fdt, cpu, "mmu-type"), "riscv,sv39");
+    /* The widest mode, every one by default (-cpu rv64,mmu=... restricts it). */
+    cr_assert_str_eq(str(fdt, cpu, "mmu-type"), "riscv,sv57");
     int off = node(fdt, cpu);
     /* clang-format off */
     const char *want[] = {
