@@ -21,6 +21,9 @@
 
 /* ---- the shared stubs ---- */
 
+_Static_assert(sizeof(struct itlb_entry) == 24 && sizeof(struct jit_jump_entry) == 24,
+               "the lookup stub scales fetch-TLB and jump-cache indexes by an imm8");
+
 bool jit_backend_init(struct jit *j)
 {
     struct asm_buf a = {.j = j, .pos = 0};
@@ -51,8 +54,47 @@ bool jit_backend_init(struct jit *j)
     mov_imm(&a, RAX, JIT_STATUS_EXCEPTION);
     jmp_to(&a, epilogue);
 
-    /* c->pc is set and the budget is not spent: find the next block, or leave. */
+    /* c->pc is set and the budget is not spent: find the next block, or leave. First
+     * jit_lookup's hit path inline (a C call per indirect jump was most of its cost): the
+     * fetch-TLB entry of pc, then the jump-cache slot of (pc, pa); anything else calls it. */
     j->lookup = (uint32_t)a.pos;
+    uint32_t slow[5];
+    cmp_byte_zero(&a, CPU_FIELD(yield_request));
+    slow[0] = jcc32(&a, CC_NE);
+    mov_load(&a, W64, RAX, CPU_FIELD(pc));
+    mov_load(&a, W64, RDX,
+             M(RBX, (int32_t)(offsetof(struct cpu, mmu) + offsetof(struct mmu, fetch))));
+    enc(&a, 0, 0x8b, 1, RCX, R(RAX)); /* mov ecx, eax */
+    shift_imm(&a, 0, SH_SHR, RCX, PAGE_SHIFT);
+    alu_imm(&a, 0, ALU_AND, R(RCX), FTLB_SIZE - 1); /* ftlb_index(pc) */
+    enc(&a, W64, 0x6b, 1, RCX, R(RCX));             /* imul rcx, rcx, imm8 */
+    b1(&a, sizeof(struct itlb_entry));
+    alu_rm(&a, W64, ALU_ADD, RDX, R(RCX));
+    mov_rr(&a, RSI, RAX);
+    alu_imm(&a, W64, ALU_AND, R(RSI), (int32_t) ~(PAGE_SIZE - 1)); /* ftlb_page_tag(pc) */
+    alu_rm(&a, W64, ALU_CMP, RSI, M(RDX, (int32_t)offsetof(struct itlb_entry, tag)));
+    slow[1] = jcc32(&a, CC_NE);
+    mov_load(&a, W64, RSI, M(RDX, (int32_t)offsetof(struct itlb_entry, paddr)));
+    enc(&a, 0, 0x8b, 1, RCX, R(RAX)); /* mov ecx, eax */
+    alu_imm(&a, 0, ALU_AND, R(RCX), (int32_t)(PAGE_SIZE - 1));
+    alu_rm(&a, W64, ALU_OR, RSI, R(RCX)); /* rsi = pa */
+    mov_rr(&a, RCX, RAX);
+    shift_imm(&a, W64, SH_SHR, RCX, 1);
+    alu_imm(&a, 0, ALU_AND, R(RCX), JIT_JUMP_CACHE_SIZE - 1);
+    enc(&a, W64, 0x6b, 1, RCX, R(RCX)); /* imul rcx, rcx, imm8 */
+    b1(&a, sizeof(struct jit_jump_entry));
+    mov_imm(&a, RDX, (uint64_t)(uintptr_t)j->jump_cache);
+    alu_rm(&a, W64, ALU_ADD, RDX, R(RCX));
+    alu_rm(&a, W64, ALU_CMP, RAX, M(RDX, (int32_t)offsetof(struct jit_jump_entry, pc)));
+    slow[2] = jcc32(&a, CC_NE);
+    alu_rm(&a, W64, ALU_CMP, RSI, M(RDX, (int32_t)offsetof(struct jit_jump_entry, pa)));
+    slow[3] = jcc32(&a, CC_NE);
+    mov_load(&a, W64, RAX, M(RDX, (int32_t)offsetof(struct jit_jump_entry, code)));
+    test_rr(&a, W64, RAX);
+    slow[4] = jcc32(&a, CC_E);
+    enc(&a, 0, 0xff, 1, 4, R(RAX)); /* jmp rax */
+    for (unsigned i = 0; i < 5; i++)
+        set_rel32(&a, slow[i], a.pos);
     mov_rr(&a, RDI, RBX);
     call_abs(&a, (const void *)jit_lookup);
     test_rr(&a, W64, RAX);

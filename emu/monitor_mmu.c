@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <inttypes.h>
 #include <string.h>
+#include <strings.h>
 
 #include "vmmap.h"
 
@@ -144,7 +145,17 @@ bool dbg_parse_range(struct debugger *d, const char *w, uint64_t *lo, uint64_t *
     return true;
 }
 
-static const char tlb_usage[] = "usage: tlb [flush] | tlb [asid N] [LO-HI|VADDR] [4k|2m|1g]\n";
+static const char tlb_usage[] =
+    "usage: tlb [flush] | tlb [asid N] [LO-HI|VADDR] [4k|2m|1g|512g|256t]\n";
+
+/* A page size as vmmap_level_size spells it, any case ("4k" .. "256t"): its leaf level, or
+ * -1. */
+static int level_by_size(const char *w)
+{
+    for (int level = 0; level < WALK_MAX_LEVELS; level++)
+        if (strcasecmp(w, vmmap_level_size(level)) == 0) return level;
+    return -1;
+}
 
 bool cmd_tlb(struct debugger *d, int argc, char **argv, FILE *out)
 {
@@ -163,8 +174,8 @@ bool cmd_tlb(struct debugger *d, int argc, char **argv, FILE *out)
             if (!dbg_need_value(d, argv[++i], &v, out)) return false;
             f.asid = true;
             f.asid_value = (uint16_t)v;
-        } else if (strcmp(w, "4k") == 0 || strcmp(w, "2m") == 0 || strcmp(w, "1g") == 0) {
-            f.level = w[0] == '4' ? 0 : w[0] == '2' ? 1 : 2;
+        } else if (level_by_size(w) >= 0) {
+            f.level = level_by_size(w);
         } else if (isdigit((unsigned char)w[0]) || w[0] == '$' || strchr(w, '-')) {
             if (!dbg_parse_range(d, w, &f.lo, &f.hi, out)) return false;
             f.range = true;
