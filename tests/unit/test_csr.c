@@ -2,6 +2,7 @@
  * priv spec 2.1 (CSR address mapping: privilege and read-only bits), 3.1 (machine CSRs). */
 #include <criterion/criterion.h>
 
+#include "cpu/ext.h"
 #include "support/harness.h"
 
 TestSuite(csr, .init = harness_init, .fini = harness_fini);
@@ -405,4 +406,25 @@ Test(csr, mcountinhibit_stops_and_resumes_hpm_counters)
     hart.stats.page_faults += 2;
     cr_assert(csr_read(&hart, MHPMCOUNTER6, &v));
     cr_assert_eq(v, 9, "counting again from 7: events while inhibited are not counted");
+}
+
+/* satp is WARL (priv spec "Supervisor Address Translation and Protection (satp) Register"): a
+ * MODE the hart lacks leaves the whole register unchanged. Bare and Sv39 always; Sv48 and
+ * Sv57 up to the widest mode -cpu rv64,mmu=... leaves (cpu/ext.h); 11 is reserved. */
+Test(csr, satp_accepts_modes_up_to_the_widest)
+{
+    const uint64_t ppn = 0x80123;
+    uint64_t v;
+    for (unsigned max = RV_VM_SV39; max <= RV_VM_SV57; max++) {
+        rv_vm_set_max(max);
+        for (uint64_t mode = 8; mode <= 11; mode++) {
+            cr_assert(csr_write(&hart, 0x180, 0));
+            cr_assert(csr_write(&hart, 0x180, mode << 60 | ppn));
+            cr_assert(csr_read(&hart, 0x180, &v));
+            uint64_t want = mode <= max ? (mode << 60 | ppn) : 0;
+            cr_assert_eq(v, want, "widest mode %u, write MODE %llu: satp 0x%llx, want 0x%llx", max,
+                         (unsigned long long)mode, (unsigned long long)v, (unsigned long long)want);
+        }
+    }
+    rv_vm_set_max(RV_VM_SV57);
 }
