@@ -1,7 +1,8 @@
 /* A model of a real TLB: ASID-tagged, set-associative for 4 KiB pages plus a small fully
  * associative array for superpages (2 MiB, 1 GiB, and Sv48's/Sv57's 512 GiB and 256 TiB; many
- * real cores split them so), fixed size, round-robin (FIFO) replacement per set. Its shape is set on the command line
- * (--tlb sets=S,ways=W,super=N) so its effect on a workload can be studied.
+ * real cores split them so), fixed size, round-robin (FIFO) replacement per set. Its shape is
+ * set on the command line (--tlb sets=S,ways=W,super=N) so its effect on a workload can be
+ * studied.
  *
  * Why round-robin: the interpreter's fast TLB (mmu.h) serves most hits without visiting this
  * model, so a policy that needs every hit (true LRU) could not be modelled faithfully; FIFO
