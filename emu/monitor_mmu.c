@@ -233,7 +233,17 @@ bool cmd_fault(struct debugger *d, int argc, char **argv, FILE *out)
         print_trap(d, "last page fault", f, out);
     else
         fprintf(out, "no page fault yet\n");
-    if (!t->valid)
+    if (!t->valid && d->m->instret > 0) {
+        /* The monitor came in (C-a c) after the guest ran unwatched: what the trap CSRs
+         * still hold is all there is (priv spec: xcause, xtval, xepc of the last trap taken
+         * into that mode). */
+        const struct cpu *c = &d->m->cpu;
+        fprintf(out, "no trap seen since the monitor attached; the trap CSRs hold:\n");
+        fprintf(out, "  into S: scause=0x%" PRIx64 " (%s) stval=0x%" PRIx64 " sepc=0x%" PRIx64 "\n",
+                c->scause, vmmap_cause_name(c->scause), c->stval, c->sepc);
+        fprintf(out, "  into M: mcause=0x%" PRIx64 " (%s) mtval=0x%" PRIx64 " mepc=0x%" PRIx64 "\n",
+                c->mcause, vmmap_cause_name(c->mcause), c->mtval, c->mepc);
+    } else if (!t->valid)
         fprintf(out, "no trap taken yet\n");
     else if (f->valid && t->pc == f->pc && t->cause == f->cause && t->tval == f->tval)
         fprintf(out, "last trap: that page fault\n");

@@ -44,13 +44,17 @@ expect "$f" "== terminal restored" "the terminal is restored after SIGTERM"
 # --- C-a c: from the running guest to the monitor and back; C-a x at the prompt ---
 f=$WORK/monitor.txt
 $PTY "$f" "expect:console guest ready" "send:a" "expect:byte 0x61" "send:\x01c" \
-    "expect:(rv39) " "modes" "sleep:0.2" "send:regs\r" "expect:(rv39) " "send:\x01c" \
+    "expect:(rv39) " "modes" "sleep:0.2" "send:regs\r" "expect:(rv39) " "send:fault\r" \
+    "expect:(rv39) " "send:\x01c" \
     "expect:the guest has the terminal" "send:b" "expect:byte 0x62" "send:\x01c" \
     "expect:(rv39) " "sleep:0.2" "send:\x01x" -- \
     "$RV39" -nographic -bios none -kernel "$CONSOLE_ELF"
 expect "$f" "rv39 monitor: the guest is stopped at 0x" "C-a c stops the guest at the monitor"
 expect "$f" "== modes cooked" "the prompt has the terminal back from raw mode"
 expect "$f" "priv M" "monitor commands at the prompt"
+expect "$f" "no trap seen since the monitor attached; the trap CSRs hold:" \
+    "fault after C-a c: what the trap CSRs hold from the unwatched run"
+expect "$f" "  into M: mcause=0x" "fault after C-a c: the M-mode trap CSRs"
 expect "$f" "(rv39) continue" "C-a c at the prompt is continue"
 expect "$f" "[the guest has the terminal: C-a c returns to the monitor" \
     "the prompt says when the guest has the terminal and how to come back"
