@@ -291,6 +291,18 @@ Test(options, help_prints_usage_to_stdout)
     cr_assert_str_empty(result.err);
 }
 
+/* Issue 16: --help agrees with the README: our firmware is the default -bios, and each
+ * option is listed once. */
+Test(options, help_agrees_with_the_readme)
+{
+    PARSE("-h");
+    cr_assert(strstr(result.out, "default: rv39's own SBI firmware"), "%s", result.out);
+    cr_assert_null(strstr(result.out, "'none' (the default)"), "-bios none is not the default");
+    const char *first = strstr(result.out, "  -drive ");
+    cr_assert(first && !strstr(first + 1, "  -drive "), "-drive is listed once: %s", result.out);
+    cr_assert(strstr(result.out, "-monitor stdio"), "help lists -monitor stdio");
+}
+
 Test(options, parsing_twice_in_one_process_starts_afresh)
 {
     /* getopt keeps global state; options_parse must reset it. */
