@@ -17,11 +17,12 @@
 # Prints "NAME: shell after S s" for the caller to compare emulators. WORK holds disk.img (made
 # by the caller, with /token.txt) and gets NAME.log.
 set -u
+# shellcheck source=tests/linux/console.sh
+. "$(dirname "$0")/console.sh" # console_start, wait_for, console_wait
 NAME=$1
 WORK=$2
 shift 2
 LOG="$WORK/$NAME.log"
-FIFO="$WORK/$NAME.in"
 failures=0
 fail() {
     echo "FAIL: $NAME: $*"
@@ -29,22 +30,8 @@ fail() {
 }
 now() { date +%s.%N; }
 
-rm -f "$FIFO" "$LOG"
-mkfifo "$FIFO"
 start=$(now)
-"$@" <"$FIFO" >"$LOG" 2>&1 &
-pid=$!
-exec 3>"$FIFO" # the emulator's stdin stays open while we type
-
-# wait_for TEXT SECONDS: until TEXT is in the log; false if the emulator ends or time runs out.
-wait_for() {
-    deadline=$(($(date +%s) + $2))
-    while ! grep -qaF "$1" "$LOG"; do
-        kill -0 "$pid" 2>/dev/null || return 1
-        [ "$(date +%s)" -lt "$deadline" ] || return 1
-        sleep 0.2
-    done
-}
+console_start "$LOG" "$@"
 
 if wait_for "initramfs: ready" 300 && wait_for "# " 30; then
     shell=$(echo "$(now) - $start" | bc)
@@ -65,22 +52,13 @@ if wait_for "initramfs: ready" 300 && wait_for "# " 30; then
     printf 'umount /mnt; poweroff -f\n' >&3
 else
     fail "no shell (see $LOG)"
-    kill "$pid" 2>/dev/null
+    kill "$console_pid" 2>/dev/null
 fi
 
 # The emulator must end by itself once the guest powers off.
-waited=0
-while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 300 ]; do
-    sleep 0.2
-    waited=$((waited + 1))
-done
-if kill -0 "$pid" 2>/dev/null; then
-    fail "still running 60 s after poweroff"
-    kill -9 "$pid" 2>/dev/null
-fi
-wait "$pid"
+console_wait 60
 status=$?
-exec 3>&-
+[ -z "$console_killed" ] || fail "still running 60 s after poweroff"
 [ "$status" -eq 0 ] || fail "exit status $status after poweroff -f, expected 0"
 grep -qa "reboot: Power down" "$LOG" || fail "the kernel did not power down"
 year=$(sed -n 's/^year=\([0-9]*\).*/\1/p' "$LOG" | tr -d '\r' | head -n 1)

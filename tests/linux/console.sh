@@ -3,7 +3,8 @@
 #   console_start LOG COMMAND...   start it (sets console_pid; our fd 3 is its stdin)
 #   wait_for TEXT SECONDS          until TEXT is in the log; false if it ended or time ran out
 #   type_line TEXT                 type TEXT and Enter
-#   console_wait SECONDS           until it ends by itself (killed after SECONDS); its status
+#   console_wait SECONDS           until it ends by itself (killed after SECONDS: then
+#                                  console_killed=yes); its exit status
 # Each answer should be waited for by text the typed line itself (echoed back) does not hold.
 
 console_start() {
@@ -31,12 +32,16 @@ type_line() {
 }
 
 console_wait() {
+    console_killed=
     waited=0
     while kill -0 "$console_pid" 2>/dev/null && [ "$waited" -lt $(($1 * 5)) ]; do
         sleep 0.2
         waited=$((waited + 1))
     done
-    kill -0 "$console_pid" 2>/dev/null && kill -9 "$console_pid" 2>/dev/null
+    if kill -0 "$console_pid" 2>/dev/null; then
+        console_killed=yes
+        kill -9 "$console_pid" 2>/dev/null
+    fi
     wait "$console_pid"
     console_status=$?
     exec 3>&-

@@ -12,6 +12,8 @@ set -u
 RV39=${1:?usage: gpu.sh RV39 CACHE}
 CACHE=${2:?usage: gpu.sh RV39 CACHE}
 HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/linux/console.sh
+. "$HERE/console.sh" # console_start, wait_for, console_wait
 
 sh "$HERE/fetch.sh" "$CACHE" || exit 1
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/rv39-gpu.XXXXXX") || exit 1
@@ -20,26 +22,15 @@ trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$WORK"' EXIT
 sh "$HERE/initramfs.sh" "$CACHE" "$WORK/initrd.gz" virtio_mmio virtio_gpu || exit 1
 
 LOG="$WORK/gpu.log"
-FIFO="$WORK/gpu.in"
 failures=0
 fail() {
     echo "FAIL: gpu: $*"
     failures=$((failures + 1))
 }
-mkfifo "$FIFO"
-"$RV39" -M virt -m 512M -nographic -kernel "$CACHE/Image" -initrd "$WORK/initrd.gz" \
+console_start "$LOG" "$RV39" -M virt -m 512M -nographic -kernel "$CACHE/Image" -initrd "$WORK/initrd.gz" \
     -append "console=tty0 console=ttyS0" -device virtio-gpu-device \
-    -global virtio-mmio.force-legacy=false -screenshot "$WORK/screen.png" <"$FIFO" >"$LOG" 2>&1 &
-pid=$!
-exec 3>"$FIFO"
-wait_for() { # TEXT SECONDS
-    deadline=$(($(date +%s) + $2))
-    while ! grep -qaF "$1" "$LOG"; do
-        kill -0 "$pid" 2>/dev/null || return 1
-        [ "$(date +%s)" -lt "$deadline" ] || return 1
-        sleep 0.2
-    done
-}
+    -global virtio-mmio.force-legacy=false -screenshot "$WORK/screen.png"
+pid=$console_pid
 if wait_for "initramfs: ready" 300 && wait_for "# " 30; then
     printf 'echo RV39-ON-VIRTIO-GPU > /dev/tty0; cat /proc/fb; sleep 1; echo shown-$((1+1))\n' >&3
     wait_for "shown-2" 60 || fail "the shell did not answer"
@@ -47,16 +38,10 @@ if wait_for "initramfs: ready" 300 && wait_for "# " 30; then
 else
     fail "no shell"
 fi
-waited=0
-while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 300 ]; do
-    sleep 0.2
-    waited=$((waited + 1))
-done
-kill -0 "$pid" 2>/dev/null && { fail "still running after poweroff"; kill -9 "$pid"; }
-wait "$pid"
+console_wait 60
 status=$?
+[ -z "$console_killed" ] || fail "still running after poweroff"
 pid=
-exec 3>&-
 [ "$status" -eq 0 ] || fail "exit status $status after poweroff -f, expected 0"
 grep -qa "fb0: virtio_gpudrmfb" "$LOG" || fail "no virtio-gpu framebuffer (fb0) in the kernel log"
 grep -qa "^0 virtio_gpudrmfb" "$LOG" || fail "/proc/fb does not list virtio_gpudrmfb"

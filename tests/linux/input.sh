@@ -18,6 +18,8 @@ set -u
 RV39=${1:?usage: input.sh RV39 CACHE}
 CACHE=${2:?usage: input.sh RV39 CACHE}
 HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/linux/console.sh
+. "$HERE/console.sh" # console_start, wait_for, console_wait
 for tool in xvfb-run xdotool; do
     command -v "$tool" >/dev/null 2>&1 || {
         echo "input.sh: FAIL: $tool not installed (apt-get install xvfb xdotool)"
@@ -38,28 +40,15 @@ sh "$HERE/initramfs.sh" "$CACHE" "$WORK/initrd.gz" virtio_mmio virtio_input evde
     exit 1
 
 LOG="$WORK/input.log"
-FIFO="$WORK/input.in"
 failures=0
 fail() {
     echo "FAIL: input: $*"
     failures=$((failures + 1))
 }
-mkfifo "$FIFO"
-"$RV39" -M virt -m 512M -display sdl -kernel "$CACHE/Image" -initrd "$WORK/initrd.gz" \
+console_start "$LOG" "$RV39" -M virt -m 512M -display sdl -kernel "$CACHE/Image" -initrd "$WORK/initrd.gz" \
     -append "console=tty0 console=ttyS0" -device virtio-keyboard-device \
-    -device virtio-tablet-device -device virtio-gpu-device -global virtio-mmio.force-legacy=false \
-    <"$FIFO" >"$LOG" 2>&1 &
-pid=$!
-exec 3>"$FIFO"
-
-wait_for() { # TEXT SECONDS
-    deadline=$(($(date +%s) + $2))
-    while ! grep -qaF "$1" "$LOG"; do
-        kill -0 "$pid" 2>/dev/null || return 1
-        [ "$(date +%s)" -lt "$deadline" ] || return 1
-        sleep 0.2
-    done
-}
+    -device virtio-tablet-device -device virtio-gpu-device -global virtio-mmio.force-legacy=false
+pid=$console_pid
 
 win=
 for _ in $(seq 1 100); do
@@ -103,16 +92,10 @@ else
     fail "no shell"
 fi
 
-waited=0
-while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 300 ]; do
-    sleep 0.2
-    waited=$((waited + 1))
-done
-kill -0 "$pid" 2>/dev/null && { fail "still running after poweroff"; kill -9 "$pid"; }
-wait "$pid"
+console_wait 60
 status=$?
+[ -z "$console_killed" ] || fail "still running after poweroff"
 pid=
-exec 3>&-
 [ "$status" -eq 0 ] || fail "exit status $status after poweroff -f, expected 0"
 # struct input_event on riscv64: 16 bytes of time, le16 type, le16 code, le32 value.
 ev() { grep -a "^$1:" "$LOG" | tr -d '\r' | grep -q " $2\$"; }

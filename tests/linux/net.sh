@@ -22,6 +22,8 @@ RV39=${1:?usage: net.sh RV39 CACHE [OPTION...]}
 CACHE=${2:?usage: net.sh RV39 CACHE [OPTION...]}
 shift 2
 HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/linux/console.sh
+. "$HERE/console.sh" # console_start, wait_for, console_wait
 
 sh "$HERE/fetch.sh" "$CACHE" || exit 1
 # The Debian mirror's host name (fetch.sh's apt source), for the DNS check.
@@ -81,28 +83,16 @@ PY
 tftp_server=$!
 
 LOG="$WORK/net.log"
-FIFO="$WORK/net.in"
 failures=0
 fail() {
     echo "FAIL: net: $*"
     failures=$((failures + 1))
 }
-mkfifo "$FIFO"
-"$RV39" -M virt -m 512M -nographic -kernel "$CACHE/Image" -initrd "$WORK/initrd.gz" \
+console_start "$LOG" "$RV39" -M virt -m 512M -nographic -kernel "$CACHE/Image" -initrd "$WORK/initrd.gz" \
     -append "console=ttyS0" \
     -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$FWD-:8080" -device virtio-net-device,netdev=n0 \
-    -device virtio-rng-device "$@" <"$FIFO" >"$LOG" 2>&1 &
-pid=$!
-exec 3>"$FIFO"
-
-wait_for() { # TEXT SECONDS: until TEXT is in the log; false if rv39 ends or time runs out
-    deadline=$(($(date +%s) + $2))
-    while ! grep -qaF "$1" "$LOG"; do
-        kill -0 "$pid" 2>/dev/null || return 1
-        [ "$(date +%s)" -lt "$deadline" ] || return 1
-        sleep 0.2
-    done
-}
+    -device virtio-rng-device "$@"
+pid=$console_pid
 
 if wait_for "initramfs: ready" 300 && wait_for "# " 30; then
     # Each answer is waited for by text the typed line itself does not contain.
@@ -151,19 +141,10 @@ else
     fail "no shell"
 fi
 
-waited=0
-while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 300 ]; do
-    sleep 0.2
-    waited=$((waited + 1))
-done
-if kill -0 "$pid" 2>/dev/null; then
-    fail "still running 60 s after poweroff"
-    kill -9 "$pid" 2>/dev/null
-fi
-wait "$pid"
+console_wait 60
 status=$?
+[ -z "$console_killed" ] || fail "still running 60 s after poweroff"
 pid=
-exec 3>&-
 [ "$status" -eq 0 ] || fail "exit status $status after poweroff -f, expected 0"
 grep -qa "^virtio_rng" "$LOG" || fail "the kernel's current hardware RNG is not virtio_rng"
 dns_ok=
