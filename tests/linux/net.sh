@@ -27,7 +27,11 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 
 sh "$HERE/fetch.sh" "$CACHE" || exit 1
 # The Debian mirror's host name (fetch.sh's apt source), for the DNS check.
-MIRROR_HOST=$(sed -n 's|^deb \[[^]]*\] [a-z]*://\([^/:]*\).*|\1|p' "$CACHE/apt/sources.list")
+MIRROR_HOST=$(sed -n 's|^deb \[[^]]*\] [a-z]*://\([^/:]*\).*|\1|p' "$CACHE/apt/sources.list" 2>/dev/null)
+if [ -z "$MIRROR_HOST" ]; then
+    echo "FAIL: net: no mirror host name in $CACHE/apt/sources.list (fetch.sh writes it)"
+    exit 1
+fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/rv39-net.XXXXXX") || exit 1
 server=
 pid=
