@@ -17,6 +17,7 @@
 #include "../cpu/cmo.h"
 #include "disas.h"
 #include "symtab.h"
+#include "trace_log.h"
 #include "vmmap.h"
 
 #define SLICE_INSNS 20000     /* as machine_run: full speed when nothing needs checking */
@@ -93,12 +94,10 @@ static void on_event(void *opaque, struct cpu *c, const struct cpu_event *ev)
     struct debugger *d = opaque;
     FILE *t = d->trace;
     char text[160];
+    trace_log_event(c, ev); /* -d / -D, whoever owns the hook */
+    if (d->trace_mmu) trace_print_mmu_event(t, ev);
     switch (ev->kind) {
-    case EV_TLB_MISS:
-        if (d->trace_mmu)
-            fprintf(t, "mmu: tlb miss pc=0x%" PRIx64 " va=0x%" PRIx64 " %s\n", ev->pc, ev->va,
-                    vmmap_access_name(ev->access));
-        break;
+    case EV_TLB_MISS: break;
     case EV_WALK:
         if (ev->walk->fault != WALK_OK) {
             /* Keep it for the trap that follows, so `fault` can show why. */
@@ -106,13 +105,6 @@ static void on_event(void *opaque, struct cpu *c, const struct cpu_event *ev)
             dbg_request_for(c, ev->va, ev->access, priv, &d->pending_req);
             d->pending_walk = *ev->walk;
             d->pending_valid = true;
-        }
-        if (d->trace_mmu) {
-            vmmap_print_walk_line(t, ev->pc, ev->va, ev->access, ev->walk);
-            if (ev->walk->ad_updated)
-                fprintf(t, "mmu: A/D update pte@0x%" PRIx64 " = 0x%" PRIx64 " (A=%d D=%d)\n",
-                        ev->walk->pte_addr, ev->walk->pte, (ev->walk->pte & PTE_A) != 0,
-                        (ev->walk->pte & PTE_D) != 0);
         }
         break;
     case EV_TRAP: {
@@ -142,12 +134,6 @@ static void on_event(void *opaque, struct cpu *c, const struct cpu_event *ev)
                 d->kill_pending = true;
                 d->kill_fault = *r;
             }
-            if (d->trace_mmu)
-                fprintf(t,
-                        "mmu: page fault pc=0x%" PRIx64 " cause=%" PRIu64 " (%s) tval=0x%" PRIx64
-                        " %s->%s\n",
-                        ev->pc, code, vmmap_cause_name(ev->cause), ev->tval,
-                        vmmap_priv_name(ev->from), vmmap_priv_name(ev->to));
             snprintf(text, sizeof(text), "%s at pc=0x%" PRIx64 ", tval=0x%" PRIx64,
                      vmmap_cause_name(ev->cause), ev->pc, ev->tval);
             if (fault_wanted(d, ev, c->satp)) stop_on_event(d, c, UNTIL_FAULT, text);
@@ -169,23 +155,10 @@ static void on_event(void *opaque, struct cpu *c, const struct cpu_event *ev)
         }
         break;
     case EV_SFENCE:
-        if (d->trace_mmu) {
-            fprintf(t, "mmu: sfence.vma pc=0x%" PRIx64 " va=", ev->pc);
-            if (ev->all_va)
-                fprintf(t, "all");
-            else
-                fprintf(t, "0x%" PRIx64, ev->va);
-            if (ev->all_asid)
-                fprintf(t, " asid=all\n");
-            else
-                fprintf(t, " asid=%u\n", ev->asid);
-        }
         snprintf(text, sizeof(text), "sfence.vma at pc=0x%" PRIx64, ev->pc);
         stop_on_event(d, c, UNTIL_SFENCE, text);
         break;
     case EV_SATP:
-        if (d->trace_mmu)
-            fprintf(t, "mmu: satp write pc=0x%" PRIx64 " satp=0x%" PRIx64 "\n", ev->pc, ev->satp);
         snprintf(text, sizeof(text), "satp written at pc=0x%" PRIx64 ": 0x%" PRIx64, ev->pc,
                  ev->satp);
         stop_on_event(d, c, UNTIL_SATP, text);

@@ -15,6 +15,7 @@
 #include "machine.h"
 #include "options.h"
 #include "screenshot.h"
+#include "trace_log.h"
 
 static void count_tlb_entry(void *opaque, const struct tlb_entry *e)
 {
@@ -146,6 +147,12 @@ int main(int argc, char **argv)
     }
     m.reload = boot_load;
 
+    if (opts.log_items && !trace_log_open(opts.log_items, opts.log_file)) {
+        boot_free();
+        machine_free(&m);
+        return 2;
+    }
+    if (opts.log_items) m.cpu.event_hook = trace_log_hook; /* a debugger's hook logs too */
     /* Under a debugger the interpreter alone runs: it stops at any instruction. */
     if (opts.jit && !opts.debug && !opts.gdb_port && !jit_attach(&m.cpu) && RV39_HAS_JIT)
         fprintf(stderr, "rv39: -jit: cannot set up the translator, interpreting\n");
@@ -169,6 +176,7 @@ int main(int argc, char **argv)
     }
     if (cfg->stats) print_stats(&m, seconds);
 
+    trace_log_close();
     jit_detach(&m.cpu);
     boot_free();
     machine_free(&m);

@@ -11,6 +11,7 @@
 
 #include "../cpu/ext.h"
 #include "cpu_option.h"
+#include "trace_log.h"
 
 /* What each entry of option_table means (the names are in the table, not here). */
 enum option_id {
@@ -26,6 +27,8 @@ enum option_id {
     OPT_VERSION,
     OPT_SVADE,
     OPT_DUMPDTB,
+    OPT_LOG,
+    OPT_LOGFILE,
     OPT_DEBUG,
     OPT_MONITOR,
     OPT_GDB,
@@ -90,6 +93,8 @@ static const struct option_spec option_table[] = {
     {"s", false, OPT_GDB_DEFAULT},
     {"S", false, OPT_START_HALTED},
     {"dumpdtb", true, OPT_DUMPDTB},
+    {"d", true, OPT_LOG},
+    {"D", true, OPT_LOGFILE},
     {"h", false, OPT_HELP},
     {"help", false, OPT_HELP},
     {"version", false, OPT_VERSION},
@@ -129,6 +134,8 @@ static void print_help(FILE *out)
             "  -gdb PORT       serve gdb-multiarch on TCP PORT ('tcp::PORT' too)\n"
             "  -s              -gdb tcp::1234\n"
             "  -S              with -gdb: wait for GDB before running\n"
+            "  -d ITEM[,...]   log events (int, mmu) to stderr; -d help lists them\n"
+            "  -D FILE         write the -d log to FILE instead of stderr\n"
             "  -dumpdtb FILE   write the guest's device tree (DTB) to FILE and exit\n"
             "  -drive file=F[,readonly=on][,id=ID]  raw disk image on virtio-blk\n"
             "  -device virtio-blk-device,drive=ID[,bus=virtio-mmio-bus.N]  put it in slot N\n"
@@ -666,6 +673,14 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
             break;
         }
         case OPT_DUMPDTB: opts->dumpdtb = arg; break;
+        case OPT_LOG:
+            switch (trace_log_parse(arg, &opts->log_items, out, err)) {
+            case TRACE_PARSE_OK: break;
+            case TRACE_PARSE_HELP: return OPTIONS_DONE;
+            case TRACE_PARSE_ERROR: return OPTIONS_ERROR;
+            }
+            break;
+        case OPT_LOGFILE: opts->log_file = arg; break;
         case OPT_SCREENSHOT: opts->screenshot = arg; break;
         case OPT_FB: {
             const char *problem;

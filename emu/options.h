@@ -38,6 +38,8 @@ struct options {
     bool tlb_given;            /* --tlb was on the command line */
     const char *tlb_spec;      /* its text, as typed */
     struct tlb_config tlb;     /* its meaning, over the defaults */
+    unsigned log_items;        /* -d: enum trace_item bits (emu/trace_log.h) */
+    const char *log_file;      /* -D FILE: the log's destination, or NULL for stderr */
     const char *dumpdtb;       /* --dumpdtb FILE: write the device tree there and exit, or NULL */
     bool debug;                /* --debug: start halted at the debugger's prompt */
     bool monitor;              /* -monitor stdio: the same, in QEMU's words */

@@ -1,0 +1,141 @@
+/* -d / -D: see emu/trace_log.h. */
+#include "trace_log.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "../mmu/walk.h"
+#include "vmmap.h"
+
+static const struct {
+    const char *name;
+    unsigned bit;
+    const char *what;
+} items_table[] = {
+    {"int", TRACE_INT, "every trap: cause, epc, tval and the privilege change"},
+    {"mmu", TRACE_MMU,
+     "TLB misses, page walks with their rule, A/D updates, page faults, sfence, satp"},
+};
+
+static unsigned log_items;
+static FILE *log_out;
+
+enum trace_parse trace_log_parse(const char *spec, unsigned *items, FILE *out, FILE *err)
+{
+    *items = 0;
+    const char *p = spec;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len == 4 && strncmp(p, "help", 4) == 0) {
+            fprintf(out, "Log items (-d ITEM[,ITEM...], to stderr or -D FILE):\n");
+            for (size_t i = 0; i < sizeof items_table / sizeof items_table[0]; i++)
+                fprintf(out, "  %-6s %s\n", items_table[i].name, items_table[i].what);
+            return TRACE_PARSE_HELP;
+        }
+        size_t i = 0;
+        for (; i < sizeof items_table / sizeof items_table[0]; i++)
+            if (strlen(items_table[i].name) == len && strncmp(items_table[i].name, p, len) == 0)
+                break;
+        if (i == sizeof items_table / sizeof items_table[0]) {
+            fprintf(err, "rv39: -d %.*s: unknown log item (-d help lists them)\n", (int)len, p);
+            return TRACE_PARSE_ERROR;
+        }
+        *items |= items_table[i].bit;
+        if (!comma) return TRACE_PARSE_OK;
+        p = comma + 1;
+    }
+}
+
+bool trace_log_open(unsigned items, const char *file)
+{
+    log_items = items;
+    log_out = stderr;
+    if (file) {
+        log_out = fopen(file, "w");
+        if (!log_out) {
+            fprintf(stderr, "rv39: -D %s: %s\n", file, strerror(errno));
+            log_out = NULL;
+            log_items = 0;
+            return false;
+        }
+    }
+    setvbuf(log_out, NULL, _IOLBF, 0); /* whole lines, in order with the guest's */
+    return true;
+}
+
+void trace_log_close(void)
+{
+    if (log_out && log_out != stderr) fclose(log_out);
+    log_out = NULL;
+    log_items = 0;
+}
+
+static bool is_page_fault(uint64_t cause)
+{
+    return cause == EXC_INSN_PAGE_FAULT || cause == EXC_LOAD_PAGE_FAULT ||
+           cause == EXC_STORE_PAGE_FAULT;
+}
+
+void trace_print_mmu_event(FILE *out, const struct cpu_event *ev)
+{
+    switch (ev->kind) {
+    case EV_TLB_MISS:
+        fprintf(out, "mmu: tlb miss pc=0x%" PRIx64 " va=0x%" PRIx64 " %s\n", ev->pc, ev->va,
+                vmmap_access_name(ev->access));
+        break;
+    case EV_WALK:
+        vmmap_print_walk_line(out, ev->pc, ev->va, ev->access, ev->walk);
+        if (ev->walk->ad_updated)
+            fprintf(out, "mmu: A/D update pte@0x%" PRIx64 " = 0x%" PRIx64 " (A=%d D=%d)\n",
+                    ev->walk->pte_addr, ev->walk->pte, (ev->walk->pte & PTE_A) != 0,
+                    (ev->walk->pte & PTE_D) != 0);
+        break;
+    case EV_TRAP:
+        if (!(ev->cause >> 63) && is_page_fault(ev->cause))
+            fprintf(out,
+                    "mmu: page fault pc=0x%" PRIx64 " cause=%" PRIu64 " (%s) tval=0x%" PRIx64
+                    " %s->%s\n",
+                    ev->pc, ev->cause, vmmap_cause_name(ev->cause), ev->tval,
+                    vmmap_priv_name(ev->from), vmmap_priv_name(ev->to));
+        break;
+    case EV_SFENCE:
+        fprintf(out, "mmu: sfence.vma pc=0x%" PRIx64 " va=", ev->pc);
+        if (ev->all_va)
+            fprintf(out, "all");
+        else
+            fprintf(out, "0x%" PRIx64, ev->va);
+        if (ev->all_asid)
+            fprintf(out, " asid=all\n");
+        else
+            fprintf(out, " asid=%u\n", ev->asid);
+        break;
+    case EV_SATP:
+        fprintf(out, "mmu: satp write pc=0x%" PRIx64 " satp=0x%" PRIx64 "\n", ev->pc, ev->satp);
+        break;
+    case EV_XRET: break;
+    }
+}
+
+void trace_log_event(struct cpu *c, const struct cpu_event *ev)
+{
+    if (!log_items) return;
+    if ((log_items & TRACE_INT) && ev->kind == EV_TRAP) {
+        bool interrupt = ev->cause >> 63;
+        uint64_t code = ev->cause & ~(1ull << 63);
+        fprintf(log_out,
+                "int: pc=0x%" PRIx64 " %s=%" PRIu64 " (%s) tval=0x%" PRIx64 " epc=0x%" PRIx64
+                " %s->%s\n",
+                ev->pc, interrupt ? "interrupt" : "cause", code, vmmap_cause_name(ev->cause),
+                ev->tval, ev->to == PRIV_M ? c->mepc : c->sepc, vmmap_priv_name(ev->from),
+                vmmap_priv_name(ev->to));
+    }
+    if (log_items & TRACE_MMU) trace_print_mmu_event(log_out, ev);
+}
+
+void trace_log_hook(void *opaque, struct cpu *c, const struct cpu_event *ev)
+{
+    (void)opaque;
+    trace_log_event(c, ev);
+}

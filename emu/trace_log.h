@@ -1,0 +1,42 @@
+/* QEMU's -d ITEM[,ITEM...] and -D FILE with rv39's own line formats: one formatter turns
+ * cpu events (cpu/cpu.h) into text, for -d and for the monitor's `trace mmu`.
+ *
+ *   int  every trap: "int: pc=... cause=N (name) tval=... epc=... S->M"
+ *   mmu  TLB misses, walks (with the rule that decided), A/D updates, page faults, sfence,
+ *        satp writes: the lines `trace mmu on` prints
+ *
+ * Lines go to -D FILE, or to stderr. Whole lines only: each line is written with one fputs on
+ * a line-buffered stream. (in_asm, exec and cpu are not implemented yet: -d rejects them.) */
+#ifndef RV39_TRACE_LOG_H
+#define RV39_TRACE_LOG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "../cpu/cpu.h"
+
+enum trace_item {
+    TRACE_INT = 1u << 0,
+    TRACE_MMU = 1u << 1,
+};
+
+enum trace_parse { TRACE_PARSE_OK, TRACE_PARSE_HELP, TRACE_PARSE_ERROR };
+
+/* Parse -d's argument into *items. "help" lists the items on `out`; an unknown item prints one
+ * line "rv39: -d ITEM: ..." on `err`. */
+enum trace_parse trace_log_parse(const char *spec, unsigned *items, FILE *out, FILE *err);
+
+/* Start logging `items` to `file` (NULL: stderr). False, after one line on stderr, when the file
+ * cannot be opened. */
+bool trace_log_open(unsigned items, const char *file);
+void trace_log_close(void);
+
+/* Log one event if its item is on (called by whoever owns the cpu's event hook). */
+void trace_log_event(struct cpu *c, const struct cpu_event *ev);
+/* The hook to install when nobody else watches the hart. */
+void trace_log_hook(void *opaque, struct cpu *c, const struct cpu_event *ev);
+
+/* The mmu item's line(s) for one event, to `out` (nothing for events that are not MMU ones). */
+void trace_print_mmu_event(FILE *out, const struct cpu_event *ev);
+
+#endif

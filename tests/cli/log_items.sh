@@ -1,0 +1,50 @@
+#!/bin/sh
+# -d ITEM[,ITEM...] and -D FILE (emu/trace_log.c): -d help lists the items; an unknown item is
+# one line and exit status 2; -d int logs every trap of tests/debugger/mmu_guest.c (its page
+# fault, its ecall) and -d mmu its walks and the fault, to stderr or to -D FILE, in whole lines.
+#
+# Usage: sh tests/cli/log_items.sh /path/to/rv39 /path/to/build
+set -u
+RV39=${1:?usage: log_items.sh RV39 BUILD_DIR}
+BUILD=${2:?usage: log_items.sh RV39 BUILD_DIR}
+GUEST=$BUILD/tests/debugger/dbg_mmu.elf
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/rv39-log-items.XXXXXX") || exit 1
+trap 'rm -rf "$WORK"' EXIT
+failures=0
+fail() {
+    echo "FAIL: $*"
+    failures=$((failures + 1))
+}
+
+out=$("$RV39" -d help 2>&1)
+[ $? -eq 0 ] || fail "-d help: exit status not 0"
+for item in int mmu; do
+    echo "$out" | grep -q "^  $item " || fail "-d help does not list $item: $out"
+done
+
+"$RV39" -d int,bogus --bios none --kernel "$GUEST" >"$WORK/out" 2>"$WORK/err"
+[ $? -eq 2 ] || fail "-d int,bogus: exit status not 2"
+[ "$(wc -l <"$WORK/err")" -eq 1 ] || fail "-d int,bogus: not one line: $(cat "$WORK/err")"
+grep -q "rv39: -d bogus: unknown log item" "$WORK/err" || fail "-d bogus: $(cat "$WORK/err")"
+
+"$RV39" -d int --bios none --kernel "$GUEST" -nographic >"$WORK/out" 2>"$WORK/err"
+grep -q '^int: pc=0x[0-9a-f]* cause=13 (load page fault) tval=0x40002018 epc=0x[0-9a-f]* S->M$' \
+    "$WORK/err" || fail "-d int: no load page fault line: $(cat "$WORK/err")"
+grep -q '^int: .*cause=9 (environment call from S-mode)' "$WORK/err" ||
+    fail "-d int: no ecall line"
+grep -q '^mmu:' "$WORK/err" && fail "-d int: mmu lines too"
+
+"$RV39" -d mmu,int -D "$WORK/log" --bios none --kernel "$GUEST" -nographic >"$WORK/out" \
+    2>"$WORK/err"
+[ -s "$WORK/err" ] && fail "-D: lines on stderr: $(cat "$WORK/err")"
+grep -q '^mmu: tlb miss ' "$WORK/log" || fail "-d mmu: no tlb miss line"
+grep -q '^mmu: page fault .*tval=0x40002018' "$WORK/log" || fail "-d mmu: no page fault line"
+grep -q '^int: ' "$WORK/log" || fail "-d mmu,int: no int line"
+grep -v -q '^\(mmu\|int\): ' "$WORK/log" && fail "-D: a line that is not a log line: $(grep -v '^\(mmu\|int\): ' "$WORK/log" | head -1)"
+
+"$RV39" -d mmu -D "$WORK/nodir/log" --bios none --kernel "$GUEST" >/dev/null 2>"$WORK/err"
+[ $? -eq 2 ] || fail "-D into a missing directory: exit status not 2"
+[ "$(wc -l <"$WORK/err")" -eq 1 ] || fail "-D nodir: not one line: $(cat "$WORK/err")"
+
+[ "$failures" -eq 0 ] && echo "log_items: all passed"
+[ "$failures" -eq 0 ]
