@@ -35,12 +35,15 @@ trap 'rm -rf "$work"' EXIT INT TERM
 out=$work/out.txt
 
 # The session, long enough to scroll the 37-line screen. After editing, "hellp" DEL "o" is
-# "hello" and "xyz" Ctrl-U "touch" is "touch". Ctrl-D on the empty line ends the inner sh.
-input='help\nhellp\177o\ntouch\nnosuch thing\nxyz\025touch\nhello\nhelp\nsh\n\004exit\n'
+# "hello" and "xyz" Ctrl-U "touch" is "touch". "helo" fails; Up recalls it, Left and "l" make
+# it "hello"; "ouch" Home "t" End is "touch" (ESC [ 1~ and 4~ on the serial line, the window's
+# Home and End keys send ESC [ H and F). Ctrl-D on the empty line ends the inner sh.
+input='help\nhellp\177o\ntouch\nnosuch thing\nxyz\025touch\nhello\nhelp\nhelo\n\033[A\033[Dl\n'
+input=$input'ouch\033[1~t\033[4~\nsh\n\004exit\n'
 # The same keys typed into the window: words, and key names between colons.
 keys='help :Return: hellp :BackSpace: o :Return: touch :Return: nosuch thing :Return:
-      xyz :ctrl+u: touch :Return: hello :Return: help :Return: sh :Return: :ctrl+d: exit
-      :Return:'
+      xyz :ctrl+u: touch :Return: hello :Return: help :Return: helo :Return: :Up: :Left: l
+      :Return: ouch :Home: t :End: :Return: sh :Return: :ctrl+d: exit :Return:'
 shot=
 [ "$mode" != serial ] && shot="--screenshot $work/out.png"
 if [ "$mode" = window ]; then
@@ -119,8 +122,15 @@ has '^\$ hellp.* .o$' "backspace echoes as back-space-back"
 before '^\$ hellp' '^hello: hello from pid [0-9]+$' "the edited line runs hello"
 before '^\$ touch$' '^touch: touched 2048 pages of an 8 MiB heap$' "touch runs from the shell"
 has '^nosuch: unknown command \(try help\)$' "an unknown command is reported"
-[ "$(grep -c '^hello: slept' "$out")" -eq 2 ] || fail "hello ran twice"
-[ "$(grep -c '^touch: the stack grew' "$out")" -eq 2 ] || fail "touch ran twice"
+[ "$(grep -c '^hello: slept' "$out")" -eq 3 ] || fail "hello ran three times (once recalled)"
+[ "$(grep -c '^touch: the stack grew' "$out")" -eq 3 ] || fail "touch ran three times"
+# History and cursor keys: the recalled, edited line runs; no escape sequence is echoed.
+has '^helo: unknown command \(try help\)$' "the misspelt line runs first"
+[ "$(line_of '^hello: hello from pid' 3)" -gt "$(line_of '^helo: unknown')" ] ||
+    fail "Up, Left and l do not turn the recalled helo into hello"
+[ "$(line_of '^touch: touched 2048' 3)" -gt "$(line_of '^\$ ouch')" ] ||
+    fail "Home t End does not turn ouch into touch"
+grep -q "$(printf '\033')" "$out" && fail "an escape sequence was echoed (^[[A)"
 # The inner shell's prompt, then the newline it prints at end of input.
 [ "$(line_of '^\$ $')" -eq $(($(line_of '^\$ sh$') + 1)) ] ||
     fail "Ctrl-D on an empty line does not end the inner shell's input"
@@ -146,16 +156,18 @@ if [ "$mode" != serial ]; then
         [ "$scrolled" -gt 0 ] || fail "the session should have scrolled the screen"
         [ "$scrolled" -gt 0 ] || scrolled=0
         row_of() { echo $(($1 - first - scrolled)); }
-        hello_row=$(row_of "$(line_of '^\$ hellp')")
-        unknown_row=$(row_of "$(line_of '^nosuch: unknown')")
-        touch_row=$(row_of "$(line_of '^\$ xyz')") # the screen shows the edited line
+        # Lines from the end of the session (its start has scrolled away): the screen shows
+        # the edited lines as they ended up, the raw transcript each keystroke's echo.
+        hello_row=$(row_of "$(line_of '^\$ helo' 2)") # helo recalled, Left, l
+        unknown_row=$(row_of "$(line_of '^helo: unknown')")
+        touch_row=$(row_of "$(line_of '^\$ ouch')") # ouch, Home, t, End
         off_row=$(row_of "$(line_of '^kernel: init exited')")
         echo "screen: ${columns}x$rows, scrolled by $scrolled lines; checking rows" \
             "$hello_row $unknown_row $touch_row $off_row"
         "$fb_check" cells "$work/out.png" 0 0 "$fg" "$bg" \
-            "$hello_row" '$ hello' \
-            "$unknown_row" 'nosuch: unknown command (try help)' \
-            "$touch_row" '$ touch' \
+            "$hello_row" '$ hello ' \
+            "$unknown_row" 'helo: unknown command (try help)' \
+            "$touch_row" '$ touch ' \
             "$off_row" 'kernel: init exited with status 0, powering off' ||
             fail "the framebuffer does not show the console's lines where they belong"
         # The cursor waits at the start of the line after the last one: a block, the cell
