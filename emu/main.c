@@ -133,6 +133,7 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    if (opts.log_items && !opts.log_file) opts.machine.console = trace_log_console(stdout);
     static struct machine m; /* large (the hart's caches): keep it off the stack */
     if (!machine_init(&m, cfg)) return 2;
     if (opts.tlb_given && !cpu_configure_tlb(&m.cpu, &opts.tlb)) {

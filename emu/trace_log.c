@@ -1,8 +1,10 @@
 /* -d / -D: see emu/trace_log.h. */
+#define _GNU_SOURCE /* fopencookie, open_memstream, memrchr */
 #include "trace_log.h"
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../mmu/walk.h"
@@ -20,6 +22,74 @@ static const struct {
 
 static unsigned log_items;
 static FILE *log_out;
+
+/* The guest's console when the log shares the terminal (emu/trace_log.h): the real stream,
+ * whether the guest's last byte left a line open, and the log lines held back until it ends. */
+static FILE *guest_real;
+static bool guest_mid_line;
+static char *pending;
+static size_t pending_len, pending_cap;
+#define PENDING_MAX (1u << 20) /* a guest that never ends its line: let the log through */
+
+static void flush_pending(void)
+{
+    if (!pending_len) return;
+    fwrite(pending, 1, pending_len, log_out);
+    fflush(log_out);
+    pending_len = 0;
+}
+
+static ssize_t console_write(void *cookie, const char *buf, size_t size)
+{
+    (void)cookie;
+    size_t done = 0;
+    const char *nl = size ? memrchr(buf, '\n', size) : NULL;
+    if (nl && pending_len) { /* the guest's line ends: the held-back lines follow it */
+        done = (size_t)(nl - buf) + 1;
+        fwrite(buf, 1, done, guest_real);
+        fflush(guest_real);
+        flush_pending();
+    }
+    fwrite(buf + done, 1, size - done, guest_real);
+    if (size) guest_mid_line = buf[size - 1] != '\n';
+    return (ssize_t)size;
+}
+
+FILE *trace_log_console(FILE *real)
+{
+    guest_real = real;
+    FILE *f = fopencookie(NULL, "w", (cookie_io_functions_t){.write = console_write});
+    if (!f) return real;
+    setvbuf(f, NULL, _IONBF, 0); /* every byte reaches console_write: the line state is exact */
+    return f;
+}
+
+/* One or more whole log lines: now, or after the guest's open line ends. */
+static void emit(const char *text, size_t len)
+{
+    if (!len) return;
+    if (guest_real && guest_mid_line && pending_len + len <= PENDING_MAX) {
+        if (pending_len + len > pending_cap) {
+            size_t cap = pending_cap ? pending_cap : 4096;
+            while (cap < pending_len + len)
+                cap *= 2;
+            char *grown = realloc(pending, cap);
+            if (!grown) {
+                flush_pending();
+                fwrite(text, 1, len, log_out);
+                return;
+            }
+            pending = grown;
+            pending_cap = cap;
+        }
+        memcpy(pending + pending_len, text, len);
+        pending_len += len;
+        return;
+    }
+    if (guest_real) fflush(guest_real); /* the guest's finished lines first */
+    flush_pending();
+    fwrite(text, 1, len, log_out);
+}
 
 enum trace_parse trace_log_parse(const char *spec, unsigned *items, FILE *out, FILE *err)
 {
@@ -67,6 +137,12 @@ bool trace_log_open(unsigned items, const char *file)
 
 void trace_log_close(void)
 {
+    if (guest_real) fflush(guest_real);
+    if (log_out) flush_pending();
+    free(pending);
+    pending = NULL;
+    pending_len = pending_cap = 0;
+    guest_real = NULL;
     if (log_out && log_out != stderr) fclose(log_out);
     log_out = NULL;
     log_items = 0;
@@ -121,17 +197,24 @@ void trace_print_mmu_event(FILE *out, const struct cpu_event *ev)
 void trace_log_event(struct cpu *c, const struct cpu_event *ev)
 {
     if (!log_items) return;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    if (!out) return;
     if ((log_items & TRACE_INT) && ev->kind == EV_TRAP) {
         bool interrupt = ev->cause >> 63;
         uint64_t code = ev->cause & ~(1ull << 63);
-        fprintf(log_out,
+        fprintf(out,
                 "int: pc=0x%" PRIx64 " %s=%" PRIu64 " (%s) tval=0x%" PRIx64 " epc=0x%" PRIx64
                 " %s->%s\n",
                 ev->pc, interrupt ? "interrupt" : "cause", code, vmmap_cause_name(ev->cause),
                 ev->tval, ev->to == PRIV_M ? c->mepc : c->sepc, vmmap_priv_name(ev->from),
                 vmmap_priv_name(ev->to));
     }
-    if (log_items & TRACE_MMU) trace_print_mmu_event(log_out, ev);
+    if (log_items & TRACE_MMU) trace_print_mmu_event(out, ev);
+    fclose(out);
+    emit(text, len);
+    free(text);
 }
 
 void trace_log_hook(void *opaque, struct cpu *c, const struct cpu_event *ev)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # -d ITEM[,ITEM...] and -D FILE (emu/trace_log.c): -d help lists the items; an unknown item is
 # one line and exit status 2; -d int logs every trap of tests/debugger/mmu_guest.c (its page
-# fault, its ecall) and -d mmu its walks and the fault, to stderr or to -D FILE, in whole lines.
+# fault, its ecall) and -d mmu its walks and the fault, to stderr or to -D FILE, in whole lines
+# that never cut a guest's output line (held back until the guest's newline).
 #
 # Usage: sh tests/cli/log_items.sh /path/to/rv39 /path/to/build
 set -u
@@ -41,6 +42,23 @@ grep -q '^mmu: tlb miss ' "$WORK/log" || fail "-d mmu: no tlb miss line"
 grep -q '^mmu: page fault .*tval=0x40002018' "$WORK/log" || fail "-d mmu: no page fault line"
 grep -q '^int: ' "$WORK/log" || fail "-d mmu,int: no int line"
 grep -v -q '^\(mmu\|int\): ' "$WORK/log" && fail "-D: a line that is not a log line: $(grep -v '^\(mmu\|int\): ' "$WORK/log" | head -1)"
+
+# A guest line open when its page fault is logged (mmu_guest.c with DBG_PRINT): the log lines
+# wait for the guest's newline; stdout and stderr into one pipe show them after it.
+PRINT=$BUILD/tests/debugger/dbg_print.elf
+"$RV39" -d int,mmu --bios none --kernel "$PRINT" -nographic >"$WORK/both" 2>&1
+tr -d '\r' <"$WORK/both" >"$WORK/both.txt"
+guest=$(grep -n -x 'faulting on demand ... done' "$WORK/both.txt" | cut -d: -f1)
+[ -n "$guest" ] || fail "guest line cut by the log: $(grep -v '^\(mmu\|int\): ' "$WORK/both.txt")"
+fault=$(grep -n '^int: .*cause=13' "$WORK/both.txt" | cut -d: -f1)
+[ -n "$fault" ] && [ -n "$guest" ] && [ "$fault" -gt "$guest" ] ||
+    fail "the fault's log line is not after the guest's line"
+[ "$(grep -c '^\(mmu\|int\): ' "$WORK/both")" -eq "$(($(wc -l <"$WORK/both") - 1))" ] ||
+    fail "a line that is neither the guest's nor the log's: $(cat "$WORK/both")"
+"$RV39" -d int -D "$WORK/log2" --bios none --kernel "$PRINT" -nographic >"$WORK/out" 2>&1
+[ "$(tr -d '\r' <"$WORK/out")" = "faulting on demand ... done" ] ||
+    fail "-D: guest output is '$(cat "$WORK/out")'"
+grep -q '^int: .*cause=13' "$WORK/log2" || fail "-D: no fault line"
 
 "$RV39" -d mmu -D "$WORK/nodir/log" --bios none --kernel "$GUEST" >/dev/null 2>"$WORK/err"
 [ $? -eq 2 ] || fail "-D into a missing directory: exit status not 2"

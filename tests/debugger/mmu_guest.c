@@ -81,7 +81,13 @@ __attribute__((noinline)) void s_main(void)
     data[1] = 0x1122334455667788ul;              /* TLB miss, walk, fill */
     dbg_readback = data[1];                      /* a load, for `watch r` */
     *(volatile uint64_t *)TVA(4) = 5;            /* hardware sets A and D */
+#ifdef DBG_PRINT /* a line the log must not cut (tests/cli/log_items.sh) */
+    printf("faulting on demand");
+#endif
     (void)*(volatile uint64_t *)(TVA(2) + 0x18); /* invalid: load page fault */
+#ifdef DBG_PRINT
+    printf(" ... done\n");
+#endif
 #ifdef DBG_SPIN
     for (;;) /* the Ctrl-C tests interrupt this */
         dbg_spins++;
