@@ -2,18 +2,39 @@
  * waits for it. The line goes to spawn() whole: the first word names the program, the kernel
  * hands the rest to it as its argument string. Built-ins: help, exit. End of input (Ctrl-D
  * on an empty line) exits too. */
+#include <stdbool.h>
+
 #include "user.h"
 
 #define LINE_MAX 128
 
-static const char *const programs[] = {"hello", "touch", "wild", "spin", "scribble", "sh"};
+/* Every program the shell can run, with what it shows: `help` prints this table. The disk
+ * ones are only in /bin on the disk (DISK_USER_PROGRAMS in firmware/kernel/CMakeLists.txt),
+ * the others are embedded in the kernel. */
+static const struct {
+    const char *name;
+    const char *description;
+    bool on_disk;
+} programs[] = {
+    {"hello", "says hello, sleeps a few ticks: the simplest process", false},
+    {"touch", "demand paging: touches 2048 fresh heap pages, counts the faults", false},
+    {"wild", "reads an unmapped address: the kernel kills it alone", false},
+    {"spin", "never yields the CPU: only timer preemption lets others run", false},
+    {"scribble", "writes into its own code: a store page fault kills it", false},
+    {"sh", "this shell, one level deeper (Ctrl-D or exit leaves it)", false},
+    {"cat", "cat PATH...: prints files (try cat /README.txt)", true},
+    {"fstest", "the file system calls against the disk's files", true},
+    {"mmapsort", "sorts /input.bin in place through a shared file mapping", true},
+    {"isolate", "processes share what they map and nothing else", true},
+    {"tlbdemo", "what 2 MiB pages buy: TLB misses with 4 KiB and 2 MiB pages", true},
+    {"fragment", "external fragmentation of physical memory, hidden by paging", true},
+    {"swapdemo", "swapdemo [MiB [PROCESSES]]: more memory than RAM, through swap", true},
+    {"hostile", "bad system calls and faults: the kernel must survive them", true},
+    {"ps", "the process table: state, memory and CPU of each process", true},
+    {"vmstat", "memory, swap, disk and MMU counts, system-wide", true},
+    {"diskwait", "a process waiting for the disk lets the others run", true},
+};
 #define NPROGRAMS (sizeof programs / sizeof programs[0])
-/* Only in /bin (DISK_USER_PROGRAMS in firmware/kernel/CMakeLists.txt). */
-static const char *const disk_programs[] = {"cat",     "fstest",   "mmapsort", "isolate",
-                                            "tlbdemo", "fragment", "swapdemo", "hostile",
-                                            "ps",      "vmstat",   "diskwait"};
-#define NDISK_PROGRAMS (sizeof disk_programs / sizeof disk_programs[0])
-#define HELP_NAMES_PER_LINE 8 /* help fits an 80-column screen */
 
 static int is_space(char c)
 {
@@ -22,13 +43,35 @@ static int is_space(char c)
 
 static void help(void)
 {
-    printf("built-ins: help, exit\nprograms in the kernel:");
-    for (unsigned i = 0; i < NPROGRAMS; i++)
-        printf(" %s", programs[i]);
-    printf("\nprograms on the disk:");
-    for (unsigned i = 0; i < NDISK_PROGRAMS; i++)
-        printf("%s %s", i && i % HELP_NAMES_PER_LINE == 0 ? "\n " : "", disk_programs[i]);
-    printf("\n");
+    printf("built-ins: help, exit\n");
+    for (int disk = 0; disk <= 1; disk++) {
+        printf(disk ? "programs on the disk (/bin; rv39 --drive file=build/disk.img):\n"
+                    : "programs in the kernel:\n");
+        for (unsigned i = 0; i < NPROGRAMS; i++)
+            if (programs[i].on_disk == disk)
+                printf("  %-9s %s\n", programs[i].name, programs[i].description);
+    }
+}
+
+/* spawn() failed: a disk program without the disk (or without the file on it) says so. */
+static void not_found(const char *name)
+{
+    for (unsigned i = 0; i < NPROGRAMS; i++) {
+        if (strcmp(programs[i].name, name) != 0 || !programs[i].on_disk) continue;
+        char path[LINE_MAX + 8] = "/bin/";
+        memcpy(path + 5, name, strlen(name) + 1);
+        int fd = open(path, O_RDONLY);
+        if (fd >= 0) { /* it is there: spawn failed for another reason (memory) */
+            close(fd);
+            printf("%s: could not start %s (out of memory?)\n", name, path);
+        } else {
+            printf("%s: needs the disk, and %s is not on one here: boot with the demo disk,\n"
+                   "  build/rv39 --drive file=build/disk.img (make run does)\n",
+                   name, path);
+        }
+        return;
+    }
+    printf("%s: unknown command (try help)\n", name);
 }
 
 /* Runs `command` (program name and arguments) and waits for it; says so when it did not end
@@ -37,7 +80,7 @@ static void run(const char *command, const char *name)
 {
     int pid = spawn(command);
     if (pid < 0) {
-        printf("%s: unknown command (try help)\n", name);
+        not_found(name);
         return;
     }
     int status, done;

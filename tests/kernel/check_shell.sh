@@ -34,16 +34,16 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/rv39-shell.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT INT TERM
 out=$work/out.txt
 
-# The session, long enough to scroll the 37-line screen. After editing, "hellp" DEL "o" is
+# The session (no disk: vmstat, a disk program, must say so), long enough to scroll the 37-line screen. After editing, "hellp" DEL "o" is
 # "hello" and "xyz" Ctrl-U "touch" is "touch". "helo" fails; Up recalls it, Left and "l" make
 # it "hello"; "ouch" Home "t" End is "touch" (ESC [ 1~ and 4~ on the serial line, the window's
 # Home and End keys send ESC [ H and F). Ctrl-D on the empty line ends the inner sh.
 input='help\nhellp\177o\ntouch\nnosuch thing\nxyz\025touch\nhello\nhelp\nhelo\n\033[A\033[Dl\n'
-input=$input'ouch\033[1~t\033[4~\nsh\n\004exit\n'
+input=$input'ouch\033[1~t\033[4~\nvmstat\nsh\n\004exit\n'
 # The same keys typed into the window: words, and key names between colons.
 keys='help :Return: hellp :BackSpace: o :Return: touch :Return: nosuch thing :Return:
       xyz :ctrl+u: touch :Return: hello :Return: help :Return: helo :Return: :Up: :Left: l
-      :Return: ouch :Home: t :End: :Return: sh :Return: :ctrl+d: exit :Return:'
+      :Return: ouch :Home: t :End: :Return: vmstat :Return: sh :Return: :ctrl+d: exit :Return:'
 shot=
 [ "$mode" != serial ] && shot="--screenshot $work/out.png"
 if [ "$mode" = window ]; then
@@ -117,6 +117,31 @@ grep -q "^init: summary" "$out" && fail "init ran the self-tests without autotes
 has '^rv39 kernel shell: type help' "init starts the shell"
 has '^\$ help$' "the shell prompts and the console echoes the command"
 before '^\$ help$' '^built-ins: help, exit$' "help lists the built-ins after its command line"
+# help: every program the build makes (firmware/kernel/CMakeLists.txt), under its heading,
+# with a one-line description; init is started by the kernel, not by the shell.
+cmake_list=$(dirname "$0")/../../firmware/kernel/CMakeLists.txt
+programs_in() { # programs_in VARIABLE: the names set() gives it, over continuation lines
+    awk -v v="set($1" '$1 == v { on = 1 } on { print } on && /\)/ { exit }' "$cmake_list" |
+        tr -d '()' | tr ' ' '\n' | grep -v -e "^set$1\$" -e '^init$' -e '^$'
+}
+kernel_head=$(line_of '^programs in the kernel:$')
+disk_head=$(line_of '^programs on the disk')
+help_end=$(awk -v s="$disk_head" 'NR > s && /^\$ / { print NR; exit }' "$out") # next prompt
+[ "$(programs_in DISK_USER_PROGRAMS | wc -l)" -gt 5 ] || fail "no disk programs read from $cmake_list"
+for prog in $(programs_in KERNEL_USER_PROGRAMS); do
+    at=$(line_of "^  $prog +[a-z].{10,}$")
+    [ "$at" -gt "$kernel_head" ] && [ "$at" -lt "$disk_head" ] ||
+        fail "help does not describe the kernel's $prog under its heading"
+done
+for prog in $(programs_in DISK_USER_PROGRAMS); do
+    at=$(line_of "^  $prog +[a-z].{10,}$")
+    [ "$at" -gt "$disk_head" ] && [ "$at" -lt "$help_end" ] ||
+        fail "help does not describe the disk's $prog under its heading"
+done
+before '^\$ vmstat$' '^vmstat: needs the disk, and /bin/vmstat is not on one here' \
+    "a disk program without a disk says so"
+has '^  build/rv39 --drive file=build/disk.img \(make run does\)$' "and says how to boot with the disk"
+grep -q '^vmstat: unknown command' "$out" && fail "a disk program is called unknown"
 # DEL erased the p: the echo shows it being rubbed out, the shell saw "hello".
 has '^\$ hellp.* .o$' "backspace echoes as back-space-back"
 before '^\$ hellp' '^hello: hello from pid [0-9]+$' "the edited line runs hello"
