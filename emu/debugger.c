@@ -89,13 +89,53 @@ static void check_kill(struct debugger *d, struct cpu *c, const struct cpu_event
     stop_on_event(d, c, UNTIL_KILL, text);
 }
 
+static bool trace_wanted(const struct debugger *d, const struct cpu *c, const struct cpu_event *ev)
+{
+    const struct dbg_trace_filter *f = &d->trace_filter;
+    unsigned kind = 0, priv = ev->access == ACCESS_EXEC ? c->priv : dbg_data_priv(c);
+    uint64_t va = ev->va;
+    bool has_va = true;
+    switch (ev->kind) {
+    case EV_TLB_MISS: kind = TRACE_K_MISS; break;
+    case EV_WALK: kind = TRACE_K_WALK; break;
+    case EV_TRAP:
+        kind = TRACE_K_FAULT;
+        priv = ev->from;
+        va = ev->tval;
+        break;
+    case EV_SFENCE:
+        kind = TRACE_K_SFENCE;
+        has_va = !ev->all_va;
+        break;
+    case EV_SATP:
+        kind = TRACE_K_SATP;
+        has_va = false;
+        break;
+    case EV_XRET: return false;
+    }
+    if (f->kinds && !(f->kinds & kind)) return false;
+    if (f->priv && priv != f->priv_value) return false;
+    if (f->range && (!has_va || va < f->lo || va > f->hi) && !(ev->kind == EV_SFENCE && ev->all_va))
+        return false;
+    if (f->asid) {
+        uint16_t asid = (uint16_t)((c->satp >> SATP_ASID_SHIFT) & 0xffff);
+        if (ev->kind == EV_SFENCE) {
+            if (!ev->all_asid && ev->asid != f->asid_value) return false;
+        } else if (ev->kind == EV_SATP) {
+            if (((ev->satp >> SATP_ASID_SHIFT) & 0xffff) != f->asid_value) return false;
+        } else if (asid != f->asid_value)
+            return false;
+    }
+    return true;
+}
+
 static void on_event(void *opaque, struct cpu *c, const struct cpu_event *ev)
 {
     struct debugger *d = opaque;
     FILE *t = d->trace;
     char text[160];
     trace_log_event(c, ev); /* -d / -D, whoever owns the hook */
-    if (d->trace_mmu) trace_print_mmu_event(t, ev);
+    if (d->trace_mmu && trace_wanted(d, c, ev)) trace_print_mmu_event(t, ev);
     switch (ev->kind) {
     case EV_TLB_MISS: break;
     case EV_WALK:

@@ -37,6 +37,25 @@ struct dbg_fault_filter {
     uint16_t asid_value;
 };
 
+/* `trace mmu on [asid N] [priv u|s] [va LO-HI] [kinds K,...]`: which MMU events are traced
+ * (every one when nothing is set). */
+enum dbg_trace_kind {
+    TRACE_K_MISS = 1 << 0,   /* TLB miss */
+    TRACE_K_WALK = 1 << 1,   /* page walk (and its A/D update) */
+    TRACE_K_FAULT = 1 << 2,  /* page fault */
+    TRACE_K_SFENCE = 1 << 3, /* sfence.vma */
+    TRACE_K_SATP = 1 << 4,   /* satp write */
+};
+struct dbg_trace_filter {
+    unsigned kinds; /* enum dbg_trace_kind bits; 0: all */
+    bool asid;      /* satp.ASID (an sfence's own ASID) equals asid_value */
+    uint16_t asid_value;
+    bool priv; /* the access's privilege (a fault's: the trapping one) is priv_value */
+    unsigned priv_value;
+    bool range; /* va (a fault's tval) in [lo, hi] */
+    uint64_t lo, hi;
+};
+
 enum dbg_stop {
     DBG_STOP_STEPPED,     /* the requested steps are done */
     DBG_STOP_BREAKPOINT,  /* pc reached a breakpoint */
@@ -71,9 +90,10 @@ struct debugger {
     struct machine *m;
     struct dbg_breakpoint bp[DBG_MAX_BREAKPOINTS];
     struct dbg_watchpoint wp[DBG_MAX_WATCHPOINTS];
-    unsigned nbp, nwp;       /* how many are set */
-    bool trace_mmu;          /* `trace mmu on`: one line per MMU event */
-    FILE *trace;             /* where trace lines go */
+    unsigned nbp, nwp; /* how many are set */
+    bool trace_mmu;    /* `trace mmu on`: one line per MMU event */
+    FILE *trace;       /* where trace lines go */
+    struct dbg_trace_filter trace_filter;
     unsigned until;          /* enum dbg_until bits armed for the current run */
     bool event_stop;         /* an armed event happened */
     char stop_text[200];     /* what happened, for the stop message */

@@ -405,7 +405,8 @@ static const struct command commands[] = {
      "screenshot FILE.png the framebuffer as a PNG (QEMU: screendump)"},
     {"system_reset", NULL, cmd_system_reset, "system_reset        (QEMU) reset the machine"},
     {"trace", NULL, cmd_trace,
-     "trace mmu on|off    one line per TLB miss, walk, A/D, fault, sfence"},
+     "trace mmu on|off    one line per TLB miss, walk, A/D, fault, sfence; after on:\n"
+     "                    asid N, priv u|s, va LO-HI, kinds miss,walk,fault,sfence,satp"},
     {"help", "h", cmd_help, "help                this list"},
     {"quit", "q", cmd_quit, "quit                leave rv39"},
 };

@@ -252,15 +252,96 @@ bool cmd_fault(struct debugger *d, int argc, char **argv, FILE *out)
     return true;
 }
 
+static bool parse_trace_kinds(const char *text, unsigned *kinds, FILE *out)
+{
+    static const struct {
+        const char *name;
+        unsigned bit;
+    } names[] = {{"miss", TRACE_K_MISS},
+                 {"walk", TRACE_K_WALK},
+                 {"fault", TRACE_K_FAULT},
+                 {"sfence", TRACE_K_SFENCE},
+                 {"satp", TRACE_K_SATP}};
+    *kinds = 0;
+    for (const char *p = text; *p;) {
+        size_t len = strcspn(p, ",");
+        size_t i = 0;
+        while (i < sizeof names / sizeof names[0] &&
+               !(strlen(names[i].name) == len && strncmp(names[i].name, p, len) == 0))
+            i++;
+        if (i == sizeof names / sizeof names[0]) {
+            fprintf(out, "trace mmu: kind '%.*s': one of miss, walk, fault, sfence, satp%s\n",
+                    (int)len, p,
+                    (len == 4 && strncmp(p, "fill", 4) == 0) ||
+                            (len == 5 && strncmp(p, "evict", 5) == 0)
+                        ? " (the hart does not report TLB fills and evictions yet)"
+                        : "");
+            return false;
+        }
+        *kinds |= names[i].bit;
+        p += len + (p[len] == ',');
+    }
+    return *kinds != 0;
+}
+
 bool cmd_trace(struct debugger *d, int argc, char **argv, FILE *out)
 {
-    if (argc != 3 || strcmp(argv[1], "mmu") != 0 ||
-        (strcmp(argv[2], "on") != 0 && strcmp(argv[2], "off") != 0)) {
-        fprintf(out, "usage: trace mmu on|off\n");
+    static const char usage[] =
+        "usage: trace mmu off, or trace mmu on [asid N] [priv u|s] [va LO-HI] [kinds K,...]\n";
+    if (argc < 3 || strcmp(argv[1], "mmu") != 0 ||
+        (strcmp(argv[2], "on") != 0 && strcmp(argv[2], "off") != 0) ||
+        (strcmp(argv[2], "off") == 0 && argc != 3)) {
+        fprintf(out, usage);
         return false;
     }
+    struct dbg_trace_filter f = {0};
+    for (int i = 3; i < argc; i += 2) {
+        if (i + 1 >= argc) {
+            fprintf(out, usage);
+            return false;
+        }
+        const char *key = argv[i], *arg = argv[i + 1];
+        uint64_t v;
+        if (strcmp(key, "asid") == 0) {
+            if (!dbg_need_value(d, arg, &v, out)) return false;
+            if (v > 0xffff) {
+                fprintf(out, "trace mmu: asid %s: at most 0xffff\n", arg);
+                return false;
+            }
+            f.asid = true;
+            f.asid_value = (uint16_t)v;
+        } else if (strcmp(key, "priv") == 0) {
+            if (strcmp(arg, "u") != 0 && strcmp(arg, "s") != 0) {
+                fprintf(out, "trace mmu: priv %s: u or s\n", arg);
+                return false;
+            }
+            f.priv = true;
+            f.priv_value = arg[0] == 'u' ? PRIV_U : PRIV_S;
+        } else if (strcmp(key, "va") == 0) {
+            char lo[64];
+            const char *dash = strchr(arg, '-');
+            if (!dash || (size_t)(dash - arg) >= sizeof lo) {
+                fprintf(out, "trace mmu: va %s: give LO-HI\n", arg);
+                return false;
+            }
+            snprintf(lo, sizeof lo, "%.*s", (int)(dash - arg), arg);
+            if (!dbg_need_value(d, lo, &f.lo, out) || !dbg_need_value(d, dash + 1, &f.hi, out))
+                return false;
+            if (f.hi < f.lo) {
+                fprintf(out, "trace mmu: va %s: HI below LO\n", arg);
+                return false;
+            }
+            f.range = true;
+        } else if (strcmp(key, "kinds") == 0) {
+            if (!parse_trace_kinds(arg, &f.kinds, out)) return false;
+        } else {
+            fprintf(out, usage);
+            return false;
+        }
+    }
     d->trace_mmu = strcmp(argv[2], "on") == 0;
-    fprintf(out, "mmu trace %s\n", d->trace_mmu ? "on" : "off");
+    d->trace_filter = f;
+    fprintf(out, "mmu trace %s%s\n", d->trace_mmu ? "on" : "off", argc > 3 ? " (filtered)" : "");
     return true;
 }
 
