@@ -87,9 +87,22 @@ static void recurse(volatile char *previous)
     frame[1] = 0; /* keeps this from being a tail call */
 }
 
-static const char *const acts[] = {
-    "load-null", "store-kernel", "jump-kernel", "exec-heap", "illegal",       "csr-sstatus",
-    "sret",      "sfence",       "ebreak",      "stack",     "non-canonical",
+/* The wild acts, each with what it does: hostile names each act before its child commits it,
+ * so the kernel's "pid N killed: ..." line that follows reads as its consequence. */
+static const struct {
+    const char *name, *what;
+} acts[] = {
+    {"load-null", "loads from address 0, mapped by no one"},
+    {"store-kernel", "stores into kernel code (no U bit)"},
+    {"jump-kernel", "jumps into the kernel's code"},
+    {"exec-heap", "runs code it wrote into its heap (not X)"},
+    {"illegal", "executes the all-zero illegal instruction"},
+    {"csr-sstatus", "reads the supervisor's sstatus CSR"},
+    {"sret", "executes sret, an S-mode instruction"},
+    {"sfence", "executes sfence.vma, an S-mode instruction"},
+    {"ebreak", "executes ebreak with no debugger attached"},
+    {"stack", "recurses until its stack hits the limit"},
+    {"non-canonical", "loads from 0x8000000000000000 (not Sv39)"},
 };
 #define NACTS (sizeof acts / sizeof acts[0])
 
@@ -155,30 +168,34 @@ int main(const char *args)
         printf("hostile: FAIL: child '%s' survived its wild act\n", args + 6);
         return 2;
     }
+    printf("hostile: first, system calls with bad arguments: each must return -1\n");
     bad_calls();
     printf("hostile: %d bad system calls made, %d not refused\n", calls, failures);
 
+    printf("hostile: then %u wild acts, each in a child the kernel must kill\n", (unsigned)NACTS);
     int killed = 0;
     for (unsigned i = 0; i < NACTS; i++) {
         char command[64] = "/bin/hostile child ";
         size_t at = strlen(command);
-        memcpy(command + at, acts[i], strlen(acts[i]) + 1);
+        memcpy(command + at, acts[i].name, strlen(acts[i].name) + 1);
+        printf("hostile: act %u/%u %s: %s\n", i + 1, (unsigned)NACTS, acts[i].name, acts[i].what);
         int pid = spawn(command);
         int status = 0;
         if (pid < 0 || wait(&status) != pid) {
-            printf("hostile: FAIL: could not run child '%s'\n", acts[i]);
+            printf("hostile: FAIL: could not run child '%s'\n", acts[i].name);
             failures++;
             continue;
         }
         if (status == EXIT_KILLED) {
             killed++;
         } else {
-            printf("hostile: FAIL: child '%s' exited with %d, not killed\n", acts[i], status);
+            printf("hostile: FAIL: child '%s' exited with %d, not killed\n", acts[i].name, status);
             failures++;
         }
     }
     printf("hostile: %d of %u wild children killed, the kernel is still here\n", killed,
            (unsigned)NACTS);
+    printf("hostile: last, idle children until the process table is full\n");
     fill_process_table();
     printf("hostile: %s\n", failures ? "FAIL" : "PASS");
     return failures ? 1 : 0;

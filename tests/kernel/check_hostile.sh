@@ -22,6 +22,14 @@ has '^pid [0-9]+ killed: instruction page fault at 0x1000[0-9a-f]+ \(pc 0x1000' 
 has '^pid [0-9]+ killed: breakpoint ' "ebreak in a process is killed"
 has '^pid [0-9]+ killed: store page fault at 0x3fff[0-9a-f]+ ' "a runaway stack is killed at its limit"
 has '^pid [0-9]+ killed: load page fault at 0x8000000000000000 ' "a non-canonical address is killed"
+# hostile names each act before its child commits it: the kernel's kill report follows.
+has '^hostile: first, system calls with bad arguments' "hostile says what comes first"
+[ "$(grep -Ec '^hostile: act [0-9]+/11 [a-z-]+: [a-z].{10,}$' "$out")" -eq 11 ] ||
+    fail "hostile names and describes each of its 11 acts"
+awk '/^hostile: act / { act = $0; next }
+     act != "" { if ($0 !~ /^pid [0-9]+ killed: /) { print "after: " act; bad = 1 } act = "" }
+     END { exit bad }' "$out" || fail "an act's line is not followed by the kernel's kill report"
+has '^hostile: act 10/11 stack: ' "the acts are numbered in order"
 has '^hostile: 11 of 11 wild children killed, the kernel is still here$' "hostile's summary"
 has '^hostile: process table full after [0-9]+ children: spawn refused, [0-9]+ reaped$' \
     "a full process table makes spawn fail; every child is reaped"
