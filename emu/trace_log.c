@@ -16,6 +16,7 @@ static const struct {
     const char *what;
 } items_table[] = {
     {"int", TRACE_INT, "every trap: cause, epc, tval and the privilege change"},
+    {"cpu", TRACE_CPU, "the registers at each trap (the trapping instruction's pc and mode)"},
     {"mmu", TRACE_MMU,
      "TLB misses, page walks with their rule, A/D updates, page faults, sfence, satp"},
 };
@@ -212,6 +213,16 @@ void trace_log_event(struct cpu *c, const struct cpu_event *ev)
                 vmmap_priv_name(ev->to));
     }
     if (log_items & TRACE_MMU) trace_print_mmu_event(out, ev);
+    if ((log_items & TRACE_CPU) && ev->kind == EV_TRAP) {
+        static const char *const abi[32] = {"zero", "ra", "sp",  "gp",  "tp", "t0", "t1", "t2",
+                                            "s0",   "s1", "a0",  "a1",  "a2", "a3", "a4", "a5",
+                                            "a6",   "a7", "s2",  "s3",  "s4", "s5", "s6", "s7",
+                                            "s8",   "s9", "s10", "s11", "t3", "t4", "t5", "t6"};
+        fprintf(out, "cpu: pc=0x%016" PRIx64 " priv=%s\n", ev->pc, vmmap_priv_name(ev->from));
+        for (unsigned r = 1; r < 32; r++)
+            fprintf(out, "%s%s=0x%016" PRIx64 "%s", r % 4 == 1 ? "cpu: " : "", abi[r], c->x[r],
+                    r % 4 == 0 || r == 31 ? "\n" : " ");
+    }
     fclose(out);
     emit(text, len);
     free(text);

@@ -4,9 +4,11 @@
  *   int  every trap: "int: pc=... cause=N (name) tval=... epc=... S->M"
  *   mmu  TLB misses, walks (with the rule that decided), A/D updates, page faults, sfence,
  *        satp writes: the lines `trace mmu on` prints
+ *   cpu  the registers as each trap is taken: "cpu: pc=... priv=S", then x1..x31 four to a
+ *        line ("cpu: ra=... sp=... gp=... tp=...")
  *
  * Lines go to -D FILE, or to stderr, whole lines only, never inside a guest's output line
- * (trace_log_console). (in_asm, exec and cpu are not implemented yet: -d rejects them.) */
+ * (trace_log_console). (in_asm and exec are not implemented yet: -d rejects them.) */
 #ifndef RV39_TRACE_LOG_H
 #define RV39_TRACE_LOG_H
 
@@ -18,6 +20,7 @@
 enum trace_item {
     TRACE_INT = 1u << 0,
     TRACE_MMU = 1u << 1,
+    TRACE_CPU = 1u << 2,
 };
 
 enum trace_parse { TRACE_PARSE_OK, TRACE_PARSE_HELP, TRACE_PARSE_ERROR };

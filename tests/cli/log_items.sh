@@ -19,7 +19,7 @@ fail() {
 
 out=$("$RV39" -d help 2>&1)
 [ $? -eq 0 ] || fail "-d help: exit status not 0"
-for item in int mmu; do
+for item in int cpu mmu; do
     echo "$out" | grep -q "^  $item " || fail "-d help does not list $item: $out"
 done
 
@@ -42,6 +42,14 @@ grep -q '^mmu: tlb miss ' "$WORK/log" || fail "-d mmu: no tlb miss line"
 grep -q '^mmu: page fault .*tval=0x40002018' "$WORK/log" || fail "-d mmu: no page fault line"
 grep -q '^int: ' "$WORK/log" || fail "-d mmu,int: no int line"
 grep -v -q '^\(mmu\|int\): ' "$WORK/log" && fail "-D: a line that is not a log line: $(grep -v '^\(mmu\|int\): ' "$WORK/log" | head -1)"
+
+"$RV39" -d cpu --bios none --kernel "$GUEST" -nographic >"$WORK/out" 2>"$WORK/err"
+[ "$(grep -c '^cpu: pc=0x[0-9a-f]\{16\} priv=S$' "$WORK/err")" -eq 2 ] ||
+    fail "-d cpu: not one header per trap (fault, ecall): $(cat "$WORK/err")"
+[ "$(grep -c '^cpu: ' "$WORK/err")" -eq 18 ] || fail "-d cpu: not 9 lines per trap"
+grep -q '^cpu: ra=0x[0-9a-f]\{16\} sp=0x[0-9a-f]\{16\} gp=0x[0-9a-f]\{16\} tp=0x[0-9a-f]\{16\}$' \
+    "$WORK/err" || fail "-d cpu: no ra/sp/gp/tp line"
+grep -q 't6=0x[0-9a-f]\{16\}$' "$WORK/err" || fail "-d cpu: no t6"
 
 # A guest line open when its page fault is logged (mmu_guest.c with DBG_PRINT): the log lines
 # wait for the guest's newline; stdout and stderr into one pipe show them after it.
