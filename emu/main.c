@@ -155,7 +155,8 @@ int main(int argc, char **argv)
     }
     if (opts.log_items) m.cpu.event_hook = trace_log_hook; /* a debugger's hook logs too */
     /* Under a debugger the interpreter alone runs: it stops at any instruction. */
-    if (opts.jit && !opts.debug && !opts.gdb_port && !jit_attach(&m.cpu) && RV39_HAS_JIT)
+    if (opts.jit && !opts.debug && !opts.gdb_port && !trace_log_stepping() && !jit_attach(&m.cpu) &&
+        RV39_HAS_JIT)
         fprintf(stderr, "rv39: -jit: cannot set up the translator, interpreting\n");
     double start = now_seconds();
     char why[256];

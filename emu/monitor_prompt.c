@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "trace_log.h"
 #include "vmmap.h"
 
 #define SLICE_INSNS 20000 /* as machine_run */
@@ -135,7 +136,12 @@ int monitor_run(struct machine *m)
                    m->cpu.pc, sym, vmmap_priv_name(m->cpu.priv));
             return prompt_loop(&dbg);
         }
-        machine_advance(m, SLICE_INSNS, false);
+        if (trace_log_stepping()) { /* -d exec: one instruction, logged, per service */
+            trace_log_exec(&m->cpu);
+            machine_advance(m, 1, true);
+        } else {
+            machine_advance(m, SLICE_INSNS, false);
+        }
     }
     machine_console_end(m);
     return m->exit_status;

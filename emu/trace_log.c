@@ -17,6 +17,8 @@ static const struct {
 } items_table[] = {
     {"int", TRACE_INT, "every trap: cause, epc, tval and the privilege change"},
     {"cpu", TRACE_CPU, "the registers at each trap (the trapping instruction's pc and mode)"},
+    {"exec", TRACE_EXEC,
+     "each instruction's pc and mode before it executes (slow: one step at a time)"},
     {"mmu", TRACE_MMU,
      "TLB misses, page walks with their rule, A/D updates, page faults, sfence, satp"},
 };
@@ -226,6 +228,19 @@ void trace_log_event(struct cpu *c, const struct cpu_event *ev)
     fclose(out);
     emit(text, len);
     free(text);
+}
+
+bool trace_log_stepping(void)
+{
+    return (log_items & TRACE_EXEC) != 0;
+}
+
+void trace_log_exec(const struct cpu *c)
+{
+    char line[64];
+    int len = snprintf(line, sizeof line, "exec: pc=0x%016" PRIx64 " %s\n", c->pc,
+                       vmmap_priv_name(c->priv));
+    if (len > 0) emit(line, (size_t)len);
 }
 
 void trace_log_hook(void *opaque, struct cpu *c, const struct cpu_event *ev)

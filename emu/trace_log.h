@@ -4,11 +4,13 @@
  *   int  every trap: "int: pc=... cause=N (name) tval=... epc=... S->M"
  *   mmu  TLB misses, walks (with the rule that decided), A/D updates, page faults, sfence,
  *        satp writes: the lines `trace mmu on` prints
+ *   exec each instruction before it executes: "exec: pc=... S" (the run steps one instruction at
+ *        a time; not under --debug or --gdb)
  *   cpu  the registers as each trap is taken: "cpu: pc=... priv=S", then x1..x31 four to a
  *        line ("cpu: ra=... sp=... gp=... tp=...")
  *
  * Lines go to -D FILE, or to stderr, whole lines only, never inside a guest's output line
- * (trace_log_console). (in_asm and exec are not implemented yet: -d rejects them.) */
+ * (trace_log_console). (in_asm is not implemented yet: -d rejects it.) */
 #ifndef RV39_TRACE_LOG_H
 #define RV39_TRACE_LOG_H
 
@@ -21,6 +23,7 @@ enum trace_item {
     TRACE_INT = 1u << 0,
     TRACE_MMU = 1u << 1,
     TRACE_CPU = 1u << 2,
+    TRACE_EXEC = 1u << 3,
 };
 
 enum trace_parse { TRACE_PARSE_OK, TRACE_PARSE_HELP, TRACE_PARSE_ERROR };
@@ -42,6 +45,10 @@ FILE *trace_log_console(FILE *real);
 
 /* Log one event if its item is on (called by whoever owns the cpu's event hook). */
 void trace_log_event(struct cpu *c, const struct cpu_event *ev);
+/* -d exec: the run loop steps one instruction at a time and calls trace_log_exec before each. */
+bool trace_log_stepping(void);
+void trace_log_exec(const struct cpu *c);
+
 /* The hook to install when nobody else watches the hart. */
 void trace_log_hook(void *opaque, struct cpu *c, const struct cpu_event *ev);
 

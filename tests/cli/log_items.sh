@@ -19,7 +19,7 @@ fail() {
 
 out=$("$RV39" -d help 2>&1)
 [ $? -eq 0 ] || fail "-d help: exit status not 0"
-for item in int cpu mmu; do
+for item in int cpu exec mmu; do
     echo "$out" | grep -q "^  $item " || fail "-d help does not list $item: $out"
 done
 
@@ -50,6 +50,16 @@ grep -v -q '^\(mmu\|int\): ' "$WORK/log" && fail "-D: a line that is not a log l
 grep -q '^cpu: ra=0x[0-9a-f]\{16\} sp=0x[0-9a-f]\{16\} gp=0x[0-9a-f]\{16\} tp=0x[0-9a-f]\{16\}$' \
     "$WORK/err" || fail "-d cpu: no ra/sp/gp/tp line"
 grep -q 't6=0x[0-9a-f]\{16\}$' "$WORK/err" || fail "-d cpu: no t6"
+
+# -d exec: one line per instruction, retired or trapping: instret plus the traps.
+"$RV39" -d exec,int -stats --bios none --kernel "$GUEST" -nographic >"$WORK/out" 2>"$WORK/err"
+[ $? -eq 0 ] || fail "-d exec: the guest did not finish"
+execs=$(grep -c '^exec: pc=0x[0-9a-f]\{16\} [MSU]$' "$WORK/err")
+traps=$(grep -c '^int: ' "$WORK/err")
+instret=$(sed -n 's/^instret: //p' "$WORK/err")
+[ "$execs" -eq $((instret + traps)) ] ||
+    fail "-d exec: $execs lines for $instret instructions retired and $traps traps"
+grep -q '^exec: pc=0x0000000080000000 M$' "$WORK/err" || fail "-d exec: no first instruction"
 
 # A guest line open when its page fault is logged (mmu_guest.c with DBG_PRINT): the log lines
 # wait for the guest's newline; stdout and stderr into one pipe show them after it.
