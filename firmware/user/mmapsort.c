@@ -21,6 +21,17 @@ static void sort(uint32_t *a, size_t n)
         }
 }
 
+#define SHOWN 5 /* numbers shown before and after */
+
+/* One line of the before-and-after story: the first SHOWN numbers as the mapping has them. */
+static void show(const char *when, const uint32_t *a)
+{
+    printf("mmapsort: %-31s", when);
+    for (int i = 0; i < SHOWN; i++)
+        printf(" %u", a[i]);
+    printf(" ...\n");
+}
+
 int main(void)
 {
     int fd = open(INPUT, O_RDWR);
@@ -36,7 +47,12 @@ int main(void)
     }
     close(fd); /* the mapping keeps the file */
     size_t n = st.size / sizeof *a;
+    printf("mmapsort: %lu integers in %s, mapped MAP_SHARED: sorting them in the mapping\n"
+           "  changes the file itself, without write()\n",
+           (unsigned long)n, INPUT);
+    show("before (the file's order):", a);
     sort(a, n);
+    show("after sorting in the mapping:", a);
     for (size_t i = 1; i < n; i++)
         if (a[i - 1] > a[i]) {
             printf("mmapsort: FAIL: not sorted at %lu\n", (unsigned long)i);
@@ -60,6 +76,7 @@ int main(void)
             printf("mmapsort: FAIL: the file read back is not sorted at %lu\n", (unsigned long)i);
             return 1;
         }
+    show("read back (a new private map):", copy);
     copy[0] = 0xffffffffu; /* would unsort the file if it were written back */
     if (munmap(copy, st.size) < 0) {
         printf("mmapsort: FAIL: munmap of the private mapping\n");

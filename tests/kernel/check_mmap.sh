@@ -39,6 +39,17 @@ mmapsort)
         fail "/input.bin in the image is not the original numbers, sorted"
     fi
     cmp -s "$work/before.txt" "$work/after.txt" && fail "/input.bin did not change"
+    # The guest's before-and-after lines show the first numbers of the file as the host reads
+    # them before the run, then sorted in the mapping, then read back after munmap.
+    shown() { sed -n "s/^mmapsort: $1 *\([0-9 ]*\) \.\.\.\$/\1/p" "$out"; }
+    first5() { head -n 5 "$1" | tr '\n' ' ' | sed 's/ $//'; }
+    has '^mmapsort: 1024 integers in /input.bin, mapped MAP_SHARED' "mmapsort says what it does"
+    [ "$(shown 'before (the file.s order):')" = "$(first5 "$work/before.txt")" ] ||
+        fail "mmapsort's before line is not the start of the original file"
+    [ "$(shown 'after sorting in the mapping:')" = "$(first5 "$work/after.txt")" ] ||
+        fail "mmapsort's after line is not the start of the sorted file"
+    [ "$(shown 'read back (a new private map):')" = "$(first5 "$work/after.txt")" ] ||
+        fail "mmapsort's read-back line is not the start of the sorted file"
     ;;
 isolate)
     has '^isolate reader: got "ping from the writer"$' "the reader sees the writer's message"
