@@ -137,7 +137,7 @@ int monitor_run(struct machine *m)
             return prompt_loop(&dbg);
         }
         if (trace_log_stepping()) { /* -d exec: one instruction, logged, per service */
-            trace_log_exec(&m->cpu);
+            trace_log_exec(m);
             machine_advance(m, 1, true);
         } else {
             machine_advance(m, SLICE_INSNS, false);

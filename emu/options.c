@@ -134,7 +134,7 @@ static void print_help(FILE *out)
             "  -gdb PORT       serve gdb-multiarch on TCP PORT ('tcp::PORT' too)\n"
             "  -s              -gdb tcp::1234\n"
             "  -S              with -gdb: wait for GDB before running\n"
-            "  -d ITEM[,...]   log events (int, cpu, exec, mmu) to stderr; -d help lists them\n"
+            "  -d ITEM[,...]   log (int, cpu, exec, in_asm, mmu) to stderr; -d help lists them\n"
             "  -D FILE         write the -d log to FILE instead of stderr\n"
             "  -dumpdtb FILE   write the guest's device tree (DTB) to FILE and exit\n"
             "  -drive file=F[,readonly=on][,id=ID]  raw disk image on virtio-blk\n"

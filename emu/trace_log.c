@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include "../mmu/walk.h"
+#include "debugger.h"
+#include "disas.h"
+#include "monitor.h"
 #include "vmmap.h"
 
 static const struct {
@@ -19,12 +22,18 @@ static const struct {
     {"cpu", TRACE_CPU, "the registers at each trap (the trapping instruction's pc and mode)"},
     {"exec", TRACE_EXEC,
      "each instruction's pc and mode before it executes (slow: one step at a time)"},
+    {"in_asm", TRACE_IN_ASM, "each instruction the first time it runs, disassembled (slow too)"},
     {"mmu", TRACE_MMU,
      "TLB misses, page walks with their rule, A/D updates, page faults, sfence, satp"},
 };
 
 static unsigned log_items;
 static FILE *log_out;
+/* in_asm: the (pc, satp) pairs seen, open addressing; a key's pc has bit 0 set (pcs are even). */
+static struct seen_key {
+    uint64_t pc, satp;
+} * seen;
+static size_t seen_cap, seen_count;
 
 /* The guest's console when the log shares the terminal (emu/trace_log.h): the real stream,
  * whether the guest's last byte left a line open, and the log lines held back until it ends. */
@@ -144,6 +153,9 @@ void trace_log_close(void)
     if (log_out) flush_pending();
     free(pending);
     pending = NULL;
+    free(seen);
+    seen = NULL;
+    seen_cap = seen_count = 0;
     pending_len = pending_cap = 0;
     guest_real = NULL;
     if (log_out && log_out != stderr) fclose(log_out);
@@ -232,15 +244,55 @@ void trace_log_event(struct cpu *c, const struct cpu_event *ev)
 
 bool trace_log_stepping(void)
 {
-    return (log_items & TRACE_EXEC) != 0;
+    return (log_items & (TRACE_EXEC | TRACE_IN_ASM)) != 0;
 }
 
-void trace_log_exec(const struct cpu *c)
+static bool seen_insert(struct seen_key *table, size_t cap, uint64_t pc, uint64_t satp)
 {
-    char line[64];
-    int len = snprintf(line, sizeof line, "exec: pc=0x%016" PRIx64 " %s\n", c->pc,
+    size_t i = (size_t)((pc * 0x9e3779b97f4a7c15ull) ^ satp) & (cap - 1);
+    for (; table[i].pc; i = (i + 1) & (cap - 1))
+        if (table[i].pc == (pc | 1) && table[i].satp == satp) return false;
+    table[i] = (struct seen_key){pc | 1, satp};
+    return true;
+}
+
+static bool first_time(uint64_t pc, uint64_t satp)
+{
+    if (seen_count * 2 >= seen_cap) {
+        size_t cap = seen_cap ? seen_cap * 2 : 1 << 12;
+        struct seen_key *grown = calloc(cap, sizeof *grown);
+        if (!grown) return false;
+        for (size_t i = 0; i < seen_cap; i++)
+            if (seen[i].pc) seen_insert(grown, cap, seen[i].pc & ~1ull, seen[i].satp);
+        free(seen);
+        seen = grown;
+        seen_cap = cap;
+    }
+    if (!seen_insert(seen, seen_cap, pc, satp)) return false;
+    seen_count++;
+    return true;
+}
+
+void trace_log_exec(struct machine *m)
+{
+    const struct cpu *c = &m->cpu;
+    char line[200];
+    int len;
+    if (log_items & TRACE_IN_ASM && first_time(c->pc, c->satp)) {
+        static struct debugger view; /* only for dbg_fetch_decoded: reads through satp */
+        view.m = m;
+        struct decoded insn;
+        char text[96] = "(cannot read the instruction)";
+        if (dbg_fetch_decoded(&view, c->pc, &insn)) disas_format(text, sizeof text, c->pc, &insn);
+        len = snprintf(line, sizeof line, "in_asm: 0x%016" PRIx64 " %s  %s\n", c->pc,
+                       vmmap_priv_name(c->priv), text);
+        if (len > 0) emit(line, (size_t)len < sizeof line ? (size_t)len : sizeof line - 1);
+    }
+    if (log_items & TRACE_EXEC) {
+        len = snprintf(line, sizeof line, "exec: pc=0x%016" PRIx64 " %s\n", c->pc,
                        vmmap_priv_name(c->priv));
-    if (len > 0) emit(line, (size_t)len);
+        if (len > 0) emit(line, (size_t)len);
+    }
 }
 
 void trace_log_hook(void *opaque, struct cpu *c, const struct cpu_event *ev)

@@ -6,11 +6,13 @@
  *        satp writes: the lines `trace mmu on` prints
  *   exec each instruction before it executes: "exec: pc=... S" (the run steps one instruction at
  *        a time; not under --debug or --gdb)
+ *   in_asm each instruction the first time it runs (per pc and satp), disassembled:
+ *        "in_asm: 0x... S  addi a0, a0, 1" (steps one at a time too)
  *   cpu  the registers as each trap is taken: "cpu: pc=... priv=S", then x1..x31 four to a
  *        line ("cpu: ra=... sp=... gp=... tp=...")
  *
  * Lines go to -D FILE, or to stderr, whole lines only, never inside a guest's output line
- * (trace_log_console). (in_asm is not implemented yet: -d rejects it.) */
+ * (trace_log_console). */
 #ifndef RV39_TRACE_LOG_H
 #define RV39_TRACE_LOG_H
 
@@ -24,6 +26,7 @@ enum trace_item {
     TRACE_MMU = 1u << 1,
     TRACE_CPU = 1u << 2,
     TRACE_EXEC = 1u << 3,
+    TRACE_IN_ASM = 1u << 4,
 };
 
 enum trace_parse { TRACE_PARSE_OK, TRACE_PARSE_HELP, TRACE_PARSE_ERROR };
@@ -45,9 +48,11 @@ FILE *trace_log_console(FILE *real);
 
 /* Log one event if its item is on (called by whoever owns the cpu's event hook). */
 void trace_log_event(struct cpu *c, const struct cpu_event *ev);
-/* -d exec: the run loop steps one instruction at a time and calls trace_log_exec before each. */
+/* -d exec, in_asm: the run loop steps one instruction at a time and calls trace_log_exec
+ * before each. */
+struct machine;
 bool trace_log_stepping(void);
-void trace_log_exec(const struct cpu *c);
+void trace_log_exec(struct machine *m);
 
 /* The hook to install when nobody else watches the hart. */
 void trace_log_hook(void *opaque, struct cpu *c, const struct cpu_event *ev);

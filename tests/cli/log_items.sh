@@ -19,7 +19,7 @@ fail() {
 
 out=$("$RV39" -d help 2>&1)
 [ $? -eq 0 ] || fail "-d help: exit status not 0"
-for item in int cpu exec mmu; do
+for item in int cpu exec in_asm mmu; do
     echo "$out" | grep -q "^  $item " || fail "-d help does not list $item: $out"
 done
 
@@ -60,6 +60,17 @@ instret=$(sed -n 's/^instret: //p' "$WORK/err")
 [ "$execs" -eq $((instret + traps)) ] ||
     fail "-d exec: $execs lines for $instret instructions retired and $traps traps"
 grep -q '^exec: pc=0x0000000080000000 M$' "$WORK/err" || fail "-d exec: no first instruction"
+
+# -d in_asm: each instruction once per address space, disassembled; the same pcs as exec's.
+"$RV39" -d in_asm,exec --bios none --kernel "$GUEST" -nographic >"$WORK/out" 2>"$WORK/err"
+grep -q '^in_asm: 0x0000000080000000 M  auipc gp, 0x2$' "$WORK/err" || fail "-d in_asm: no first line"
+grep -q '^in_asm: 0x[0-9a-f]\{16\} S  ld a5, 24(a5)$' "$WORK/err" || fail "-d in_asm: no faulting ld"
+asm_pcs=$(sed -n 's/^in_asm: \(0x[0-9a-f]*\) .*/\1/p' "$WORK/err" | sort -u | wc -l)
+exec_pcs=$(sed -n 's/^exec: pc=\(0x[0-9a-f]*\) .*/\1/p' "$WORK/err" | sort -u | wc -l)
+[ "$asm_pcs" -gt 100 ] && [ "$asm_pcs" -eq "$exec_pcs" ] ||
+    fail "-d in_asm: $asm_pcs pcs, exec ran $exec_pcs"
+[ "$(grep -c '^in_asm: ' "$WORK/err")" -lt "$(grep -c '^exec: ' "$WORK/err")" ] ||
+    fail "-d in_asm: a line per execution, not per new instruction"
 
 # A guest line open when its page fault is logged (mmu_guest.c with DBG_PRINT): the log lines
 # wait for the guest's newline; stdout and stderr into one pipe show them after it.
