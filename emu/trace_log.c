@@ -63,6 +63,7 @@ static ssize_t console_write(void *cookie, const char *buf, size_t size)
         flush_pending();
     }
     fwrite(buf + done, 1, size - done, guest_real);
+    fflush(guest_real); /* a prompt without newline shows now (fflush on the wrapper is a no-op) */
     if (size) guest_mid_line = buf[size - 1] != '\n';
     return (ssize_t)size;
 }

@@ -89,6 +89,16 @@ fault=$(grep -n '^int: .*cause=13' "$WORK/both.txt" | cut -d: -f1)
     fail "-D: guest output is '$(cat "$WORK/out")'"
 grep -q '^int: .*cause=13' "$WORK/log2" || fail "-D: no fault line"
 
+# The guest's output reaches stdout as it is written, not at exit: a guest waiting for input
+# (console_guest.c) has its "ready" line out while it runs.
+sleep 5 | "$RV39" -d int --bios none --kernel "$BUILD/tests/debugger/dbg_console.elf" \
+    -nographic >"$WORK/ready" 2>/dev/null &
+pid=$!
+sleep 1.5
+grep -q "console guest ready" "$WORK/ready" || fail "-d: guest output held back while running"
+kill "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+
 "$RV39" -d mmu -D "$WORK/nodir/log" --bios none --kernel "$GUEST" >/dev/null 2>"$WORK/err"
 [ $? -eq 2 ] || fail "-D into a missing directory: exit status not 2"
 [ "$(wc -l <"$WORK/err")" -eq 1 ] || fail "-D nodir: not one line: $(cat "$WORK/err")"
