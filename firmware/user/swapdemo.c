@@ -150,6 +150,19 @@ int main(const char *args)
     printf("swapdemo: %lu pages checked, %lu bad; %lu swap-outs, %lu swap-ins while it ran, "
            "%lu clean pages dropped without a write; swap slots in use after munmap: %lu\n",
            pages, bad, outs, ins, end.clean_drops - start.clean_drops, after.slots_used);
+    /* The slots still in use after munmap: munmap frees the slots of the pages it unmaps,
+     * so what is left belongs to pages still alive elsewhere. */
+    printf("swapdemo: swap slots in use %lu before munmap, %lu after: munmap frees the slots of\n"
+           "  the pages it unmaps",
+           end.slots_used, after.slots_used);
+    if (after.slots_used)
+        printf(
+            ";\n  the %lu left hold pages still alive: this process's stack and data (in swap, or\n"
+            "  back in RAM with their swap copy kept so that a clean page drops without a\n"
+            "  write) or other processes' pages; exit frees them\n",
+            after.slots_used);
+    else
+        printf(", and none is left\n");
     int needed_swap = bytes > start.ram_bytes;
     if (bad || (needed_swap && (outs == 0 || ins == 0))) {
         printf("swapdemo: FAIL\n");

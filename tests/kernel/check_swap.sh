@@ -24,6 +24,15 @@ has '^swapdemo: [0-9]+ pages checked, 0 bad;' "every page comes back with its wo
 has ' [1-9][0-9]* swap-outs, [1-9][0-9]* swap-ins while it ran' "pages went to swap and came back"
 [ "$mode" = one ] && has ' [1-9][0-9]* clean pages dropped without a write' "pages read back and not written are dropped, not rewritten"
 has '^swapdemo: PASS$' "swapdemo passes"
+# The slots still in use after munmap, explained (and freed at exit: "nothing leaked" below).
+has '^swapdemo: swap slots in use [1-9][0-9]* before munmap, [0-9]+ after: munmap frees the slots of$' \
+    "swapdemo reports the swap slots in use around munmap"
+if grep -Eq '^swapdemo: swap slots in use [0-9]+ before munmap, 0 after' "$out"; then
+    has '^  the pages it unmaps, and none is left$' "swapdemo says no slot is left"
+else
+    has '^  the [0-9]+ left hold pages still alive: ' "swapdemo explains the slots still in use"
+    has "^  write\) or other processes' pages; exit frees them$" "and that exit frees them"
+fi
 if [ "$mode" = copies ]; then
     has '^swapdemo: [0-9]+ copies of [0-9]+ MiB side by side: PASS$' "every copy passes"
     [ "$(grep -c '^swapdemo: PASS$' "$out")" -ge 2 ] || fail "fewer than two copies passed"
