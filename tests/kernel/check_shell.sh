@@ -130,12 +130,12 @@ help_end=$(awk -v s="$disk_head" 'NR > s && /^\$ / { print NR; exit }' "$out") #
 [ "$(programs_in DISK_USER_PROGRAMS | wc -l)" -gt 5 ] || fail "no disk programs read from $cmake_list"
 for prog in $(programs_in KERNEL_USER_PROGRAMS); do
     at=$(line_of "^  $prog +[a-z].{10,}$")
-    [ "$at" -gt "$kernel_head" ] && [ "$at" -lt "$disk_head" ] ||
+    { [ "$at" -gt "$kernel_head" ] && [ "$at" -lt "$disk_head" ]; } ||
         fail "help does not describe the kernel's $prog under its heading"
 done
 for prog in $(programs_in DISK_USER_PROGRAMS); do
     at=$(line_of "^  $prog +[a-z].{10,}$")
-    [ "$at" -gt "$disk_head" ] && [ "$at" -lt "$help_end" ] ||
+    { [ "$at" -gt "$disk_head" ] && [ "$at" -lt "$help_end" ]; } ||
         fail "help does not describe the disk's $prog under its heading"
 done
 before '^\$ vmstat$' '^vmstat: needs the disk, and /bin/vmstat is not on one here' \
