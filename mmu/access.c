@@ -37,7 +37,7 @@ static void invalidate_filled(struct mmu *m, unsigned view)
     }
 }
 
-/* Which view a data or fetch table pointer belongs to, and the slot's bit in its bitmap. */
+/* Mark a slot of the current data or fetch view as filled. */
 static void note_filled_data(struct mmu *m, unsigned slot)
 {
     unsigned view = (unsigned)(m->data - m->data_view);
@@ -207,12 +207,18 @@ static void note_user(struct tlb_entry *backing, uint64_t va)
     }
 }
 
-/* `host` is where `va` lives on the host (virtual and physical page offsets agree). */
-static void fill_fast(struct ftlb_entry *e, uint64_t va, uint8_t *host, struct tlb_entry *backing)
+/* Fill `va`'s slot of a data table of the current view (`table` is m->data->read or ->write):
+ * the one place data entries are made, so the slot is always in the view's filled bitmap and
+ * the next flush empties it. `host` is where `va` lives on the host (virtual and physical page
+ * offsets agree). */
+static void fill_fast(struct mmu *m, struct ftlb_entry *table, uint64_t va, uint8_t *host,
+                      struct tlb_entry *backing)
 {
-    e->tag = ftlb_page_tag(va);
-    e->addend = (uintptr_t)host - (uintptr_t)va;
+    unsigned slot = ftlb_index(va);
+    table[slot].tag = ftlb_page_tag(va);
+    table[slot].addend = (uintptr_t)host - (uintptr_t)va;
     note_user(backing, va);
+    note_filled_data(m, slot);
 }
 
 static uint64_t read_le(const uint8_t *p, unsigned size)
@@ -269,8 +275,7 @@ static enum ram_access read_ram(struct cpu *c, uint64_t va, unsigned size, uint6
     uint8_t *h = ram_ptr(c, *pa, size);
     if (!h) return RAM_NOT_RAM;
     *value = read_le(h, size);
-    fill_fast(&c->mmu.data->read[ftlb_index(va)], va, h, backing);
-    note_filled_data(&c->mmu, ftlb_index(va));
+    fill_fast(&c->mmu, c->mmu.data->read, va, h, backing);
     return RAM_DONE;
 }
 
@@ -285,8 +290,7 @@ static enum ram_access write_ram(struct cpu *c, uint64_t va, unsigned size, uint
     if (cpu_page_has_code(c, *pa))
         cpu_invalidate_code(c, *pa, size); /* page keeps other code: stay on the slow path */
     else {
-        fill_fast(&c->mmu.data->write[ftlb_index(va)], va, h, backing);
-        note_filled_data(&c->mmu, ftlb_index(va));
+        fill_fast(&c->mmu, c->mmu.data->write, va, h, backing);
     }
     return RAM_DONE;
 }
