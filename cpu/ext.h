@@ -78,10 +78,10 @@ enum rv_ext rv_ext_by_name(const char *name);
 
 /* The translation modes the hart has, as the widest satp.MODE it accepts: RV_VM_SV39 (8),
  * RV_VM_SV48 (9) or RV_VM_SV57 (10: every mode rv39 implements, the default, as
- * issue 14 asks: a hart restricts only when told). A hart with Sv57 has Sv48 and one with Sv48 has Sv39 (priv spec "Sv48":
- * "Implementations that support Sv48 must also support Sv39"; "Sv57" likewise for Sv48), and
- * Bare always. Set once at startup (-cpu rv64,mmu=sv39|sv48|sv57, sv48=off, ...), like the
- * extensions. */
+ * issue 14 asks: a hart restricts only when told). A hart with Sv57 has Sv48 and one with Sv48 has
+ * Sv39 (priv spec "Sv48": "Implementations that support Sv48 must also support Sv39"; "Sv57"
+ * likewise for Sv48), and Bare always. Set once at startup (-cpu rv64,mmu=sv39|sv48|sv57, sv48=off,
+ * ...), like the extensions. */
 enum { RV_VM_SV39 = 8, RV_VM_SV48 = 9, RV_VM_SV57 = 10 };
 void rv_vm_set_max(unsigned satp_mode);
 unsigned rv_vm_max(void);

@@ -79,8 +79,8 @@ bool options_parse_net_device(const char *args, struct options *opts, char *prob
                               size_t problem_len);
 bool options_parse_gpu_device(const char *args, struct options *opts, char *problem,
                               size_t problem_len);
-bool options_parse_input_device(const char *args, bool tablet, struct options *opts,
-                                char *problem, size_t problem_len);
+bool options_parse_input_device(const char *args, bool tablet, struct options *opts, char *problem,
+                                size_t problem_len);
 bool options_parse_netdev(const char *text, struct options *opts, char *problem,
                           size_t problem_len);
 bool options_parse_nic(const char *text, struct options *opts, char *problem, size_t problem_len);

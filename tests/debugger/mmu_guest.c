@@ -78,10 +78,10 @@ __attribute__((noinline)) void build_tables(void)
 __attribute__((noinline)) void s_main(void)
 {
     volatile uint64_t *data = (volatile uint64_t *)TVA(0);
-    data[1] = 0x1122334455667788ul;              /* TLB miss, walk, fill */
-    dbg_readback = data[1];                      /* a load, for `watch r` */
-    *(volatile uint64_t *)TVA(4) = 5;            /* hardware sets A and D */
-#ifdef DBG_PRINT /* a line the log must not cut (tests/cli/log_items.sh) */
+    data[1] = 0x1122334455667788ul;   /* TLB miss, walk, fill */
+    dbg_readback = data[1];           /* a load, for `watch r` */
+    *(volatile uint64_t *)TVA(4) = 5; /* hardware sets A and D */
+#ifdef DBG_PRINT                      /* a line the log must not cut (tests/cli/log_items.sh) */
     printf("faulting on demand");
 #endif
     (void)*(volatile uint64_t *)(TVA(2) + 0x18); /* invalid: load page fault */
