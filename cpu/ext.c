@@ -67,6 +67,9 @@ _Static_assert(OP_SLLI_UW - OP_SH1ADD == 7 && OP_REV8 - OP_ANDN == 23 &&
                "the extensions' instruction blocks in insns.def");
 
 static uint64_t enabled = (1ull << EXT_COUNT) - 1;
+/* Per opcode, whether the extensions set leave it out (all false: every extension is on). */
+static bool op_disabled[OP_COUNT];
+static bool op_enabled_by_set(enum opcode op);
 
 uint64_t rv_ext_all(void)
 {
@@ -80,6 +83,8 @@ void rv_ext_set(uint64_t mask)
         if (!ext_table[e].optional) base |= 1ull << e;
     if (mask & 1ull << EXT_ZFH) mask |= 1ull << EXT_ZFHMIN; /* Zfh is a superset of Zfhmin */
     enabled = (mask | base) & rv_ext_all();
+    for (unsigned op = 0; op < OP_COUNT; op++)
+        op_disabled[op] = !op_enabled_by_set((enum opcode)op);
 }
 
 bool rv_ext_enabled(enum rv_ext e)
@@ -95,11 +100,17 @@ enum rv_ext rv_ext_of(enum opcode op)
     return EXT_COUNT;
 }
 
-bool rv_op_enabled(enum opcode op)
+/* Whether the hart as set has `op`: worked out once per rv_ext_set, not at every decode. */
+static bool op_enabled_by_set(enum opcode op)
 {
     enum rv_ext e = rv_ext_of(op);
     if (e != EXT_COUNT && !rv_ext_enabled(e)) return false;
     return !(op >= OP_FLI_H && op <= OP_FLTQ_H) || rv_ext_enabled(EXT_ZFH);
+}
+
+bool rv_op_enabled(enum opcode op)
+{
+    return !op_disabled[op];
 }
 
 enum rv_ext rv_ext_by_name(const char *name)
