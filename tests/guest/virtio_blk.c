@@ -6,46 +6,17 @@
 #include <stdbool.h>
 
 #include "check.h"
+#include "virtio_regs.h"
 
 #define VIRTIO0 0x10001000ul
 #define PLIC 0x0c000000ul
 #define VIRTIO0_IRQ 1
 
-enum {
-    MAGIC = 0x000,
-    VERSION = 0x004,
-    DEVICE_ID = 0x008,
-    DEV_FEATURES = 0x010,
-    DEV_FEATURES_SEL = 0x014,
-    DRV_FEATURES = 0x020,
-    DRV_FEATURES_SEL = 0x024,
-    QUEUE_SEL = 0x030,
-    QUEUE_NUM_MAX = 0x034,
-    QUEUE_NUM = 0x038,
-    QUEUE_READY = 0x044,
-    QUEUE_NOTIFY = 0x050,
-    INTERRUPT_STATUS = 0x060,
-    INTERRUPT_ACK = 0x064,
-    STATUS = 0x070,
-    QUEUE_DESC = 0x080,
-    QUEUE_DRIVER = 0x090,
-    QUEUE_DEVICE = 0x0a0,
-    CONFIG = 0x100,
-};
-enum { S_ACK = 1, S_DRIVER = 2, S_DRIVER_OK = 4, S_FEATURES_OK = 8 };
 enum { T_IN = 0, T_OUT = 1, T_FLUSH = 4, T_GET_ID = 8 };
 enum { BLK_OK = 0, BLK_IOERR = 1, BLK_UNSUPP = 2 };
 #define F_FLUSH (1ul << 9)
-#define F_VERSION_1 (1ul << 32)
 #define QSIZE 8
-#define DESC_NEXT 1
-#define DESC_WRITE 2
 
-struct desc {
-    uint64_t addr;
-    uint32_t len;
-    uint16_t flags, next;
-};
 struct avail {
     uint16_t flags, idx, ring[QSIZE];
 };

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 
 #include "check.h"
+#include "virtio_regs.h"
 
 #define VIRTIO0 0x10001000ul
 #define PLIC 0x0c000000ul
@@ -26,43 +27,13 @@
 #define PGSIZE 4096ul
 #define PGSHIFT 12
 
-enum {
-    MAGIC = 0x000,
-    VERSION = 0x004,
-    DEVICE_ID = 0x008,
-    VENDOR_ID = 0x00c,
-    DEV_FEATURES = 0x010,
-    DEV_FEATURES_SEL = 0x014,
-    DRV_FEATURES = 0x020,
-    GUEST_PAGE_SIZE = 0x028,
-    QUEUE_SEL = 0x030,
-    QUEUE_NUM_MAX = 0x034,
-    QUEUE_NUM = 0x038,
-    QUEUE_ALIGN = 0x03c,
-    QUEUE_PFN = 0x040,
-    QUEUE_READY = 0x044,
-    QUEUE_NOTIFY = 0x050,
-    INTERRUPT_STATUS = 0x060,
-    INTERRUPT_ACK = 0x064,
-    STATUS = 0x070,
-    CONFIG_GENERATION = 0x0fc,
-    CONFIG = 0x100,
-};
-enum { S_ACK = 1, S_DRIVER = 2, S_DRIVER_OK = 4, S_FEATURES_OK = 8 };
 enum { T_IN = 0, T_OUT = 1 };
 enum { BLK_OK = 0 };
 /* The bits xv6 turned off before accepting the rest. */
 enum { F_RO = 5, F_SCSI = 7, F_CONFIG_WCE = 11, F_MQ = 12, F_ANY_LAYOUT = 27 };
 enum { F_INDIRECT_DESC = 28, F_EVENT_IDX = 29 };
 #define NUM 8
-#define DESC_NEXT 1
-#define DESC_WRITE 2
 
-struct desc {
-    uint64_t addr;
-    uint32_t len;
-    uint16_t flags, next;
-};
 struct avail {
     uint16_t flags, idx, ring[NUM];
 };
