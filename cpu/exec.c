@@ -254,6 +254,8 @@ static void count_retired(struct cpu *c, uint64_t n)
 {
     if (!(c->mcountinhibit & 1)) c->mcycle += n;
     if (!(c->mcountinhibit & 4)) c->minstret += n;
+    c->stats.retired += n;
+    if (c->hpm_armed) cpu_hpm_check_overflow(c);
 }
 
 /* Run until `budget` instructions retire (checked when control leaves a page or jumps), or
@@ -547,10 +549,19 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
 #define CHARGE_TRAP() (remaining--, counted--)
 
 sync:
+    /* Sscofpmf: a counter of instructions armed to overflow ends the run where it wraps (a CSR
+     * write may just have armed it), so its LCOFI comes within a block of the wrap. The run
+     * shrinks as a whole: what it retired and what it reports stay as they were. */
+    if (unlikely(c->hpm_armed_retired) && remaining > 0) {
+        SYNC_COUNTERS();
+        int64_t cut = remaining - (int64_t)cpu_hpm_clamp_budget(c, (uint64_t)remaining);
+        remaining -= cut, counted -= cut, budget -= cut;
+    }
     /* c->pc is where execution continues: take an interrupt if one is pending and enabled. */
     {
         int irq = cpu_pending_irq(c);
         if (irq >= 0) {
+            SYNC_COUNTERS(); /* what retired so far counts in the old privilege */
             CHARGE_TRAP();
             cpu_take_trap(c, true, (uint64_t)irq, 0);
             if (step) goto out;
@@ -637,12 +648,14 @@ op_page_end:
     goto refetch;
 
 exception: /* c->pc is the faulting instruction, c->exc_* say why */
+    SYNC_COUNTERS();
     CHARGE_TRAP();
     cpu_take_trap(c, false, c->exc_cause, c->exc_tval);
     if (step) goto out;
     goto sync;
 
 illegal: /* c->pc is the illegal instruction */
+    SYNC_COUNTERS();
     CHARGE_TRAP();
     cpu_take_trap(c, false, EXC_ILLEGAL_INSN, insn_bits_at(c, c->pc));
     if (step) goto out;
@@ -678,6 +691,7 @@ uint64_t cpu_run(struct cpu *c, uint64_t budget)
 {
     c->yield_request = false;
     cpu_update_stip(c);
+    if (c->hpm_armed_retired) budget = cpu_hpm_clamp_budget(c, budget); /* Sscofpmf: a wrap */
     return interp(c, (int64_t)budget, false);
 }
 

@@ -48,6 +48,7 @@ const struct ext_info ext_table[EXT_COUNT] = {
      * writable for every counter, stval written with the faulting address or instruction,
      * stvec's Direct mode, satp's Bare mode. */
     [EXT_SSCCPTR] = BASE("ssccptr"),
+    [EXT_SSCOFPMF] = {"sscofpmf", true, OP_COUNT, OP_COUNT}, /* CSRs only: cpu/csr_counters.c */
     [EXT_SSCOUNTERENW] = BASE("sscounterenw"),
     [EXT_SSTC] = {"sstc", true, OP_COUNT, OP_COUNT}, /* CSRs only: cpu/csr.c asks */
     [EXT_SSTVALA] = BASE("sstvala"),

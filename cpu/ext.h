@@ -44,6 +44,7 @@ enum rv_ext {
     EXT_ZBC,
     EXT_ZBS,
     EXT_SSCCPTR,
+    EXT_SSCOFPMF,
     EXT_SSCOUNTERENW,
     EXT_SSTC,
     EXT_SSTVALA,

@@ -298,6 +298,7 @@ bool debugger_write_csr(struct debugger *d, unsigned csr, uint64_t value)
     c->priv = PRIV_M;
     bool ok = csr_write(c, csr, value);
     c->priv = saved;
+    cpu_priv_changed(c); /* counters that filter by mode were set up for M */
     /* The write may change the translation regime: rebuild the fast views. */
     mmu_flush_all(&c->mmu);
     mmu_update_views(c);
