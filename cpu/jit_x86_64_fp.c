@@ -301,6 +301,132 @@ static bool emit_arith(struct block_asm *s, const struct jit_insn *in, unsigned 
     return true;
 }
 
+/* Moves, sign injection (D), compares (D) and conversions between doubles and integers, inline
+ * where the result and flags are plain: no flags at all (moves, sign injection, an exact
+ * conversion, a compare without NaNs), or only NX, with NX accrued (rounding conversions).
+ * False: not one of these, the call does it. */
+static bool emit_other(struct block_asm *s, const struct jit_insn *in, unsigned index)
+{
+    struct asm_buf *a = &s->a;
+    const struct decoded *d = &in->d;
+    unsigned rm = (unsigned)d->imm & 7;
+    struct checks k = {.n = 0};
+    probe();
+    switch (d->opcode) {
+    case OP_FMV_X_D: /* moves copy bits */
+        mov_load(a, W64, RCX, GF(d->rs1));
+        store_x(s, RCX, d->rd);
+        return true;
+    case OP_FMV_X_W:
+        movsxd(a, RCX, GF(d->rs1));
+        store_x(s, RCX, d->rd);
+        return true;
+    case OP_FMV_D_X:
+        load_x(s, RCX, d->rs1);
+        mov_store(a, W64, RCX, GF(d->rd));
+        make_dirty(s);
+        return true;
+    case OP_FMV_W_X:
+        load_x(s, RCX, d->rs1);
+        mov_store(a, 0, RCX, GF(d->rd));
+        enc(a, 0, 0xc7, 1, 0, M(RBX, (int32_t)(offsetof(struct cpu, f) + 8 * d->rd + 4)));
+        b4(a, 0xffffffffu); /* NaN-boxed */
+        make_dirty(s);
+        return true;
+    case OP_FSGNJ_D:
+    case OP_FSGNJN_D:
+    case OP_FSGNJX_D:
+        /* rcx = rs2's sign (inverted for FSGNJN) at bit 63; rax = rs1 without (or with, for
+         * FSGNJX) its own */
+        mov_load(a, W64, RCX, GF(d->rs2));
+        shift_imm(a, W64, SH_SHR, RCX, 63);
+        if (d->opcode == OP_FSGNJN_D) alu_imm(a, 0, ALU_XOR, R(RCX), 1);
+        shift_imm(a, W64, SH_SHL, RCX, 63);
+        mov_load(a, W64, RAX, GF(d->rs1));
+        if (d->opcode != OP_FSGNJX_D) {
+            shift_imm(a, W64, SH_SHL, RAX, 1); /* clear bit 63 */
+            shift_imm(a, W64, SH_SHR, RAX, 1);
+        }
+        alu_rm(a, W64, d->opcode == OP_FSGNJX_D ? ALU_XOR : ALU_OR, RAX, R(RCX));
+        mov_store(a, W64, RAX, GF(d->rd));
+        make_dirty(s);
+        return true;
+    case OP_FEQ_D:
+    case OP_FLT_D:
+    case OP_FLE_D:
+        /* Without a NaN no flag is raised: the host's compare says it (ZF, CF); with one
+         * (PF) the call raises NV as FEQ, FLT and FLE each do. */
+        if (!host.sse) return false;
+        xor_self(a, RCX);
+        sse(a, true, 0x10, XMM0, GF(d->rs1));
+        enc(a, P66, 0x0f2e, 2, XMM0, GF(d->rs2)); /* ucomisd xmm0, [rs2] */
+        check(&k, jcc32(a, 0xa));                 /* jp: unordered */
+        setcc(a, d->opcode == OP_FEQ_D ? CC_E : d->opcode == OP_FLT_D ? CC_B : 6 /* be */, RCX);
+        store_x(s, RCX, d->rd);
+        fast_done(s, &k, in, index);
+        return true;
+    case OP_FCVT_D_W:
+    case OP_FCVT_D_WU:
+        /* Exact: every 32-bit integer is a double. The rounding mode must still be valid. */
+        if (!host.sse || rm == 5 || rm == 6) return false;
+        if (rm == RM_DYN) {
+            mov_load(a, 0, RAX, CPU_FIELD(fcsr));
+            alu_imm(a, 0, ALU_AND, R(RAX), 0xe0);
+            alu_imm(a, 0, ALU_CMP, R(RAX), RM_RMM << 5);
+            check(&k, jcc32(a, CC_A));
+        }
+        load_x(s, RAX, d->rs1);
+        if (d->opcode == OP_FCVT_D_WU)
+            enc(a, 0, 0x8b, 1, RAX, R(RAX)); /* mov eax, eax: zero-extend */
+        else
+            movsxd(a, RAX, R(RAX));
+        enc(a, PF2 | W64, 0x0f2a, 2, XMM0, R(RAX)); /* cvtsi2sd xmm0, rax */
+        sse(a, true, 0x11, XMM0, GF(d->rd));        /* movsd [rd], xmm0 */
+        if (k.n) fast_done(s, &k, in, index);
+        make_dirty(s);
+        return true;
+    case OP_FCVT_D_L:
+        /* Rounds (above 2^53): in RNE with NX accrued the host's result is the answer. */
+        if (!host.sse || (rm != RM_RNE && rm != RM_DYN)) return false;
+        check_rne_nx(s, &k, rm == RM_DYN);
+        load_x(s, RAX, d->rs1);
+        enc(a, PF2 | W64, 0x0f2a, 2, XMM0, R(RAX)); /* cvtsi2sd xmm0, rax */
+        sse(a, true, 0x11, XMM0, GF(d->rd));
+        fast_done(s, &k, in, index);
+        make_dirty(s);
+        return true;
+    case OP_FCVT_L_D:
+    case OP_FCVT_W_D: {
+        /* RTZ (C's casts) with NX accrued: the host truncates; its "indefinite" answer (out
+         * of range, NaN, and the most negative value itself) goes to the call (NV). Inexact:
+         * NX again, which changes the FP state (Dirty). */
+        if (!host.sse || rm != RM_RTZ) return false;
+        bool l = d->opcode == OP_FCVT_L_D;
+        check_rne_nx(s, &k, false);
+        sse(a, true, 0x10, XMM0, GF(d->rs1));
+        enc(a, PF2 | (l ? W64 : 0), 0x0f2c, 2, RAX, R(XMM0)); /* cvttsd2si rax, xmm0 */
+        if (l) {
+            mov_imm(a, RDX, 0x8000000000000000ull);
+            alu_rm(a, W64, ALU_CMP, RAX, R(RDX));
+        } else {
+            alu_imm(a, 0, ALU_CMP, R(RAX), INT32_MIN);
+        }
+        check(&k, jcc32(a, CC_E));
+        if (!l) movsxd(a, RAX, R(RAX));
+        enc(a, PF2 | W64, 0x0f2a, 2, XMM1, R(RAX)); /* cvtsi2sd xmm1, rax: exact */
+        enc(a, P66, 0x0f2e, 2, XMM1, R(XMM0));      /* ucomisd xmm1, xmm0 */
+        uint32_t exact = jcc32(a, CC_E);
+        mov_imm(a, RDX, MSTATUS_FS_DIRTY | MSTATUS_SD);
+        enc(a, W64, 0x09, 1, RDX, CPU_FIELD(mstatus)); /* or [mstatus], rdx */
+        set_rel32(a, exact, a->pos);
+        store_x(s, RAX, d->rd);
+        fast_done(s, &k, in, index);
+        return true;
+    }
+    default: return false;
+    }
+}
+
 void jit_fp_emit(struct block_asm *s, const struct jit_insn *in, unsigned index)
 {
     require_fs(s, in, index);
@@ -308,7 +434,7 @@ void jit_fp_emit(struct block_asm *s, const struct jit_insn *in, unsigned index)
     case FMT_FLOAD: emit_load(s, in, index); break;
     case FMT_FSTORE: emit_store(s, in, index); break;
     default:
-        if (!emit_arith(s, in, index)) emit_call(s, in, index);
+        if (!emit_arith(s, in, index) && !emit_other(s, in, index)) emit_call(s, in, index);
         break;
     }
 }

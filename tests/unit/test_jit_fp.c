@@ -334,15 +334,16 @@ Test(jit_fp, reserved_rounding_modes_are_illegal)
 }
 
 /* priv spec 3.1.6.6: FS goes Initial -> Dirty (and SD = 1) on an FP register write, a load
- * included; a store, a move to x or a compare that raises nothing leaves it alone. */
+ * included, and on flags raised (an inexact conversion, even with NX already accrued); a
+ * store, a move to x, a compare or a conversion that raises nothing leaves it alone. */
 static unsigned dirty_case;
 static void dirty_program(void)
 {
     li(1, FS_INITIAL);
     put32(i_csrrs(0, CSR_MSTATUS, 1));
     li(DATA_REG, DATA_BASE);
-    if (dirty_case == 3) { /* NX accrued (the inline path's case), then FS Initial again */
-        li(2, 0x3ff0000000000000ull);
+    if (dirty_case >= 3) { /* NX accrued (the inline path's case), then FS Initial again */
+        li(2, dirty_case == 4 ? 0x3ff8000000000000ull /* 1.5 */ : 0x3ff0000000000000ull);
         put32(fmv_d_x(4, 2));
         put32(i_csrrwi(0, CSR_FFLAGS, FFLAG_NX));
         li(1, FS_MASK);
@@ -358,6 +359,8 @@ static void dirty_program(void)
     if (dirty_case == 1) put32(enc_i(8, DATA_REG, 3, 2, OPC_LOAD_FP)); /* fld */
     if (dirty_case == 2) put32(op_fp(0, 1, 3, 0, 0, 0));               /* fadd.d */
     if (dirty_case == 3) put32(op_fp(0, 1, 3, 4, 4, 7));               /* fadd.d 1 + 1, inline */
+    /* fcvt.l.d rtz: of 1.5 inexact (NX raised again: Dirty), of 1 exact (no change) */
+    if (dirty_case >= 4) put32(op_fp(0x18, 1, 9, 4, 2, RM_RTZ));
     put32(i_addi(2, 2, -1));
     put32(i_bne(2, 0, (int32_t)(top - code_cursor())));
     put32(I_WFI);
@@ -365,12 +368,13 @@ static void dirty_program(void)
 
 Test(jit_fp, fp_writes_make_fs_dirty)
 {
-    for (dirty_case = 0; dirty_case < 4; dirty_case++) {
+    for (dirty_case = 0; dirty_case < 6; dirty_case++) {
         struct outcome ref = compare(dirty_program);
         uint64_t fs = ref.mstatus & FS_MASK;
-        cr_assert_eq(fs, dirty_case ? FS_MASK : FS_INITIAL, "case %u: FS %#llx", dirty_case,
+        bool dirty = dirty_case != 0 && dirty_case != 5;
+        cr_assert_eq(fs, dirty ? FS_MASK : FS_INITIAL, "case %u: FS %#llx", dirty_case,
                      (unsigned long long)fs);
-        cr_assert_eq(ref.mstatus >> 63, dirty_case != 0, "case %u: SD", dirty_case);
+        cr_assert_eq(ref.mstatus >> 63, dirty, "case %u: SD", dirty_case);
     }
 }
 
