@@ -238,7 +238,9 @@ static void count_retired(struct cpu *c, uint64_t n)
     if (!(c->mcountinhibit & 1)) c->mcycle += n;
     if (!(c->mcountinhibit & 4)) c->minstret += n;
     c->stats.retired += n;
-    if (c->hpm_armed) cpu_hpm_check_overflow(c);
+    /* Sscofpmf: a counter of instructions is checked for a wrap at each sync (its runs end
+     * there), the others when the run ends (LCOFI comes "eventually", says the spec). */
+    if (unlikely(c->hpm_armed_retired)) cpu_hpm_check_overflow(c);
 }
 
 /* Run until `budget` instructions retire (checked when control leaves a page or jumps), or
@@ -247,13 +249,13 @@ static void count_retired(struct cpu *c, uint64_t n)
 static uint64_t interp(struct cpu *c, int64_t budget, bool step)
 {
     static const void *const handlers4[OP_COUNT + 1] = {
-#define INSN(name, match, mask, fmt) [OP_##name] = &&op_##name##_4,
+#define INSN(name, ...) [OP_##name] = &&op_##name##_4,
 #include "insns.def"
 #undef INSN
         [OP_ILLEGAL] = &&op_ILLEGAL_4,
     };
     static const void *const handlers2[OP_COUNT + 1] = {
-#define INSN(name, match, mask, fmt) [OP_##name] = &&op_##name##_2,
+#define INSN(name, ...) [OP_##name] = &&op_##name##_2,
 #include "insns.def"
 #undef INSN
         [OP_ILLEGAL] = &&op_ILLEGAL_2,
@@ -417,7 +419,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
 /* Everything but loads and stores: cpu/fpu_insn.h, shared with the translator. */
 #define FP_EXEC(name)                                                                              \
     do {                                                                                           \
-        if (unlikely(!fpu_insn(c, OP_##name, insn->rd, insn->rs1, insn->rs2, insn->imm)))         \
+        if (unlikely(!fpu_insn(c, OP_##name, insn->rd, insn->rs1, insn->rs2, insn->imm)))          \
             TRAP_EXIT(illegal);                                                                    \
         NEXT();                                                                                    \
     } while (0)
@@ -434,7 +436,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
             c->pc = PC;                                                                            \
             if (!mmu_load(c, a_, size, &v_)) TRAP_EXIT(exception);                                 \
         }                                                                                          \
-        FP_WRITE((box) | (ctype)v_);                                                            \
+        FP_WRITE((box) | (ctype)v_);                                                               \
     } while (0)
 #define FP_STORE(ctype, size)                                                                      \
     do {                                                                                           \
@@ -578,6 +580,7 @@ after_wfi:
 
 out:
     count_retired(c, (uint64_t)(counted - remaining));
+    if (c->hpm_armed) cpu_hpm_check_overflow(c);
     return (uint64_t)(budget - remaining);
 
     /* ---- the handlers, for 32-bit and for compressed instructions ---- */
