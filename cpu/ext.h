@@ -43,6 +43,7 @@ enum rv_ext {
     EXT_ZBB,
     EXT_ZBC,
     EXT_ZBS,
+    EXT_ZKT,
     EXT_SSCCPTR,
     EXT_SSCOFPMF,
     EXT_SSCOUNTERENW,
