@@ -162,6 +162,8 @@ grep -q "$(printf '\033')" "$out" && fail "an escape sequence was echoed (^[[A)"
 has '^\$ xyz.*touch$' "Ctrl-U echoes the line being erased"
 before '^\$ exit$' '^kernel: init exited with status 0, powering off$' "exit ends the shell, then init"
 has '^kernel: all [0-9]+ frames free again, nothing leaked$' "every frame is freed again"
+. "$(dirname "$0")/frame_sums.sh"
+frame_sums
 
 if [ "$mode" != serial ]; then
     # fbcon's colours and geometry (firmware/kernel/fbcon.c): cells from the top-left corner.
