@@ -11,12 +11,13 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "console_out.h"
 #include "disas.h"
 #include "screenshot.h"
 #include "symtab.h"
 #include "vmmap.h"
 
-#define MAX_ARGS 8
+#define MAX_ARGS 24 /* trace mmu on with every filter and four skips fits */
 
 /* A number (C syntax), a symbol, symbol+offset, or a register ($a0, $pc). */
 bool dbg_parse_value(struct debugger *d, const char *text, uint64_t *value)
@@ -110,7 +111,7 @@ static bool do_run(struct debugger *d, uint64_t steps, FILE *out)
     m->stdin_open = false;
     if (lend) console_raw_end();
     d->until = 0;
-    fflush(m->cfg.console);
+    console_out_end_guest_line(); /* the stop message on a line of its own */
     if (console_quit_requested()) {
         d->quit = true; /* C-a x: rv39 ends, as from the guest's console */
         return true;
@@ -405,8 +406,10 @@ static const struct command commands[] = {
      "screenshot FILE.png the framebuffer as a PNG (QEMU: screendump)"},
     {"system_reset", NULL, cmd_system_reset, "system_reset        (QEMU) reset the machine"},
     {"trace", NULL, cmd_trace,
-     "trace mmu on|off    one line per TLB miss, walk, A/D, fault, sfence; after on:\n"
-     "                    asid N, priv u|s, va LO-HI, kinds miss,walk,fault,sfence,satp"},
+     "trace mmu on|off    one line per TLB miss, walk, A/D, fault, sfence, fill, evict;\n"
+     "                    after on, filters: asid N, priv u|s, va LO-HI (keep only those),\n"
+     "                    skip LO-HI (drop those: a framebuffer's pages, say; up to 4),\n"
+     "                    kinds miss,walk,fault,sfence,satp,fill,evict"},
     {"help", "h", cmd_help, "help                this list"},
     {"quit", "q", cmd_quit, "quit                leave rv39"},
 };
@@ -440,10 +443,14 @@ bool debugger_command(struct debugger *d, const char *line, FILE *out)
     snprintf(buf, sizeof(buf), "%s", line);
     char *argv[MAX_ARGS];
     int argc = 0;
-    for (char *save, *tok = strtok_r(buf, " \t\r\n", &save); tok && argc < MAX_ARGS;
-         tok = strtok_r(NULL, " \t\r\n", &save))
+    char *save, *tok = strtok_r(buf, " \t\r\n", &save);
+    for (; tok && argc < MAX_ARGS; tok = strtok_r(NULL, " \t\r\n", &save))
         argv[argc++] = tok;
     if (argc == 0 || argv[0][0] == '#') return true;
+    if (tok) { /* never run a command with its last words silently cut off */
+        fprintf(out, "error: more than %d words\n", MAX_ARGS);
+        return false;
+    }
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
         const struct command *cmd = &commands[i];
         if (names_command(cmd, argv[0])) return cmd->run(d, argc, argv, out);
