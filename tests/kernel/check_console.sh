@@ -21,7 +21,7 @@ has() {
     grep -Eq "$1" "$out" || fail "$2 (no line matching /$1/)"
 }
 python3 "$pty_run" "$work/transcript" "expect:$ " "send:\x01c" "expect:(rv39) " \
-    "sleep:0.2" "send:trace mmu on va 0x28000000-0x281fffff kinds miss,walk\r" "expect:(rv39) " "send:\x01c" \
+    "sleep:0.2" "send:trace mmu on va 0x28000000-0x28200000 kinds miss,walk\r" "expect:(rv39) " "send:\x01c" \
     "expect:the guest has the terminal" "send:touch\r" "expect:the stack grew by" \
     "expect:$ " "send:\x01x" -- "$@" -nographic
 tr -d '\r' <"$work/transcript" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g' >"$out"
