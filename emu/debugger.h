@@ -56,7 +56,7 @@ struct dbg_trace_filter {
     uint16_t asid_value;
     bool priv; /* the access's privilege (a fault's: the trapping one) is priv_value */
     unsigned priv_value;
-    bool range; /* va (a fault's tval) in [lo, hi] */
+    bool range; /* va (a fault's tval) in [lo, hi] (inclusive: `va LO-HI` excludes HI) */
     uint64_t lo, hi;
     /* `skip LO-HI`: drop the events inside these ranges (a framebuffer's pages, say: a
      * console that redraws them makes thousands of misses and walks). */

@@ -280,22 +280,12 @@ static bool parse_trace_kinds(const char *text, unsigned *kinds, FILE *out)
     return *kinds != 0;
 }
 
-/* "LO-HI" (inclusive) for `trace mmu on va|skip`. */
-static bool parse_range(struct debugger *d, const char *key, const char *arg, uint64_t *lo,
-                        uint64_t *hi, FILE *out)
+/* `trace mmu on va|skip` take what `continue until fault` and `tlb` take (dbg_parse_range:
+ * LO-HI with HI excluded, or one address); the filter keeps [lo, hi] inclusive. */
+static bool parse_range(struct debugger *d, const char *arg, uint64_t *lo, uint64_t *hi, FILE *out)
 {
-    char low[64];
-    const char *dash = strchr(arg, '-');
-    if (!dash || (size_t)(dash - arg) >= sizeof low) {
-        fprintf(out, "trace mmu: %s %s: give LO-HI\n", key, arg);
-        return false;
-    }
-    snprintf(low, sizeof low, "%.*s", (int)(dash - arg), arg);
-    if (!dbg_need_value(d, low, lo, out) || !dbg_need_value(d, dash + 1, hi, out)) return false;
-    if (*hi < *lo) {
-        fprintf(out, "trace mmu: %s %s: HI below LO\n", key, arg);
-        return false;
-    }
+    if (!dbg_parse_range(d, arg, lo, hi, out)) return false;
+    --*hi;
     return true;
 }
 
@@ -334,15 +324,14 @@ bool cmd_trace(struct debugger *d, int argc, char **argv, FILE *out)
             f.priv = true;
             f.priv_value = arg[0] == 'u' ? PRIV_U : PRIV_S;
         } else if (strcmp(key, "va") == 0) {
-            if (!parse_range(d, key, arg, &f.lo, &f.hi, out)) return false;
+            if (!parse_range(d, arg, &f.lo, &f.hi, out)) return false;
             f.range = true;
         } else if (strcmp(key, "skip") == 0) {
             if (f.nskip == DBG_TRACE_SKIPS) {
                 fprintf(out, "trace mmu: at most %d skip ranges\n", DBG_TRACE_SKIPS);
                 return false;
             }
-            if (!parse_range(d, key, arg, &f.skip[f.nskip].lo, &f.skip[f.nskip].hi, out))
-                return false;
+            if (!parse_range(d, arg, &f.skip[f.nskip].lo, &f.skip[f.nskip].hi, out)) return false;
             f.nskip++;
         } else if (strcmp(key, "kinds") == 0) {
             if (!parse_trace_kinds(arg, &f.kinds, out)) return false;

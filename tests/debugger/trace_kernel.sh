@@ -7,7 +7,7 @@
 # Usage: sh trace_kernel.sh RV39 GUEST_DIR KERNEL_ELF
 . "$(dirname "$0")/lib.sh" "$@"
 KERNEL=${3:?usage: trace_kernel.sh RV39 GUEST_DIR KERNEL_ELF}
-FB=0x28000000-0x281fffff
+FB=0x28000000-0x28200000
 
 # kernel_session FILE CMD...: the debugger on the kernel's autotest run.
 kernel_session() {
