@@ -193,6 +193,14 @@ static bool translate(struct cpu *c, uint64_t va, enum access access, unsigned p
         .pte_addr = r.pte_addr,
     };
     *backing = tlb_insert(&c->tlb, &fill);
+    if (c->tlb.victim.valid)
+        cpu_emit(c, &(struct cpu_event){.kind = EV_TLB_EVICT,
+                                        .pc = c->pc,
+                                        .va = c->tlb.victim.vpage,
+                                        .access = access,
+                                        .tlb = &c->tlb.victim});
+    cpu_emit(c, &(struct cpu_event){
+                    .kind = EV_TLB_FILL, .pc = c->pc, .va = va, .access = access, .tlb = *backing});
     *pa = r.paddr;
     return true;
 }

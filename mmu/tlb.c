@@ -185,6 +185,7 @@ static struct tlb_entry *fill(struct tlb *t, struct tlb_entry *slots, unsigned n
         target = &slots[*next];
         *next = (*next + 1) % n;
         t->stats.evictions++;
+        t->victim = *target;
         drop(t, target);
     }
     *target = *e;
@@ -199,6 +200,7 @@ struct tlb_entry *tlb_insert(struct tlb *t, const struct tlb_entry *e)
     aligned.vpage &= ~(page_size(e) - 1);
     aligned.ppage &= ~(page_size(e) - 1);
     memset(aligned.users, 0, sizeof(aligned.users));
+    t->victim.valid = false;
     if (e->level == 0) {
         unsigned set = set_of(t, aligned.vpage);
         return fill(t, set_base(t, set), t->cfg.ways, &t->next_small[set], &aligned);
