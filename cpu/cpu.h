@@ -165,14 +165,11 @@ struct cpu {
     /* Pending exception, filled by whoever detects it and delivered by cpu_take_trap. */
     uint64_t exc_cause, exc_tval;
 
-    /* Memory: RAM is reached directly, everything else through the bus. */
-    uint8_t *ram;
-    uint64_t ram_base, ram_size;
+    /* Memory: through the MMU (mmu/mmu.h), which holds guest RAM (mmu.ram), the model and
+     * fast TLBs, and a copy of the translation state (cpu_sync_mmu). The bus is here for
+     * what the hart does with physical addresses itself (cbo.* on devices). */
     struct bus *bus;
-
-    struct mmu mmu;          /* fast TLB: host pointers for recent translations */
-    struct tlb tlb;          /* model TLB: what a real hart would cache (mmu/tlb.c) */
-    bool svade;              /* A/D clear -> page fault (Svade) instead of hardware update */
+    struct mmu mmu;
     struct dpage **dpages;   /* per RAM page, NULL until code runs there */
     struct insn straddle[3]; /* an instruction that crosses a page boundary, decoded afresh */
     struct jit *jit;         /* block translator (cpu/jit.h), or NULL: interpreter only */
@@ -201,6 +198,13 @@ void cpu_step(struct cpu *c);
  * instruction's). For translated code's slow path (cpu/jit_x86_64.c, emit_cold): the
  * arguments come in the order that code has them at hand. */
 bool cpu_atomic(struct cpu *c, uint64_t va, uint64_t src, enum opcode op, uint64_t *result);
+
+/* Hand the MMU the translation state (priv, mstatus's MPRV/MPP/SUM/MXR, satp, menvcfg's
+ * PBMTE/ADUE) after any of it changed. Cheap when only the privilege changed. */
+void cpu_sync_mmu(struct cpu *c);
+/* mmu_load/mmu_store for translated code's slow path (it has the hart at hand, not the MMU). */
+bool cpu_load(struct cpu *c, uint64_t va, unsigned size, uint64_t *value);
+bool cpu_store(struct cpu *c, uint64_t va, unsigned size, uint64_t value);
 
 /* Record the exception an access or instruction raises (delivered later by cpu_take_trap);
  * returns false so failure paths can `return cpu_fault(...)`. */
@@ -242,7 +246,7 @@ struct dpage *cpu_dpage(struct cpu *c, uint64_t pa);
 /* True when the RAM page at `pa` holds decoded instructions (no fast write entries then). */
 static inline bool cpu_page_has_code(const struct cpu *c, uint64_t pa)
 {
-    const struct dpage *p = c->dpages[(pa - c->ram_base) >> 12];
+    const struct dpage *p = c->dpages[ram_page_index(&c->mmu.ram, pa)];
     return p && p->code_chunks;
 }
 /* Sstc: recompute mip.STIP from time >= stimecmp (when menvcfg.STCE). */

@@ -26,7 +26,7 @@ static void count_tlb_entry(void *opaque, const struct tlb_entry *e)
 static void print_stats(const struct machine *m, double seconds)
 {
     const struct cpu_stats *s = &m->cpu.stats;
-    const struct tlb_stats *t = &m->cpu.tlb.stats;
+    const struct tlb_stats *t = &m->cpu.mmu.tlb.stats;
     FILE *out = stderr;
     fprintf(out, "instret: %llu\n", (unsigned long long)m->instret);
     fprintf(out, "seconds: %.3f\n", seconds);
@@ -43,7 +43,7 @@ static void print_stats(const struct machine *m, double seconds)
     fprintf(out, "tlb_flushes: %llu\n", (unsigned long long)t->flushes);
     /* What the model TLB holds at exit, per page size. */
     unsigned occupancy[3] = {0, 0, 0};
-    tlb_for_each(&m->cpu.tlb, count_tlb_entry, occupancy);
+    tlb_for_each(&m->cpu.mmu.tlb, count_tlb_entry, occupancy);
     fprintf(out, "tlb_entries_4k: %u\n", occupancy[0]);
     fprintf(out, "tlb_entries_2m: %u\n", occupancy[1]);
     fprintf(out, "tlb_entries_1g: %u\n", occupancy[2]);

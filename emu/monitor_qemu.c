@@ -51,7 +51,7 @@ bool cmd_info(struct debugger *d, int argc, char **argv, FILE *out)
         return true;
     }
     if (strcmp(what, "mem") == 0) {
-        struct walk_memory mem = {c->ram, c->ram_base, c->ram_size};
+        const struct guest_ram mem = c->mmu.ram;
         vmmap_print_qemu(out, &mem, c->satp);
         return true;
     }

@@ -217,7 +217,7 @@ struct vmmap_range {
 struct vmmap_walker {
     FILE *out;
     bool qemu; /* QEMU's `info mem` lines and merging rule, not rv39's */
-    const struct walk_memory *mem;
+    const struct guest_ram *mem;
     struct vmmap_range cur;
     unsigned ranges, malformed, unreadable;
     int top;          /* the root table's level: the mode's level count - 1 */
@@ -268,11 +268,11 @@ static void add_page(struct vmmap_walker *w, uint64_t va, uint64_t pa, int level
         .open = true, .va = va, .pa = pa, .len = size, .pte = pte, .level = level, .pages = 1};
 }
 
-static bool read_pte(const struct walk_memory *mem, uint64_t pa, uint64_t *pte)
+static bool read_pte(const struct guest_ram *mem, uint64_t pa, uint64_t *pte)
 {
-    uint64_t off = pa - mem->ram_base;
-    if (pa < mem->ram_base || off >= mem->ram_size || mem->ram_size - off < 8) return false;
-    memcpy(pte, mem->ram + off, 8);
+    const uint8_t *p = ram_span(mem, pa, 8);
+    if (!p) return false;
+    memcpy(pte, p, 8);
     return true;
 }
 
@@ -311,7 +311,7 @@ static void visit_table(struct vmmap_walker *w, uint64_t table, int level, uint6
     }
 }
 
-void vmmap_print(FILE *out, const struct walk_memory *mem, uint64_t satp)
+void vmmap_print(FILE *out, const struct guest_ram *mem, uint64_t satp)
 {
     vmmap_print_satp(out, satp);
     const struct vm_mode *mode = vm_mode_of_satp(satp);
@@ -333,7 +333,7 @@ void vmmap_print(FILE *out, const struct walk_memory *mem, uint64_t satp)
     fprintf(out, "\n");
 }
 
-void vmmap_print_qemu(FILE *out, const struct walk_memory *mem, uint64_t satp)
+void vmmap_print_qemu(FILE *out, const struct guest_ram *mem, uint64_t satp)
 {
     /* QEMU's hmp_info_mem: Bare mode has nothing to list. */
     const struct vm_mode *mode = vm_mode_of_satp(satp);

@@ -1,6 +1,6 @@
 /* Looking at the Sv39 MMU from outside, without side effects (no A/D update, no TLB fill):
  * the debugger's `walk`, `vmmap`, `tlb`, `satp` and `fault` commands and the lines of
- * `trace mmu`. Everything here reads guest memory only through struct walk_memory. */
+ * `trace mmu`. Everything here reads guest memory only through struct guest_ram. */
 #ifndef RV39_VMMAP_H
 #define RV39_VMMAP_H
 
@@ -31,11 +31,11 @@ void vmmap_print_walk_line(FILE *out, uint64_t pc, uint64_t va, enum access acce
                            const struct walk_result *r);
 /* The address space of `satp` as merged ranges: contiguous virtual pages with contiguous
  * physical pages, the same page size and the same permissions form one line. */
-void vmmap_print(FILE *out, const struct walk_memory *mem, uint64_t satp);
+void vmmap_print(FILE *out, const struct guest_ram *mem, uint64_t satp);
 /* The same in QEMU's `info mem` format (target/riscv/monitor.c), which tools that parse it
  * expect (pwndbg's and gef's vmmap on a kernel): "vaddr paddr size attr", attr "rwxugad";
  * ranges merge across page sizes. */
-void vmmap_print_qemu(FILE *out, const struct walk_memory *mem, uint64_t satp);
+void vmmap_print_qemu(FILE *out, const struct guest_ram *mem, uint64_t satp);
 /* Which TLB entries `tlb` lists (NULL: all). A global entry matches every ASID. */
 struct vmmap_tlb_filter {
     bool asid;

@@ -75,11 +75,9 @@ static uint64_t pte_ppn(uint64_t pte)
 
 /* The host word holding the PTE at physical address pa, or NULL when no RAM is there (the PMA
  * check of step 2). Page tables are page aligned, so the word is naturally aligned. */
-static uint64_t *pte_slot(const struct walk_memory *mem, uint64_t pa)
+static uint64_t *pte_slot(const struct guest_ram *mem, uint64_t pa)
 {
-    uint64_t off = pa - mem->ram_base;
-    if (pa < mem->ram_base || off >= mem->ram_size || PTESIZE > mem->ram_size - off) return NULL;
-    return (uint64_t *)(void *)(mem->ram + off);
+    return (uint64_t *)(void *)ram_span(mem, pa, PTESIZE);
 }
 
 /* Step 3: encodings that make any PTE unusable, in the order the spec lists them. */
@@ -118,7 +116,7 @@ enum walk_fault walk_check_leaf(uint64_t pte, enum access access, unsigned priv,
     return WALK_OK;
 }
 
-void page_walk(const struct walk_memory *mem, const struct walk_request *req,
+void page_walk(const struct guest_ram *mem, const struct walk_request *req,
                struct walk_result *out)
 {
     memset(out, 0, sizeof(*out));

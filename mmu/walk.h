@@ -100,13 +100,6 @@ enum walk_fault {
     WALK_FAULT_COUNT
 };
 
-/* The physical memory the walker may read PTEs from: guest RAM only (PTEs anywhere else give
- * an access fault, priv spec 12.3.2 step 2 with PMA checks). */
-struct walk_memory {
-    uint8_t *ram;
-    uint64_t ram_base, ram_size;
-};
-
 struct walk_request {
     uint64_t satp; /* MODE must be Sv39, Sv48 or Sv57 (anything else: WALK_NO_MODE) */
     uint64_t va;
@@ -115,7 +108,9 @@ struct walk_request {
     bool sum, mxr;  /* mstatus.SUM, mstatus.MXR */
     bool update_ad; /* set A/D in memory (the hardware); false for debugger walks, which
                      * then report in `pte` the A/D bits the access would have set */
-    bool svade;     /* fault instead of updating A/D */
+    bool svade;     /* fault instead of updating A/D (Svade, or Svadu with menvcfg.ADUE = 0) */
+    bool pbmte;     /* menvcfg.PBMTE: bits 62:61 are Svpbmt's PBMT field, else reserved */
+    bool svnapot;   /* the hart has Svnapot: bit 63 is N, else reserved */
 };
 
 struct walk_step {
@@ -137,7 +132,9 @@ struct walk_result {
 };
 
 /* Walk the page table for req->va and check the leaf against the request. */
-void page_walk(const struct walk_memory *mem, const struct walk_request *req,
+/* PTEs are read from guest RAM only (anywhere else gives an access fault, priv spec
+ * "Virtual Address Translation Process" step 2 with PMA checks). */
+void page_walk(const struct guest_ram *mem, const struct walk_request *req,
                struct walk_result *out);
 /* Permission checks of step 5 on a leaf PTE (used again on TLB hits). */
 enum walk_fault walk_check_leaf(uint64_t pte, enum access access, unsigned priv, bool sum,

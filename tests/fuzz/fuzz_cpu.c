@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu/cmo.h"
 #include "cpu/csr_numbers.h"
 #include "cpu/jit.h"
 #include "mmu/walk.h"
@@ -587,7 +588,8 @@ static void build(const uint8_t *data, size_t size, struct setup *su)
     csr_write(&hart, CSR_MTVEC, HANDLER_PA);
     csr_write(&hart, CSR_STVEC, HANDLER_PA + 0x800);
     hart.fcsr = su->fcsr;
-    hart.svade = su->svade;
+    /* Svade as menvcfg.ADUE = 0 (Svadu's switch; the hart has Svadu unless --svade) */
+    csr_write(&hart, CSR_MENVCFG, su->svade ? 0 : ENVCFG_ADUE);
     hart.pc = CODE_PA;
     set_priv((enum priv)su->priv);
 }

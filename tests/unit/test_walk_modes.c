@@ -31,21 +31,21 @@ static const struct {
 };
 #define NMODES (sizeof modes / sizeof modes[0])
 
-static struct walk_memory mem;
+static struct guest_ram mem;
 static uint64_t next_free, root, satp;
 static int levels;
 
 static void setup(void)
 {
-    mem.ram = calloc(1, RAM_SIZE);
-    cr_assert_not_null(mem.ram);
-    mem.ram_base = RAM_BASE;
-    mem.ram_size = RAM_SIZE;
+    mem.host = calloc(1, RAM_SIZE);
+    cr_assert_not_null(mem.host);
+    mem.base = RAM_BASE;
+    mem.size = RAM_SIZE;
 }
 
 static void teardown(void)
 {
-    free(mem.ram);
+    free(mem.host);
 }
 
 TestSuite(walk_modes, .init = setup, .fini = teardown);
@@ -53,7 +53,7 @@ TestSuite(walk_modes, .init = setup, .fini = teardown);
 /* A fresh, empty page table for mode m. */
 static void use_mode(unsigned m)
 {
-    memset(mem.ram, 0, RAM_SIZE);
+    memset(mem.host, 0, RAM_SIZE);
     next_free = RAM_BASE;
     root = next_free;
     next_free += 0x1000;
@@ -65,7 +65,7 @@ static uint64_t *word(uint64_t pa)
 {
     cr_assert(pa >= RAM_BASE && pa + 8 <= RAM_BASE + RAM_SIZE, "PTE at 0x%llx outside test RAM",
               (unsigned long long)pa);
-    return (uint64_t *)(void *)(mem.ram + (pa - RAM_BASE));
+    return (uint64_t *)(void *)(mem.host + (pa - RAM_BASE));
 }
 
 static uint64_t pte_of(uint64_t pa, uint64_t flags)
