@@ -26,14 +26,9 @@ static void mmu_event(void *opaque, const struct mmu_event *ev)
 {
     struct cpu *c = opaque;
     if (ev->kind == MMU_EV_TLB_MISS) {
-        if (ev->access == ACCESS_EXEC)
-            c->stats.itlb_misses++;
-        else
-            c->stats.dtlb_misses++;
         cpu_emit(c, &(struct cpu_event){
                         .kind = EV_TLB_MISS, .pc = c->pc, .va = ev->va, .access = ev->access});
     } else {
-        c->stats.walks++;
         cpu_emit(c, &(struct cpu_event){.kind = EV_WALK,
                                         .pc = c->pc,
                                         .va = ev->va,
@@ -80,6 +75,9 @@ void cpu_sync_mmu(struct cpu *c)
     unsigned data_priv = c->priv;
     if (c->priv == PRIV_M && (c->mstatus & MSTATUS_MPRV)) /* priv spec 3.1.6.3 */
         data_priv = (unsigned)((c->mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT);
+    /* The MMU reports events only while someone watches (a debugger or -d sets the hook
+     * while the hart is stopped; cpu_run and cpu_step sync first). */
+    c->mmu.hooks.event = c->event_hook ? mmu_event : NULL;
     mmu_set_state(&c->mmu, &(struct mmu_state){
                                .satp = c->satp,
                                .priv = c->priv,
@@ -99,7 +97,6 @@ bool cpu_init(struct cpu *c, uint8_t *ram, uint64_t ram_base, uint64_t ram_size,
     c->mmu.hooks = (struct mmu_hooks){
         .opaque = c,
         .fault = mmu_fault,
-        .event = mmu_event,
         .code_written = mmu_code_written,
         .code_page = mmu_code_page,
         .bus = bus,

@@ -92,11 +92,10 @@ struct dpage {
     uint64_t code_chunks; /* bit i: chunk i holds (part of) a decoded instruction */
 };
 
-/* MMU events, readable by the guest as mhpmcounter3..7 (and hpmcounter3..7): */
+/* MMU events, readable by the guest as mhpmcounter3..7 (and hpmcounter3..7): mhpmcounter3..5
+ * count what the MMU counts itself (struct mmu_stats: itlb_misses, dtlb_misses, walks), these
+ * the rest: */
 struct cpu_stats {
-    uint64_t itlb_misses; /* mhpmcounter3: instruction fetch missed the TLB */
-    uint64_t dtlb_misses; /* mhpmcounter4: load/store/AMO missed the TLB */
-    uint64_t walks;       /* mhpmcounter5: page-table walks */
     uint64_t page_faults; /* mhpmcounter6: page faults raised (12, 13, 15) */
     uint64_t sfences;     /* mhpmcounter7: sfence.vma executed */
 };

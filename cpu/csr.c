@@ -1,9 +1,12 @@
 /* Control and status registers: priv spec ch. 2 (access rules), 3 (machine), 10 (supervisor),
- * unpriv spec ch. 8 "Counters", and Sstc. */
+ * unpriv spec "Zicsr" and Sstc. Which CSRs exist, who may reach them and which handler
+ * reads or writes each is the table cpu/csrs.def; this file holds the handlers and the
+ * dispatch (the counters: cpu/csr_counters.c). */
 #include "cpu.h"
 #include "cmo.h"
 #include "ext.h"
-#include "csr_numbers.h"
+#include "csr_handlers.h"
+#include "csr_table.h"
 #include "../mmu/walk.h"
 #include "../mmu/tlb.h"
 
@@ -25,57 +28,6 @@
 /* medeleg: every synchronous exception but ecall from M (bit 11, read-only zero). */
 #define MEDELEG_WRITABLE 0xb3ffull
 
-static uint64_t hpm_event_count(const struct cpu *c, unsigned i)
-{
-    switch (i) {
-    case 0: return c->stats.itlb_misses;
-    case 1: return c->stats.dtlb_misses;
-    case 2: return c->stats.walks;
-    case 3: return c->stats.page_faults;
-    case 4: return c->stats.sfences;
-    default: return 0;
-    }
-}
-
-/* mhpmcounter3+i: the event count plus what writes added, or, while mcountinhibit's bit
- * 3+i stops it ("Machine Counter-Inhibit Register", priv spec 3.1.13), the value it froze at. */
-static bool hpm_inhibited(const struct cpu *c, unsigned i)
-{
-    return (c->mcountinhibit >> (3 + i)) & 1;
-}
-
-static uint64_t hpm_value(const struct cpu *c, unsigned i)
-{
-    return hpm_inhibited(c, i) ? c->hpm_frozen[i] : hpm_event_count(c, i) + c->hpm_adjust[i];
-}
-
-static void hpm_set(struct cpu *c, unsigned i, uint64_t value)
-{
-    if (hpm_inhibited(c, i))
-        c->hpm_frozen[i] = value;
-    else
-        c->hpm_adjust[i] = value - hpm_event_count(c, i);
-}
-
-static void set_mcountinhibit(struct cpu *c, uint64_t value)
-{
-    uint64_t values[HPM_EVENTS];
-    for (unsigned i = 0; i < HPM_EVENTS; i++)
-        values[i] = hpm_value(c, i);
-    c->mcountinhibit = value & 0xfffffffd; /* TM is read-only zero */
-    for (unsigned i = 0; i < HPM_EVENTS; i++)
-        hpm_set(c, i, values[i]); /* a counter stops or goes on from where it was */
-}
-
-/* Counter-enable gating for cycle/time/instret/hpmcounterN (priv spec 3.1.11, 10.1.5):
- * S-mode needs the mcounteren bit, U-mode needs mcounteren and scounteren. */
-static bool counter_accessible(const struct cpu *c, unsigned bit)
-{
-    if (c->priv == PRIV_M) return true;
-    if (!((c->mcounteren >> bit) & 1)) return false;
-    return c->priv == PRIV_S || ((c->scounteren >> bit) & 1);
-}
-
 /* Sstc: M-mode always reaches stimecmp; below M it needs menvcfg.STCE and mcounteren.TM.
  * Without Sstc (-cpu rv64,sstc=off) there is no stimecmp at all. */
 static bool stimecmp_accessible(const struct cpu *c)
@@ -95,21 +47,82 @@ void cpu_update_stip(struct cpu *c)
     }
 }
 
-/* fflags, frm, fcsr (unpriv spec "Floating-Point Control and Status Register"): views of one
- * register, unreachable while mstatus.FS = Off (priv spec 3.1.6.6); a write makes the FP state
- * Dirty. */
-static bool fp_csr_read(const struct cpu *c, unsigned csr, uint64_t *value)
+/* A CSR whose value is one field of struct cpu, read and written whole. */
+#define PLAIN_READ(name, field)                                                                    \
+    static CSR_READ_HANDLER(name)                                                                  \
+    {                                                                                              \
+        (void)csr;                                                                                 \
+        *value = c->field;                                                                         \
+        return true;                                                                               \
+    }
+#define PLAIN(name, field)                                                                         \
+    PLAIN_READ(name, field)                                                                        \
+    static CSR_WRITE_HANDLER(name)                                                                 \
+    {                                                                                              \
+        (void)csr;                                                                                 \
+        c->field = value;                                                                          \
+        return true;                                                                               \
+    }
+PLAIN(sscratch, sscratch)
+PLAIN(scause, scause)
+PLAIN(stval, stval)
+PLAIN(mscratch, mscratch)
+PLAIN(mcause, mcause)
+PLAIN(mtval, mtval)
+PLAIN_READ(stvec, stvec)
+PLAIN_READ(sepc, sepc)
+PLAIN_READ(scounteren, scounteren)
+PLAIN_READ(senvcfg, senvcfg)
+PLAIN_READ(stimecmp, stimecmp)
+PLAIN_READ(satp, satp)
+PLAIN_READ(mstatus, mstatus)
+PLAIN_READ(misa, misa)
+PLAIN_READ(medeleg, medeleg)
+PLAIN_READ(mideleg, mideleg)
+PLAIN_READ(mie, mie)
+PLAIN_READ(mip, mip)
+PLAIN_READ(mtvec, mtvec)
+PLAIN_READ(mepc, mepc)
+PLAIN_READ(mcounteren, mcounteren)
+PLAIN_READ(menvcfg, menvcfg)
+
+/* mvendorid, marchid, mimpid (a non-commercial implementation), mhartid (one hart),
+ * mconfigptr (no configuration structure); tselect/tdata1..3 with no triggers (debug spec
+ * 5.7: tdata1 type 0 is "no trigger"). Software that probes for triggers finds none instead
+ * of trapping. */
+static CSR_READ_HANDLER(zero)
 {
-    if (!(c->mstatus & MSTATUS_FS)) return false;
+    (void)c, (void)csr;
+    *value = 0;
+    return true;
+}
+static CSR_READ_HANDLER(tinfo)
+{
+    (void)c, (void)csr;
+    *value = 1; /* only type 0 exists */
+    return true;
+}
+/* WARL registers with nothing writable: misa (extensions cannot be switched off), the
+ * trigger registers. */
+static CSR_WRITE_HANDLER(ignore)
+{
+    (void)c, (void)csr, (void)value;
+    return true;
+}
+
+/* fflags, frm, fcsr (unpriv spec "Floating-Point Control and Status Register"): views of one
+ * register (the FP gate keeps them unreachable while mstatus.FS = Off); a write makes the FP
+ * state Dirty. */
+static CSR_READ_HANDLER(fp)
+{
     switch (csr) {
     case CSR_FFLAGS: *value = c->fcsr & 0x1f; return true;
     case CSR_FRM: *value = (c->fcsr >> 5) & 7; return true;
     default: *value = c->fcsr & 0xff; return true;
     }
 }
-static bool fp_csr_write(struct cpu *c, unsigned csr, uint64_t value)
+static CSR_WRITE_HANDLER(fp)
 {
-    if (!(c->mstatus & MSTATUS_FS)) return false;
     switch (csr) {
     case CSR_FFLAGS: c->fcsr = (c->fcsr & ~0x1fu) | (uint32_t)(value & 0x1f); break;
     case CSR_FRM: c->fcsr = (c->fcsr & 0x1fu) | (uint32_t)(value & 7) << 5; break;
@@ -117,105 +130,6 @@ static bool fp_csr_write(struct cpu *c, unsigned csr, uint64_t value)
     }
     c->mstatus |= MSTATUS_FS_DIRTY | MSTATUS_SD;
     return true;
-}
-
-bool csr_read(struct cpu *c, unsigned csr, uint64_t *value)
-{
-    /* priv spec 2.1: bits 9:8 give the lowest privilege that may access the CSR. */
-    if (((csr >> 8) & 3) > c->priv) return false;
-    if (csr >= CSR_FFLAGS && csr <= CSR_FCSR) return fp_csr_read(c, csr, value);
-
-    if (csr >= CSR_HPMCOUNTER3 && csr <= CSR_HPMCOUNTER31) {
-        unsigned i = csr - CSR_HPMCOUNTER3;
-        if (!counter_accessible(c, 3 + i)) return false;
-        *value = i < HPM_EVENTS ? hpm_value(c, i) : 0;
-        return true;
-    }
-    if (csr >= CSR_MHPMCOUNTER3 && csr <= CSR_MHPMCOUNTER31) {
-        unsigned i = csr - CSR_MHPMCOUNTER3;
-        *value = i < HPM_EVENTS ? hpm_value(c, i) : 0;
-        return true;
-    }
-    if (csr >= CSR_MHPMEVENT3 && csr <= CSR_MHPMEVENT31) {
-        /* Events are fixed: mhpmevent3+i reads event i+1 (see struct cpu_stats). */
-        unsigned i = csr - CSR_MHPMEVENT3;
-        *value = i < HPM_EVENTS ? i + 1 : 0;
-        return true;
-    }
-    if (csr >= CSR_PMPCFG0 && csr <= CSR_PMPCFG15) {
-        if (csr & 1) return false; /* RV64 has only the even pmpcfg registers (priv spec 3.7.1) */
-        *value = c->pmpcfg[csr - CSR_PMPCFG0];
-        return true;
-    }
-    if (csr >= CSR_PMPADDR0 && csr <= CSR_PMPADDR63) {
-        *value = c->pmpaddr[csr - CSR_PMPADDR0];
-        return true;
-    }
-
-    switch (csr) {
-    case CSR_CYCLE:
-        if (!counter_accessible(c, 0)) return false;
-        *value = c->mcycle;
-        return true;
-    case CSR_TIME:
-        if (!counter_accessible(c, 1)) return false;
-        *value = cpu_time(c);
-        return true;
-    case CSR_INSTRET:
-        if (!counter_accessible(c, 2)) return false;
-        *value = c->minstret;
-        return true;
-
-    case CSR_SSTATUS: *value = c->mstatus & SSTATUS_MASK; return true;
-    case CSR_SIE: *value = c->mie & c->mideleg; return true;
-    case CSR_STVEC: *value = c->stvec; return true;
-    case CSR_SCOUNTEREN: *value = c->scounteren; return true;
-    case CSR_SENVCFG: *value = c->senvcfg; return true;
-    case CSR_SSCRATCH: *value = c->sscratch; return true;
-    case CSR_SEPC: *value = c->sepc; return true;
-    case CSR_SCAUSE: *value = c->scause; return true;
-    case CSR_STVAL: *value = c->stval; return true;
-    case CSR_SIP: *value = c->mip & c->mideleg; return true;
-    case CSR_STIMECMP:
-        if (!stimecmp_accessible(c)) return false;
-        *value = c->stimecmp;
-        return true;
-    case CSR_SATP:
-        if (c->priv == PRIV_S && (c->mstatus & MSTATUS_TVM)) return false; /* priv spec 3.1.6.5 */
-        *value = c->satp;
-        return true;
-
-    case CSR_MVENDORID: *value = 0; return true; /* non-commercial implementation */
-    case CSR_MARCHID: *value = 0; return true;
-    case CSR_MIMPID: *value = 0; return true;
-    case CSR_MHARTID: *value = 0; return true;
-    case CSR_MCONFIGPTR: *value = 0; return true; /* no configuration structure */
-    case CSR_MSTATUS: *value = c->mstatus; return true;
-    case CSR_MISA: *value = c->misa; return true;
-    case CSR_MEDELEG: *value = c->medeleg; return true;
-    case CSR_MIDELEG: *value = c->mideleg; return true;
-    case CSR_MIE: *value = c->mie; return true;
-    case CSR_MTVEC: *value = c->mtvec; return true;
-    case CSR_MCOUNTEREN: *value = c->mcounteren; return true;
-    case CSR_MENVCFG: *value = c->menvcfg; return true;
-    case CSR_MCOUNTINHIBIT: *value = c->mcountinhibit; return true;
-    case CSR_MSCRATCH: *value = c->mscratch; return true;
-    case CSR_MEPC: *value = c->mepc; return true;
-    case CSR_MCAUSE: *value = c->mcause; return true;
-    case CSR_MTVAL: *value = c->mtval; return true;
-    case CSR_MIP: *value = c->mip; return true;
-    case CSR_MCYCLE: *value = c->mcycle; return true;
-    case CSR_MINSTRET: *value = c->minstret; return true;
-    /* No triggers (debug spec 5.7): tselect stays 0, tdata1 reads type 0 ("no trigger"),
-     * tinfo says only type 0 exists. Software that probes for triggers finds none instead
-     * of trapping. */
-    case CSR_TSELECT:
-    case CSR_TDATA1:
-    case CSR_TDATA2:
-    case CSR_TDATA3: *value = 0; return true;
-    case CSR_TINFO: *value = 1; return true;
-    default: return false;
-    }
 }
 
 static void write_mstatus(struct cpu *c, uint64_t value)
@@ -231,126 +145,230 @@ static void write_mstatus(struct cpu *c, uint64_t value)
     cpu_sync_mmu(c); /* flushes the fast TLB when MXR changed */
 }
 
+static CSR_READ_HANDLER(sstatus)
+{
+    (void)csr;
+    *value = c->mstatus & SSTATUS_MASK;
+    return true;
+}
+static CSR_WRITE_HANDLER(sstatus)
+{
+    (void)csr;
+    write_mstatus(c, (c->mstatus & ~SSTATUS_MASK) | (value & SSTATUS_MASK));
+    return true;
+}
+static CSR_READ_HANDLER(sie)
+{
+    (void)csr;
+    *value = c->mie & c->mideleg;
+    return true;
+}
+static CSR_WRITE_HANDLER(sie)
+{
+    (void)csr;
+    c->mie = (c->mie & ~c->mideleg) | (value & c->mideleg);
+    return true;
+}
+static CSR_WRITE_HANDLER(stvec)
+{
+    (void)csr;
+    c->stvec = value & ~2ull; /* modes 0 and 1 only */
+    return true;
+}
+static CSR_WRITE_HANDLER(scounteren)
+{
+    (void)csr;
+    c->scounteren = value & 0xffffffff;
+    return true;
+}
+static CSR_WRITE_HANDLER(senvcfg)
+{
+    (void)csr;
+    c->senvcfg = envcfg_legalize(value, envcfg_writable(false));
+    return true;
+}
+static CSR_WRITE_HANDLER(sepc)
+{
+    (void)csr;
+    c->sepc = value & ~1ull;
+    return true;
+}
+static CSR_READ_HANDLER(sip)
+{
+    (void)csr;
+    *value = c->mip & c->mideleg;
+    return true;
+}
+/* Only SSIP is writable through sip, and only when delegated (priv spec 10.1.3). */
+static CSR_WRITE_HANDLER(sip)
+{
+    (void)csr;
+    c->mip = (c->mip & ~(MIP_SSIP & c->mideleg)) | (value & MIP_SSIP & c->mideleg);
+    return true;
+}
+static CSR_WRITE_HANDLER(stimecmp)
+{
+    (void)csr;
+    c->stimecmp = value;
+    cpu_update_stip(c);
+    return true;
+}
+static CSR_WRITE_HANDLER(satp)
+{
+    (void)csr;
+    uint64_t mode = value >> SATP_MODE_SHIFT;
+    /* Bare, Sv39, and Sv48/Sv57 when -cpu leaves them on (cpu/ext.h). */
+    if (!rv_vm_mode_supported(mode))
+        return true; /* unsupported MODE: the whole write has no effect (priv spec 10.1.11) */
+    c->satp = value;
+    cpu_emit(c, &(struct cpu_event){.kind = EV_SATP, .pc = c->pc, .satp = value});
+    /* The model TLB is ASID-tagged and needs no flush; the fast TLB holds translations
+     * of the current address space only. */
+    mmu_flush_all(&c->mmu);
+    cpu_sync_mmu(c);
+    return true;
+}
+static CSR_WRITE_HANDLER(mstatus)
+{
+    (void)csr;
+    write_mstatus(c, value);
+    return true;
+}
+static CSR_WRITE_HANDLER(medeleg)
+{
+    (void)csr;
+    c->medeleg = value & MEDELEG_WRITABLE;
+    return true;
+}
+static CSR_WRITE_HANDLER(mideleg)
+{
+    (void)csr;
+    c->mideleg = value & MIDELEG_WRITABLE;
+    return true;
+}
+static CSR_WRITE_HANDLER(mie)
+{
+    (void)csr;
+    c->mie = value & MIE_WRITABLE;
+    return true;
+}
+static CSR_WRITE_HANDLER(mtvec)
+{
+    (void)csr;
+    c->mtvec = value & ~2ull;
+    return true;
+}
+static CSR_WRITE_HANDLER(mcounteren)
+{
+    (void)csr;
+    c->mcounteren = value & 0xffffffff;
+    return true;
+}
+static CSR_WRITE_HANDLER(menvcfg)
+{
+    (void)csr;
+    c->menvcfg = envcfg_legalize(value, envcfg_writable(true));
+    cpu_sync_mmu(c); /* PBMTE, ADUE */
+    cpu_update_stip(c);
+    return true;
+}
+static CSR_WRITE_HANDLER(mepc)
+{
+    (void)csr;
+    c->mepc = value & ~1ull;
+    return true;
+}
+/* SSIP and SEIP are writable by M-mode; STIP too unless Sstc drives it. MSIP, MTIP, MEIP are
+ * driven by the CLINT/PLIC (priv spec 3.1.9). */
+static CSR_WRITE_HANDLER(mip)
+{
+    (void)csr;
+    uint64_t writable = MIP_SSIP | MIP_SEIP;
+    if (!(c->menvcfg & ENVCFG_STCE)) writable |= MIP_STIP;
+    c->seip_software = value & MIP_SEIP;
+    c->mip = (c->mip & ~writable) | (value & writable);
+    if (c->seip_line) c->mip |= MIP_SEIP;
+    return true;
+}
+
+/* pmpcfg0, 2, .., 14 (RV64 has no odd ones, priv spec 3.7.1) and pmpaddr0..63. Accepted and
+ * read back; rv39 does not enforce PMP (all of memory is accessible). */
+static CSR_READ_HANDLER(pmpcfg)
+{
+    *value = c->pmpcfg[csr - CSR_PMPCFG0];
+    return true;
+}
+/* Keep R/W/X/A/L bits; W without R is reserved (priv spec 3.7.1): clear W there. */
+static CSR_WRITE_HANDLER(pmpcfg)
+{
+    uint64_t v = value & 0x9f9f9f9f9f9f9f9full;
+    for (unsigned b = 0; b < 8; b++) {
+        uint64_t cfg = (v >> (8 * b)) & 0xff;
+        if ((cfg & 3) == 2) v &= ~(2ull << (8 * b));
+    }
+    c->pmpcfg[csr - CSR_PMPCFG0] = v;
+    return true;
+}
+static CSR_READ_HANDLER(pmpaddr)
+{
+    *value = c->pmpaddr[csr - CSR_PMPADDR0];
+    return true;
+}
+static CSR_WRITE_HANDLER(pmpaddr)
+{
+    c->pmpaddr[csr - CSR_PMPADDR0] = value & ((1ull << 54) - 1);
+    return true;
+}
+
+/* ---- dispatch on the table ---- */
+
+#define wr_none NULL /* a read-only row */
+
+static bool (*const csr_readers[CSR_ROWS])(struct cpu *, unsigned, uint64_t *) = {
+#define CSR(id, number, count, first, name, priv, gate, read, write, ...)                          \
+    [CSR_ROW_##id] = rd_##read,
+#include "csrs.def"
+#undef CSR
+};
+static bool (*const csr_writers[CSR_ROWS])(struct cpu *, unsigned, uint64_t) = {
+#define CSR(id, number, count, first, name, priv, gate, read, write, ...)                          \
+    [CSR_ROW_##id] = wr_##write,
+#include "csrs.def"
+#undef CSR
+};
+
+/* The row of an accessible CSR at the hart's privilege, or NULL (illegal instruction).
+ * priv spec 2.1: bits 9:8 give the lowest privilege that may access the CSR. */
+static const struct csr_info *accessible(const struct cpu *c, unsigned csr)
+{
+    const struct csr_info *r = csr_find(csr);
+    if (!r || r->priv > c->priv) return NULL;
+    switch ((enum csr_gate)r->gate) {
+    case CSR_GATE_NONE: return r;
+    case CSR_GATE_FP: return (c->mstatus & MSTATUS_FS) ? r : NULL;
+    case CSR_GATE_COUNTER: return csr_counter_accessible(c, csr & 31) ? r : NULL;
+    case CSR_GATE_SSTC: return stimecmp_accessible(c) ? r : NULL;
+    case CSR_GATE_TVM: return c->priv == PRIV_S && (c->mstatus & MSTATUS_TVM) ? NULL : r;
+    }
+    return NULL;
+}
+
+bool csr_read(struct cpu *c, unsigned csr, uint64_t *value)
+{
+    const struct csr_info *r = accessible(c, csr);
+    return r && csr_readers[r - csr_table](c, csr, value);
+}
+
 bool csr_write(struct cpu *c, unsigned csr, uint64_t value)
 {
-    if (((csr >> 8) & 3) > c->priv || (csr >> 10) == 3)
-        return false; /* too privileged, or read-only (bits 11:10 = 3) */
-    if (csr >= CSR_FFLAGS && csr <= CSR_FCSR) return fp_csr_write(c, csr, value);
-
-    if (csr >= CSR_MHPMCOUNTER3 && csr <= CSR_MHPMCOUNTER31) {
-        unsigned i = csr - CSR_MHPMCOUNTER3;
-        if (i < HPM_EVENTS) hpm_set(c, i, value);
-        return true;
-    }
-    if (csr >= CSR_MHPMEVENT3 && csr <= CSR_MHPMEVENT31) return true; /* WARL, events are fixed */
-    if (csr >= CSR_PMPCFG0 && csr <= CSR_PMPCFG15) {
-        if (csr & 1) return false;
-        /* Accept and read back; rv39 does not enforce PMP (all of memory is accessible). Keep
-         * R/W/X/A/L bits; W without R is reserved (priv spec 3.7.1): clear W there. */
-        uint64_t v = value & 0x9f9f9f9f9f9f9f9full;
-        for (unsigned b = 0; b < 8; b++) {
-            uint64_t cfg = (v >> (8 * b)) & 0xff;
-            if ((cfg & 3) == 2) v &= ~(2ull << (8 * b));
-        }
-        c->pmpcfg[csr - CSR_PMPCFG0] = v;
-        return true;
-    }
-    if (csr >= CSR_PMPADDR0 && csr <= CSR_PMPADDR63) {
-        c->pmpaddr[csr - CSR_PMPADDR0] = value & ((1ull << 54) - 1);
-        return true;
-    }
-
-    switch (csr) {
-    case CSR_SSTATUS:
-        write_mstatus(c, (c->mstatus & ~SSTATUS_MASK) | (value & SSTATUS_MASK));
-        return true;
-    case CSR_SIE: c->mie = (c->mie & ~c->mideleg) | (value & c->mideleg); return true;
-    case CSR_STVEC: c->stvec = value & ~2ull; return true; /* modes 0 and 1 only */
-    case CSR_SCOUNTEREN: c->scounteren = value & 0xffffffff; return true;
-    case CSR_SENVCFG: c->senvcfg = envcfg_legalize(value, envcfg_writable(false)); return true;
-    case CSR_SSCRATCH: c->sscratch = value; return true;
-    case CSR_SEPC: c->sepc = value & ~1ull; return true;
-    case CSR_SCAUSE: c->scause = value; return true;
-    case CSR_STVAL: c->stval = value; return true;
-    case CSR_SIP:
-        /* Only SSIP is writable through sip, and only when delegated (priv spec 10.1.3). */
-        c->mip = (c->mip & ~(MIP_SSIP & c->mideleg)) | (value & MIP_SSIP & c->mideleg);
-        return true;
-    case CSR_STIMECMP:
-        if (!stimecmp_accessible(c)) return false;
-        c->stimecmp = value;
-        cpu_update_stip(c);
-        return true;
-    case CSR_SATP: {
-        if (c->priv == PRIV_S && (c->mstatus & MSTATUS_TVM)) return false;
-        uint64_t mode = value >> SATP_MODE_SHIFT;
-        /* Bare, Sv39, and Sv48/Sv57 when -cpu leaves them on (cpu/ext.h). */
-        if (!rv_vm_mode_supported(mode))
-            return true; /* unsupported MODE: the whole write has no effect (priv spec 10.1.11) */
-        c->satp = value;
-        cpu_emit(c, &(struct cpu_event){.kind = EV_SATP, .pc = c->pc, .satp = value});
-        /* The model TLB is ASID-tagged and needs no flush; the fast TLB holds translations
-         * of the current address space only. */
-        mmu_flush_all(&c->mmu);
-        cpu_sync_mmu(c);
-        return true;
-    }
-
-    case CSR_MSTATUS: write_mstatus(c, value); return true;
-    case CSR_MISA: return true; /* WARL: extensions cannot be switched off */
-    case CSR_MEDELEG: c->medeleg = value & MEDELEG_WRITABLE; return true;
-    case CSR_MIDELEG: c->mideleg = value & MIDELEG_WRITABLE; return true;
-    case CSR_MIE: c->mie = value & MIE_WRITABLE; return true;
-    case CSR_MTVEC: c->mtvec = value & ~2ull; return true;
-    case CSR_MCOUNTEREN: c->mcounteren = value & 0xffffffff; return true;
-    case CSR_MENVCFG:
-        c->menvcfg = envcfg_legalize(value, envcfg_writable(true));
-        cpu_sync_mmu(c); /* PBMTE, ADUE */
-        cpu_update_stip(c);
-        return true;
-    case CSR_MCOUNTINHIBIT: set_mcountinhibit(c, value); return true;
-    case CSR_MSCRATCH: c->mscratch = value; return true;
-    case CSR_MEPC: c->mepc = value & ~1ull; return true;
-    case CSR_MCAUSE: c->mcause = value; return true;
-    case CSR_MTVAL: c->mtval = value; return true;
-    case CSR_MIP: {
-        /* SSIP and SEIP are writable by M-mode; STIP too unless Sstc drives it. MSIP, MTIP,
-         * MEIP are driven by the CLINT/PLIC (priv spec 3.1.9). */
-        uint64_t writable = MIP_SSIP | MIP_SEIP;
-        if (!(c->menvcfg & ENVCFG_STCE)) writable |= MIP_STIP;
-        c->seip_software = value & MIP_SEIP;
-        c->mip = (c->mip & ~writable) | (value & writable);
-        if (c->seip_line) c->mip |= MIP_SEIP;
-        return true;
-    }
-    /* The writing instruction itself retires after the write; the next instruction must read
-     * the value written (unpriv spec 7.1), so pre-subtract the count it is about to add. */
-    case CSR_MCYCLE: c->mcycle = value - !(c->mcountinhibit & 1); return true;
-    case CSR_MINSTRET: c->minstret = value - !(c->mcountinhibit & 4); return true;
-    case CSR_TSELECT: /* WARL: with no triggers every write is ignored */
-    case CSR_TDATA1:
-    case CSR_TDATA2:
-    case CSR_TDATA3:
-    case CSR_TINFO: return true;
-    default: return false;
-    }
+    if ((csr >> 10) == 3) return false; /* read-only (bits 11:10 = 3, priv spec 2.1) */
+    const struct csr_info *r = accessible(c, csr);
+    if (!r || !csr_writers[r - csr_table]) return false;
+    return csr_writers[r - csr_table](c, csr, value);
 }
 
 bool csr_write_needs_resync(unsigned csr)
 {
-    switch (csr) {
-    case CSR_SSTATUS:
-    case CSR_SIE:
-    case CSR_SIP:
-    case CSR_STIMECMP:
-    case CSR_SATP:
-    case CSR_MSTATUS:
-    case CSR_MIDELEG:
-    case CSR_MIE:
-    case CSR_MIP:
-    case CSR_MENVCFG:
-    case CSR_MCYCLE:
-    case CSR_MINSTRET: return true;
-    default: return false;
-    }
+    const struct csr_info *r = csr_find(csr);
+    return r && (r->flags & CSR_RESYNC);
 }

@@ -17,6 +17,7 @@
 #include "csr_numbers.h"
 #include "jit.h"
 #include "fpu.h"
+#include "fpu_insn.h"
 #include "../mmu/walk.h"
 #include "../mmu/tlb.h"
 
@@ -232,24 +233,6 @@ static uint32_t remu_w(uint32_t a, uint32_t b)
     return b == 0 ? a : a % b;
 }
 
-/* The rounding mode of an F/D instruction (unpriv spec table "Rounding mode encoding"): the rm
- * field, or frm when rm is DYN. 5 and 6 (and an frm holding 5..7) are reserved: the caller
- * raises illegal instruction for any result above RM_RMM. */
-static unsigned fp_rounding_mode(const struct cpu *c, int32_t imm)
-{
-    unsigned rm = (unsigned)imm & 7;
-    return rm == RM_DYN ? (c->fcsr >> 5) & 7 : rm;
-}
-
-/* Accrue exception flags; changing FP state makes it Dirty (priv spec 3.1.6.6). */
-static inline void fp_accrue(struct cpu *c, unsigned flags)
-{
-    if (flags) {
-        c->fcsr |= flags;
-        c->mstatus |= MSTATUS_FS_DIRTY | MSTATUS_SD;
-    }
-}
-
 static void count_retired(struct cpu *c, uint64_t n)
 {
     if (!(c->mcountinhibit & 1)) c->mcycle += n;
@@ -417,95 +400,23 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
     } while (0)
 
 /* ---- F, D, Zfh/Zfhmin and Zfa (unpriv spec ch. 20, 21, "Zfh and Zfhmin", "Zfa") ---- */
-#define FRD c->f[insn->rd]
-#define FRS1 c->f[insn->rs1]
 #define FRS2 c->f[insn->rs2]
-#define FRS3 c->f[(unsigned)insn->imm >> 3]
 /* Every F/D instruction is illegal while mstatus.FS = Off (priv spec 3.1.6.6). */
 #define FP_REQUIRE_ENABLED()                                                                       \
     do {                                                                                           \
         if (unlikely(!(c->mstatus & MSTATUS_FS))) TRAP_EXIT(illegal);                              \
     } while (0)
-/* Declares `rm`, the instruction's valid rounding mode, or raises illegal instruction. */
-#define FP_ROUNDING_MODE(rm)                                                                       \
-    unsigned rm = fp_rounding_mode(c, insn->imm);                                                  \
-    if (unlikely(rm > RM_RMM)) TRAP_EXIT(illegal)
-/* Write an FP register and accrue flags: the FP state becomes Dirty. */
-#define FP_WRITE(value, flags)                                                                     \
+/* Write an FP register: the FP state becomes Dirty. */
+#define FP_WRITE(value)                                                                            \
     do {                                                                                           \
-        FRD = (value);                                                                             \
-        c->fcsr |= (flags);                                                                        \
-        c->mstatus |= MSTATUS_FS_DIRTY | MSTATUS_SD;                                               \
+        fpu_insn_write(c, insn->rd, (value), 0);                                                   \
         NEXT();                                                                                    \
     } while (0)
-/* Arithmetic with rounding: FADD..FSQRT and the fused forms. */
-#define FP_ARITH(op, fmt, c_operand)                                                               \
+/* Everything but loads and stores: cpu/fpu_insn.h, shared with the translator. */
+#define FP_EXEC(name)                                                                              \
     do {                                                                                           \
-        FP_REQUIRE_ENABLED();                                                                      \
-        FP_ROUNDING_MODE(rm_);                                                                     \
-        unsigned fl_ = c->fcsr & 0x1f; /* accrued flags: they enable fpu.c's fast path */          \
-        uint64_t r_ = fpu_arith(op, fmt, FRS1, FRS2, c_operand, rm_, &fl_);                        \
-        FP_WRITE(r_, fl_);                                                                         \
-    } while (0)
-#define FP_SIGN(kind, fmt)                                                                         \
-    do {                                                                                           \
-        FP_REQUIRE_ENABLED();                                                                      \
-        FP_WRITE(fpu_sgnj(kind, fmt, FRS1, FRS2), 0);                                              \
-    } while (0)
-#define FP_MINMAX(max, fmt)                                                                        \
-    do {                                                                                           \
-        FP_REQUIRE_ENABLED();                                                                      \
-        unsigned fl_ = 0;                                                                          \
-        uint64_t r_ = fpu_minmax(max, fmt, FRS1, FRS2, &fl_);                                      \
-        FP_WRITE(r_, fl_);                                                                         \
-    } while (0)
-/* A rounded conversion into an FP register: `call` sees the mode in rm_ and flags in fl_. */
-#define FP_ROUNDED(call)                                                                           \
-    do {                                                                                           \
-        FP_REQUIRE_ENABLED();                                                                      \
-        FP_ROUNDING_MODE(rm_);                                                                     \
-        unsigned fl_ = 0;                                                                          \
-        uint64_t r_ = (call);                                                                      \
-        FP_WRITE(r_, fl_);                                                                         \
-    } while (0)
-/* No rounding mode (or a fixed one): `call` sees the flags in fl_; the result goes to an FP
- * register (FMINM/FMAXM) or an integer one (FLEQ/FLTQ, FCVTMOD.W.D). */
-#define FP_FLAGGED(call)                                                                           \
-    do {                                                                                           \
-        FP_REQUIRE_ENABLED();                                                                      \
-        unsigned fl_ = 0;                                                                          \
-        uint64_t r_ = (call);                                                                      \
-        FP_WRITE(r_, fl_);                                                                         \
-    } while (0)
-#define FP_FLAGGED_TO_X(call)                                                                      \
-    do {                                                                                           \
-        FP_REQUIRE_ENABLED();                                                                      \
-        unsigned fl_ = 0;                                                                          \
-        uint64_t r_ = (call);                                                                      \
-        fp_accrue(c, fl_);                                                                         \
-        RD = r_;                                                                                   \
-        NEXT();                                                                                    \
-    } while (0)
-#define FP_CONVERT(to, from) FP_ROUNDED(fpu_convert(to, from, FRS1, rm_, &fl_))
-#define FP_FROM_INT(type, fmt) FP_ROUNDED(fpu_from_int(type, fmt, RS1, rm_, &fl_))
-/* Results in an integer register: the FP state changes only if flags are raised. */
-#define FP_TO_INT(type, fmt)                                                                       \
-    do {                                                                                           \
-        FP_REQUIRE_ENABLED();                                                                      \
-        FP_ROUNDING_MODE(rm_);                                                                     \
-        unsigned fl_ = 0;                                                                          \
-        uint64_t r_ = fpu_to_int(type, fmt, FRS1, rm_, &fl_);                                      \
-        fp_accrue(c, fl_);                                                                         \
-        RD = r_;                                                                                   \
-        NEXT();                                                                                    \
-    } while (0)
-#define FP_COMPARE(kind, fmt)                                                                      \
-    do {                                                                                           \
-        FP_REQUIRE_ENABLED();                                                                      \
-        unsigned fl_ = 0;                                                                          \
-        uint64_t r_ = fpu_compare(kind, fmt, FRS1, FRS2, &fl_);                                    \
-        fp_accrue(c, fl_);                                                                         \
-        RD = r_;                                                                                   \
+        if (unlikely(!fpu_insn(c, OP_##name, insn->rd, insn->rs1, insn->rs2, insn->imm)))         \
+            TRAP_EXIT(illegal);                                                                    \
         NEXT();                                                                                    \
     } while (0)
 /* Loads and stores take the integer paths' fast TLB and slow path (same faults, same
@@ -521,7 +432,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
             c->pc = PC;                                                                            \
             if (!mmu_load(&c->mmu, a_, size, &v_)) TRAP_EXIT(exception);                                 \
         }                                                                                          \
-        FP_WRITE((box) | (ctype)v_, 0);                                                            \
+        FP_WRITE((box) | (ctype)v_);                                                            \
     } while (0)
 #define FP_STORE(ctype, size)                                                                      \
     do {                                                                                           \
@@ -677,12 +588,14 @@ void interp_publish_labels(void)
 uint64_t cpu_run(struct cpu *c, uint64_t budget)
 {
     c->yield_request = false;
+    cpu_sync_mmu(c); /* whatever the board, a debugger or a test changed while it was stopped */
     cpu_update_stip(c);
     return interp(c, (int64_t)budget, false);
 }
 
 void cpu_step(struct cpu *c)
 {
+    cpu_sync_mmu(c);
     cpu_update_stip(c);
     interp(c, 1, true);
 }

@@ -212,7 +212,10 @@ static struct jit_block *translate(struct cpu *c, struct jit *j, struct jit_bloc
         struct jit_insn *in = &insns[n];
         rv_decode_parcels(lo, hi, &in->d);
         if (in->d.opcode == OP_ILLEGAL || !jit_backend_translates(in->d.opcode)) break;
-        if (in->d.rd == 0) in->d.rd = REG_SINK; /* as the interpreter's slots: x0 absorbs */
+        /* as the interpreter's slots: x0 absorbs (f0 is a register like the others) */
+        if (in->d.rd == 0 && !insn_format_writes_freg(insn_table[in->d.opcode].format))
+            in->d.rd = REG_SINK;
+        in->raw = (uint32_t)lo | (uint32_t)hi << 16;
         in->pc = b->pc + (offset - start);
         offset += in->d.len;
         n++;

@@ -37,6 +37,7 @@ struct jit_block {
 struct jit_insn {
     struct decoded d;
     uint64_t pc;
+    uint32_t raw; /* its bits as fetched (16 for a compressed one): an illegal one's mtval */
 };
 
 /* Status the generated code returns to jit_run. */

@@ -186,7 +186,7 @@ bool jit_backend_translates(enum opcode op)
     case OP_PREFETCH_R:
     case OP_PREFETCH_W: return true;
     default: /* system, CSR, CMOs: the interpreter's */
-        return jit_atomic_size(op) || jit_bitmanip_translates(op);
+        return jit_atomic_size(op) || jit_bitmanip_translates(op) || jit_fp_translates(op);
     }
 }
 
@@ -207,53 +207,32 @@ static bool call_clobbered(int host)
     return host >= R8 && host <= R11;
 }
 
-/* Work for the cold part after the block body. */
-enum cold_kind { COLD_BRANCH, COLD_LOAD, COLD_STORE, COLD_ATOMIC };
-struct cold {
-    enum cold_kind kind;
-    const struct jit_insn *in;
-    unsigned index; /* the instruction's position in the block: that many retired before it */
-    uint32_t from;  /* rel32 of the jcc that leads here */
-    size_t resume;  /* where the fast path goes on (loads, stores) */
-    size_t hit;     /* loads, stores: the fast path's addend load, after the tag compare */
-    int32_t table;  /* loads, stores: offset of the fast-TLB table in the set (read, write) */
-};
-
-struct block_asm {
-    struct asm_buf a;
-    struct jit_block *b;
-    struct cold cold[2 * JIT_MAX_INSNS];
-    unsigned cold_count;
-    int host_of[33];                     /* guest register -> host register, or -1 */
-    uint64_t written[JIT_MAX_INSNS + 1]; /* bit r: cached x[r] written by insns [0, k) */
-};
-
-static int cached(const struct block_asm *s, unsigned r)
+int cached(const struct block_asm *s, unsigned r)
 {
     return s->host_of[r];
 }
 
 /* Guest register r as an operand: its host register, or its home in c->x[]. */
-static struct operand opnd(const struct block_asm *s, unsigned r)
+struct operand opnd(const struct block_asm *s, unsigned r)
 {
     int h = cached(s, r);
     return h >= 0 ? R(h) : GX(r);
 }
 
-static void load_x(struct block_asm *s, int host, unsigned r)
+void load_x(struct block_asm *s, int host, unsigned r)
 {
     if (r == 0)
         xor_self(&s->a, host);
     else if (cached(s, r) != host)
         mov_load(&s->a, W64, host, opnd(s, r));
 }
-static void store_x(struct block_asm *s, int host, unsigned r)
+void store_x(struct block_asm *s, int host, unsigned r)
 {
     if (cached(s, r) != host) mov_store(&s->a, W64, host, opnd(s, r));
 }
 
 /* Write cached registers in `mask` back to c->x[]; `only_safe`: just the ones a call left. */
-static void write_back(struct block_asm *s, uint64_t mask, bool only_safe)
+void write_back(struct block_asm *s, uint64_t mask, bool only_safe)
 {
     for (unsigned r = 1; r < 32; r++) {
         int h = cached(s, r);
@@ -262,13 +241,13 @@ static void write_back(struct block_asm *s, uint64_t mask, bool only_safe)
     }
 }
 /* Around a helper call: the call-clobbered cache registers go home and come back. */
-static void spill_for_call(struct block_asm *s)
+void spill_for_call(struct block_asm *s)
 {
     for (unsigned r = 1; r < 32; r++)
         if (cached(s, r) >= 0 && call_clobbered(cached(s, r)))
             mov_store(&s->a, W64, cached(s, r), GX(r));
 }
-static void reload_after_call(struct block_asm *s)
+void reload_after_call(struct block_asm *s)
 {
     for (unsigned r = 1; r < 32; r++)
         if (cached(s, r) >= 0 && call_clobbered(cached(s, r)))
@@ -308,7 +287,7 @@ static void exit_indirect(struct block_asm *s, unsigned retired)
     jmp_to(a, a->j->lookup);
 }
 
-static unsigned access_size(enum opcode op)
+unsigned access_size(enum opcode op)
 {
     switch (op) {
     case OP_LB:
@@ -316,10 +295,14 @@ static unsigned access_size(enum opcode op)
     case OP_SB: return 1;
     case OP_LH:
     case OP_LHU:
-    case OP_SH: return 2;
+    case OP_SH:
+    case OP_FLH:
+    case OP_FSH: return 2;
     case OP_LW:
     case OP_LWU:
-    case OP_SW: return 4;
+    case OP_SW:
+    case OP_FLW:
+    case OP_FSW: return 4;
     default: return jit_atomic_size(op) ? jit_atomic_size(op) : 8;
     }
 }
@@ -334,9 +317,17 @@ _Static_assert(offsetof(struct ftlb_set, read) == 0, "the read table starts a se
 _Static_assert(FTLB_SIZE == 256 && PAGE_SHIFT == 12, "index * 16 = (va >> 8) & 0xff0");
 _Static_assert(FTLB_MAX_ACCESS == 8, "loads and stores of at most 8 bytes probe the fast TLB");
 
+struct cold *cold_add(struct block_asm *s, enum cold_kind kind, const struct jit_insn *in,
+                      unsigned index, uint32_t from)
+{
+    struct cold *c = &s->cold[s->cold_count++];
+    *c = (struct cold){.kind = kind, .in = in, .index = index, .from = from};
+    return c;
+}
+
 /* rax = effective address; rdx = fast-TLB index * 16; jne to the slow path on a miss, with
  * rsi = the addend on a hit. `table` is 0 (read) or the offset of the write table. */
-static void tlb_probe(struct block_asm *s, const struct jit_insn *in, enum cold_kind kind,
+void tlb_probe(struct block_asm *s, const struct jit_insn *in, enum cold_kind kind,
                       unsigned index, int32_t table)
 {
     struct asm_buf *a = &s->a;
@@ -357,8 +348,7 @@ static void tlb_probe(struct block_asm *s, const struct jit_insn *in, enum cold_
      * matches an empty entry); it fits a sign-extended imm32 (asserted in mmu.h) */
     alu_imm(a, W64, ALU_AND, R(RSI), (int32_t)(int64_t)ftlb_tag_mask(size));
     alu_rm(a, W64, ALU_CMP, RSI, MI(R13, RDX, table + (int32_t)offsetof(struct ftlb_entry, tag)));
-    struct cold *c = &s->cold[s->cold_count++];
-    *c = (struct cold){.kind = kind, .in = in, .index = index, .from = jcc32(a, CC_NE)};
+    struct cold *c = cold_add(s, kind, in, index, jcc32(a, CC_NE));
     c->hit = a->pos;
     c->table = table;
     mov_load(a, W64, RSI, MI(R13, RDX, table + (int32_t)offsetof(struct ftlb_entry, addend)));
@@ -435,8 +425,7 @@ static void emit_branch(struct block_asm *s, const struct jit_insn *in, unsigned
         test_rr(a, W64, left); /* compare with x0: flags as cmp left, 0 */
     else
         alu_rm(a, W64, ALU_CMP, left, opnd(s, in->d.rs2));
-    struct cold *c = &s->cold[s->cold_count++];
-    *c = (struct cold){.kind = COLD_BRANCH, .in = in, .index = index, .from = jcc32(a, cc)};
+    cold_add(s, COLD_BRANCH, in, index, jcc32(a, cc));
 }
 
 /* rd = rs1 OP (register rs2, or imm when rs2 < 0), on 64 bits or as a W form (32 bits,
@@ -614,9 +603,13 @@ static void emit_insn(struct block_asm *s, const struct jit_insn *in, unsigned i
     case OP_DIVUW: emit_call2(s, d, jit_divuw); break;
     case OP_REMW: emit_call2(s, d, jit_remw); break;
     case OP_REMUW: emit_call2(s, d, jit_remuw); break;
-    default: { /* A; Zba, Zbb, Zbc, Zbs, Zicond (cpu/jit_x86_64_bitmanip.c) */
+    default: { /* A; Zba, Zbb, Zbc, Zbs, Zicond (cpu/jit_x86_64_bitmanip.c); F, D (_fp.c) */
         if (jit_atomic_size(d->opcode)) {
             emit_atomic(s, in, index);
+            break;
+        }
+        if (jit_fp_translates(d->opcode)) {
+            jit_fp_emit(s, in, index);
             break;
         }
         jit_helper2 helper = jit_bitmanip_helper(d->opcode);
@@ -637,11 +630,16 @@ static void emit_cold(struct block_asm *s, struct cold *c)
 {
     struct asm_buf *a = &s->a;
     const struct jit_insn *in = c->in;
+    if (c->kind == COLD_ILLEGAL || c->kind == COLD_FP) {
+        jit_fp_emit_cold(s, c);
+        return;
+    }
     set_rel32(a, c->from, a->pos);
     if (c->kind == COLD_BRANCH) {
         exit_to(s, in->pc + (uint64_t)(int64_t)in->d.imm, c->index + 1);
         return;
     }
+    enum insn_format format = insn_table[in->d.opcode].format;
     unsigned size = access_size(in->d.opcode);
     if (size > 1 && c->kind != COLD_ATOMIC) { /* misaligned atomics fault: cpu_atomic's */
         /* A misaligned access that stays inside its page (the hot path's tag keeps the
@@ -678,7 +676,10 @@ static void emit_cold(struct block_asm *s, struct cold *c)
         call_abs(a, (const void *)cpu_load);
     } else {
         mov_imm(a, RDX, size);
-        load_x(s, RCX, in->d.rs2);
+        if (format == FMT_FSTORE)
+            mov_load(a, W64, RCX, GF(in->d.rs2));
+        else
+            load_x(s, RCX, in->d.rs2);
         spill_for_call(s);
         call_abs(a, (const void *)cpu_store);
     }
@@ -693,7 +694,10 @@ static void emit_cold(struct block_asm *s, struct cold *c)
         case OP_LW: movsxd(a, RCX, R(RCX)); break;
         default: break;
         }
-        store_x(s, RCX, in->d.rd);
+        if (format == FMT_FLOAD)
+            jit_fp_load_result(s, in);
+        else
+            store_x(s, RCX, in->d.rd);
     }
     /* Leave if the access dropped blocks (maybe this one: self-modifying code) or asked the
      * run loop to look at the machine, with the access retired. */
@@ -718,6 +722,16 @@ static void emit_cold(struct block_asm *s, struct cold *c)
     jmp_to(a, a->j->exit_exception);
 }
 
+/* Which operand fields of a format name integer registers (the F/D forms name FP ones too). */
+static bool x_rs1(enum insn_format f)
+{
+    return f != FMT_FR && f != FMT_FR1 && f != FMT_FR4 && f != FMT_FCMP && f != FMT_F2X;
+}
+static bool x_rd(enum insn_format f)
+{
+    return f != FMT_S && f != FMT_B && f != FMT_FSTORE && !insn_format_writes_freg(f);
+}
+
 /* Which guest registers get host registers: the most used (at least twice) in the block. */
 static void allocate_registers(struct block_asm *s, const struct jit_insn *insns, unsigned n)
 {
@@ -725,9 +739,9 @@ static void allocate_registers(struct block_asm *s, const struct jit_insn *insns
     for (unsigned k = 0; k < n; k++) {
         const struct decoded *d = &insns[k].d;
         enum insn_format f = insn_table[d->opcode].format;
-        uses[d->rs1]++;
+        if (x_rs1(f)) uses[d->rs1]++;
         if (f == FMT_R || f == FMT_S || f == FMT_B) uses[d->rs2]++;
-        if (f != FMT_S && f != FMT_B) uses[d->rd]++;
+        if (x_rd(f)) uses[d->rd]++;
     }
     uses[0] = uses[REG_SINK] = 0;
     for (unsigned r = 0; r < 33; r++)
@@ -744,7 +758,7 @@ static void allocate_registers(struct block_asm *s, const struct jit_insn *insns
     for (unsigned k = 0; k < n; k++) {
         const struct decoded *d = &insns[k].d;
         enum insn_format f = insn_table[d->opcode].format;
-        bool writes = f != FMT_S && f != FMT_B && d->opcode != OP_FENCE && d->opcode != OP_FENCE_I;
+        bool writes = x_rd(f) && d->opcode != OP_FENCE && d->opcode != OP_FENCE_I;
         s->written[k + 1] =
             s->written[k] | (writes && d->rd < 32 && s->host_of[d->rd] >= 0 ? 1ull << d->rd : 0);
     }
@@ -757,6 +771,7 @@ const uint8_t *jit_backend_emit(struct jit *j, const struct jit_insn *insns, uns
     s.a = (struct asm_buf){.j = j, .pos = j->used};
     s.b = b;
     s.cold_count = 0;
+    s.fs_on = s.fs_dirty = false;
     b->exit_count = 0;
     allocate_registers(&s, insns, n);
     size_t start = s.a.pos;

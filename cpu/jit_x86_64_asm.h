@@ -255,4 +255,68 @@ unsigned jit_atomic_size(enum opcode op);
  * value in rcx. Clobbers rdx, rdi, flags. */
 void jit_atomic_emit(struct asm_buf *a, enum opcode op);
 
+
+/* ---- the block being emitted (cpu/jit_x86_64.c), for templates in the other files ---- */
+
+/* Work for the cold part after the block body. */
+enum cold_kind {
+    COLD_BRANCH,
+    COLD_LOAD,
+    COLD_STORE,
+    COLD_ATOMIC,
+    COLD_ILLEGAL, /* raise illegal instruction at the instruction (cpu/jit_x86_64_fp.c) */
+    COLD_FP,      /* an FP instruction's exact path (cpu/jit_x86_64_fp.c) */
+};
+struct cold {
+    enum cold_kind kind;
+    const struct jit_insn *in;
+    unsigned index; /* the instruction's position in the block: that many retired before it */
+    uint32_t from;  /* rel32 of the jcc that leads here */
+    size_t resume;  /* where the fast path goes on (loads, stores, FP) */
+    size_t hit;     /* loads, stores: the fast path's addend load, after the tag compare */
+    int32_t table;  /* loads, stores: offset of the fast-TLB table in the set (read, write) */
+};
+
+struct block_asm {
+    struct asm_buf a;
+    struct jit_block *b;
+    struct cold cold[3 * JIT_MAX_INSNS]; /* at most two per instruction, one more per block */
+    unsigned cold_count;
+    int host_of[33];                     /* guest register -> host register, or -1 */
+    uint64_t written[JIT_MAX_INSNS + 1]; /* bit r: cached x[r] written by insns [0, k) */
+    /* FP state known at this point of the block: mstatus.FS checked (not Off), made Dirty.
+     * Nothing a block runs turns FS off or clean again (CSR writes end blocks). */
+    bool fs_on, fs_dirty;
+};
+
+/* Guest register r's host register, or -1; as an operand (its home in c->x[] if none). */
+int cached(const struct block_asm *s, unsigned r);
+struct operand opnd(const struct block_asm *s, unsigned r);
+/* host = x[r]; x[r] = host (nothing when r lives in host already). */
+void load_x(struct block_asm *s, int host, unsigned r);
+void store_x(struct block_asm *s, int host, unsigned r);
+/* Write cached registers in `mask` back to c->x[]; `only_safe`: just the ones a call left. */
+void write_back(struct block_asm *s, uint64_t mask, bool only_safe);
+/* Around a helper call: the call-clobbered cache registers go home and come back. */
+void spill_for_call(struct block_asm *s);
+void reload_after_call(struct block_asm *s);
+/* The access size of a load, store or atomic. */
+unsigned access_size(enum opcode op);
+/* rax = rs1 + imm, rdx = fast-TLB index * 16, jne to a cold slow path of `kind` on a miss;
+ * on a hit, rsi = the addend. `table`: 0 (read) or the offset of the write table. */
+void tlb_probe(struct block_asm *s, const struct jit_insn *in, enum cold_kind kind,
+               unsigned index, int32_t table);
+/* A new cold part entry, reached from the jcc whose rel32 is at `from`. */
+struct cold *cold_add(struct block_asm *s, enum cold_kind kind, const struct jit_insn *in,
+                      unsigned index, uint32_t from);
+
+/* cpu/jit_x86_64_fp.c: F, D, Zfh and Zfa. */
+bool jit_fp_translates(enum opcode op);
+void jit_fp_emit(struct block_asm *s, const struct jit_insn *in, unsigned index);
+void jit_fp_emit_cold(struct block_asm *s, struct cold *c);
+/* The slow paths of FP loads and stores: the loaded value (rcx) to f[rd] (boxed), and
+ * f[rs2] into rcx. */
+void jit_fp_load_result(struct block_asm *s, const struct jit_insn *in);
+#define GF(r) M(RBX, (int32_t)(offsetof(struct cpu, f) + 8 * (r)))
+
 #endif

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../cpu/csr_numbers.h"
+#include "../cpu/csr_table.h"
 
 static const char *const reg_names[32] = {
     "zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2", "s0", "s1", "a0",
@@ -61,99 +61,15 @@ bool disas_reg_number(const char *name, unsigned *reg)
     return false;
 }
 
-/* Single CSRs by name; numbered families (pmpcfgN, pmpaddrN, [m]hpmcounterN, mhpmeventN)
- * are handled apart. priv spec 2.2 "CSR Listing". */
-static const struct {
-    const char *name;
-    unsigned number;
-} csr_names[] = {
-    {"fflags", CSR_FFLAGS},
-    {"frm", CSR_FRM},
-    {"fcsr", CSR_FCSR},
-    {"cycle", CSR_CYCLE},
-    {"time", CSR_TIME},
-    {"instret", CSR_INSTRET},
-    {"sstatus", CSR_SSTATUS},
-    {"sie", CSR_SIE},
-    {"stvec", CSR_STVEC},
-    {"scounteren", CSR_SCOUNTEREN},
-    {"senvcfg", CSR_SENVCFG},
-    {"sscratch", CSR_SSCRATCH},
-    {"sepc", CSR_SEPC},
-    {"scause", CSR_SCAUSE},
-    {"stval", CSR_STVAL},
-    {"sip", CSR_SIP},
-    {"stimecmp", CSR_STIMECMP},
-    {"satp", CSR_SATP},
-    {"mvendorid", CSR_MVENDORID},
-    {"marchid", CSR_MARCHID},
-    {"mimpid", CSR_MIMPID},
-    {"mhartid", CSR_MHARTID},
-    {"mconfigptr", CSR_MCONFIGPTR},
-    {"mstatus", CSR_MSTATUS},
-    {"misa", CSR_MISA},
-    {"medeleg", CSR_MEDELEG},
-    {"mideleg", CSR_MIDELEG},
-    {"mie", CSR_MIE},
-    {"mtvec", CSR_MTVEC},
-    {"mcounteren", CSR_MCOUNTEREN},
-    {"menvcfg", CSR_MENVCFG},
-    {"mcountinhibit", CSR_MCOUNTINHIBIT},
-    {"mscratch", CSR_MSCRATCH},
-    {"mepc", CSR_MEPC},
-    {"mcause", CSR_MCAUSE},
-    {"mtval", CSR_MTVAL},
-    {"mip", CSR_MIP},
-    {"mcycle", CSR_MCYCLE},
-    {"minstret", CSR_MINSTRET},
-};
-
-static const struct {
-    const char *prefix;
-    unsigned first, count, base_index;
-} csr_families[] = {
-    {"pmpcfg", CSR_PMPCFG0, 16, 0},           {"pmpaddr", CSR_PMPADDR0, 64, 0},
-    {"mhpmcounter", CSR_MHPMCOUNTER3, 29, 3}, {"hpmcounter", CSR_HPMCOUNTER3, 29, 3},
-    {"mhpmevent", CSR_MHPMEVENT3, 29, 3},
-};
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
+/* CSR names come from the one table (cpu/csrs.def). */
 const char *disas_csr_name(unsigned csr, char *buf, size_t len)
 {
-    for (size_t i = 0; i < COUNT(csr_names); i++)
-        if (csr_names[i].number == csr) return csr_names[i].name;
-    for (size_t i = 0; i < COUNT(csr_families); i++) {
-        unsigned first = csr_families[i].first;
-        if (csr >= first && csr < first + csr_families[i].count) {
-            snprintf(buf, len, "%s%u", csr_families[i].prefix,
-                     csr - first + csr_families[i].base_index);
-            return buf;
-        }
-    }
-    return NULL;
+    return csr_name(csr, buf, len);
 }
 
 bool disas_csr_number(const char *name, unsigned *csr)
 {
-    for (size_t i = 0; i < COUNT(csr_names); i++) {
-        if (strcmp(name, csr_names[i].name) == 0) {
-            *csr = csr_names[i].number;
-            return true;
-        }
-    }
-    for (size_t i = 0; i < COUNT(csr_families); i++) {
-        size_t n = strlen(csr_families[i].prefix);
-        if (strncmp(name, csr_families[i].prefix, n) != 0 || !isdigit((unsigned char)name[n]))
-            continue;
-        char *end;
-        unsigned long index = strtoul(name + n, &end, 10);
-        unsigned lo = csr_families[i].base_index;
-        if (*end == '\0' && index >= lo && index < lo + csr_families[i].count) {
-            *csr = csr_families[i].first + (unsigned)(index - lo);
-            return true;
-        }
-    }
+    if (csr_by_name(name, csr)) return true;
     char *end;
     unsigned long n = strtoul(name, &end, 0);
     if (end != name && *end == '\0' && n < 4096) {

@@ -24,15 +24,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../cpu/csr_numbers.h"
+#include "../cpu/csr_table.h"
 #include "debugger.h"
 #include "disas.h"
 
 #define PACKET_MAX 16384 /* what we advertise as PacketSize (0x4000) */
 #define REG_PC 32
-#define REG_FIRST_FPR 33 /* f0..f31 */
-#define REG_FIRST_CSR 65 /* GDB's RISC-V numbering: x0..x31, pc, f0..f31, then CSRs */
-#define REG_PRIV 4161    /* GDB's "priv" virtual register, after the 4096 CSRs */
+#define REG_FIRST_FPR 33                /* f0..f31 */
+#define REG_FIRST_CSR CSR_GDB_REGNUM(0) /* x0..x31, pc, f0..f31, then CSRs (cpu/csr_table.h) */
+#define REG_PRIV 4161                   /* GDB's "priv" virtual register, after the 4096 CSRs */
 #define SLICE_INSNS 20000
 #define WAIT_SLICE_MS 100 /* longest a wait for GDB goes without looking for a stop signal */
 
@@ -214,12 +214,19 @@ static void hex_reg(char *out, uint64_t value)
 
 /* ---- target description ---- */
 
-static const unsigned described_csrs[] = {
-    CSR_MSTATUS, CSR_MISA,     CSR_MEDELEG, CSR_MIDELEG, CSR_MIE,        CSR_MTVEC,    CSR_MSCRATCH,
-    CSR_MEPC,    CSR_MCAUSE,   CSR_MTVAL,   CSR_MIP,     CSR_MCOUNTEREN, CSR_MENVCFG,  CSR_MHARTID,
-    CSR_MCYCLE,  CSR_MINSTRET, CSR_SSTATUS, CSR_SIE,     CSR_STVEC,      CSR_SSCRATCH, CSR_SEPC,
-    CSR_SCAUSE,  CSR_STVAL,    CSR_SIP,     CSR_SATP,    CSR_SCOUNTEREN, CSR_SENVCFG,  CSR_STIMECMP,
-};
+/* The CSRs of the table's rows flagged `flag` (cpu/csrs.def), numbered as GDB numbers them. */
+static void describe_csrs(FILE *f, unsigned flag, const char *group)
+{
+    for (unsigned row = 0; row < CSR_ROWS; row++) {
+        const struct csr_info *r = &csr_table[row];
+        for (unsigned k = 0; (r->flags & flag) && k < r->count; k++) {
+            char buf[24];
+            fprintf(f, "<reg name=\"%s\" bitsize=\"64\" regnum=\"%u\" group=\"%s\"/>\n",
+                    csr_name(r->number + k, buf, sizeof(buf)), CSR_GDB_REGNUM(r->number + k),
+                    group);
+        }
+    }
+}
 
 static void build_target_xml(struct gdb *g)
 {
@@ -238,23 +245,13 @@ static void build_target_xml(struct gdb *g)
             "<reg name=\"pc\" bitsize=\"64\" type=\"code_ptr\" regnum=\"%d\"/>\n</feature>\n"
             "<feature name=\"org.gnu.gdb.riscv.csr\">\n",
             REG_PC);
-    for (size_t i = 0; i < sizeof(described_csrs) / sizeof(described_csrs[0]); i++) {
-        char buf[24];
-        fprintf(f, "<reg name=\"%s\" bitsize=\"64\" regnum=\"%u\" group=\"system\"/>\n",
-                disas_csr_name(described_csrs[i], buf, sizeof(buf)),
-                REG_FIRST_CSR + described_csrs[i]);
-    }
+    describe_csrs(f, CSR_GDB, "system");
     /* F/D: the FP registers (64 bits: D holds them whole) and the FP CSRs. */
     fprintf(f, "</feature>\n<feature name=\"org.gnu.gdb.riscv.fpu\">\n");
     for (unsigned i = 0; i < 32; i++)
         fprintf(f, "<reg name=\"f%u\" bitsize=\"64\" type=\"ieee_double\" regnum=\"%u\"/>\n", i,
                 REG_FIRST_FPR + i);
-    static const unsigned fp_csrs[] = {CSR_FFLAGS, CSR_FRM, CSR_FCSR};
-    for (size_t i = 0; i < sizeof(fp_csrs) / sizeof(fp_csrs[0]); i++) {
-        char buf[24];
-        fprintf(f, "<reg name=\"%s\" bitsize=\"64\" regnum=\"%u\" group=\"float\"/>\n",
-                disas_csr_name(fp_csrs[i], buf, sizeof(buf)), REG_FIRST_CSR + fp_csrs[i]);
-    }
+    describe_csrs(f, CSR_GDB_FP, "float");
     fprintf(f,
             "</feature>\n<feature name=\"org.gnu.gdb.riscv.virtual\">\n"
             "<reg name=\"priv\" bitsize=\"64\" regnum=\"%d\" group=\"system\"/>\n"

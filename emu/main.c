@@ -31,9 +31,10 @@ static void print_stats(const struct machine *m, double seconds)
     fprintf(out, "instret: %llu\n", (unsigned long long)m->instret);
     fprintf(out, "seconds: %.3f\n", seconds);
     fprintf(out, "mips: %.1f\n", seconds > 0 ? (double)m->instret / seconds / 1e6 : 0.0);
-    fprintf(out, "itlb_misses: %llu\n", (unsigned long long)s->itlb_misses);
-    fprintf(out, "dtlb_misses: %llu\n", (unsigned long long)s->dtlb_misses);
-    fprintf(out, "walks: %llu\n", (unsigned long long)s->walks);
+    const struct mmu_stats *ms = &m->cpu.mmu.stats;
+    fprintf(out, "itlb_misses: %llu\n", (unsigned long long)ms->itlb_misses);
+    fprintf(out, "dtlb_misses: %llu\n", (unsigned long long)ms->dtlb_misses);
+    fprintf(out, "walks: %llu\n", (unsigned long long)ms->walks);
     fprintf(out, "page_faults: %llu\n", (unsigned long long)s->page_faults);
     fprintf(out, "sfences: %llu\n", (unsigned long long)s->sfences);
     fprintf(out, "tlb_hits: %llu\n", (unsigned long long)t->hits);

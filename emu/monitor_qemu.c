@@ -9,25 +9,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../cpu/csr_table.h"
 #include "disas.h"
 #include "screenshot.h"
 #include "vmmap.h"
-
-/* The CSRs QEMU 7.2 lists after pc, in its order (M and S mode; no hypervisor). */
-static const char *const dumped_csrs[] = {
-    "mhartid", "mstatus", "mip",    "mie",   "mideleg", "medeleg",  "mtvec",    "stvec", "mepc",
-    "sepc",    "mcause",  "scause", "mtval", "stval",   "mscratch", "sscratch", "satp",
-};
 
 static void info_registers(struct debugger *d, FILE *out)
 {
     const struct cpu *c = &d->m->cpu;
     fprintf(out, " %-8s %016" PRIx64 "\n", "pc", c->pc);
-    for (size_t i = 0; i < sizeof dumped_csrs / sizeof dumped_csrs[0]; i++) {
-        unsigned csr;
-        uint64_t v;
-        if (disas_csr_number(dumped_csrs[i], &csr) && debugger_read_csr(d, csr, &v))
-            fprintf(out, " %-8s %016" PRIx64 "\n", dumped_csrs[i], v);
+    /* The CSRs QEMU 7.2 lists after pc, in its order: the table's `info` column. */
+    for (unsigned place = 1; place < CSR_ROWS; place++) {
+        for (unsigned row = 0; row < CSR_ROWS; row++) {
+            uint64_t v;
+            if (csr_table[row].info == place && debugger_read_csr(d, csr_table[row].number, &v))
+                fprintf(out, " %-8s %016" PRIx64 "\n", csr_table[row].name, v);
+        }
     }
     for (unsigned i = 0; i < 32; i++) {
         char name[16];

@@ -21,8 +21,9 @@ static bool fault(struct mmu *m, unsigned cause, uint64_t tval)
 static void emit(struct mmu *m, enum mmu_event_kind kind, uint64_t va, enum access access,
                  const struct walk_result *walk)
 {
-    m->hooks.event(m->hooks.opaque,
-                   &(struct mmu_event){.kind = kind, .va = va, .access = access, .walk = walk});
+    if (__builtin_expect(m->hooks.event != NULL, 0))
+        m->hooks.event(m->hooks.opaque,
+                       &(struct mmu_event){.kind = kind, .va = va, .access = access, .walk = walk});
 }
 
 static void invalidate_set(struct ftlb_entry *e, unsigned n)
@@ -165,6 +166,10 @@ static bool translate(struct mmu *m, uint64_t va, enum access access, unsigned p
         /* A cached PTE that does not allow this access: walk again, the PTE in memory may
          * have changed (and A/D need setting). */
     } else {
+        if (access == ACCESS_EXEC)
+            m->stats.itlb_misses++;
+        else
+            m->stats.dtlb_misses++;
         emit(m, MMU_EV_TLB_MISS, va, access, NULL);
     }
 
@@ -182,6 +187,7 @@ static bool translate(struct mmu *m, uint64_t va, enum access access, unsigned p
     };
     struct walk_result r;
     page_walk(&m->ram, &req, &r);
+    m->stats.walks++;
     emit(m, MMU_EV_WALK, va, access, &r);
     if (r.fault != WALK_OK) return fault(m, walk_fault_cause(r.fault, access), va);
     if (r.ad_updated) m->hooks.code_written(m->hooks.opaque, r.pte_addr, 8);

@@ -96,12 +96,19 @@ struct mmu_event {
     const struct walk_result *walk;
 };
 
+/* What the MMU counts (the hart's mhpmcounter3..5). */
+struct mmu_stats {
+    uint64_t itlb_misses; /* instruction fetch missed the model TLB */
+    uint64_t dtlb_misses; /* load/store/AMO missed the model TLB */
+    uint64_t walks;       /* page-table walks */
+};
+
 /* The MMU's calls out of its layer; all on slow paths. `opaque` is the hart. */
 struct mmu_hooks {
     void *opaque;
     /* Record exception `cause` with `tval` (delivered by the hart later). */
     void (*fault)(void *opaque, unsigned cause, uint64_t tval);
-    void (*event)(void *opaque, const struct mmu_event *ev);
+    void (*event)(void *opaque, const struct mmu_event *ev); /* NULL: nobody watches */
     /* The MMU wrote guest RAM [pa, pa + len): drop decoded instructions there. True when the
      * page holds decoded code (no fast write entry is then made for it). */
     bool (*code_written)(void *opaque, uint64_t pa, uint64_t len);
@@ -138,6 +145,7 @@ struct mmu {
     struct guest_ram ram; /* the only memory PTEs and fast entries point into */
     struct tlb tlb;       /* model TLB: what a real hart would cache (mmu/tlb.c) */
     struct mmu_hooks hooks;
+    struct mmu_stats stats;
 };
 _Static_assert(FTLB_SIZE % 64 == 0, "the filled bitmap covers the slots in whole words");
 

@@ -23,7 +23,7 @@
 # Environment: QEMU (emulator to compare with), BENCH_MEM (RAM for both, default 256M),
 # BENCH_TIMEOUT (seconds per run, default 600), BENCH_BOOT_PATTERN, BENCH_KERNEL,
 # BENCH_SUFFIX=_small (the short CI builds of the same workloads: a quick try of this script),
-# BENCH_ONLY="int linux ..." (only those workloads: int int-sv39 mem-4k mem-2m trap boot linux).
+# BENCH_ONLY="int linux ..." (only those workloads: int int-sv39 mem-4k mem-2m trap fp boot linux).
 set -eu
 here=$(dirname "$0")
 # shellcheck source=tests/bench/lib.sh
@@ -225,6 +225,7 @@ want int-sv39 && bare_metal int-sv39 "integer kernels, S-mode Sv39 4 KiB" "$elve
 want mem-4k && bare_metal mem-4k "memory 64 MiB, Sv39 4 KiB pages" "$elves/bench_mem4k$suffix.elf"
 want mem-2m && bare_metal mem-2m "memory 64 MiB, Sv39 2 MiB pages" "$elves/bench_mem2m$suffix.elf"
 want trap && bare_metal trap "traps: U ecalls + page faults" "$elves/bench_trap$suffix.elf"
+want fp && bare_metal fp "FP (double kernels: dot product, matrix multiply, FFT-like)" "$elves/bench_fp$suffix.elf"
 want boot && kernel_boot
 want linux && linux_boot
 

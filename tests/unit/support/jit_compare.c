@@ -31,6 +31,9 @@ static void run(void (*setup)(void), enum mode mode, struct outcome *out)
         cpu_run(&hart, budget);
     cr_assert(hart.wfi, "%s: the program must reach its final wfi", mode_name[mode]);
     memcpy(out->x, hart.x, sizeof(out->x));
+    memcpy(out->f, hart.f, sizeof(out->f));
+    out->fcsr = hart.fcsr;
+    out->mstatus = hart.mstatus;
     out->pc = hart.pc;
     out->priv = hart.priv;
     out->minstret = hart.minstret;
@@ -60,6 +63,13 @@ struct outcome compare(void (*setup)(void))
         for (unsigned r = 1; r < 32; r++)
             cr_assert_eq(got.x[r], ref.x[r], "%s: x%u = %#llx, the interpreter's %#llx", n, r,
                          (unsigned long long)got.x[r], (unsigned long long)ref.x[r]);
+        for (unsigned r = 0; r < 32; r++)
+            cr_assert_eq(got.f[r], ref.f[r], "%s: f%u = %#llx, the interpreter's %#llx", n, r,
+                         (unsigned long long)got.f[r], (unsigned long long)ref.f[r]);
+        cr_assert_eq(got.fcsr, ref.fcsr, "%s: fcsr %#x, the interpreter's %#x", n, got.fcsr,
+                     ref.fcsr);
+        cr_assert_eq(got.mstatus, ref.mstatus, "%s: mstatus %#llx, the interpreter's %#llx", n,
+                     (unsigned long long)got.mstatus, (unsigned long long)ref.mstatus);
         cr_assert_eq(got.pc, ref.pc, "%s: pc %#llx, the interpreter's %#llx", n,
                      (unsigned long long)got.pc, (unsigned long long)ref.pc);
         cr_assert_eq(got.priv, ref.priv, "%s: privilege differs", n);

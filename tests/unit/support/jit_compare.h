@@ -1,7 +1,7 @@
-/* The JIT-versus-interpreter comparison that test_jit.c and test_jit_bitmanip.c share: run a
- * guest program once with the interpreter alone and again with the translator (at once, after
- * a few visits, under a tiny budget) and require the same registers, pc, counters, trap CSRs
- * and memory. */
+/* The JIT-versus-interpreter comparison that test_jit.c, test_jit_bitmanip.c and test_jit_fp.c
+ * share: run a guest program once with the interpreter alone and again with the translator (at
+ * once, after a few visits, under a tiny budget) and require the same registers (x and f),
+ * fcsr, mstatus, pc, counters, trap CSRs and memory. */
 #ifndef RV39_TEST_JIT_COMPARE_H
 #define RV39_TEST_JIT_COMPARE_H
 
@@ -11,7 +11,8 @@
 
 /* Everything a program can leave behind. */
 struct outcome {
-    uint64_t x[32], pc, minstret, mcycle, mcause, mtval, mepc;
+    uint64_t x[32], f[32], pc, minstret, mcycle, mcause, mtval, mepc, mstatus;
+    uint32_t fcsr;
     enum priv priv;
     uint8_t *ram;
     uint64_t blocks; /* translated blocks (0 for the interpreter) */
