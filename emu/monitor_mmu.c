@@ -194,7 +194,7 @@ bool cmd_vmmap(struct debugger *d, int argc, char **argv, FILE *out)
     uint64_t satp = c->satp;
     if (argc > 1 && !dbg_need_value(d, argv[1], &satp, out)) return false;
     const struct guest_ram mem = c->mmu.ram;
-    vmmap_print(out, &mem, satp);
+    vmmap_print(out, &mem, satp, c->mmu.state.pbmte, c->mmu.svnapot);
     return true;
 }
 

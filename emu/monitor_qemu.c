@@ -49,7 +49,7 @@ bool cmd_info(struct debugger *d, int argc, char **argv, FILE *out)
     }
     if (strcmp(what, "mem") == 0) {
         const struct guest_ram mem = c->mmu.ram;
-        vmmap_print_qemu(out, &mem, c->satp);
+        vmmap_print_qemu(out, &mem, c->satp, c->mmu.state.pbmte, c->mmu.svnapot);
         return true;
     }
     if (strcmp(what, "tlb") == 0) return cmd_tlb(d, argc - 1, argv + 1, out);

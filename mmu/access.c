@@ -91,7 +91,7 @@ static bool in_range(uint64_t tag, uint64_t va, uint64_t len)
 
 void mmu_drop_translation(struct mmu *m, const struct tlb_entry *e)
 {
-    uint64_t len = PAGE_SIZE << (9 * e->level);
+    uint64_t len = tlb_entry_size(e);
     for (unsigned word = 0; word < 4; word++) {
         for (uint64_t bits = e->users[word]; bits; bits &= bits - 1) {
             unsigned i = word * 64 + (unsigned)__builtin_ctzll(bits);
@@ -159,7 +159,7 @@ static bool translate(struct mmu *m, uint64_t va, enum access access, unsigned p
     if (e) {
         bool ad_ok = (e->pte & PTE_A) && (access != ACCESS_WRITE || (e->pte & PTE_D));
         if (ad_ok && walk_check_leaf(e->pte, access, priv, sum, mxr) == WALK_OK) {
-            *pa = e->ppage | (va & ((PAGE_SIZE << (9 * e->level)) - 1));
+            *pa = e->ppage | (va & (tlb_entry_size(e) - 1));
             *backing = e;
             return true;
         }
@@ -191,7 +191,7 @@ static bool translate(struct mmu *m, uint64_t va, enum access access, unsigned p
     emit(m, MMU_EV_WALK, va, access, &r);
     if (r.fault != WALK_OK) return fault(m, walk_fault_cause(r.fault, access), va);
     if (r.ad_updated) m->hooks.code_written(m->hooks.opaque, r.pte_addr, 8);
-    uint64_t size = PAGE_SIZE << (9 * r.level);
+    uint64_t size = 1ull << pte_page_shift(r.pte, r.level);
     struct tlb_entry fill = {
         .valid = true,
         .level = (uint8_t)r.level,

@@ -50,7 +50,7 @@ static char *capture_vmmap(uint64_t satp)
     char *text;
     size_t size;
     FILE *f = open_memstream(&text, &size);
-    vmmap_print(f, &mem, satp);
+    vmmap_print(f, &mem, satp, true, true);
     fclose(f);
     return text;
 }
