@@ -25,16 +25,18 @@ static void mmu_fault(void *opaque, unsigned cause, uint64_t tval)
 static void mmu_event(void *opaque, const struct mmu_event *ev)
 {
     struct cpu *c = opaque;
-    if (ev->kind == MMU_EV_TLB_MISS) {
-        cpu_emit(c, &(struct cpu_event){
-                        .kind = EV_TLB_MISS, .pc = c->pc, .va = ev->va, .access = ev->access});
-    } else {
-        cpu_emit(c, &(struct cpu_event){.kind = EV_WALK,
-                                        .pc = c->pc,
-                                        .va = ev->va,
-                                        .access = ev->access,
-                                        .walk = ev->walk});
-    }
+    static const enum cpu_event_kind kinds[] = {
+        [MMU_EV_TLB_MISS] = EV_TLB_MISS,
+        [MMU_EV_WALK] = EV_WALK,
+        [MMU_EV_TLB_FILL] = EV_TLB_FILL,
+        [MMU_EV_TLB_EVICT] = EV_TLB_EVICT,
+    };
+    cpu_emit(c, &(struct cpu_event){.kind = kinds[ev->kind],
+                                    .pc = c->pc,
+                                    .va = ev->va,
+                                    .access = ev->access,
+                                    .walk = ev->walk,
+                                    .tlb = ev->tlb});
 }
 
 static bool mmu_code_written(void *opaque, uint64_t pa, uint64_t len)

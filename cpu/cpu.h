@@ -104,21 +104,25 @@ struct cpu_stats {
 /* Events a debugger or tracer can watch (all happen on slow paths, so watching is free when
  * nobody does). A hook may set c->yield_request to stop the run right after the event. */
 enum cpu_event_kind {
-    EV_TLB_MISS, /* translation not in the model TLB: va, access */
-    EV_WALK,     /* page-table walk done: va, access, walk (incl. A/D updates and faults) */
-    EV_TRAP,     /* trap taken: cause (bit 63 = interrupt), tval, from -> to privilege */
-    EV_XRET,     /* mret/sret: from -> to privilege */
-    EV_SFENCE,   /* sfence.vma: va/asid and which of them apply */
-    EV_SATP,     /* satp written: satp */
+    EV_TLB_MISS,  /* translation not in the model TLB: va, access */
+    EV_WALK,      /* page-table walk done: va, access, walk (incl. A/D updates and faults) */
+    EV_TRAP,      /* trap taken: cause (bit 63 = interrupt), tval, from -> to privilege */
+    EV_XRET,      /* mret/sret: from -> to privilege */
+    EV_SFENCE,    /* sfence.vma: va/asid and which of them apply */
+    EV_SATP,      /* satp written: satp */
+    EV_TLB_FILL,  /* a walk's translation entered the model TLB: va, access, tlb (the entry) */
+    EV_TLB_EVICT, /* that fill pushed a live entry out for lack of room: tlb (the victim) */
 };
 
 struct walk_result;
+struct tlb_entry;
 struct cpu_event {
     enum cpu_event_kind kind;
     uint64_t pc;
     uint64_t va;
     enum access access;
     const struct walk_result *walk;
+    const struct tlb_entry *tlb;
     uint64_t cause, tval;
     unsigned from, to;
     uint64_t satp;

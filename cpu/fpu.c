@@ -414,10 +414,10 @@ static uint64_t fused(enum fpu_fmt fmt, const struct unpacked *x, const struct u
 
 /* ---- the host fast path ----
  * Most FP programs run in round-to-nearest-even with NX accrued early and never cleared. Then,
- * for normal or zero operands whose result is normal, the host's own IEEE 754 arithmetic
- * gives the same bits (IEEE results are unique), and the only flag the operation could raise
- * is NX, which is set already: no NaN, infinity, division by zero, overflow or underflow is
- * possible. (QEMU's "hardfloat" relies on the same argument.) Everything else takes the exact
+ * for normal or zero operands whose result is normal (and not within a factor of two of the
+ * smallest normal), the host's own IEEE 754 arithmetic gives the same bits (IEEE results are
+ * unique), and the only flag the operation could raise is NX, which is set already: no NaN,
+ * infinity, division by zero, overflow or underflow is possible. (QEMU's "hardfloat" relies on the same argument.) Everything else takes the exact
  * integer path below. The host computes in its default round-to-nearest mode: rv39 never
  * changes the host's rounding mode. */
 static bool fast_operand(enum fpu_fmt fmt, uint64_t bits)
@@ -427,11 +427,14 @@ static bool fast_operand(enum fpu_fmt fmt, uint64_t bits)
     bool zero = (bits & ~sign_bits(fmt, true)) == 0;
     return zero || (biased != 0 && biased != f->exp_all_ones);
 }
+/* A result whose biased exponent is 1 is refused too: the smallest normal magnitudes can be
+ * the rounding of a value below 2^emin, which is tiny after rounding and so underflows
+ * (round_pack); above 2^(emin + 1) nothing can. */
 static bool fast_result(enum fpu_fmt fmt, uint64_t bits)
 {
     const struct format *f = &formats[fmt];
     unsigned biased = (unsigned)(bits >> f->frac_bits) & f->exp_all_ones;
-    return biased != 0 && biased != f->exp_all_ones;
+    return biased > 1 && biased != f->exp_all_ones;
 }
 
 static bool host_arith(enum fpu_arith op, enum fpu_fmt fmt, uint64_t a, uint64_t b, uint64_t c,

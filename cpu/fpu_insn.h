@@ -56,11 +56,13 @@ fpu_insn(struct cpu *c, enum opcode op, unsigned rd, unsigned rs1, unsigned rs2,
     enum fpu_arith arith;
     enum fpu_fmt fmt;
     switch (op) {
-    /* Arithmetic with rounding: the flags accrued so far go in (fpu.c's host fast path). */
+        /* Arithmetic with rounding: the flags accrued so far go in (fpu.c's host fast path). */
 #define ARITH(name, kind, f)                                                                       \
-    case OP_##name: arith = kind, fmt = f; goto arith;
-#define ARITH3(name, kind) ARITH(name##_S, kind, FPU_S) ARITH(name##_D, kind, FPU_D) \
-    ARITH(name##_H, kind, FPU_H)
+    case OP_##name:                                                                                \
+        arith = kind, fmt = f;                                                                     \
+        goto arith;
+#define ARITH3(name, kind)                                                                         \
+    ARITH(name##_S, kind, FPU_S) ARITH(name##_D, kind, FPU_D) ARITH(name##_H, kind, FPU_H)
         ARITH3(FADD, FPU_ADD)
         ARITH3(FSUB, FPU_SUB)
         ARITH3(FMUL, FPU_MUL)
@@ -72,23 +74,22 @@ fpu_insn(struct cpu *c, enum opcode op, unsigned rd, unsigned rs1, unsigned rs2,
         ARITH3(FNMADD, FPU_NMADD)
 #undef ARITH3
 #undef ARITH
-    arith: {
+    arith:
         if (rm > RM_RMM) return false;
         fl = c->fcsr & 0x1f;
-        uint64_t c3 = arith >= FPU_MADD ? c->f[(unsigned)imm >> 3] : 0;
-        uint64_t r = fpu_arith(arith, fmt, a, b, c3, rm, &fl); /* before fl is read */
+        const uint64_t c3 = arith >= FPU_MADD ? c->f[(unsigned)imm >> 3] : 0;
+        const uint64_t r = fpu_arith(arith, fmt, a, b, c3, rm, &fl); /* before fl is read */
         fpu_insn_write(c, rd, r, fl);
         return true;
-    }
 #define SIGN(name, kind)                                                                           \
-    case OP_##name##_S: fpu_insn_write(c, rd, fpu_sgnj(kind, FPU_S, a, b), 0); return true;    \
-    case OP_##name##_D: fpu_insn_write(c, rd, fpu_sgnj(kind, FPU_D, a, b), 0); return true;    \
+    case OP_##name##_S: fpu_insn_write(c, rd, fpu_sgnj(kind, FPU_S, a, b), 0); return true;        \
+    case OP_##name##_D: fpu_insn_write(c, rd, fpu_sgnj(kind, FPU_D, a, b), 0); return true;        \
     case OP_##name##_H: fpu_insn_write(c, rd, fpu_sgnj(kind, FPU_H, a, b), 0); return true;
         SIGN(FSGNJ, FPU_SGNJ)
         SIGN(FSGNJN, FPU_SGNJN)
         SIGN(FSGNJX, FPU_SGNJX)
 #undef SIGN
-    /* No rounding mode: the result and the flags raised. */
+        /* No rounding mode: the result and the flags raised. */
 #define FLAGGED(name, call)                                                                        \
     case OP_##name: {                                                                              \
         uint64_t r_ = (call);                                                                      \
@@ -96,8 +97,8 @@ fpu_insn(struct cpu *c, enum opcode op, unsigned rd, unsigned rs1, unsigned rs2,
         return true;                                                                               \
     }
 #define FLAGGED3(name, call_fmt)                                                                   \
-    FLAGGED(name##_S, call_fmt(FPU_S)) FLAGGED(name##_D, call_fmt(FPU_D))                       \
-        FLAGGED(name##_H, call_fmt(FPU_H))
+    FLAGGED(name##_S, call_fmt(FPU_S))                                                             \
+    FLAGGED(name##_D, call_fmt(FPU_D)) FLAGGED(name##_H, call_fmt(FPU_H))
 #define MIN(f) fpu_minmax(false, f, a, b, &fl)
 #define MAX(f) fpu_minmax(true, f, a, b, &fl)
 #define MINM(f) fpu_minmax_nan(false, f, a, b, &fl)
@@ -110,7 +111,7 @@ fpu_insn(struct cpu *c, enum opcode op, unsigned rd, unsigned rs1, unsigned rs2,
 #undef MAX
 #undef MINM
 #undef MAXM
-    /* Rounded results in an FP register: conversions, FROUND. */
+        /* Rounded results in an FP register: conversions, FROUND. */
 #define ROUNDED(name, call)                                                                        \
     case OP_##name: {                                                                              \
         if (rm > RM_RMM) return false;                                                             \
@@ -125,18 +126,18 @@ fpu_insn(struct cpu *c, enum opcode op, unsigned rd, unsigned rs1, unsigned rs2,
         ROUNDED(FCVT_D_H, fpu_convert(FPU_D, FPU_H, a, rm, &fl))
         ROUNDED(FCVT_H_D, fpu_convert(FPU_H, FPU_D, a, rm, &fl))
 #define FROM_INT(f, F)                                                                             \
-    ROUNDED(FCVT_##F##_W, fpu_from_int(FPU_W, f, x1, rm, &fl))                                  \
-    ROUNDED(FCVT_##F##_WU, fpu_from_int(FPU_WU, f, x1, rm, &fl))                                \
-    ROUNDED(FCVT_##F##_L, fpu_from_int(FPU_L, f, x1, rm, &fl))                                  \
-    ROUNDED(FCVT_##F##_LU, fpu_from_int(FPU_LU, f, x1, rm, &fl))                                \
-    ROUNDED(FROUND_##F, fpu_round_int(f, a, rm, false, &fl))                                    \
+    ROUNDED(FCVT_##F##_W, fpu_from_int(FPU_W, f, x1, rm, &fl))                                     \
+    ROUNDED(FCVT_##F##_WU, fpu_from_int(FPU_WU, f, x1, rm, &fl))                                   \
+    ROUNDED(FCVT_##F##_L, fpu_from_int(FPU_L, f, x1, rm, &fl))                                     \
+    ROUNDED(FCVT_##F##_LU, fpu_from_int(FPU_LU, f, x1, rm, &fl))                                   \
+    ROUNDED(FROUND_##F, fpu_round_int(f, a, rm, false, &fl))                                       \
     ROUNDED(FROUNDNX_##F, fpu_round_int(f, a, rm, true, &fl))
         FROM_INT(FPU_S, S)
         FROM_INT(FPU_D, D)
         FROM_INT(FPU_H, H)
 #undef FROM_INT
 #undef ROUNDED
-    /* Results in an integer register: the FP state changes only if flags are raised. */
+        /* Results in an integer register: the FP state changes only if flags are raised. */
 #define TO_X(name, call)                                                                           \
     case OP_##name: {                                                                              \
         uint64_t r_ = (call);                                                                      \
@@ -153,18 +154,18 @@ fpu_insn(struct cpu *c, enum opcode op, unsigned rd, unsigned rs1, unsigned rs2,
         enum fpu_int t_ = op == OP_FCVT_W_##F    ? FPU_W                                           \
                           : op == OP_FCVT_WU_##F ? FPU_WU                                          \
                           : op == OP_FCVT_L_##F  ? FPU_L                                           \
-                                                 : FPU_LU;                                         \
+                                                 : FPU_LU;                                          \
         uint64_t r_ = fpu_to_int(t_, f, a, rm, &fl);                                               \
         fpu_insn_accrue(c, fl);                                                                    \
         c->x[rd] = r_;                                                                             \
         return true;                                                                               \
     }                                                                                              \
-        TO_X(FEQ_##F, fpu_compare(FPU_EQ, f, a, b, &fl))                                        \
-        TO_X(FLT_##F, fpu_compare(FPU_LT, f, a, b, &fl))                                        \
-        TO_X(FLE_##F, fpu_compare(FPU_LE, f, a, b, &fl))                                        \
-        TO_X(FLEQ_##F, fpu_compare_quiet(FPU_LE, f, a, b, &fl))                                 \
-        TO_X(FLTQ_##F, fpu_compare_quiet(FPU_LT, f, a, b, &fl))                                 \
-        TO_X(FCLASS_##F, fpu_classify(f, a))                                                    \
+        TO_X(FEQ_##F, fpu_compare(FPU_EQ, f, a, b, &fl))                                           \
+        TO_X(FLT_##F, fpu_compare(FPU_LT, f, a, b, &fl))                                           \
+        TO_X(FLE_##F, fpu_compare(FPU_LE, f, a, b, &fl))                                           \
+        TO_X(FLEQ_##F, fpu_compare_quiet(FPU_LE, f, a, b, &fl))                                    \
+        TO_X(FLTQ_##F, fpu_compare_quiet(FPU_LT, f, a, b, &fl))                                    \
+        TO_X(FCLASS_##F, fpu_classify(f, a))                                                       \
     case OP_FLI_##F: fpu_insn_write(c, rd, fpu_fli(f, rs1), 0); return true;
         TO_INT(FPU_S, S)
         TO_INT(FPU_D, D)

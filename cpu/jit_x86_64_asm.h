@@ -17,7 +17,8 @@ enum reg { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R
 #define W64 1u
 #define P66 2u
 #define BYTE_REGS 4u
-#define PF3 8u /* the 0xf3 prefix of popcnt, lzcnt, tzcnt */
+#define PF3 8u /* the 0xf3 prefix of popcnt, lzcnt, tzcnt (and of SSE's scalar singles) */
+#define PF2 16u /* the 0xf2 prefix of SSE2's scalar doubles */
 
 /* ALU operations by their /digit (the reg-r/m form is digit * 8 + 3). */
 enum alu { ALU_ADD = 0, ALU_OR = 1, ALU_AND = 4, ALU_SUB = 5, ALU_XOR = 6, ALU_CMP = 7 };
@@ -88,6 +89,7 @@ static inline void enc(struct asm_buf *a, unsigned flags, uint32_t opcode, int o
 {
     if (flags & P66) b1(a, 0x66);
     if (flags & PF3) b1(a, 0xf3);
+    if (flags & PF2) b1(a, 0xf2);
     int base = rm.is_reg ? rm.reg : rm.base;
     unsigned rex = (flags & W64) ? 8 : 0;
     if (reg & 8) rex |= 4;
@@ -272,6 +274,7 @@ struct cold {
     const struct jit_insn *in;
     unsigned index; /* the instruction's position in the block: that many retired before it */
     uint32_t from;  /* rel32 of the jcc that leads here */
+    uint32_t also_from[4]; /* FP: more jccs to the same place (0: none) */
     size_t resume;  /* where the fast path goes on (loads, stores, FP) */
     size_t hit;     /* loads, stores: the fast path's addend load, after the tag compare */
     int32_t table;  /* loads, stores: offset of the fast-TLB table in the set (read, write) */
@@ -309,6 +312,11 @@ void tlb_probe(struct block_asm *s, const struct jit_insn *in, enum cold_kind ki
 /* A new cold part entry, reached from the jcc whose rel32 is at `from`. */
 struct cold *cold_add(struct block_asm *s, enum cold_kind kind, const struct jit_insn *in,
                       unsigned index, uint32_t from);
+
+/* cpu/jit_x86_64_div.c: DIV[U][W], REM[U][W]: rax = rax op rcx (the spec's results for a zero
+ * divisor and for overflow). Clobbers rdx and the flags. */
+bool jit_div_translates(enum opcode op);
+void jit_div_emit(struct asm_buf *a, enum opcode op);
 
 /* cpu/jit_x86_64_fp.c: F, D, Zfh and Zfa. */
 bool jit_fp_translates(enum opcode op);

@@ -14,6 +14,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "console_out.h"
 #include "machine.h"
 
 #define INPUT_QUEUE_SIZE 1024
@@ -185,14 +186,14 @@ static void act(struct machine *m, enum console_action a)
     switch (a) {
     case CONSOLE_NOTHING:
     case CONSOLE_BYTE: break;
-    case CONSOLE_HELP:
-        fflush(m->cfg.console);
+    case CONSOLE_HELP: /* on lines of its own, as every line of rv39's (console_out.h) */
+        console_out_end_guest_line();
         fputs(console_help_text, stderr);
         break;
     case CONSOLE_QUIT:
         /* As QEMU's "QEMU: Terminated": the machine stops, machine_free syncs the disks. */
-        fflush(m->cfg.console);
-        fprintf(stderr, "\nrv39: terminated (C-a x)\n");
+        console_out_end_guest_line();
+        fprintf(stderr, "rv39: terminated (C-a x)\n");
         m->exit_status = 0;
         m->stop = true;
         quit_request = true;

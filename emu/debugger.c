@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../cpu/cmo.h"
+#include "console_out.h"
 #include "disas.h"
 #include "symtab.h"
 #include "trace_log.h"
@@ -95,49 +96,70 @@ static bool trace_wanted(const struct debugger *d, const struct cpu *c, const st
 {
     const struct dbg_trace_filter *f = &d->trace_filter;
     unsigned kind = 0, priv = ev->access == ACCESS_EXEC ? c->priv : dbg_data_priv(c);
-    uint64_t va = ev->va;
+    uint64_t lo = ev->va, hi = ev->va; /* the addresses the event is about */
     bool has_va = true;
+    uint16_t asid = (uint16_t)((c->satp >> SATP_ASID_SHIFT) & 0xffff);
+    bool any_asid = false;
     switch (ev->kind) {
     case EV_TLB_MISS: kind = TRACE_K_MISS; break;
     case EV_WALK: kind = TRACE_K_WALK; break;
     case EV_TRAP:
         kind = TRACE_K_FAULT;
         priv = ev->from;
-        va = ev->tval;
+        lo = hi = ev->tval;
         break;
     case EV_SFENCE:
         kind = TRACE_K_SFENCE;
         has_va = !ev->all_va;
+        asid = ev->asid;
+        any_asid = ev->all_asid;
         break;
     case EV_SATP:
         kind = TRACE_K_SATP;
         has_va = false;
+        asid = (uint16_t)((ev->satp >> SATP_ASID_SHIFT) & 0xffff);
+        break;
+    case EV_TLB_FILL:
+    case EV_TLB_EVICT:
+        kind = ev->kind == EV_TLB_FILL ? TRACE_K_FILL : TRACE_K_EVICT;
+        lo = ev->tlb->vpage;
+        hi = lo + (PAGE_SIZE << (9 * ev->tlb->level)) - 1;
+        asid = ev->tlb->asid;
+        any_asid = (ev->tlb->pte & PTE_G) != 0;
         break;
     case EV_XRET: return false;
     }
     if (f->kinds && !(f->kinds & kind)) return false;
     if (f->priv && priv != f->priv_value) return false;
-    if (f->range && (!has_va || va < f->lo || va > f->hi) && !(ev->kind == EV_SFENCE && ev->all_va))
+    /* A fence of every address touches any range; an event without an address (satp) none. */
+    if (f->range && !(ev->kind == EV_SFENCE && ev->all_va) && (!has_va || hi < f->lo || lo > f->hi))
         return false;
-    if (f->asid) {
-        uint16_t asid = (uint16_t)((c->satp >> SATP_ASID_SHIFT) & 0xffff);
-        if (ev->kind == EV_SFENCE) {
-            if (!ev->all_asid && ev->asid != f->asid_value) return false;
-        } else if (ev->kind == EV_SATP) {
-            if (((ev->satp >> SATP_ASID_SHIFT) & 0xffff) != f->asid_value) return false;
-        } else if (asid != f->asid_value)
-            return false;
-    }
+    for (unsigned i = 0; has_va && i < f->nskip; i++)
+        if (lo >= f->skip[i].lo && hi <= f->skip[i].hi) return false;
+    if (f->asid && !any_asid && asid != f->asid_value) return false;
     return true;
+}
+
+/* A `trace mmu` event as whole lines through the terminal's one output path, so they never
+ * cut the guest's output line (emu/console_out.h). */
+static void trace_mmu_line(struct debugger *d, const struct cpu_event *ev)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem) return;
+    trace_print_mmu_event(mem, ev);
+    fclose(mem);
+    console_out_lines(d->trace, text, len);
+    free(text);
 }
 
 static void on_event(void *opaque, struct cpu *c, const struct cpu_event *ev)
 {
     struct debugger *d = opaque;
-    FILE *t = d->trace;
     char text[160];
     trace_log_event(c, ev); /* -d / -D, whoever owns the hook */
-    if (d->trace_mmu && trace_wanted(d, c, ev)) trace_print_mmu_event(t, ev);
+    if (d->trace_mmu && trace_wanted(d, c, ev)) trace_mmu_line(d, ev);
     switch (ev->kind) {
     case EV_TLB_MISS: break;
     case EV_WALK:
@@ -205,6 +227,8 @@ static void on_event(void *opaque, struct cpu *c, const struct cpu_event *ev)
                  ev->satp);
         stop_on_event(d, c, UNTIL_SATP, text);
         break;
+    case EV_TLB_FILL:
+    case EV_TLB_EVICT: break;
     }
 }
 
@@ -458,7 +482,7 @@ enum dbg_stop debugger_run(struct debugger *d, uint64_t steps, bool (*interrupte
     /* A hook's stop request from the last run is spent (cpu_step does not clear it). */
     c->yield_request = false;
 
-    if (steps == 0 && d->nbp == 0 && d->nwp == 0) {
+    if (steps == 0 && d->nbp == 0 && d->nwp == 0 && !trace_log_stepping()) {
         /* Nothing to check per instruction: the machine's own loop, at full speed. */
         for (;;) {
             if (!machine_service(m)) return DBG_STOP_EXITED;
@@ -475,6 +499,7 @@ enum dbg_stop debugger_run(struct debugger *d, uint64_t steps, bool (*interrupte
         uint64_t where = 0;
         int w = d->nwp ? watch_hit(d, &where) : -1;
         uint64_t traps = d->traps;
+        if (trace_log_stepping()) trace_log_exec(m); /* -d exec, in_asm */
         machine_advance(m, 1, true);
         if (m->stop) {
             machine_service(m);

@@ -17,6 +17,7 @@
 
 #define DBG_MAX_BREAKPOINTS 64
 #define DBG_MAX_WATCHPOINTS 16
+#define DBG_TRACE_SKIPS 4
 
 /* `continue until ...`: stop right after the next event of these kinds. */
 enum dbg_until {
@@ -37,14 +38,17 @@ struct dbg_fault_filter {
     uint16_t asid_value;
 };
 
-/* `trace mmu on [asid N] [priv u|s] [va LO-HI] [kinds K,...]`: which MMU events are traced
- * (every one when nothing is set). */
+/* `trace mmu on [asid N] [priv u|s] [va LO-HI] [skip LO-HI] [kinds K,...]`: which MMU events
+ * are traced (every one when nothing is set). A TLB fill or eviction is judged by its entry:
+ * its ASID (a global entry has every one), its page overlapping the range. */
 enum dbg_trace_kind {
     TRACE_K_MISS = 1 << 0,   /* TLB miss */
     TRACE_K_WALK = 1 << 1,   /* page walk (and its A/D update) */
     TRACE_K_FAULT = 1 << 2,  /* page fault */
     TRACE_K_SFENCE = 1 << 3, /* sfence.vma */
     TRACE_K_SATP = 1 << 4,   /* satp write */
+    TRACE_K_FILL = 1 << 5,   /* a translation enters the model TLB */
+    TRACE_K_EVICT = 1 << 6,  /* a live TLB entry pushed out for lack of room */
 };
 struct dbg_trace_filter {
     unsigned kinds; /* enum dbg_trace_kind bits; 0: all */
@@ -52,8 +56,14 @@ struct dbg_trace_filter {
     uint16_t asid_value;
     bool priv; /* the access's privilege (a fault's: the trapping one) is priv_value */
     unsigned priv_value;
-    bool range; /* va (a fault's tval) in [lo, hi] */
+    bool range; /* va (a fault's tval) in [lo, hi] (inclusive: `va LO-HI` excludes HI) */
     uint64_t lo, hi;
+    /* `skip LO-HI`: drop the events inside these ranges (a framebuffer's pages, say: a
+     * console that redraws them makes thousands of misses and walks). */
+    unsigned nskip;
+    struct {
+        uint64_t lo, hi;
+    } skip[DBG_TRACE_SKIPS];
 };
 
 enum dbg_stop {

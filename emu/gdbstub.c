@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "../cpu/csr_table.h"
+#include "console_out.h"
 #include "debugger.h"
 #include "disas.h"
 
@@ -709,8 +710,8 @@ int gdbstub_main(struct machine *m, int port, bool start_halted)
     close(g.listen_fd);
     debugger_detach(&g.dbg);
     if (stop_signal && !exited) {
-        fflush(m->cfg.console);
-        fprintf(stderr, "\nrv39: stopped by signal %d\n", (int)stop_signal);
+        console_out_end_guest_line();
+        fprintf(stderr, "rv39: stopped by signal %d\n", (int)stop_signal);
         m->exit_status = 128 + stop_signal;
         m->stop = true;
         killed = false;

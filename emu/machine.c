@@ -18,6 +18,7 @@
 
 #include "../devices/timebase.h"
 #include "console.h"
+#include "console_out.h"
 #include "display_sdl.h"
 
 #define SLICE_INSNS 20000
@@ -179,8 +180,8 @@ bool machine_service(struct machine *m)
     struct cpu *c = &m->cpu;
     /* Under a debugger Ctrl-C only interrupts (machine_interrupted); SIGTERM always stops. */
     if (host_interrupt && (!m->debugging || host_interrupt != SIGINT)) {
-        fflush(m->cfg.console);
-        fprintf(stderr, "\nrv39: stopped by signal %d\n", (int)host_interrupt);
+        console_out_end_guest_line();
+        fprintf(stderr, "rv39: stopped by signal %d\n", (int)host_interrupt);
         m->exit_status = 128 + host_interrupt;
         m->stop = true;
     }
@@ -192,8 +193,8 @@ bool machine_service(struct machine *m)
         if (machine_has_network(m) && !c->wfi) machine_poll(m, 0, false); /* idle() does it */
     }
     if (m->ui && !display_service(m)) { /* the SDL window: its keys in, its picture out */
-        fflush(m->cfg.console);
-        fprintf(stderr, "\nrv39: window closed: machine powered off (exit status 0)\n");
+        console_out_end_guest_line();
+        fprintf(stderr, "rv39: window closed: machine powered off (exit status 0)\n");
         m->exit_status = 0;
         m->stop = true;
         return false;

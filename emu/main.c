@@ -9,6 +9,7 @@
 #include "../cpu/ext.h"
 #include "../cpu/jit.h"
 #include "boot.h"
+#include "console_out.h"
 #include "debugger.h"
 #include "display_sdl.h"
 #include "gdbstub.h"
@@ -134,7 +135,9 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    if (opts.log_items && !opts.log_file) opts.machine.console = trace_log_console(stdout);
+    /* The guest's console and rv39's own lines (logs, traces, the monitor's notes) share the
+     * terminal through one path that keeps rv39's lines out of the guest's (console_out.h). */
+    opts.machine.console = console_out_guest(stdout);
     static struct machine m; /* large (the hart's caches): keep it off the stack */
     if (!machine_init(&m, cfg)) return 2;
     if (opts.tlb_given && !cpu_configure_tlb(&m.cpu, &opts.tlb)) {

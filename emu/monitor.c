@@ -11,12 +11,13 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "console_out.h"
 #include "disas.h"
 #include "screenshot.h"
 #include "symtab.h"
 #include "vmmap.h"
 
-#define MAX_ARGS 8
+#define MAX_ARGS 24 /* trace mmu on with every filter and four skips fits */
 
 /* A number (C syntax), a symbol, symbol+offset, or a register ($a0, $pc). */
 bool dbg_parse_value(struct debugger *d, const char *text, uint64_t *value)
@@ -110,7 +111,7 @@ static bool do_run(struct debugger *d, uint64_t steps, FILE *out)
     m->stdin_open = false;
     if (lend) console_raw_end();
     d->until = 0;
-    fflush(m->cfg.console);
+    console_out_end_guest_line(); /* the stop message on a line of its own */
     if (console_quit_requested()) {
         d->quit = true; /* C-a x: rv39 ends, as from the guest's console */
         return true;
@@ -379,36 +380,43 @@ static bool cmd_help(struct debugger *d, int argc, char **argv, FILE *out);
 
 /* Aliases: QEMU's names (cont, screendump) and one-letter shortcuts, space-separated. */
 static const struct command commands[] = {
-    {"step", "s", cmd_step, "step [N]            execute N instructions (a trap counts as one)"},
+    {"step", "s", cmd_step, "step [N]            execute N instructions (a trap counts as one)",
+     ""},
     {"continue", "c cont", cmd_continue,
-     "continue [until ...] run; 'until fault|satp|priv|sfence' stops at that event"},
-    {"stop", NULL, cmd_stop, "stop                (QEMU) the guest is stopped while here"},
-    {"break", "b", cmd_break, "break [ADDR|SYMBOL] set a breakpoint (none: list them)"},
-    {"delete", "d", cmd_delete, "delete N            remove breakpoint or watchpoint N"},
-    {"watch", NULL, cmd_watch, "watch [r|w|rw] VADDR [LEN]  stop after an access to VADDR"},
-    {"regs", "r", cmd_regs, "regs                integer registers, pc, privilege"},
-    {"fregs", NULL, cmd_fregs, "fregs               FP registers, fcsr, mstatus.FS"},
-    {"csr", NULL, cmd_csr, "csr NAME            a CSR by name or number"},
-    {"info", NULL, cmd_info, "info registers|mem|tlb  (QEMU) registers, mappings, TLB"},
-    {"x", NULL, cmd_xv, "x VADDR [LEN]       memory at a virtual address; QEMU's x /Nfu VADDR too"},
-    {"xp", NULL, cmd_xp, "xp PADDR [LEN]      memory at a physical address (xp /Nfu too)"},
-    {"gva2gpa", NULL, cmd_gva2gpa, "gva2gpa VADDR       (QEMU) the physical address of VADDR"},
-    {"disas", NULL, cmd_disas, "disas [VADDR] [N]   disassemble N instructions"},
+     "continue [until ...] run; 'until fault|satp|priv|sfence' stops at that event",
+     "continue until ...  arm a stop at that event for GDB's next continue"},
+    {"stop", NULL, cmd_stop, "stop                (QEMU) the guest is stopped while here", ""},
+    {"break", "b", cmd_break, "break [ADDR|SYMBOL] set a breakpoint (none: list them)", NULL},
+    {"delete", "d", cmd_delete, "delete N            remove breakpoint or watchpoint N", NULL},
+    {"watch", NULL, cmd_watch, "watch [r|w|rw] VADDR [LEN]  stop after an access to VADDR", NULL},
+    {"regs", "r", cmd_regs, "regs                integer registers, pc, privilege", NULL},
+    {"fregs", NULL, cmd_fregs, "fregs               FP registers, fcsr, mstatus.FS", NULL},
+    {"csr", NULL, cmd_csr, "csr NAME            a CSR by name or number", NULL},
+    {"info", NULL, cmd_info, "info registers|mem|tlb  (QEMU) registers, mappings, TLB", NULL},
+    {"x", NULL, cmd_xv, "x VADDR [LEN]       memory at a virtual address; QEMU's x /Nfu VADDR too",
+     NULL},
+    {"xp", NULL, cmd_xp, "xp PADDR [LEN]      memory at a physical address (xp /Nfu too)", NULL},
+    {"gva2gpa", NULL, cmd_gva2gpa, "gva2gpa VADDR       (QEMU) the physical address of VADDR",
+     NULL},
+    {"disas", NULL, cmd_disas, "disas [VADDR] [N]   disassemble N instructions", NULL},
     {"walk", NULL, cmd_walk,
-     "walk VADDR [r|w|x] [u|s]  the page walk (Sv39/48/57), without side effects"},
+     "walk VADDR [r|w|x] [u|s]  the page walk (Sv39/48/57), without side effects", NULL},
     {"tlb", NULL, cmd_tlb,
-     "tlb [flush|asid N|LO-HI|4k|2m|1g|512g|256t]  model TLB entries, sorted; counters"},
-    {"vmmap", NULL, cmd_vmmap, "vmmap [SATP]        the address space as merged ranges"},
-    {"satp", NULL, cmd_satp, "satp                satp decoded"},
-    {"fault", NULL, cmd_fault, "fault               the last page fault and the last trap"},
+     "tlb [flush|asid N|LO-HI|4k|2m|1g|512g|256t]  model TLB entries, sorted; counters", NULL},
+    {"vmmap", NULL, cmd_vmmap, "vmmap [SATP]        the address space as merged ranges", NULL},
+    {"satp", NULL, cmd_satp, "satp                satp decoded", NULL},
+    {"fault", NULL, cmd_fault, "fault               the last page fault and the last trap", NULL},
     {"screenshot", "screendump", cmd_screenshot,
-     "screenshot FILE.png the framebuffer as a PNG (QEMU: screendump)"},
-    {"system_reset", NULL, cmd_system_reset, "system_reset        (QEMU) reset the machine"},
+     "screenshot FILE.png the framebuffer as a PNG (QEMU: screendump)", NULL},
+    {"system_reset", NULL, cmd_system_reset, "system_reset        (QEMU) reset the machine", NULL},
     {"trace", NULL, cmd_trace,
-     "trace mmu on|off    one line per TLB miss, walk, A/D, fault, sfence; after on:\n"
-     "                    asid N, priv u|s, va LO-HI, kinds miss,walk,fault,sfence,satp"},
-    {"help", "h", cmd_help, "help                this list"},
-    {"quit", "q", cmd_quit, "quit                leave rv39"},
+     "trace mmu on|off    one line per TLB miss, walk, A/D, fault, sfence, fill, evict;\n"
+     "                    after on, filters: asid N, priv u|s, va LO-HI|VADDR (keep only\n"
+     "                    those), skip LO-HI (drop those: a framebuffer's pages; up to 4),\n"
+     "                    kinds miss,walk,fault,sfence,satp,fill,evict",
+     NULL},
+    {"help", "h", cmd_help, "help                this list", NULL},
+    {"quit", "q", cmd_quit, "quit                leave rv39", ""},
 };
 
 /* Is `word` the command's name or one of its aliases? */
@@ -427,9 +435,15 @@ static bool names_command(const struct command *cmd, const char *word)
 
 static bool cmd_help(struct debugger *d, int argc, char **argv, FILE *out)
 {
-    (void)d, (void)argc, (void)argv;
-    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        fprintf(out, "  %s\n", commands[i].usage);
+    (void)argc, (void)argv;
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        const char *usage =
+            d->in_gdb && commands[i].under_gdb ? commands[i].under_gdb : commands[i].usage;
+        if (*usage) fprintf(out, "  %s\n", usage);
+    }
+    if (d->in_gdb) /* what GDB's monitor leaves out, and why */
+        fprintf(out, "GDB runs the hart: its stepi, continue, Ctrl-C and kill do what step,\n"
+                     "continue, stop and quit do at rv39's own prompt.\n");
     fprintf(out, "ADDR: a number, a symbol, symbol+offset, or $reg ($pc, $a0)\n");
     return true;
 }
@@ -440,10 +454,14 @@ bool debugger_command(struct debugger *d, const char *line, FILE *out)
     snprintf(buf, sizeof(buf), "%s", line);
     char *argv[MAX_ARGS];
     int argc = 0;
-    for (char *save, *tok = strtok_r(buf, " \t\r\n", &save); tok && argc < MAX_ARGS;
-         tok = strtok_r(NULL, " \t\r\n", &save))
+    char *save, *tok = strtok_r(buf, " \t\r\n", &save);
+    for (; tok && argc < MAX_ARGS; tok = strtok_r(NULL, " \t\r\n", &save))
         argv[argc++] = tok;
     if (argc == 0 || argv[0][0] == '#') return true;
+    if (tok) { /* never run a command with its last words silently cut off */
+        fprintf(out, "error: more than %d words\n", MAX_ARGS);
+        return false;
+    }
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
         const struct command *cmd = &commands[i];
         if (names_command(cmd, argv[0])) return cmd->run(d, argc, argv, out);

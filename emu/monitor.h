@@ -36,6 +36,9 @@ struct command {
     const char *name, *alias;
     bool (*run)(struct debugger *d, int argc, char **argv, FILE *out);
     const char *usage;
+    /* Under GDB's `monitor`: what to show instead of usage for a command GDB does itself
+     * (refused there), "" to leave it out of `help`; NULL: usage as at the prompt. */
+    const char *under_gdb;
 };
 
 /* emu/monitor_mmu.c */

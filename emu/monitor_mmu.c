@@ -257,11 +257,9 @@ static bool parse_trace_kinds(const char *text, unsigned *kinds, FILE *out)
     static const struct {
         const char *name;
         unsigned bit;
-    } names[] = {{"miss", TRACE_K_MISS},
-                 {"walk", TRACE_K_WALK},
-                 {"fault", TRACE_K_FAULT},
-                 {"sfence", TRACE_K_SFENCE},
-                 {"satp", TRACE_K_SATP}};
+    } names[] = {{"miss", TRACE_K_MISS},     {"walk", TRACE_K_WALK}, {"fault", TRACE_K_FAULT},
+                 {"sfence", TRACE_K_SFENCE}, {"satp", TRACE_K_SATP}, {"fill", TRACE_K_FILL},
+                 {"evict", TRACE_K_EVICT}};
     *kinds = 0;
     for (const char *p = text; *p;) {
         size_t len = strcspn(p, ",");
@@ -270,12 +268,10 @@ static bool parse_trace_kinds(const char *text, unsigned *kinds, FILE *out)
                !(strlen(names[i].name) == len && strncmp(names[i].name, p, len) == 0))
             i++;
         if (i == sizeof names / sizeof names[0]) {
-            fprintf(out, "trace mmu: kind '%.*s': one of miss, walk, fault, sfence, satp%s\n",
-                    (int)len, p,
-                    (len == 4 && strncmp(p, "fill", 4) == 0) ||
-                            (len == 5 && strncmp(p, "evict", 5) == 0)
-                        ? " (the hart does not report TLB fills and evictions yet)"
-                        : "");
+            fprintf(out,
+                    "trace mmu: kind '%.*s': one of miss, walk, fault, sfence, satp, fill, "
+                    "evict\n",
+                    (int)len, p);
             return false;
         }
         *kinds |= names[i].bit;
@@ -284,10 +280,20 @@ static bool parse_trace_kinds(const char *text, unsigned *kinds, FILE *out)
     return *kinds != 0;
 }
 
+/* `trace mmu on va|skip` take what `continue until fault` and `tlb` take (dbg_parse_range:
+ * LO-HI with HI excluded, or one address); the filter keeps [lo, hi] inclusive. */
+static bool parse_range(struct debugger *d, const char *arg, uint64_t *lo, uint64_t *hi, FILE *out)
+{
+    if (!dbg_parse_range(d, arg, lo, hi, out)) return false;
+    --*hi;
+    return true;
+}
+
 bool cmd_trace(struct debugger *d, int argc, char **argv, FILE *out)
 {
     static const char usage[] =
-        "usage: trace mmu off, or trace mmu on [asid N] [priv u|s] [va LO-HI] [kinds K,...]\n";
+        "usage: trace mmu off, or trace mmu on [asid N] [priv u|s] [va LO-HI] [skip LO-HI]...\n"
+        "       [kinds K,...]\n";
     if (argc < 3 || strcmp(argv[1], "mmu") != 0 ||
         (strcmp(argv[2], "on") != 0 && strcmp(argv[2], "off") != 0) ||
         (strcmp(argv[2], "off") == 0 && argc != 3)) {
@@ -318,20 +324,15 @@ bool cmd_trace(struct debugger *d, int argc, char **argv, FILE *out)
             f.priv = true;
             f.priv_value = arg[0] == 'u' ? PRIV_U : PRIV_S;
         } else if (strcmp(key, "va") == 0) {
-            char lo[64];
-            const char *dash = strchr(arg, '-');
-            if (!dash || (size_t)(dash - arg) >= sizeof lo) {
-                fprintf(out, "trace mmu: va %s: give LO-HI\n", arg);
-                return false;
-            }
-            snprintf(lo, sizeof lo, "%.*s", (int)(dash - arg), arg);
-            if (!dbg_need_value(d, lo, &f.lo, out) || !dbg_need_value(d, dash + 1, &f.hi, out))
-                return false;
-            if (f.hi < f.lo) {
-                fprintf(out, "trace mmu: va %s: HI below LO\n", arg);
-                return false;
-            }
+            if (!parse_range(d, arg, &f.lo, &f.hi, out)) return false;
             f.range = true;
+        } else if (strcmp(key, "skip") == 0) {
+            if (f.nskip == DBG_TRACE_SKIPS) {
+                fprintf(out, "trace mmu: at most %d skip ranges\n", DBG_TRACE_SKIPS);
+                return false;
+            }
+            if (!parse_range(d, arg, &f.skip[f.nskip].lo, &f.skip[f.nskip].hi, out)) return false;
+            f.nskip++;
         } else if (strcmp(key, "kinds") == 0) {
             if (!parse_trace_kinds(arg, &f.kinds, out)) return false;
         } else {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "console_out.h"
 #include "trace_log.h"
 #include "vmmap.h"
 
@@ -135,7 +136,8 @@ int monitor_run(struct machine *m)
             attach(m);
             char sym[96];
             dbg_symbolize(&dbg, m->cpu.pc, sym, sizeof(sym));
-            printf("\nrv39 monitor: the guest is stopped at 0x%" PRIx64 "%s [%s]. 'continue' (or "
+            console_out_end_guest_line(); /* the monitor's lines are lines of their own */
+            printf("rv39 monitor: the guest is stopped at 0x%" PRIx64 "%s [%s]. 'continue' (or "
                    "C-a c) gives it the terminal back; 'help' lists the commands.\n",
                    m->cpu.pc, sym, vmmap_priv_name(m->cpu.priv));
             return prompt_loop(&dbg);

@@ -153,6 +153,11 @@ static void print_help(FILE *out)
             "  -version        print the version\n"
             "\n"
             "Options may be written with one dash or two (-kernel or --kernel).\n"
+            "\n"
+            "The terminal is the guest's console, raw while the guest runs (Ctrl-C is the\n"
+            "guest's); Ctrl-A is the escape, as in QEMU:\n"
+            "  C-a x    quit (disks flushed)      C-a c    guest console <-> monitor\n"
+            "  C-a h    list the escapes          C-a C-a  send one Ctrl-A to the guest\n"
             "Exit status: the guest's, or 2 when rv39 itself cannot run it.\n",
             (unsigned long long)RAM_BASE, (unsigned long long)(DEFAULT_RAM_SIZE >> 20),
             FB_DEFAULT_WIDTH, FB_DEFAULT_HEIGHT, (unsigned long long)FB_BASE);

@@ -1,5 +1,5 @@
 /* -d / -D: see emu/trace_log.h. */
-#define _GNU_SOURCE /* fopencookie, open_memstream, memrchr */
+#define _GNU_SOURCE /* open_memstream */
 #include "trace_log.h"
 
 #include <errno.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../mmu/walk.h"
+#include "console_out.h"
 #include "debugger.h"
 #include "disas.h"
 #include "monitor.h"
@@ -35,73 +36,10 @@ static struct seen_key {
 } * seen;
 static size_t seen_cap, seen_count;
 
-/* The guest's console when the log shares the terminal (emu/trace_log.h): the real stream,
- * whether the guest's last byte left a line open, and the log lines held back until it ends. */
-static FILE *guest_real;
-static bool guest_mid_line;
-static char *pending;
-static size_t pending_len, pending_cap;
-#define PENDING_MAX (1u << 20) /* a guest that never ends its line: let the log through */
-
-static void flush_pending(void)
-{
-    if (!pending_len) return;
-    fwrite(pending, 1, pending_len, log_out);
-    fflush(log_out);
-    pending_len = 0;
-}
-
-static ssize_t console_write(void *cookie, const char *buf, size_t size)
-{
-    (void)cookie;
-    size_t done = 0;
-    const char *nl = size ? memrchr(buf, '\n', size) : NULL;
-    if (nl && pending_len) { /* the guest's line ends: the held-back lines follow it */
-        done = (size_t)(nl - buf) + 1;
-        fwrite(buf, 1, done, guest_real);
-        fflush(guest_real);
-        flush_pending();
-    }
-    fwrite(buf + done, 1, size - done, guest_real);
-    fflush(guest_real); /* a prompt without newline shows now (fflush on the wrapper is a no-op) */
-    if (size) guest_mid_line = buf[size - 1] != '\n';
-    return (ssize_t)size;
-}
-
-FILE *trace_log_console(FILE *real)
-{
-    guest_real = real;
-    FILE *f = fopencookie(NULL, "w", (cookie_io_functions_t){.write = console_write});
-    if (!f) return real;
-    setvbuf(f, NULL, _IONBF, 0); /* every byte reaches console_write: the line state is exact */
-    return f;
-}
-
-/* One or more whole log lines: now, or after the guest's open line ends. */
+/* One or more whole log lines, through the terminal's one output path. */
 static void emit(const char *text, size_t len)
 {
-    if (!len) return;
-    if (guest_real && guest_mid_line && pending_len + len <= PENDING_MAX) {
-        if (pending_len + len > pending_cap) {
-            size_t cap = pending_cap ? pending_cap : 4096;
-            while (cap < pending_len + len)
-                cap *= 2;
-            char *grown = realloc(pending, cap);
-            if (!grown) {
-                flush_pending();
-                fwrite(text, 1, len, log_out);
-                return;
-            }
-            pending = grown;
-            pending_cap = cap;
-        }
-        memcpy(pending + pending_len, text, len);
-        pending_len += len;
-        return;
-    }
-    if (guest_real) fflush(guest_real); /* the guest's finished lines first */
-    flush_pending();
-    fwrite(text, 1, len, log_out);
+    console_out_lines(log_out, text, len);
 }
 
 enum trace_parse trace_log_parse(const char *spec, unsigned *items, FILE *out, FILE *err)
@@ -150,15 +88,10 @@ bool trace_log_open(unsigned items, const char *file)
 
 void trace_log_close(void)
 {
-    if (guest_real) fflush(guest_real);
-    if (log_out) flush_pending();
-    free(pending);
-    pending = NULL;
+    console_out_close();
     free(seen);
     seen = NULL;
     seen_cap = seen_count = 0;
-    pending_len = pending_cap = 0;
-    guest_real = NULL;
     if (log_out && log_out != stderr) fclose(log_out);
     log_out = NULL;
     log_items = 0;
@@ -206,6 +139,18 @@ void trace_print_mmu_event(FILE *out, const struct cpu_event *ev)
     case EV_SATP:
         fprintf(out, "mmu: satp write pc=0x%" PRIx64 " satp=0x%" PRIx64 "\n", ev->pc, ev->satp);
         break;
+    case EV_TLB_FILL:
+    case EV_TLB_EVICT: {
+        char entry[128];
+        vmmap_tlb_entry_text(ev->tlb, entry, sizeof entry);
+        if (ev->kind == EV_TLB_FILL)
+            fprintf(out, "mmu: tlb fill pc=0x%" PRIx64 " va=0x%" PRIx64 " %s: %s\n", ev->pc, ev->va,
+                    vmmap_access_name(ev->access), entry);
+        else /* the fill that follows needed its slot */
+            fprintf(out, "mmu: tlb evict pc=0x%" PRIx64 " %s (its slot goes to the fill below)\n",
+                    ev->pc, entry);
+        break;
+    }
     case EV_XRET: break;
     }
 }
@@ -279,6 +224,9 @@ void trace_log_exec(struct machine *m)
     const struct cpu *c = &m->cpu;
     char line[200];
     int len;
+    /* A hart idling in wfi executes nothing until an interrupt is pending: the run loop's
+     * idle rounds are not instructions. */
+    if (c->wfi && !(c->mip & c->mie)) return;
     if (log_items & TRACE_IN_ASM && first_time(c->pc, c->satp)) {
         static struct debugger view; /* only for dbg_fetch_decoded: reads through satp */
         view.m = m;

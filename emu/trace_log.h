@@ -5,14 +5,14 @@
  *   mmu  TLB misses, walks (with the rule that decided), A/D updates, page faults, sfence,
  *        satp writes: the lines `trace mmu on` prints
  *   exec each instruction before it executes: "exec: pc=... S" (the run steps one instruction at
- *        a time; not under --debug or --gdb)
+ *        a time, under --debug and --gdb too)
  *   in_asm each instruction the first time it runs (per pc and satp), disassembled:
  *        "in_asm: 0x... S  addi a0, a0, 1" (steps one at a time too)
  *   cpu  the registers as each trap is taken: "cpu: pc=... priv=S", then x1..x31 four to a
  *        line ("cpu: ra=... sp=... gp=... tp=...")
  *
  * Lines go to -D FILE, or to stderr, whole lines only, never inside a guest's output line
- * (trace_log_console). */
+ * (emu/console_out.h). */
 #ifndef RV39_TRACE_LOG_H
 #define RV39_TRACE_LOG_H
 
@@ -39,12 +39,6 @@ enum trace_parse trace_log_parse(const char *spec, unsigned *items, FILE *out, F
  * cannot be opened. */
 bool trace_log_open(unsigned items, const char *file);
 void trace_log_close(void);
-
-/* With the log on stderr, the guest's console (UART, HTIF) goes through this stream over
- * `real` (stdout): a log line due while the guest's output line is unterminated is held back
- * and written right after the guest's next newline, so log lines never cut a guest's line
- * (beyond 1 MiB held back, the log goes through anyway). With -D FILE there is no need. */
-FILE *trace_log_console(FILE *real);
 
 /* Log one event if its item is on (called by whoever owns the cpu's event hook). */
 void trace_log_event(struct cpu *c, const struct cpu_event *ev);

@@ -152,6 +152,16 @@ static void perm_string(uint64_t pte, char *buf)
     buf[7] = '\0';
 }
 
+void vmmap_tlb_entry_text(const struct tlb_entry *e, char *buf, size_t len)
+{
+    char perm[8];
+    perm_string(e->pte, perm);
+    snprintf(buf, len, "asid %u page 0x%llx %s -> 0x%llx %s%s%s", e->asid,
+             (unsigned long long)e->vpage, vmmap_page_size(e->pte, e->level),
+             (unsigned long long)e->ppage, perm, (e->pte & PTE_PBMT) ? " " : "",
+             (e->pte & PTE_PBMT) ? vmmap_pbmt_name(e->pte) : "");
+}
+
 static uint64_t pte_ppn(uint64_t pte)
 {
     return (pte >> PTE_PPN_SHIFT) & ((1ull << 44) - 1);

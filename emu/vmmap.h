@@ -53,6 +53,8 @@ struct vmmap_tlb_filter {
 };
 /* The valid TLB entries that pass the filter, sorted by ASID then virtual address, a count
  * per ASID, the occupancy per page size and the counters. */
+/* One model TLB entry as the trace shows it: "asid 3 page 0x10000 4K -> 0x80123000 r-xu-a-". */
+void vmmap_tlb_entry_text(const struct tlb_entry *e, char *buf, size_t len);
 void vmmap_print_tlb(FILE *out, const struct tlb *t, const struct vmmap_tlb_filter *filter);
 
 #endif

@@ -202,6 +202,17 @@ static bool translate(struct mmu *m, uint64_t va, enum access access, unsigned p
         .pte_addr = r.pte_addr,
     };
     *backing = tlb_insert(&m->tlb, &fill);
+    if (__builtin_expect(m->hooks.event != NULL, 0)) {
+        if (m->tlb.victim.valid)
+            m->hooks.event(m->hooks.opaque, &(struct mmu_event){.kind = MMU_EV_TLB_EVICT,
+                                                                .va = m->tlb.victim.vpage,
+                                                                .access = access,
+                                                                .tlb = &m->tlb.victim});
+        m->hooks.event(m->hooks.opaque, &(struct mmu_event){.kind = MMU_EV_TLB_FILL,
+                                                            .va = va,
+                                                            .access = access,
+                                                            .tlb = *backing});
+    }
     *pa = r.paddr;
     return true;
 }

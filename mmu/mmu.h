@@ -88,12 +88,15 @@ enum ftlb_view { VIEW_U = 0, VIEW_S = 1, VIEW_S_SUM = 2, VIEW_M = 3, VIEW_COUNT 
 enum mmu_event_kind {
     MMU_EV_TLB_MISS, /* translation not in the model TLB: va, access */
     MMU_EV_WALK,     /* page-table walk done: va, access, walk (incl. A/D updates, faults) */
+    MMU_EV_TLB_FILL, /* the walk's translation entered the model TLB: va, access, tlb */
+    MMU_EV_TLB_EVICT /* that fill pushed a live entry out for lack of room: tlb (the victim) */
 };
 struct mmu_event {
     enum mmu_event_kind kind;
     uint64_t va;
     enum access access;
     const struct walk_result *walk;
+    const struct tlb_entry *tlb;
 };
 
 /* What the MMU counts (the hart's mhpmcounter3..5). */

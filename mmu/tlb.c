@@ -191,6 +191,7 @@ static struct tlb_entry *fill(struct tlb *t, struct tlb_entry *slots, unsigned n
         target = &slots[*next];
         *next = (*next + 1) % n;
         t->stats.evictions++;
+        t->victim = *target;
         drop(t, target);
     }
     *target = *e;
@@ -205,6 +206,7 @@ struct tlb_entry *tlb_insert(struct tlb *t, const struct tlb_entry *e)
     aligned.vpage &= ~(page_size(e) - 1);
     aligned.ppage &= ~(page_size(e) - 1);
     memset(aligned.users, 0, sizeof(aligned.users));
+    t->victim.valid = false;
     /* A 64 KiB NAPOT entry spans 16 sets of the 4 KiB array: it lives with the superpages,
      * whole, so one entry answers for the whole range and one fence drops all of it. */
     if (e->level == 0 && !(e->pte & PTE_N)) {

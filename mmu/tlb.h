@@ -55,6 +55,9 @@ struct tlb {
     unsigned *next_small;    /* per set: the way the next fill replaces */
     unsigned next_super;
     struct tlb_stats stats;
+    /* The live entry the last tlb_insert evicted for lack of room (valid: it did), for the
+     * hart's fill/evict events; not a replacement of the same page, not a flush. */
+    struct tlb_entry victim;
     /* Called for every entry removed (evicted or flushed), so caches layered on top
      * (the fast TLB) drop what depended on it. */
     void (*on_drop)(void *opaque, const struct tlb_entry *e);

@@ -75,6 +75,8 @@ int main(void)
     isa_string(csr_read(misa), isa);
 
     printf("Hello from rv39's demo guest!\n");
+    printf("(lines starting with ~ differ from one machine to the next: the tests compare the\n"
+           "others with QEMU's output and skip these)\n");
     printf("hart %lu\n", rv39_boot_hartid);
     printf("~ device tree at %p\n", (void *)rv39_boot_dtb);
     printf("~ isa: %s (misa %lx)\n", isa, csr_read(misa));

@@ -52,8 +52,9 @@ static struct {
 
 /* Puts [start, end) on the free list, skipping the frames that overlap [hole_start,
  * hole_end) (the device tree, which kmain may still want to read). */
-void kalloc_init(uint64_t start, uint64_t end, uint64_t hole_start, uint64_t hole_end)
+uint64_t kalloc_init(uint64_t start, uint64_t end, uint64_t hole_start, uint64_t hole_end)
 {
+    uint64_t in_hole = 0;
     frames.start = PAGE_ROUND_UP(start);
     frames.end = PAGE_ROUND_DOWN(end);
     hole_start = PAGE_ROUND_DOWN(hole_start);
@@ -62,9 +63,14 @@ void kalloc_init(uint64_t start, uint64_t end, uint64_t hole_start, uint64_t hol
     /* Freed from the top down, so allocation hands out the lowest frames first. */
     for (uint64_t pa = frames.end; pa > frames.start;) {
         pa -= PAGE_SIZE;
-        if ((pa >= hole_start && pa < hole_end) || in_huge_pool(pa)) continue;
+        if (pa >= hole_start && pa < hole_end) {
+            in_hole++;
+            continue;
+        }
+        if (in_huge_pool(pa)) continue;
         kfree((void *)pa);
     }
+    return in_hole;
 }
 
 /* A zeroed frame. When none is free a user page goes to swap to make one (swap.c); that may

@@ -36,8 +36,9 @@ unsigned sbi_start_mmu_counters(void); /* through the SBI PMU, if the firmware h
 __attribute__((noreturn)) void sbi_shutdown(bool failure);
 __attribute__((noreturn)) void sbi_shutdown_status(int status);
 
-/* kalloc.c: 4 KiB physical frames */
-void kalloc_init(uint64_t start, uint64_t end, uint64_t hole_start, uint64_t hole_end);
+/* kalloc.c: 4 KiB physical frames. kalloc_init returns how many frames of [start, end) the
+ * hole (the device tree) kept off the free list. */
+uint64_t kalloc_init(uint64_t start, uint64_t end, uint64_t hole_start, uint64_t hole_end);
 void *kalloc(void); /* a zeroed frame, or NULL when memory and swap are exhausted */
 void kfree(void *frame);
 uint64_t kalloc_free_count(void);
@@ -46,6 +47,15 @@ void *kalloc_huge(void); /* a zeroed 2 MiB-aligned block of 2 MiB from the pool,
 void kfree_huge(void *block);
 int kalloc_huge_total(void); /* blocks in the huge-page pool */
 int kalloc_huge_free(void);
+
+/* kmain.c: the frame accounts a learner can add up. Frames free at boot, and those the
+ * kernel then keeps for good before the first process starts: its own page tables (kvm_init)
+ * and the swap map (swap_init). At init's exit every other frame is free again, so
+ * free_at_boot = free at exit + page_tables + swap_map (init_exited says so). */
+struct frame_accounts {
+    uint64_t free_at_boot, page_tables, swap_map;
+};
+extern struct frame_accounts frame_accounts;
 
 /* fdt.c: what the kernel reads from the device tree */
 bool fdt_memory(uint64_t dtb, uint64_t *base, uint64_t *size);
@@ -84,6 +94,6 @@ int strcmp(const char *a, const char *b);
 void strlcpy_(char *dst, const char *src, size_t size);
 
 /* linker symbols (kernel.ld) */
-extern char kernel_text_end[], kernel_rodata_end[], kernel_end[];
+extern char _entry[], kernel_text_end[], kernel_rodata_end[], kernel_end[];
 
 #endif

@@ -59,6 +59,29 @@ static void first_program(char *out, size_t size)
     strlcpy_(out, init ? init : "init", size);
 }
 
+struct frame_accounts frame_accounts;
+
+/* Where each of RAM's frames went at boot, so the counts add up to RAM's size: below the
+ * kernel is the firmware's (fw_jump starts the kernel 2 MiB in), then the kernel image, the
+ * device tree's frames, the huge-page pool (kalloc.c), and the free list. */
+static void report_ram(uint64_t ram_base, uint64_t ram_end, uint64_t dtb_frames)
+{
+    uint64_t below = ((uint64_t)_entry - ram_base) / PAGE_SIZE;
+    uint64_t image = ((uint64_t)kernel_end - (uint64_t)_entry) / PAGE_SIZE;
+    uint64_t huge = (uint64_t)kalloc_huge_total() * (HUGE_PAGE_SIZE / PAGE_SIZE);
+    printf("kernel: RAM 0x%lx..0x%lx: %lu frames of 4 KiB, of which\n", ram_base, ram_end,
+           (ram_end - ram_base) / PAGE_SIZE);
+    printf("kernel:   %lu below the kernel (the firmware's), %lu the kernel image, %lu the device "
+           "tree,\n",
+           below, image, dtb_frames);
+    if (huge)
+        printf("kernel:   %lu the huge-page pool (%d blocks of 2 MiB), %lu free\n", huge,
+               kalloc_huge_total(), frame_accounts.free_at_boot);
+    else
+        printf("kernel:   no huge-page pool (too little RAM), %lu free\n",
+               frame_accounts.free_at_boot);
+}
+
 void kmain(uint64_t hartid, uint64_t dtb)
 {
     fbcon_init(dtb); /* first, so that the screen shows everything the console prints */
@@ -73,19 +96,26 @@ void kmain(uint64_t hartid, uint64_t dtb)
         printf("kernel: no /memory in the device tree, assuming %lu MiB\n", ram_size >> 20);
     uint64_t ram_end = ram_base + ram_size;
     if (ram_end > USER_BASE) ram_end = USER_BASE; /* the user half starts there */
-    kalloc_init((uint64_t)kernel_end, ram_end, dtb, dtb + fdt_total_size(dtb));
-    printf("kernel: RAM 0x%lx..0x%lx, %lu free 4 KiB frames after the kernel image\n", ram_base,
-           ram_end, kalloc_free_count());
+    uint64_t dtb_frames = kalloc_init((uint64_t)kernel_end, ram_end, dtb, dtb + fdt_total_size(dtb));
+    frame_accounts.free_at_boot = kalloc_free_count();
+    report_ram(ram_base, ram_end, dtb_frames);
 
     kvm_init(ram_end);
     kvm_enable();
+    frame_accounts.page_tables = frame_accounts.free_at_boot - kalloc_free_count();
     printf("kernel: Sv39 paging on\n");
 
     trap_init();
     plic_init();
     uart_init(); /* console input: the UART's receive interrupt */
     proc_init();
+    uint64_t before_fs = kalloc_free_count();
     fs_init(); /* the virtio disk and its ext2 file system, if there is one */
+    frame_accounts.swap_map = before_fs - kalloc_free_count(); /* swap_init's coremap */
+    printf("kernel: %lu frames kept for good: %lu the kernel's page tables, %lu the swap map;\n",
+           frame_accounts.page_tables + frame_accounts.swap_map, frame_accounts.page_tables,
+           frame_accounts.swap_map);
+    printf("kernel:   %lu free for programs\n", kalloc_free_count());
     char first[BOOTARGS_MAX];
     first_program(first, sizeof first);
     if (proc_spawn(first, NULL) < 0) panic("cannot start %s", first);

@@ -306,11 +306,23 @@ static void init_exited(int status)
         printf("kernel: LEAK: %lu swap slots still in use\n", swap.slots_used);
         leaked = true;
     }
+    /* Whatever the kernel took before init besides what it keeps for good would be lost. */
+    const struct frame_accounts *a = &frame_accounts;
+    uint64_t kept = a->page_tables + a->swap_map;
+    if (a->free_at_boot != free_frames_before_init + kept) {
+        printf("kernel: LEAK: %ld frames taken before init started, not accounted for\n",
+               (long)(a->free_at_boot - kept - free_frames_before_init));
+        leaked = true;
+    }
     if (free_now != free_frames_before_init)
         printf("kernel: LEAK: %lu free frames, %lu before init started\n", free_now,
                free_frames_before_init);
     else if (!leaked)
         printf("kernel: all %lu frames free again, nothing leaked\n", free_now);
+    /* The sum a learner can check against the boot lines. */
+    printf("kernel: %lu free at boot = %lu free now + %lu kept for good (%lu page tables, %lu swap "
+           "map)\n",
+           a->free_at_boot, free_now, kept, a->page_tables, a->swap_map);
     printf("kernel: init exited with status %d, powering off\n", status);
     /* init's status becomes the machine's exit status (rv39's firmware passes it on). */
     sbi_shutdown_status(leaked && status == 0 ? 1 : status);

@@ -1,8 +1,8 @@
 #!/bin/sh
 # The terminal console under a pseudo-terminal (pty_run.py), as a user types at it: the
 # terminal is raw while the guest runs, Ctrl-C reaches the guest as byte 3, Ctrl-A is QEMU's
-# escape (C-a h help, C-a C-a one ^A, C-a x quits with status 0, C-a c the monitor), a
-# SIGTERM from outside still stops rv39, and the terminal is restored on every way out.
+# escape (C-a h help, C-a C-a one ^A, C-a x quits with status 0, C-a c the monitor), SIGTERM
+# and SIGINT from outside still stop rv39, and the terminal is restored on every way out.
 # Usage: sh console.sh RV39 GUEST_DIR
 . "$(dirname "$0")/lib.sh" "$@"
 CONSOLE_ELF=$GUEST_DIR/dbg_console.elf
@@ -40,6 +40,14 @@ $PTY "$f" "expect:console guest ready" "kill:15" -- \
 expect "$f" "rv39: stopped by signal 15" "SIGTERM stops rv39"
 expect "$f" "== exit 143" "128 + SIGTERM"
 expect "$f" "== terminal restored" "the terminal is restored after SIGTERM"
+
+# --- SIGINT from outside (kill -INT, not Ctrl-C) stops rv39 cleanly too ---
+f=$WORK/sigint.txt
+$PTY "$f" "expect:console guest ready" "kill:2" -- \
+    "$RV39" -nographic -bios none -kernel "$CONSOLE_ELF"
+expect "$f" "rv39: stopped by signal 2" "SIGINT from outside stops rv39"
+expect "$f" "== exit 130" "128 + SIGINT"
+expect "$f" "== terminal restored" "the terminal is restored after SIGINT"
 
 # --- C-a c: from the running guest to the monitor and back; C-a x at the prompt ---
 f=$WORK/monitor.txt

@@ -1,7 +1,7 @@
 #!/bin/sh
 # GDB's `monitor` (qRcmd) reaches the same command set as the prompt: QEMU's info mem,
 # info registers, gva2gpa, x/NFU and rv39's fault; the commands GDB does itself (step,
-# continue, stop, quit) are refused with a message; an armed `continue until fault` stops
+# continue, stop, quit) are refused with a message, and `monitor help` does not offer them; an armed `continue until fault` stops
 # GDB's next continue at the fault even after stepi's in between.
 # Usage: sh gdb_monitor.sh RV39 GUEST_DIR
 . "$(dirname "$0")/lib.sh" "$@"
@@ -16,6 +16,7 @@ cat >"$WORK/monitor.gdb" <<GDB
 set pagination off
 set confirm off
 target remote :$PORT
+monitor help
 monitor info mem
 monitor step
 monitor continue
@@ -38,6 +39,14 @@ f=$WORK/gdb.txt
 expect "$f" "No translation or protection" "monitor info mem before paging, as QEMU"
 expect "$f" "under GDB, use GDB's own stepi" "monitor step is refused"
 expect "$f" "error: under GDB, use GDB's continue" "monitor continue (without until) is refused"
+# monitor help does not offer what GDB does itself as if it worked there.
+expect "$f" "continue until ...  arm a stop at that event for GDB's next continue" \
+    "monitor help: continue only as until, for GDB's continue"
+expect "$f" "GDB runs the hart: its stepi, continue, Ctrl-C and kill do what step," \
+    "monitor help says why step, stop and quit are not listed"
+expect_not "$f" "step [N]            execute N instructions" "monitor help offers step"
+expect_not "$f" "quit                leave rv39" "monitor help offers quit"
+expect "$f" "walk VADDR [r|w|x] [u|s]" "monitor help lists the MMU commands"
 expect "$f" "error: under GDB, interrupt with Ctrl-C in GDB" "monitor stop is refused"
 expect "$f" "error: under GDB, use GDB's kill or detach" "monitor quit is refused"
 expect "$f" "armed: the next continue stops at the first such event" "monitor continue until fault"

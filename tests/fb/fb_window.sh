@@ -1,9 +1,9 @@
 #!/bin/sh
-# The SDL window for real: under Xvfb (xvfb-run), rv39 opens its window on fb_echo.elf; the
-# test types two lines into the window with xdotool (synthetic X key events), the guest
-# echoes what reaches its UART onto the framebuffer, powers off on "poweroff", and the
-# screenshot rv39 writes at exit must show both lines in the console font. The window title
-# must say the machine is running while it runs.
+# The SDL window for real: under an Xvfb of its own (tests/scripts/xvfb_exec.sh), rv39 opens
+# its window on fb_echo.elf; the test types two lines into the window with xdotool (synthetic
+# X key events), the guest echoes what reaches its UART onto the framebuffer, powers off on
+# "poweroff", and the screenshot rv39 writes at exit must show both lines in the console font.
+# The window title must say the machine is running while it runs.
 #
 # Usage: sh fb_window.sh RV39 FB_ECHO_ELF FB_CHECK
 # Needs Debian's xvfb and xdotool (tests/scripts/deps.sh installs them); fails without them.
@@ -11,7 +11,7 @@ set -u
 RV39=${1:?usage: fb_window.sh RV39 ELF FB_CHECK}
 ELF=${2:?}
 CHECK=${3:?}
-for tool in xvfb-run xdotool; do
+for tool in Xvfb xdotool; do
     if ! command -v "$tool" >/dev/null 2>&1; then
         echo "fb_window.sh: FAIL: $tool not installed (apt-get install xvfb xdotool)"
         exit 1
@@ -20,7 +20,7 @@ done
 
 if [ "${FB_WINDOW_INNER:-}" != 1 ]; then
     # Our own X server (-a: a free display number), so the test never touches a desktop.
-    FB_WINDOW_INNER=1 exec xvfb-run -a -s "-screen 0 1024x768x24" sh "$0" "$@"
+    FB_WINDOW_INNER=1 exec sh "$(dirname "$0")/../scripts/xvfb_exec.sh" sh "$0" "$@"
 fi
 
 # CI exports SDL_VIDEODRIVER=dummy so nothing finds a display by accident; this test wants

@@ -10,14 +10,14 @@ RV39=${1:?usage: fb_window_close.sh RV39 ELF FB_CHECK WM_CLOSE}
 ELF=${2:?}
 CHECK=${3:?}
 WM_CLOSE=${4:?}
-for tool in xvfb-run xdotool; do
+for tool in Xvfb xdotool; do
     if ! command -v "$tool" >/dev/null 2>&1; then
         echo "fb_window_close.sh: FAIL: $tool not installed (apt-get install xvfb xdotool)"
         exit 1
     fi
 done
 if [ "${FB_WINDOW_INNER:-}" != 1 ]; then
-    FB_WINDOW_INNER=1 exec xvfb-run -a -s "-screen 0 1024x768x24" sh "$0" "$@"
+    FB_WINDOW_INNER=1 exec sh "$(dirname "$0")/../scripts/xvfb_exec.sh" sh "$0" "$@"
 fi
 
 # CI exports SDL_VIDEODRIVER=dummy so nothing finds a display by accident; this test wants

@@ -73,6 +73,8 @@ else
 fi
 has '^kernel: all [0-9]+ frames free again, nothing leaked$' "every frame is freed again"
 grep -q "LEAK" "$out" && fail "frames leaked"
+. "$(dirname "$0")/frame_sums.sh"
+frame_sums
 
 case "$expectation" in
 normal | normal-hw)
@@ -84,6 +86,8 @@ normal | normal-hw)
     if [ "$expectation" = normal-hw ]; then
         number_at_least 'touch: page faults counted by the MMU (hpmcounter6): ' 2048 \
             "the MMU's page-fault counter counts the demand faults"
+        has '^touch: the MMU also counted [0-9]+ dTLB misses, [0-9]+ page walks, [0-9]+ sfence.vma$' \
+            "touch reports the MMU's other counters in words"
         has '^touch: hpmcounter6 is readable in U-mode too: yes$' \
             "scounteren lets U-mode read the MMU counters"
     fi

@@ -29,6 +29,8 @@ has '^Partition 2 is swap space, empty for now\.$' "cat prints /README.txt"
 has '^fstest: ran "cat /README.txt": pid [0-9]+, status 0$' "spawn of a disk-only program with arguments"
 has '^fstest: all [0-9]+ checks passed$' "every fstest check passes"
 has '^kernel: all [0-9]+ frames free again, nothing leaked$' "every frame is freed again"
+. "$(dirname "$0")/frame_sums.sh"
+frame_sums
 grep -q "fstest: FAIL" "$out" && fail "fstest reported failures"
 
 # From the host: the write reached the image, and only where fstest put it.

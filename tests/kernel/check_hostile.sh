@@ -35,4 +35,6 @@ has '^hostile: process table full after [0-9]+ children: spawn refused, [0-9]+ r
     "a full process table makes spawn fail; every child is reaped"
 has '^hostile: PASS$' "hostile passes"
 has '^kernel: all [0-9]+ frames free again, nothing leaked$' "nothing leaked"
+. "$(dirname "$0")/frame_sums.sh"
+frame_sums
 verdict

@@ -23,6 +23,8 @@ grep -q "FAIL" "$out" && fail "the guest program reported a failure"
 grep -q "LEAK" "$out" && fail "the kernel reports a leak (frames or huge blocks)"
 has "^kernel: starting /bin/$mode\$" "init=/bin/$mode starts $mode from the disk"
 has '^kernel: all [0-9]+ frames free again, nothing leaked$' "every frame is freed again"
+. "$(dirname "$0")/frame_sums.sh"
+frame_sums
 
 # The count of the first line matching $1 whose field $2 is a number.
 count() {

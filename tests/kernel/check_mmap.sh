@@ -18,6 +18,8 @@ disk_boot "$@"
 grep -q "FAIL" "$out" && fail "the guest program reported a failure"
 has "^kernel: starting /bin/$mode\$" "init=/bin/$mode starts $mode from the disk"
 has '^kernel: all [0-9]+ frames free again, nothing leaked$' "every frame (page cache too) is freed again"
+. "$(dirname "$0")/frame_sums.sh"
+frame_sums
 
 case "$mode" in
 mmapsort)

@@ -9,7 +9,7 @@
 #   screen FB_CHECK also the framebuffer console: rv39 saves the screen (--screenshot), and
 #                   fb_check (tests/fb) compares the glyph cells of some lines pixel for pixel
 #                   with the font at the rows where fbcon must have put them, after scrolling
-#   window FB_CHECK as screen, but in rv39's SDL window under Xvfb (xvfb-run, its own X
+#   window FB_CHECK as screen, but in rv39's SDL window under Xvfb (xvfb_exec.sh, its own X
 #                   server), the session typed into the window with xdotool: `make run`'s
 #                   setting. COMMAND must open the window (--display sdl).
 set -u
@@ -23,11 +23,11 @@ screen | window)
     ;;
 esac
 if [ "$mode" = window ] && [ "${CHECK_SHELL_INNER:-}" != 1 ]; then
-    for tool in xvfb-run xdotool; do
+    for tool in Xvfb xdotool; do
         command -v "$tool" >/dev/null 2>&1 ||
             { echo "FAIL: $tool not installed (apt-get install xvfb xdotool)" >&2 && exit 1; }
     done
-    CHECK_SHELL_INNER=1 exec xvfb-run -a -s "-screen 0 1024x768x24" sh "$0" "$mode" "$fb_check" "$@"
+    CHECK_SHELL_INNER=1 exec sh "$(dirname "$0")/../scripts/xvfb_exec.sh" sh "$0" "$mode" "$fb_check" "$@"
 fi
 limit=${RV39_TEST_TIMEOUT:-60}
 work=$(mktemp -d "${TMPDIR:-/tmp}/rv39-shell.XXXXXX") || exit 1
@@ -162,6 +162,8 @@ grep -q "$(printf '\033')" "$out" && fail "an escape sequence was echoed (^[[A)"
 has '^\$ xyz.*touch$' "Ctrl-U echoes the line being erased"
 before '^\$ exit$' '^kernel: init exited with status 0, powering off$' "exit ends the shell, then init"
 has '^kernel: all [0-9]+ frames free again, nothing leaked$' "every frame is freed again"
+. "$(dirname "$0")/frame_sums.sh"
+frame_sums
 
 if [ "$mode" != serial ]; then
     # fbcon's colours and geometry (firmware/kernel/fbcon.c): cells from the top-left corner.

@@ -38,6 +38,10 @@ if [ "$mode" = copies ]; then
     [ "$(grep -c '^swapdemo: PASS$' "$out")" -ge 2 ] || fail "fewer than two copies passed"
 fi
 has '^kernel: all [0-9]+ frames free again, nothing leaked$' "frames and swap slots all freed"
+. "$(dirname "$0")/frame_sums.sh"
+frame_sums
+has "^kernel: [0-9]+ frames kept for good: [0-9]+ the kernel's page tables, [1-9][0-9]* the swap map;\$" \
+    "with swap on, the swap map's frames are counted among those kept"
 
 # The host's view. swapdemo's words are never zero in a whole sector, so a written swap
 # partition has non-zero sectors; the clean image has none there (a hole).

@@ -20,7 +20,7 @@ CACHE=${2:?usage: input.sh RV39 CACHE}
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/linux/console.sh
 . "$HERE/console.sh" # console_start, wait_for, console_wait
-for tool in xvfb-run xdotool; do
+for tool in Xvfb xdotool; do
     command -v "$tool" >/dev/null 2>&1 || {
         echo "input.sh: FAIL: $tool not installed (apt-get install xvfb xdotool)"
         exit 1
@@ -28,7 +28,7 @@ for tool in xvfb-run xdotool; do
 done
 if [ "${INPUT_INNER:-}" != 1 ]; then
     sh "$HERE/fetch.sh" "$CACHE" || exit 1
-    INPUT_INNER=1 exec xvfb-run -a -s "-screen 0 1024x768x24" sh "$0" "$@"
+    INPUT_INNER=1 exec sh "$(dirname "$0")/../scripts/xvfb_exec.sh" sh "$0" "$@"
 fi
 export SDL_VIDEODRIVER=x11
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" # as tests/fb/fb_window.sh

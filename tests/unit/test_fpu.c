@@ -150,6 +150,21 @@ Test(fpu, tininess_after_rounding)
     EXPECT((uint32_t)r, fl, 0x007fffffu, FFLAG_UF | FFLAG_NX, "RTZ stays below: tiny");
 }
 
+/* The same with NX already accrued, where fpu.c computes on the host: a product just below
+ * 2^-1022 (tiny at full precision) that rounds up to 2^-1022 on the subnormal grid is a
+ * normal result, but it underflows; the host path must not hand it back without UF. */
+Test(fpu, tininess_after_rounding_with_nx_accrued)
+{
+    unsigned fl = FFLAG_NX;
+    uint64_t r = fpu_arith(FPU_MUL, FPU_D, 0x3fefffffffffffffull /* 1 - 2^-53 */, D_MIN_NORMAL,
+                           0, RM_RNE, &fl);
+    EXPECT(r, fl, D_MIN_NORMAL, FFLAG_UF | FFLAG_NX, "2^-1022 - 2^-1075 ties up to 2^-1022");
+    fl = FFLAG_NX;
+    r = fpu_arith(FPU_MUL, FPU_S, box(0x3f7fffffu) /* 1 - 2^-24 */, box(S_MIN_NORMAL), 0, RM_RNE,
+                  &fl);
+    EXPECT((uint32_t)r, fl, S_MIN_NORMAL, FFLAG_UF | FFLAG_NX, "2^-126 - 2^-150 ties up");
+}
+
 /* IEEE 754-2019 minimumNumber/maximumNumber (FMIN/FMAX). */
 Test(fpu, min_max_rules)
 {

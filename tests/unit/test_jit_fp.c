@@ -10,6 +10,7 @@
 #include <criterion/criterion.h>
 
 #include "cpu/cpu.h"
+#include "cpu/fpu.h"
 #include "cpu/jit.h"
 #include "support/harness.h"
 #include "support/jit_compare.h"
@@ -63,6 +64,14 @@ static const uint64_t fp_edges[] = {
 };
 #define FP_EDGES (sizeof fp_edges / sizeof fp_edges[0])
 
+/* CSR instructions are left to the interpreter, and translated code starts only where
+ * control lands: a jump to the next instruction makes what follows a block of its own. */
+static void csr_then_block(uint32_t csr_insn)
+{
+    put32(csr_insn);
+    put32(i_jal(0, 4));
+}
+
 static uint64_t random_state, random_seed;
 static uint64_t next_random(void)
 {
@@ -112,18 +121,18 @@ static uint32_t random_fp(void)
         static const unsigned opc[] = {0x43, 0x47, 0x4b, 0x4f};
         return op_fused(opc[pick(4)], fmt, rd, rs1, rs2, pick(32), random_rm());
     }
-    case 5: return op_fp(0x0b, fmt, rd, rs1, 0, random_rm()); /* fsqrt */
-    case 6: return op_fp(0x04, fmt, rd, rs1, rs2, pick(3));   /* fsgnj, fsgnjn, fsgnjx */
-    case 7: return op_fp(0x05, fmt, rd, rs1, rs2, pick(2));   /* fmin, fmax */
-    case 8: return op_fp(0x14, fmt, xd, rs1, rs2, pick(3));   /* fle, flt, feq */
+    case 5: return op_fp(0x0b, fmt, rd, rs1, 0, random_rm());       /* fsqrt */
+    case 6: return op_fp(0x04, fmt, rd, rs1, rs2, pick(3));         /* fsgnj, fsgnjn, fsgnjx */
+    case 7: return op_fp(0x05, fmt, rd, rs1, rs2, pick(2));         /* fmin, fmax */
+    case 8: return op_fp(0x14, fmt, xd, rs1, rs2, pick(3));         /* fle, flt, feq */
     case 9: return op_fp(0x18, fmt, xd, rs1, pick(4), random_rm()); /* fcvt.{w,wu,l,lu} */
     case 10: return op_fp(0x1a, fmt, rd, xs, pick(4), random_rm()); /* fcvt.fmt.{w,..} */
     case 11: return op_fp(0x1c, fmt, xd, rs1, 0, pick(2));          /* fmv.x, fclass */
     case 12: return op_fp(0x1e, fmt, rd, xs, 0, 0);                 /* fmv.fmt.x */
     case 13: return op_fp(0x08, fmt, rd, rs1, !fmt, random_rm());   /* fcvt.s.d, fcvt.d.s */
     case 14: /* loads, aligned in the first 2 KiB of the data area */
-        return enc_i((int32_t)(8 * pick(256)) + (fmt ? 0 : 4 * (int32_t)pick(2)), DATA_REG,
-                     2 + fmt, rd, OPC_LOAD_FP);
+        return enc_i((int32_t)(8 * pick(256)) + (fmt ? 0 : 4 * (int32_t)pick(2)), DATA_REG, 2 + fmt,
+                     rd, OPC_LOAD_FP);
     default:
         return enc_s((int32_t)(8 * pick(256)) + (fmt ? 0 : 4 * (int32_t)pick(2)), rs2, DATA_REG,
                      2 + fmt, OPC_STORE_FP);
@@ -146,8 +155,8 @@ static void random_program(void)
     put32(i_remu(SCRATCH_REG, COUNT_REG, SCRATCH_REG));
     put32(i_csrrw(0, CSR_FRM, SCRATCH_REG));
     put32(i_andi(SCRATCH_REG, COUNT_REG, 3));
-    put32(i_bne(SCRATCH_REG, 0, 8));
-    put32(i_csrrw(0, CSR_FFLAGS, 0));
+    put32(i_bne(SCRATCH_REG, 0, 12));
+    csr_then_block(i_csrrw(0, CSR_FFLAGS, 0));
     unsigned length = 20 + pick(40);
     for (unsigned i = 0; i < length; i++) {
         if (pick(5) == 0)
@@ -191,7 +200,7 @@ static void edges_program(void)
             put32(fmv_d_x(3, 1));
             for (unsigned fmt = 0; fmt < 2; fmt++) {
                 unsigned rm = (a + b) % 5, nx = (a ^ b) & 1;
-                put32(i_csrrwi(0, CSR_FFLAGS, nx));
+                csr_then_block(i_csrrwi(0, CSR_FFLAGS, nx));
                 for (unsigned op = 0; op < 4; op++) {
                     put32(op_fp(op, fmt, 4, 1, 2, op == 0 ? 7 : rm));
                     put32(fmv_x_d(5, 4)), keep(5);
@@ -200,11 +209,11 @@ static void edges_program(void)
                 put32(fmv_x_d(5, 4)), keep(5);
                 put32(op_fp(0x0b, fmt, 4, 1, 0, rm)); /* fsqrt */
                 put32(fmv_x_d(5, 4)), keep(5);
-                put32(op_fp(0x14, fmt, 5, 1, 2, b % 3)), keep(5); /* compares */
+                put32(op_fp(0x14, fmt, 5, 1, 2, b % 3)), keep(5);  /* compares */
                 put32(op_fp(0x18, fmt, 5, 1, a & 3, rm)), keep(5); /* to integers */
                 put32(op_fp(0x04, fmt, 4, 1, 2, a % 3));           /* sign injection */
                 put32(fmv_x_d(5, 4)), keep(5);
-                put32(i_csrrs(5, CSR_FCSR, 0)), keep(5);
+                csr_then_block(i_csrrs(5, CSR_FCSR, 0)), keep(5);
             }
         }
     }
@@ -214,6 +223,48 @@ static void edges_program(void)
 Test(jit_fp, edge_operands_match_the_interpreter)
 {
     compare(edges_program);
+}
+
+/* With NX accrued and RNE, a product that rounds up to the smallest normal is still tiny
+ * (after rounding) and raises UF: the inline path must leave it to the exact one. Also the
+ * largest finite result (in range) and an overflowing one. */
+static void smallest_binade_program(void)
+{
+    li(1, FS_INITIAL);
+    put32(i_csrrs(0, CSR_MSTATUS, 1));
+    li(1, 0x3fefffffffffffffull), put32(fmv_d_x(1, 1)); /* 1 - 2^-53 */
+    li(1, 0x0010000000000000ull), put32(fmv_d_x(2, 1)); /* 2^-1022 */
+    li(1, 0xffffffff3f7fffffull), put32(fmv_d_x(3, 1)); /* 1 - 2^-24, boxed */
+    li(1, 0xffffffff00800000ull), put32(fmv_d_x(4, 1)); /* 2^-126, boxed */
+    li(1, 0x7fefffffffffffffull), put32(fmv_d_x(5, 1)); /* the largest double */
+    li(1, 0x3ff0000000000000ull), put32(fmv_d_x(6, 1)); /* 1 */
+    put32(i_addi(9, 0, 8));
+    uint64_t top = code_cursor();
+    csr_then_block(i_csrrwi(0, CSR_FFLAGS, FFLAG_NX));
+    put32(op_fp(2, 1, 10, 1, 2, 0)); /* fmul.d, rne */
+    csr_then_block(i_csrrs(11, CSR_FFLAGS, 0));
+    csr_then_block(i_csrrwi(0, CSR_FFLAGS, FFLAG_NX));
+    put32(op_fp(2, 0, 12, 3, 4, 7)); /* fmul.s, dyn */
+    csr_then_block(i_csrrs(13, CSR_FFLAGS, 0));
+    csr_then_block(i_csrrwi(0, CSR_FFLAGS, FFLAG_NX));
+    put32(op_fp(2, 1, 14, 5, 6, 0)); /* max * 1: exact, no new flags */
+    put32(op_fp(0, 1, 15, 5, 5, 0)); /* max + max: overflow */
+    csr_then_block(i_csrrs(16, CSR_FFLAGS, 0));
+    put32(i_addi(9, 9, -1));
+    put32(i_bne(9, 0, (int32_t)(top - code_cursor())));
+    put32(I_WFI);
+}
+
+Test(jit_fp, results_in_the_smallest_binade_still_underflow)
+{
+    struct outcome ref = compare(smallest_binade_program);
+    cr_assert_eq(ref.f[10], 0x0010000000000000ull, "rounds up to 2^-1022");
+    cr_assert_eq(ref.x[11], FFLAG_UF | FFLAG_NX, "and underflows");
+    cr_assert_eq(ref.f[12], 0xffffffff00800000ull, "rounds up to 2^-126");
+    cr_assert_eq(ref.x[13], FFLAG_UF | FFLAG_NX, "and underflows");
+    cr_assert_eq(ref.f[14], 0x7fefffffffffffffull, "max * 1 = max");
+    cr_assert_eq(ref.f[15], 0x7ff0000000000000ull, "max + max = inf");
+    cr_assert_eq(ref.x[16], FFLAG_OF | FFLAG_NX, "overflow");
 }
 
 /* priv spec 3.1.6.6: with FS = Off an FP instruction in the middle of a translated block is
@@ -260,7 +311,7 @@ static void reserved_rm_program(void)
 {
     li(1, FS_INITIAL);
     put32(i_csrrs(0, CSR_MSTATUS, 1));
-    put32(i_csrrwi(0, CSR_FRM, reserved_case == 2 ? 5 : 0));
+    csr_then_block(i_csrrwi(0, CSR_FRM, reserved_case == 2 ? 5 : 0));
     put32(i_addi(2, 0, 10));
     uint64_t top = code_cursor();
     put32(op_fp(0, 1, 4, 4, 4, 0)); /* fadd.d rne: fine */
@@ -283,20 +334,33 @@ Test(jit_fp, reserved_rounding_modes_are_illegal)
 }
 
 /* priv spec 3.1.6.6: FS goes Initial -> Dirty (and SD = 1) on an FP register write, a load
- * included; a store, a move to x or a compare that raises nothing leaves it alone. */
+ * included, and on flags raised (an inexact conversion, even with NX already accrued); a
+ * store, a move to x, a compare or a conversion that raises nothing leaves it alone. */
 static unsigned dirty_case;
 static void dirty_program(void)
 {
     li(1, FS_INITIAL);
     put32(i_csrrs(0, CSR_MSTATUS, 1));
     li(DATA_REG, DATA_BASE);
+    if (dirty_case >= 3) { /* NX accrued (the inline path's case), then FS Initial again */
+        li(2, dirty_case == 4 ? 0x3ff8000000000000ull /* 1.5 */ : 0x3ff0000000000000ull);
+        put32(fmv_d_x(4, 2));
+        put32(i_csrrwi(0, CSR_FFLAGS, FFLAG_NX));
+        li(1, FS_MASK);
+        put32(i_csrrc(0, CSR_MSTATUS, 1));
+        li(1, FS_INITIAL);
+        put32(i_csrrs(0, CSR_MSTATUS, 1));
+    }
     put32(i_addi(2, 0, 10));
     uint64_t top = code_cursor();
     put32(enc_s(0, 1, DATA_REG, 3, OPC_STORE_FP)); /* fsd */
     put32(fmv_x_d(7, 1));
     put32(op_fp(0x14, 1, 8, 0, 0, 2)); /* feq.d of +0 and +0: no flags */
     if (dirty_case == 1) put32(enc_i(8, DATA_REG, 3, 2, OPC_LOAD_FP)); /* fld */
-    if (dirty_case == 2) put32(op_fp(0, 1, 3, 0, 0, 0));              /* fadd.d */
+    if (dirty_case == 2) put32(op_fp(0, 1, 3, 0, 0, 0));               /* fadd.d */
+    if (dirty_case == 3) put32(op_fp(0, 1, 3, 4, 4, 7));               /* fadd.d 1 + 1, inline */
+    /* fcvt.l.d rtz: of 1.5 inexact (NX raised again: Dirty), of 1 exact (no change) */
+    if (dirty_case >= 4) put32(op_fp(0x18, 1, 9, 4, 2, RM_RTZ));
     put32(i_addi(2, 2, -1));
     put32(i_bne(2, 0, (int32_t)(top - code_cursor())));
     put32(I_WFI);
@@ -304,12 +368,13 @@ static void dirty_program(void)
 
 Test(jit_fp, fp_writes_make_fs_dirty)
 {
-    for (dirty_case = 0; dirty_case < 3; dirty_case++) {
+    for (dirty_case = 0; dirty_case < 6; dirty_case++) {
         struct outcome ref = compare(dirty_program);
         uint64_t fs = ref.mstatus & FS_MASK;
-        cr_assert_eq(fs, dirty_case ? FS_MASK : FS_INITIAL, "case %u: FS %#llx", dirty_case,
+        bool dirty = dirty_case != 0 && dirty_case != 5;
+        cr_assert_eq(fs, dirty ? FS_MASK : FS_INITIAL, "case %u: FS %#llx", dirty_case,
                      (unsigned long long)fs);
-        cr_assert_eq(ref.mstatus >> 63, dirty_case != 0, "case %u: SD", dirty_case);
+        cr_assert_eq(ref.mstatus >> 63, dirty, "case %u: SD", dirty_case);
     }
 }
 
