@@ -285,49 +285,4 @@ const void *jit_lookup(struct cpu *c)
     return b->code;
 }
 
-/* Unpriv spec 13.2, "Semantics for division by zero and division overflow". */
-uint64_t jit_div(uint64_t a, uint64_t b)
-{
-    if (b == 0) return UINT64_MAX;
-    if ((int64_t)a == INT64_MIN && (int64_t)b == -1) return a;
-    return (uint64_t)((int64_t)a / (int64_t)b);
-}
-uint64_t jit_divu(uint64_t a, uint64_t b)
-{
-    return b == 0 ? UINT64_MAX : a / b;
-}
-uint64_t jit_rem(uint64_t a, uint64_t b)
-{
-    if (b == 0) return a;
-    if ((int64_t)a == INT64_MIN && (int64_t)b == -1) return 0;
-    return (uint64_t)((int64_t)a % (int64_t)b);
-}
-uint64_t jit_remu(uint64_t a, uint64_t b)
-{
-    return b == 0 ? a : a % b;
-}
-uint64_t jit_divw(uint64_t a, uint64_t b)
-{
-    int32_t x = (int32_t)a, y = (int32_t)b;
-    if (y == 0) return UINT64_MAX;
-    if (x == INT32_MIN && y == -1) return (uint64_t)(int64_t)x;
-    return (uint64_t)(int64_t)(x / y);
-}
-uint64_t jit_divuw(uint64_t a, uint64_t b)
-{
-    uint32_t x = (uint32_t)a, y = (uint32_t)b;
-    return (uint64_t)(int64_t)(int32_t)(y == 0 ? UINT32_MAX : x / y);
-}
-uint64_t jit_remw(uint64_t a, uint64_t b)
-{
-    int32_t x = (int32_t)a, y = (int32_t)b;
-    if (y == 0) return (uint64_t)(int64_t)x;
-    if (x == INT32_MIN && y == -1) return 0;
-    return (uint64_t)(int64_t)(x % y);
-}
-uint64_t jit_remuw(uint64_t a, uint64_t b)
-{
-    uint32_t x = (uint32_t)a, y = (uint32_t)b;
-    return (uint64_t)(int64_t)(int32_t)(y == 0 ? x : x % y);
-}
 #endif

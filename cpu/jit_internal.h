@@ -93,14 +93,5 @@ void jit_backend_patch(struct jit *j, uint32_t at, const uint8_t *target);
 
 /* Called by generated code: the translated code for c->pc, or NULL (then it leaves). */
 const void *jit_lookup(struct cpu *c);
-/* Division helpers for generated code (unpriv spec 13.2: no traps, defined results). */
-uint64_t jit_div(uint64_t a, uint64_t b);
-uint64_t jit_divu(uint64_t a, uint64_t b);
-uint64_t jit_rem(uint64_t a, uint64_t b);
-uint64_t jit_remu(uint64_t a, uint64_t b);
-uint64_t jit_divw(uint64_t a, uint64_t b);
-uint64_t jit_divuw(uint64_t a, uint64_t b);
-uint64_t jit_remw(uint64_t a, uint64_t b);
-uint64_t jit_remuw(uint64_t a, uint64_t b);
 
 #endif

@@ -595,14 +595,19 @@ static void emit_insn(struct block_asm *s, const struct jit_insn *in, unsigned i
         enc(a, W64, 0x2b, 1, RDX, R(RAX)); /* sub rdx, rax */
         store_x(s, RDX, d->rd);
         break;
-    case OP_DIV: emit_call2(s, d, jit_div); break;
-    case OP_DIVU: emit_call2(s, d, jit_divu); break;
-    case OP_REM: emit_call2(s, d, jit_rem); break;
-    case OP_REMU: emit_call2(s, d, jit_remu); break;
-    case OP_DIVW: emit_call2(s, d, jit_divw); break;
-    case OP_DIVUW: emit_call2(s, d, jit_divuw); break;
-    case OP_REMW: emit_call2(s, d, jit_remw); break;
-    case OP_REMUW: emit_call2(s, d, jit_remuw); break;
+    case OP_DIV:
+    case OP_DIVU:
+    case OP_REM:
+    case OP_REMU:
+    case OP_DIVW:
+    case OP_DIVUW:
+    case OP_REMW:
+    case OP_REMUW: /* cpu/jit_x86_64_div.c */
+        load_x(s, RAX, d->rs1);
+        load_x(s, RCX, d->rs2);
+        jit_div_emit(a, d->opcode);
+        store_x(s, RAX, d->rd);
+        break;
     default: { /* A; Zba, Zbb, Zbc, Zbs, Zicond (cpu/jit_x86_64_bitmanip.c); F, D (_fp.c) */
         if (jit_atomic_size(d->opcode)) {
             emit_atomic(s, in, index);

@@ -313,6 +313,11 @@ void tlb_probe(struct block_asm *s, const struct jit_insn *in, enum cold_kind ki
 struct cold *cold_add(struct block_asm *s, enum cold_kind kind, const struct jit_insn *in,
                       unsigned index, uint32_t from);
 
+/* cpu/jit_x86_64_div.c: DIV[U][W], REM[U][W]: rax = rax op rcx (the spec's results for a zero
+ * divisor and for overflow). Clobbers rdx and the flags. */
+bool jit_div_translates(enum opcode op);
+void jit_div_emit(struct asm_buf *a, enum opcode op);
+
 /* cpu/jit_x86_64_fp.c: F, D, Zfh and Zfa. */
 bool jit_fp_translates(enum opcode op);
 void jit_fp_emit(struct block_asm *s, const struct jit_insn *in, unsigned index);

@@ -33,6 +33,7 @@ static const struct {
     {"ps", "the process table: state, memory and CPU of each process", true},
     {"vmstat", "memory, swap, disk and MMU counts, system-wide", true},
     {"diskwait", "a process waiting for the disk lets the others run", true},
+    {"procbench", "procbench [ROUNDS]: spawns, faults and exits as fast as it can", true},
 };
 #define NPROGRAMS (sizeof programs / sizeof programs[0])
 

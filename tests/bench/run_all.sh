@@ -19,11 +19,13 @@
 # prompt), then the emulator is stopped; while
 # BUILD_DIR/firmware/kernel.elf does not exist its row says so.
 #
-# Writes BUILD_DIR/bench/bench.md (markdown), bench.csv and bench.png (gnuplot bar chart).
+# Writes BUILD_DIR/bench/bench.md (markdown), bench.csv and bench.png (gnuplot bar chart), or
+# into BENCH_OUT.
 # Environment: QEMU (emulator to compare with), BENCH_MEM (RAM for both, default 256M),
 # BENCH_TIMEOUT (seconds per run, default 600), BENCH_BOOT_PATTERN, BENCH_KERNEL,
 # BENCH_SUFFIX=_small (the short CI builds of the same workloads: a quick try of this script),
-# BENCH_ONLY="int linux ..." (only those workloads: int int-sv39 mem-4k mem-2m trap fp boot linux).
+# BENCH_ONLY="int linux ..." (only those workloads: int int-sv39 mem-4k mem-2m trap fp boot proc
+# linux), BENCH_PROC_ROUNDS (rounds of the process-heavy row, default 300).
 set -eu
 here=$(dirname "$0")
 # shellcheck source=tests/bench/lib.sh
@@ -39,7 +41,7 @@ boot_pattern=${BENCH_BOOT_PATTERN:-kernel shell}
 kernel=${BENCH_KERNEL:-$build/firmware/kernel.elf}
 elves=$build/tests/bench
 suffix=${BENCH_SUFFIX:-}
-out=$build/bench
+out=${BENCH_OUT:-$build/bench}
 nm=${GUEST_NM:-riscv64-unknown-elf-nm}
 ram_base=2147483648 # 0x80000000, where the image's addresses start
 
@@ -187,6 +189,41 @@ kernel_boot() {
     echo "$w|$label" >>"$tmp/rows"
 }
 
+# kernel_processes: our kernel runs /bin/procbench (firmware/user/procbench.c) as init, from
+# the disk: rounds of six processes spawned from ext2, faulting their heaps in, preempted
+# among themselves, exiting and being waited for; the kernel powers off when it is done.
+# Timed start to end (boot included: ~0.3 s of rv39's run). Both machines must print the
+# same "procbench:" line (its status sum depends only on the work done).
+kernel_processes() {
+    w=proc label="process-heavy: spawn/exit/wait in our kernel"
+    rounds=${BENCH_PROC_ROUNDS:-300}
+    disk=$build/firmware/disk.img
+    [ -e "$kernel" ] && [ -e "$disk" ] || fail "$kernel or $disk not found; build first"
+    echo "== $label ($rounds rounds)"
+    cp --sparse=always "$disk" "$tmp/proc.img" # the runs share one scratch copy
+    i=1
+    while [ "$i" -le "$runs" ]; do
+        run_to_end "$w" rv39 "$i" "$rv39" -nographic -stats -m "$mem" -kernel "$kernel" \
+            -drive "file=$tmp/proc.img,format=raw" -append "init=/bin/procbench $rounds"
+        run_to_end "$w" qemu "$i" "$qemu" -M virt -m "$mem" -nographic -bios default \
+            -kernel "$kernel" -global virtio-mmio.force-legacy=false \
+            -drive "file=$tmp/proc.img,if=none,format=raw,id=d0" \
+            -device virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0 \
+            -append "init=/bin/procbench $rounds"
+        for side in rv39 qemu; do
+            grep '^procbench:' "$tmp/$w.$side.$i.out" >"$tmp/$w.$side.result" || true
+        done
+        [ -s "$tmp/$w.rv39.result" ] || fail "$w: rv39 printed no 'procbench:' line"
+        cmp -s "$tmp/$w.rv39.result" "$tmp/$w.qemu.result" || {
+            diff -u "$tmp/$w.qemu.result" "$tmp/$w.rv39.result" >&2 || true
+            fail "$w: rv39 and QEMU printed different results (--- QEMU, +++ rv39)"
+        }
+        i=$((i + 1))
+    done
+    : >"$tmp/$w.touched"
+    echo "$w|$label" >>"$tmp/rows"
+}
+
 # linux_boot: Debian's riscv64 kernel with the busybox initramfs of tests/linux (downloaded
 # once into BUILD_DIR/linux-cache) from start to its /init's first line in user space, with
 # QEMU's command line on both machines (rv39's firmware, QEMU's OpenSBI).
@@ -227,6 +264,7 @@ want mem-2m && bare_metal mem-2m "memory 64 MiB, Sv39 2 MiB pages" "$elves/bench
 want trap && bare_metal trap "traps: U ecalls + page faults" "$elves/bench_trap$suffix.elf"
 want fp && bare_metal fp "FP (double kernels: dot product, matrix multiply, FFT-like)" "$elves/bench_fp$suffix.elf"
 want boot && kernel_boot
+want proc && kernel_processes
 want linux && linux_boot
 
 # One line per workload: name;label;rv39 us;qemu us;instret;rv39 KiB;qemu KiB;touched bytes

@@ -470,9 +470,15 @@ static void put_template(struct fuzz_input *in)
         else
             put32(enc_i(pick_imm(in), pick_base(a), 2 + (v >> 2), b & 31, 0x07));
         break;
-    case 29: { /* FP arithmetic, conversions and moves (rm 5, 6 are reserved) */
-        static const unsigned f7[] = {0x01, 0x05, 0x09, 0x0d, 0x2d, 0x61, 0x69, 0x71, 0x79, 0x00};
-        put32(enc_r(f7[a % 10], b & 31, (b >> 3) & 31, v, a >> 3, 0x53));
+    case 29: { /* FP arithmetic, conversions, moves, sign injection, min/max, compares (rm 5,
+                * 6 are reserved; v is rm or funct3), and the fused forms (rs3 from a) */
+        static const unsigned f7[] = {0x01, 0x05, 0x09, 0x0d, 0x2d, 0x61, 0x69, 0x71,
+                                      0x79, 0x00, 0x08, 0x11, 0x15, 0x51, 0x20, 0x21};
+        if (a % 20 < 16)
+            put32(enc_r(f7[a % 20], b & 31, (b >> 3) & 31, v, a >> 3, 0x53));
+        else /* fmadd, fmsub, fnmsub, fnmadd (.d and .s) */
+            put32(enc_r((b & 31) << 2 | (a & 1), (b >> 2) & 31, a >> 3, v, (b >> 1) & 31,
+                        0x43 + 4 * (a % 4)));
         break;
     }
     case 30: /* load an address register with a fresh interesting address */
