@@ -94,12 +94,10 @@ struct dpage {
     uint64_t code_chunks; /* bit i: chunk i holds (part of) a decoded instruction */
 };
 
-/* What the hart counts, from reset on, never inhibited: the events the HPM counters count
- * (cpu/csr_counters.c; at reset mhpmcounter3..7 count the five MMU events). */
+/* What the hart counts, from reset on, never inhibited, besides what the MMU counts itself
+ * (struct mmu_stats: itlb_misses, dtlb_misses, walks): the events the HPM counters count
+ * (cpu/csr_counters.c; from reset mhpmcounter3..7 count the five MMU events). */
 struct cpu_stats {
-    uint64_t itlb_misses; /* instruction fetch missed the TLB */
-    uint64_t dtlb_misses; /* load/store/AMO missed the TLB */
-    uint64_t walks;       /* page-table walks */
     uint64_t page_faults; /* page faults raised (12, 13, 15) */
     uint64_t sfences;     /* sfence.vma executed */
     uint64_t retired;     /* instructions retired (and cycles: one per instruction) */
@@ -181,14 +179,11 @@ struct cpu {
     /* Pending exception, filled by whoever detects it and delivered by cpu_take_trap. */
     uint64_t exc_cause, exc_tval;
 
-    /* Memory: RAM is reached directly, everything else through the bus. */
-    uint8_t *ram;
-    uint64_t ram_base, ram_size;
+    /* Memory: through the MMU (mmu/mmu.h), which holds guest RAM (mmu.ram), the model and
+     * fast TLBs, and a copy of the translation state (cpu_sync_mmu). The bus is here for
+     * what the hart does with physical addresses itself (cbo.* on devices). */
     struct bus *bus;
-
-    struct mmu mmu;          /* fast TLB: host pointers for recent translations */
-    struct tlb tlb;          /* model TLB: what a real hart would cache (mmu/tlb.c) */
-    bool svade;              /* A/D clear -> page fault (Svade) instead of hardware update */
+    struct mmu mmu;
     struct dpage **dpages;   /* per RAM page, NULL until code runs there */
     struct insn straddle[3]; /* an instruction that crosses a page boundary, decoded afresh */
     struct jit *jit;         /* block translator (cpu/jit.h), or NULL: interpreter only */
@@ -217,6 +212,13 @@ void cpu_step(struct cpu *c);
  * instruction's). For translated code's slow path (cpu/jit_x86_64.c, emit_cold): the
  * arguments come in the order that code has them at hand. */
 bool cpu_atomic(struct cpu *c, uint64_t va, uint64_t src, enum opcode op, uint64_t *result);
+
+/* Hand the MMU the translation state (priv, mstatus's MPRV/MPP/SUM/MXR, satp, menvcfg's
+ * PBMTE/ADUE) after any of it changed. Cheap when only the privilege changed. */
+void cpu_sync_mmu(struct cpu *c);
+/* mmu_load/mmu_store for translated code's slow path (it has the hart at hand, not the MMU). */
+bool cpu_load(struct cpu *c, uint64_t va, unsigned size, uint64_t *value);
+bool cpu_store(struct cpu *c, uint64_t va, unsigned size, uint64_t value);
 
 /* Record the exception an access or instruction raises (delivered later by cpu_take_trap);
  * returns false so failure paths can `return cpu_fault(...)`. */
@@ -258,7 +260,7 @@ struct dpage *cpu_dpage(struct cpu *c, uint64_t pa);
 /* True when the RAM page at `pa` holds decoded instructions (no fast write entries then). */
 static inline bool cpu_page_has_code(const struct cpu *c, uint64_t pa)
 {
-    const struct dpage *p = c->dpages[(pa - c->ram_base) >> 12];
+    const struct dpage *p = c->dpages[ram_page_index(&c->mmu.ram, pa)];
     return p && p->code_chunks;
 }
 /* The HPM counters (cpu/csr_counters.c). Reset: mhpmcounter3..7 count the MMU events. */

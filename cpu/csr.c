@@ -149,8 +149,7 @@ static void write_mstatus(struct cpu *c, uint64_t value)
     /* SD summarizes FS/XS/VS: set when any is Dirty (priv spec 3.1.6.6); only FS exists. */
     if ((c->mstatus & MSTATUS_FS) == MSTATUS_FS_DIRTY) c->mstatus |= MSTATUS_SD;
     /* MXR changes what every cached S/U translation allows; MPRV/MPP/SUM only pick a view. */
-    if ((old ^ c->mstatus) & MSTATUS_MXR) mmu_flush_all(&c->mmu);
-    mmu_update_views(c);
+    cpu_sync_mmu(c); /* flushes the fast TLB when MXR changed */
 }
 
 static CSR_READ_HANDLER(sstatus)
@@ -235,6 +234,7 @@ static CSR_WRITE_HANDLER(satp)
     /* The model TLB is ASID-tagged and needs no flush; the fast TLB holds translations
      * of the current address space only. */
     mmu_flush_all(&c->mmu);
+    cpu_sync_mmu(c);
     return true;
 }
 static CSR_WRITE_HANDLER(mstatus)
@@ -277,6 +277,7 @@ static CSR_WRITE_HANDLER(menvcfg)
 {
     (void)csr;
     c->menvcfg = envcfg_legalize(value, envcfg_writable(true));
+    cpu_sync_mmu(c); /* PBMTE, ADUE */
     cpu_update_stip(c);
     return true;
 }

@@ -51,9 +51,9 @@ static uint64_t source_count(const struct cpu *c, unsigned i)
 {
     switch ((enum hpm_source)c->hpm_source[i]) {
     case SRC_RETIRED: return c->stats.retired;
-    case SRC_ITLB: return c->stats.itlb_misses;
-    case SRC_DTLB: return c->stats.dtlb_misses;
-    case SRC_WALKS: return c->stats.walks;
+    case SRC_ITLB: return c->mmu.stats.itlb_misses;
+    case SRC_DTLB: return c->mmu.stats.dtlb_misses;
+    case SRC_WALKS: return c->mmu.stats.walks;
     case SRC_FAULTS: return c->stats.page_faults;
     case SRC_SFENCES: return c->stats.sfences;
     case SRC_NONE: break;

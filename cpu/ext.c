@@ -58,8 +58,13 @@ const struct ext_info ext_table[EXT_COUNT] = {
     [EXT_SSTC] = {"sstc", true, OP_COUNT, OP_COUNT}, /* CSRs only: cpu/csr.c asks */
     [EXT_SSTVALA] = BASE("sstvala"),
     [EXT_SSTVECD] = BASE("sstvecd"),
+    /* The page-table extensions (priv spec "Svadu", "Svnapot", "Svpbmt"): no instructions,
+     * the walk (mmu/walk.c) and menvcfg (cpu/cmo.c) ask. --svade is svadu=off. */
+    [EXT_SVADU] = {"svadu", true, OP_COUNT, OP_COUNT},
     [EXT_SVBARE] = BASE("svbare"),
     [EXT_SVINVAL] = {"svinval", true, OP_SINVAL_VMA, OP_SFENCE_INVAL_IR},
+    [EXT_SVNAPOT] = {"svnapot", true, OP_COUNT, OP_COUNT},
+    [EXT_SVPBMT] = {"svpbmt", true, OP_COUNT, OP_COUNT},
 };
 
 /* The groups of rows the table names must be the contiguous blocks of insns.def they were

@@ -50,8 +50,11 @@ enum rv_ext {
     EXT_SSTC,
     EXT_SSTVALA,
     EXT_SSTVECD,
+    EXT_SVADU,
     EXT_SVBARE,
     EXT_SVINVAL,
+    EXT_SVNAPOT,
+    EXT_SVPBMT,
     EXT_COUNT
 };
 

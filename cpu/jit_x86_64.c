@@ -594,7 +594,7 @@ static void emit_cold(struct block_asm *s, struct cold *c)
         mov_imm(a, RDX, size);
         enc(a, W64, 0x8d, 1, RCX, M(RSP, 8)); /* lea rcx, [rsp + 8] */
         spill_for_call(s);
-        call_abs(a, (const void *)mmu_load);
+        call_abs(a, (const void *)cpu_load);
     } else {
         mov_imm(a, RDX, size);
         if (format == FMT_FSTORE)
@@ -602,7 +602,7 @@ static void emit_cold(struct block_asm *s, struct cold *c)
         else
             load_x(s, RCX, in->d.rs2);
         spill_for_call(s);
-        call_abs(a, (const void *)mmu_store);
+        call_abs(a, (const void *)cpu_store);
     }
     enc(a, 0, 0x84, 1, RAX, R(RAX)); /* test al, al */
     uint32_t failed = jcc32(a, CC_E);

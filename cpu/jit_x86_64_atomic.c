@@ -23,8 +23,8 @@ unsigned jit_atomic_size(enum opcode op)
 static void physical_address(struct asm_buf *a)
 {
     enc(a, W64, 0x8d, 1, RDX, MI(RSI, RAX, 0)); /* lea rdx, [rsi + rax] */
-    alu_rm(a, W64, ALU_SUB, RDX, CPU_FIELD(ram));
-    alu_rm(a, W64, ALU_ADD, RDX, CPU_FIELD(ram_base));
+    alu_rm(a, W64, ALU_SUB, RDX, CPU_FIELD(mmu.ram.host));
+    alu_rm(a, W64, ALU_ADD, RDX, CPU_FIELD(mmu.ram.base));
 }
 
 static void cmov(struct asm_buf *a, unsigned w, enum cc cc, int dst, int src)

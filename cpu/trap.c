@@ -36,7 +36,7 @@ void cpu_take_trap(struct cpu *c, bool interrupt, uint64_t cause, uint64_t tval)
                        cause == EXC_STORE_PAGE_FAULT))
         c->stats.page_faults++;
     cpu_priv_changed(c);
-    mmu_update_views(c);
+    cpu_sync_mmu(c);
     cpu_emit(c, &(struct cpu_event){.kind = EV_TRAP,
                                     .pc = c->priv == PRIV_M ? c->mepc : c->sepc,
                                     .cause = mcause,

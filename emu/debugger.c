@@ -44,7 +44,9 @@ void dbg_request_for(const struct cpu *c, uint64_t va, enum access access, unsig
         .sum = (c->mstatus & MSTATUS_SUM) != 0,
         .mxr = (c->mstatus & MSTATUS_MXR) != 0,
         .update_ad = false,
-        .svade = c->svade,
+        .svade = !c->mmu.state.adue,
+        .pbmte = c->mmu.state.pbmte,
+        .svnapot = c->mmu.svnapot,
     };
 }
 
@@ -258,11 +260,10 @@ bool debugger_translate(struct debugger *d, uint64_t va, enum access access, uin
         *pa = va;
         return true;
     }
-    struct walk_memory mem = {c->ram, c->ram_base, c->ram_size};
     struct walk_request req;
     dbg_request_for(c, va, access, priv, &req);
     struct walk_result r;
-    page_walk(&mem, &req, &r);
+    page_walk(&c->mmu.ram, &req, &r);
     *pa = r.paddr;
     return r.fault == WALK_OK;
 }
@@ -325,7 +326,7 @@ bool debugger_write_csr(struct debugger *d, unsigned csr, uint64_t value)
     cpu_priv_changed(c); /* counters that filter by mode were set up for M */
     /* The write may change the translation regime: rebuild the fast views. */
     mmu_flush_all(&c->mmu);
-    mmu_update_views(c);
+    cpu_sync_mmu(c);
     return ok;
 }
 
