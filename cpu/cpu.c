@@ -162,8 +162,7 @@ void cpu_reset(struct cpu *c, uint64_t pc)
     c->senvcfg = 0;
     c->stimecmp = UINT64_MAX;
     c->mcycle = c->minstret = 0;
-    memset(c->hpm_adjust, 0, sizeof(c->hpm_adjust));
-    memset(c->hpm_frozen, 0, sizeof(c->hpm_frozen));
+    cpu_hpm_reset(c);
     memset(c->pmpcfg, 0, sizeof(c->pmpcfg));
     memset(c->pmpaddr, 0, sizeof(c->pmpaddr));
     c->reservation = RESERVATION_NONE;

@@ -25,6 +25,13 @@
 
 #define MIE_WRITABLE (MIP_SSIP | MIP_MSIP | MIP_STIP | MIP_MTIP | MIP_SEIP | MIP_MEIP)
 #define MIDELEG_WRITABLE (MIP_SSIP | MIP_STIP | MIP_SEIP)
+
+/* Sscofpmf's LCOFI (bit 13): its pending bit is software's to clear (and M's to set), it is
+ * enabled and delegated like the others; without Sscofpmf all three are read-only zero. */
+static uint64_t lcofi(void)
+{
+    return rv_ext_enabled(EXT_SSCOFPMF) ? MIP_LCOFIP : 0;
+}
 /* medeleg: every synchronous exception but ecall from M (bit 11, read-only zero). */
 #define MEDELEG_WRITABLE 0xb3ffull
 
@@ -199,11 +206,13 @@ static CSR_READ_HANDLER(sip)
     *value = c->mip & c->mideleg;
     return true;
 }
-/* Only SSIP is writable through sip, and only when delegated (priv spec 10.1.3). */
+/* Only SSIP (and Sscofpmf's LCOFIP) is writable through sip, and only when delegated (priv
+ * spec 10.1.3). */
 static CSR_WRITE_HANDLER(sip)
 {
     (void)csr;
-    c->mip = (c->mip & ~(MIP_SSIP & c->mideleg)) | (value & MIP_SSIP & c->mideleg);
+    uint64_t writable = (MIP_SSIP | lcofi()) & c->mideleg;
+    c->mip = (c->mip & ~writable) | (value & writable);
     return true;
 }
 static CSR_WRITE_HANDLER(stimecmp)
@@ -243,13 +252,13 @@ static CSR_WRITE_HANDLER(medeleg)
 static CSR_WRITE_HANDLER(mideleg)
 {
     (void)csr;
-    c->mideleg = value & MIDELEG_WRITABLE;
+    c->mideleg = value & (MIDELEG_WRITABLE | lcofi());
     return true;
 }
 static CSR_WRITE_HANDLER(mie)
 {
     (void)csr;
-    c->mie = value & MIE_WRITABLE;
+    c->mie = value & (MIE_WRITABLE | lcofi());
     return true;
 }
 static CSR_WRITE_HANDLER(mtvec)
@@ -283,7 +292,7 @@ static CSR_WRITE_HANDLER(mepc)
 static CSR_WRITE_HANDLER(mip)
 {
     (void)csr;
-    uint64_t writable = MIP_SSIP | MIP_SEIP;
+    uint64_t writable = MIP_SSIP | MIP_SEIP | lcofi();
     if (!(c->menvcfg & ENVCFG_STCE)) writable |= MIP_STIP;
     c->seip_software = value & MIP_SEIP;
     c->mip = (c->mip & ~writable) | (value & writable);
@@ -349,6 +358,7 @@ static const struct csr_info *accessible(const struct cpu *c, unsigned csr)
     case CSR_GATE_COUNTER: return csr_counter_accessible(c, csr & 31) ? r : NULL;
     case CSR_GATE_SSTC: return stimecmp_accessible(c) ? r : NULL;
     case CSR_GATE_TVM: return c->priv == PRIV_S && (c->mstatus & MSTATUS_TVM) ? NULL : r;
+    case CSR_GATE_SCOF: return rv_ext_enabled(EXT_SSCOFPMF) ? r : NULL;
     }
     return NULL;
 }

@@ -237,6 +237,10 @@ static void count_retired(struct cpu *c, uint64_t n)
 {
     if (!(c->mcountinhibit & 1)) c->mcycle += n;
     if (!(c->mcountinhibit & 4)) c->minstret += n;
+    c->stats.retired += n;
+    /* Sscofpmf: a counter of instructions is checked for a wrap at each sync (its runs end
+     * there), the others when the run ends (LCOFI comes "eventually", says the spec). */
+    if (unlikely(c->hpm_armed_retired)) cpu_hpm_check_overflow(c);
 }
 
 /* Run until `budget` instructions retire (checked when control leaves a page or jumps), or
@@ -245,13 +249,13 @@ static void count_retired(struct cpu *c, uint64_t n)
 static uint64_t interp(struct cpu *c, int64_t budget, bool step)
 {
     static const void *const handlers4[OP_COUNT + 1] = {
-#define INSN(name, match, mask, fmt) [OP_##name] = &&op_##name##_4,
+#define INSN(name, ...) [OP_##name] = &&op_##name##_4,
 #include "insns.def"
 #undef INSN
         [OP_ILLEGAL] = &&op_ILLEGAL_4,
     };
     static const void *const handlers2[OP_COUNT + 1] = {
-#define INSN(name, match, mask, fmt) [OP_##name] = &&op_##name##_2,
+#define INSN(name, ...) [OP_##name] = &&op_##name##_2,
 #include "insns.def"
 #undef INSN
         [OP_ILLEGAL] = &&op_ILLEGAL_2,
@@ -415,7 +419,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
 /* Everything but loads and stores: cpu/fpu_insn.h, shared with the translator. */
 #define FP_EXEC(name)                                                                              \
     do {                                                                                           \
-        if (unlikely(!fpu_insn(c, OP_##name, insn->rd, insn->rs1, insn->rs2, insn->imm)))         \
+        if (unlikely(!fpu_insn(c, OP_##name, insn->rd, insn->rs1, insn->rs2, insn->imm)))          \
             TRAP_EXIT(illegal);                                                                    \
         NEXT();                                                                                    \
     } while (0)
@@ -432,7 +436,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
             c->pc = PC;                                                                            \
             if (!mmu_load(&c->mmu, a_, size, &v_)) TRAP_EXIT(exception);                                 \
         }                                                                                          \
-        FP_WRITE((box) | (ctype)v_);                                                            \
+        FP_WRITE((box) | (ctype)v_);                                                               \
     } while (0)
 #define FP_STORE(ctype, size)                                                                      \
     do {                                                                                           \
@@ -458,10 +462,19 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
 #define CHARGE_TRAP() (remaining--, counted--)
 
 sync:
+    /* Sscofpmf: a counter of instructions armed to overflow ends the run where it wraps (a CSR
+     * write may just have armed it), so its LCOFI comes within a block of the wrap. The run
+     * shrinks as a whole: what it retired and what it reports stay as they were. */
+    if (unlikely(c->hpm_armed_retired) && remaining > 0) {
+        SYNC_COUNTERS();
+        int64_t cut = remaining - (int64_t)cpu_hpm_clamp_budget(c, (uint64_t)remaining);
+        remaining -= cut, counted -= cut, budget -= cut;
+    }
     /* c->pc is where execution continues: take an interrupt if one is pending and enabled. */
     {
         int irq = cpu_pending_irq(c);
         if (irq >= 0) {
+            SYNC_COUNTERS(); /* what retired so far counts in the old privilege */
             CHARGE_TRAP();
             cpu_take_trap(c, true, (uint64_t)irq, 0);
             if (step) goto out;
@@ -548,12 +561,14 @@ op_page_end:
     goto refetch;
 
 exception: /* c->pc is the faulting instruction, c->exc_* say why */
+    SYNC_COUNTERS();
     CHARGE_TRAP();
     cpu_take_trap(c, false, c->exc_cause, c->exc_tval);
     if (step) goto out;
     goto sync;
 
 illegal: /* c->pc is the illegal instruction */
+    SYNC_COUNTERS();
     CHARGE_TRAP();
     cpu_take_trap(c, false, EXC_ILLEGAL_INSN, insn_bits_at(c, c->pc));
     if (step) goto out;
@@ -565,6 +580,7 @@ after_wfi:
 
 out:
     count_retired(c, (uint64_t)(counted - remaining));
+    if (c->hpm_armed) cpu_hpm_check_overflow(c);
     return (uint64_t)(budget - remaining);
 
     /* ---- the handlers, for 32-bit and for compressed instructions ---- */
@@ -590,6 +606,7 @@ uint64_t cpu_run(struct cpu *c, uint64_t budget)
     c->yield_request = false;
     cpu_sync_mmu(c); /* whatever the board, a debugger or a test changed while it was stopped */
     cpu_update_stip(c);
+    if (c->hpm_armed_retired) budget = cpu_hpm_clamp_budget(c, budget); /* Sscofpmf: a wrap */
     return interp(c, (int64_t)budget, false);
 }
 

@@ -320,6 +320,7 @@ static bool write_register(struct gdb *g, unsigned n, uint64_t value)
         c->f[n - REG_FIRST_FPR] = value;
     else if (n == REG_PRIV && (value == PRIV_U || value == PRIV_S || value == PRIV_M)) {
         c->priv = (enum priv)value;
+        cpu_priv_changed(c);
         cpu_sync_mmu(c);
     } else if (n >= REG_FIRST_CSR && n < REG_FIRST_CSR + 4096)
         return debugger_write_csr(&g->dbg, n - REG_FIRST_CSR, value);

@@ -23,9 +23,10 @@
  * for reasons outside the CPU: read `time` (host clock), enable Sstc (menvcfg: STIP would
  * follow the host clock), read the hpm counters (TLB statistics, which the translator is
  * allowed to change), write minstret or mcountinhibit (they would spoil the instruction
- * count reported at exit). tame() rewrites such CSR numbers to mscratch wherever an
- * instruction could start in the pages set up here. Code the guest writes at run time is
- * not filtered; a divergence that reads `time` is not a bug. */
+ * count reported at exit), touch mhpmevent (a counter of TLB misses or of instructions with
+ * Sscofpmf's overflow interrupt: when it is raised depends on where runs end). tame() rewrites such
+ * CSR numbers to mscratch wherever an instruction could start in the pages set up here. Code the
+ * guest writes at run time is not filtered; a divergence that reads `time` is not a bug. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -82,7 +83,8 @@ static uint32_t tame(uint32_t w)
     bool writes = f3 == 1 || f3 == 5 || rs1 != 0;
     const struct csr_info *row = csr_find(csr); /* the counter families: one row each */
     bool bad = csr == CSR_TIME || csr == CSR_MENVCFG ||
-               (row && (row->number == CSR_HPMCOUNTER3 || row->number == CSR_MHPMCOUNTER3)) ||
+               (row && (row->number == CSR_HPMCOUNTER3 || row->number == CSR_MHPMCOUNTER3 ||
+                        row->number == CSR_MHPMEVENT3)) ||
                (writes && (csr == CSR_MINSTRET || csr == CSR_MCOUNTINHIBIT));
     return bad ? (w & 0xfffffu) | (uint32_t)CSR_MSCRATCH << 20 : w;
 }
