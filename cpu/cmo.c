@@ -16,6 +16,9 @@ uint64_t envcfg_writable(bool machine)
     if (rv_ext_enabled(EXT_ZICBOM)) w |= ENVCFG_CBIE | ENVCFG_CBCFE;
     if (rv_ext_enabled(EXT_ZICBOZ)) w |= ENVCFG_CBZE;
     if (machine && rv_ext_enabled(EXT_SSTC)) w |= ENVCFG_STCE;
+    /* Svpbmt and Svadu: menvcfg only (senvcfg's bits 62:61 are WPRI, no H extension). */
+    if (machine && rv_ext_enabled(EXT_SVPBMT)) w |= ENVCFG_PBMTE;
+    if (machine && rv_ext_enabled(EXT_SVADU)) w |= ENVCFG_ADUE;
     return w;
 }
 
@@ -63,7 +66,7 @@ enum cbo_result cpu_cbo(struct cpu *c, enum cbo_kind kind, uint64_t rs1)
          * indicate that cache-block zero instructions are a supported access type": RAM is
          * the only such region here. The translation checks (and sets) A and D as a store. */
         void *host;
-        if (!mmu_translate_rmw(c, block, CMO_BLOCK_SIZE, &host, &pa))
+        if (!mmu_translate_rmw(&c->mmu, block, CMO_BLOCK_SIZE, &host, &pa))
             return store_fault(c, rs1, is_page_fault(c->exc_cause));
         if (!host) return store_fault(c, rs1, false);
         memset(host, 0, CMO_BLOCK_SIZE);
@@ -72,9 +75,9 @@ enum cbo_result cpu_cbo(struct cpu *c, enum cbo_kind kind, uint64_t rs1)
     /* Management: "permitted ... whenever a load instruction or store instruction is
      * permitted": with no W-without-R pages, that is whenever a load is (the translation
      * checks A, never D). Nothing at the physical address: store access fault. */
-    if (!mmu_translate_load(c, block, CMO_BLOCK_SIZE, &pa))
+    if (!mmu_translate_load(&c->mmu, block, CMO_BLOCK_SIZE, &pa))
         return store_fault(c, rs1, is_page_fault(c->exc_cause));
-    bool ram = pa - c->ram_base < c->ram_size;
+    bool ram = ram_contains(&c->mmu.ram, pa);
     if (!ram && !bus_find(c->bus, pa)) return store_fault(c, rs1, false);
     return CBO_OK; /* no caches: clean, flush and invalidate have nothing to do */
 }

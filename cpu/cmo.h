@@ -21,8 +21,8 @@ struct cpu;
 #define ENVCFG_CBIE_FLUSH (1ull << 4)
 #define ENVCFG_CBCFE (1ull << 6)
 #define ENVCFG_CBZE (1ull << 7)
-#define ENVCFG_ADUE (1ull << 61)  /* Svadu: read-only zero, not implemented */
-#define ENVCFG_PBMTE (1ull << 62) /* Svpbmt: read-only zero, not implemented */
+#define ENVCFG_ADUE (1ull << 61)  /* Svadu: hardware A/D updates (else they page-fault) */
+#define ENVCFG_PBMTE (1ull << 62) /* Svpbmt: PTE bits 62:61 are the PBMT field */
 #define ENVCFG_STCE (1ull << 63)  /* Sstc, menvcfg only */
 
 /* The writable bits of menvcfg (`machine`) or senvcfg: a field is read-only zero when the

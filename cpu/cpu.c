@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "../devices/timebase.h"
+#include "cmo.h"
+#include "ext.h"
 
 extern void interp_publish_labels(void);
 
@@ -14,13 +16,95 @@ static void drop_fast_entries(void *opaque, const struct tlb_entry *e)
     mmu_drop_translation(&c->mmu, e);
 }
 
+/* The MMU's hooks (mmu/mmu.h): how the layer below reaches the hart. */
+static void mmu_fault(void *opaque, unsigned cause, uint64_t tval)
+{
+    cpu_fault(opaque, cause, tval);
+}
+
+static void mmu_event(void *opaque, const struct mmu_event *ev)
+{
+    struct cpu *c = opaque;
+    static const enum cpu_event_kind kinds[] = {
+        [MMU_EV_TLB_MISS] = EV_TLB_MISS,
+        [MMU_EV_WALK] = EV_WALK,
+        [MMU_EV_TLB_FILL] = EV_TLB_FILL,
+        [MMU_EV_TLB_EVICT] = EV_TLB_EVICT,
+    };
+    cpu_emit(c, &(struct cpu_event){.kind = kinds[ev->kind],
+                                    .pc = c->pc,
+                                    .va = ev->va,
+                                    .access = ev->access,
+                                    .walk = ev->walk,
+                                    .tlb = ev->tlb});
+}
+
+static bool mmu_code_written(void *opaque, uint64_t pa, uint64_t len)
+{
+    struct cpu *c = opaque;
+    if (!cpu_page_has_code(c, pa)) return false;
+    cpu_invalidate_code(c, pa, len);
+    return true;
+}
+
+static struct dpage *mmu_code_page(void *opaque, uint64_t pa)
+{
+    return cpu_dpage(opaque, pa);
+}
+
+static bool mmu_bus_read(void *bus, uint64_t pa, unsigned size, uint64_t *value)
+{
+    return bus_read(bus, pa, size, value);
+}
+
+static bool mmu_bus_write(void *bus, uint64_t pa, unsigned size, uint64_t value)
+{
+    return bus_write(bus, pa, size, value);
+}
+
+bool cpu_load(struct cpu *c, uint64_t va, unsigned size, uint64_t *value)
+{
+    return mmu_load(&c->mmu, va, size, value);
+}
+
+bool cpu_store(struct cpu *c, uint64_t va, unsigned size, uint64_t value)
+{
+    return mmu_store(&c->mmu, va, size, value);
+}
+
+void cpu_sync_mmu(struct cpu *c)
+{
+    unsigned data_priv = c->priv;
+    if (c->priv == PRIV_M && (c->mstatus & MSTATUS_MPRV)) /* priv spec 3.1.6.3 */
+        data_priv = (unsigned)((c->mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT);
+    /* The MMU reports events only while someone watches (a debugger or -d sets the hook
+     * while the hart is stopped; cpu_run and cpu_step sync first). */
+    c->mmu.hooks.event = c->event_hook ? mmu_event : NULL;
+    mmu_set_state(&c->mmu, &(struct mmu_state){
+                               .satp = c->satp,
+                               .priv = c->priv,
+                               .data_priv = data_priv,
+                               .sum = c->mstatus & MSTATUS_SUM,
+                               .mxr = c->mstatus & MSTATUS_MXR,
+                               .pbmte = c->menvcfg & ENVCFG_PBMTE,
+                               .adue = c->menvcfg & ENVCFG_ADUE,
+                           });
+}
+
 bool cpu_init(struct cpu *c, uint8_t *ram, uint64_t ram_base, uint64_t ram_size, struct bus *bus)
 {
     memset(c, 0, sizeof(*c));
     interp_publish_labels();
-    c->ram = ram;
-    c->ram_base = ram_base;
-    c->ram_size = ram_size;
+    c->mmu.ram = (struct guest_ram){ram, ram_base, ram_size};
+    c->mmu.hooks = (struct mmu_hooks){
+        .opaque = c,
+        .fault = mmu_fault,
+        .code_written = mmu_code_written,
+        .code_page = mmu_code_page,
+        .bus = bus,
+        .bus_read = mmu_bus_read,
+        .bus_write = mmu_bus_write,
+    };
     c->bus = bus;
     c->dpages = calloc(ram_size >> PAGE_SHIFT, sizeof(*c->dpages));
     if (!c->dpages) return false;
@@ -32,10 +116,10 @@ bool cpu_init(struct cpu *c, uint8_t *ram, uint64_t ram_base, uint64_t ram_size,
 
 bool cpu_configure_tlb(struct cpu *c, const struct tlb_config *cfg)
 {
-    tlb_free(&c->tlb);
-    if (!tlb_init(&c->tlb, cfg)) return false;
-    c->tlb.on_drop = drop_fast_entries;
-    c->tlb.drop_opaque = c;
+    tlb_free(&c->mmu.tlb);
+    if (!tlb_init(&c->mmu.tlb, cfg)) return false;
+    c->mmu.tlb.on_drop = drop_fast_entries;
+    c->mmu.tlb.drop_opaque = c;
     mmu_flush_all(&c->mmu);
     return true;
 }
@@ -43,12 +127,12 @@ bool cpu_configure_tlb(struct cpu *c, const struct tlb_config *cfg)
 void cpu_free(struct cpu *c)
 {
     if (c->dpages) {
-        for (uint64_t i = 0; i < c->ram_size >> PAGE_SHIFT; i++)
+        for (uint64_t i = 0; i < c->mmu.ram.size >> PAGE_SHIFT; i++)
             free(c->dpages[i]);
         free(c->dpages);
         c->dpages = NULL;
     }
-    tlb_free(&c->tlb);
+    tlb_free(&c->mmu.tlb);
 }
 
 void cpu_reset(struct cpu *c, uint64_t pc)
@@ -70,18 +154,23 @@ void cpu_reset(struct cpu *c, uint64_t pc)
     c->stvec = c->sepc = c->scause = c->stval = c->sscratch = 0;
     c->satp = 0;
     c->mcounteren = c->scounteren = c->mcountinhibit = 0;
-    c->menvcfg = c->senvcfg = 0;
+    /* Svpbmt's PBMTE and Svadu's ADUE start set, as QEMU resets them, so that software
+     * written before these bits existed finds what it expects: PBMT usable, A/D bits set by
+     * the hardware. A hart without Svadu (svadu=off, --svade) always faults instead. */
+    c->menvcfg = (rv_ext_enabled(EXT_SVPBMT) ? ENVCFG_PBMTE : 0) |
+                 (rv_ext_enabled(EXT_SVADU) ? ENVCFG_ADUE : 0);
+    c->senvcfg = 0;
     c->stimecmp = UINT64_MAX;
     c->mcycle = c->minstret = 0;
-    memset(c->hpm_adjust, 0, sizeof(c->hpm_adjust));
-    memset(c->hpm_frozen, 0, sizeof(c->hpm_frozen));
+    cpu_hpm_reset(c);
     memset(c->pmpcfg, 0, sizeof(c->pmpcfg));
     memset(c->pmpaddr, 0, sizeof(c->pmpaddr));
     c->reservation = RESERVATION_NONE;
     c->wfi = false;
-    tlb_flush(&c->tlb, true, 0, true, 0);
+    tlb_flush(&c->mmu.tlb, true, 0, true, 0);
     mmu_init(&c->mmu);
-    mmu_update_views(c);
+    c->mmu.svnapot = rv_ext_enabled(EXT_SVNAPOT);
+    cpu_sync_mmu(c);
 }
 
 uint64_t cpu_time(const struct cpu *c)

@@ -49,6 +49,7 @@ enum irq_num {
     IRQ_MTI = 7,
     IRQ_SEI = 9,
     IRQ_MEI = 11,
+    IRQ_LCOF = 13, /* Sscofpmf: local counter-overflow interrupt */
 };
 #define MIP_SSIP (1ull << IRQ_SSI)
 #define MIP_MSIP (1ull << IRQ_MSI)
@@ -56,6 +57,7 @@ enum irq_num {
 #define MIP_MTIP (1ull << IRQ_MTI)
 #define MIP_SEIP (1ull << IRQ_SEI)
 #define MIP_MEIP (1ull << IRQ_MEI)
+#define MIP_LCOFIP (1ull << IRQ_LCOF)
 
 /* mstatus fields, priv spec 3.1.6. */
 #define MSTATUS_SIE (1ull << 1)
@@ -92,15 +94,15 @@ struct dpage {
     uint64_t code_chunks; /* bit i: chunk i holds (part of) a decoded instruction */
 };
 
-/* MMU events, readable by the guest as mhpmcounter3..7 (and hpmcounter3..7): */
+/* What the hart counts, from reset on, never inhibited, besides what the MMU counts itself
+ * (struct mmu_stats: itlb_misses, dtlb_misses, walks): the events the HPM counters count
+ * (cpu/csr_counters.c; from reset mhpmcounter3..7 count the five MMU events). */
 struct cpu_stats {
-    uint64_t itlb_misses; /* mhpmcounter3: instruction fetch missed the TLB */
-    uint64_t dtlb_misses; /* mhpmcounter4: load/store/AMO missed the TLB */
-    uint64_t walks;       /* mhpmcounter5: page-table walks */
-    uint64_t page_faults; /* mhpmcounter6: page faults raised (12, 13, 15) */
-    uint64_t sfences;     /* mhpmcounter7: sfence.vma executed */
+    uint64_t page_faults; /* page faults raised (12, 13, 15) */
+    uint64_t sfences;     /* sfence.vma executed */
+    uint64_t retired;     /* instructions retired (and cycles: one per instruction) */
 };
-#define HPM_EVENTS 5
+#define HPM_COUNTERS 29 /* mhpmcounter3..31 */
 
 /* Events a debugger or tracer can watch (all happen on slow paths, so watching is free when
  * nobody does). A hook may set c->yield_request to stop the run right after the event. */
@@ -149,9 +151,17 @@ struct cpu {
     /* mip.SEIP is the OR of a bit M-mode software writes and the PLIC's S-context line
      * (priv spec 3.1.9); c->mip holds the OR, these the two inputs. */
     bool seip_software, seip_line;
-    uint64_t mcycle, minstret;       /* one cycle per instruction retired */
-    uint64_t hpm_adjust[HPM_EVENTS]; /* mhpmcounter3.. = event count + adjust (writable) */
-    uint64_t hpm_frozen[HPM_EVENTS]; /* its value while mcountinhibit stops it */
+    uint64_t mcycle, minstret; /* one cycle per instruction retired */
+    /* mhpmcounter3+i (cpu/csr_counters.c): while it counts (bit i of hpm_active), the count
+     * of its event plus hpm_adjust[i]; while stopped (mcountinhibit, Sscofpmf's xINH bits,
+     * no event), hpm_frozen[i]. hpm_armed: counting with OF clear, so an overflow raises
+     * LCOFI; hpm_last[i] is its value when last looked at, to see it wrap. */
+    uint64_t mhpmevent[HPM_COUNTERS];
+    uint8_t hpm_source[HPM_COUNTERS]; /* mhpmevent's event, decoded */
+    uint64_t hpm_adjust[HPM_COUNTERS], hpm_frozen[HPM_COUNTERS], hpm_last[HPM_COUNTERS];
+    uint32_t hpm_active, hpm_armed;
+    uint32_t hpm_armed_retired; /* the armed ones counting instructions: they cut runs short */
+    bool hpm_mode_filter;       /* some mhpmevent has an xINH bit: privilege changes matter */
     uint64_t pmpcfg[16], pmpaddr[64];
     /* Supervisor-level CSRs (priv spec ch. 10). */
     uint64_t stvec, sscratch, sepc, scause, stval, satp, scounteren, senvcfg, stimecmp;
@@ -169,14 +179,11 @@ struct cpu {
     /* Pending exception, filled by whoever detects it and delivered by cpu_take_trap. */
     uint64_t exc_cause, exc_tval;
 
-    /* Memory: RAM is reached directly, everything else through the bus. */
-    uint8_t *ram;
-    uint64_t ram_base, ram_size;
+    /* Memory: through the MMU (mmu/mmu.h), which holds guest RAM (mmu.ram), the model and
+     * fast TLBs, and a copy of the translation state (cpu_sync_mmu). The bus is here for
+     * what the hart does with physical addresses itself (cbo.* on devices). */
     struct bus *bus;
-
-    struct mmu mmu;          /* fast TLB: host pointers for recent translations */
-    struct tlb tlb;          /* model TLB: what a real hart would cache (mmu/tlb.c) */
-    bool svade;              /* A/D clear -> page fault (Svade) instead of hardware update */
+    struct mmu mmu;
     struct dpage **dpages;   /* per RAM page, NULL until code runs there */
     struct insn straddle[3]; /* an instruction that crosses a page boundary, decoded afresh */
     struct jit *jit;         /* block translator (cpu/jit.h), or NULL: interpreter only */
@@ -205,6 +212,13 @@ void cpu_step(struct cpu *c);
  * instruction's). For translated code's slow path (cpu/jit_x86_64.c, emit_cold): the
  * arguments come in the order that code has them at hand. */
 bool cpu_atomic(struct cpu *c, uint64_t va, uint64_t src, enum opcode op, uint64_t *result);
+
+/* Hand the MMU the translation state (priv, mstatus's MPRV/MPP/SUM/MXR, satp, menvcfg's
+ * PBMTE/ADUE) after any of it changed. Cheap when only the privilege changed. */
+void cpu_sync_mmu(struct cpu *c);
+/* mmu_load/mmu_store for translated code's slow path (it has the hart at hand, not the MMU). */
+bool cpu_load(struct cpu *c, uint64_t va, unsigned size, uint64_t *value);
+bool cpu_store(struct cpu *c, uint64_t va, unsigned size, uint64_t value);
 
 /* Record the exception an access or instruction raises (delivered later by cpu_take_trap);
  * returns false so failure paths can `return cpu_fault(...)`. */
@@ -246,9 +260,25 @@ struct dpage *cpu_dpage(struct cpu *c, uint64_t pa);
 /* True when the RAM page at `pa` holds decoded instructions (no fast write entries then). */
 static inline bool cpu_page_has_code(const struct cpu *c, uint64_t pa)
 {
-    const struct dpage *p = c->dpages[(pa - c->ram_base) >> 12];
+    const struct dpage *p = c->dpages[ram_page_index(&c->mmu.ram, pa)];
     return p && p->code_chunks;
 }
+/* The HPM counters (cpu/csr_counters.c). Reset: mhpmcounter3..7 count the MMU events. */
+void cpu_hpm_reset(struct cpu *c);
+/* Which counters count changed (mcountinhibit, an mhpmevent, or the privilege while some
+ * counter filters by mode): re-evaluate them, each going on from its value. */
+void cpu_hpm_refresh(struct cpu *c);
+/* Sscofpmf: set OF and raise LCOFI for each armed counter that wrapped since last looked at. */
+void cpu_hpm_check_overflow(struct cpu *c);
+/* A run budget that ends no later than the first armed instruction/cycle counter wraps
+ * (call when hpm_armed_retired is not 0). */
+uint64_t cpu_hpm_clamp_budget(const struct cpu *c, uint64_t budget);
+/* Call after c->priv changed: counters that filter by mode start or stop. */
+static inline void cpu_priv_changed(struct cpu *c)
+{
+    if (c->hpm_mode_filter) cpu_hpm_refresh(c);
+}
+
 /* Sstc: recompute mip.STIP from time >= stimecmp (when menvcfg.STCE). */
 void cpu_update_stip(struct cpu *c);
 /* The hart's view of the current time (mtime), for the time CSR and Sstc. */

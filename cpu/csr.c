@@ -25,6 +25,13 @@
 
 #define MIE_WRITABLE (MIP_SSIP | MIP_MSIP | MIP_STIP | MIP_MTIP | MIP_SEIP | MIP_MEIP)
 #define MIDELEG_WRITABLE (MIP_SSIP | MIP_STIP | MIP_SEIP)
+
+/* Sscofpmf's LCOFI (bit 13): its pending bit is software's to clear (and M's to set), it is
+ * enabled and delegated like the others; without Sscofpmf all three are read-only zero. */
+static uint64_t lcofi(void)
+{
+    return rv_ext_enabled(EXT_SSCOFPMF) ? MIP_LCOFIP : 0;
+}
 /* medeleg: every synchronous exception but ecall from M (bit 11, read-only zero). */
 #define MEDELEG_WRITABLE 0xb3ffull
 
@@ -142,8 +149,7 @@ static void write_mstatus(struct cpu *c, uint64_t value)
     /* SD summarizes FS/XS/VS: set when any is Dirty (priv spec 3.1.6.6); only FS exists. */
     if ((c->mstatus & MSTATUS_FS) == MSTATUS_FS_DIRTY) c->mstatus |= MSTATUS_SD;
     /* MXR changes what every cached S/U translation allows; MPRV/MPP/SUM only pick a view. */
-    if ((old ^ c->mstatus) & MSTATUS_MXR) mmu_flush_all(&c->mmu);
-    mmu_update_views(c);
+    cpu_sync_mmu(c); /* flushes the fast TLB when MXR changed */
 }
 
 static CSR_READ_HANDLER(sstatus)
@@ -200,11 +206,13 @@ static CSR_READ_HANDLER(sip)
     *value = c->mip & c->mideleg;
     return true;
 }
-/* Only SSIP is writable through sip, and only when delegated (priv spec 10.1.3). */
+/* Only SSIP (and Sscofpmf's LCOFIP) is writable through sip, and only when delegated (priv
+ * spec 10.1.3). */
 static CSR_WRITE_HANDLER(sip)
 {
     (void)csr;
-    c->mip = (c->mip & ~(MIP_SSIP & c->mideleg)) | (value & MIP_SSIP & c->mideleg);
+    uint64_t writable = (MIP_SSIP | lcofi()) & c->mideleg;
+    c->mip = (c->mip & ~writable) | (value & writable);
     return true;
 }
 static CSR_WRITE_HANDLER(stimecmp)
@@ -226,6 +234,7 @@ static CSR_WRITE_HANDLER(satp)
     /* The model TLB is ASID-tagged and needs no flush; the fast TLB holds translations
      * of the current address space only. */
     mmu_flush_all(&c->mmu);
+    cpu_sync_mmu(c);
     return true;
 }
 static CSR_WRITE_HANDLER(mstatus)
@@ -243,13 +252,13 @@ static CSR_WRITE_HANDLER(medeleg)
 static CSR_WRITE_HANDLER(mideleg)
 {
     (void)csr;
-    c->mideleg = value & MIDELEG_WRITABLE;
+    c->mideleg = value & (MIDELEG_WRITABLE | lcofi());
     return true;
 }
 static CSR_WRITE_HANDLER(mie)
 {
     (void)csr;
-    c->mie = value & MIE_WRITABLE;
+    c->mie = value & (MIE_WRITABLE | lcofi());
     return true;
 }
 static CSR_WRITE_HANDLER(mtvec)
@@ -268,6 +277,7 @@ static CSR_WRITE_HANDLER(menvcfg)
 {
     (void)csr;
     c->menvcfg = envcfg_legalize(value, envcfg_writable(true));
+    cpu_sync_mmu(c); /* PBMTE, ADUE */
     cpu_update_stip(c);
     return true;
 }
@@ -282,7 +292,7 @@ static CSR_WRITE_HANDLER(mepc)
 static CSR_WRITE_HANDLER(mip)
 {
     (void)csr;
-    uint64_t writable = MIP_SSIP | MIP_SEIP;
+    uint64_t writable = MIP_SSIP | MIP_SEIP | lcofi();
     if (!(c->menvcfg & ENVCFG_STCE)) writable |= MIP_STIP;
     c->seip_software = value & MIP_SEIP;
     c->mip = (c->mip & ~writable) | (value & writable);
@@ -348,6 +358,7 @@ static const struct csr_info *accessible(const struct cpu *c, unsigned csr)
     case CSR_GATE_COUNTER: return csr_counter_accessible(c, csr & 31) ? r : NULL;
     case CSR_GATE_SSTC: return stimecmp_accessible(c) ? r : NULL;
     case CSR_GATE_TVM: return c->priv == PRIV_S && (c->mstatus & MSTATUS_TVM) ? NULL : r;
+    case CSR_GATE_SCOF: return rv_ext_enabled(EXT_SSCOFPMF) ? r : NULL;
     }
     return NULL;
 }

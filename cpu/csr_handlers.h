@@ -22,6 +22,7 @@ CSR_READ_HANDLER(mhpmevent);
 CSR_WRITE_HANDLER(mhpmevent);
 CSR_READ_HANDLER(mcountinhibit);
 CSR_WRITE_HANDLER(mcountinhibit);
+CSR_READ_HANDLER(scountovf);
 
 /* mcounteren/scounteren gating of counter `bit` below M (priv spec 3.1.11, 10.1.5). */
 bool csr_counter_accessible(const struct cpu *c, unsigned bit);

@@ -10,7 +10,14 @@
 
 #include "csr_numbers.h"
 
-enum csr_gate { CSR_GATE_NONE, CSR_GATE_FP, CSR_GATE_COUNTER, CSR_GATE_SSTC, CSR_GATE_TVM };
+enum csr_gate {
+    CSR_GATE_NONE,
+    CSR_GATE_FP,
+    CSR_GATE_COUNTER,
+    CSR_GATE_SSTC,
+    CSR_GATE_TVM,
+    CSR_GATE_SCOF,
+};
 
 enum {
     CSR_RESYNC = 1 << 0, /* a write must return to the outer loop (interrupts, translation) */

@@ -7,9 +7,14 @@
 #include <stddef.h>
 
 const struct insn_info insn_table[OP_COUNT] = {
-#define INSN(name, match, mask, fmt) [OP_##name] = {#name, match, mask, FMT_##fmt},
+#define Y true
+#define N false
+#define INSN(name, match, mask, fmt, cls, size, jit)                                               \
+    [OP_##name] = {#name, match, mask, FMT_##fmt, CLASS_##cls, size, jit},
 #include "insns.def"
 #undef INSN
+#undef Y
+#undef N
 };
 
 static inline uint32_t field(uint32_t bits, unsigned lo, unsigned width)

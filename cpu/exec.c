@@ -32,9 +32,9 @@ const void *const *interp_entry_points;
 static uint64_t insn_bits_at(struct cpu *c, uint64_t pc)
 {
     uint16_t lo, hi;
-    if (!mmu_fetch_parcel(c, pc, &lo)) return 0;
+    if (!mmu_fetch_parcel(&c->mmu, pc, &lo)) return 0;
     if (rv_insn_len(lo) == 2) return lo;
-    if (!mmu_fetch_parcel(c, pc + 2, &hi)) return 0;
+    if (!mmu_fetch_parcel(&c->mmu, pc + 2, &hi)) return 0;
     return (uint64_t)lo | (uint64_t)hi << 16;
 }
 
@@ -107,7 +107,7 @@ static void *atomic_target(struct cpu *c, uint64_t va, unsigned size, uint64_t *
 {
     void *host;
     if (va & (size - 1)) return cpu_fault(c, EXC_STORE_MISALIGNED, va), NULL;
-    if (!mmu_translate_rmw(c, va, size, &host, pa)) return NULL;
+    if (!mmu_translate_rmw(&c->mmu, va, size, &host, pa)) return NULL;
     if (!host) return cpu_fault(c, EXC_STORE_ACCESS, va), NULL;
     return host;
 }
@@ -138,10 +138,10 @@ static bool load_reserved(struct cpu *c, uint64_t va, unsigned size, uint64_t *r
 {
     uint64_t pa, v;
     if (va & (size - 1)) return cpu_fault(c, EXC_LOAD_MISALIGNED, va);
-    if (!mmu_translate_load(c, va, size, &pa)) return false;
-    if (pa - c->ram_base >= c->ram_size) /* devices do not support LR/SC either */
+    if (!mmu_translate_load(&c->mmu, va, size, &pa)) return false;
+    if (!ram_contains(&c->mmu.ram, pa)) /* devices do not support LR/SC either */
         return cpu_fault(c, EXC_LOAD_ACCESS, va);
-    if (!mmu_load(c, va, size, &v)) return false;
+    if (!mmu_load(&c->mmu, va, size, &v)) return false;
     c->reservation = pa;
     *result = size == 4 ? (uint64_t)(int64_t)(int32_t)v : v;
     return true;
@@ -237,6 +237,10 @@ static void count_retired(struct cpu *c, uint64_t n)
 {
     if (!(c->mcountinhibit & 1)) c->mcycle += n;
     if (!(c->mcountinhibit & 4)) c->minstret += n;
+    c->stats.retired += n;
+    /* Sscofpmf: a counter of instructions is checked for a wrap at each sync (its runs end
+     * there), the others when the run ends (LCOFI comes "eventually", says the spec). */
+    if (unlikely(c->hpm_armed_retired)) cpu_hpm_check_overflow(c);
 }
 
 /* Run until `budget` instructions retire (checked when control leaves a page or jumps), or
@@ -245,13 +249,13 @@ static void count_retired(struct cpu *c, uint64_t n)
 static uint64_t interp(struct cpu *c, int64_t budget, bool step)
 {
     static const void *const handlers4[OP_COUNT + 1] = {
-#define INSN(name, match, mask, fmt) [OP_##name] = &&op_##name##_4,
+#define INSN(name, ...) [OP_##name] = &&op_##name##_4,
 #include "insns.def"
 #undef INSN
         [OP_ILLEGAL] = &&op_ILLEGAL_4,
     };
     static const void *const handlers2[OP_COUNT + 1] = {
-#define INSN(name, match, mask, fmt) [OP_##name] = &&op_##name##_2,
+#define INSN(name, ...) [OP_##name] = &&op_##name##_2,
 #include "insns.def"
 #undef INSN
         [OP_ILLEGAL] = &&op_ILLEGAL_2,
@@ -346,7 +350,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
         }                                                                                          \
         uint64_t v_;                                                                               \
         c->pc = PC; /* slow path: let the MMU (and event hooks) know where we are */               \
-        if (!mmu_load(c, a_, size, &v_)) TRAP_EXIT(exception);                                     \
+        if (!mmu_load(&c->mmu, a_, size, &v_)) TRAP_EXIT(exception);                                     \
         RD = (uint64_t)(int64_t)(ctype)v_;                                                         \
         NEXT();                                                                                    \
     } while (0)
@@ -359,7 +363,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
             NEXT();                                                                                \
         }                                                                                          \
         c->pc = PC;                                                                                \
-        if (!mmu_store(c, a_, size, RS2)) TRAP_EXIT(exception);                                    \
+        if (!mmu_store(&c->mmu, a_, size, RS2)) TRAP_EXIT(exception);                                    \
         if (unlikely(c->yield_request)) {                                                          \
             c->pc = PC + ILEN;                                                                     \
             remaining--;                                                                           \
@@ -430,9 +434,9 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
             v_ = *(const ctype *)(e_->addend + a_);                                                \
         } else {                                                                                   \
             c->pc = PC;                                                                            \
-            if (!mmu_load(c, a_, size, &v_)) TRAP_EXIT(exception);                                 \
+            if (!mmu_load(&c->mmu, a_, size, &v_)) TRAP_EXIT(exception);                                 \
         }                                                                                          \
-        FP_WRITE((box) | (ctype)v_);                                                            \
+        FP_WRITE((box) | (ctype)v_);                                                               \
     } while (0)
 #define FP_STORE(ctype, size)                                                                      \
     do {                                                                                           \
@@ -444,7 +448,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
             NEXT();                                                                                \
         }                                                                                          \
         c->pc = PC;                                                                                \
-        if (!mmu_store(c, a_, size, (ctype)FRS2)) TRAP_EXIT(exception);                            \
+        if (!mmu_store(&c->mmu, a_, size, (ctype)FRS2)) TRAP_EXIT(exception);                            \
         if (unlikely(c->yield_request)) {                                                          \
             c->pc = PC + ILEN;                                                                     \
             remaining--;                                                                           \
@@ -458,10 +462,19 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
 #define CHARGE_TRAP() (remaining--, counted--)
 
 sync:
+    /* Sscofpmf: a counter of instructions armed to overflow ends the run where it wraps (a CSR
+     * write may just have armed it), so its LCOFI comes within a block of the wrap. The run
+     * shrinks as a whole: what it retired and what it reports stay as they were. */
+    if (unlikely(c->hpm_armed_retired) && remaining > 0) {
+        SYNC_COUNTERS();
+        int64_t cut = remaining - (int64_t)cpu_hpm_clamp_budget(c, (uint64_t)remaining);
+        remaining -= cut, counted -= cut, budget -= cut;
+    }
     /* c->pc is where execution continues: take an interrupt if one is pending and enabled. */
     {
         int irq = cpu_pending_irq(c);
         if (irq >= 0) {
+            SYNC_COUNTERS(); /* what retired so far counts in the old privilege */
             CHARGE_TRAP();
             cpu_take_trap(c, true, (uint64_t)irq, 0);
             if (step) goto out;
@@ -478,7 +491,7 @@ refetch:
     {
         struct itlb_entry *e = &c->mmu.fetch[ftlb_index(pc)];
         if (unlikely(e->tag != ftlb_page_tag(pc))) {
-            e = mmu_fetch(c, pc);
+            e = mmu_fetch(&c->mmu, pc);
             if (!e) {
                 c->pc = pc;
                 goto exception;
@@ -530,8 +543,8 @@ one_off : {
      * return to refetch: for instructions crossing a page, and for single-stepping. */
     uint16_t lo, hi = 0;
     c->pc = pc;
-    if (!mmu_fetch_parcel(c, pc, &lo)) goto exception;
-    if (rv_insn_len(lo) == 4 && !mmu_fetch_parcel(c, pc + 2, &hi)) goto exception;
+    if (!mmu_fetch_parcel(&c->mmu, pc, &lo)) goto exception;
+    if (rv_insn_len(lo) == 4 && !mmu_fetch_parcel(&c->mmu, pc + 2, &hi)) goto exception;
     struct decoded d;
     rv_decode_parcels(lo, hi, &d);
     insn = slot_base = c->straddle;
@@ -548,12 +561,14 @@ op_page_end:
     goto refetch;
 
 exception: /* c->pc is the faulting instruction, c->exc_* say why */
+    SYNC_COUNTERS();
     CHARGE_TRAP();
     cpu_take_trap(c, false, c->exc_cause, c->exc_tval);
     if (step) goto out;
     goto sync;
 
 illegal: /* c->pc is the illegal instruction */
+    SYNC_COUNTERS();
     CHARGE_TRAP();
     cpu_take_trap(c, false, EXC_ILLEGAL_INSN, insn_bits_at(c, c->pc));
     if (step) goto out;
@@ -565,6 +580,7 @@ after_wfi:
 
 out:
     count_retired(c, (uint64_t)(counted - remaining));
+    if (c->hpm_armed) cpu_hpm_check_overflow(c);
     return (uint64_t)(budget - remaining);
 
     /* ---- the handlers, for 32-bit and for compressed instructions ---- */
@@ -588,12 +604,15 @@ void interp_publish_labels(void)
 uint64_t cpu_run(struct cpu *c, uint64_t budget)
 {
     c->yield_request = false;
+    cpu_sync_mmu(c); /* whatever the board, a debugger or a test changed while it was stopped */
     cpu_update_stip(c);
+    if (c->hpm_armed_retired) budget = cpu_hpm_clamp_budget(c, budget); /* Sscofpmf: a wrap */
     return interp(c, (int64_t)budget, false);
 }
 
 void cpu_step(struct cpu *c)
 {
+    cpu_sync_mmu(c);
     cpu_update_stip(c);
     interp(c, 1, true);
 }

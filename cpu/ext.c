@@ -44,16 +44,27 @@ const struct ext_info ext_table[EXT_COUNT] = {
     [EXT_ZBB] = {"zbb", true, OP_ANDN, OP_REV8},
     [EXT_ZBC] = {"zbc", true, OP_CLMUL, OP_CLMULH},
     [EXT_ZBS] = {"zbs", true, OP_BCLR, OP_BSETI},
+    /* Declared (scalar crypto spec, "Zkt"): the listed instructions rv39 has (RV64I's
+     * arithmetic, logic and shifts, M's multiplies, Zbb's andn/orn/xnor/rotates/rev8, Zbc's
+     * clmul/clmulh) run in time independent of their operands: host instructions of fixed
+     * latency, and cpu/bitmanip.h's helpers without data-dependent branches. */
+    [EXT_ZKT] = BASE("zkt"),
     /* Supervisor behaviour rv39 has (RVA22S64): page tables read from RAM, scounteren bits
      * writable for every counter, stval written with the faulting address or instruction,
      * stvec's Direct mode, satp's Bare mode. */
     [EXT_SSCCPTR] = BASE("ssccptr"),
+    [EXT_SSCOFPMF] = {"sscofpmf", true, OP_COUNT, OP_COUNT}, /* CSRs only: cpu/csr_counters.c */
     [EXT_SSCOUNTERENW] = BASE("sscounterenw"),
     [EXT_SSTC] = {"sstc", true, OP_COUNT, OP_COUNT}, /* CSRs only: cpu/csr.c asks */
     [EXT_SSTVALA] = BASE("sstvala"),
     [EXT_SSTVECD] = BASE("sstvecd"),
+    /* The page-table extensions (priv spec "Svadu", "Svnapot", "Svpbmt"): no instructions,
+     * the walk (mmu/walk.c) and menvcfg (cpu/cmo.c) ask. --svade is svadu=off. */
+    [EXT_SVADU] = {"svadu", true, OP_COUNT, OP_COUNT},
     [EXT_SVBARE] = BASE("svbare"),
     [EXT_SVINVAL] = {"svinval", true, OP_SINVAL_VMA, OP_SFENCE_INVAL_IR},
+    [EXT_SVNAPOT] = {"svnapot", true, OP_COUNT, OP_COUNT},
+    [EXT_SVPBMT] = {"svpbmt", true, OP_COUNT, OP_COUNT},
 };
 
 /* The groups of rows the table names must be the contiguous blocks of insns.def they were

@@ -43,13 +43,18 @@ enum rv_ext {
     EXT_ZBB,
     EXT_ZBC,
     EXT_ZBS,
+    EXT_ZKT,
     EXT_SSCCPTR,
+    EXT_SSCOFPMF,
     EXT_SSCOUNTERENW,
     EXT_SSTC,
     EXT_SSTVALA,
     EXT_SSTVECD,
+    EXT_SVADU,
     EXT_SVBARE,
     EXT_SVINVAL,
+    EXT_SVNAPOT,
+    EXT_SVPBMT,
     EXT_COUNT
 };
 

@@ -25,12 +25,12 @@ static void reset_slots(struct dpage *p, unsigned first, unsigned count)
 
 struct dpage *cpu_dpage(struct cpu *c, uint64_t pa)
 {
-    uint64_t index = (pa - c->ram_base) >> PAGE_SHIFT;
+    uint64_t index = ram_page_index(&c->mmu.ram, pa);
     struct dpage *p = c->dpages[index];
     if (!p) {
         p = malloc(sizeof(*p));
         if (!p) return NULL;
-        p->host = c->ram + (index << PAGE_SHIFT);
+        p->host = c->mmu.ram.host + (index << PAGE_SHIFT);
         reset_slots(p, 0, DPAGE_SLOTS);
         p->slot[DPAGE_SLOTS].op = interp_entry_points[1];
         p->code_chunks = 0;
@@ -42,8 +42,8 @@ struct dpage *cpu_dpage(struct cpu *c, uint64_t pa)
 void cpu_invalidate_code(struct cpu *c, uint64_t pa, uint64_t len)
 {
     while (len) {
-        uint64_t off = pa - c->ram_base;
-        if (off >= c->ram_size) return;
+        if (!ram_contains(&c->mmu.ram, pa)) return;
+        uint64_t off = pa - c->mmu.ram.base;
         uint64_t in_page = PAGE_SIZE - (off & (PAGE_SIZE - 1));
         uint64_t n = len < in_page ? len : in_page;
         struct dpage *p = c->dpages[off >> PAGE_SHIFT];

@@ -37,8 +37,26 @@ static inline bool insn_format_writes_freg(enum insn_format f)
     return f == FMT_FLOAD || f == FMT_FR || f == FMT_FR1 || f == FMT_FR4 || f == FMT_X2F;
 }
 
+/* The class column of insns.def. */
+enum insn_class {
+    CLASS_ALU,    /* integer computation (I, M, bit manipulation, Zicond, lui/auipc) */
+    CLASS_BRANCH, /* conditional branches */
+    CLASS_JUMP,   /* jal, jalr */
+    CLASS_LOAD,   /* integer and FP loads */
+    CLASS_STORE,  /* integer and FP stores */
+    CLASS_LR,     /* load-reserved */
+    CLASS_SC,     /* store-conditional */
+    CLASS_AMO,    /* read-modify-write atomics */
+    CLASS_CSR,    /* Zicsr */
+    CLASS_FP,     /* FP computation, compares, conversions, moves */
+    CLASS_FENCE,  /* fence, fence.i */
+    CLASS_CMO,    /* cbo.* */
+    CLASS_HINT,   /* prefetch.*, pause: never trap, do nothing here */
+    CLASS_SYSTEM, /* ecall, ebreak, xRET, wfi, sfence.vma and Svinval */
+};
+
 enum opcode {
-#define INSN(name, match, mask, fmt) OP_##name,
+#define INSN(name, ...) OP_##name,
 #include "insns.def"
 #undef INSN
     OP_COUNT,
@@ -49,7 +67,16 @@ struct insn_info {
     const char *name; /* "FENCE_I", "AMOADD_W": lower-case it and read _ as . for assembly */
     uint32_t match, mask;
     enum insn_format format;
+    enum insn_class cls;
+    uint8_t size; /* bytes of memory accessed, 0 for none */
+    bool jit;     /* the JIT translates it */
 };
+
+/* LR, SC and the AMOs: the A extension's accesses (address = rs1, no offset). */
+static inline bool insn_class_atomic(enum insn_class c)
+{
+    return c == CLASS_LR || c == CLASS_SC || c == CLASS_AMO;
+}
 extern const struct insn_info insn_table[OP_COUNT];
 
 /* A decoded instruction. In the interpreter, `op` is the handler's address; elsewhere

@@ -51,7 +51,7 @@ bool jit_attach(struct cpu *c)
 {
     struct jit *j = calloc(1, sizeof(*j));
     if (!j) return false;
-    j->pages = c->ram_size >> PAGE_SHIFT;
+    j->pages = c->mmu.ram.size >> PAGE_SHIFT;
     j->pool_size = JIT_POOL_SIZE;
     j->pool = calloc(j->pool_size, sizeof(*j->pool));
     j->buckets = calloc(JIT_BUCKETS, sizeof(*j->buckets));
@@ -153,7 +153,7 @@ void jit_invalidate_page(struct cpu *c, uint64_t page)
     j->page_blocks[page] = NULL;
     /* Jump-cache entries into the page go with its blocks (pages die a few hundred times in
      * a Linux boot: a scan of the cache each time is cheap). */
-    uint64_t page_pa = ((uint64_t)page << PAGE_SHIFT) + c->ram_base;
+    uint64_t page_pa = ((uint64_t)page << PAGE_SHIFT) + c->mmu.ram.base;
     for (unsigned i = 0; i < JIT_JUMP_CACHE_SIZE; i++)
         if ((j->jump_cache[i].pa & ~(PAGE_SIZE - 1)) == page_pa) j->jump_cache[i].code = NULL;
     j->stop = 1;
@@ -255,7 +255,7 @@ struct jit_result jit_run(struct cpu *c, const struct itlb_entry *e, uint64_t pc
 {
     struct jit *j = c->jit;
     uint64_t pa = e->paddr | (pc & (PAGE_SIZE - 1));
-    uint64_t page = (e->paddr - c->ram_base) >> PAGE_SHIFT;
+    uint64_t page = ram_page_index(&c->mmu.ram, e->paddr);
     struct jit_block *b = find(j, pc, pa);
     if (!b) b = new_block(j, pc, pa, page);
     if (!b->code) {

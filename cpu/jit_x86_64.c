@@ -114,85 +114,16 @@ void jit_backend_patch(struct jit *j, uint32_t at, const uint8_t *target)
 
 /* ---- which instructions ---- */
 
+/* The jit column of insns.def: Y for what the emitters below (and _atomic, _bitmanip, _fp)
+ * handle, N for system, CSR and CMO instructions, which end a block for the interpreter. */
 bool jit_backend_translates(enum opcode op)
 {
-    switch (op) {
-    case OP_LUI:
-    case OP_AUIPC:
-    case OP_JAL:
-    case OP_JALR:
-    case OP_BEQ:
-    case OP_BNE:
-    case OP_BLT:
-    case OP_BGE:
-    case OP_BLTU:
-    case OP_BGEU:
-    case OP_LB:
-    case OP_LH:
-    case OP_LW:
-    case OP_LD:
-    case OP_LBU:
-    case OP_LHU:
-    case OP_LWU:
-    case OP_SB:
-    case OP_SH:
-    case OP_SW:
-    case OP_SD:
-    case OP_ADDI:
-    case OP_SLTI:
-    case OP_SLTIU:
-    case OP_XORI:
-    case OP_ORI:
-    case OP_ANDI:
-    case OP_SLLI:
-    case OP_SRLI:
-    case OP_SRAI:
-    case OP_ADD:
-    case OP_SUB:
-    case OP_SLL:
-    case OP_SLT:
-    case OP_SLTU:
-    case OP_XOR:
-    case OP_SRL:
-    case OP_SRA:
-    case OP_OR:
-    case OP_AND:
-    case OP_ADDIW:
-    case OP_SLLIW:
-    case OP_SRLIW:
-    case OP_SRAIW:
-    case OP_ADDW:
-    case OP_SUBW:
-    case OP_SLLW:
-    case OP_SRLW:
-    case OP_SRAW:
-    case OP_FENCE:
-    case OP_FENCE_I: /* no-ops here too: writes to code already invalidate */
-    case OP_MUL:
-    case OP_MULH:
-    case OP_MULHSU:
-    case OP_MULHU:
-    case OP_DIV:
-    case OP_DIVU:
-    case OP_REM:
-    case OP_REMU:
-    case OP_MULW:
-    case OP_DIVW:
-    case OP_DIVUW:
-    case OP_REMW:
-    case OP_REMUW:
-    case OP_PAUSE: /* hints: nothing to do, here too */
-    case OP_PREFETCH_I:
-    case OP_PREFETCH_R:
-    case OP_PREFETCH_W: return true;
-    default: /* system, CSR, CMOs: the interpreter's */
-        return jit_atomic_size(op) || jit_bitmanip_translates(op) || jit_fp_translates(op);
-    }
+    return insn_table[op].jit;
 }
 
 bool jit_backend_ends_block(enum opcode op)
 {
-    return op == OP_JAL || op == OP_JALR;
+    return insn_table[op].cls == CLASS_JUMP;
 }
 
 /* ---- blocks ---- */
@@ -289,22 +220,7 @@ static void exit_indirect(struct block_asm *s, unsigned retired)
 
 unsigned access_size(enum opcode op)
 {
-    switch (op) {
-    case OP_LB:
-    case OP_LBU:
-    case OP_SB: return 1;
-    case OP_LH:
-    case OP_LHU:
-    case OP_SH:
-    case OP_FLH:
-    case OP_FSH: return 2;
-    case OP_LW:
-    case OP_LWU:
-    case OP_SW:
-    case OP_FLW:
-    case OP_FSW: return 4;
-    default: return jit_atomic_size(op) ? jit_atomic_size(op) : 8;
-    }
+    return insn_table[op].size; /* the size column of insns.def */
 }
 
 /* The entry layout tlb_probe encodes: index * 16 addresses an entry, tag and addend are
@@ -327,8 +243,8 @@ struct cold *cold_add(struct block_asm *s, enum cold_kind kind, const struct jit
 
 /* rax = effective address; rdx = fast-TLB index * 16; jne to the slow path on a miss, with
  * rsi = the addend on a hit. `table` is 0 (read) or the offset of the write table. */
-void tlb_probe(struct block_asm *s, const struct jit_insn *in, enum cold_kind kind,
-                      unsigned index, int32_t table)
+void tlb_probe(struct block_asm *s, const struct jit_insn *in, enum cold_kind kind, unsigned index,
+               int32_t table)
 {
     struct asm_buf *a = &s->a;
     unsigned size = access_size(in->d.opcode);
@@ -678,7 +594,7 @@ static void emit_cold(struct block_asm *s, struct cold *c)
         mov_imm(a, RDX, size);
         enc(a, W64, 0x8d, 1, RCX, M(RSP, 8)); /* lea rcx, [rsp + 8] */
         spill_for_call(s);
-        call_abs(a, (const void *)mmu_load);
+        call_abs(a, (const void *)cpu_load);
     } else {
         mov_imm(a, RDX, size);
         if (format == FMT_FSTORE)
@@ -686,7 +602,7 @@ static void emit_cold(struct block_asm *s, struct cold *c)
         else
             load_x(s, RCX, in->d.rs2);
         spill_for_call(s);
-        call_abs(a, (const void *)mmu_store);
+        call_abs(a, (const void *)cpu_store);
     }
     enc(a, 0, 0x84, 1, RAX, R(RAX)); /* test al, al */
     uint32_t failed = jcc32(a, CC_E);

@@ -17,7 +17,7 @@ enum reg { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R
 #define W64 1u
 #define P66 2u
 #define BYTE_REGS 4u
-#define PF3 8u /* the 0xf3 prefix of popcnt, lzcnt, tzcnt (and of SSE's scalar singles) */
+#define PF3 8u  /* the 0xf3 prefix of popcnt, lzcnt, tzcnt (and of SSE's scalar singles) */
 #define PF2 16u /* the 0xf2 prefix of SSE2's scalar doubles */
 
 /* ALU operations by their /digit (the reg-r/m form is digit * 8 + 3). */
@@ -244,7 +244,6 @@ static inline void pop(struct asm_buf *a, int r)
 }
 
 /* cpu/jit_x86_64_bitmanip.c: Zba, Zbb, Zbc, Zbs and Zicond. */
-bool jit_bitmanip_translates(enum opcode op);
 /* The C helper that computes `op` (rd = f(rs1, rs2)), or NULL when inline code does. */
 typedef uint64_t (*jit_helper2)(uint64_t, uint64_t);
 jit_helper2 jit_bitmanip_helper(enum opcode op);
@@ -256,7 +255,6 @@ unsigned jit_atomic_size(enum opcode op);
 /* The fast-TLB hit path of `op`: rax = address, rsi = its addend, rdi = rs2; leaves rd's
  * value in rcx. Clobbers rdx, rdi, flags. */
 void jit_atomic_emit(struct asm_buf *a, enum opcode op);
-
 
 /* ---- the block being emitted (cpu/jit_x86_64.c), for templates in the other files ---- */
 
@@ -275,9 +273,9 @@ struct cold {
     unsigned index; /* the instruction's position in the block: that many retired before it */
     uint32_t from;  /* rel32 of the jcc that leads here */
     uint32_t also_from[4]; /* FP: more jccs to the same place (0: none) */
-    size_t resume;  /* where the fast path goes on (loads, stores, FP) */
-    size_t hit;     /* loads, stores: the fast path's addend load, after the tag compare */
-    int32_t table;  /* loads, stores: offset of the fast-TLB table in the set (read, write) */
+    size_t resume;         /* where the fast path goes on (loads, stores, FP) */
+    size_t hit;            /* loads, stores: the fast path's addend load, after the tag compare */
+    int32_t table; /* loads, stores: offset of the fast-TLB table in the set (read, write) */
 };
 
 struct block_asm {
@@ -303,12 +301,12 @@ void write_back(struct block_asm *s, uint64_t mask, bool only_safe);
 /* Around a helper call: the call-clobbered cache registers go home and come back. */
 void spill_for_call(struct block_asm *s);
 void reload_after_call(struct block_asm *s);
-/* The access size of a load, store or atomic. */
+/* The access size of a load, store or atomic (insns.def's size column). */
 unsigned access_size(enum opcode op);
 /* rax = rs1 + imm, rdx = fast-TLB index * 16, jne to a cold slow path of `kind` on a miss;
  * on a hit, rsi = the addend. `table`: 0 (read) or the offset of the write table. */
-void tlb_probe(struct block_asm *s, const struct jit_insn *in, enum cold_kind kind,
-               unsigned index, int32_t table);
+void tlb_probe(struct block_asm *s, const struct jit_insn *in, enum cold_kind kind, unsigned index,
+               int32_t table);
 /* A new cold part entry, reached from the jcc whose rel32 is at `from`. */
 struct cold *cold_add(struct block_asm *s, enum cold_kind kind, const struct jit_insn *in,
                       unsigned index, uint32_t from);

@@ -15,31 +15,7 @@
 
 unsigned jit_atomic_size(enum opcode op)
 {
-    switch (op) {
-    case OP_LR_W:
-    case OP_SC_W:
-    case OP_AMOSWAP_W:
-    case OP_AMOADD_W:
-    case OP_AMOXOR_W:
-    case OP_AMOAND_W:
-    case OP_AMOOR_W:
-    case OP_AMOMIN_W:
-    case OP_AMOMAX_W:
-    case OP_AMOMINU_W:
-    case OP_AMOMAXU_W: return 4;
-    case OP_LR_D:
-    case OP_SC_D:
-    case OP_AMOSWAP_D:
-    case OP_AMOADD_D:
-    case OP_AMOXOR_D:
-    case OP_AMOAND_D:
-    case OP_AMOOR_D:
-    case OP_AMOMIN_D:
-    case OP_AMOMAX_D:
-    case OP_AMOMINU_D:
-    case OP_AMOMAXU_D: return 8;
-    default: return 0;
-    }
+    return insn_class_atomic(insn_table[op].cls) ? insn_table[op].size : 0;
 }
 
 /* rdx = the physical address behind host pointer rsi + rax (RAM is one host block), as the
@@ -47,8 +23,8 @@ unsigned jit_atomic_size(enum opcode op)
 static void physical_address(struct asm_buf *a)
 {
     enc(a, W64, 0x8d, 1, RDX, MI(RSI, RAX, 0)); /* lea rdx, [rsi + rax] */
-    alu_rm(a, W64, ALU_SUB, RDX, CPU_FIELD(ram));
-    alu_rm(a, W64, ALU_ADD, RDX, CPU_FIELD(ram_base));
+    alu_rm(a, W64, ALU_SUB, RDX, CPU_FIELD(mmu.ram.host));
+    alu_rm(a, W64, ALU_ADD, RDX, CPU_FIELD(mmu.ram.base));
 }
 
 static void cmov(struct asm_buf *a, unsigned w, enum cc cc, int dst, int src)

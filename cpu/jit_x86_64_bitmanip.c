@@ -68,11 +68,6 @@ jit_helper2 jit_bitmanip_helper(enum opcode op)
     }
 }
 
-bool jit_bitmanip_translates(enum opcode op)
-{
-    return op >= OP_SH1ADD && op <= OP_CZERO_NEZ; /* the contiguous block in insns.def */
-}
-
 static void mov32(struct asm_buf *a, int r) /* mov r32, r32: zero-extend the low word */
 {
     enc(a, 0, 0x8b, 1, r, R(r));

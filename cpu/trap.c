@@ -35,7 +35,8 @@ void cpu_take_trap(struct cpu *c, bool interrupt, uint64_t cause, uint64_t tval)
     if (!interrupt && (cause == EXC_INSN_PAGE_FAULT || cause == EXC_LOAD_PAGE_FAULT ||
                        cause == EXC_STORE_PAGE_FAULT))
         c->stats.page_faults++;
-    mmu_update_views(c);
+    cpu_priv_changed(c);
+    cpu_sync_mmu(c);
     cpu_emit(c, &(struct cpu_event){.kind = EV_TRAP,
                                     .pc = c->priv == PRIV_M ? c->mepc : c->sepc,
                                     .cause = mcause,
@@ -45,7 +46,8 @@ void cpu_take_trap(struct cpu *c, bool interrupt, uint64_t cause, uint64_t tval)
 }
 
 /* Decreasing priority within one target mode (priv spec 3.1.9). */
-static const uint8_t irq_priority[] = {IRQ_MEI, IRQ_MSI, IRQ_MTI, IRQ_SEI, IRQ_SSI, IRQ_STI};
+static const uint8_t irq_priority[] = {IRQ_MEI, IRQ_MSI, IRQ_MTI, IRQ_SEI,
+                                       IRQ_SSI, IRQ_STI, IRQ_LCOF};
 
 static int highest(uint64_t bits)
 {

@@ -10,9 +10,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../mmu/ram.h"
+
 struct dma {
-    uint8_t *ram;
-    uint64_t base, size;
+    struct guest_ram ram;
     void (*written)(void *opaque, uint64_t pa, uint64_t len); /* may be NULL */
     void *opaque;
 };
@@ -20,9 +21,7 @@ struct dma {
 /* Host pointer to guest-physical [pa, pa + len), or NULL if any of it is not RAM. */
 static inline uint8_t *dma_ptr(const struct dma *d, uint64_t pa, uint64_t len)
 {
-    uint64_t off = pa - d->base;
-    if (pa < d->base || off > d->size || len > d->size - off) return NULL;
-    return d->ram + off;
+    return ram_span(&d->ram, pa, len);
 }
 
 static inline bool dma_read(const struct dma *d, uint64_t pa, void *buf, size_t len)

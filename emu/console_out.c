@@ -2,7 +2,6 @@
 #define _GNU_SOURCE /* fopencookie, memrchr */
 #include "console_out.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -99,25 +98,6 @@ void console_out_lines(FILE *dest, const char *text, size_t len)
     }
     fwrite(text, 1, len, dest);
     fflush(dest);
-}
-
-void console_out_printf(FILE *dest, const char *fmt, ...)
-{
-    char small[256], *text = small;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0) return;
-    if ((size_t)n >= sizeof small) {
-        text = malloc((size_t)n + 1);
-        if (!text) return;
-        va_start(ap, fmt);
-        vsnprintf(text, (size_t)n + 1, fmt, ap);
-        va_end(ap);
-    }
-    console_out_lines(dest, text, (size_t)n);
-    if (text != small) free(text);
 }
 
 void console_out_end_guest_line(void)

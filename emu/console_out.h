@@ -23,8 +23,6 @@ FILE *console_out_guest(FILE *real);
 
 /* One or more whole lines (text ends with '\n') of rv39's for `dest`. */
 void console_out_lines(FILE *dest, const char *text, size_t len);
-/* The same, formatted (the result must end with '\n'). */
-void console_out_printf(FILE *dest, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The guest's output so far, then a newline if its line is open, then the held lines: from
  * here on the terminal is at the start of a line. */

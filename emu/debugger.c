@@ -44,7 +44,9 @@ void dbg_request_for(const struct cpu *c, uint64_t va, enum access access, unsig
         .sum = (c->mstatus & MSTATUS_SUM) != 0,
         .mxr = (c->mstatus & MSTATUS_MXR) != 0,
         .update_ad = false,
-        .svade = c->svade,
+        .svade = !c->mmu.state.adue,
+        .pbmte = c->mmu.state.pbmte,
+        .svnapot = c->mmu.svnapot,
     };
 }
 
@@ -258,11 +260,10 @@ bool debugger_translate(struct debugger *d, uint64_t va, enum access access, uin
         *pa = va;
         return true;
     }
-    struct walk_memory mem = {c->ram, c->ram_base, c->ram_size};
     struct walk_request req;
     dbg_request_for(c, va, access, priv, &req);
     struct walk_result r;
-    page_walk(&mem, &req, &r);
+    page_walk(&c->mmu.ram, &req, &r);
     *pa = r.paddr;
     return r.fault == WALK_OK;
 }
@@ -322,9 +323,10 @@ bool debugger_write_csr(struct debugger *d, unsigned csr, uint64_t value)
     c->priv = PRIV_M;
     bool ok = csr_write(c, csr, value);
     c->priv = saved;
+    cpu_priv_changed(c); /* counters that filter by mode were set up for M */
     /* The write may change the translation regime: rebuild the fast views. */
     mmu_flush_all(&c->mmu);
-    mmu_update_views(c);
+    cpu_sync_mmu(c);
     return ok;
 }
 
@@ -408,42 +410,30 @@ static int breakpoint_at(const struct debugger *d, uint64_t pc)
     return -1;
 }
 
-/* Which data access the instruction makes: unpriv spec ch. 2 (loads/stores, address =
- * rs1 + imm) and ch. 14 (LR/SC/AMO, address = rs1). Returns false for anything else. */
+/* Which data access the instruction makes (insns.def's class and size columns): unpriv spec
+ * ch. 2 (loads/stores, address = rs1 + imm), "A" (LR/SC/AMO, address = rs1) and the CMO
+ * spec (cbo.zero writes its whole block; the other CMOs and the hints move no data). Returns
+ * false for anything else. */
 static bool data_access_of(const struct decoded *ins, const struct cpu *c, uint64_t *addr,
                            unsigned *size, bool *reads, bool *writes)
 {
-    const char *name = insn_table[ins->opcode].name;
-    switch (insn_table[ins->opcode].format) {
-    case FMT_LOAD: *reads = true, *writes = false; break;
-    case FMT_S: *reads = false, *writes = true; break;
-    case FMT_R:
-        if (strncmp(name, "LR_", 3) == 0)
-            *reads = true, *writes = false;
-        else if (strncmp(name, "SC_", 3) == 0)
-            *reads = false, *writes = true;
-        else if (strncmp(name, "AMO", 3) == 0)
-            *reads = true, *writes = true;
-        else
-            return false;
-        *addr = c->x[ins->rs1];
-        *size = name[strlen(name) - 1] == 'D' ? 8 : 4;
-        return true;
-    case FMT_FLOAD: *reads = true, *writes = false; break;
-    case FMT_FSTORE: *reads = false, *writes = true; break;
-    case FMT_CBO: /* cbo.zero writes its whole block; the other CMOs and hints move no data */
-        if (ins->opcode != OP_CBO_ZERO) return false;
+    const struct insn_info *info = &insn_table[ins->opcode];
+    if (!info->size) return false;
+    *size = info->size;
+    *addr = c->x[ins->rs1];
+    switch (info->cls) {
+    case CLASS_LOAD: *reads = true, *writes = false; break;
+    case CLASS_STORE: *reads = false, *writes = true; break;
+    case CLASS_LR: *reads = true, *writes = false; return true;
+    case CLASS_SC: *reads = false, *writes = true; return true;
+    case CLASS_AMO: *reads = true, *writes = true; return true;
+    case CLASS_CMO:
         *reads = false, *writes = true;
-        *addr = c->x[ins->rs1] & ~(uint64_t)(CMO_BLOCK_SIZE - 1);
-        *size = CMO_BLOCK_SIZE;
+        *addr &= ~(uint64_t)(info->size - 1);
         return true;
     default: return false;
     }
-    *addr = c->x[ins->rs1] + (uint64_t)(int64_t)ins->imm;
-    /* LB/SB, LH/SH, LW/SW, LD/SD (and the U variants): the size is the letter after L or S;
-     * FLW/FSW, FLD/FSD: the letter after FL or FS. */
-    char kind = name[0] == 'F' ? name[2] : name[1];
-    *size = kind == 'B' ? 1 : kind == 'H' ? 2 : kind == 'W' ? 4 : 8;
+    *addr += (uint64_t)(int64_t)ins->imm;
     return true;
 }
 

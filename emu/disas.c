@@ -89,11 +89,6 @@ static void mnemonic(enum opcode op, char *buf, size_t len)
     buf[i] = '\0';
 }
 
-static bool is_amo(enum opcode op)
-{
-    return strncmp(insn_table[op].name, "AMO", 3) == 0;
-}
-
 /* ", rtz" for an F/D instruction with a static rounding mode; nothing for DYN (the
  * assembler's default) or when bits 14:12 are not a rounding mode. */
 static const char *rounding_suffix(const struct decoded *d)
@@ -128,9 +123,9 @@ int disas_format(char *buf, size_t len, uint64_t pc, const struct decoded *d)
     case FMT_R:
         if (d->opcode == OP_SFENCE_VMA || d->opcode == OP_SINVAL_VMA)
             return snprintf(buf, len, "%s %s, %s", m, rs1, rs2);
-        if (d->opcode == OP_LR_W || d->opcode == OP_LR_D)
+        if (insn_table[d->opcode].cls == CLASS_LR)
             return snprintf(buf, len, "%s %s, (%s)", m, rd, rs1);
-        if (d->opcode == OP_SC_W || d->opcode == OP_SC_D || is_amo(d->opcode))
+        if (insn_class_atomic(insn_table[d->opcode].cls)) /* SC, AMO */
             return snprintf(buf, len, "%s %s, %s, (%s)", m, rd, rs2, rs1);
         return snprintf(buf, len, "%s %s, %s, %s", m, rd, rs1, rs2);
     case FMT_I:

@@ -30,6 +30,7 @@
 #include "disas.h"
 
 #define PACKET_MAX 16384 /* what we advertise as PacketSize (0x4000) */
+#define LOST_NOTE "rv39: gdb: connection lost; detached, the guest runs on\n"
 #define REG_PC 32
 #define REG_FIRST_FPR 33                /* f0..f31 */
 #define REG_FIRST_CSR CSR_GDB_REGNUM(0) /* x0..x31, pc, f0..f31, then CSRs (cpu/csr_table.h) */
@@ -319,7 +320,8 @@ static bool write_register(struct gdb *g, unsigned n, uint64_t value)
         c->f[n - REG_FIRST_FPR] = value;
     else if (n == REG_PRIV && (value == PRIV_U || value == PRIV_S || value == PRIV_M)) {
         c->priv = (enum priv)value;
-        mmu_update_views(c);
+        cpu_priv_changed(c);
+        cpu_sync_mmu(c);
     } else if (n >= REG_FIRST_CSR && n < REG_FIRST_CSR + 4096)
         return debugger_write_csr(&g->dbg, n - REG_FIRST_CSR, value);
     else
@@ -699,7 +701,7 @@ int gdbstub_main(struct machine *m, int port, bool start_halted)
         case SESSION_DETACHED:
             /* QEMU, too, treats a vanished client as one that detached. */
             if (end == SESSION_LOST)
-                fprintf(stderr, "rv39: gdb: connection lost; detached, the guest runs on\n");
+                console_out_lines(stderr, LOST_NOTE, sizeof LOST_NOTE - 1); /* a line of its own */
             forget_breakpoints(&g);
             start_halted = false;
             break;

@@ -59,7 +59,7 @@ static void print_ram_range_problem(struct machine *m, const char *path, const c
 {
     fprintf(err, "rv39: %s: %s [0x%llx, 0x%llx) lies outside RAM [0x%llx, 0x%llx) (see -m)\n", path,
             what, (unsigned long long)start, (unsigned long long)(start + len),
-            (unsigned long long)RAM_BASE, (unsigned long long)(RAM_BASE + m->ram_size));
+            (unsigned long long)RAM_BASE, (unsigned long long)(m->ram.base + m->ram.size));
 }
 
 bool loader_file_is_elf(const char *path)

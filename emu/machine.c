@@ -94,14 +94,14 @@ bool machine_init(struct machine *m, const struct machine_config *cfg)
     memset(m, 0, sizeof(*m));
     m->cfg = *cfg;
     if (!m->cfg.console) m->cfg.console = stdout;
-    m->ram_size = cfg->ram_size ? cfg->ram_size : DEFAULT_RAM_SIZE;
-    uint8_t *ram = reserve_guest_ram(m->ram_size);
+    uint64_t ram_size = cfg->ram_size ? cfg->ram_size : DEFAULT_RAM_SIZE;
+    uint8_t *ram = reserve_guest_ram(ram_size);
     if (!ram) {
         fprintf(stderr, "rv39: cannot reserve %llu MiB of guest RAM: %s\n",
-                (unsigned long long)(m->ram_size >> 20), strerror(errno));
+                (unsigned long long)(ram_size >> 20), strerror(errno));
         return false;
     }
-    m->ram = ram;
+    m->ram = (struct guest_ram){ram, RAM_BASE, ram_size};
 
     uint32_t fb_width = cfg->fb_width ? cfg->fb_width : FB_DEFAULT_WIDTH;
     uint32_t fb_height = cfg->fb_height ? cfg->fb_height : FB_DEFAULT_HEIGHT;
@@ -128,13 +128,12 @@ bool machine_init(struct machine *m, const struct machine_config *cfg)
             return false;
         }
     }
-    m->dma = (struct dma){m->ram, RAM_BASE, m->ram_size, dma_written, m};
+    m->dma = (struct dma){m->ram, dma_written, m};
     if (!machine_attach_virtio(m)) return false;
-    if (!cpu_init(&m->cpu, m->ram, RAM_BASE, m->ram_size, &m->bus)) {
+    if (!cpu_init(&m->cpu, m->ram.host, m->ram.base, m->ram.size, &m->bus)) {
         fprintf(stderr, "rv39: out of host memory for the hart's caches\n");
         return false;
     }
-    m->cpu.svade = cfg->svade;
     timebase_init();
     m->stdin_open = true;
     return true;
@@ -145,15 +144,13 @@ void machine_free(struct machine *m)
     machine_detach_virtio(m); /* drives synced, networks closed */
     cpu_free(&m->cpu);
     framebuffer_free(&m->fb);
-    if (m->ram) munmap(m->ram, m->ram_size);
-    m->ram = NULL;
+    if (m->ram.host) munmap(m->ram.host, m->ram.size);
+    m->ram.host = NULL;
 }
 
 uint8_t *machine_ram_ptr(struct machine *m, uint64_t pa, uint64_t len)
 {
-    uint64_t off = pa - RAM_BASE;
-    if (pa < RAM_BASE || off > m->ram_size || len > m->ram_size - off) return NULL;
-    return m->ram + off;
+    return ram_span(&m->ram, pa, len);
 }
 
 void machine_boot(struct machine *m)

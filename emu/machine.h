@@ -26,6 +26,10 @@
 
 #define RAM_BASE 0x80000000ull
 #define DEFAULT_RAM_SIZE (128ull << 20)
+/* The hart indexes its decoded pages by (pa - RAM_BASE) >> 12 and superpages of RAM are
+ * mapped by aligned PPNs: RAM starts on a 1 GiB boundary (as QEMU virt's does). */
+_Static_assert(RAM_BASE % (1ull << 30) == 0, "RAM_BASE is gigapage aligned");
+_Static_assert(DEFAULT_RAM_SIZE % 4096 == 0, "RAM is whole pages");
 
 /* A raw disk image for virtio-blk (--drive). Drives bound to a slot (-device ...,bus=) take
  * it; the others fill the free slots in command-line order. */
@@ -54,7 +58,6 @@ struct machine_config {
     bool nographic;     /* no SDL window: the console is the terminal only */
     uint32_t fb_width, fb_height; /* framebuffer geometry (--fb WxH); 0 = 800x600 */
     bool stats;                   /* print counters at exit */
-    bool svade;                   /* A/D bits clear -> page fault instead of hardware update */
     struct drive_config drives[VIRTIO_MMIO_SLOTS];
     unsigned drive_count;
     bool rng;     /* -device virtio-rng-device: entropy from the host's getrandom */
@@ -81,8 +84,7 @@ struct htif {
 struct machine {
     struct cpu cpu;
     struct bus bus;
-    uint8_t *ram;
-    uint64_t ram_size;
+    struct guest_ram ram; /* [RAM_BASE, RAM_BASE + size); the hart and DMA hold copies */
     struct uart16550 uart;
     struct clint clint;
     struct plic plic;
@@ -139,7 +141,8 @@ void machine_console_end(struct machine *m);
 /* Was Ctrl-C (SIGINT) pressed since the last call? Clears it. (SIGTERM is not an interrupt:
  * machine_service stops the machine.) */
 bool machine_interrupted(void);
-/* Guest-physical RAM access for loaders and DMA: NULL if [pa, pa+len) is not all RAM. */
+/* Guest-physical RAM access for loaders, HTIF and the debugger: NULL if [pa, pa+len) is not
+ * all RAM (ram_span: the one checked path, mmu/ram.h). */
 uint8_t *machine_ram_ptr(struct machine *m, uint64_t pa, uint64_t len);
 
 /* The virtio slots (emu/virtio_board.c): drives, rng and network cards where the

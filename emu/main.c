@@ -27,14 +27,15 @@ static void count_tlb_entry(void *opaque, const struct tlb_entry *e)
 static void print_stats(const struct machine *m, double seconds)
 {
     const struct cpu_stats *s = &m->cpu.stats;
-    const struct tlb_stats *t = &m->cpu.tlb.stats;
+    const struct tlb_stats *t = &m->cpu.mmu.tlb.stats;
     FILE *out = stderr;
     fprintf(out, "instret: %llu\n", (unsigned long long)m->instret);
     fprintf(out, "seconds: %.3f\n", seconds);
     fprintf(out, "mips: %.1f\n", seconds > 0 ? (double)m->instret / seconds / 1e6 : 0.0);
-    fprintf(out, "itlb_misses: %llu\n", (unsigned long long)s->itlb_misses);
-    fprintf(out, "dtlb_misses: %llu\n", (unsigned long long)s->dtlb_misses);
-    fprintf(out, "walks: %llu\n", (unsigned long long)s->walks);
+    const struct mmu_stats *ms = &m->cpu.mmu.stats;
+    fprintf(out, "itlb_misses: %llu\n", (unsigned long long)ms->itlb_misses);
+    fprintf(out, "dtlb_misses: %llu\n", (unsigned long long)ms->dtlb_misses);
+    fprintf(out, "walks: %llu\n", (unsigned long long)ms->walks);
     fprintf(out, "page_faults: %llu\n", (unsigned long long)s->page_faults);
     fprintf(out, "sfences: %llu\n", (unsigned long long)s->sfences);
     fprintf(out, "tlb_hits: %llu\n", (unsigned long long)t->hits);
@@ -44,7 +45,7 @@ static void print_stats(const struct machine *m, double seconds)
     fprintf(out, "tlb_flushes: %llu\n", (unsigned long long)t->flushes);
     /* What the model TLB holds at exit, per page size. */
     unsigned occupancy[3] = {0, 0, 0};
-    tlb_for_each(&m->cpu.tlb, count_tlb_entry, occupancy);
+    tlb_for_each(&m->cpu.mmu.tlb, count_tlb_entry, occupancy);
     fprintf(out, "tlb_entries_4k: %u\n", occupancy[0]);
     fprintf(out, "tlb_entries_2m: %u\n", occupancy[1]);
     fprintf(out, "tlb_entries_1g: %u\n", occupancy[2]);

@@ -19,7 +19,7 @@ static void explain_unreadable(struct debugger *d, uint64_t va, bool physical, F
         fprintf(out, "not RAM (physical 0x%" PRIx64 ")\n", va);
         return;
     }
-    struct walk_memory mem = {c->ram, c->ram_base, c->ram_size};
+    const struct guest_ram mem = c->mmu.ram;
     struct walk_request req;
     dbg_request_for(c, va, ACCESS_READ, priv, &req);
     struct walk_result r;
@@ -109,7 +109,7 @@ bool cmd_walk(struct debugger *d, int argc, char **argv, FILE *out)
      * because S-mode may not touch it (SUM clear), which misleads. */
     fprintf(out, "walking as a %s-mode %s%s\n", vmmap_priv_name((unsigned)priv),
             vmmap_access_name(access), assumed ? " (the hart's privilege now)" : "");
-    struct walk_memory mem = {c->ram, c->ram_base, c->ram_size};
+    const struct guest_ram mem = c->mmu.ram;
     struct walk_request req;
     dbg_request_for(c, va, access, (unsigned)priv, &req);
     struct walk_result r;
@@ -161,7 +161,7 @@ bool cmd_tlb(struct debugger *d, int argc, char **argv, FILE *out)
 {
     struct cpu *c = &d->m->cpu;
     if (argc == 2 && strcmp(argv[1], "flush") == 0) {
-        tlb_flush(&c->tlb, true, 0, true, 0);
+        tlb_flush(&c->mmu.tlb, true, 0, true, 0);
         mmu_flush_all(&c->mmu);
         fprintf(out, "tlb flushed\n");
         return true;
@@ -184,7 +184,7 @@ bool cmd_tlb(struct debugger *d, int argc, char **argv, FILE *out)
             return false;
         }
     }
-    vmmap_print_tlb(out, &c->tlb, &f);
+    vmmap_print_tlb(out, &c->mmu.tlb, &f);
     return true;
 }
 
@@ -193,8 +193,8 @@ bool cmd_vmmap(struct debugger *d, int argc, char **argv, FILE *out)
     const struct cpu *c = &d->m->cpu;
     uint64_t satp = c->satp;
     if (argc > 1 && !dbg_need_value(d, argv[1], &satp, out)) return false;
-    struct walk_memory mem = {c->ram, c->ram_base, c->ram_size};
-    vmmap_print(out, &mem, satp);
+    const struct guest_ram mem = c->mmu.ram;
+    vmmap_print(out, &mem, satp, c->mmu.state.pbmte, c->mmu.svnapot);
     return true;
 }
 

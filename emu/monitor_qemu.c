@@ -48,8 +48,8 @@ bool cmd_info(struct debugger *d, int argc, char **argv, FILE *out)
         return true;
     }
     if (strcmp(what, "mem") == 0) {
-        struct walk_memory mem = {c->ram, c->ram_base, c->ram_size};
-        vmmap_print_qemu(out, &mem, c->satp);
+        const struct guest_ram mem = c->mmu.ram;
+        vmmap_print_qemu(out, &mem, c->satp, c->mmu.state.pbmte, c->mmu.svnapot);
         return true;
     }
     if (strcmp(what, "tlb") == 0) return cmd_tlb(d, argc - 1, argv + 1, out);

@@ -126,6 +126,7 @@ static void print_help(FILE *out)
             "  -tlb SPEC       model TLB shape, e.g. sets=64,ways=4,super=16\n"
             "  -jit on|off     translate hot code to host code (default on, x86-64 hosts)\n"
             "  -svade          page-fault on clear A/D bits (Svade) instead of setting them\n"
+            "                  (a hart without Svadu: the same as -cpu rv64,svadu=off)\n"
             "  -cpu rv64[,EXT=on|off...][,mmu=sv39|sv48|sv57]  the hart's extensions and\n"
             "                  widest translation mode (default: all rv39 has, Sv57;\n"
             "                  zba=off etc. turns one off), as in QEMU\n"
@@ -639,7 +640,9 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
         case OPT_APPEND: opts->machine.append = arg; break;
         case OPT_NOGRAPHIC: opts->machine.nographic = true; break;
         case OPT_STATS: opts->machine.stats = true; break;
-        case OPT_SVADE: opts->machine.svade = true; break;
+        /* Svade alone: a hart without Svadu, whose A/D updates always fault (priv spec
+         * "Svadu": with menvcfg.ADUE = 0, or without Svadu, "the Svade behavior"). */
+        case OPT_SVADE: opts->extensions &= ~(1ull << EXT_SVADU); break;
         case OPT_CPU: {
             char problem[128];
             if (!options_parse_cpu(arg, &opts->extensions, &opts->vm_max, problem,

@@ -25,7 +25,7 @@ static const struct {
      "each instruction's pc and mode before it executes (slow: one step at a time)"},
     {"in_asm", TRACE_IN_ASM, "each instruction the first time it runs, disassembled (slow too)"},
     {"mmu", TRACE_MMU,
-     "TLB misses, page walks with their rule, A/D updates, page faults, sfence, satp"},
+     "TLB misses, walks with their rule, A/D updates, faults, sfence, satp, TLB fills/evictions"},
 };
 
 static unsigned log_items;

@@ -3,7 +3,7 @@
  *
  *   int  every trap: "int: pc=... cause=N (name) tval=... epc=... S->M"
  *   mmu  TLB misses, walks (with the rule that decided), A/D updates, page faults, sfence,
- *        satp writes: the lines `trace mmu on` prints
+ *        satp writes, model-TLB fills and evictions: the lines `trace mmu on` prints
  *   exec each instruction before it executes: "exec: pc=... S" (the run steps one instruction at
  *        a time, under --debug and --gdb too)
  *   in_asm each instruction the first time it runs (per pc and satp), disassembled:

@@ -20,7 +20,16 @@ const char *vmmap_fault_rule(enum walk_fault fault)
         return "PTE address has no memory behind it: access fault (12.3.2 step 2)";
     case WALK_INVALID: return "invalid: PTE has V = 0 (12.3.2 step 3)";
     case WALK_WRITE_WITHOUT_READ: return "reserved encoding: W = 1 with R = 0 (12.3.2 step 3)";
-    case WALK_RESERVED_BITS: return "reserved PTE bits 63:54 are set (12.3.2 step 3)";
+    case WALK_RESERVED_BITS:
+        return "reserved PTE bits are set: 60:54, 63 without Svnapot, 62:61 without Svpbmt or "
+               "with menvcfg.PBMTE = 0, D/A/U in a pointer (12.3.2 step 3)";
+    case WALK_PBMT_RESERVED: return "reserved encoding: PBMT = 3 (Svpbmt; 12.3.2 step 3)";
+    case WALK_POINTER_ATTRIBUTES:
+        return "pointer PTE with N or PBMT set: reserved in non-leaf PTEs (Svnapot, Svpbmt; "
+               "12.3.2 step 3)";
+    case WALK_NAPOT_RESERVED:
+        return "reserved NAPOT encoding: N = 1 other than a 64 KiB leaf (ppn[3:0] = 1000 at "
+               "level 0) (Svnapot; 12.3.2 step 3)";
     case WALK_NO_LEAF: return "no leaf: pointer PTE at level 0 (12.3.2 step 4)";
     case WALK_MISALIGNED_SUPERPAGE:
         return "misaligned superpage: low PPN bits of a superpage leaf are not zero "
@@ -32,7 +41,8 @@ const char *vmmap_fault_rule(enum walk_fault fault)
     case WALK_NOT_READABLE: return "not readable: R = 0 (and not X with MXR = 1) (12.3.2 step 5)";
     case WALK_NOT_WRITABLE: return "not writable: W = 0 (12.3.2 step 5)";
     case WALK_NOT_EXECUTABLE: return "not executable: X = 0 (12.3.2 step 5)";
-    case WALK_AD_CLEAR: return "Svade: A = 0, or D = 0 on a store (12.3.2 step 7)";
+    case WALK_AD_CLEAR:
+        return "Svade: A = 0, or D = 0 on a store (menvcfg.ADUE = 0 or no Svadu; 12.3.2 step 7)";
     case WALK_NO_MODE: return "satp.MODE is not a translating mode";
     case WALK_FAULT_COUNT: break;
     }
@@ -101,6 +111,24 @@ const char *vmmap_level_size(int level)
     return "-";
 }
 
+const char *vmmap_page_size(uint64_t pte, int level)
+{
+    return (pte & PTE_N) ? "64K" : vmmap_level_size(level);
+}
+
+const char *vmmap_pbmt_name(uint64_t pte)
+{
+    static const char *const names[4] = {"PMA", "NC", "IO", "reserved"};
+    return names[pte_pbmt(pte)];
+}
+
+/* " N", " PBMT=NC": Svnapot's and Svpbmt's bits when set (nothing otherwise). */
+static void print_attributes(FILE *out, uint64_t pte)
+{
+    if (pte & PTE_N) fprintf(out, " N");
+    if (pte & PTE_PBMT) fprintf(out, " PBMT=%s", vmmap_pbmt_name(pte));
+}
+
 void vmmap_pte_flags(uint64_t pte, char *buf)
 {
     static const char letters[] = "VRWXUGAD";
@@ -128,8 +156,10 @@ void vmmap_tlb_entry_text(const struct tlb_entry *e, char *buf, size_t len)
 {
     char perm[8];
     perm_string(e->pte, perm);
-    snprintf(buf, len, "asid %u page 0x%llx %s -> 0x%llx %s", e->asid, (unsigned long long)e->vpage,
-             vmmap_level_size(e->level), (unsigned long long)e->ppage, perm);
+    snprintf(buf, len, "asid %u page 0x%llx %s -> 0x%llx %s%s%s", e->asid,
+             (unsigned long long)e->vpage, vmmap_page_size(e->pte, e->level),
+             (unsigned long long)e->ppage, perm, (e->pte & PTE_PBMT) ? " " : "",
+             (e->pte & PTE_PBMT) ? vmmap_pbmt_name(e->pte) : "");
 }
 
 static uint64_t pte_ppn(uint64_t pte)
@@ -170,9 +200,11 @@ void vmmap_print_walk(FILE *out, const struct walk_request *req, const struct wa
         const char *kind = !(s->pte & PTE_V)                         ? "invalid"
                            : (s->pte & (PTE_R | PTE_W | PTE_X)) == 0 ? "pointer"
                                                                      : "leaf";
-        fprintf(out, "  L%d pte@0x%llx = 0x%016llx [%s] PPN=0x%llx %s\n", level,
+        fprintf(out, "  L%d pte@0x%llx = 0x%016llx [%s] PPN=0x%llx %s", level,
                 (unsigned long long)s->pte_addr, (unsigned long long)s->pte, flags,
                 (unsigned long long)pte_ppn(s->pte), kind);
+        print_attributes(out, s->pte);
+        fprintf(out, "\n");
     }
     if (r->fault == WALK_PTE_ACCESS_FAULT && r->nsteps > 0 && r->nsteps < levels) {
         /* The PTE that could not be read: where the last pointer led (step 2). */
@@ -182,9 +214,11 @@ void vmmap_print_walk(FILE *out, const struct walk_request *req, const struct wa
                 (unsigned long long)(table + 8 * ((va >> (PAGE_SHIFT + 9 * level)) & 511)));
     }
     if (r->fault == WALK_OK) {
-        uint64_t size = PAGE_SIZE << (9 * r->level);
-        fprintf(out, "  => pa=0x%llx (%s page at 0x%llx)", (unsigned long long)r->paddr,
-                vmmap_level_size(r->level), (unsigned long long)(r->paddr & ~(size - 1)));
+        uint64_t size = 1ull << pte_page_shift(r->pte, r->level);
+        fprintf(out, "  => pa=0x%llx (%s page at 0x%llx%s%s)", (unsigned long long)r->paddr,
+                vmmap_page_size(r->pte, r->level), (unsigned long long)(r->paddr & ~(size - 1)),
+                (r->pte & PTE_PBMT) ? ", memory type " : "",
+                (r->pte & PTE_PBMT) ? vmmap_pbmt_name(r->pte) : "");
         uint64_t leaf = r->nsteps ? r->steps[r->nsteps - 1].pte : r->pte;
         uint64_t set = (r->pte & ~leaf) & (PTE_A | PTE_D);
         if (set)
@@ -207,8 +241,9 @@ void vmmap_print_walk_line(FILE *out, uint64_t pc, uint64_t va, enum access acce
         fprintf(out, " L%u[0x%llx]=0x%llx", r->levels - 1 - i,
                 (unsigned long long)r->steps[i].pte_addr, (unsigned long long)r->steps[i].pte);
     if (r->fault == WALK_OK)
-        fprintf(out, " -> pa=0x%llx %s\n", (unsigned long long)r->paddr,
-                vmmap_level_size(r->level));
+        fprintf(out, " -> pa=0x%llx %s%s%s\n", (unsigned long long)r->paddr,
+                vmmap_page_size(r->pte, r->level), (r->pte & PTE_PBMT) ? " " : "",
+                (r->pte & PTE_PBMT) ? vmmap_pbmt_name(r->pte) : "");
     else
         fprintf(out, " -> fault %s\n", walk_fault_name(r->fault));
 }
@@ -225,7 +260,8 @@ struct vmmap_range {
 struct vmmap_walker {
     FILE *out;
     bool qemu; /* QEMU's `info mem` lines and merging rule, not rv39's */
-    const struct walk_memory *mem;
+    const struct guest_ram *mem;
+    bool pbmte, svnapot; /* the hart's: what the walk would accept */
     struct vmmap_range cur;
     unsigned ranges, malformed, unreadable;
     int top;          /* the root table's level: the mode's level count - 1 */
@@ -233,6 +269,8 @@ struct vmmap_walker {
 };
 
 #define PERM_BITS (PTE_R | PTE_W | PTE_X | PTE_U | PTE_G | PTE_A | PTE_D)
+/* rv39's own view keeps memory types and NAPOT pages apart too. */
+#define RANGE_BITS (PERM_BITS | PTE_PBMT | PTE_N)
 
 static void emit_range(struct vmmap_walker *w)
 {
@@ -251,24 +289,30 @@ static void emit_range(struct vmmap_walker *w)
     }
     char perm[8];
     perm_string(r->pte, perm);
-    fprintf(w->out, "0x%016llx-0x%016llx  0x%010llx-0x%010llx  %s %5u  %s\n",
+    fprintf(w->out, "0x%016llx-0x%016llx  0x%010llx-0x%010llx  %s %5u  %s%s%s\n",
             (unsigned long long)r->va, (unsigned long long)(r->va + r->len),
             (unsigned long long)r->pa, (unsigned long long)(r->pa + r->len),
-            vmmap_level_size(r->level), r->pages, perm);
+            vmmap_page_size(r->pte, r->level), r->pages, perm, (r->pte & PTE_PBMT) ? " " : "",
+            (r->pte & PTE_PBMT) ? vmmap_pbmt_name(r->pte) : "");
     w->ranges++;
     r->open = false;
 }
 
+/* One PTE's mapping of [va, va + 4 KiB << 9 * level): a NAPOT PTE maps its own 4 KiB of the
+ * 64 KiB page, and the 16 PTEs of the page count as one page. */
 static void add_page(struct vmmap_walker *w, uint64_t va, uint64_t pa, int level, uint64_t pte)
 {
     uint64_t size = PAGE_SIZE << (9 * level);
+    unsigned pages = (pte & PTE_N) && (va & ((1ull << NAPOT_64K_SHIFT) - 1)) ? 0 : 1;
     struct vmmap_range *r = &w->cur;
     /* One range: contiguous in both spaces with the same permissions; rv39's view also keeps
-     * page sizes apart, QEMU's `info mem` merges across them (its low 8 PTE bits only). */
+     * page sizes and memory types apart, QEMU's `info mem` merges across them (its low 8 PTE
+     * bits only). */
+    uint64_t same = w->qemu ? PERM_BITS : RANGE_BITS;
     if (r->open && r->va + r->len == va && r->pa + r->len == pa && (w->qemu || r->level == level) &&
-        (r->pte & PERM_BITS) == (pte & PERM_BITS)) {
+        (r->pte & same) == (pte & same)) {
         r->len += size;
-        r->pages++;
+        r->pages += pages;
         return;
     }
     emit_range(w);
@@ -276,11 +320,11 @@ static void add_page(struct vmmap_walker *w, uint64_t va, uint64_t pa, int level
         .open = true, .va = va, .pa = pa, .len = size, .pte = pte, .level = level, .pages = 1};
 }
 
-static bool read_pte(const struct walk_memory *mem, uint64_t pa, uint64_t *pte)
+static bool read_pte(const struct guest_ram *mem, uint64_t pa, uint64_t *pte)
 {
-    uint64_t off = pa - mem->ram_base;
-    if (pa < mem->ram_base || off >= mem->ram_size || mem->ram_size - off < 8) return false;
-    memcpy(pte, mem->ram + off, 8);
+    const uint8_t *p = ram_span(mem, pa, 8);
+    if (!p) return false;
+    memcpy(pte, p, 8);
     return true;
 }
 
@@ -298,11 +342,13 @@ static void visit_table(struct vmmap_walker *w, uint64_t table, int level, uint6
         uint64_t va = va_base | i << (PAGE_SHIFT + 9 * level);
         if (level == w->top && (va & (1ull << (w->va_bits - 1))))
             va |= ~((1ull << w->va_bits) - 1); /* sign-extend: the upper half */
-        if ((pte & PTE_RESERVED_MASK) || ((pte & PTE_W) && !(pte & PTE_R))) {
+        if (walk_check_encoding(pte, level, w->pbmte, w->svnapot) != WALK_OK) {
             w->malformed++;
             continue;
         }
         uint64_t pa = pte_ppn(pte) << PAGE_SHIFT;
+        if (pte & PTE_N) /* Svnapot: the low 4 PPN bits come from the address */
+            pa = (pa & ~((1ull << NAPOT_64K_SHIFT) - 1)) | (va & ((1ull << NAPOT_64K_SHIFT) - 1));
         if (pte & (PTE_R | PTE_X)) {
             if (pte_ppn(pte) & ((1ull << (9 * level)) - 1)) {
                 w->malformed++; /* misaligned superpage */
@@ -319,7 +365,7 @@ static void visit_table(struct vmmap_walker *w, uint64_t table, int level, uint6
     }
 }
 
-void vmmap_print(FILE *out, const struct walk_memory *mem, uint64_t satp)
+void vmmap_print(FILE *out, const struct guest_ram *mem, uint64_t satp, bool pbmte, bool svnapot)
 {
     vmmap_print_satp(out, satp);
     const struct vm_mode *mode = vm_mode_of_satp(satp);
@@ -327,11 +373,15 @@ void vmmap_print(FILE *out, const struct walk_memory *mem, uint64_t satp)
         fprintf(out, "no translation: every virtual address is the physical address\n");
         return;
     }
-    fprintf(out,
-            "perms: r w x read/write/execute, u user, g global, a d accessed/dirty, - clear\n");
+    fprintf(out, "perms: r w x read/write/execute, u user, g global, a d accessed/dirty, - clear; "
+                 "NC/IO: Svpbmt memory type; pg 64K: Svnapot\n");
     fprintf(out, "%-37s  %-25s  %s %5s  %s\n", "virtual", "physical", "pg", "pages", "perms");
-    struct vmmap_walker w = {
-        .out = out, .mem = mem, .top = (int)mode->levels - 1, .va_bits = mode->va_bits};
+    struct vmmap_walker w = {.out = out,
+                             .mem = mem,
+                             .pbmte = pbmte,
+                             .svnapot = svnapot,
+                             .top = (int)mode->levels - 1,
+                             .va_bits = mode->va_bits};
     visit_table(&w, (satp & SATP_PPN_MASK) << PAGE_SHIFT, w.top, 0);
     emit_range(&w);
     fprintf(out, "%u ranges", w.ranges);
@@ -341,7 +391,8 @@ void vmmap_print(FILE *out, const struct walk_memory *mem, uint64_t satp)
     fprintf(out, "\n");
 }
 
-void vmmap_print_qemu(FILE *out, const struct walk_memory *mem, uint64_t satp)
+void vmmap_print_qemu(FILE *out, const struct guest_ram *mem, uint64_t satp, bool pbmte,
+                      bool svnapot)
 {
     /* QEMU's hmp_info_mem: Bare mode has nothing to list. */
     const struct vm_mode *mode = vm_mode_of_satp(satp);
@@ -354,6 +405,8 @@ void vmmap_print_qemu(FILE *out, const struct walk_memory *mem, uint64_t satp)
     struct vmmap_walker w = {.out = out,
                              .mem = mem,
                              .qemu = true,
+                             .pbmte = pbmte,
+                             .svnapot = svnapot,
                              .top = (int)mode->levels - 1,
                              .va_bits = mode->va_bits};
     visit_table(&w, (satp & SATP_PPN_MASK) << PAGE_SHIFT, w.top, 0);
@@ -367,6 +420,7 @@ struct tlb_list {
     struct tlb_entry *entries;
     size_t count, cap, total;
     unsigned per_level[WALK_MAX_LEVELS];
+    unsigned napot; /* 64 KiB entries */
 };
 
 static bool tlb_wanted(const struct vmmap_tlb_filter *f, const struct tlb_entry *e)
@@ -374,7 +428,7 @@ static bool tlb_wanted(const struct vmmap_tlb_filter *f, const struct tlb_entry 
     if (!f) return true;
     if (f->asid && e->asid != f->asid_value && !(e->pte & PTE_G)) return false;
     if (f->range) { /* the page overlaps [lo, hi) */
-        uint64_t size = PAGE_SIZE << (9 * e->level);
+        uint64_t size = tlb_entry_size(e);
         if (e->vpage + size <= f->lo || e->vpage >= f->hi) return false;
     }
     if (f->level >= 0 && e->level != f->level) return false;
@@ -385,7 +439,10 @@ static void collect_entry(void *opaque, const struct tlb_entry *e)
 {
     struct tlb_list *l = opaque;
     l->total++;
-    if (e->level < WALK_MAX_LEVELS) l->per_level[e->level]++;
+    if (e->pte & PTE_N)
+        l->napot++;
+    else if (e->level < WALK_MAX_LEVELS)
+        l->per_level[e->level]++;
     if (!tlb_wanted(l->filter, e) || l->count == l->cap) return;
     l->entries[l->count++] = *e;
 }
@@ -399,7 +456,7 @@ static int by_asid_then_va(const void *a, const void *b)
 
 void vmmap_print_tlb(FILE *out, const struct tlb *t, const struct vmmap_tlb_filter *filter)
 {
-    fprintf(out, "tlb: %u sets x %u ways (4K pages) + %u entries (superpages)\n", t->cfg.sets,
+    fprintf(out, "tlb: %u sets x %u ways (4K pages) + %u entries (superpages, 64K)\n", t->cfg.sets,
             t->cfg.ways, t->cfg.super);
     struct tlb_list l = {.filter = filter, .cap = (size_t)t->cfg.sets * t->cfg.ways + t->cfg.super};
     l.entries = calloc(l.cap ? l.cap : 1, sizeof *l.entries);
@@ -416,9 +473,10 @@ void vmmap_print_tlb(FILE *out, const struct tlb *t, const struct vmmap_tlb_filt
         const struct tlb_entry *e = &l.entries[i];
         char perm[8];
         perm_string(e->pte, perm);
-        fprintf(out, "  %5u  0x%016llx  0x%010llx  %s  %s  %s\n", e->asid,
+        fprintf(out, "  %5u  0x%016llx  0x%010llx  %s  %s  %s%s%s\n", e->asid,
                 (unsigned long long)e->vpage, (unsigned long long)e->ppage,
-                vmmap_level_size(e->level), perm, (e->pte & PTE_G) ? "G" : "-");
+                vmmap_page_size(e->pte, e->level), perm, (e->pte & PTE_G) ? "G" : "-",
+                (e->pte & PTE_PBMT) ? "  " : "", (e->pte & PTE_PBMT) ? vmmap_pbmt_name(e->pte) : "");
     }
     /* The summary: how many per ASID among those shown. */
     if (filter && (filter->asid || filter->range || filter->level >= 0))
@@ -438,6 +496,7 @@ void vmmap_print_tlb(FILE *out, const struct tlb *t, const struct vmmap_tlb_filt
     /* Sv48's and Sv57's larger pages, when there are any. */
     if (l.per_level[3] || l.per_level[4])
         fprintf(out, ", 512G %u, 256T %u", l.per_level[3], l.per_level[4]);
+    if (l.napot) fprintf(out, ", 64K %u", l.napot); /* Svnapot */
     fprintf(out, "\n");
     const struct tlb_stats *s = &t->stats;
     fprintf(out, "hits %llu, misses %llu, fills %llu, evictions %llu, flushes %llu\n",

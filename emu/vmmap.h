@@ -1,6 +1,6 @@
-/* Looking at the Sv39 MMU from outside, without side effects (no A/D update, no TLB fill):
+/* Looking at the MMU (Sv39, Sv48, Sv57, with Svnapot's and Svpbmt's bits) from outside, without side effects (no A/D update, no TLB fill):
  * the debugger's `walk`, `vmmap`, `tlb`, `satp` and `fault` commands and the lines of
- * `trace mmu`. Everything here reads guest memory only through struct walk_memory. */
+ * `trace mmu`. Everything here reads guest memory only through struct guest_ram. */
 #ifndef RV39_VMMAP_H
 #define RV39_VMMAP_H
 
@@ -18,6 +18,10 @@ const char *vmmap_access_name(enum access access);
 const char *vmmap_priv_name(unsigned priv);
 /* "4K", "2M", "1G", "512G", "256T" for leaf level 0 to 4. */
 const char *vmmap_level_size(int level);
+/* The page a valid leaf maps: "64K" for a NAPOT leaf (Svnapot), else vmmap_level_size. */
+const char *vmmap_page_size(uint64_t pte, int level);
+/* Svpbmt's memory type of a PTE: "PMA", "NC", "IO" or "reserved". */
+const char *vmmap_pbmt_name(uint64_t pte);
 /* PTE flag letters: "V R W - - - A D" (a '-' for each clear bit). buf: 16 bytes at least. */
 void vmmap_pte_flags(uint64_t pte, char *buf);
 
@@ -31,11 +35,14 @@ void vmmap_print_walk_line(FILE *out, uint64_t pc, uint64_t va, enum access acce
                            const struct walk_result *r);
 /* The address space of `satp` as merged ranges: contiguous virtual pages with contiguous
  * physical pages, the same page size and the same permissions form one line. */
-void vmmap_print(FILE *out, const struct walk_memory *mem, uint64_t satp);
+/* pbmte and svnapot: the hart's menvcfg.PBMTE and Svnapot, so that what the walk would
+ * fault on is counted as malformed, not listed. */
+void vmmap_print(FILE *out, const struct guest_ram *mem, uint64_t satp, bool pbmte, bool svnapot);
 /* The same in QEMU's `info mem` format (target/riscv/monitor.c), which tools that parse it
  * expect (pwndbg's and gef's vmmap on a kernel): "vaddr paddr size attr", attr "rwxugad";
  * ranges merge across page sizes. */
-void vmmap_print_qemu(FILE *out, const struct walk_memory *mem, uint64_t satp);
+void vmmap_print_qemu(FILE *out, const struct guest_ram *mem, uint64_t satp, bool pbmte,
+                      bool svnapot);
 /* Which TLB entries `tlb` lists (NULL: all). A global entry matches every ASID. */
 struct vmmap_tlb_filter {
     bool asid;

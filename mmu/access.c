@@ -4,9 +4,27 @@
 
 #include <string.h>
 
-#include "../cpu/cpu.h"
 #include "walk.h"
 #include "tlb.h"
+
+/* Privilege levels as mmu_state encodes them (priv spec 1.2, "Privilege Levels"). */
+enum { PRIV_LEVEL_U = 0, PRIV_LEVEL_S = 1, PRIV_LEVEL_M = 3 };
+/* Exception codes, priv spec table "Supervisor cause register (scause) values". */
+enum { FETCH_ACCESS_FAULT = 1, LOAD_ACCESS_FAULT = 5, STORE_ACCESS_FAULT = 7 };
+
+static bool fault(struct mmu *m, unsigned cause, uint64_t tval)
+{
+    m->hooks.fault(m->hooks.opaque, cause, tval);
+    return false;
+}
+
+static void emit(struct mmu *m, enum mmu_event_kind kind, uint64_t va, enum access access,
+                 const struct walk_result *walk)
+{
+    if (__builtin_expect(m->hooks.event != NULL, 0))
+        m->hooks.event(m->hooks.opaque,
+                       &(struct mmu_event){.kind = kind, .va = va, .access = access, .walk = walk});
+}
 
 static void invalidate_set(struct ftlb_entry *e, unsigned n)
 {
@@ -56,6 +74,7 @@ void mmu_init(struct mmu *m)
         invalidate_view(m, v);
     m->data = &m->data_view[VIEW_M];
     m->fetch = m->fetch_view[VIEW_M];
+    m->state = (struct mmu_state){.priv = PRIV_LEVEL_M, .data_priv = PRIV_LEVEL_M};
 }
 
 /* The M view is never flushed: M-mode does not translate, its entries are identity maps. */
@@ -72,7 +91,7 @@ static bool in_range(uint64_t tag, uint64_t va, uint64_t len)
 
 void mmu_drop_translation(struct mmu *m, const struct tlb_entry *e)
 {
-    uint64_t len = PAGE_SIZE << (9 * e->level);
+    uint64_t len = tlb_entry_size(e);
     for (unsigned word = 0; word < 4; word++) {
         for (uint64_t bits = e->users[word]; bits; bits &= bits - 1) {
             unsigned i = word * 64 + (unsigned)__builtin_ctzll(bits);
@@ -98,55 +117,49 @@ void mmu_drop_writers(struct mmu *m, const uint8_t *host_page)
     }
 }
 
-/* Effective privilege of loads and stores: MPRV makes M-mode use MPP's (priv spec 3.1.6.3). */
-static unsigned data_priv(const struct cpu *c)
+static unsigned view_of(unsigned priv, bool sum)
 {
-    if (c->priv == PRIV_M && (c->mstatus & MSTATUS_MPRV))
-        return (unsigned)((c->mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT);
-    return c->priv;
+    if (priv == PRIV_LEVEL_M) return VIEW_M;
+    if (priv == PRIV_LEVEL_U) return VIEW_U;
+    return sum ? VIEW_S_SUM : VIEW_S;
 }
 
-static unsigned view_of(unsigned priv, uint64_t mstatus)
+void mmu_set_state(struct mmu *m, const struct mmu_state *s)
 {
-    if (priv == PRIV_M) return VIEW_M;
-    if (priv == PRIV_U) return VIEW_U;
-    return (mstatus & MSTATUS_SUM) ? VIEW_S_SUM : VIEW_S;
-}
-
-void mmu_update_views(struct cpu *c)
-{
-    c->mmu.data = &c->mmu.data_view[view_of(data_priv(c), c->mstatus)];
+    /* The fast TLB holds the current address space only, and MXR changes what every cached
+     * S/U translation allows; MPRV, MPP, SUM and the privilege only pick a view. */
+    bool flush = s->satp != m->state.satp || s->mxr != m->state.mxr;
+    m->state = *s;
+    if (flush) mmu_flush_all(m);
+    m->data = &m->data_view[view_of(s->data_priv, s->sum)];
     /* Fetches ignore SUM (S never executes U pages), so S and S+SUM share one fetch view. */
-    c->mmu.fetch = c->mmu.fetch_view[c->priv == PRIV_M   ? VIEW_M
-                                     : c->priv == PRIV_U ? VIEW_U
-                                                         : VIEW_S];
+    m->fetch = m->fetch_view[view_of(s->priv, false)];
 }
 
-static uint8_t *ram_ptr(const struct cpu *c, uint64_t pa, unsigned size)
+static uint8_t *ram_ptr(const struct mmu *m, uint64_t pa, unsigned size)
 {
-    uint64_t off = pa - c->ram_base;
-    if (off >= c->ram_size || size > c->ram_size - off) return NULL;
-    return c->ram + off;
+    return ram_span(&m->ram, pa, size);
 }
 
 /* Virtual -> physical for one access. Bare mode and M-mode map identically; Sv39/48/57 consult
  * the model TLB and walks on a miss (or when the cached PTE cannot serve this access). */
-static bool translate(struct cpu *c, uint64_t va, enum access access, unsigned priv, uint64_t *pa,
+static bool translate(struct mmu *m, uint64_t va, enum access access, unsigned priv, uint64_t *pa,
                       struct tlb_entry **backing)
 {
+    const struct mmu_state *s = &m->state;
     *backing = NULL; /* bare and M-mode translations are not cached in the model */
-    if (priv == PRIV_M || (c->satp >> SATP_MODE_SHIFT) == SATP_MODE_BARE) {
+    if (priv == PRIV_LEVEL_M || (s->satp >> SATP_MODE_SHIFT) == SATP_MODE_BARE) {
         *pa = va;
         return true;
     }
-    uint16_t asid = (uint16_t)((c->satp >> SATP_ASID_SHIFT) & SATP_ASID_MASK);
-    bool sum = c->mstatus & MSTATUS_SUM, mxr = c->mstatus & MSTATUS_MXR;
+    uint16_t asid = (uint16_t)((s->satp >> SATP_ASID_SHIFT) & SATP_ASID_MASK);
+    bool sum = s->sum, mxr = s->mxr;
 
-    struct tlb_entry *e = tlb_lookup(&c->tlb, va, asid);
+    struct tlb_entry *e = tlb_lookup(&m->tlb, va, asid);
     if (e) {
         bool ad_ok = (e->pte & PTE_A) && (access != ACCESS_WRITE || (e->pte & PTE_D));
         if (ad_ok && walk_check_leaf(e->pte, access, priv, sum, mxr) == WALK_OK) {
-            *pa = e->ppage | (va & ((PAGE_SIZE << (9 * e->level)) - 1));
+            *pa = e->ppage | (va & (tlb_entry_size(e) - 1));
             *backing = e;
             return true;
         }
@@ -154,35 +167,31 @@ static bool translate(struct cpu *c, uint64_t va, enum access access, unsigned p
          * have changed (and A/D need setting). */
     } else {
         if (access == ACCESS_EXEC)
-            c->stats.itlb_misses++;
+            m->stats.itlb_misses++;
         else
-            c->stats.dtlb_misses++;
-        cpu_emit(c,
-                 &(struct cpu_event){.kind = EV_TLB_MISS, .pc = c->pc, .va = va, .access = access});
+            m->stats.dtlb_misses++;
+        emit(m, MMU_EV_TLB_MISS, va, access, NULL);
     }
 
-    struct walk_memory mem = {c->ram, c->ram_base, c->ram_size};
     struct walk_request req = {
-        .satp = c->satp,
+        .satp = s->satp,
         .va = va,
         .access = access,
         .priv = priv,
         .sum = sum,
         .mxr = mxr,
-        .update_ad = !c->svade,
-        .svade = c->svade,
+        .update_ad = s->adue,
+        .svade = !s->adue,
+        .pbmte = s->pbmte,
+        .svnapot = m->svnapot,
     };
     struct walk_result r;
-    page_walk(&mem, &req, &r);
-    c->stats.walks++;
-    cpu_emit(c, &(struct cpu_event){
-                    .kind = EV_WALK, .pc = c->pc, .va = va, .access = access, .walk = &r});
-    if (r.fault != WALK_OK) {
-        cpu_fault(c, walk_fault_cause(r.fault, access), va);
-        return false;
-    }
-    if (r.ad_updated) cpu_invalidate_code(c, r.pte_addr, 8);
-    uint64_t size = PAGE_SIZE << (9 * r.level);
+    page_walk(&m->ram, &req, &r);
+    m->stats.walks++;
+    emit(m, MMU_EV_WALK, va, access, &r);
+    if (r.fault != WALK_OK) return fault(m, walk_fault_cause(r.fault, access), va);
+    if (r.ad_updated) m->hooks.code_written(m->hooks.opaque, r.pte_addr, 8);
+    uint64_t size = 1ull << pte_page_shift(r.pte, r.level);
     struct tlb_entry fill = {
         .valid = true,
         .level = (uint8_t)r.level,
@@ -192,15 +201,18 @@ static bool translate(struct cpu *c, uint64_t va, enum access access, unsigned p
         .pte = r.pte,
         .pte_addr = r.pte_addr,
     };
-    *backing = tlb_insert(&c->tlb, &fill);
-    if (c->tlb.victim.valid)
-        cpu_emit(c, &(struct cpu_event){.kind = EV_TLB_EVICT,
-                                        .pc = c->pc,
-                                        .va = c->tlb.victim.vpage,
-                                        .access = access,
-                                        .tlb = &c->tlb.victim});
-    cpu_emit(c, &(struct cpu_event){
-                    .kind = EV_TLB_FILL, .pc = c->pc, .va = va, .access = access, .tlb = *backing});
+    *backing = tlb_insert(&m->tlb, &fill);
+    if (__builtin_expect(m->hooks.event != NULL, 0)) {
+        if (m->tlb.victim.valid)
+            m->hooks.event(m->hooks.opaque, &(struct mmu_event){.kind = MMU_EV_TLB_EVICT,
+                                                                .va = m->tlb.victim.vpage,
+                                                                .access = access,
+                                                                .tlb = &m->tlb.victim});
+        m->hooks.event(m->hooks.opaque, &(struct mmu_event){.kind = MMU_EV_TLB_FILL,
+                                                            .va = va,
+                                                            .access = access,
+                                                            .tlb = *backing});
+    }
     *pa = r.paddr;
     return true;
 }
@@ -275,31 +287,29 @@ static void write_le(uint8_t *p, unsigned size, uint64_t value)
  * for the caller to take to the bus. */
 enum ram_access { RAM_DONE, RAM_FAULT, RAM_NOT_RAM };
 
-static enum ram_access read_ram(struct cpu *c, uint64_t va, unsigned size, uint64_t *value,
+static enum ram_access read_ram(struct mmu *m, uint64_t va, unsigned size, uint64_t *value,
                                 uint64_t *pa)
 {
     struct tlb_entry *backing;
-    if (!translate(c, va, ACCESS_READ, data_priv(c), pa, &backing)) return RAM_FAULT;
-    uint8_t *h = ram_ptr(c, *pa, size);
+    if (!translate(m, va, ACCESS_READ, m->state.data_priv, pa, &backing)) return RAM_FAULT;
+    uint8_t *h = ram_ptr(m, *pa, size);
     if (!h) return RAM_NOT_RAM;
     *value = read_le(h, size);
-    fill_fast(&c->mmu, c->mmu.data->read, va, h, backing);
+    fill_fast(m, m->data->read, va, h, backing);
     return RAM_DONE;
 }
 
-static enum ram_access write_ram(struct cpu *c, uint64_t va, unsigned size, uint64_t value,
+static enum ram_access write_ram(struct mmu *m, uint64_t va, unsigned size, uint64_t value,
                                  uint64_t *pa)
 {
     struct tlb_entry *backing;
-    if (!translate(c, va, ACCESS_WRITE, data_priv(c), pa, &backing)) return RAM_FAULT;
-    uint8_t *h = ram_ptr(c, *pa, size);
+    if (!translate(m, va, ACCESS_WRITE, m->state.data_priv, pa, &backing)) return RAM_FAULT;
+    uint8_t *h = ram_ptr(m, *pa, size);
     if (!h) return RAM_NOT_RAM;
     write_le(h, size, value);
-    if (cpu_page_has_code(c, *pa))
-        cpu_invalidate_code(c, *pa, size); /* page keeps other code: stay on the slow path */
-    else {
-        fill_fast(&c->mmu, c->mmu.data->write, va, h, backing);
-    }
+    /* A page with decoded code keeps its stores on the slow path. */
+    if (!m->hooks.code_written(m->hooks.opaque, *pa, size))
+        fill_fast(m, m->data->write, va, h, backing);
     return RAM_DONE;
 }
 
@@ -314,125 +324,120 @@ static bool within_page(uint64_t va, unsigned size)
     return (va & (PAGE_SIZE - 1)) + size <= PAGE_SIZE;
 }
 
-static bool load_misaligned(struct cpu *c, uint64_t va, unsigned size, uint64_t *value)
+static bool load_misaligned(struct mmu *m, uint64_t va, unsigned size, uint64_t *value)
 {
     if (within_page(va, size)) {
-        const struct ftlb_entry *e = &c->mmu.data->read[ftlb_index(va)];
+        const struct ftlb_entry *e = &m->data->read[ftlb_index(va)];
         if (e->tag == ftlb_page_tag(va)) {
             *value = read_le((const uint8_t *)(e->addend + va), size);
             return true;
         }
         uint64_t pa;
-        enum ram_access r = read_ram(c, va, size, value, &pa);
+        enum ram_access r = read_ram(m, va, size, value, &pa);
         if (r != RAM_NOT_RAM) return r == RAM_DONE;
     }
     uint64_t v = 0;
     for (unsigned i = 0; i < size; i++) {
         uint64_t byte;
-        if (!mmu_load(c, va + i, 1, &byte)) return false;
+        if (!mmu_load(m, va + i, 1, &byte)) return false;
         v |= byte << (8 * i);
     }
     *value = v;
     return true;
 }
 
-static bool store_misaligned(struct cpu *c, uint64_t va, unsigned size, uint64_t value)
+static bool store_misaligned(struct mmu *m, uint64_t va, unsigned size, uint64_t value)
 {
     uint64_t pa;
     if (within_page(va, size)) {
-        const struct ftlb_entry *e = &c->mmu.data->write[ftlb_index(va)];
+        const struct ftlb_entry *e = &m->data->write[ftlb_index(va)];
         if (e->tag == ftlb_page_tag(va)) { /* write entries exist only for code-free pages */
             write_le((uint8_t *)(e->addend + va), size, value);
             return true;
         }
-        enum ram_access r = write_ram(c, va, size, value, &pa);
+        enum ram_access r = write_ram(m, va, size, value, &pa);
         if (r != RAM_NOT_RAM) return r == RAM_DONE;
     } else {
         /* A fault on either page leaves both unchanged; on the second it reports that page's
          * first byte (the faulting portion). */
         struct tlb_entry *backing;
         uint64_t next_page = (va | (PAGE_SIZE - 1)) + 1;
-        if (!translate(c, va, ACCESS_WRITE, data_priv(c), &pa, &backing) ||
-            !translate(c, next_page, ACCESS_WRITE, data_priv(c), &pa, &backing))
+        if (!translate(m, va, ACCESS_WRITE, m->state.data_priv, &pa, &backing) ||
+            !translate(m, next_page, ACCESS_WRITE, m->state.data_priv, &pa, &backing))
             return false;
     }
     for (unsigned i = 0; i < size; i++)
-        if (!mmu_store(c, va + i, 1, value >> (8 * i))) return false;
+        if (!mmu_store(m, va + i, 1, value >> (8 * i))) return false;
     return true;
 }
 
-bool mmu_load(struct cpu *c, uint64_t va, unsigned size, uint64_t *value)
+bool mmu_load(struct mmu *m, uint64_t va, unsigned size, uint64_t *value)
 {
-    if (va & (size - 1)) return load_misaligned(c, va, size, value);
+    if (va & (size - 1)) return load_misaligned(m, va, size, value);
     uint64_t pa;
-    enum ram_access r = read_ram(c, va, size, value, &pa);
+    enum ram_access r = read_ram(m, va, size, value, &pa);
     if (r != RAM_NOT_RAM) return r == RAM_DONE;
-    if (bus_read(c->bus, pa, size, value)) return true;
-    cpu_fault(c, EXC_LOAD_ACCESS, va);
-    return false;
+    if (m->hooks.bus_read(m->hooks.bus, pa, size, value)) return true;
+    return fault(m, LOAD_ACCESS_FAULT, va);
 }
 
-bool mmu_store(struct cpu *c, uint64_t va, unsigned size, uint64_t value)
+bool mmu_store(struct mmu *m, uint64_t va, unsigned size, uint64_t value)
 {
-    if (va & (size - 1)) return store_misaligned(c, va, size, value);
+    if (va & (size - 1)) return store_misaligned(m, va, size, value);
     uint64_t pa;
-    enum ram_access r = write_ram(c, va, size, value, &pa);
+    enum ram_access r = write_ram(m, va, size, value, &pa);
     if (r != RAM_NOT_RAM) return r == RAM_DONE;
-    if (bus_write(c->bus, pa, size, value)) return true;
-    cpu_fault(c, EXC_STORE_ACCESS, va);
-    return false;
+    if (m->hooks.bus_write(m->hooks.bus, pa, size, value)) return true;
+    return fault(m, STORE_ACCESS_FAULT, va);
 }
 
-bool mmu_translate_rmw(struct cpu *c, uint64_t va, unsigned size, void **host, uint64_t *paddr)
+bool mmu_translate_rmw(struct mmu *m, uint64_t va, unsigned size, void **host, uint64_t *paddr)
 {
     struct tlb_entry *backing;
-    if (!translate(c, va, ACCESS_WRITE, data_priv(c), paddr, &backing)) return false;
-    uint8_t *h = ram_ptr(c, *paddr, size);
-    if (h && cpu_page_has_code(c, *paddr)) cpu_invalidate_code(c, *paddr, size);
+    if (!translate(m, va, ACCESS_WRITE, m->state.data_priv, paddr, &backing)) return false;
+    uint8_t *h = ram_ptr(m, *paddr, size);
+    if (h) m->hooks.code_written(m->hooks.opaque, *paddr, size);
     *host = h;
     return true;
 }
 
-bool mmu_translate_load(struct cpu *c, uint64_t va, unsigned size, uint64_t *paddr)
+bool mmu_translate_load(struct mmu *m, uint64_t va, unsigned size, uint64_t *paddr)
 {
     (void)size;
     struct tlb_entry *backing;
-    return translate(c, va, ACCESS_READ, data_priv(c), paddr, &backing);
+    return translate(m, va, ACCESS_READ, m->state.data_priv, paddr, &backing);
 }
 
-struct itlb_entry *mmu_fetch(struct cpu *c, uint64_t va)
+struct itlb_entry *mmu_fetch(struct mmu *m, uint64_t va)
 {
     uint64_t pa;
     struct tlb_entry *backing;
-    if (!translate(c, va, ACCESS_EXEC, c->priv, &pa, &backing)) return NULL;
-    if (!ram_ptr(c, pa, 2)) {
-        cpu_fault(c, EXC_INSN_ACCESS, va);
+    if (!translate(m, va, ACCESS_EXEC, m->state.priv, &pa, &backing)) return NULL;
+    if (!ram_ptr(m, pa, 2)) {
+        fault(m, FETCH_ACCESS_FAULT, va);
         return NULL;
     }
-    struct dpage *p = cpu_dpage(c, pa);
+    struct dpage *p = m->hooks.code_page(m->hooks.opaque, pa);
     if (!p) { /* host out of memory: report it to the guest as an access fault */
-        cpu_fault(c, EXC_INSN_ACCESS, va);
+        fault(m, FETCH_ACCESS_FAULT, va);
         return NULL;
     }
-    struct itlb_entry *e = &c->mmu.fetch[ftlb_index(va)];
+    struct itlb_entry *e = &m->fetch[ftlb_index(va)];
     e->tag = ftlb_page_tag(va);
     e->page = p;
     e->paddr = pa & ~(PAGE_SIZE - 1);
     note_user(backing, va);
-    note_filled_fetch(&c->mmu, ftlb_index(va));
+    note_filled_fetch(m, ftlb_index(va));
     return e;
 }
 
-bool mmu_fetch_parcel(struct cpu *c, uint64_t va, uint16_t *parcel)
+bool mmu_fetch_parcel(struct mmu *m, uint64_t va, uint16_t *parcel)
 {
     uint64_t pa;
     struct tlb_entry *backing;
-    if (!translate(c, va, ACCESS_EXEC, c->priv, &pa, &backing)) return false;
-    uint8_t *h = ram_ptr(c, pa, 2);
-    if (!h) {
-        cpu_fault(c, EXC_INSN_ACCESS, va);
-        return false;
-    }
+    if (!translate(m, va, ACCESS_EXEC, m->state.priv, &pa, &backing)) return false;
+    uint8_t *h = ram_ptr(m, pa, 2);
+    if (!h) return fault(m, FETCH_ACCESS_FAULT, va);
     *parcel = (uint16_t)read_le(h, 2);
     return true;
 }

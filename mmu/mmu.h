@@ -1,6 +1,13 @@
 /* The hart's view of memory: virtual address -> (RAM host pointer | bus device).
  *
- * Two layers:
+ * mmu/ is a layer below the CPU: it never includes cpu/, devices/ or emu/ (a ctest greps for
+ * it). Everything it needs from the hart lives in struct mmu: the translation state (satp,
+ * the effective privilege of fetches and of loads/stores with MPRV, SUM, MXR, and menvcfg's
+ * PBMTE and ADUE), guest RAM, the bus and the model and fast TLBs; and what it tells the hart
+ * goes through struct mmu_hooks (a fault, an event for the debugger and the counters, a write
+ * to RAM that may hold decoded code, the decoded page of a fetch).
+ *
+ * Two layers of translation caching:
  *  - the fast TLB (here): small direct-mapped tables of host-pointer translations, one set per
  *    effective privilege, so a RAM access that hits is one compare and one add (TinyEMU's
  *    shape). Misaligned accesses never match (the alignment bits are part of the tag) and
@@ -18,8 +25,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct cpu;
+#include "ram.h"
+#include "tlb.h"
+
 struct dpage;
+struct walk_result;
 
 enum access { ACCESS_READ = 0, ACCESS_WRITE = 1, ACCESS_EXEC = 2 };
 
@@ -72,6 +82,57 @@ static inline void itlb_clear(struct itlb_entry *e)
 enum ftlb_view { VIEW_U = 0, VIEW_S = 1, VIEW_S_SUM = 2, VIEW_M = 3, VIEW_COUNT };
 
 #define FTLB_FILLED_WORDS (FTLB_SIZE / 64)
+
+/* What the MMU reports on its slow path (the hart counts them and forwards them to a
+ * debugger or tracer). */
+enum mmu_event_kind {
+    MMU_EV_TLB_MISS, /* translation not in the model TLB: va, access */
+    MMU_EV_WALK,     /* page-table walk done: va, access, walk (incl. A/D updates, faults) */
+    MMU_EV_TLB_FILL, /* the walk's translation entered the model TLB: va, access, tlb */
+    MMU_EV_TLB_EVICT /* that fill pushed a live entry out for lack of room: tlb (the victim) */
+};
+struct mmu_event {
+    enum mmu_event_kind kind;
+    uint64_t va;
+    enum access access;
+    const struct walk_result *walk;
+    const struct tlb_entry *tlb;
+};
+
+/* What the MMU counts (the hart's mhpmcounter3..5). */
+struct mmu_stats {
+    uint64_t itlb_misses; /* instruction fetch missed the model TLB */
+    uint64_t dtlb_misses; /* load/store/AMO missed the model TLB */
+    uint64_t walks;       /* page-table walks */
+};
+
+/* The MMU's calls out of its layer; all on slow paths. `opaque` is the hart. */
+struct mmu_hooks {
+    void *opaque;
+    /* Record exception `cause` with `tval` (delivered by the hart later). */
+    void (*fault)(void *opaque, unsigned cause, uint64_t tval);
+    void (*event)(void *opaque, const struct mmu_event *ev); /* NULL: nobody watches */
+    /* The MMU wrote guest RAM [pa, pa + len): drop decoded instructions there. True when the
+     * page holds decoded code (no fast write entry is then made for it). */
+    bool (*code_written)(void *opaque, uint64_t pa, uint64_t len);
+    /* The decoded page of the RAM page at `pa` (made on first use); NULL if out of memory. */
+    struct dpage *(*code_page)(void *opaque, uint64_t pa);
+    /* Physical accesses outside RAM: the bus. False: nothing there (access fault). */
+    void *bus;
+    bool (*bus_read)(void *bus, uint64_t pa, unsigned size, uint64_t *value);
+    bool (*bus_write)(void *bus, uint64_t pa, unsigned size, uint64_t value);
+};
+
+/* The translation state the hart hands the MMU whenever it changes (mmu_set_state). */
+struct mmu_state {
+    uint64_t satp;
+    unsigned priv;      /* privilege of instruction fetch: 0 U, 1 S, 3 M */
+    unsigned data_priv; /* of loads and stores: mstatus.MPP when M-mode sets MPRV (3.1.6.3) */
+    bool sum, mxr;      /* mstatus.SUM, mstatus.MXR */
+    bool pbmte;         /* menvcfg.PBMTE: Svpbmt's PBMT field may be used */
+    bool adue;          /* menvcfg.ADUE: hardware A/D updating (Svadu); clear: page fault */
+};
+
 struct mmu {
     struct ftlb_set *data;    /* the view loads and stores use now */
     struct itlb_entry *fetch; /* the view instruction fetch uses now */
@@ -81,6 +142,13 @@ struct mmu {
      * a flush (every satp write, a global sfence.vma) clears those, not all 3 x FTLB_SIZE
      * entries of every view. A set bit over an entry already emptied is harmless. */
     uint64_t filled[VIEW_COUNT][FTLB_FILLED_WORDS];
+
+    struct mmu_state state;
+    bool svnapot;         /* the hart has Svnapot (-cpu ...,svnapot=off clears it) */
+    struct guest_ram ram; /* the only memory PTEs and fast entries point into */
+    struct tlb tlb;       /* model TLB: what a real hart would cache (mmu/tlb.c) */
+    struct mmu_hooks hooks;
+    struct mmu_stats stats;
 };
 _Static_assert(FTLB_SIZE % 64 == 0, "the filled bitmap covers the slots in whole words");
 
@@ -129,31 +197,32 @@ static inline void *mmu_fast_write(struct mmu *m, uint64_t va, unsigned size)
     return e->tag == ftlb_tag(va, size) ? (void *)(e->addend + va) : (void *)0;
 }
 
+/* Empty fast TLBs, Bare translation state. ram, tlb and hooks are the caller's to set. */
 void mmu_init(struct mmu *m);
-/* Recompute which views fetch and data accesses use from c->priv and c->mstatus. */
-void mmu_update_views(struct cpu *c);
+/* The hart's translation state changed (a trap, xRET, a CSR write): pick the fast-TLB views
+ * for the new privileges, and drop every cached translation when satp or MXR changed. */
+void mmu_set_state(struct mmu *m, const struct mmu_state *s);
 /* Drop every cached translation of every view (satp write, sfence.vma, MXR/MPRV change). */
 void mmu_flush_all(struct mmu *m);
 /* The model TLB dropped `e`: drop the fast entries made from it (those it recorded in
  * e->users), in every translated view. */
-struct tlb_entry;
 void mmu_drop_translation(struct mmu *m, const struct tlb_entry *e);
 /* Drop fast write entries that point into the RAM page at host address `host_page`. */
 void mmu_drop_writers(struct mmu *m, const uint8_t *host_page);
 
-/* Slow paths. On failure they fill c->exc_cause/c->exc_tval and return false. */
-bool mmu_load(struct cpu *c, uint64_t va, unsigned size, uint64_t *value);
-bool mmu_store(struct cpu *c, uint64_t va, unsigned size, uint64_t value);
+/* Slow paths. On failure they report the exception through hooks.fault and return false. */
+bool mmu_load(struct mmu *m, uint64_t va, unsigned size, uint64_t *value);
+bool mmu_store(struct mmu *m, uint64_t va, unsigned size, uint64_t value);
 /* For AMOs and SC: translate for writing (store/AMO fault causes). *host is the RAM pointer,
  * or NULL when the target is a device (the caller then uses mmu_load/mmu_store).
  * *paddr receives the physical address (for the LR/SC reservation). */
-bool mmu_translate_rmw(struct cpu *c, uint64_t va, unsigned size, void **host, uint64_t *paddr);
+bool mmu_translate_rmw(struct mmu *m, uint64_t va, unsigned size, void **host, uint64_t *paddr);
 /* Translate for load (LR): like mmu_translate_rmw but with load permissions and causes. */
-bool mmu_translate_load(struct cpu *c, uint64_t va, unsigned size, uint64_t *paddr);
+bool mmu_translate_load(struct mmu *m, uint64_t va, unsigned size, uint64_t *paddr);
 /* The decoded page for the instruction fetch at `va` (fills the fetch view); NULL on a fetch
- * fault (exception filled). */
-struct itlb_entry *mmu_fetch(struct cpu *c, uint64_t va);
+ * fault (exception reported). */
+struct itlb_entry *mmu_fetch(struct mmu *m, uint64_t va);
 /* Fetch one 16-bit parcel through the full translation (instructions crossing pages). */
-bool mmu_fetch_parcel(struct cpu *c, uint64_t va, uint16_t *parcel);
+bool mmu_fetch_parcel(struct mmu *m, uint64_t va, uint16_t *parcel);
 
 #endif

@@ -16,7 +16,12 @@
 
 static uint64_t page_size(const struct tlb_entry *e)
 {
-    return PAGE_SIZE << (9u * e->level);
+    return 1ull << pte_page_shift(e->pte, e->level);
+}
+
+uint64_t tlb_entry_size(const struct tlb_entry *e)
+{
+    return page_size(e);
 }
 
 static bool is_global(const struct tlb_entry *e)
@@ -162,7 +167,8 @@ struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid)
  * (a global entry on either side overlaps every ASID). */
 static bool same_translation(const struct tlb_entry *old, const struct tlb_entry *e)
 {
-    return old->valid && old->level == e->level && old->vpage == e->vpage &&
+    return old->valid && old->level == e->level && page_size(old) == page_size(e) &&
+           old->vpage == e->vpage &&
            (old->asid == e->asid || is_global(old) || is_global(e));
 }
 
@@ -201,7 +207,9 @@ struct tlb_entry *tlb_insert(struct tlb *t, const struct tlb_entry *e)
     aligned.ppage &= ~(page_size(e) - 1);
     memset(aligned.users, 0, sizeof(aligned.users));
     t->victim.valid = false;
-    if (e->level == 0) {
+    /* A 64 KiB NAPOT entry spans 16 sets of the 4 KiB array: it lives with the superpages,
+     * whole, so one entry answers for the whole range and one fence drops all of it. */
+    if (e->level == 0 && !(e->pte & PTE_N)) {
         unsigned set = set_of(t, aligned.vpage);
         return fill(t, set_base(t, set), t->cfg.ways, &t->next_small[set], &aligned);
     }

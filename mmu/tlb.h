@@ -1,6 +1,8 @@
 /* A model of a real TLB: ASID-tagged, set-associative for 4 KiB pages plus a small fully
  * associative array for superpages (2 MiB, 1 GiB, and Sv48's/Sv57's 512 GiB and 256 TiB; many
- * real cores split them so), fixed size, round-robin (FIFO) replacement per set. Its shape is
+ * real cores split them so) and Svnapot's 64 KiB pages (held whole, as one entry, not split
+ * into 4 KiB ones: a NAPOT PTE is a promise that the range is one translation, which is what
+ * lets a TLB hold it once), fixed size, round-robin (FIFO) replacement per set. Its shape is
  * set on the command line (--tlb sets=S,ways=W,super=N) so its effect on a workload can be
  * studied.
  *
@@ -16,7 +18,8 @@
 
 struct tlb_entry {
     bool valid;
-    uint8_t level; /* 0 = 4 KiB, 1 = 2 MiB, 2 = 1 GiB, 3 = 512 GiB, 4 = 256 TiB */
+    uint8_t level; /* 0 = 4 KiB (64 KiB with the PTE's N bit), 1 = 2 MiB, 2 = 1 GiB,
+                    * 3 = 512 GiB, 4 = 256 TiB */
     uint16_t asid;
     uint64_t vpage;    /* virtual address of the page (aligned to its size) */
     uint64_t ppage;    /* physical address of the page (aligned to its size) */
@@ -78,6 +81,8 @@ struct tlb_entry *tlb_insert(struct tlb *t, const struct tlb_entry *e);
 /* sfence.vma, priv spec 12.2.1: all_va (rs1 = x0) / va, all_asid (rs2 = x0) / asid.
  * When an ASID is given, global entries are kept. */
 void tlb_flush(struct tlb *t, bool all_va, uint64_t va, bool all_asid, uint16_t asid);
+/* The size of the page an entry maps (4 KiB << 9 * level, or 64 KiB for NAPOT). */
+uint64_t tlb_entry_size(const struct tlb_entry *e);
 /* Visit every valid entry (debugger `tlb` command, --stats occupancy). */
 void tlb_for_each(const struct tlb *t, void (*fn)(void *opaque, const struct tlb_entry *e),
                   void *opaque);

@@ -75,21 +75,34 @@ static uint64_t pte_ppn(uint64_t pte)
 
 /* The host word holding the PTE at physical address pa, or NULL when no RAM is there (the PMA
  * check of step 2). Page tables are page aligned, so the word is naturally aligned. */
-static uint64_t *pte_slot(const struct walk_memory *mem, uint64_t pa)
+static uint64_t *pte_slot(const struct guest_ram *mem, uint64_t pa)
 {
-    uint64_t off = pa - mem->ram_base;
-    if (pa < mem->ram_base || off >= mem->ram_size || PTESIZE > mem->ram_size - off) return NULL;
-    return (uint64_t *)(void *)(mem->ram + off);
+    return (uint64_t *)(void *)ram_span(mem, pa, PTESIZE);
 }
 
-/* Step 3: encodings that make any PTE unusable, in the order the spec lists them. */
-static enum walk_fault check_encoding(uint64_t pte)
+/* Step 3: encodings that make any PTE unusable, in the order the spec lists them ("if any
+ * bits or encodings that are reserved for future standard use are set within pte"). */
+enum walk_fault walk_check_encoding(uint64_t pte, int level, bool pbmte, bool svnapot)
 {
     if (!(pte & PTE_V)) return WALK_INVALID;
     if (!(pte & PTE_R) && (pte & PTE_W)) return WALK_WRITE_WITHOUT_READ;
     if (pte & PTE_RESERVED_MASK) return WALK_RESERVED_BITS;
+    /* Without Svnapot bit 63 is reserved; without Svpbmt or with menvcfg.PBMTE = 0, bits
+     * 62:61 are ("Svpbmt": "If ... PBMTE = 0, ... bits 62-61 are reserved"). */
+    if ((pte & PTE_N) && !svnapot) return WALK_RESERVED_BITS;
+    if ((pte & PTE_PBMT) && !pbmte) return WALK_RESERVED_BITS;
+    if (pte_pbmt(pte) == PBMT_RESERVED) return WALK_PBMT_RESERVED;
     bool pointer = !(pte & (PTE_R | PTE_X));
-    if (pointer && (pte & PTE_POINTER_RESERVED)) return WALK_RESERVED_BITS;
+    if (pointer) {
+        if (pte & PTE_POINTER_RESERVED) return WALK_RESERVED_BITS;
+        /* "For non-leaf PTEs, bits 62-61 are reserved" (Svpbmt); N likewise (Svnapot). */
+        if (pte & (PTE_N | PTE_PBMT)) return WALK_POINTER_ATTRIBUTES;
+        return WALK_OK;
+    }
+    /* Svnapot: "If the PTE is a leaf with N = 1 ... the encoding of pte.ppn[0][3:0] other
+     * than 1000 is reserved", and NAPOT superpages are not defined: level 0 only. */
+    if ((pte & PTE_N) && (level != 0 || (pte_ppn(pte) & 0xf) != NAPOT_64K_PPN_LOW))
+        return WALK_NAPOT_RESERVED;
     return WALK_OK;
 }
 
@@ -118,7 +131,7 @@ enum walk_fault walk_check_leaf(uint64_t pte, enum access access, unsigned priv,
     return WALK_OK;
 }
 
-void page_walk(const struct walk_memory *mem, const struct walk_request *req,
+void page_walk(const struct guest_ram *mem, const struct walk_request *req,
                struct walk_result *out)
 {
     memset(out, 0, sizeof(*out));
@@ -156,8 +169,8 @@ void page_walk(const struct walk_memory *mem, const struct walk_request *req,
         out->steps[step] = (struct walk_step){pte_addr, pte};
         out->nsteps = step + 1;
 
-        /* Step 3: V = 0, R = 0 with W = 1, or reserved bits set. */
-        out->fault = check_encoding(pte);
+        /* Step 3: V = 0, R = 0 with W = 1, or reserved bits or encodings set. */
+        out->fault = walk_check_encoding(pte, i, req->pbmte, req->svnapot);
         if (out->fault != WALK_OK) return;
 
         /* Step 4: R = X = 0 is a pointer to the next level; none below level 0. */
@@ -213,8 +226,9 @@ void page_walk(const struct walk_memory *mem, const struct walk_request *req,
         }
 
         /* Step 8: pa.ppn[LEVELS-1:i] = pte.ppn[LEVELS-1:i]; lower VPN bits and the offset
-         * pass through from va. */
-        uint64_t page_mask = (PAGE_SIZE << (VPN_BITS * (unsigned)i)) - 1;
+         * pass through from va. Svnapot: "if pte.n = 1, pa.ppn[0][3:0] = va.vpn[0][3:0]"
+         * too, so a NAPOT leaf maps a 64 KiB page. */
+        uint64_t page_mask = (1ull << pte_page_shift(pte, i)) - 1;
         out->paddr = ((pte_ppn(pte) << PAGE_SHIFT) & ~page_mask) | (va & page_mask);
         return;
     }
@@ -240,6 +254,9 @@ const char *walk_fault_name(enum walk_fault fault)
         [WALK_INVALID] = "invalid",
         [WALK_WRITE_WITHOUT_READ] = "write-without-read",
         [WALK_RESERVED_BITS] = "reserved-bits",
+        [WALK_PBMT_RESERVED] = "pbmt-reserved",
+        [WALK_POINTER_ATTRIBUTES] = "pointer-with-n-or-pbmt",
+        [WALK_NAPOT_RESERVED] = "napot-reserved",
         [WALK_NO_LEAF] = "no-leaf",
         [WALK_MISALIGNED_SUPERPAGE] = "misaligned-superpage",
         [WALK_U_PAGE_FROM_S] = "user-page-from-supervisor",

@@ -26,14 +26,20 @@
  *   page-table entry (the same 64-bit layout in all three modes; the PPN is 44 bits, split
  *   into 9-bit PPN[i] fields with the top one taking what remains: PPN[2] is 26 bits in Sv39,
  *   PPN[3] 17 in Sv48, PPN[4] 8 in Sv57)
- *   63  54 53                    10 9  8 7 6 5 4 3 2 1 0
- *  +------+------------------------+----+-+-+-+-+-+-+-+-+
- *  | rsvd |          PPN           |RSW |D|A|G|U|X|W|R|V|
- *  +------+------------------------+----+-+-+-+-+-+-+-+-+
- * (bits 63:54 hold N and PBMT when Svnapot/Svpbmt exist; rv39 has neither, so they must be 0.)
+ *   63 62 61 60  54 53                    10 9  8 7 6 5 4 3 2 1 0
+ *  +--+-----+------+------------------------+----+-+-+-+-+-+-+-+-+
+ *  |N |PBMT | rsvd |          PPN           |RSW |D|A|G|U|X|W|R|V|
+ *  +--+-----+------+------------------------+----+-+-+-+-+-+-+-+-+
+ * N (Svnapot, priv spec "Svnapot"): a leaf at level 0 whose PPN ends in 1000 maps a 64 KiB
+ * naturally aligned page (the 16 PTEs of the range say the same); any other N encoding, and
+ * N on a pointer, is reserved. PBMT (Svpbmt, priv spec "Svpbmt"): 0 PMA, 1 NC, 2 IO, 3
+ * reserved; usable only while menvcfg.PBMTE = 1 (else bits 62:61 are reserved), and reserved
+ * on pointers. Bits 60:54 are reserved. Reserved bits or encodings: page fault (step 3).
+ * rv39's memory is all main memory, coherent and idempotent, so NC and IO change nothing in
+ * what an access does: the walk reports them and the debugger shows them.
  *
  * A leaf at level i maps a page of 4 KiB << 9i: 4 KiB, 2 MiB, 1 GiB, 512 GiB (Sv48, Sv57),
- * 256 TiB (Sv57).
+ * 256 TiB (Sv57); a NAPOT leaf maps 64 KiB.
  */
 #ifndef RV39_WALK_H
 #define RV39_WALK_H
@@ -52,7 +58,27 @@
 #define PTE_A (1u << 6)
 #define PTE_D (1u << 7)
 #define PTE_PPN_SHIFT 10
-#define PTE_RESERVED_MASK (0x3ffull << 54)
+#define PTE_RESERVED_MASK (0x7full << 54) /* bits 60:54 */
+#define PTE_PBMT_SHIFT 61
+#define PTE_PBMT (3ull << PTE_PBMT_SHIFT)
+#define PTE_N (1ull << 63)
+/* Svpbmt's page-based memory types (priv spec table "Encodings for PBMT field"). */
+enum pbmt { PBMT_PMA = 0, PBMT_NC = 1, PBMT_IO = 2, PBMT_RESERVED = 3 };
+/* Svnapot: the one NAPOT size defined, 64 KiB (ppn[3:0] = 1000), at level 0. */
+#define NAPOT_64K_SHIFT 16
+#define NAPOT_64K_PPN_LOW 0x8u
+
+static inline unsigned pte_pbmt(uint64_t pte)
+{
+    return (unsigned)((pte & PTE_PBMT) >> PTE_PBMT_SHIFT);
+}
+
+/* The size of the page a valid leaf PTE at `level` maps, as a shift: 12 + 9 * level, or 16
+ * for a NAPOT leaf (which the walk accepts only at level 0). */
+static inline unsigned pte_page_shift(uint64_t pte, int level)
+{
+    return (pte & PTE_N) ? NAPOT_64K_SHIFT : 12u + 9u * (unsigned)level;
+}
 
 #define SATP_MODE_SHIFT 60
 #define SATP_MODE_BARE 0ull
@@ -87,7 +113,11 @@ enum walk_fault {
     WALK_PTE_ACCESS_FAULT,     /* step 2: the PTE's physical address has no memory behind it */
     WALK_INVALID,              /* step 3: V = 0 */
     WALK_WRITE_WITHOUT_READ,   /* step 3: R = 0 and W = 1 (reserved) */
-    WALK_RESERVED_BITS,        /* step 3: bits 63:54 set */
+    WALK_RESERVED_BITS,        /* step 3: bits 60:54 set; 63 without Svnapot; 62:61 without
+                                * Svpbmt or with menvcfg.PBMTE = 0; D/A/U in a pointer */
+    WALK_PBMT_RESERVED,        /* step 3: PBMT = 3, a reserved encoding */
+    WALK_POINTER_ATTRIBUTES,   /* step 3: a pointer PTE with N or PBMT set (reserved there) */
+    WALK_NAPOT_RESERVED,       /* step 3: N = 1 but not a 64 KiB leaf (ppn[3:0] = 1000, level 0) */
     WALK_NO_LEAF,              /* step 4: pointer PTE at level 0 */
     WALK_MISALIGNED_SUPERPAGE, /* step 6: superpage PPN low bits not zero */
     WALK_U_PAGE_FROM_S,        /* step 5: U page, supervisor access without SUM, or fetch */
@@ -100,13 +130,6 @@ enum walk_fault {
     WALK_FAULT_COUNT
 };
 
-/* The physical memory the walker may read PTEs from: guest RAM only (PTEs anywhere else give
- * an access fault, priv spec 12.3.2 step 2 with PMA checks). */
-struct walk_memory {
-    uint8_t *ram;
-    uint64_t ram_base, ram_size;
-};
-
 struct walk_request {
     uint64_t satp; /* MODE must be Sv39, Sv48 or Sv57 (anything else: WALK_NO_MODE) */
     uint64_t va;
@@ -115,7 +138,9 @@ struct walk_request {
     bool sum, mxr;  /* mstatus.SUM, mstatus.MXR */
     bool update_ad; /* set A/D in memory (the hardware); false for debugger walks, which
                      * then report in `pte` the A/D bits the access would have set */
-    bool svade;     /* fault instead of updating A/D */
+    bool svade;     /* fault instead of updating A/D (Svade, or Svadu with menvcfg.ADUE = 0) */
+    bool pbmte;     /* menvcfg.PBMTE: bits 62:61 are Svpbmt's PBMT field, else reserved */
+    bool svnapot;   /* the hart has Svnapot: bit 63 is N, else reserved */
 };
 
 struct walk_step {
@@ -137,8 +162,14 @@ struct walk_result {
 };
 
 /* Walk the page table for req->va and check the leaf against the request. */
-void page_walk(const struct walk_memory *mem, const struct walk_request *req,
+/* PTEs are read from guest RAM only (anywhere else gives an access fault, priv spec
+ * "Virtual Address Translation Process" step 2 with PMA checks). */
+void page_walk(const struct guest_ram *mem, const struct walk_request *req,
                struct walk_result *out);
+/* Step 3 on one PTE read at `level`: reserved bits and encodings (the pointer/leaf rules
+ * included, so the NAPOT shape too). The debugger's vmmap uses it to tell mappings from
+ * malformed entries. */
+enum walk_fault walk_check_encoding(uint64_t pte, int level, bool pbmte, bool svnapot);
 /* Permission checks of step 5 on a leaf PTE (used again on TLB hits). */
 enum walk_fault walk_check_leaf(uint64_t pte, enum access access, unsigned priv, bool sum,
                                 bool mxr);

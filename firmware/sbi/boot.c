@@ -36,8 +36,10 @@ static const uint64_t delegated_exceptions =
     (1ul << CAUSE_STORE_ACCESS) | (1ul << CAUSE_USER_ECALL) | (1ul << CAUSE_FETCH_PAGE_FAULT) |
     (1ul << CAUSE_LOAD_PAGE_FAULT) | (1ul << CAUSE_STORE_PAGE_FAULT);
 
-/* The supervisor-level interrupts belong to S; M keeps only its timer (for the CLINT path). */
-static const uint64_t delegated_interrupts = MIP_SSIP | MIP_STIP | MIP_SEIP;
+/* The supervisor-level interrupts belong to S; M keeps only its timer (for the CLINT path).
+ * Sscofpmf's counter-overflow interrupt (13) is S's too, for its perf sampling; on a hart
+ * without Sscofpmf that bit of mideleg is read-only zero. */
+static const uint64_t delegated_interrupts = MIP_SSIP | MIP_STIP | MIP_SEIP | (1ul << 13);
 
 static void banner(uint64_t hartid, uint64_t dtb, bool sstc, enum fdt_reserve_result reserved)
 {

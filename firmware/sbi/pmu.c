@@ -21,7 +21,12 @@
  * cycle, instret or the MMU counters without an SBI PMU driver see them count) and none is
  * configured; a counter stays configured until a counter_stop with the RESET flag releases
  * it, and only configured counters start and stop. The time counter cannot be stopped. No
- * firmware counters are offered. */
+ * firmware counters are offered.
+ *
+ * With Sscofpmf (priv spec "Sscofpmf"), as OpenSBI does: configuring counter 3..7 sets its
+ * mhpmevent's xINH bits from the SET_xINH flags and OF (no overflow interrupt yet), starting
+ * it clears OF (its overflow now interrupts S: boot.c delegates LCOFI), releasing it leaves
+ * the bare event. On a hart without Sscofpmf those mhpmevent bits are read-only zero. */
 #include "sbi.h"
 
 #define ARG(f, n) ((f)->x[10 + (n)])
@@ -101,6 +106,40 @@ static void counter_write(unsigned counter, uint64_t value)
     }
 }
 
+/* mhpmevent3..7 (0x323..0x327), for the Sscofpmf bits. */
+#define MHPMEVENT_OF (1ul << 63)
+#define MHPMEVENT_MINH (1ul << 62)
+#define MHPMEVENT_SINH (1ul << 61)
+#define MHPMEVENT_UINH (1ul << 60)
+#define MHPMEVENT_EVENT ((1ul << 56) - 1)
+#define CFG_SET_UINH (1ul << 5)
+#define CFG_SET_SINH (1ul << 6)
+#define CFG_SET_MINH (1ul << 7)
+
+static uint64_t event_read(unsigned counter)
+{
+    switch (counter) {
+    case 3: return csr_read(0x323);
+    case 4: return csr_read(0x324);
+    case 5: return csr_read(0x325);
+    case 6: return csr_read(0x326);
+    case 7: return csr_read(0x327);
+    default: return 0;
+    }
+}
+
+static void event_write(unsigned counter, uint64_t value)
+{
+    switch (counter) {
+    case 3: csr_write(0x323, value); break;
+    case 4: csr_write(0x324, value); break;
+    case 5: csr_write(0x325, value); break;
+    case 6: csr_write(0x326, value); break;
+    case 7: csr_write(0x327, value); break;
+    default: break;
+    }
+}
+
 static bool counter_running(unsigned counter)
 {
     return !((csr_read(mcountinhibit) >> counter) & 1);
@@ -129,6 +168,11 @@ static struct sbiret config_matching(uint64_t base, uint64_t mask, uint64_t flag
     else if (counter != PMU_TIME_COUNTER)
         csr_set(mcountinhibit, 1ul << counter);
     if (flags & CFG_CLEAR_VALUE) counter_write((unsigned)counter, 0);
+    uint64_t event = (event_read((unsigned)counter) & MHPMEVENT_EVENT) | MHPMEVENT_OF;
+    if (flags & CFG_SET_UINH) event |= MHPMEVENT_UINH;
+    if (flags & CFG_SET_SINH) event |= MHPMEVENT_SINH;
+    if (flags & CFG_SET_MINH) event |= MHPMEVENT_MINH;
+    event_write((unsigned)counter, event);
     return result(SBI_SUCCESS, counter);
 }
 
@@ -150,11 +194,15 @@ static struct sbiret start_stop(uint64_t base, uint64_t mask, uint64_t flags, ui
             error = start ? SBI_ERR_ALREADY_STARTED : SBI_ERR_ALREADY_STOPPED;
         } else if (start) {
             if (flags & START_SET_INIT_VALUE) counter_write(counter, initial);
+            event_write(counter, event_read(counter) & ~MHPMEVENT_OF);
             csr_clear(mcountinhibit, 1ul << counter);
         } else {
             csr_set(mcountinhibit, 1ul << counter);
         }
-        if (!start && (flags & STOP_RESET)) configured[counter] = false;
+        if (!start && (flags & STOP_RESET)) {
+            configured[counter] = false;
+            event_write(counter, event_read(counter) & MHPMEVENT_EVENT);
+        }
     }
     return result(error, 0);
 }

@@ -23,13 +23,13 @@ isa() {
     dtc -I dtb -O dts "$WORK/t.dtb" 2>/dev/null | sed -n 's/^[[:space:]]*riscv,isa = "\(.*\)";/\1/p'
 }
 
-all=rv64imafdc_zic64b_zicbom_zicbop_zicboz_ziccamoa_ziccif_zicclsm_ziccrse_zicntr_zicond_zicsr_zifencei_zihintntl_zihintpause_zihpm_za64rs_zfa_zfh_zfhmin_zba_zbb_zbc_zbs_ssccptr_sscounterenw_sstc_sstvala_sstvecd_svbare_svinval
+all=rv64imafdc_zic64b_zicbom_zicbop_zicboz_ziccamoa_ziccif_zicclsm_ziccrse_zicntr_zicond_zicsr_zifencei_zihintntl_zihintpause_zihpm_za64rs_zfa_zfh_zfhmin_zba_zbb_zbc_zbs_zkt_ssccptr_sscofpmf_sscounterenw_sstc_sstvala_sstvecd_svadu_svbare_svinval_svnapot_svpbmt
 got=$(isa)
 [ "$got" = "$all" ] || fail "default riscv,isa is '$got', want '$all'"
 got=$(isa -cpu rv64)
 [ "$got" = "$all" ] || fail "-cpu rv64: riscv,isa is '$got', want every extension"
 got=$(isa -cpu rv64,zba=off,zbc=false,Zicond=no,mmu=sv39)
-want=rv64imafdc_zic64b_zicbom_zicbop_zicboz_ziccamoa_ziccif_zicclsm_ziccrse_zicntr_zicsr_zifencei_zihintntl_zihintpause_zihpm_za64rs_zfa_zfh_zfhmin_zbb_zbs_ssccptr_sscounterenw_sstc_sstvala_sstvecd_svbare_svinval
+want=rv64imafdc_zic64b_zicbom_zicbop_zicboz_ziccamoa_ziccif_zicclsm_ziccrse_zicntr_zicsr_zifencei_zihintntl_zihintpause_zihpm_za64rs_zfa_zfh_zfhmin_zbb_zbs_zkt_ssccptr_sscofpmf_sscounterenw_sstc_sstvala_sstvecd_svadu_svbare_svinval_svnapot_svpbmt
 [ "$got" = "$want" ] || fail "-cpu rv64,zba=off,zbc=false,Zicond=no: riscv,isa is '$got', want '$want'"
 got=$(isa -cpu rv64,sv39=on,sv48=off,sv57=off)
 [ "$got" = "$all" ] || fail "-cpu rv64,sv39=on,sv48=off,sv57=off: riscv,isa is '$got'"

@@ -68,7 +68,7 @@ if dump default; then
         'chosen {' 'stdout-path = "/soc/serial@10000000";' \
         'memory@80000000 {' 'reg = <0x00 0x80000000 0x00 0x8000000>;' \
         'cpu@0 {' \
-        'riscv,isa = "rv64imafdc_zic64b_zicbom_zicbop_zicboz_ziccamoa_ziccif_zicclsm_ziccrse_zicntr_zicond_zicsr_zifencei_zihintntl_zihintpause_zihpm_za64rs_zfa_zfh_zfhmin_zba_zbb_zbc_zbs_ssccptr_sscounterenw_sstc_sstvala_sstvecd_svbare_svinval";' \
+        'riscv,isa = "rv64imafdc_zic64b_zicbom_zicbop_zicboz_ziccamoa_ziccif_zicclsm_ziccrse_zicntr_zicond_zicsr_zifencei_zihintntl_zihintpause_zihpm_za64rs_zfa_zfh_zfhmin_zba_zbb_zbc_zbs_zkt_ssccptr_sscofpmf_sscounterenw_sstc_sstvala_sstvecd_svadu_svbare_svinval_svnapot_svpbmt";' \
         'riscv,cbom-block-size = <0x40>;' 'riscv,cboz-block-size = <0x40>;' 'mmu-type = "riscv,sv57";' \
         'timebase-frequency = <0x989680>;' 'compatible = "riscv,cpu-intc";' \
         'soc {' 'clint@2000000 {' 'plic@c000000 {' 'riscv,ndev = <0x5f>;' \

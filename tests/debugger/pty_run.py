@@ -12,6 +12,7 @@ The transcript gets everything the command wrote, then "== exit STATUS" (or "== 
 and "== terminal restored" when the terminal's modes after the run are those before it (echo
 and canonical mode back on), else "== terminal left raw". A failed expect ends the run with
 "== timeout waiting for TEXT" and kills the command. Exit status: 0 after all steps."""
+import fcntl
 import os
 import pty
 import select
@@ -26,11 +27,23 @@ def main():
     transcript = args.pop(0)
     split = args.index("--")
     steps, command = args[:split], args[split + 1:]
-    pid, fd = pty.fork()
+    # The terminal's modes are noted before the command starts: with pty.fork() the parent
+    # reads them only after the fork, and on a loaded machine the command may have made the
+    # terminal raw by then ("== terminal left raw" for a terminal that was restored).
+    fd, slave = pty.openpty()
+    before = termios.tcgetattr(fd)
+    pid = os.fork()
     if pid == 0:
+        os.close(fd)
+        os.setsid()  # a session of its own, with the pty as its controlling terminal
+        fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+        for std in (0, 1, 2):
+            os.dup2(slave, std)
+        if slave > 2:
+            os.close(slave)
         os.environ.setdefault("TERM", "xterm")  # libedit edits lines on a known terminal
         os.execvp(command[0], command)
-    before = termios.tcgetattr(fd)
+    os.close(slave)
     out = b""
     seen = 0  # expects look after the previous expect's match
 

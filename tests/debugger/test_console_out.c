@@ -36,7 +36,7 @@ Test(console_out, lines_go_at_once_between_guest_lines)
     FILE *terminal = tmpfile();
     FILE *guest = console_out_guest(terminal);
     fputs("a whole line\n", guest);
-    console_out_printf(terminal, "int: %s\n", "trap");
+    console_out_lines(terminal, "int: trap\n", 10);
     cr_assert_str_eq(contents(terminal), "a whole line\nint: trap\n");
 }
 

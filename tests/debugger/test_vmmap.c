@@ -13,7 +13,7 @@
 #define PTE(pa, flags) ((((uint64_t)(pa)) >> 12) << 10 | (flags))
 
 static uint64_t *ram;
-static struct walk_memory mem;
+static struct guest_ram mem;
 
 static uint64_t *table(unsigned page)
 {
@@ -31,7 +31,7 @@ static uint64_t satp_for(unsigned page)
 static void setup(void)
 {
     ram = calloc(1, RAM_SIZE);
-    mem = (struct walk_memory){(uint8_t *)ram, BASE, RAM_SIZE};
+    mem = (struct guest_ram){(uint8_t *)ram, BASE, RAM_SIZE};
 }
 static void teardown(void)
 {
@@ -50,7 +50,7 @@ static char *capture_vmmap(uint64_t satp)
     char *text;
     size_t size;
     FILE *f = open_memstream(&text, &size);
-    vmmap_print(f, &mem, satp);
+    vmmap_print(f, &mem, satp, true, true);
     fclose(f);
     return text;
 }

@@ -38,7 +38,7 @@ walk_case non_canonical "walk 0x4000000000" "=> fault: non-canonical" \
     "load page fault (cause 13), tval=0x4000000000"
 walk_case write_without_read "walk 0x40005000" "=> fault: reserved encoding: W = 1 with R = 0"
 walk_case no_leaf "walk 0x40006000" "=> fault: no leaf: pointer PTE at level 0"
-walk_case reserved_bits "walk 0x40007000" "=> fault: reserved PTE bits 63:54 are set"
+walk_case reserved_bits "walk 0x40007000" "=> fault: reserved PTE bits are set: 60:54"
 walk_case not_executable "walk 0x40000000 x" "=> fault: not executable: X = 0" \
     "instruction page fault (cause 12)"
 walk_case not_readable "walk 0x40008000 r" "=> fault: not readable" "load page fault (cause 13)"

@@ -5,8 +5,11 @@
  * its slot alone (its addresses shape the code), so any one can be regenerated on its own
  * in the slot it had. Each program gets: a privilege mode, random registers, FP
  * registers and fcsr, initial CSR values, Sv39 page tables with random permission, U, G, A,
- * D and reserved bits (4 KiB pages, 2 MiB and 1 GiB superpages, misaligned superpages), and
- * the code from gen_insn.c.
+ * D and reserved bits (4 KiB pages, 2 MiB and 1 GiB superpages, misaligned superpages), walked
+ * as Sv39, or as Sv48 or Sv57 through one or two more levels above the Sv39 root (priv spec
+ * "Sv48", "Sv57": the lower and upper halves of the Sv39 space map the same there, and the
+ * addresses Sv39 calls non-canonical reach empty entries of the new top tables), and the code
+ * from gen_insn.c.
  *
  * Page tables never let a program write outside DATA, nor execute anything but its own
  * code: every leaf with W (and R) points into DATA or to no memory, and every leaf with X
@@ -41,7 +44,9 @@ enum {
 #define NO_MEMORY 0xc0000000ull    /* nothing there on QEMU virt or rv39 (-m 128M) */
 #define PTES_PER_TABLE 20          /* leaves per 4 KiB-page table; the rest are zero */
 
-enum { T_ROOT, T_L1A, T_L0CODE, T_L1B, T_L0B0, T_L0B1, T_L1C, T_L0C, T_L0A3, T_ROOTB };
+enum { T_ROOT, T_L1A, T_L0CODE, T_L1B, T_L0B0, T_L0B1, T_L1C, T_L0C, T_L0A3, T_ROOTB, T_TOP57 };
+/* A program with two Sv39 roots has no Sv48 one: the page is shared. */
+#define T_TOP48 T_ROOTB
 
 struct prog {
     struct rng r;
@@ -297,18 +302,31 @@ static void make_program(uint8_t *slot, uint64_t slot_pa, uint64_t seed, uint64_
     if (asid_b == asid_a) asid_b = asid_a % 65535 + 1;
     int two_roots = rn(r, 2);
     if (two_roots) second_root(&p);
-    uint64_t sv39 = 8ull << 60 | (uint64_t)asid_a << 44 | p.pt_pa[T_ROOT] >> 12;
-    uint64_t sv39b =
-        8ull << 60 | (uint64_t)asid_b << 44 | p.pt_pa[two_roots ? T_ROOTB : T_ROOT] >> 12;
+    /* The translation mode: Sv39 with two roots; else Sv39, Sv48 or Sv57, the wider ones
+     * through top tables whose first and last entries lead to the Sv39 root (Sv57: to the
+     * Sv48 top), so the same Sv39 layout serves, the upper half included. */
+    static const uint8_t vm_modes[] = {8, 8, 9, 10};
+    uint64_t vm = two_roots ? 8 : vm_modes[rn(r, 4)];
+    uint64_t root_a = p.pt_pa[T_ROOT], root_b = p.pt_pa[two_roots ? T_ROOTB : T_ROOT];
+    if (vm >= 9) {
+        p.pt[T_TOP48][0] = p.pt[T_TOP48][511] = pointer(&p, T_ROOT);
+        root_a = root_b = p.pt_pa[T_TOP48];
+    }
+    if (vm == 10) {
+        p.pt[T_TOP57][0] = p.pt[T_TOP57][511] = pointer(&p, T_TOP48);
+        root_a = root_b = p.pt_pa[T_TOP57];
+    }
+    uint64_t satp_a = vm << 60 | (uint64_t)asid_a << 44 | root_a >> 12;
+    uint64_t satp_b = vm << 60 | (uint64_t)asid_b << 44 | root_b >> 12;
     struct gen g = {.r = r,
                     .code = slot + DT_CODE_OFF,
                     .pc0 = code_pa,
                     .cap = (DT_CODE_PAGES - 1) * DT_PAGE,
                     .mode = p.mode,
-                    .satp_values = {sv39, sv39b, 0},
+                    .satp_values = {satp_a, satp_b, 0},
                     .trap_entry = trap_entry};
     add_pools(&g, code_pa, p.mode);
-    d->satp = p.mode == 3 ? (rn(r, 2) ? sv39 : 0) : (rn(r, 10) ? sv39 : 0);
+    d->satp = p.mode == 3 ? (rn(r, 2) ? satp_a : 0) : (rn(r, 10) ? satp_a : 0);
     g.far_atomics = p.mode != 3 && d->satp;
     g.bare_start = !d->satp;
     /* Half the programs delegate some exceptions to S (never instruction-fetch faults: a

@@ -9,7 +9,8 @@
  *                  +0       struct dt_desc (registers, CSRs, where things are)
  *                  +4 KiB   code, DT_CODE_PAGES pages, identity mapped (VA == PA); the
  *                           last page holds only the S-mode trap stub (`ecall; sret`)
- *                  +20 KiB  page tables, DT_PT_PAGES pages (the root first, a second root last)
+ *                  +20 KiB  page tables, DT_PT_PAGES pages (the Sv39 root first; a second
+ *                           Sv39 root or the Sv48 root; the Sv57 root last)
  *
  * Everything is little-endian 64-bit words so that the host can fill it without the guest
  * compiler's view of the struct. */
@@ -31,8 +32,9 @@
 #define DT_CODE_OFF 0x1000ull
 #define DT_CODE_PAGES 4
 #define DT_PT_OFF 0x5000ull
-#define DT_PT_PAGES 10
+#define DT_PT_PAGES 11 /* up to the slot's end: 0x5000 + 11 pages = DT_SLOT_SIZE */
 #define DT_RANDPROG_SIZE (DT_SLOTS * DT_SLOT_SIZE)
+_Static_assert(DT_PT_OFF + DT_PT_PAGES * DT_PAGE <= DT_SLOT_SIZE, "the page tables fit the slot");
 
 #define DT_MAGIC 0x7473657466666964ull /* "difftest" */
 

@@ -1,10 +1,11 @@
 /* Differential fuzz target for the CPU and the MMU (issue 12, fuzz target 4): the block
  * translator (cpu/jit*.c) against the interpreter (cpu/exec.c), the reference.
  *
- * The fuzzed bytes describe a machine: a start privilege and mstatus bits, satp (Bare or
- * Sv39, ASID, which table is the root), delegation and interrupt enables, a page-table tree
+ * The fuzzed bytes describe a machine: a start privilege and mstatus bits, satp (Bare, Sv39,
+ * Sv48 or Sv57, ASID, which table is the root), delegation and interrupt enables, a page-table tree
  * whose PTEs the input may overwrite at will (any R/W/X/U/G/A/D bits, superpages, misaligned
- * superpages, reserved bits, PPNs outside RAM, pointers looping back to the root), registers
+ * superpages, reserved bits and Svnapot's N and Svpbmt's PBMT, PPNs outside RAM, pointers
+ * looping back to the root; the same tree walked with 3, 4 or 5 levels), registers
  * holding virtual addresses worth touching, and a page of code built from instruction
  * templates (loads and stores of every size at odd offsets, page 0, page and RAM ends, CSR
  * writes, satp switches, sfence.vma, PTE stores, privilege changes, AMOs, FP, bit
@@ -22,15 +23,17 @@
  * for reasons outside the CPU: read `time` (host clock), enable Sstc (menvcfg: STIP would
  * follow the host clock), read the hpm counters (TLB statistics, which the translator is
  * allowed to change), write minstret or mcountinhibit (they would spoil the instruction
- * count reported at exit). tame() rewrites such CSR numbers to mscratch wherever an
- * instruction could start in the pages set up here. Code the guest writes at run time is
- * not filtered; a divergence that reads `time` is not a bug. */
+ * count reported at exit), touch mhpmevent (a counter of TLB misses or of instructions with
+ * Sscofpmf's overflow interrupt: when it is raised depends on where runs end). tame() rewrites such
+ * CSR numbers to mscratch wherever an instruction could start in the pages set up here. Code the
+ * guest writes at run time is not filtered; a divergence that reads `time` is not a bug. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu/cmo.h"
 #include "cpu/csr_table.h"
 #include "cpu/jit.h"
 #include "mmu/walk.h"
@@ -80,7 +83,8 @@ static uint32_t tame(uint32_t w)
     bool writes = f3 == 1 || f3 == 5 || rs1 != 0;
     const struct csr_info *row = csr_find(csr); /* the counter families: one row each */
     bool bad = csr == CSR_TIME || csr == CSR_MENVCFG ||
-               (row && (row->number == CSR_HPMCOUNTER3 || row->number == CSR_MHPMCOUNTER3)) ||
+               (row && (row->number == CSR_HPMCOUNTER3 || row->number == CSR_MHPMCOUNTER3 ||
+                        row->number == CSR_MHPMEVENT3)) ||
                (writes && (csr == CSR_MINSTRET || csr == CSR_MCOUNTINHIBIT));
     return bad ? (w & 0xfffffu) | (uint32_t)CSR_MSCRATCH << 20 : w;
 }
@@ -488,7 +492,8 @@ static void put_template(struct fuzz_input *in)
         if (a & 1)
             put_li(R_TABLE, TABLE_PA(b % TABLES));
         else
-            put_li(a & 2 ? R_SATP_A : R_SATP_B, (a & 4 ? 0 : SATP_MODE_SV39 << SATP_MODE_SHIFT) |
+            put_li(a & 2 ? R_SATP_A : R_SATP_B,
+                   (a & 4 ? 0 : (SATP_MODE_SV39 + (a >> 3) % 3) << SATP_MODE_SHIFT) |
                                                     (uint64_t)(b >> 3) << SATP_ASID_SHIFT |
                                                     TABLE_PA(b % TABLES) >> 12);
         break;
@@ -517,8 +522,10 @@ static void build(const uint8_t *data, size_t size, struct setup *su)
     su->mip = fuzz_u8(&in) & (MIP_SSIP | MIP_STIP | MIP_SEIP);
     uint8_t sb = fuzz_u8(&in);
     uint16_t asid = fuzz_u16(&in);
+    /* ASID's top two bits pick the mode: 0, 1 Sv39, 2 Sv48, 3 Sv57 (the ASID keeps 14 bits) */
+    uint64_t vm = asid >> 14 < 2 ? SATP_MODE_SV39 : SATP_MODE_SV39 + (asid >> 14) - 1;
     su->satp = sb & 0x80 ? 0
-                         : SATP_MODE_SV39 << SATP_MODE_SHIFT | (uint64_t)asid << SATP_ASID_SHIFT |
+                         : vm << SATP_MODE_SHIFT | (uint64_t)(asid & 0x3fff) << SATP_ASID_SHIFT |
                                TABLE_PA(sb & 15 ? 0 : sb >> 4 & 7) >> 12;
     su->fcsr = fuzz_u8(&in) & 0xff;
     uint8_t rb = fuzz_u8(&in);
@@ -593,7 +600,8 @@ static void build(const uint8_t *data, size_t size, struct setup *su)
     csr_write(&hart, CSR_MTVEC, HANDLER_PA);
     csr_write(&hart, CSR_STVEC, HANDLER_PA + 0x800);
     hart.fcsr = su->fcsr;
-    hart.svade = su->svade;
+    /* Svade as menvcfg.ADUE = 0 (Svadu's switch; the hart has Svadu unless --svade) */
+    csr_write(&hart, CSR_MENVCFG, su->svade ? 0 : ENVCFG_ADUE);
     hart.pc = CODE_PA;
     set_priv((enum priv)su->priv);
 }

@@ -30,8 +30,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    m.ram = fuzz_guarded_alloc(FUZZ_RAM_SIZE);
-    m.ram_size = FUZZ_RAM_SIZE;
+    m.ram.host = fuzz_guarded_alloc(FUZZ_RAM_SIZE);
+    m.ram.size = FUZZ_RAM_SIZE;
+    m.ram.base = RAM_BASE;
     memset(canary, CANARY, sizeof canary);
     fd = memfd_create("fuzz_elf", MFD_CLOEXEC);
     if (fd < 0) fuzz_fail("memfd_create failed");
@@ -44,9 +45,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static void check_ram_untouched(uint64_t from, uint64_t to, const char *why)
 {
-    if (memcmp(m.ram + from, canary, to - from) == 0) return;
+    if (memcmp(m.ram.host + from, canary, to - from) == 0) return;
     for (uint64_t i = from; i < to; i++)
-        if (m.ram[i] != CANARY)
+        if (m.ram.host[i] != CANARY)
             fuzz_fail("%s, yet RAM at 0x%llx changed", why, (unsigned long long)(RAM_BASE + i));
 }
 
@@ -72,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (ftruncate(fd, 0) != 0 || pwrite(fd, data, size, 0) != (ssize_t)size)
         fuzz_fail("cannot write the memfd");
-    memset(m.ram, CANARY, FUZZ_RAM_SIZE);
+    memset(m.ram.host, CANARY, FUZZ_RAM_SIZE);
 
     char *message = NULL;
     size_t message_len;

@@ -173,7 +173,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .ram_size = 1u << 20, .nographic = true, .fb_width = 16, .fb_height = 16, .console = sink};
     if (!machine_init(&m, &cfg)) fuzz_fail("machine_init failed");
     static const uint8_t jump_to_self[] = {0x6f, 0x00, 0x00, 0x00}; /* j . */
-    memcpy(m.ram, jump_to_self, sizeof jump_to_self);
+    memcpy(m.ram.host, jump_to_self, sizeof jump_to_self);
     m.stdin_open = false; /* the fuzzer's own stdin (a terminal under make) is not the UART's */
     m.entry = RAM_BASE;
     machine_boot(&m);

@@ -64,7 +64,7 @@ int main(void)
     expect("S: cbo.zero, menvcfg.CBZE = 0", cbo_zero, PRV_S, pf0, 2);
     expect("S: cbo.clean, menvcfg.CBCFE = 0", cbo_clean, PRV_S, pf0, 2);
     expect("S: cbo.inval, menvcfg.CBIE = 00", cbo_inval, PRV_S, pf0, 2);
-    csr_write(menvcfg, CBIE | CBCFE | CBZE);
+    csr_set(menvcfg, CBIE | CBCFE | CBZE); /* keeping ADUE: A/D set by the hardware */
     CHECK("menvcfg holds CBIE, CBCFE, CBZE", csr_read(menvcfg) & (CBIE | CBCFE | CBZE),
           CBIE | CBCFE | CBZE);
     expect("S: cbo.zero, CBZE = 1", cbo_zero, PRV_S, pf0, 0);

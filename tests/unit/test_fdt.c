@@ -163,8 +163,8 @@ Test(fdt, cpu_describes_rv64imafdc_with_sv57)
     cr_assert_str_eq(str(fdt, cpu, "riscv,isa"),
                      "rv64imafdc_zic64b_zicbom_zicbop_zicboz_ziccamoa_ziccif_zicclsm_ziccrse_"
                      "zicntr_zicond_zicsr_zifencei_zihintntl_zihintpause_zihpm_za64rs_zfa_zfh_"
-                     "zfhmin_zba_zbb_zbc_zbs_ssccptr_sscounterenw_sstc_sstvala_sstvecd_svbare_"
-                     "svinval");
+                     "zfhmin_zba_zbb_zbc_zbs_zkt_ssccptr_sscofpmf_sscounterenw_sstc_sstvala_"
+                     "sstvecd_svadu_svbare_svinval_svnapot_svpbmt");
     cr_assert_str_eq(str(fdt, cpu, "riscv,isa-base"), "rv64i");
     /* The widest mode, every one by default (-cpu rv64,mmu=... restricts it). */
     cr_assert_str_eq(str(fdt, cpu, "mmu-type"), "riscv,sv57");
@@ -175,11 +175,11 @@ Test(fdt, cpu_describes_rv64imafdc_with_sv57)
         "zicbom", "zicbop", "zicboz", "ziccamoa", "ziccif", "zicclsm", "ziccrse",
         "zicntr", "zicond", "zicsr", "zifencei", "zihintntl", "zihintpause", "zihpm",
         "za64rs", "zfa", "zfh", "zfhmin", "zba", "zbb", "zbc",
-        "zbs", "ssccptr", "sscounterenw", "sstc", "sstvala", "sstvecd", "svbare",
-        "svinval"};
+        "zbs", "zkt", "ssccptr", "sscofpmf", "sscounterenw", "sstc", "sstvala",
+        "sstvecd", "svadu", "svbare", "svinval", "svnapot", "svpbmt"};
     /* clang-format on */
     int n = fdt_stringlist_count(fdt, off, "riscv,isa-extensions");
-    cr_assert_eq(n, 36, "riscv,isa-extensions lists 36 extensions, not %d", n);
+    cr_assert_eq(n, 41, "riscv,isa-extensions lists 41 extensions, not %d", n);
     for (int i = 0; i < n; i++)
         cr_assert_geq(fdt_stringlist_search(fdt, off, "riscv,isa-extensions", want[i]), 0,
                       "riscv,isa-extensions must list %s", want[i]);

@@ -34,7 +34,7 @@ static uint64_t run_s_mode_loop(void)
            ((RAM_BASE >> 12) << PTE_PPN_SHIFT) | PTE_V | PTE_R | PTE_W | PTE_X | PTE_A | PTE_D);
     hart.satp = (SATP_MODE_SV39 << SATP_MODE_SHIFT) | (root >> 12);
     set_priv(PRIV_S);
-    mmu_update_views(&hart);
+    cpu_sync_mmu(&hart);
     li(5, DATA_BASE);
     li(6, PAGES_TOUCHED);
     uint64_t loop = code_cursor();

@@ -20,9 +20,10 @@ static size_t console_len;
 static void setup(void)
 {
     memset(&m, 0, sizeof(m));
-    m.ram_size = TEST_RAM_SIZE;
-    m.ram = calloc(1, TEST_RAM_SIZE);
-    cr_assert_not_null(m.ram);
+    m.ram.size = TEST_RAM_SIZE;
+    m.ram.base = RAM_BASE;
+    m.ram.host = calloc(1, TEST_RAM_SIZE);
+    cr_assert_not_null(m.ram.host);
     m.cfg.console = open_memstream(&console_text, &console_len);
     m.stdin_open = false; /* the test's own stdin is not guest input */
     m.htif = (struct htif){.enabled = true, .tohost = TOHOST_PA, .fromhost = FROMHOST_PA};
@@ -33,14 +34,14 @@ static void teardown(void)
     fclose(m.cfg.console);
     free(console_text);
     console_text = NULL;
-    free(m.ram);
+    free(m.ram.host);
 }
 
 TestSuite(htif, .init = setup, .fini = teardown);
 
 static uint64_t *word(uint64_t pa)
 {
-    return (uint64_t *)(void *)(m.ram + (pa - RAM_BASE));
+    return (uint64_t *)(void *)(m.ram.host + (pa - RAM_BASE));
 }
 
 static uint64_t command(unsigned dev, unsigned cmd, uint64_t payload)
@@ -102,7 +103,7 @@ Test(htif, disabled_htif_ignores_tohost)
 
 Test(htif, sys_write_prints_and_returns_length)
 {
-    memcpy(m.ram + (BUFFER_PA - RAM_BASE), "hello\n", 6);
+    memcpy(m.ram.host + (BUFFER_PA - RAM_BASE), "hello\n", 6);
     uint64_t *magic = syscall_block(64, 1, BUFFER_PA, 6);
     htif_poll(&m);
     cr_assert_str_eq(console_output(), "hello\n");
@@ -114,7 +115,7 @@ Test(htif, sys_write_prints_and_returns_length)
 
 Test(htif, sys_write_to_stderr_goes_to_console_too)
 {
-    memcpy(m.ram + (BUFFER_PA - RAM_BASE), "oops", 4);
+    memcpy(m.ram.host + (BUFFER_PA - RAM_BASE), "oops", 4);
     uint64_t *magic = syscall_block(64, 2, BUFFER_PA, 4);
     htif_poll(&m);
     cr_assert_str_eq(console_output(), "oops");
@@ -155,7 +156,7 @@ Test(htif, unknown_syscall_returns_enosys)
 
 Test(htif, command_waits_while_fromhost_holds_an_unread_answer)
 {
-    memcpy(m.ram + (BUFFER_PA - RAM_BASE), "x", 1);
+    memcpy(m.ram.host + (BUFFER_PA - RAM_BASE), "x", 1);
     *word(FROMHOST_PA) = 1; /* the guest has not consumed the previous answer */
     uint64_t *magic = syscall_block(64, 1, BUFFER_PA, 1);
     htif_poll(&m);
@@ -205,7 +206,7 @@ Test(htif, unknown_device_is_ignored_and_cleared)
 Test(htif, syscall_without_fromhost_still_runs)
 {
     m.htif.fromhost = 0;
-    memcpy(m.ram + (BUFFER_PA - RAM_BASE), "hi", 2);
+    memcpy(m.ram.host + (BUFFER_PA - RAM_BASE), "hi", 2);
     uint64_t *magic = syscall_block(64, 1, BUFFER_PA, 2);
     htif_poll(&m);
     cr_assert_str_eq(console_output(), "hi");
@@ -220,16 +221,16 @@ Test(htif, misaligned_syscall_block_is_read_and_answered_bytewise)
 {
     const uint64_t block_pa = MAGIC_PA + 4;
     uint64_t block[8] = {64, 1, BUFFER_PA, 2};
-    memcpy(m.ram + (block_pa - RAM_BASE), block, sizeof(block));
-    memcpy(m.ram + (BUFFER_PA - RAM_BASE), "ok", 2);
+    memcpy(m.ram.host + (block_pa - RAM_BASE), block, sizeof(block));
+    memcpy(m.ram.host + (BUFFER_PA - RAM_BASE), "ok", 2);
     *word(TOHOST_PA) = block_pa;
     htif_poll(&m);
     cr_assert_str_eq(console_output(), "ok", "SYS_write from a misaligned block must print");
     uint64_t result;
-    memcpy(&result, m.ram + (block_pa - RAM_BASE), sizeof(result));
+    memcpy(&result, m.ram.host + (block_pa - RAM_BASE), sizeof(result));
     cr_assert_eq(result, 2, "the result replaces the number at the block's own address");
     uint64_t next;
-    memcpy(&next, m.ram + (block_pa + 8 - RAM_BASE), sizeof(next));
+    memcpy(&next, m.ram.host + (block_pa + 8 - RAM_BASE), sizeof(next));
     cr_assert_eq(next, 1, "only magic_mem[0] is written back");
     cr_assert_eq(*word(FROMHOST_PA), 1);
     cr_assert_eq(*word(TOHOST_PA), 0);
@@ -252,14 +253,14 @@ Test(htif, misaligned_tohost_and_fromhost_words_are_accessed_safely)
     uint64_t *magic = syscall_block(64, 1, BUFFER_PA, 1);
     *word(TOHOST_PA) = 0;
     uint64_t cmd = MAGIC_PA;
-    memcpy(m.ram + (TOHOST_PA + 4 - RAM_BASE), &cmd, 8);
-    memcpy(m.ram + (BUFFER_PA - RAM_BASE), "z", 1);
+    memcpy(m.ram.host + (TOHOST_PA + 4 - RAM_BASE), &cmd, 8);
+    memcpy(m.ram.host + (BUFFER_PA - RAM_BASE), "z", 1);
     htif_poll(&m);
     cr_assert_str_eq(console_output(), "z");
     cr_assert_eq(magic[0], 1);
     uint64_t v;
-    memcpy(&v, m.ram + (TOHOST_PA + 4 - RAM_BASE), 8);
+    memcpy(&v, m.ram.host + (TOHOST_PA + 4 - RAM_BASE), 8);
     cr_assert_eq(v, 0, "tohost cleared");
-    memcpy(&v, m.ram + (FROMHOST_PA + 2 - RAM_BASE), 8);
+    memcpy(&v, m.ram.host + (FROMHOST_PA + 2 - RAM_BASE), 8);
     cr_assert_eq(v, 1, "fromhost answered");
 }

@@ -280,7 +280,7 @@ static void map_data_page(void)
            ((DATA_BASE >> 12) << PTE_PPN_SHIFT) | PTE_V | PTE_R | PTE_W | PTE_A | PTE_D);
     hart.satp = (SATP_MODE_SV39 << SATP_MODE_SHIFT) | (root >> 12);
     hart.mstatus |= MSTATUS_MPRV | (uint64_t)PRIV_S << MSTATUS_MPP_SHIFT;
-    mmu_update_views(&hart);
+    cpu_sync_mmu(&hart);
 }
 
 static void page_fault_program(void)

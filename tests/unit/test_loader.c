@@ -24,10 +24,11 @@ static FILE *err;
 static void setup(void)
 {
     memset(&m, 0, sizeof(m));
-    m.ram_size = TEST_RAM_SIZE;
-    m.ram = malloc(TEST_RAM_SIZE);
-    cr_assert_not_null(m.ram);
-    memset(m.ram, RAM_FILL, TEST_RAM_SIZE);
+    m.ram.size = TEST_RAM_SIZE;
+    m.ram.base = RAM_BASE;
+    m.ram.host = malloc(TEST_RAM_SIZE);
+    cr_assert_not_null(m.ram.host);
+    memset(m.ram.host, RAM_FILL, TEST_RAM_SIZE);
     snprintf(path, sizeof(path), "/tmp/rv39-test-loader-%d", (int)getpid());
     err = open_memstream(&messages, &messages_len);
 }
@@ -37,7 +38,7 @@ static void teardown(void)
     fclose(err);
     free(messages);
     messages = NULL;
-    free(m.ram);
+    free(m.ram.host);
     unlink(path);
 }
 
@@ -45,7 +46,7 @@ TestSuite(loader, .init = setup, .fini = teardown);
 
 static uint8_t *ram_at(uint64_t pa)
 {
-    return m.ram + (pa - RAM_BASE);
+    return m.ram.host + (pa - RAM_BASE);
 }
 
 /* --- building ELF files -------------------------------------------------------------------- */
@@ -213,7 +214,7 @@ static void assert_rejected(const char *expected)
 static void assert_ram_untouched(void)
 {
     for (uint64_t i = 0; i < TEST_RAM_SIZE; i++)
-        if (m.ram[i] != RAM_FILL)
+        if (m.ram.host[i] != RAM_FILL)
             cr_assert_fail("a failed load wrote RAM at 0x%llx", (unsigned long long)(RAM_BASE + i));
 }
 

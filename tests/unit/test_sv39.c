@@ -16,13 +16,13 @@
 #define RWX_AD (PTE_V | PTE_R | PTE_W | PTE_X | PTE_A | PTE_D)
 #define RW_AD (PTE_V | PTE_R | PTE_W | PTE_A | PTE_D)
 
-static struct walk_memory mem;
+static struct guest_ram mem;
 static uint64_t next_free; /* bump allocator for page-table pages */
 static uint64_t root;      /* physical address of the root table */
 
 static uint64_t *ram_word(uint64_t pa)
 {
-    return (uint64_t *)(void *)(mem.ram + (pa - RAM_BASE));
+    return (uint64_t *)(void *)(mem.host + (pa - RAM_BASE));
 }
 static uint64_t read_pte(uint64_t pa)
 {
@@ -114,23 +114,23 @@ static struct walk_result walk(uint64_t va, enum access access, unsigned priv)
 /* Empty RAM with a fresh root table. */
 static void reset_tables(void)
 {
-    memset(mem.ram, 0, RAM_SIZE);
+    memset(mem.host, 0, RAM_SIZE);
     next_free = RAM_BASE;
     root = alloc_table();
 }
 
 static void setup(void)
 {
-    mem.ram = malloc(RAM_SIZE);
-    cr_assert_not_null(mem.ram);
-    mem.ram_base = RAM_BASE;
-    mem.ram_size = RAM_SIZE;
+    mem.host = malloc(RAM_SIZE);
+    cr_assert_not_null(mem.host);
+    mem.base = RAM_BASE;
+    mem.size = RAM_SIZE;
     reset_tables();
 }
 
 static void teardown(void)
 {
-    free(mem.ram);
+    free(mem.host);
 }
 
 TestSuite(sv39, .init = setup, .fini = teardown);

@@ -1,8 +1,9 @@
 /* One walker for Sv39, Sv48 and Sv57 (mmu/walk.c): the rules that depend on the mode's level
  * count, checked in every mode. Priv spec sections "Sv39", "Sv48" and "Sv57" (the canonical
  * VA, the page sizes) and "Virtual Address Translation Process" (steps 1-8, LEVELS = 3/4/5).
- * The rules that do not depend on the mode are tests/unit/test_sv39.c's. Also the model TLB
- * (mmu/tlb.c) with Sv48's 512 GiB and Sv57's 256 TiB pages. */
+ * Every fault rule is checked in every mode here; test_sv39.c has more Sv39 detail. Also
+ * Svpbmt ("Svpbmt" chapter: PBMT, menvcfg.PBMTE), Svnapot ("Svnapot": 64 KiB NAPOT leaves)
+ * and the model TLB (mmu/tlb.c) with 64 KiB, Sv48's 512 GiB and Sv57's 256 TiB pages. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +16,8 @@
 
 /* Leaf permissions with A and D set, so only the rule under test can fail. */
 #define RWX_AD (PTE_V | PTE_R | PTE_W | PTE_X | PTE_A | PTE_D)
-/* Svnapot's N bit and Svpbmt's PBMT field: reserved while rv39 has neither extension. */
-#define PTE_N (1ull << 63)
+/* Svpbmt's PBMT field values in place (PTE_N and PTE_PBMT come from mmu/walk.h). */
+#define PTE_PBMT_NC (1ull << 61)
 #define PTE_PBMT_IO (2ull << 61)
 
 static const struct {
@@ -31,21 +32,21 @@ static const struct {
 };
 #define NMODES (sizeof modes / sizeof modes[0])
 
-static struct walk_memory mem;
+static struct guest_ram mem;
 static uint64_t next_free, root, satp;
 static int levels;
 
 static void setup(void)
 {
-    mem.ram = calloc(1, RAM_SIZE);
-    cr_assert_not_null(mem.ram);
-    mem.ram_base = RAM_BASE;
-    mem.ram_size = RAM_SIZE;
+    mem.host = calloc(1, RAM_SIZE);
+    cr_assert_not_null(mem.host);
+    mem.base = RAM_BASE;
+    mem.size = RAM_SIZE;
 }
 
 static void teardown(void)
 {
-    free(mem.ram);
+    free(mem.host);
 }
 
 TestSuite(walk_modes, .init = setup, .fini = teardown);
@@ -53,7 +54,7 @@ TestSuite(walk_modes, .init = setup, .fini = teardown);
 /* A fresh, empty page table for mode m. */
 static void use_mode(unsigned m)
 {
-    memset(mem.ram, 0, RAM_SIZE);
+    memset(mem.host, 0, RAM_SIZE);
     next_free = RAM_BASE;
     root = next_free;
     next_free += 0x1000;
@@ -65,7 +66,7 @@ static uint64_t *word(uint64_t pa)
 {
     cr_assert(pa >= RAM_BASE && pa + 8 <= RAM_BASE + RAM_SIZE, "PTE at 0x%llx outside test RAM",
               (unsigned long long)pa);
-    return (uint64_t *)(void *)(mem.ram + (pa - RAM_BASE));
+    return (uint64_t *)(void *)(mem.host + (pa - RAM_BASE));
 }
 
 static uint64_t pte_of(uint64_t pa, uint64_t flags)
@@ -98,6 +99,15 @@ static uint64_t map_leaf(uint64_t va, int level, uint64_t leaf)
 static struct walk_result walk(uint64_t va, enum access access)
 {
     struct walk_request req = {.satp = satp, .va = va, .access = access, .priv = 1};
+    struct walk_result r;
+    page_walk(&mem, &req, &r);
+    return r;
+}
+
+/* A walk with the request's other fields as given (privilege, SUM/MXR, A/D, extensions). */
+static struct walk_result walk_req(struct walk_request req)
+{
+    req.satp = satp;
     struct walk_result r;
     page_walk(&mem, &req, &r);
     return r;
@@ -270,5 +280,211 @@ Test(walk_modes, tlb_holds_512g_and_256t_pages)
         tlb_flush(&t, false, vpage + size / 2, true, 0);
         cr_assert_null(tlb_lookup(&t, vpage, 1), "level %d: a fence inside drops it", level);
     }
+    tlb_free(&t);
+}
+
+/* Every rule the walk names, in every mode, with the leaf at level 0 and at the top level
+ * (the widest page the mode has), and at the pointer one level up: the rules do not depend on
+ * the level count, and this shows it (priv spec "Virtual Address Translation Process"). */
+Test(walk_modes, every_fault_rule_in_every_mode)
+{
+    for (unsigned m = 0; m < NMODES; m++) {
+        int top = modes[m].levels - 1;
+        for (int level = 0; level <= top; level += top) {
+            uint64_t size = 0x1000ull << (9 * level);
+            uint64_t va = size * 3 + 0x10, pa = size * 4;
+            const char *name = modes[m].name;
+            struct {
+                uint64_t flags;
+                struct walk_request req;
+                enum walk_fault want;
+            } cases[] = {
+                {PTE_V | PTE_W | PTE_A | PTE_D, {.access = ACCESS_READ, .priv = 1},
+                 WALK_WRITE_WITHOUT_READ},
+                {RWX_AD | (1ull << 57), {.access = ACCESS_READ, .priv = 1}, WALK_RESERVED_BITS},
+                {RWX_AD | PTE_U, {.access = ACCESS_READ, .priv = 1}, WALK_U_PAGE_FROM_S},
+                {RWX_AD | PTE_U, {.access = ACCESS_READ, .priv = 1, .sum = true}, WALK_OK},
+                {RWX_AD | PTE_U, {.access = ACCESS_EXEC, .priv = 1, .sum = true},
+                 WALK_U_PAGE_FROM_S},
+                {RWX_AD, {.access = ACCESS_READ, .priv = 0}, WALK_S_PAGE_FROM_U},
+                {PTE_V | PTE_X | PTE_A, {.access = ACCESS_READ, .priv = 1}, WALK_NOT_READABLE},
+                {PTE_V | PTE_X | PTE_A, {.access = ACCESS_READ, .priv = 1, .mxr = true}, WALK_OK},
+                {PTE_V | PTE_R | PTE_A | PTE_D, {.access = ACCESS_WRITE, .priv = 1},
+                 WALK_NOT_WRITABLE},
+                {PTE_V | PTE_R | PTE_W | PTE_A | PTE_D, {.access = ACCESS_EXEC, .priv = 1},
+                 WALK_NOT_EXECUTABLE},
+                {PTE_V | PTE_R | PTE_W | PTE_X, {.access = ACCESS_READ, .priv = 1, .svade = true},
+                 WALK_AD_CLEAR},
+                {RWX_AD & ~PTE_D, {.access = ACCESS_WRITE, .priv = 1, .svade = true},
+                 WALK_AD_CLEAR},
+                {RWX_AD & ~PTE_D, {.access = ACCESS_READ, .priv = 1, .svade = true}, WALK_OK},
+            };
+            for (unsigned k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+                use_mode(m);
+                map_leaf(va, level, pte_of(pa, cases[k].flags));
+                cases[k].req.va = va;
+                struct walk_result r = walk_req(cases[k].req);
+                cr_assert_eq(r.fault, cases[k].want, "%s level %d case %u: expected %s, got %s",
+                             name, level, k, walk_fault_name(cases[k].want),
+                             walk_fault_name(r.fault));
+                if (r.fault == WALK_OK) cr_assert_eq(r.paddr, pa + 0x10);
+            }
+            /* D, A or U in the pointer above a level-0 leaf: reserved there. */
+            if (level == 0) {
+                static const uint64_t dau[] = {PTE_D, PTE_A, PTE_U};
+                for (unsigned k = 0; k < 3; k++) {
+                    use_mode(m);
+                    map_leaf(va, 0, pte_of(pa, RWX_AD));
+                    *word(root + vpn(va, top) * 8) |= dau[k];
+                    struct walk_result r = walk(va, ACCESS_READ);
+                    assert_fault(r, WALK_RESERVED_BITS, m);
+                    cr_assert_eq(r.nsteps, 1u);
+                }
+            }
+        }
+        /* Step 2: a pointer to no RAM: access fault (cause 5/7/1, not a page fault). */
+        use_mode(m);
+        *word(root + vpn(0x5000, top) * 8) = pte_of(0x1000, PTE_V); /* 0x1000: not RAM */
+        struct walk_result r = walk(0x5000, ACCESS_WRITE);
+        assert_fault(r, WALK_PTE_ACCESS_FAULT, m);
+        cr_assert_eq(walk_fault_cause(r.fault, ACCESS_WRITE), 7u);
+        cr_assert_eq(walk_fault_cause(WALK_NAPOT_RESERVED, ACCESS_EXEC), 12u);
+    }
+}
+
+/* Step 7 without Svade: the hardware sets A (and D for a store) in memory, once, in every mode;
+ * a debugger walk (update_ad = false) reports them set and leaves memory alone. */
+Test(walk_modes, hardware_ad_update_in_every_mode)
+{
+    for (unsigned m = 0; m < NMODES; m++) {
+        use_mode(m);
+        uint64_t at = map_leaf(0x5000, 0, pte_of(0x9000, PTE_V | PTE_R | PTE_W));
+        struct walk_result r = walk_req((struct walk_request){
+            .va = 0x5000, .access = ACCESS_READ, .priv = 1, .update_ad = false});
+        assert_fault(r, WALK_OK, m);
+        cr_assert_eq(*word(at) & (PTE_A | PTE_D), 0, "a debugger walk writes nothing");
+        cr_assert_eq(r.pte & PTE_A, PTE_A, "but reports A as the access would set it");
+        r = walk_req((struct walk_request){
+            .va = 0x5000, .access = ACCESS_WRITE, .priv = 1, .update_ad = true});
+        assert_fault(r, WALK_OK, m);
+        cr_assert(r.ad_updated);
+        cr_assert_eq(*word(at) & (PTE_A | PTE_D), PTE_A | PTE_D, "%s: A and D set", modes[m].name);
+        r = walk_req((struct walk_request){
+            .va = 0x5000, .access = ACCESS_WRITE, .priv = 1, .update_ad = true});
+        cr_assert_not(r.ad_updated, "already set: no second write");
+    }
+}
+
+/* Svpbmt: with menvcfg.PBMTE = 1 a leaf's PBMT is NC or IO and the walk reports it; 3 is
+ * reserved; a pointer may not carry one; with PBMTE = 0 the bits are reserved (page fault). */
+Test(walk_modes, svpbmt_memory_types)
+{
+    for (unsigned m = 0; m < NMODES; m++) {
+        struct walk_request pbmte = {.va = 0x5000, .access = ACCESS_READ, .priv = 1, .pbmte = true};
+        use_mode(m);
+        uint64_t at = map_leaf(0x5000, 0, pte_of(0x9000, RWX_AD) | PTE_PBMT_NC);
+        struct walk_result r = walk_req(pbmte);
+        assert_fault(r, WALK_OK, m);
+        cr_assert_eq(pte_pbmt(r.pte), (unsigned)PBMT_NC);
+        cr_assert_eq(r.paddr, 0x9000ull, "the memory type does not change the address");
+        *word(at) = pte_of(0x9000, RWX_AD) | PTE_PBMT_IO;
+        r = walk_req(pbmte);
+        assert_fault(r, WALK_OK, m);
+        cr_assert_eq(pte_pbmt(r.pte), (unsigned)PBMT_IO);
+        *word(at) = pte_of(0x9000, RWX_AD) | PTE_PBMT;
+        assert_fault(walk_req(pbmte), WALK_PBMT_RESERVED, m);
+        struct walk_request off = pbmte;
+        off.pbmte = false;
+        *word(at) = pte_of(0x9000, RWX_AD) | PTE_PBMT_IO;
+        assert_fault(walk_req(off), WALK_RESERVED_BITS, m);
+        *word(at) = pte_of(0x9000, RWX_AD);
+        *word(root) |= PTE_PBMT_NC; /* the root's pointer for 0x5000 */
+        r = walk_req(pbmte);
+        assert_fault(r, WALK_POINTER_ATTRIBUTES, m);
+        cr_assert_eq(r.nsteps, 1u);
+        /* Bits 60:54 stay reserved with Svpbmt and Svnapot on. */
+        *word(root) &= ~PTE_PBMT;
+        *word(at) |= 1ull << 60;
+        pbmte.svnapot = true;
+        assert_fault(walk_req(pbmte), WALK_RESERVED_BITS, m);
+    }
+}
+
+/* Svnapot: N = 1 on a level-0 leaf with ppn[3:0] = 1000 maps a naturally aligned 64 KiB page
+ * (pa.ppn[3:0] = va.vpn[3:0]); every other N encoding is reserved, N on a superpage leaf or on
+ * a pointer too; without Svnapot N is a reserved bit. */
+Test(walk_modes, svnapot_64k_pages)
+{
+    for (unsigned m = 0; m < NMODES; m++) {
+        struct walk_request req = {.access = ACCESS_READ, .priv = 1, .svnapot = true};
+        use_mode(m);
+        uint64_t base = 0x30000; /* 64 KiB aligned */
+        uint64_t leaf = pte_of(0x50000 | 0x8000, RWX_AD) | PTE_N; /* ppn[3:0] = 1000 */
+        for (unsigned k = 0; k < 16; k++)                          /* the 16 PTEs of the page */
+            map_leaf(base + k * 0x1000, 0, leaf);
+        for (uint64_t off = 0; off < 0x10000; off += 0x1234) {
+            req.va = base + off;
+            struct walk_result r = walk_req(req);
+            assert_fault(r, WALK_OK, m);
+            cr_assert_eq(r.paddr, 0x50000 + off, "%s: va +0x%llx -> pa 0x%llx", modes[m].name,
+                         (unsigned long long)off, (unsigned long long)r.paddr);
+            cr_assert_eq(pte_page_shift(r.pte, r.level), 16u, "a 64 KiB page");
+        }
+        req.va = base;
+        static const unsigned reserved_low[] = {0x0, 0x1, 0x4, 0x9, 0xc};
+        for (unsigned k = 0; k < 5; k++) {
+            map_leaf(base, 0, pte_of(0x50000 | reserved_low[k] << 12, RWX_AD) | PTE_N);
+            assert_fault(walk_req(req), WALK_NAPOT_RESERVED, m);
+        }
+        struct walk_request without = req;
+        without.svnapot = false;
+        map_leaf(base, 0, leaf);
+        assert_fault(walk_req(without), WALK_RESERVED_BITS, m);
+        /* A superpage leaf with N: no NAPOT superpage size is defined. */
+        use_mode(m);
+        map_leaf(0x200000, 1, pte_of(0x400000 | 0x8000, RWX_AD) | PTE_N);
+        req.va = 0x200000;
+        assert_fault(walk_req(req), WALK_NAPOT_RESERVED, m);
+        /* N on a pointer. */
+        use_mode(m);
+        map_leaf(0x5000, 0, pte_of(0x9000, RWX_AD));
+        *word(root) |= PTE_N;
+        req.va = 0x5000;
+        assert_fault(walk_req(req), WALK_POINTER_ATTRIBUTES, m);
+    }
+}
+
+/* The model TLB holds a 64 KiB NAPOT page as one entry: any address inside hits it, and a
+ * fence for any address inside drops it (one fence per page is enough, as for superpages). */
+Test(walk_modes, tlb_holds_64k_napot_pages)
+{
+    struct tlb t;
+    struct tlb_config cfg = {4, 1, 2};
+    cr_assert(tlb_init(&t, &cfg));
+    struct tlb_entry e = {.valid = true,
+                          .level = 0,
+                          .asid = 1,
+                          .vpage = 0x30000,
+                          .ppage = 0x50000,
+                          .pte = pte_of(0x58000, RWX_AD) | PTE_N};
+    tlb_insert(&t, &e);
+    for (uint64_t off = 0; off < 0x10000; off += 0x1000) {
+        struct tlb_entry *hit = tlb_lookup(&t, 0x30000 + off, 1);
+        cr_assert_not_null(hit, "+0x%llx hits the 64 KiB entry", (unsigned long long)off);
+        cr_assert_eq(tlb_entry_size(hit), 0x10000ull);
+    }
+    cr_assert_null(tlb_lookup(&t, 0x40000, 1), "the next 64 KiB is not covered");
+    /* A 4 KiB entry in every set does not push it out: it lives with the superpages. */
+    for (unsigned k = 0; k < 4; k++) {
+        struct tlb_entry small = {.valid = true,
+                                  .asid = 1,
+                                  .vpage = 0x100000 + k * 0x1000,
+                                  .ppage = 0x9000,
+                                  .pte = pte_of(0x9000, RWX_AD)};
+        tlb_insert(&t, &small);
+    }
+    cr_assert_not_null(tlb_lookup(&t, 0x3f000, 1));
+    tlb_flush(&t, false, 0x3c000, true, 0);
+    cr_assert_null(tlb_lookup(&t, 0x30000, 1), "a fence inside the 64 KiB drops all of it");
     tlb_free(&t);
 }

@@ -145,7 +145,7 @@ bool run_until(uint64_t stop, unsigned max_steps)
 void set_priv(enum priv p)
 {
     hart.priv = p;
-    mmu_update_views(&hart); /* the fast TLB keeps one view per privilege */
+    cpu_sync_mmu(&hart); /* the fast TLB keeps one view per privilege */
 }
 
 /* --- encoders: unpriv spec 2.2 (R/I/S/U) and 2.3 (B/J immediates) --- */
