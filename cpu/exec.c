@@ -417,10 +417,10 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
         NEXT();                                                                                    \
     } while (0)
 /* Everything but loads and stores: cpu/fpu_insn.h, shared with the translator. */
-#define FP_EXEC(name)                                                                              \
+#define FPI_ARGS c, insn->rd, insn->rs1, insn->rs2, insn->imm
+#define FP_EXEC(call)                                                                              \
     do {                                                                                           \
-        if (unlikely(!fpu_insn(c, OP_##name, insn->rd, insn->rs1, insn->rs2, insn->imm)))          \
-            TRAP_EXIT(illegal);                                                                    \
+        if (unlikely(!(call))) TRAP_EXIT(illegal);                                                 \
         NEXT();                                                                                    \
     } while (0)
 /* Loads and stores take the integer paths' fast TLB and slow path (same faults, same

@@ -1,11 +1,12 @@
-/* The F, D, Zfh and Zfa instructions that do not touch memory, as one function the interpreter
- * (cpu/exec_ops.inc) and the translator (cpu/jit_x86_64_fp.c, through cpu_fp_exec) share: what
- * an instruction reads and writes, its rounding mode, the flags it accrues and the FP state it
- * dirties are written down once, here; the arithmetic is cpu/fpu.c's.
+/* The F, D, Zfh and Zfa instructions that do not touch memory, written once for the
+ * interpreter (cpu/exec_ops.inc) and the translator (cpu/jit_x86_64_fp.c, through
+ * cpu_fp_exec): what each reads and writes, its rounding mode, the flags it accrues and the FP
+ * state it dirties. The arithmetic is cpu/fpu.c's.
  *
- * The interpreter calls fpu_insn with a constant opcode, so each of its handlers keeps only its
- * own case (always_inline); the translator's helper is the same function with the opcode known
- * at run time. Loads and stores are not here: they take each one's memory path. */
+ * One function per kind of instruction below; cpu/fpu_insns.def says which instruction is
+ * which kind, and both users expand that table: the interpreter into one handler per
+ * instruction (the kind's function inlined with constant arguments), cpu_fp_exec into a
+ * switch on the opcode. Loads and stores are not here: they take each one's memory path. */
 #ifndef RV39_FPU_INSN_H
 #define RV39_FPU_INSN_H
 
@@ -22,12 +23,21 @@
 bool cpu_fp_exec(struct cpu *c, enum opcode op, unsigned rd, unsigned rs1, unsigned rs2,
                  int32_t imm);
 
+/* The operands every kind takes first (FPI_ARGS in cpu/fpu_insns.def names them). */
+#define FPI_PARAMS struct cpu *c, unsigned rd, unsigned rs1, unsigned rs2, int32_t imm
+
 /* The rounding mode of an instruction: the rm field, or frm when rm is DYN; above RM_RMM
  * (5, 6, or an frm of 5..7) it is reserved and the instruction illegal. */
 static inline unsigned fpu_insn_rm(const struct cpu *c, int32_t imm)
 {
     unsigned rm = (unsigned)imm & 7;
     return rm == RM_DYN ? (c->fcsr >> 5) & 7 : rm;
+}
+
+/* Every F/D instruction is illegal while mstatus.FS = Off (priv spec 3.1.6.6). */
+static inline bool fpu_insn_enabled(const struct cpu *c)
+{
+    return __builtin_expect((c->mstatus & MSTATUS_FS) != 0, 1);
 }
 
 /* Accrue exception flags; changing FP state makes it Dirty (priv spec 3.1.6.6). */
@@ -47,141 +57,148 @@ static inline void fpu_insn_write(struct cpu *c, unsigned rd, uint64_t value, un
     c->mstatus |= MSTATUS_FS_DIRTY | MSTATUS_SD;
 }
 
-static inline __attribute__((always_inline)) bool
-fpu_insn(struct cpu *c, enum opcode op, unsigned rd, unsigned rs1, unsigned rs2, int32_t imm)
+/* FADD .. FSQRT and the fused forms: the flags accrued so far go in (fpu.c's fast path). */
+static inline bool fpi_arith(FPI_PARAMS, enum fpu_arith op, enum fpu_fmt fmt)
 {
-    if (__builtin_expect(!(c->mstatus & MSTATUS_FS), 0)) return false;
-    const uint64_t a = c->f[rs1], b = c->f[rs2], x1 = c->x[rs1];
-    unsigned fl = 0, rm = fpu_insn_rm(c, imm);
-    enum fpu_arith arith;
-    enum fpu_fmt fmt;
-    switch (op) {
-        /* Arithmetic with rounding: the flags accrued so far go in (fpu.c's host fast path). */
-#define ARITH(name, kind, f)                                                                       \
-    case OP_##name:                                                                                \
-        arith = kind, fmt = f;                                                                     \
-        goto arith;
-#define ARITH3(name, kind)                                                                         \
-    ARITH(name##_S, kind, FPU_S) ARITH(name##_D, kind, FPU_D) ARITH(name##_H, kind, FPU_H)
-        ARITH3(FADD, FPU_ADD)
-        ARITH3(FSUB, FPU_SUB)
-        ARITH3(FMUL, FPU_MUL)
-        ARITH3(FDIV, FPU_DIV)
-        ARITH3(FSQRT, FPU_SQRT)
-        ARITH3(FMADD, FPU_MADD)
-        ARITH3(FMSUB, FPU_MSUB)
-        ARITH3(FNMSUB, FPU_NMSUB)
-        ARITH3(FNMADD, FPU_NMADD)
-#undef ARITH3
-#undef ARITH
-    arith:
-        if (rm > RM_RMM) return false;
-        fl = c->fcsr & 0x1f;
-        const uint64_t c3 = arith >= FPU_MADD ? c->f[(unsigned)imm >> 3] : 0;
-        const uint64_t r = fpu_arith(arith, fmt, a, b, c3, rm, &fl); /* before fl is read */
-        fpu_insn_write(c, rd, r, fl);
-        return true;
-#define SIGN(name, kind)                                                                           \
-    case OP_##name##_S: fpu_insn_write(c, rd, fpu_sgnj(kind, FPU_S, a, b), 0); return true;        \
-    case OP_##name##_D: fpu_insn_write(c, rd, fpu_sgnj(kind, FPU_D, a, b), 0); return true;        \
-    case OP_##name##_H: fpu_insn_write(c, rd, fpu_sgnj(kind, FPU_H, a, b), 0); return true;
-        SIGN(FSGNJ, FPU_SGNJ)
-        SIGN(FSGNJN, FPU_SGNJN)
-        SIGN(FSGNJX, FPU_SGNJX)
-#undef SIGN
-        /* No rounding mode: the result and the flags raised. */
-#define FLAGGED(name, call)                                                                        \
-    case OP_##name: {                                                                              \
-        uint64_t r_ = (call);                                                                      \
-        fpu_insn_write(c, rd, r_, fl);                                                             \
-        return true;                                                                               \
-    }
-#define FLAGGED3(name, call_fmt)                                                                   \
-    FLAGGED(name##_S, call_fmt(FPU_S))                                                             \
-    FLAGGED(name##_D, call_fmt(FPU_D)) FLAGGED(name##_H, call_fmt(FPU_H))
-#define MIN(f) fpu_minmax(false, f, a, b, &fl)
-#define MAX(f) fpu_minmax(true, f, a, b, &fl)
-#define MINM(f) fpu_minmax_nan(false, f, a, b, &fl)
-#define MAXM(f) fpu_minmax_nan(true, f, a, b, &fl)
-        FLAGGED3(FMIN, MIN)
-        FLAGGED3(FMAX, MAX)
-        FLAGGED3(FMINM, MINM)
-        FLAGGED3(FMAXM, MAXM)
-#undef MIN
-#undef MAX
-#undef MINM
-#undef MAXM
-        /* Rounded results in an FP register: conversions, FROUND. */
-#define ROUNDED(name, call)                                                                        \
-    case OP_##name: {                                                                              \
-        if (rm > RM_RMM) return false;                                                             \
-        uint64_t r_ = (call);                                                                      \
-        fpu_insn_write(c, rd, r_, fl);                                                             \
-        return true;                                                                               \
-    }
-        ROUNDED(FCVT_S_D, fpu_convert(FPU_S, FPU_D, a, rm, &fl))
-        ROUNDED(FCVT_D_S, fpu_convert(FPU_D, FPU_S, a, rm, &fl))
-        ROUNDED(FCVT_S_H, fpu_convert(FPU_S, FPU_H, a, rm, &fl))
-        ROUNDED(FCVT_H_S, fpu_convert(FPU_H, FPU_S, a, rm, &fl))
-        ROUNDED(FCVT_D_H, fpu_convert(FPU_D, FPU_H, a, rm, &fl))
-        ROUNDED(FCVT_H_D, fpu_convert(FPU_H, FPU_D, a, rm, &fl))
-#define FROM_INT(f, F)                                                                             \
-    ROUNDED(FCVT_##F##_W, fpu_from_int(FPU_W, f, x1, rm, &fl))                                     \
-    ROUNDED(FCVT_##F##_WU, fpu_from_int(FPU_WU, f, x1, rm, &fl))                                   \
-    ROUNDED(FCVT_##F##_L, fpu_from_int(FPU_L, f, x1, rm, &fl))                                     \
-    ROUNDED(FCVT_##F##_LU, fpu_from_int(FPU_LU, f, x1, rm, &fl))                                   \
-    ROUNDED(FROUND_##F, fpu_round_int(f, a, rm, false, &fl))                                       \
-    ROUNDED(FROUNDNX_##F, fpu_round_int(f, a, rm, true, &fl))
-        FROM_INT(FPU_S, S)
-        FROM_INT(FPU_D, D)
-        FROM_INT(FPU_H, H)
-#undef FROM_INT
-#undef ROUNDED
-        /* Results in an integer register: the FP state changes only if flags are raised. */
-#define TO_X(name, call)                                                                           \
-    case OP_##name: {                                                                              \
-        uint64_t r_ = (call);                                                                      \
-        fpu_insn_accrue(c, fl);                                                                    \
-        c->x[rd] = r_;                                                                             \
-        return true;                                                                               \
-    }
-#define TO_INT(f, F)                                                                               \
-    case OP_FCVT_W_##F:                                                                            \
-    case OP_FCVT_WU_##F:                                                                           \
-    case OP_FCVT_L_##F:                                                                            \
-    case OP_FCVT_LU_##F: {                                                                         \
-        if (rm > RM_RMM) return false;                                                             \
-        enum fpu_int t_ = op == OP_FCVT_W_##F    ? FPU_W                                           \
-                          : op == OP_FCVT_WU_##F ? FPU_WU                                          \
-                          : op == OP_FCVT_L_##F  ? FPU_L                                           \
-                                                 : FPU_LU;                                          \
-        uint64_t r_ = fpu_to_int(t_, f, a, rm, &fl);                                               \
-        fpu_insn_accrue(c, fl);                                                                    \
-        c->x[rd] = r_;                                                                             \
-        return true;                                                                               \
-    }                                                                                              \
-        TO_X(FEQ_##F, fpu_compare(FPU_EQ, f, a, b, &fl))                                           \
-        TO_X(FLT_##F, fpu_compare(FPU_LT, f, a, b, &fl))                                           \
-        TO_X(FLE_##F, fpu_compare(FPU_LE, f, a, b, &fl))                                           \
-        TO_X(FLEQ_##F, fpu_compare_quiet(FPU_LE, f, a, b, &fl))                                    \
-        TO_X(FLTQ_##F, fpu_compare_quiet(FPU_LT, f, a, b, &fl))                                    \
-        TO_X(FCLASS_##F, fpu_classify(f, a))                                                       \
-    case OP_FLI_##F: fpu_insn_write(c, rd, fpu_fli(f, rs1), 0); return true;
-        TO_INT(FPU_S, S)
-        TO_INT(FPU_D, D)
-        TO_INT(FPU_H, H)
-        TO_X(FCVTMOD_W_D, fpu_cvtmod_w_d(a, &fl)) /* rm = RTZ, fixed by the encoding */
-#undef TO_INT
-#undef TO_X
-    /* Moves copy bits: no NaN-boxing check on the way out, boxing on the way in. */
-    case OP_FMV_X_W: c->x[rd] = (uint64_t)(int64_t)(int32_t)(uint32_t)a; return true;
-    case OP_FMV_X_D: c->x[rd] = a; return true;
-    case OP_FMV_X_H: c->x[rd] = (uint64_t)(int64_t)(int16_t)(uint16_t)a; return true;
-    case OP_FMV_W_X: fpu_insn_write(c, rd, fpu_box_s((uint32_t)x1), 0); return true;
-    case OP_FMV_D_X: fpu_insn_write(c, rd, x1, 0); return true;
-    case OP_FMV_H_X: fpu_insn_write(c, rd, fpu_box_h((uint16_t)x1), 0); return true;
-    default: return false; /* not an FP instruction: never asked */
-    }
+    unsigned rm = fpu_insn_rm(c, imm);
+    if (!fpu_insn_enabled(c) || rm > RM_RMM) return false;
+    unsigned fl = c->fcsr & 0x1f;
+    uint64_t c3 = op >= FPU_MADD ? c->f[(unsigned)imm >> 3] : 0;
+    uint64_t r = fpu_arith(op, fmt, c->f[rs1], c->f[rs2], c3, rm, &fl);
+    fpu_insn_write(c, rd, r, fl);
+    return true;
+}
+
+static inline bool fpi_sgnj(FPI_PARAMS, enum fpu_sgnj kind, enum fpu_fmt fmt)
+{
+    (void)imm;
+    if (!fpu_insn_enabled(c)) return false;
+    fpu_insn_write(c, rd, fpu_sgnj(kind, fmt, c->f[rs1], c->f[rs2]), 0);
+    return true;
+}
+
+/* FMIN, FMAX; Zfa's FMINM, FMAXM (any NaN gives NaN). */
+static inline bool fpi_minmax(FPI_PARAMS, bool max, bool nan_wins, enum fpu_fmt fmt)
+{
+    (void)imm;
+    if (!fpu_insn_enabled(c)) return false;
+    unsigned fl = 0;
+    uint64_t a = c->f[rs1], b = c->f[rs2];
+    uint64_t r = nan_wins ? fpu_minmax_nan(max, fmt, a, b, &fl) : fpu_minmax(max, fmt, a, b, &fl);
+    fpu_insn_write(c, rd, r, fl);
+    return true;
+}
+
+/* FCVT between formats. */
+static inline bool fpi_convert(FPI_PARAMS, enum fpu_fmt to, enum fpu_fmt from)
+{
+    (void)rs2;
+    unsigned rm = fpu_insn_rm(c, imm), fl = 0;
+    if (!fpu_insn_enabled(c) || rm > RM_RMM) return false;
+    uint64_t r = fpu_convert(to, from, c->f[rs1], rm, &fl);
+    fpu_insn_write(c, rd, r, fl);
+    return true;
+}
+
+/* FCVT.fmt.{W,WU,L,LU}: from integer register rs1. */
+static inline bool fpi_from_int(FPI_PARAMS, enum fpu_int type, enum fpu_fmt fmt)
+{
+    (void)rs2;
+    unsigned rm = fpu_insn_rm(c, imm), fl = 0;
+    if (!fpu_insn_enabled(c) || rm > RM_RMM) return false;
+    uint64_t r = fpu_from_int(type, fmt, c->x[rs1], rm, &fl);
+    fpu_insn_write(c, rd, r, fl);
+    return true;
+}
+
+/* Zfa's FROUND (exact = false), FROUNDNX. */
+static inline bool fpi_round(FPI_PARAMS, bool exact, enum fpu_fmt fmt)
+{
+    (void)rs2;
+    unsigned rm = fpu_insn_rm(c, imm), fl = 0;
+    if (!fpu_insn_enabled(c) || rm > RM_RMM) return false;
+    uint64_t r = fpu_round_int(fmt, c->f[rs1], rm, exact, &fl);
+    fpu_insn_write(c, rd, r, fl);
+    return true;
+}
+
+/* Results in an integer register: the FP state changes only if flags are raised. */
+static inline bool fpi_to_int(FPI_PARAMS, enum fpu_int type, enum fpu_fmt fmt)
+{
+    (void)rs2;
+    unsigned rm = fpu_insn_rm(c, imm), fl = 0;
+    if (!fpu_insn_enabled(c) || rm > RM_RMM) return false;
+    uint64_t r = fpu_to_int(type, fmt, c->f[rs1], rm, &fl);
+    fpu_insn_accrue(c, fl);
+    c->x[rd] = r;
+    return true;
+}
+
+/* FEQ, FLT, FLE; Zfa's quiet FLEQ, FLTQ. */
+static inline bool fpi_compare(FPI_PARAMS, enum fpu_cmp kind, bool quiet, enum fpu_fmt fmt)
+{
+    (void)imm;
+    if (!fpu_insn_enabled(c)) return false;
+    unsigned fl = 0;
+    uint64_t a = c->f[rs1], b = c->f[rs2];
+    bool r = quiet ? fpu_compare_quiet(kind, fmt, a, b, &fl) : fpu_compare(kind, fmt, a, b, &fl);
+    fpu_insn_accrue(c, fl);
+    c->x[rd] = r;
+    return true;
+}
+
+static inline bool fpi_classify(FPI_PARAMS, enum fpu_fmt fmt)
+{
+    (void)rs2, (void)imm;
+    if (!fpu_insn_enabled(c)) return false;
+    c->x[rd] = fpu_classify(fmt, c->f[rs1]);
+    return true;
+}
+
+/* Zfa's FCVTMOD.W.D: rm is RTZ, fixed by the encoding. */
+static inline bool fpi_cvtmod(FPI_PARAMS)
+{
+    (void)rs2, (void)imm;
+    if (!fpu_insn_enabled(c)) return false;
+    unsigned fl = 0;
+    uint64_t r = fpu_cvtmod_w_d(c->f[rs1], &fl);
+    fpu_insn_accrue(c, fl);
+    c->x[rd] = r;
+    return true;
+}
+
+/* Moves copy bits: to an integer register sign-extended from the format's width, no NaN-boxing
+ * check on the way out; into an FP register boxed. */
+static inline bool fpi_move_to_x(FPI_PARAMS, enum fpu_fmt fmt)
+{
+    (void)rs2, (void)imm;
+    if (!fpu_insn_enabled(c)) return false;
+    uint64_t a = c->f[rs1];
+    c->x[rd] = fmt == FPU_D   ? a
+               : fmt == FPU_S ? (uint64_t)(int64_t)(int32_t)(uint32_t)a
+                              : (uint64_t)(int64_t)(int16_t)(uint16_t)a;
+    return true;
+}
+static inline bool fpi_move_from_x(FPI_PARAMS, enum fpu_fmt fmt)
+{
+    (void)rs2, (void)imm;
+    if (!fpu_insn_enabled(c)) return false;
+    uint64_t x = c->x[rs1];
+    fpu_insn_write(c, rd,
+                   fmt == FPU_D   ? x
+                   : fmt == FPU_S ? fpu_box_s((uint32_t)x)
+                                  : fpu_box_h((uint16_t)x),
+                   0);
+    return true;
+}
+
+/* Zfa's FLI: rs1 is the index into the constant table, not a register. */
+static inline bool fpi_fli(FPI_PARAMS, enum fpu_fmt fmt)
+{
+    (void)rs2, (void)imm;
+    if (!fpu_insn_enabled(c)) return false;
+    fpu_insn_write(c, rd, fpu_fli(fmt, rs1), 0);
+    return true;
 }
 
 #endif

@@ -3,8 +3,8 @@
  * The interpreter (cpu/exec.c) stays the reference and runs everything the first times; when
  * control arrives at the same (virtual pc, physical address) often enough, the straight-line
  * code from there (a superblock: it goes on past not-taken branches) is translated and from
- * then on entered directly. Anything not worth translating (CSR ops, atomics, system
- * instructions, illegal encodings) ends a block and is left to the interpreter.
+ * then on entered directly. Anything not worth translating (CSR ops, system instructions,
+ * cache-block operations, illegal encodings) ends a block and is left to the interpreter.
  *
  * Coherence rides on the decoded-instruction cache (cpu/icache.c): a block marks the 64-byte
  * chunks it was made from as code, so every write there reaches cpu_invalidate_code, which

@@ -402,7 +402,7 @@ static const struct command commands[] = {
     {"walk", NULL, cmd_walk,
      "walk VADDR [r|w|x] [u|s]  the page walk (Sv39/48/57), without side effects", NULL},
     {"tlb", NULL, cmd_tlb,
-     "tlb [flush|asid N|LO-HI|4k|2m|1g|512g|256t]  model TLB entries, sorted; counters", NULL},
+     "tlb [flush|asid N|LO-HI|4k|64k|2m|1g|512g|256t]  model TLB entries, sorted; counters", NULL},
     {"vmmap", NULL, cmd_vmmap, "vmmap [SATP]        the address space as merged ranges", NULL},
     {"satp", NULL, cmd_satp, "satp                satp decoded", NULL},
     {"fault", NULL, cmd_fault, "fault               the last page fault and the last trap", NULL},

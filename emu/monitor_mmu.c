@@ -146,7 +146,7 @@ bool dbg_parse_range(struct debugger *d, const char *w, uint64_t *lo, uint64_t *
 }
 
 static const char tlb_usage[] =
-    "usage: tlb [flush] | tlb [asid N] [LO-HI|VADDR] [4k|2m|1g|512g|256t]\n";
+    "usage: tlb [flush] | tlb [asid N] [LO-HI|VADDR] [4k|64k|2m|1g|512g|256t]\n";
 
 /* A page size as vmmap_level_size spells it, any case ("4k" .. "256t"): its leaf level, or
  * -1. */
@@ -174,6 +174,8 @@ bool cmd_tlb(struct debugger *d, int argc, char **argv, FILE *out)
             if (!dbg_need_value(d, argv[++i], &v, out)) return false;
             f.asid = true;
             f.asid_value = (uint16_t)v;
+        } else if (strcasecmp(w, "64k") == 0) { /* Svnapot's pages */
+            f.napot = true;
         } else if (level_by_size(w) >= 0) {
             f.level = level_by_size(w);
         } else if (isdigit((unsigned char)w[0]) || w[0] == '$' || strchr(w, '-')) {

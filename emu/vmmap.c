@@ -431,7 +431,8 @@ static bool tlb_wanted(const struct vmmap_tlb_filter *f, const struct tlb_entry 
         uint64_t size = tlb_entry_size(e);
         if (e->vpage + size <= f->lo || e->vpage >= f->hi) return false;
     }
-    if (f->level >= 0 && e->level != f->level) return false;
+    if (f->napot && !(e->pte & PTE_N)) return false;
+    if (f->level >= 0 && (e->level != f->level || (e->pte & PTE_N))) return false;
     return true;
 }
 
@@ -479,7 +480,7 @@ void vmmap_print_tlb(FILE *out, const struct tlb *t, const struct vmmap_tlb_filt
                 (e->pte & PTE_PBMT) ? "  " : "", (e->pte & PTE_PBMT) ? vmmap_pbmt_name(e->pte) : "");
     }
     /* The summary: how many per ASID among those shown. */
-    if (filter && (filter->asid || filter->range || filter->level >= 0))
+    if (filter && (filter->asid || filter->range || filter->level >= 0 || filter->napot))
         fprintf(out, "shown: %zu of %zu entries\n", l.count, l.total);
     fprintf(out, "by asid:");
     for (size_t i = 0; i < l.count;) {

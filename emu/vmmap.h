@@ -50,6 +50,7 @@ struct vmmap_tlb_filter {
     bool range; /* pages overlapping [lo, hi) */
     uint64_t lo, hi;
     int level; /* 0 4K, 1 2M, 2 1G, 3 512G, 4 256T; -1 any */
+    bool napot; /* only 64 KiB (Svnapot) entries */
 };
 /* The valid TLB entries that pass the filter, sorted by ASID then virtual address, a count
  * per ASID, the occupancy per page size and the counters. */

@@ -19,7 +19,7 @@
 #ifdef BENCH_SCALE_SMALL
 #define REPS 1
 #else
-#define REPS 24
+#define REPS 96
 #endif
 
 #define VEC_N 4096

@@ -46,6 +46,10 @@ start_gdb_rv39() {
     shift 2
     for try in 1 2 3 4 5; do
         PORT=$((20000 + ($$ * 11 + try * 173) % 30000))
+        # The redirection below happens in the background job, later: without this the wait
+        # could find the previous run's "waiting for gdb" line and signal a process that had
+        # not yet installed its handlers (a background job starts with SIGINT ignored).
+        rm -f "$WORK/rv39.out" "$WORK/rv39.err"
         timeout -k 5 "$limit" "$RV39" --gdb "$PORT" "$@" --bios none --kernel "$elf" \
             >"$WORK/rv39.out" 2>"$WORK/rv39.err" </dev/null &
         RV39_PID=$!

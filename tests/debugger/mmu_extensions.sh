@@ -44,12 +44,14 @@ out=$(run svpbmt_svnapot_strict.elf "$f" "$f" "$f" "$f" "$f" "$f" "walk 0x400200
 expect "=> fault: reserved NAPOT encoding" "ppn[3:0] = 0000 with N is reserved"
 
 out=$(run svpbmt_svnapot_strict.elf "$f" "$f" "$f" "$f" "$f" "break probe_sd" "continue" \
-    "walk 0x40010008" "tlb" "vmmap" "info mem")
+    "walk 0x40010008" "tlb" "vmmap" "info mem" "tlb 64k" "tlb 4k")
 expect "leaf N" "walk shows N"
 expect "=> pa=0x" "the NAPOT leaf translates"
 expect "(64K page at 0x" "a 64 KiB page"
 expect "  64K  rw---ad" "tlb holds the 64 KiB page as one entry"
 expect "valid entries: 4K 0, 2M 0, 1G 1, 64K 1" "tlb counts it"
+expect "shown: 1 of 2 entries" "tlb 64k shows the 64 KiB entry alone"
+expect "shown: 0 of 2 entries" "tlb 4k does not take it for a 4 KiB page"
 expect "0x0000000040010000-0x0000000040020000" "vmmap: one range for the 64 KiB page"
 expect "0000000040010000 0000000080020000 0000000000010000 rw---ad" "info mem: the same"
 

@@ -102,7 +102,7 @@ expect_lines "$f" "tlb 4k asid 0: the small pages, sorted, counted per ASID" \
     "      0  0x0000000040004000  0x0080006000  4K  rw---ad  -" "shown: 2 of 3 entries" \
     "by asid: 0: 2"
 expect_lines "$f" "tlb asid 5: nothing under another ASID" "shown: 0 of 3 entries" "by asid: none"
-expect "$f" "usage: tlb [flush] | tlb [asid N] [LO-HI|VADDR] [4k|2m|1g|512g|256t]" "tlb: bad filter"
+expect "$f" "usage: tlb [flush] | tlb [asid N] [LO-HI|VADDR] [4k|64k|2m|1g|512g|256t]" "tlb: bad filter"
 
 # --- -monitor stdio (QEMU's spelling): the same prompt, the guest waits for cont ---
 f=$WORK/monitor_stdio.txt
