@@ -14,9 +14,10 @@
 #define TLB_MAX_WAYS 64u
 #define TLB_MAX_SUPER 256u
 
+/* Of an entry in the TLB (its shift is set). */
 static uint64_t page_size(const struct tlb_entry *e)
 {
-    return 1ull << pte_page_shift(e->pte, e->level);
+    return 1ull << e->shift;
 }
 
 uint64_t tlb_entry_size(const struct tlb_entry *e)
@@ -167,7 +168,7 @@ struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid)
  * (a global entry on either side overlaps every ASID). */
 static bool same_translation(const struct tlb_entry *old, const struct tlb_entry *e)
 {
-    return old->valid && old->level == e->level && page_size(old) == page_size(e) &&
+    return old->valid && old->level == e->level && old->shift == e->shift &&
            old->vpage == e->vpage &&
            (old->asid == e->asid || is_global(old) || is_global(e));
 }
@@ -203,8 +204,9 @@ static struct tlb_entry *fill(struct tlb *t, struct tlb_entry *slots, unsigned n
 struct tlb_entry *tlb_insert(struct tlb *t, const struct tlb_entry *e)
 {
     struct tlb_entry aligned = *e;
-    aligned.vpage &= ~(page_size(e) - 1);
-    aligned.ppage &= ~(page_size(e) - 1);
+    aligned.shift = (uint8_t)pte_page_shift(e->pte, e->level);
+    aligned.vpage &= ~(page_size(&aligned) - 1);
+    aligned.ppage &= ~(page_size(&aligned) - 1);
     memset(aligned.users, 0, sizeof(aligned.users));
     t->victim.valid = false;
     /* A 64 KiB NAPOT entry spans 16 sets of the 4 KiB array: it lives with the superpages,

@@ -20,6 +20,7 @@ struct tlb_entry {
     bool valid;
     uint8_t level; /* 0 = 4 KiB (64 KiB with the PTE's N bit), 1 = 2 MiB, 2 = 1 GiB,
                     * 3 = 512 GiB, 4 = 256 TiB */
+    uint8_t shift; /* log2 of the page size (12 + 9 * level, 16 for NAPOT): tlb_insert sets it */
     uint16_t asid;
     uint64_t vpage;    /* virtual address of the page (aligned to its size) */
     uint64_t ppage;    /* physical address of the page (aligned to its size) */

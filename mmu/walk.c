@@ -81,18 +81,22 @@ static uint64_t *pte_slot(const struct guest_ram *mem, uint64_t pa)
 }
 
 /* Step 3: encodings that make any PTE unusable, in the order the spec lists them ("if any
- * bits or encodings that are reserved for future standard use are set within pte"). */
-enum walk_fault walk_check_encoding(uint64_t pte, int level, bool pbmte, bool svnapot)
+ * bits or encodings that are reserved for future standard use are set within pte"). Inline
+ * in the walk: it runs at every level of every walk. */
+static inline enum walk_fault check_encoding(uint64_t pte, int level, bool pbmte, bool svnapot)
 {
     if (!(pte & PTE_V)) return WALK_INVALID;
     if (!(pte & PTE_R) && (pte & PTE_W)) return WALK_WRITE_WITHOUT_READ;
+    bool pointer = !(pte & (PTE_R | PTE_X));
+    /* The common case: none of bits 63:54 set. */
+    if (__builtin_expect(!(pte & (PTE_N | PTE_PBMT | PTE_RESERVED_MASK)), 1))
+        return pointer && (pte & PTE_POINTER_RESERVED) ? WALK_RESERVED_BITS : WALK_OK;
     if (pte & PTE_RESERVED_MASK) return WALK_RESERVED_BITS;
     /* Without Svnapot bit 63 is reserved; without Svpbmt or with menvcfg.PBMTE = 0, bits
      * 62:61 are ("Svpbmt": "If ... PBMTE = 0, ... bits 62-61 are reserved"). */
     if ((pte & PTE_N) && !svnapot) return WALK_RESERVED_BITS;
     if ((pte & PTE_PBMT) && !pbmte) return WALK_RESERVED_BITS;
     if (pte_pbmt(pte) == PBMT_RESERVED) return WALK_PBMT_RESERVED;
-    bool pointer = !(pte & (PTE_R | PTE_X));
     if (pointer) {
         if (pte & PTE_POINTER_RESERVED) return WALK_RESERVED_BITS;
         /* "For non-leaf PTEs, bits 62-61 are reserved" (Svpbmt); N likewise (Svnapot). */
@@ -104,6 +108,11 @@ enum walk_fault walk_check_encoding(uint64_t pte, int level, bool pbmte, bool sv
     if ((pte & PTE_N) && (level != 0 || (pte_ppn(pte) & 0xf) != NAPOT_64K_PPN_LOW))
         return WALK_NAPOT_RESERVED;
     return WALK_OK;
+}
+
+enum walk_fault walk_check_encoding(uint64_t pte, int level, bool pbmte, bool svnapot)
+{
+    return check_encoding(pte, level, pbmte, svnapot);
 }
 
 enum walk_fault walk_check_leaf(uint64_t pte, enum access access, unsigned priv, bool sum, bool mxr)
@@ -170,7 +179,7 @@ void page_walk(const struct guest_ram *mem, const struct walk_request *req,
         out->nsteps = step + 1;
 
         /* Step 3: V = 0, R = 0 with W = 1, or reserved bits or encodings set. */
-        out->fault = walk_check_encoding(pte, i, req->pbmte, req->svnapot);
+        out->fault = check_encoding(pte, i, req->pbmte, req->svnapot);
         if (out->fault != WALK_OK) return;
 
         /* Step 4: R = X = 0 is a pointer to the next level; none below level 0. */
