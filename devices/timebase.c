@@ -2,7 +2,15 @@
 
 #include <time.h>
 
+#define TIMEBASE_MAX_SKIP (1ull << 48) /* ticks: 326 days */
+
 static uint64_t host_origin_ns; /* host time at which mtime was 0 */
+
+/* -icount: mtime = (retired << shift + skipped_ns) / 100 + offset (mod 2^64). */
+static const uint64_t *icount_retired; /* NULL: host time */
+static unsigned icount_shift;
+static uint64_t icount_skipped_ns; /* guest time skipped while the hart idled */
+static uint64_t icount_offset;     /* set by guest writes to mtime */
 
 static uint64_t host_ns(void)
 {
@@ -14,16 +22,44 @@ static uint64_t host_ns(void)
 void timebase_init(void)
 {
     host_origin_ns = host_ns();
+    icount_retired = NULL;
+}
+
+void timebase_icount(unsigned shift, const uint64_t *retired)
+{
+    icount_retired = retired;
+    icount_shift = shift;
+    icount_skipped_ns = 0;
+    icount_offset = 0u - ((*retired << shift) / TIMEBASE_NS_PER_TICK); /* mtime starts at 0 */
+}
+
+bool timebase_is_icount(void)
+{
+    return icount_retired != NULL;
+}
+
+uint64_t timebase_guest_ns(void)
+{
+    return (*icount_retired << icount_shift) + icount_skipped_ns;
+}
+
+static uint64_t icount_raw(void)
+{
+    return timebase_guest_ns() / TIMEBASE_NS_PER_TICK;
 }
 
 uint64_t timebase_now(void)
 {
-    return (host_ns() - host_origin_ns) / (1000000000ull / TIMEBASE_HZ);
+    if (icount_retired) return icount_raw() + icount_offset;
+    return (host_ns() - host_origin_ns) / TIMEBASE_NS_PER_TICK;
 }
 
 void timebase_set(uint64_t mtime)
 {
-    host_origin_ns = host_ns() - mtime * (1000000000ull / TIMEBASE_HZ);
+    if (icount_retired)
+        icount_offset = mtime - icount_raw();
+    else
+        host_origin_ns = host_ns() - mtime * TIMEBASE_NS_PER_TICK;
 }
 
 uint64_t timebase_ns_until(uint64_t deadline)
@@ -31,6 +67,18 @@ uint64_t timebase_ns_until(uint64_t deadline)
     uint64_t now = timebase_now();
     if (deadline <= now) return 0;
     uint64_t ticks = deadline - now;
-    if (ticks > UINT64_MAX / 100) return UINT64_MAX;
-    return ticks * (1000000000ull / TIMEBASE_HZ);
+    if (ticks > UINT64_MAX / TIMEBASE_NS_PER_TICK) return UINT64_MAX;
+    return ticks * TIMEBASE_NS_PER_TICK;
+}
+
+void timebase_skip_to(uint64_t deadline)
+{
+    uint64_t now = timebase_now();
+    if (!icount_retired || deadline <= now) return;
+    /* raw rounds down: adding whole ticks' worth of ns moves it by exactly that many ticks.
+     * A far deadline is approached in steps (the hart idles again) so the sum cannot wrap
+     * before 2^64 ns (584 years) of guest time. */
+    uint64_t ticks = deadline - now;
+    if (ticks > TIMEBASE_MAX_SKIP) ticks = TIMEBASE_MAX_SKIP;
+    icount_skipped_ns += ticks * TIMEBASE_NS_PER_TICK;
 }

@@ -1,16 +1,34 @@
-/* The platform timebase: mtime ticks at 10 MHz as on QEMU's virt board, derived from the host's
- * monotonic clock so guest time tracks wall time whatever the interpreter's speed. */
+/* The platform timebase: mtime ticks at 10 MHz as on QEMU's virt board. By default it is
+ * derived from the host's monotonic clock, so guest time tracks wall time whatever the
+ * interpreter's speed. Under -icount (QEMU's name) it is derived from the instructions the
+ * hart retired instead: each one advances guest time by 2^shift ns, so what the guest sees of
+ * time depends only on what it executed, never on the host's speed or load. */
 #ifndef RV39_TIMEBASE_H
 #define RV39_TIMEBASE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define TIMEBASE_HZ 10000000ull
+#define TIMEBASE_NS_PER_TICK (1000000000ull / TIMEBASE_HZ)
+#define TIMEBASE_MAX_SHIFT 10 /* as QEMU: at most 1024 ns per instruction */
 
 void timebase_init(void);
+/* Switch to instruction counting: guest time is (*retired << shift) ns plus what idling
+ * skipped. `retired` (the hart's count of retired instructions, never guest-writable) must
+ * outlive the run. */
+void timebase_icount(unsigned shift, const uint64_t *retired);
+bool timebase_is_icount(void);
 uint64_t timebase_now(void);       /* current mtime */
+/* Under -icount: guest nanoseconds since the start (not moved by writes to mtime); what the
+ * goldfish RTC adds to its fixed base, as QEMU's -rtc clock=vm. */
+uint64_t timebase_guest_ns(void);
 void timebase_set(uint64_t mtime); /* a guest write to mtime */
 /* Host nanoseconds from now until mtime reaches `deadline` (0 if already passed). */
 uint64_t timebase_ns_until(uint64_t deadline);
+/* Under -icount: the hart idles in wfi until `deadline` (an mtime): move guest time there at
+ * once (QEMU's icount with sleep=off), as a real hart would find it on waking. Nothing if
+ * the deadline has passed. */
+void timebase_skip_to(uint64_t deadline);
 
 #endif

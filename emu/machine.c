@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../cpu/cmo.h" /* ENVCFG_STCE */
 #include "../devices/timebase.h"
 #include "console.h"
 #include "console_out.h"
@@ -44,6 +45,13 @@ static void machine_power(void *opaque, enum power_action action, int status)
     }
 }
 
+/* -icount: the RTC reads a fixed base plus guest time (QEMU's -rtc base=...,clock=vm). */
+static uint64_t rtc_base_ns;
+static uint64_t icount_rtc_ns(void)
+{
+    return rtc_base_ns + timebase_guest_ns();
+}
+
 /* Power-on state of the board's devices (at start and on a guest-requested reset). */
 static void devices_reset(struct machine *m)
 {
@@ -54,7 +62,8 @@ static void devices_reset(struct machine *m)
     clint_init(&m->clint, (struct irq_line){cpu_set_irq, &m->cpu, IRQ_MSI},
                (struct irq_line){cpu_set_irq, &m->cpu, IRQ_MTI});
     sifive_test_init(&m->finisher, machine_power, m);
-    goldfish_rtc_init(&m->rtc, (struct irq_line){plic_set_irq, &m->plic, GOLDFISH_RTC_IRQ}, NULL);
+    goldfish_rtc_init(&m->rtc, (struct irq_line){plic_set_irq, &m->plic, GOLDFISH_RTC_IRQ},
+                      m->cfg.icount ? icount_rtc_ns : NULL);
     /* virtio devices reset as if the driver wrote 0 to Status (virtio 1.x 4.2.2.1). */
     for (unsigned slot = 0; slot < VIRTIO_MMIO_SLOTS; slot++)
         if (m->virtio[slot].ops) virtio_mmio_write(&m->virtio[slot], VIRTIO_MMIO_STATUS, 4, 0);
@@ -135,6 +144,11 @@ bool machine_init(struct machine *m, const struct machine_config *cfg)
         return false;
     }
     timebase_init();
+    if (cfg->icount) {
+        timebase_icount(cfg->icount_shift, &m->cpu.stats.retired);
+        rtc_base_ns = cfg->rtc_base_ns;
+    }
+    m->next_state_hash = cfg->state_hash_every;
     m->stdin_open = true;
     return true;
 }
@@ -160,12 +174,34 @@ void machine_boot(struct machine *m)
     m->cpu.x[11] = m->dtb_addr; /* a1: device tree address */
 }
 
-/* The hart is in wfi: sleep until the next timer deadline, input, or MAX_IDLE_NS. */
+/* The next mtime at which a timer raises an interrupt by itself (UINT64_MAX: none). */
+static uint64_t next_deadline(const struct machine *m)
+{
+    uint64_t now = timebase_now(), deadline = UINT64_MAX;
+    if (m->clint.mtimecmp > now) deadline = m->clint.mtimecmp;
+    if ((m->cpu.menvcfg & ENVCFG_STCE) && m->cpu.stimecmp > now && m->cpu.stimecmp < deadline)
+        deadline = m->cpu.stimecmp;
+    const struct goldfish_rtc *r = &m->rtc;
+    if (r->alarm_running && r->irq_enabled) {
+        uint64_t rtc_now = r->clock_ns() + (uint64_t)r->offset_ns;
+        uint64_t ns = r->alarm_ns > rtc_now ? r->alarm_ns - rtc_now : 0;
+        uint64_t ticks = ns / TIMEBASE_NS_PER_TICK + 1; /* the first tick at or after it */
+        if (ticks < deadline - now) deadline = now + ticks;
+    }
+    return deadline;
+}
+
+/* The hart is in wfi: sleep until the next timer deadline, input, or MAX_IDLE_NS. Under
+ * -icount guest time jumps to the deadline instead (the host's speed must not matter); with
+ * no deadline the hart waits for input with guest time standing still. */
 static void idle(struct machine *m)
 {
-    uint64_t deadline = m->clint.mtimecmp;
-    if (m->cpu.stimecmp < deadline) deadline = m->cpu.stimecmp;
-    uint64_t ns = timebase_ns_until(deadline);
+    uint64_t deadline = next_deadline(m);
+    if (timebase_is_icount() && deadline != UINT64_MAX) {
+        timebase_skip_to(deadline);
+        return;
+    }
+    uint64_t ns = timebase_is_icount() ? MAX_IDLE_NS : timebase_ns_until(deadline);
     if (ns > MAX_IDLE_NS) ns = MAX_IDLE_NS;
     if (machine_has_network(m)) { /* the network's sockets and timers wake the hart too */
         machine_poll(m, ns, m->stdin_open);
@@ -184,6 +220,10 @@ bool machine_service(struct machine *m)
         fprintf(stderr, "rv39: stopped by signal %d\n", (int)host_interrupt);
         m->exit_status = 128 + host_interrupt;
         m->stop = true;
+    }
+    if (m->cfg.state_hash_every && m->instret >= m->next_state_hash) {
+        machine_print_state_hash(m);
+        m->next_state_hash = (m->instret / m->cfg.state_hash_every + 1) * m->cfg.state_hash_every;
     }
     if (m->stop) return false;
     clint_update(&m->clint);

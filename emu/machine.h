@@ -72,6 +72,14 @@ struct machine_config {
      * 1) on every slot, as QEMU 7.2's default, or the modern one (Version 2). */
     bool virtio_legacy;
     FILE *console; /* where UART/HTIF output goes (stdout) */
+    /* -icount shift=N: guest time from retired instructions, 2^N ns each (devices/timebase.h),
+     * and the goldfish RTC at rtc_base_ns plus that time (QEMU's -rtc base=...,clock=vm). */
+    bool icount;
+    unsigned icount_shift;
+    uint64_t rtc_base_ns;
+    /* --state-hash-every N: print "state-hash INSTRET HASH" about every N instructions (at the
+     * first slice boundary past each multiple) and at exit; 0 = off (emu/state_hash.c). */
+    uint64_t state_hash_every;
 };
 
 /* HTIF (tohost/fromhost) as the RISC-V test ecosystem uses it; active when the loaded ELF
@@ -115,6 +123,7 @@ struct machine {
     bool stdin_open;        /* stdin still has data to read into the UART */
     bool debugging;         /* a debugger owns Ctrl-C (it interrupts, it does not stop) */
     uint64_t slices;        /* service rounds so far */
+    uint64_t next_state_hash; /* instret at which the next state-hash line is due */
     struct symtab *symbols; /* the loaded ELF's symbols (for HTIF and the debugger), or NULL */
     /* Reloads the boot images after a guest-requested reset (set by the front end). */
     bool (*reload)(struct machine *m);
@@ -156,6 +165,13 @@ void machine_poll(struct machine *m, uint64_t timeout_ns, bool with_stdin);
 bool machine_has_network(const struct machine *m);
 /* Hand what the window queued in m->input to the keyboard and tablet (run loop). */
 void machine_input_service(struct machine *m);
+
+/* emu/state_hash.c: a 64-bit hash of everything the guest can observe: x/f registers, pc,
+ * privilege, CSRs, mtime, RAM, and the devices' registers. Two deterministic runs of the same
+ * guest with the same inputs have equal hashes at equal instret. */
+uint64_t machine_state_hash(struct machine *m);
+/* Print the line "state-hash INSTRET HASH" to stderr. */
+void machine_print_state_hash(struct machine *m);
 
 /* HTIF service, emu/htif.c: called between slices; handles a pending tohost command. */
 void htif_poll(struct machine *m);

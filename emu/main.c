@@ -175,6 +175,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "rv39: %s: running without a window, as with -nographic\n", why);
     int status = window ? display_run(window, run_guest, &opts) : run_guest(&m, &opts);
     display_close(window);
+    if (cfg->state_hash_every) machine_print_state_hash(&m); /* the state at exit */
     double seconds = now_seconds() - start;
     if (opts.screenshot && !framebuffer_screenshot(&m.fb, opts.screenshot, why, sizeof why)) {
         fprintf(stderr, "rv39: -screenshot %s: %s\n", opts.screenshot, why);

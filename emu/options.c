@@ -48,6 +48,9 @@ enum option_id {
     OPT_NETDEV,
     OPT_NIC,
     OPT_CPU,
+    OPT_ICOUNT,
+    OPT_RTC,
+    OPT_STATE_HASH,
 };
 
 /* Every option, by its exact name: written with one dash (QEMU's spelling) or two (GNU's; then
@@ -85,6 +88,9 @@ static const struct option_spec option_table[] = {
     {"stats", false, OPT_STATS},
     {"tlb", true, OPT_TLB},
     {"jit", true, OPT_JIT},
+    {"icount", true, OPT_ICOUNT},
+    {"rtc", true, OPT_RTC},
+    {"state-hash-every", true, OPT_STATE_HASH},
     {"svade", false, OPT_SVADE},
     {"cpu", true, OPT_CPU},
     {"debug", false, OPT_DEBUG},
@@ -125,6 +131,14 @@ static void print_help(FILE *out)
             "  -stats          print instruction and MMU counters to stderr at exit\n"
             "  -tlb SPEC       model TLB shape, e.g. sets=64,ways=4,super=16\n"
             "  -jit on|off     translate hot code to host code (default on, x86-64 hosts)\n"
+            "  -icount [shift=]N  deterministic: guest time (mtime, time, stimecmp, the RTC)\n"
+            "                  advances 2^N ns per instruction retired, idle time is skipped;\n"
+            "                  not deterministic still: host terminal input, -netdev user,\n"
+            "                  the SDL window's input, virtio-rng (shift=auto unsupported)\n"
+            "  -rtc base=utc|YYYY-MM-DD[THH:MM:SS][,clock=vm]  with -icount: the RTC's start\n"
+            "                  (default 2000-01-01T00:00:00, UTC)\n"
+            "  -state-hash-every N  print 'state-hash INSTRET HASH' (registers, CSRs, RAM,\n"
+            "                  devices) to stderr every ~N instructions and at exit\n"
             "  -svade          page-fault on clear A/D bits (Svade) instead of setting them\n"
             "                  (a hart without Svadu: the same as -cpu rv64,svadu=off)\n"
             "  -cpu rv64[,EXT=on|off...][,mmu=sv39|sv48|sv57]  the hart's extensions and\n"
@@ -740,11 +754,30 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
                 return OPTIONS_ERROR;
             }
             break;
+        case OPT_ICOUNT:
+        case OPT_RTC:
+        case OPT_STATE_HASH: {
+            char problem[200];
+            bool ok = spec->id == OPT_ICOUNT ? options_parse_icount(arg, &opts->machine, problem,
+                                                                    sizeof problem)
+                      : spec->id == OPT_RTC  ? options_parse_rtc(arg, opts, problem, sizeof problem)
+                                             : options_parse_state_hash(arg, &opts->machine,
+                                                                        problem, sizeof problem);
+            if (!ok) {
+                fprintf(err, "rv39: -%s %s: %s\n", spec->name, arg, problem);
+                return OPTIONS_ERROR;
+            }
+            break;
+        }
         case OPT_HELP: print_help(out); return OPTIONS_DONE;
         case OPT_VERSION: fprintf(out, "rv39 %s\n", RV39_VERSION); return OPTIONS_DONE;
         }
     }
     char net_problem[200];
+    if (!options_finish_time(opts, net_problem, sizeof(net_problem))) {
+        fprintf(err, "rv39: %s\n", net_problem);
+        return OPTIONS_ERROR;
+    }
     if (!options_finish_network(opts, net_problem, sizeof(net_problem))) {
         fprintf(err, "rv39: %s\n", net_problem);
         return OPTIONS_ERROR;

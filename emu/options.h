@@ -53,6 +53,7 @@ struct options {
     struct netdev_config netdevs[OPTIONS_MAX_NETDEVS]; /* -netdev user,id=... */
     unsigned netdev_count;
     char nic_netdev[MACHINE_MAX_NICS][NET_ID_MAX]; /* card i's netdev= ("" for -nic) */
+    bool rtc_given, rtc_base_given, rtc_clock_host; /* -rtc, its base= and clock=host|rt */
 };
 
 enum options_outcome {
@@ -85,6 +86,15 @@ bool options_parse_netdev(const char *text, struct options *opts, char *problem,
                           size_t problem_len);
 bool options_parse_nic(const char *text, struct options *opts, char *problem, size_t problem_len);
 bool options_finish_network(struct options *opts, char *problem, size_t problem_len);
+
+/* emu/options_time.c: -icount [shift=]N[,sleep=off], -rtc base=...,clock=vm,
+ * --state-hash-every N; options_finish_time checks how they combine once the line is read. */
+bool options_parse_icount(const char *text, struct machine_config *mc, char *problem,
+                          size_t problem_len);
+bool options_parse_rtc(const char *text, struct options *opts, char *problem, size_t problem_len);
+bool options_parse_state_hash(const char *text, struct machine_config *mc, char *problem,
+                              size_t problem_len);
+bool options_finish_time(struct options *opts, char *problem, size_t problem_len);
 
 /* One --drive argument, QEMU's syntax: comma-separated KEY=VALUE with file= (required),
  * readonly=on|off, format=raw, if=virtio|none, id= (ignored). On failure writes a short

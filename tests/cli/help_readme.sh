@@ -15,9 +15,9 @@ fail() {
 help=$("$RV39" --help) || fail "--help: exit status not 0"
 
 # Options, one dash: those --help starts a line with, those the README table's first column has.
-help_opts=$(printf '%s\n' "$help" | grep -oE '^  -[a-zA-Z]+' | tr -d ' ' | sort -u)
+help_opts=$(printf '%s\n' "$help" | grep -oE '^  -[a-zA-Z][a-zA-Z-]*' | tr -d ' ' | sort -u)
 readme_opts=$(awk '/^## Command line/ { on = 1; next } /^## / { on = 0 } on && /^\| `/' "$README" |
-    cut -d'|' -f2 | grep -oE '`-{1,2}[a-zA-Z]+' | tr -d '`' | sed 's/^--*/-/' | sort -u)
+    cut -d'|' -f2 | grep -oE '`-{1,2}[a-zA-Z][a-zA-Z-]*' | tr -d '`' | sed 's/^--*/-/' | sort -u)
 [ -n "$help_opts" ] && [ -n "$readme_opts" ] || fail "no options found (--help or README changed shape)"
 for o in $help_opts; do
     printf '%s\n' "$readme_opts" | grep -qx -- "$o" || fail "--help lists $o, the README's table does not"
