@@ -188,8 +188,15 @@ static void add_memory(struct writer *w, const struct fdt_board *b)
 static size_t isa_extensions(const char **names)
 {
     size_t n = 0;
-    for (unsigned e = 0; e < EXT_COUNT; e++)
-        if (rv_ext_enabled((enum rv_ext)e)) names[n++] = ext_table[e].name;
+    for (unsigned e = 0; e < EXT_COUNT; e++) {
+        if (rv_ext_enabled((enum rv_ext)e))
+            names[n++] = ext_table[e].name;
+        else if (e == EXT_SVADU)
+            /* Without Svadu the walk raises a page fault where A or D would be set: that is
+             * Svade (priv spec "Svade"), which the Linux binding (riscv/extensions.yaml) wants
+             * named rather than assumed. Its place in the order is Svadu's. */
+            names[n++] = "svade";
+    }
     return n;
 }
 

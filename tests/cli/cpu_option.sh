@@ -35,6 +35,11 @@ got=$(isa -cpu rv64,sv39=on,sv48=off,sv57=off)
 [ "$got" = "$all" ] || fail "-cpu rv64,sv39=on,sv48=off,sv57=off: riscv,isa is '$got'"
 got=$(isa -cpu rv64,zba=off,zba=on)
 [ "$got" = "$all" ] || fail "the last zba= wins: riscv,isa is '$got'"
+# Without Svadu the hart is Svade (A/D by page fault), and the device tree names it so.
+got=$(isa -cpu rv64,svadu=off)
+[ "$got" = "$(echo "$all" | sed 's/_svadu_/_svade_/')" ] || fail "svadu=off: riscv,isa is '$got', want svade in svadu's place"
+got=$(isa --svade)
+[ "$got" = "$(echo "$all" | sed 's/_svadu_/_svade_/')" ] || fail "--svade: riscv,isa is '$got', want svade in svadu's place"
 
 "$RV39" -cpu rv64,zicbom=off,zicboz=off --dumpdtb "$WORK/c.dtb" >/dev/null 2>&1
 dtc -I dtb -O dts "$WORK/c.dtb" 2>/dev/null >"$WORK/c.dts"
