@@ -2,7 +2,12 @@
  *
  * The hart runs in slices of SLICE_INSNS instructions; between slices the loop does what a
  * real board does concurrently: advances the timer comparators, moves host keyboard input
- * into the UART, serves HTIF, and idles the host while the hart sits in wfi. */
+ * into the UART, serves HTIF, and idles the host while the hart sits in wfi.
+ *
+ * Slices are instruction budgets, so under -icount (devices/timebase.h) every timer
+ * interrupt the loop raises lands at an instruction count the guest alone decides: mtip and
+ * the RTC alarm are looked at here between slices, stip when a run starts (cpu_run) and at
+ * CSR writes; a wfi skips guest time to the next deadline instead of sleeping (idle()). */
 #define _GNU_SOURCE /* ppoll */
 #include "machine.h"
 

@@ -131,10 +131,9 @@ static void print_help(FILE *out)
             "  -stats          print instruction and MMU counters to stderr at exit\n"
             "  -tlb SPEC       model TLB shape, e.g. sets=64,ways=4,super=16\n"
             "  -jit on|off     translate hot code to host code (default on, x86-64 hosts)\n"
-            "  -icount [shift=]N  deterministic: guest time (mtime, time, stimecmp, the RTC)\n"
-            "                  advances 2^N ns per instruction retired, idle time is skipped;\n"
-            "                  not deterministic still: host terminal input, -netdev user,\n"
-            "                  the SDL window's input, virtio-rng (shift=auto unsupported)\n"
+            "  -icount [shift=]N  deterministic: guest time advances 2^N ns per instruction\n"
+            "                  (shift=auto unsupported); still host-dependent: terminal\n"
+            "                  input, -netdev user, the window's input, virtio-rng\n"
             "  -rtc base=utc|YYYY-MM-DD[THH:MM:SS][,clock=vm]  with -icount: the RTC's start\n"
             "                  (default 2000-01-01T00:00:00, UTC)\n"
             "  -state-hash-every N  print 'state-hash INSTRET HASH' (registers, CSRs, RAM,\n"
@@ -754,21 +753,11 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
                 return OPTIONS_ERROR;
             }
             break;
-        case OPT_ICOUNT:
+        case OPT_ICOUNT: /* emu/options_time.c */
         case OPT_RTC:
-        case OPT_STATE_HASH: {
-            char problem[200];
-            bool ok = spec->id == OPT_ICOUNT ? options_parse_icount(arg, &opts->machine, problem,
-                                                                    sizeof problem)
-                      : spec->id == OPT_RTC  ? options_parse_rtc(arg, opts, problem, sizeof problem)
-                                             : options_parse_state_hash(arg, &opts->machine,
-                                                                        problem, sizeof problem);
-            if (!ok) {
-                fprintf(err, "rv39: -%s %s: %s\n", spec->name, arg, problem);
-                return OPTIONS_ERROR;
-            }
+        case OPT_STATE_HASH:
+            if (!options_parse_time(spec->name, arg, opts, err)) return OPTIONS_ERROR;
             break;
-        }
         case OPT_HELP: print_help(out); return OPTIONS_DONE;
         case OPT_VERSION: fprintf(out, "rv39 %s\n", RV39_VERSION); return OPTIONS_DONE;
         }

@@ -95,6 +95,9 @@ bool options_parse_rtc(const char *text, struct options *opts, char *problem, si
 bool options_parse_state_hash(const char *text, struct machine_config *mc, char *problem,
                               size_t problem_len);
 bool options_finish_time(struct options *opts, char *problem, size_t problem_len);
+/* The option `name` (icount, rtc or state-hash-every) with its argument; false after one
+ * line "rv39: -NAME ARG: problem" to err. */
+bool options_parse_time(const char *name, const char *arg, struct options *opts, FILE *err);
 
 /* One --drive argument, QEMU's syntax: comma-separated KEY=VALUE with file= (required),
  * readonly=on|off, format=raw, if=virtio|none, id= (ignored). On failure writes a short

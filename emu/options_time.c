@@ -165,3 +165,15 @@ bool options_parse_state_hash(const char *text, struct machine_config *mc, char 
     }
     return true;
 }
+
+bool options_parse_time(const char *name, const char *arg, struct options *opts, FILE *err)
+{
+    char problem[200];
+    bool ok = strcmp(name, "icount") == 0
+                  ? options_parse_icount(arg, &opts->machine, problem, sizeof problem)
+              : strcmp(name, "rtc") == 0
+                  ? options_parse_rtc(arg, opts, problem, sizeof problem)
+                  : options_parse_state_hash(arg, &opts->machine, problem, sizeof problem);
+    if (!ok) fprintf(err, "rv39: -%s %s: %s\n", name, arg, problem);
+    return ok;
+}
