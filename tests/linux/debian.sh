@@ -12,6 +12,9 @@
 #   - systemctl is-system-running: running or degraded, not starting/failed-to-boot;
 #   - perf stat (Debian's linux-perf) counts dTLB and iTLB misses and page walks of a command;
 #     on rv39 they are rv39's MMU counters through its firmware's SBI PMU, so they must count;
+#   - perf record samples a command's instructions every 100000 (a programmable counter's
+#     overflow interrupt, Sscofpmf): on rv39 perf report must count samples; QEMU runs with
+#     -cpu rv64,sscofpmf=on so that it can sample too (its counts are shown, not checked);
 #   - poweroff: systemd stops everything, the kernel powers down, the emulator exits 0;
 #   - e2fsck on the host finds the disk clean.
 # Ends with the times to the login prompt and rv39's ratio to QEMU (below 1: rv39 faster).
@@ -58,6 +61,10 @@ boot() { # NAME EMULATOR [ARG...]
         # -x, gives "count,unit,event,..." lines; dd touches fresh pages of a 16 MiB buffer.
         type_line 'perf stat -x, -e dTLB-load-misses,iTLB-load-misses,r3,page-faults dd if=/dev/zero of=/dev/null bs=16M count=4 2>&1 | sed -n "s/^/perf:/p"; echo perf-$((6*7))'
         wait_for "perf-42" 120 || fail "perf stat did not finish"
+        # Sampling: every 100000 instructions the counter overflows (Sscofpmf's LCOFI through
+        # the SBI PMU) and perf takes a sample; the report counts them.
+        type_line 'perf record -q -e instructions -c 100000 -o /tmp/perf.data dd if=/dev/zero of=/dev/null bs=1M count=16 2>/dev/null; perf report -i /tmp/perf.data --stdio 2>&1 | sed -n "s/^# Samples: /samples:/p; s/^ *\([0-9.]*%\) .*/top:&/p" | head -n 4; echo record-$((6*7))'
+        wait_for "record-42" 180 || fail "perf record did not finish"
         type_line poweroff
     else
         fail "no login prompt (see the log below)"
@@ -84,7 +91,9 @@ boot() { # NAME EMULATOR [ARG...]
     *) fail "systemctl is-system-running says '$state'" ;;
     esac
     grep -a "^perf:[0-9]" "$log" | sed "s/^/$name: /"
+    grep -a "^samples:\|^top:" "$log" | sed "s/^/$name: perf record: /"
     if [ "$name" = rv39 ]; then # the counts are rv39's own: each must be counting
+        grep -qa "^samples:[1-9]" "$log" || fail "perf record took no samples of instructions"
         for event in dTLB-load-misses iTLB-load-misses r3 page-faults; do
             count=$(grep -a "^perf:[0-9]*,[^,]*,$event," "$log" | head -n 1 | sed 's/^perf:\([0-9]*\),.*/\1/')
             [ -n "$count" ] && [ "$count" -gt 0 ] || fail "perf stat counted no $event"
@@ -98,7 +107,7 @@ boot() { # NAME EMULATOR [ARG...]
 }
 
 boot rv39 "$RV39"
-boot qemu "$QEMU"
+boot qemu "$QEMU" -cpu rv64,sscofpmf=on
 
 r=$(sed -n 's/^rv39 //p' "$WORK/times" 2>/dev/null)
 q=$(sed -n 's/^qemu //p' "$WORK/times" 2>/dev/null)
