@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "fdt.h"
+#include "fixed_random.h"
 #include "loader.h"
 #include "symtab.h"
 
@@ -110,13 +111,9 @@ static size_t build_device_tree(const struct machine_config *cfg, uint64_t initr
     board.fb_stride = board.fb_width * FB_BYTES_PER_PIXEL;
     /* A fresh seed for the guest's RNG each boot, as QEMU's virt gives (/chosen/rng-seed). */
     uint8_t rng_seed[FDT_RNG_SEED_SIZE];
-    if (cfg->icount) { /* deterministic execution: the same seed every run (splitmix64) */
-        uint64_t x = 0x7276333969636e74ull;
-        for (size_t i = 0; i < sizeof rng_seed; i++) {
-            x += 0x9e3779b97f4a7c15ull;
-            uint64_t z = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-            rng_seed[i] = (uint8_t)((z ^ (z >> 27)) >> 56);
-        }
+    if (cfg->icount) { /* deterministic execution: the same seed every run */
+        uint64_t state = FIXED_RANDOM_SEED;
+        fixed_random(&state, rng_seed, sizeof rng_seed);
         board.rng_seed = rng_seed;
     } else if (getrandom(rng_seed, sizeof rng_seed, 0) == (ssize_t)sizeof rng_seed) {
         board.rng_seed = rng_seed;

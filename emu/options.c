@@ -133,7 +133,7 @@ static void print_help(FILE *out)
             "  -jit on|off     translate hot code to host code (default on, x86-64 hosts)\n"
             "  -icount [shift=]N  deterministic: guest time advances 2^N ns per instruction\n"
             "                  (shift=auto unsupported); still host-dependent: terminal\n"
-            "                  input, -netdev user, the window's input, virtio-rng\n"
+            "                  input, -netdev user, the window's input\n"
             "  -rtc base=utc|YYYY-MM-DD[THH:MM:SS][,clock=vm]  with -icount: the RTC's start\n"
             "                  (default 2000-01-01T00:00:00, UTC)\n"
             "  -state-hash-every N  print 'state-hash INSTRET HASH' (registers, CSRs, RAM,\n"

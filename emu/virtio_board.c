@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "fixed_random.h"
 #include "machine.h"
 
 enum virtio_kind {
@@ -94,6 +95,14 @@ static bool net_deliver(void *opaque, const uint8_t *frame, size_t len)
 }
 
 /* Put the device `use` names into `slot`; false (after one line on stderr) if it cannot. */
+/* -icount: virtio-rng's bytes from a fixed sequence (emu/fixed_random.h), one per run. */
+static uint64_t icount_random_state = FIXED_RANDOM_SEED + 1;
+static size_t icount_random(void *buf, size_t len)
+{
+    fixed_random(&icount_random_state, buf, len);
+    return len;
+}
+
 static bool attach_one(struct machine *m, unsigned slot, struct slot_use use)
 {
     struct virtio_mmio *t = &m->virtio[slot];
@@ -110,7 +119,10 @@ static bool attach_one(struct machine *m, unsigned slot, struct slot_use use)
         placed = virtio_blk_attach(&m->disk[slot], t, slot, &m->dma, irq, &m->bus);
         break;
     }
-    case KIND_RNG: placed = virtio_rng_attach(&m->rng, t, slot, &m->dma, irq, &m->bus); break;
+    case KIND_RNG:
+        if (m->cfg.icount) m->rng.fill = icount_random; /* not the host's getrandom */
+        placed = virtio_rng_attach(&m->rng, t, slot, &m->dma, irq, &m->bus);
+        break;
     case KIND_NET: {
         const struct nic_config *nic = &m->cfg.nics[use.index];
         struct virtio_net *n = &m->net[use.index];
