@@ -4,8 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu/cmo.h" /* ENVCFG_STCE */
+#include "cpu/csr_numbers.h"
 #include "devices/timebase.h"
 #include "emu/options.h"
+#include "support/harness.h"
 
 static enum options_outcome outcome;
 static struct options opts;
@@ -191,4 +194,46 @@ Test(icount, host_time_mode_ignores_skips)
     uint64_t before = timebase_now();
     timebase_skip_to(before + 1000000000ull);
     cr_assert_lt(timebase_now(), before + 1000000000ull);
+}
+
+/* --- the hart under -icount: the time CSR and Sstc's STIP ------------------------------- */
+
+static void hart_fini(void)
+{
+    harness_fini();
+    timebase_init();
+}
+
+TestSuite(icount_hart, .init = harness_init, .fini = hart_fini);
+
+/* 1000 instructions then `csrr x5, time` then a jump to itself (where a run stops). */
+static void count_then_read_time(void)
+{
+    for (int i = 0; i < 1000; i++) put32(i_addi(0, 0, 0));
+    put32(i_csrrs(5, CSR_TIME, 0));
+    put32(enc_j(0, 0, OPC_JAL));
+}
+
+/* Zicntr: time counts mtime; here 128 ns per instruction, so 1000 retired before the read
+ * are 128000 ns, 1280 ticks of 100 ns, exactly: counters are synchronised before a CSR
+ * instruction, whatever the run's budget. */
+Test(icount_hart, time_csr_reads_the_exact_instruction_count)
+{
+    timebase_icount(7, &hart.stats.retired);
+    count_then_read_time();
+    cpu_run(&hart, 100000);
+    cr_assert_eq(hart.x[5], 1280, "time = %llu, 1280 expected", (unsigned long long)hart.x[5]);
+}
+
+/* Sstc: STIP is time >= stimecmp, looked at when a run starts: an instruction count. */
+Test(icount_hart, sstc_stip_rises_at_an_instruction_count)
+{
+    timebase_icount(7, &hart.stats.retired);
+    hart.menvcfg |= ENVCFG_STCE;
+    hart.stimecmp = 1281;
+    count_then_read_time();
+    cpu_run(&hart, 1001); /* stops at the jump: 1002 retired, 1282.56 ticks */
+    cr_assert_not(hart.mip & MIP_STIP, "STIP is only looked at when a run starts");
+    cpu_run(&hart, 1);
+    cr_assert(hart.mip & MIP_STIP, "time 1282 >= stimecmp 1281: STIP set");
 }
