@@ -115,7 +115,7 @@ static void prop_strings(struct writer *w, const char *name, const char *const *
 /* A <prop-encoded-array> of 32-bit cells, big-endian (DT spec 2.2.4). */
 static void prop_cells(struct writer *w, const char *name, const uint32_t *cells, size_t n)
 {
-    fdt32_t be[8];
+    fdt32_t be[32]; /* the longest: /pmu's raw-event map */
     if (n > sizeof be / sizeof be[0]) {
         check(w, -FDT_ERR_NOSPACE, name);
         return;
@@ -167,6 +167,39 @@ static void add_syscon_action(struct writer *w, const char *node, const char *co
     prop_u32(w, "offset", 0);
     prop_u32(w, "regmap", PHANDLE_TEST);
     prop_string(w, "compatible", compatible);
+    end_node(w);
+}
+
+/* The SBI PMU's event-to-counter map, where QEMU's virt has it (a /pmu node, compatible
+ * "riscv,pmu") for an OpenSBI given as -bios: its generic platform offers for an SBI event only
+ * the counters a row names (<first_idx last_idx counter_mask>), writes mhpmevent = the event
+ * index unless event-to-mhpmevent says otherwise (<idx select_hi select_lo>), and for a raw
+ * event writes its event_data where raw-event-to-mhpmcounters lets it (<select_hi select_lo
+ * mask_hi mask_lo counter_mask>). rv39's numbers are cpu/csr_counters.c's; its own firmware
+ * knows them itself (firmware/sbi/pmu.c). */
+static void add_pmu(struct writer *w)
+{
+    const uint32_t hpm = 0xfffffff8u; /* hpmcounter3..31: any counts any event */
+    const uint32_t to_counters[] = {
+        0x00001, 0x00001, hpm | 1u << 0, /* cycles: cycle too */
+        0x00002, 0x00002, hpm | 1u << 2, /* instructions: instret too */
+        0x10019, 0x10019, hpm,           /* dTLB read miss */
+        0x1001b, 0x1001b, hpm,           /* dTLB write miss */
+        0x10021, 0x10021, hpm,           /* iTLB read miss */
+    };
+    const uint32_t to_mhpmevent[] = {0x10019, 0, 0x20002, 0x1001b, 0, 0x20002}; /* dTLB misses */
+    uint32_t raw[5 * 5]; /* rv39's MMU events 0x20001..0x20005, each exactly */
+    for (uint32_t i = 0; i < 5; i++) {
+        const uint32_t row[5] = {0, 0x20001 + i, 0xffffffffu, 0xffffffffu, hpm};
+        memcpy(&raw[5 * i], row, sizeof row);
+    }
+    begin_node(w, "pmu");
+    prop_string(w, "compatible", "riscv,pmu");
+    prop_cells(w, "riscv,event-to-mhpmcounters", to_counters,
+                    sizeof to_counters / sizeof to_counters[0]);
+    prop_cells(w, "riscv,event-to-mhpmevent", to_mhpmevent,
+                    sizeof to_mhpmevent / sizeof to_mhpmevent[0]);
+    prop_cells(w, "riscv,raw-event-to-mhpmcounters", raw, sizeof raw / sizeof raw[0]);
     end_node(w);
 }
 
@@ -363,6 +396,7 @@ size_t fdt_build(const struct fdt_board *b, void *buf, size_t bufsize)
     add_syscon_action(&w, "poweroff", "syscon-poweroff", FINISHER_PASS);
     add_syscon_action(&w, "reboot", "syscon-reboot", FINISHER_RESET);
     add_memory(&w, b);
+    add_pmu(&w);
     add_cpus(&w);
     add_soc(&w, b);
     end_node(&w);

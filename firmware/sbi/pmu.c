@@ -16,7 +16,7 @@
  *   cache 0x10021 ITLB read miss                 0x10021
  *   cache 0x10019, 0x1001b DTLB read/write miss  0x20002 (rv39 counts both together)
  *   raw 0x20000 with event_data N = 1..5         0x20000 | N, rv39's MMU events (`perf stat
- *                                                -e rN`): iTLB, dTLB misses, page-table
+ *   (or 0x20001..0x20005, as under OpenSBI)      -e rN`): iTLB, dTLB misses, page-table
  *                                                walks, page faults, sfence.vma
  *
  * Choosing a counter (counter_config_matching), as OpenSBI does: cycles and instructions go
@@ -185,8 +185,13 @@ static uint64_t mhpmevent_for(uint64_t event_idx, uint64_t event_data)
         return 0;
     }
     case EVENT_TYPE_RAW:
-        return code == 0 && event_data >= 1 && event_data <= RAW_EVENTS ? MHPMEVENT_RAW(event_data)
-                                                                        : 0;
+        /* N (`perf stat -e rN`) or rv39's mhpmevent value itself, 0x2000N, which is what
+         * OpenSBI writes for a raw event (the device tree's /pmu lets it) */
+        if (code != 0) return 0;
+        if (event_data >= 1 && event_data <= RAW_EVENTS) return MHPMEVENT_RAW(event_data);
+        if (event_data > MHPMEVENT_RAW(0) && event_data <= MHPMEVENT_RAW(RAW_EVENTS))
+            return event_data;
+        return 0;
     default: return 0;
     }
 }

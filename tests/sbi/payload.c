@@ -158,7 +158,7 @@ static bool wait_for_interrupt(volatile uint64_t *counter, uint64_t before)
         ;
     csr_clear(sstatus, SSTATUS_SIE);
     if (*counter != before) return true;
-    printf("payload: no interrupt: time=%lu sip=0x%lx sie=0x%lx sstatus=0x%lx\n", csr_read(time),
+    printf("~payload: no interrupt: time=%lu sip=0x%lx sie=0x%lx sstatus=0x%lx\n", csr_read(time),
            csr_read(sip), csr_read(sie), csr_read(sstatus));
     return false;
 }
@@ -550,8 +550,8 @@ static void check_pmu_sampling(bool rv39_firmware)
     CHECK(r.error == SBI_SUCCESS, "config instructions: error %ld", r.error);
     if (r.value < 3) {
         /* OpenSBI falls back on the fixed counter when the device tree maps instructions to no
-         * programmable one (QEMU's virt has a riscv,pmu node saying which, rv39's tree none):
-         * OpenSBI on rv39. rv39's firmware and QEMU's OpenSBI must sample (diff_pmu_sampling). */
+         * programmable one (no /pmu node, as with -dtb from elsewhere). On rv39's and QEMU's
+         * trees it must sample, and diff_pmu_sampling.sh fails a run without these lines. */
         printf("~payload: PMU sampling: instructions on fixed counter %ld, not checked\n",
                r.value);
         pmu_stop((unsigned long)r.value, PMU_STOP_RESET);
@@ -577,7 +577,13 @@ static void check_pmu_sampling(bool rv39_firmware)
      * here, its handler clears it, or the firmware would keep OF set at the start.) */
     csr_clear(sip, 1ul << IRQ_LCOF);
     csr_set(sie, 1ul << IRQ_LCOF);
-    for (int round = 1; round <= 2; round++) {
+    /* QEMU 7.2 counts these "instructions" in host ticks and schedules the overflow with a
+     * timer when the counter is written: a loaded host that stalls QEMU past the wrap loses
+     * it. There a round may be tried again (up to 3 times); rv39 (marchid 0) must interrupt
+     * every time. */
+    bool rv39_hart = SBI0(SBI_EXT_BASE, SBI_BASE_GET_MARCHID).value == 0;
+    for (int round = 1, tries = 1; round <= 2; round++, tries = 1) {
+    again:
         csr_set(sstatus, SSTATUS_SIE); /* anything pending is taken here */
         csr_clear(sstatus, SSTATUS_SIE);
         uint64_t before = lcof_interrupts;
@@ -586,10 +592,15 @@ static void check_pmu_sampling(bool rv39_firmware)
         CHECK(r.error == SBI_SUCCESS, "start %lu near the wrap: error %ld", c, r.error);
         /* rv39's firmware clears OF at the start, as the spec's Sscofpmf needs for the wrap to
          * interrupt (OpenSBI 1.1 on QEMU 7.2 leaves it set, and the interrupt comes anyway). */
-        CHECK(!rv39_firmware || !(read_scountovf() & (1ul << c)),
+        CHECK(!rv39_firmware || !rv39_hart || !(read_scountovf() & (1ul << c)),
               "started, OF still set (scountovf 0x%lx)", read_scountovf());
-        CHECK(wait_for_interrupt(&lcof_interrupts, before), "no overflow interrupt (round %d)",
-              round);
+        bool interrupted = wait_for_interrupt(&lcof_interrupts, before);
+        if (!interrupted && !rv39_hart && tries < 3) {
+            pmu_stop(c, 0);
+            tries++;
+            goto again;
+        }
+        CHECK(interrupted, "no overflow interrupt (round %d, try %d)", round, tries);
         CHECK(lcof_overflowed & (1ul << c), "scountovf 0x%lx at the interrupt", lcof_overflowed);
         r = pmu_stop(c, 0);
         CHECK(r.error == SBI_SUCCESS, "stop %lu after its overflow: error %ld", c, r.error);

@@ -276,13 +276,36 @@ Test(fdt, poweroff_and_reboot_write_the_finisher)
 Test(fdt, no_devices_rv39_lacks)
 {
     const void *fdt = build(128 * MiB, NULL);
-    const char *absent[] = {"pci", "flash", "fw-cfg", "platform-bus", "pmu"};
+    const char *absent[] = {"pci", "flash", "fw-cfg", "platform-bus"};
     for (int off = fdt_next_node(fdt, -1, NULL); off >= 0; off = fdt_next_node(fdt, off, NULL)) {
         const char *name = fdt_get_name(fdt, off, NULL);
         for (size_t i = 0; i < sizeof absent / sizeof absent[0]; i++)
             cr_assert(strncmp(name, absent[i], strlen(absent[i])) != 0,
                       "node %s describes a device rv39 does not have", name);
     }
+}
+
+/* The SBI PMU's event map where QEMU's virt has it (/pmu, OpenSBI's docs/pmu_support.md):
+ * instructions may go to instret or any hpmcounter, so an OpenSBI firmware can sample them;
+ * dTLB misses are rv39's mhpmevent 0x20002. */
+Test(fdt, pmu_maps_events_to_the_programmable_counters)
+{
+    const void *fdt = build(128 * MiB, NULL);
+    int off = fdt_path_offset(fdt, "/pmu");
+    cr_assert_geq(off, 0, "/pmu exists");
+    cr_assert_eq(fdt_node_check_compatible(fdt, off, "riscv,pmu"), 0);
+    int len;
+    const fdt32_t *map = fdt_getprop(fdt, off, "riscv,event-to-mhpmcounters", &len);
+    cr_assert(map && len % 12 == 0, "event-to-mhpmcounters: rows of 3 cells");
+    bool instructions = false;
+    for (int i = 0; i < len / 4; i += 3)
+        if (fdt32_to_cpu(map[i]) == 2)
+            instructions = fdt32_to_cpu(map[i + 2]) == 0xfffffffcu;
+    cr_assert(instructions, "instructions on instret and hpmcounter3..31");
+    const fdt32_t *ev = fdt_getprop(fdt, off, "riscv,event-to-mhpmevent", &len);
+    cr_assert(ev && len == 24, "two rows: the dTLB misses");
+    cr_assert_eq(fdt32_to_cpu(ev[0]), 0x10019);
+    cr_assert_eq(fdt32_to_cpu(ev[2]), 0x20002, "dTLB read miss is rv39's event 0x20002");
 }
 
 /* The Goldfish RTC, where QEMU's virt board has it (devices/goldfish_rtc.h). */
