@@ -9,97 +9,64 @@
 #include "devices/timebase.h"
 #include "emu/options.h"
 #include "support/harness.h"
-
-static enum options_outcome outcome;
-static struct options opts;
-static char *out_text, *err_text;
+#include "support/parse_options.h"
 
 static void release(void)
 {
-    free(out_text);
-    free(err_text);
-    out_text = err_text = NULL;
+    parsed_release();
     timebase_init(); /* back to host time */
 }
 
 TestSuite(icount, .fini = release);
-
-#define PARSE(...) parse_words((const char *[]){"rv39", __VA_ARGS__, NULL})
-
-static void parse_words(const char **words)
-{
-    char *argv[16];
-    int argc = 0;
-    while (words[argc]) {
-        argv[argc] = (char *)words[argc];
-        argc++;
-    }
-    argv[argc] = NULL;
-    size_t out_len, err_len;
-    FILE *out = open_memstream(&out_text, &out_len);
-    FILE *err = open_memstream(&err_text, &err_len);
-    outcome = options_parse(argc, argv, &opts, out, err);
-    fclose(out);
-    fclose(err);
-}
-
-static void assert_error(const char *must_contain)
-{
-    cr_assert_eq(outcome, OPTIONS_ERROR, "expected a parse error");
-    cr_assert_eq(strncmp(err_text, "rv39: ", 6), 0, "error starts 'rv39: ': %s", err_text);
-    cr_assert_eq(strchr(err_text, '\n'), err_text + strlen(err_text) - 1, "one line: %s",
-                 err_text);
-    cr_assert(strstr(err_text, must_contain), "error mentions '%s': %s", must_contain, err_text);
-}
 
 /* --- the options ------------------------------------------------------------------------ */
 
 Test(icount, off_by_default)
 {
     PARSE("-kernel", "k.elf");
-    cr_assert_eq(outcome, OPTIONS_RUN);
-    cr_assert_not(opts.machine.icount);
-    cr_assert_eq(opts.machine.state_hash_every, 0);
+    cr_assert_eq(parsed.outcome, OPTIONS_RUN);
+    cr_assert_not(parsed.opts.machine.icount);
+    cr_assert_eq(parsed.opts.machine.state_hash_every, 0);
 }
 
 Test(icount, shift_in_qemu_spellings)
 {
     PARSE("-icount", "shift=7");
-    cr_assert_eq(outcome, OPTIONS_RUN, "%s", err_text);
-    cr_assert(opts.machine.icount);
-    cr_assert_eq(opts.machine.icount_shift, 7);
+    cr_assert_eq(parsed.outcome, OPTIONS_RUN, "%s", parsed.err);
+    cr_assert(parsed.opts.machine.icount);
+    cr_assert_eq(parsed.opts.machine.icount_shift, 7);
     release();
     PARSE("--icount=0");
-    cr_assert_eq(outcome, OPTIONS_RUN, "%s", err_text);
-    cr_assert_eq(opts.machine.icount_shift, 0);
+    cr_assert_eq(parsed.outcome, OPTIONS_RUN, "%s", parsed.err);
+    cr_assert_eq(parsed.opts.machine.icount_shift, 0);
     release();
     PARSE("-icount", "shift=10,sleep=off");
-    cr_assert_eq(outcome, OPTIONS_RUN, "%s", err_text);
-    cr_assert_eq(opts.machine.icount_shift, 10);
+    cr_assert_eq(parsed.outcome, OPTIONS_RUN, "%s", parsed.err);
+    cr_assert_eq(parsed.opts.machine.icount_shift, 10);
 }
 
 Test(icount, shift_auto_is_refused_with_the_reason)
 {
     PARSE("-icount", "shift=auto");
-    assert_error("shift=auto is not supported");
+    assert_one_line_error("shift=auto is not supported");
     release();
     PARSE("-icount", "auto");
-    assert_error("shift=auto is not supported");
+    assert_one_line_error("shift=auto is not supported");
 }
 
 Test(icount, sleep_on_is_refused)
 {
     PARSE("-icount", "shift=3,sleep=on");
-    assert_error("sleep=on is not supported");
+    assert_one_line_error("sleep=on is not supported");
 }
 
 Test(icount, bad_shifts_are_refused)
 {
-    const char *bad[] = {"11", "shift=-1", "shift=", "x", "shift=3x", "", "sleep=off",
-                         "shift=3,align=on"};
+    const char *bad[] = {"11",       "shift=-1", "shift=",    "x",
+                         "shift=3x", "",         "sleep=off", "shift=3,align=on"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         PARSE("-icount", bad[i]);
-        assert_error("-icount");
+        assert_one_line_error("-icount");
         release();
     }
 }
@@ -109,47 +76,47 @@ Test(icount, bad_shifts_are_refused)
 Test(icount, rtc_base_defaults_to_a_fixed_date)
 {
     PARSE("-icount", "1");
-    cr_assert_eq(outcome, OPTIONS_RUN);
-    cr_assert_eq(opts.machine.rtc_base_ns, 946684800ull * 1000000000ull);
+    cr_assert_eq(parsed.outcome, OPTIONS_RUN);
+    cr_assert_eq(parsed.opts.machine.rtc_base_ns, 946684800ull * 1000000000ull);
 }
 
 Test(icount, rtc_base_date_is_utc)
 {
     PARSE("-icount", "1", "-rtc", "base=2024-02-29T12:34:56,clock=vm");
-    cr_assert_eq(outcome, OPTIONS_RUN, "%s", err_text);
-    cr_assert_eq(opts.machine.rtc_base_ns, 1709210096ull * 1000000000ull);
+    cr_assert_eq(parsed.outcome, OPTIONS_RUN, "%s", parsed.err);
+    cr_assert_eq(parsed.opts.machine.rtc_base_ns, 1709210096ull * 1000000000ull);
     release();
     PARSE("-icount", "1", "-rtc", "base=1970-01-02");
-    cr_assert_eq(outcome, OPTIONS_RUN, "%s", err_text);
-    cr_assert_eq(opts.machine.rtc_base_ns, 86400ull * 1000000000ull);
+    cr_assert_eq(parsed.outcome, OPTIONS_RUN, "%s", parsed.err);
+    cr_assert_eq(parsed.opts.machine.rtc_base_ns, 86400ull * 1000000000ull);
 }
 
 Test(icount, rtc_problems_are_one_line_errors)
 {
     PARSE("-rtc", "base=2024-01-01");
-    assert_error("only with -icount");
+    assert_one_line_error("only with -icount");
     release();
     PARSE("-icount", "1", "-rtc", "clock=host");
-    assert_error("clock=host");
+    assert_one_line_error("clock=host");
     release();
     PARSE("-icount", "1", "-rtc", "base=2024-13-01");
-    assert_error("base=2024-13-01");
+    assert_one_line_error("base=2024-13-01");
     release();
     PARSE("-icount", "1", "-rtc", "driftfix=slew");
-    assert_error("unknown item");
+    assert_one_line_error("unknown item");
 }
 
 Test(icount, state_hash_every_needs_a_positive_count)
 {
     PARSE("-state-hash-every", "1000");
-    cr_assert_eq(outcome, OPTIONS_RUN);
-    cr_assert_eq(opts.machine.state_hash_every, 1000);
+    cr_assert_eq(parsed.outcome, OPTIONS_RUN);
+    cr_assert_eq(parsed.opts.machine.state_hash_every, 1000);
     release();
     PARSE("-state-hash-every", "0");
-    assert_error("-state-hash-every");
+    assert_one_line_error("-state-hash-every");
     release();
     PARSE("-state-hash-every", "-5");
-    assert_error("-state-hash-every");
+    assert_one_line_error("-state-hash-every");
 }
 
 /* --- the timebase ------------------------------------------------------------------------ */
@@ -209,7 +176,8 @@ TestSuite(icount_hart, .init = harness_init, .fini = hart_fini);
 /* 1000 instructions then `csrr x5, time` then a jump to itself (where a run stops). */
 static void count_then_read_time(void)
 {
-    for (int i = 0; i < 1000; i++) put32(i_addi(0, 0, 0));
+    for (int i = 0; i < 1000; i++)
+        put32(i_addi(0, 0, 0));
     put32(i_csrrs(5, CSR_TIME, 0));
     put32(enc_j(0, 0, OPC_JAL));
 }

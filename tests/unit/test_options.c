@@ -6,62 +6,9 @@
 #include <unistd.h>
 
 #include "emu/options.h"
+#include "support/parse_options.h"
 
-struct parse_result {
-    enum options_outcome outcome;
-    struct options opts;
-    char *out, *err; /* what went to stdout and stderr */
-};
-
-static struct parse_result result;
-
-static void release(void)
-{
-    free(result.out);
-    free(result.err);
-    result = (struct parse_result){0};
-}
-
-TestSuite(options, .fini = release);
-
-/* Parse a NULL-terminated list of words (after the program name). */
-#define PARSE(...) parse_words((const char *[]){"rv39", __VA_ARGS__, NULL})
-
-static void parse_words(const char **words)
-{
-    char *argv[32];
-    int argc = 0;
-    while (words[argc]) {
-        argv[argc] = (char *)words[argc];
-        argc++;
-    }
-    argv[argc] = NULL;
-    size_t out_len, err_len;
-    FILE *out = open_memstream(&result.out, &out_len);
-    FILE *err = open_memstream(&result.err, &err_len);
-    result.outcome = options_parse(argc, argv, &result.opts, out, err);
-    fclose(out);
-    fclose(err);
-}
-
-static unsigned count_lines(const char *text)
-{
-    unsigned n = 0;
-    for (; *text; text++)
-        n += *text == '\n';
-    return n;
-}
-
-/* rv39's errors are one line on stderr starting "rv39:" (NOTES.md, "Exit status"). */
-static void assert_one_line_error(const char *must_contain)
-{
-    cr_assert_eq(result.outcome, OPTIONS_ERROR, "expected a parse error");
-    cr_assert_eq(strncmp(result.err, "rv39: ", 6), 0, "error must start 'rv39: ': %s", result.err);
-    cr_assert_eq(count_lines(result.err), 1, "error must be exactly one line: %s", result.err);
-    cr_assert(strstr(result.err, must_contain), "error should mention '%s': %s", must_contain,
-              result.err);
-    cr_assert_str_empty(result.out, "nothing goes to stdout on an error");
-}
+TestSuite(options, .fini = parsed_release);
 
 static uint64_t ram_size_of(const char *text)
 {
@@ -152,46 +99,46 @@ Test(options, ram_size_rejects_garbage)
 Test(options, defaults_without_options)
 {
     parse_words((const char *[]){"rv39", NULL});
-    cr_assert_eq(result.outcome, OPTIONS_RUN);
-    cr_assert_eq(result.opts.machine.ram_size, DEFAULT_RAM_SIZE);
-    cr_assert_null(result.opts.machine.bios, "no -bios means none (no firmware yet)");
-    cr_assert_null(result.opts.machine.kernel);
-    cr_assert_null(result.opts.machine.append);
-    cr_assert_not(result.opts.machine.stats);
-    cr_assert_eq(result.opts.machine.console, stdout, "the console is the terminal");
-    cr_assert_not(result.opts.tlb_given);
+    cr_assert_eq(parsed.outcome, OPTIONS_RUN);
+    cr_assert_eq(parsed.opts.machine.ram_size, DEFAULT_RAM_SIZE);
+    cr_assert_null(parsed.opts.machine.bios, "no -bios means none (no firmware yet)");
+    cr_assert_null(parsed.opts.machine.kernel);
+    cr_assert_null(parsed.opts.machine.append);
+    cr_assert_not(parsed.opts.machine.stats);
+    cr_assert_eq(parsed.opts.machine.console, stdout, "the console is the terminal");
+    cr_assert_not(parsed.opts.tlb_given);
 }
 
 Test(options, qemu_single_dash_forms_are_accepted)
 {
     PARSE("-bios", "none", "-kernel", "k.elf", "-append", "console=ttyS0", "-nographic", "-m",
           "256");
-    cr_assert_eq(result.outcome, OPTIONS_RUN, "stderr: %s", result.err);
-    cr_assert_str_eq(result.opts.machine.bios, "none");
-    cr_assert_str_eq(result.opts.machine.kernel, "k.elf");
-    cr_assert_str_eq(result.opts.machine.append, "console=ttyS0");
-    cr_assert(result.opts.machine.nographic);
-    cr_assert_eq(result.opts.machine.ram_size, 256ull << 20);
+    cr_assert_eq(parsed.outcome, OPTIONS_RUN, "stderr: %s", parsed.err);
+    cr_assert_str_eq(parsed.opts.machine.bios, "none");
+    cr_assert_str_eq(parsed.opts.machine.kernel, "k.elf");
+    cr_assert_str_eq(parsed.opts.machine.append, "console=ttyS0");
+    cr_assert(parsed.opts.machine.nographic);
+    cr_assert_eq(parsed.opts.machine.ram_size, 256ull << 20);
 }
 
 Test(options, gnu_double_dash_forms_are_accepted)
 {
     PARSE("--bios", "fw.bin", "--kernel=k.elf", "--memory=1G", "--stats", "--append", "x");
-    cr_assert_eq(result.outcome, OPTIONS_RUN, "stderr: %s", result.err);
-    cr_assert_str_eq(result.opts.machine.bios, "fw.bin");
-    cr_assert_str_eq(result.opts.machine.kernel, "k.elf");
-    cr_assert_eq(result.opts.machine.ram_size, 1ull << 30);
-    cr_assert(result.opts.machine.stats);
+    cr_assert_eq(parsed.outcome, OPTIONS_RUN, "stderr: %s", parsed.err);
+    cr_assert_str_eq(parsed.opts.machine.bios, "fw.bin");
+    cr_assert_str_eq(parsed.opts.machine.kernel, "k.elf");
+    cr_assert_eq(parsed.opts.machine.ram_size, 1ull << 30);
+    cr_assert(parsed.opts.machine.stats);
 }
 
 /* QEMU reads the word after the dash as the option's whole name: "-m512M" is no option. */
 Test(options, m_takes_its_value_as_the_next_word)
 {
     PARSE("-m", "64");
-    cr_assert_eq(result.opts.machine.ram_size, 64ull << 20);
-    release();
+    cr_assert_eq(parsed.opts.machine.ram_size, 64ull << 20);
+    parsed_release();
     PARSE("-m512M");
-    cr_assert_eq(result.outcome, OPTIONS_ERROR);
+    cr_assert_eq(parsed.outcome, OPTIONS_ERROR);
     assert_one_line_error("-m512M: unknown option");
 }
 
@@ -208,11 +155,11 @@ Test(options, unknown_options_are_never_misparsed)
                                      {"rv39", "-Sx", NULL, NULL}};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
         parse_words(words[i]);
-        cr_assert_eq(result.outcome, OPTIONS_ERROR, "%s must be refused", words[i][1]);
-        cr_assert(strstr(result.err, "unknown option"), "%s: %s", words[i][1], result.err);
-        cr_assert(strstr(result.err, words[i][1]), "the message names %s: %s", words[i][1],
-                  result.err);
-        release();
+        cr_assert_eq(parsed.outcome, OPTIONS_ERROR, "%s must be refused", words[i][1]);
+        cr_assert(strstr(parsed.err, "unknown option"), "%s: %s", words[i][1], parsed.err);
+        cr_assert(strstr(parsed.err, words[i][1]), "the message names %s: %s", words[i][1],
+                  parsed.err);
+        parsed_release();
     }
 }
 
@@ -221,26 +168,26 @@ Test(options, qemu_linux_command_line)
 {
     PARSE("-M", "virt", "-m", "512M", "-nographic", "-kernel", "Image", "-initrd", "initrd.gz",
           "-append", "console=ttyS0", "-serial", "mon:stdio", "-dtb", "board.dtb", "-s");
-    cr_assert_eq(result.outcome, OPTIONS_RUN, "stderr: %s", result.err);
-    cr_assert_str_eq(result.opts.machine.kernel, "Image");
-    cr_assert_str_eq(result.opts.machine.initrd, "initrd.gz");
-    cr_assert_str_eq(result.opts.machine.dtb, "board.dtb");
-    cr_assert_eq(result.opts.gdb_port, 1234, "-s is -gdb tcp::1234");
-    cr_assert_eq(result.opts.machine.ram_size, 512ull << 20);
-    release();
+    cr_assert_eq(parsed.outcome, OPTIONS_RUN, "stderr: %s", parsed.err);
+    cr_assert_str_eq(parsed.opts.machine.kernel, "Image");
+    cr_assert_str_eq(parsed.opts.machine.initrd, "initrd.gz");
+    cr_assert_str_eq(parsed.opts.machine.dtb, "board.dtb");
+    cr_assert_eq(parsed.opts.gdb_port, 1234, "-s is -gdb tcp::1234");
+    cr_assert_eq(parsed.opts.machine.ram_size, 512ull << 20);
+    parsed_release();
     PARSE("-serial", "file:log.txt");
-    cr_assert_eq(result.outcome, OPTIONS_ERROR);
+    cr_assert_eq(parsed.outcome, OPTIONS_ERROR);
     assert_one_line_error("-serial file:log.txt");
-    release();
+    parsed_release();
     PARSE("--stats=yes");
-    cr_assert_eq(result.outcome, OPTIONS_ERROR);
+    cr_assert_eq(parsed.outcome, OPTIONS_ERROR);
     assert_one_line_error("takes no argument");
 }
 
 Test(options, later_option_overrides_earlier)
 {
     PARSE("-kernel", "a.elf", "-kernel", "b.elf");
-    cr_assert_str_eq(result.opts.machine.kernel, "b.elf");
+    cr_assert_str_eq(parsed.opts.machine.kernel, "b.elf");
 }
 
 Test(options, bad_memory_size_is_one_line_naming_the_value)
@@ -253,7 +200,7 @@ Test(options, unknown_long_option_is_one_line_naming_it)
 {
     PARSE("-kernel", "k.elf", "--frobnicate");
     assert_one_line_error("--frobnicate");
-    cr_assert(strstr(result.err, "unknown option"));
+    cr_assert(strstr(parsed.err, "unknown option"));
 }
 
 Test(options, unknown_short_option_is_one_line_naming_it)
@@ -277,18 +224,18 @@ Test(options, stray_argument_is_rejected)
 Test(options, version_prints_name_and_version_to_stdout)
 {
     PARSE("--version");
-    cr_assert_eq(result.outcome, OPTIONS_DONE);
-    cr_assert_str_eq(result.out, "rv39 " RV39_VERSION "\n");
-    cr_assert_str_empty(result.err);
+    cr_assert_eq(parsed.outcome, OPTIONS_DONE);
+    cr_assert_str_eq(parsed.out, "rv39 " RV39_VERSION "\n");
+    cr_assert_str_empty(parsed.err);
 }
 
 Test(options, help_prints_usage_to_stdout)
 {
     PARSE("-h");
-    cr_assert_eq(result.outcome, OPTIONS_DONE);
-    cr_assert(strstr(result.out, "Usage: rv39"), "help text: %s", result.out);
-    cr_assert(strstr(result.out, "-kernel"), "help must list -kernel");
-    cr_assert_str_empty(result.err);
+    cr_assert_eq(parsed.outcome, OPTIONS_DONE);
+    cr_assert(strstr(parsed.out, "Usage: rv39"), "help text: %s", parsed.out);
+    cr_assert(strstr(parsed.out, "-kernel"), "help must list -kernel");
+    cr_assert_str_empty(parsed.err);
 }
 
 /* Issue 16: --help agrees with the README: our firmware is the default -bios, and each
@@ -296,33 +243,33 @@ Test(options, help_prints_usage_to_stdout)
 Test(options, help_agrees_with_the_readme)
 {
     PARSE("-h");
-    cr_assert(strstr(result.out, "default: rv39's own SBI firmware"), "%s", result.out);
-    cr_assert_null(strstr(result.out, "'none' (the default)"), "-bios none is not the default");
-    const char *first = strstr(result.out, "  -drive ");
-    cr_assert(first && !strstr(first + 1, "  -drive "), "-drive is listed once: %s", result.out);
-    cr_assert(strstr(result.out, "-monitor stdio"), "help lists -monitor stdio");
+    cr_assert(strstr(parsed.out, "default: rv39's own SBI firmware"), "%s", parsed.out);
+    cr_assert_null(strstr(parsed.out, "'none' (the default)"), "-bios none is not the default");
+    const char *first = strstr(parsed.out, "  -drive ");
+    cr_assert(first && !strstr(first + 1, "  -drive "), "-drive is listed once: %s", parsed.out);
+    cr_assert(strstr(parsed.out, "-monitor stdio"), "help lists -monitor stdio");
 }
 
 Test(options, parsing_twice_in_one_process_starts_afresh)
 {
     /* getopt keeps global state; options_parse must reset it. */
     PARSE("-kernel", "a.elf");
-    release();
+    parsed_release();
     PARSE("-kernel", "b.elf", "-stats");
-    cr_assert_eq(result.outcome, OPTIONS_RUN, "stderr: %s", result.err);
-    cr_assert_str_eq(result.opts.machine.kernel, "b.elf");
-    cr_assert(result.opts.machine.stats);
+    cr_assert_eq(parsed.outcome, OPTIONS_RUN, "stderr: %s", parsed.err);
+    cr_assert_str_eq(parsed.opts.machine.kernel, "b.elf");
+    cr_assert(parsed.opts.machine.stats);
 }
 
 Test(options, tlb_spec_is_parsed_and_kept)
 {
     PARSE("-tlb", "sets=16,ways=2");
-    cr_assert_eq(result.outcome, OPTIONS_RUN, "stderr: %s", result.err);
-    cr_assert(result.opts.tlb_given);
-    cr_assert_str_eq(result.opts.tlb_spec, "sets=16,ways=2");
-    cr_assert_eq(result.opts.tlb.sets, 16);
-    cr_assert_eq(result.opts.tlb.ways, 2);
-    cr_assert_eq(result.opts.tlb.super, TLB_DEFAULT_SUPER, "unnamed fields keep their default");
+    cr_assert_eq(parsed.outcome, OPTIONS_RUN, "stderr: %s", parsed.err);
+    cr_assert(parsed.opts.tlb_given);
+    cr_assert_str_eq(parsed.opts.tlb_spec, "sets=16,ways=2");
+    cr_assert_eq(parsed.opts.tlb.sets, 16);
+    cr_assert_eq(parsed.opts.tlb.ways, 2);
+    cr_assert_eq(parsed.opts.tlb.super, TLB_DEFAULT_SUPER, "unnamed fields keep their default");
 }
 
 Test(options, bad_tlb_spec_is_one_line_error)
@@ -338,19 +285,19 @@ Test(options, qemu_device_binds_a_drive_to_a_virtio_slot)
     PARSE("-machine", "virt", "-smp", "3", "-global", "virtio-mmio.force-legacy=false", "-drive",
           "file=fs.img,if=none,format=raw,id=x0", "-device",
           "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.3", "-kernel", "k");
-    cr_assert_eq(result.outcome, OPTIONS_RUN, "QEMU's xv6 command line must parse: %s", result.err);
-    cr_assert_eq(result.opts.drive_count, 1);
-    cr_assert_str_eq(result.opts.drives[0].id, "x0");
-    cr_assert_eq(result.opts.drives[0].slot, 3, "bus=virtio-mmio-bus.3 means slot 3");
-    cr_assert_not(result.opts.machine.virtio_legacy, "force-legacy=false: modern virtio-mmio");
-    cr_assert(strstr(result.err, "one hart"), "-smp 3 gets a one-line note: %s", result.err);
+    cr_assert_eq(parsed.outcome, OPTIONS_RUN, "QEMU's xv6 command line must parse: %s", parsed.err);
+    cr_assert_eq(parsed.opts.drive_count, 1);
+    cr_assert_str_eq(parsed.opts.drives[0].id, "x0");
+    cr_assert_eq(parsed.opts.drives[0].slot, 3, "bus=virtio-mmio-bus.3 means slot 3");
+    cr_assert_not(parsed.opts.machine.virtio_legacy, "force-legacy=false: modern virtio-mmio");
+    cr_assert(strstr(parsed.err, "one hart"), "-smp 3 gets a one-line note: %s", parsed.err);
 }
 
 Test(options, drive_without_device_takes_the_next_free_slot)
 {
     PARSE("-drive", "file=a.img", "-kernel", "k");
-    cr_assert_eq(result.outcome, OPTIONS_RUN);
-    cr_assert_eq(result.opts.drives[0].slot, -1, "no -device: slot chosen at attach time");
+    cr_assert_eq(parsed.outcome, OPTIONS_RUN);
+    cr_assert_eq(parsed.opts.drives[0].slot, -1, "no -device: slot chosen at attach time");
 }
 
 Test(options, device_naming_an_unknown_drive_is_an_error)
@@ -378,35 +325,35 @@ Test(options, two_drives_cannot_share_a_bus)
 Test(options, virtio_mmio_is_legacy_unless_force_legacy_is_false)
 {
     PARSE("-kernel", "k");
-    cr_assert_eq(result.outcome, OPTIONS_RUN);
-    cr_assert(result.opts.machine.virtio_legacy, "QEMU's default is the legacy interface");
+    cr_assert_eq(parsed.outcome, OPTIONS_RUN);
+    cr_assert(parsed.opts.machine.virtio_legacy, "QEMU's default is the legacy interface");
     static const char *const spellings[][2] = {
         {"virtio-mmio.force-legacy=true", "1"}, {"virtio-mmio.force-legacy=on", "1"},
         {"virtio-mmio.force-legacy=y", "1"},    {"virtio-mmio.force-legacy=false", ""},
         {"virtio-mmio.force-legacy=off", ""},   {"virtio-mmio.force-legacy=no", ""},
     };
     for (unsigned i = 0; i < sizeof spellings / sizeof spellings[0]; i++) {
-        release();
+        parsed_release();
         PARSE("-global", spellings[i][0], "-kernel", "k");
-        cr_assert_eq(result.outcome, OPTIONS_RUN, "%s must parse: %s", spellings[i][0], result.err);
-        cr_assert_eq(result.opts.machine.virtio_legacy, spellings[i][1][0] != 0, "%s",
+        cr_assert_eq(parsed.outcome, OPTIONS_RUN, "%s must parse: %s", spellings[i][0], parsed.err);
+        cr_assert_eq(parsed.opts.machine.virtio_legacy, spellings[i][1][0] != 0, "%s",
                      spellings[i][0]);
     }
     /* The last one on the line wins, as with QEMU's -global. */
-    release();
+    parsed_release();
     PARSE("-global", "virtio-mmio.force-legacy=false", "-global", "virtio-mmio.force-legacy=true",
           "-kernel", "k");
-    cr_assert(result.opts.machine.virtio_legacy, "the later -global wins");
+    cr_assert(parsed.opts.machine.virtio_legacy, "the later -global wins");
 }
 
 Test(options, unknown_globals_and_other_machines_are_refused)
 {
     PARSE("-global", "virtio-mmio.force-legacy=maybe", "-kernel", "k");
     assert_one_line_error("force-legacy=true or");
-    release();
+    parsed_release();
     PARSE("-global", "virtio-pci.disable-legacy=on", "-kernel", "k");
     assert_one_line_error("virtio-pci.disable-legacy=on");
-    release();
+    parsed_release();
     PARSE("-machine", "sifive_u", "-kernel", "k");
     assert_one_line_error("virt board only");
 }
@@ -414,8 +361,8 @@ Test(options, unknown_globals_and_other_machines_are_refused)
 Test(options, bios_default_means_rv39s_own_firmware)
 {
     PARSE("-bios", "default", "-kernel", "k");
-    cr_assert_eq(result.outcome, OPTIONS_RUN);
-    cr_assert_null(result.opts.machine.bios, "-bios default is the built-in firmware (NULL)");
+    cr_assert_eq(parsed.outcome, OPTIONS_RUN);
+    cr_assert_null(parsed.opts.machine.bios, "-bios default is the built-in firmware (NULL)");
 }
 
 /* --- options that need another, or name nothing --------------------------------------------- */
@@ -436,9 +383,9 @@ Test(options, start_halted_with_the_builtin_debugger_is_refused)
 Test(options, monitor_stdio_is_the_prompt)
 {
     PARSE("-monitor", "stdio", "-S", "-kernel", "x.elf");
-    cr_assert_eq(result.outcome, OPTIONS_RUN, "QEMU's -S -monitor stdio: %s", result.err);
-    cr_assert(result.opts.debug && result.opts.monitor, "the prompt at start, guest stopped");
-    release();
+    cr_assert_eq(parsed.outcome, OPTIONS_RUN, "QEMU's -S -monitor stdio: %s", parsed.err);
+    cr_assert(parsed.opts.debug && parsed.opts.monitor, "the prompt at start, guest stopped");
+    parsed_release();
     PARSE("-monitor", "vc", "-kernel", "x.elf");
     assert_one_line_error("-monitor vc: only stdio is supported");
 }
@@ -446,8 +393,8 @@ Test(options, monitor_stdio_is_the_prompt)
 Test(options, start_halted_with_gdb_is_accepted)
 {
     PARSE("-gdb", "1234", "-S", "-kernel", "x.elf");
-    cr_assert_eq(result.outcome, OPTIONS_RUN, "%s", result.err);
-    cr_assert(result.opts.start_halted);
+    cr_assert_eq(parsed.outcome, OPTIONS_RUN, "%s", parsed.err);
+    cr_assert(parsed.opts.start_halted);
 }
 
 Test(options, empty_tlb_spec_is_refused)
@@ -460,7 +407,7 @@ Test(options, tlb_spec_with_an_empty_field_is_refused)
 {
     static const char *const specs[] = {",", "sets=16,", ",ways=2", "sets=16,,ways=2"};
     for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
-        release();
+        parsed_release();
         PARSE("-tlb", specs[i]);
         assert_one_line_error("empty field");
     }
@@ -486,7 +433,7 @@ Test(options, display_sdl_with_sdls_headless_drivers_is_refused)
 {
     static const char *const drivers[] = {"dummy", "offscreen"};
     for (size_t i = 0; i < 2; i++) {
-        release();
+        parsed_release();
         setenv("DISPLAY", ":0", 1);
         setenv("SDL_VIDEODRIVER", drivers[i], 1);
         PARSE("-display", "sdl", "-kernel", "x.elf");
@@ -499,16 +446,16 @@ Test(options, display_sdl_with_a_display_is_accepted)
     no_display();
     setenv("WAYLAND_DISPLAY", "wayland-0", 1);
     PARSE("-display", "sdl", "-kernel", "x.elf");
-    cr_assert_eq(result.outcome, OPTIONS_RUN, "%s", result.err);
-    cr_assert_eq(result.opts.display, DISPLAY_SDL);
+    cr_assert_eq(parsed.outcome, OPTIONS_RUN, "%s", parsed.err);
+    cr_assert_eq(parsed.opts.display, DISPLAY_SDL);
 }
 
 Test(options, nographic_needs_no_display_even_after_display_sdl)
 {
     no_display();
     PARSE("-display", "sdl", "-nographic", "-kernel", "x.elf");
-    cr_assert_eq(result.outcome, OPTIONS_RUN, "%s", result.err);
-    cr_assert_eq(result.opts.display, DISPLAY_NONE);
+    cr_assert_eq(parsed.outcome, OPTIONS_RUN, "%s", parsed.err);
+    cr_assert_eq(parsed.opts.display, DISPLAY_NONE);
 }
 
 /* --- -screenshot: checked before the run, written after it --------------------------------- */
@@ -532,7 +479,7 @@ Test(options, screenshot_to_a_new_file_is_accepted_and_not_created_yet)
     snprintf(path, sizeof path, "/tmp/rv39-options-shot-%d.png", (int)getpid());
     unlink(path);
     PARSE("-screenshot", path, "-kernel", "x.elf");
-    cr_assert_eq(result.outcome, OPTIONS_RUN, "%s", result.err);
-    cr_assert_str_eq(result.opts.screenshot, path);
+    cr_assert_eq(parsed.outcome, OPTIONS_RUN, "%s", parsed.err);
+    cr_assert_str_eq(parsed.opts.screenshot, path);
     cr_assert_neq(access(path, F_OK), 0, "the check must not create the file");
 }
