@@ -350,7 +350,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
         }                                                                                          \
         uint64_t v_;                                                                               \
         c->pc = PC; /* slow path: let the MMU (and event hooks) know where we are */               \
-        if (!mmu_load(&c->mmu, a_, size, &v_)) TRAP_EXIT(exception);                                     \
+        if (!mmu_load(&c->mmu, a_, size, &v_)) TRAP_EXIT(exception);                               \
         RD = (uint64_t)(int64_t)(ctype)v_;                                                         \
         NEXT();                                                                                    \
     } while (0)
@@ -363,7 +363,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
             NEXT();                                                                                \
         }                                                                                          \
         c->pc = PC;                                                                                \
-        if (!mmu_store(&c->mmu, a_, size, RS2)) TRAP_EXIT(exception);                                    \
+        if (!mmu_store(&c->mmu, a_, size, RS2)) TRAP_EXIT(exception);                              \
         if (unlikely(c->yield_request)) {                                                          \
             c->pc = PC + ILEN;                                                                     \
             remaining--;                                                                           \
@@ -434,7 +434,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
             v_ = *(const ctype *)(e_->addend + a_);                                                \
         } else {                                                                                   \
             c->pc = PC;                                                                            \
-            if (!mmu_load(&c->mmu, a_, size, &v_)) TRAP_EXIT(exception);                                 \
+            if (!mmu_load(&c->mmu, a_, size, &v_)) TRAP_EXIT(exception);                           \
         }                                                                                          \
         FP_WRITE((box) | (ctype)v_);                                                               \
     } while (0)
@@ -448,7 +448,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
             NEXT();                                                                                \
         }                                                                                          \
         c->pc = PC;                                                                                \
-        if (!mmu_store(&c->mmu, a_, size, (ctype)FRS2)) TRAP_EXIT(exception);                            \
+        if (!mmu_store(&c->mmu, a_, size, (ctype)FRS2)) TRAP_EXIT(exception);                      \
         if (unlikely(c->yield_request)) {                                                          \
             c->pc = PC + ILEN;                                                                     \
             remaining--;                                                                           \

@@ -417,9 +417,9 @@ static uint64_t fused(enum fpu_fmt fmt, const struct unpacked *x, const struct u
  * for normal or zero operands whose result is normal (and not within a factor of two of the
  * smallest normal), the host's own IEEE 754 arithmetic gives the same bits (IEEE results are
  * unique), and the only flag the operation could raise is NX, which is set already: no NaN,
- * infinity, division by zero, overflow or underflow is possible. (QEMU's "hardfloat" relies on the same argument.) Everything else takes the exact
- * integer path below. The host computes in its default round-to-nearest mode: rv39 never
- * changes the host's rounding mode. */
+ * infinity, division by zero, overflow or underflow is possible. (QEMU's "hardfloat" relies on the
+ * same argument.) Everything else takes the exact integer path below. The host computes in its
+ * default round-to-nearest mode: rv39 never changes the host's rounding mode. */
 static bool fast_operand(enum fpu_fmt fmt, uint64_t bits)
 {
     const struct format *f = &formats[fmt];

@@ -19,7 +19,7 @@ void timebase_init(void);
  * outlive the run. */
 void timebase_icount(unsigned shift, const uint64_t *retired);
 bool timebase_is_icount(void);
-uint64_t timebase_now(void);       /* current mtime */
+uint64_t timebase_now(void); /* current mtime */
 /* Under -icount: guest nanoseconds since the start (not moved by writes to mtime); what the
  * goldfish RTC adds to its fixed base, as QEMU's -rtc clock=vm. */
 uint64_t timebase_guest_ns(void);

@@ -196,9 +196,9 @@ static void add_pmu(struct writer *w)
     begin_node(w, "pmu");
     prop_string(w, "compatible", "riscv,pmu");
     prop_cells(w, "riscv,event-to-mhpmcounters", to_counters,
-                    sizeof to_counters / sizeof to_counters[0]);
+               sizeof to_counters / sizeof to_counters[0]);
     prop_cells(w, "riscv,event-to-mhpmevent", to_mhpmevent,
-                    sizeof to_mhpmevent / sizeof to_mhpmevent[0]);
+               sizeof to_mhpmevent / sizeof to_mhpmevent[0]);
     prop_cells(w, "riscv,raw-event-to-mhpmcounters", raw, sizeof raw / sizeof raw[0]);
     end_node(w);
 }

@@ -119,12 +119,12 @@ struct machine {
     bool stop;         /* power-off requested */
     bool reset;        /* reset requested */
     int exit_status;
-    uint64_t instret;       /* instructions retired over the whole run */
-    bool stdin_open;        /* stdin still has data to read into the UART */
-    bool debugging;         /* a debugger owns Ctrl-C (it interrupts, it does not stop) */
-    uint64_t slices;        /* service rounds so far */
+    uint64_t instret;         /* instructions retired over the whole run */
+    bool stdin_open;          /* stdin still has data to read into the UART */
+    bool debugging;           /* a debugger owns Ctrl-C (it interrupts, it does not stop) */
+    uint64_t slices;          /* service rounds so far */
     uint64_t next_state_hash; /* instret at which the next state-hash line is due */
-    struct symtab *symbols; /* the loaded ELF's symbols (for HTIF and the debugger), or NULL */
+    struct symtab *symbols;   /* the loaded ELF's symbols (for HTIF and the debugger), or NULL */
     /* Reloads the boot images after a guest-requested reset (set by the front end). */
     bool (*reload)(struct machine *m);
 };

@@ -52,7 +52,7 @@ struct options {
     const char *screenshot;    /* --screenshot FILE.png: the framebuffer at exit, or NULL */
     struct netdev_config netdevs[OPTIONS_MAX_NETDEVS]; /* -netdev user,id=... */
     unsigned netdev_count;
-    char nic_netdev[MACHINE_MAX_NICS][NET_ID_MAX]; /* card i's netdev= ("" for -nic) */
+    char nic_netdev[MACHINE_MAX_NICS][NET_ID_MAX];  /* card i's netdev= ("" for -nic) */
     bool rtc_given, rtc_base_given, rtc_clock_host; /* -rtc, its base= and clock=host|rt */
 };
 

@@ -61,8 +61,10 @@ bool options_parse_icount(const char *text, struct machine_config *mc, char *pro
         }
         uint64_t shift;
         if (!parse_uint(value, TIMEBASE_MAX_SHIFT, &shift)) {
-            snprintf(problem, problem_len, "expected shift=N with N in 0..%u (2^N ns per "
-                     "instruction)", TIMEBASE_MAX_SHIFT);
+            snprintf(problem, problem_len,
+                     "expected shift=N with N in 0..%u (2^N ns per "
+                     "instruction)",
+                     TIMEBASE_MAX_SHIFT);
             return false;
         }
         mc->icount_shift = (unsigned)shift;

@@ -24,12 +24,14 @@ static void mix(struct hasher *s, uint64_t w)
 
 static void mix_words(struct hasher *s, const uint64_t *w, size_t n)
 {
-    for (size_t i = 0; i < n; i++) mix(s, w[i]);
+    for (size_t i = 0; i < n; i++)
+        mix(s, w[i]);
 }
 
 static void mix_words32(struct hasher *s, const uint32_t *w, size_t n)
 {
-    for (size_t i = 0; i < n; i++) mix(s, w[i]);
+    for (size_t i = 0; i < n; i++)
+        mix(s, w[i]);
 }
 
 static void hash_cpu(struct hasher *s, const struct cpu *c)
@@ -40,11 +42,12 @@ static void hash_cpu(struct hasher *s, const struct cpu *c)
     mix_words(s, c->f, 32);
     mix(s, c->fcsr);
     const uint64_t csrs[] = {
-        c->mstatus, c->misa,     c->medeleg,       c->mideleg,  c->mie,      c->mip,
-        c->mtvec,   c->mscratch, c->mepc,          c->mcause,   c->mtval,    c->mcounteren,
-        c->mcountinhibit,        c->menvcfg,       c->mcycle,   c->minstret, c->stvec,
-        c->sscratch, c->sepc,    c->scause,        c->stval,    c->satp,     c->scounteren,
-        c->senvcfg, c->stimecmp, c->reservation,   c->seip_software, c->seip_line, c->wfi,
+        c->mstatus,     c->misa,          c->medeleg,       c->mideleg, c->mie,
+        c->mip,         c->mtvec,         c->mscratch,      c->mepc,    c->mcause,
+        c->mtval,       c->mcounteren,    c->mcountinhibit, c->menvcfg, c->mcycle,
+        c->minstret,    c->stvec,         c->sscratch,      c->sepc,    c->scause,
+        c->stval,       c->satp,          c->scounteren,    c->senvcfg, c->stimecmp,
+        c->reservation, c->seip_software, c->seip_line,     c->wfi,
     };
     mix_words(s, csrs, sizeof csrs / sizeof csrs[0]);
     mix_words(s, c->mhpmevent, HPM_COUNTERS);
@@ -60,15 +63,16 @@ static void hash_virtio(struct hasher *s, const struct virtio_mmio *t)
     mix(s, t->ops ? t->ops->device_id : 0);
     mix(s, t->device_features);
     mix(s, t->driver_features);
-    const uint32_t regs[] = {t->device_features_sel, t->driver_features_sel, t->queue_sel,
-                             t->status,   t->interrupt_status,   t->config_generation,
-                             t->broken,   t->legacy,             t->guest_page_shift};
+    const uint32_t regs[] = {
+        t->device_features_sel, t->driver_features_sel, t->queue_sel, t->status,
+        t->interrupt_status,    t->config_generation,   t->broken,    t->legacy,
+        t->guest_page_shift};
     mix_words32(s, regs, sizeof regs / sizeof regs[0]);
     for (unsigned q = 0; q < VIRTIO_MMIO_MAX_QUEUES; q++) {
         const struct virtq *v = &t->queue[q];
-        const uint64_t f[] = {v->num,        v->ready,    v->desc,
-                              v->avail,      v->used,     v->last_avail,
-                              v->used_idx,   v->used_since_signal, t->queue_align[q]};
+        const uint64_t f[] = {v->num,           v->ready,      v->desc,     v->avail,
+                              v->used,          v->last_avail, v->used_idx, v->used_since_signal,
+                              t->queue_align[q]};
         mix_words(s, f, sizeof f / sizeof f[0]);
     }
 }
@@ -91,16 +95,21 @@ uint64_t machine_state_hash(struct machine *m)
     mix_words32(&s, &p->enable[0][0], PLIC_CONTEXTS * PLIC_WORDS);
     mix_words32(&s, p->threshold, PLIC_CONTEXTS);
     const struct uart16550 *u = &m->uart;
-    const uint32_t uart[] = {u->ier,       u->lcr,      u->mcr,     u->scr,
-                             u->dll,       u->dlm,      u->fcr,     u->lsr_extra,
-                             u->rx_head,   u->rx_count, u->thr_empty_irq};
+    const uint32_t uart[] = {u->ier, u->lcr,       u->mcr,     u->scr,      u->dll,          u->dlm,
+                             u->fcr, u->lsr_extra, u->rx_head, u->rx_count, u->thr_empty_irq};
     mix_words32(&s, uart, sizeof uart / sizeof uart[0]);
-    for (unsigned i = 0; i < u->rx_count; i++) mix(&s, u->rx_fifo[(u->rx_head + i) % UART_RX_FIFO]);
+    for (unsigned i = 0; i < u->rx_count; i++)
+        mix(&s, u->rx_fifo[(u->rx_head + i) % UART_RX_FIFO]);
     const struct goldfish_rtc *r = &m->rtc;
-    const uint64_t rtc[] = {r->clock_ns() + (uint64_t)r->offset_ns, r->alarm_ns, r->time_high,
-                            r->alarm_running, r->irq_pending, r->irq_enabled};
+    const uint64_t rtc[] = {r->clock_ns() + (uint64_t)r->offset_ns,
+                            r->alarm_ns,
+                            r->time_high,
+                            r->alarm_running,
+                            r->irq_pending,
+                            r->irq_enabled};
     mix_words(&s, rtc, sizeof rtc / sizeof rtc[0]);
-    for (unsigned slot = 0; slot < VIRTIO_MMIO_SLOTS; slot++) hash_virtio(&s, &m->virtio[slot]);
+    for (unsigned slot = 0; slot < VIRTIO_MMIO_SLOTS; slot++)
+        hash_virtio(&s, &m->virtio[slot]);
     return s.h;
 }
 

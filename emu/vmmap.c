@@ -477,7 +477,8 @@ void vmmap_print_tlb(FILE *out, const struct tlb *t, const struct vmmap_tlb_filt
         fprintf(out, "  %5u  0x%016llx  0x%010llx  %s  %s  %s%s%s\n", e->asid,
                 (unsigned long long)e->vpage, (unsigned long long)e->ppage,
                 vmmap_page_size(e->pte, e->level), perm, (e->pte & PTE_G) ? "G" : "-",
-                (e->pte & PTE_PBMT) ? "  " : "", (e->pte & PTE_PBMT) ? vmmap_pbmt_name(e->pte) : "");
+                (e->pte & PTE_PBMT) ? "  " : "",
+                (e->pte & PTE_PBMT) ? vmmap_pbmt_name(e->pte) : "");
     }
     /* The summary: how many per ASID among those shown. */
     if (filter && (filter->asid || filter->range || filter->level >= 0 || filter->napot))

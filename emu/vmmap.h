@@ -1,6 +1,7 @@
-/* Looking at the MMU (Sv39, Sv48, Sv57, with Svnapot's and Svpbmt's bits) from outside, without side effects (no A/D update, no TLB fill):
- * the debugger's `walk`, `vmmap`, `tlb`, `satp` and `fault` commands and the lines of
- * `trace mmu`. Everything here reads guest memory only through struct guest_ram. */
+/* Looking at the MMU (Sv39, Sv48, Sv57, with Svnapot's and Svpbmt's bits) from outside, without
+ * side effects (no A/D update, no TLB fill): the debugger's `walk`, `vmmap`, `tlb`, `satp` and
+ * `fault` commands and the lines of `trace mmu`. Everything here reads guest memory only through
+ * struct guest_ram. */
 #ifndef RV39_VMMAP_H
 #define RV39_VMMAP_H
 
@@ -49,7 +50,7 @@ struct vmmap_tlb_filter {
     uint16_t asid_value;
     bool range; /* pages overlapping [lo, hi) */
     uint64_t lo, hi;
-    int level; /* 0 4K, 1 2M, 2 1G, 3 512G, 4 256T; -1 any */
+    int level;  /* 0 4K, 1 2M, 2 1G, 3 512G, 4 256T; -1 any */
     bool napot; /* only 64 KiB (Svnapot) entries */
 };
 /* The valid TLB entries that pass the filter, sorted by ASID then virtual address, a count

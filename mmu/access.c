@@ -208,10 +208,9 @@ static bool translate(struct mmu *m, uint64_t va, enum access access, unsigned p
                                                                 .va = m->tlb.victim.vpage,
                                                                 .access = access,
                                                                 .tlb = &m->tlb.victim});
-        m->hooks.event(m->hooks.opaque, &(struct mmu_event){.kind = MMU_EV_TLB_FILL,
-                                                            .va = va,
-                                                            .access = access,
-                                                            .tlb = *backing});
+        m->hooks.event(m->hooks.opaque,
+                       &(struct mmu_event){
+                           .kind = MMU_EV_TLB_FILL, .va = va, .access = access, .tlb = *backing});
     }
     *pa = r.paddr;
     return true;

@@ -169,8 +169,7 @@ struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid)
 static bool same_translation(const struct tlb_entry *old, const struct tlb_entry *e)
 {
     return old->valid && old->level == e->level && old->shift == e->shift &&
-           old->vpage == e->vpage &&
-           (old->asid == e->asid || is_global(old) || is_global(e));
+           old->vpage == e->vpage && (old->asid == e->asid || is_global(old) || is_global(e));
 }
 
 /* Place e among n entries: over the entries it supersedes (dropping extra copies), else in a

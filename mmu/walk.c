@@ -140,8 +140,7 @@ enum walk_fault walk_check_leaf(uint64_t pte, enum access access, unsigned priv,
     return WALK_OK;
 }
 
-void page_walk(const struct guest_ram *mem, const struct walk_request *req,
-               struct walk_result *out)
+void page_walk(const struct guest_ram *mem, const struct walk_request *req, struct walk_result *out)
 {
     memset(out, 0, sizeof(*out));
     out->level = -1;

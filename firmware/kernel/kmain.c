@@ -96,7 +96,8 @@ void kmain(uint64_t hartid, uint64_t dtb)
         printf("kernel: no /memory in the device tree, assuming %lu MiB\n", ram_size >> 20);
     uint64_t ram_end = ram_base + ram_size;
     if (ram_end > USER_BASE) ram_end = USER_BASE; /* the user half starts there */
-    uint64_t dtb_frames = kalloc_init((uint64_t)kernel_end, ram_end, dtb, dtb + fdt_total_size(dtb));
+    uint64_t dtb_frames =
+        kalloc_init((uint64_t)kernel_end, ram_end, dtb, dtb + fdt_total_size(dtb));
     frame_accounts.free_at_boot = kalloc_free_count();
     report_ram(ram_base, ram_end, dtb_frames);
 

@@ -84,9 +84,9 @@
 #define MHPMEVENT_EVENT ((1ul << 56) - 1)
 #define MIP_LCOFIP (1ul << 13)
 
-static uint32_t present;    /* bit i: the hart has counter i */
-static unsigned num_counters; /* the highest present counter + 1 */
-static uint32_t configured; /* bit i: S owns counter i (0 and 2 always) */
+static uint32_t present;                   /* bit i: the hart has counter i */
+static unsigned num_counters;              /* the highest present counter + 1 */
+static uint32_t configured;                /* bit i: S owns counter i (0 and 2 always) */
 static uint64_t reset_event[PMU_COUNTERS]; /* mhpmevent as the hart came out of reset */
 static bool have_sscofpmf;
 
@@ -98,14 +98,15 @@ static struct sbiret result(long error, long value)
 /* csrr/csrw need the CSR number in the instruction: one switch per operation, generated
  * from this list of (counter, mhpmcounter CSR, mhpmevent CSR). */
 #define PROGRAMMABLE_COUNTERS(X)                                                                   \
-    X(3, 0xb03, 0x323) X(4, 0xb04, 0x324) X(5, 0xb05, 0x325) X(6, 0xb06, 0x326)                   \
-    X(7, 0xb07, 0x327) X(8, 0xb08, 0x328) X(9, 0xb09, 0x329) X(10, 0xb0a, 0x32a)                  \
-    X(11, 0xb0b, 0x32b) X(12, 0xb0c, 0x32c) X(13, 0xb0d, 0x32d) X(14, 0xb0e, 0x32e)               \
-    X(15, 0xb0f, 0x32f) X(16, 0xb10, 0x330) X(17, 0xb11, 0x331) X(18, 0xb12, 0x332)               \
-    X(19, 0xb13, 0x333) X(20, 0xb14, 0x334) X(21, 0xb15, 0x335) X(22, 0xb16, 0x336)               \
-    X(23, 0xb17, 0x337) X(24, 0xb18, 0x338) X(25, 0xb19, 0x339) X(26, 0xb1a, 0x33a)               \
-    X(27, 0xb1b, 0x33b) X(28, 0xb1c, 0x33c) X(29, 0xb1d, 0x33d) X(30, 0xb1e, 0x33e)               \
-    X(31, 0xb1f, 0x33f)
+    X(3, 0xb03, 0x323)                                                                             \
+    X(4, 0xb04, 0x324) X(5, 0xb05, 0x325) X(6, 0xb06, 0x326) X(7, 0xb07, 0x327) X(8, 0xb08, 0x328) \
+        X(9, 0xb09, 0x329) X(10, 0xb0a, 0x32a) X(11, 0xb0b, 0x32b) X(12, 0xb0c, 0x32c)             \
+            X(13, 0xb0d, 0x32d) X(14, 0xb0e, 0x32e) X(15, 0xb0f, 0x32f) X(16, 0xb10, 0x330)        \
+                X(17, 0xb11, 0x331) X(18, 0xb12, 0x332) X(19, 0xb13, 0x333) X(20, 0xb14, 0x334)    \
+                    X(21, 0xb15, 0x335) X(22, 0xb16, 0x336) X(23, 0xb17, 0x337)                    \
+                        X(24, 0xb18, 0x338) X(25, 0xb19, 0x339) X(26, 0xb1a, 0x33a)                \
+                            X(27, 0xb1b, 0x33b) X(28, 0xb1c, 0x33c) X(29, 0xb1d, 0x33d)            \
+                                X(30, 0xb1e, 0x33e) X(31, 0xb1f, 0x33f)
 
 static void counter_write(unsigned counter, uint64_t value)
 {

@@ -73,7 +73,8 @@ int main(const char *args)
             char digits[20];
             int d = 0;
             unsigned long v = seed;
-            do digits[d++] = (char)('0' + v % 10), v /= 10;
+            do
+                digits[d++] = (char)('0' + v % 10), v /= 10;
             while (v);
             while (d)
                 command[n++] = digits[--d];

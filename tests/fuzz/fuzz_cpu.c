@@ -494,8 +494,7 @@ static void put_template(struct fuzz_input *in)
         else
             put_li(a & 2 ? R_SATP_A : R_SATP_B,
                    (a & 4 ? 0 : (SATP_MODE_SV39 + (a >> 3) % 3) << SATP_MODE_SHIFT) |
-                                                    (uint64_t)(b >> 3) << SATP_ASID_SHIFT |
-                                                    TABLE_PA(b % TABLES) >> 12);
+                       (uint64_t)(b >> 3) << SATP_ASID_SHIFT | TABLE_PA(b % TABLES) >> 12);
         break;
     }
 }

@@ -471,11 +471,11 @@ static void check_pmu(void)
      * counters are always S's (Linux names them so for cycles and instret), a programmable
      * one only once configured. */
     r = pmu_config(0, 1, PMU_CFG_SKIP_MATCH, PMU_HW_CPU_CYCLES, 0);
-    CHECK(r.error == SBI_SUCCESS && r.value == 0, "SKIP_MATCH cycles on 0: error %ld %ld",
-          r.error, r.value);
+    CHECK(r.error == SBI_SUCCESS && r.value == 0, "SKIP_MATCH cycles on 0: error %ld %ld", r.error,
+          r.value);
     r = pmu_config(2, 1, PMU_CFG_SKIP_MATCH, PMU_HW_INSTRUCTIONS, 0);
-    CHECK(r.error == SBI_SUCCESS && r.value == 2, "SKIP_MATCH instret on 2: error %ld %ld",
-          r.error, r.value);
+    CHECK(r.error == SBI_SUCCESS && r.value == 2, "SKIP_MATCH instret on 2: error %ld %ld", r.error,
+          r.value);
     r = pmu_config(0, 1, PMU_CFG_SKIP_MATCH, PMU_HW_INSTRUCTIONS, 0);
     CHECK(r.error == SBI_ERR_NOT_SUPPORTED, "SKIP_MATCH instret on cycle: error %ld", r.error);
     r = pmu_config(9, 1, PMU_CFG_SKIP_MATCH, PMU_HW_INSTRUCTIONS, 0);
@@ -552,8 +552,7 @@ static void check_pmu_sampling(bool rv39_firmware)
         /* OpenSBI falls back on the fixed counter when the device tree maps instructions to no
          * programmable one (no /pmu node, as with -dtb from elsewhere). On rv39's and QEMU's
          * trees it must sample, and diff_pmu_sampling.sh fails a run without these lines. */
-        printf("~payload: PMU sampling: instructions on fixed counter %ld, not checked\n",
-               r.value);
+        printf("~payload: PMU sampling: instructions on fixed counter %ld, not checked\n", r.value);
         pmu_stop((unsigned long)r.value, PMU_STOP_RESET);
         return;
     }
@@ -570,7 +569,8 @@ static void check_pmu_sampling(bool rv39_firmware)
           "SKIP_MATCH on counter %lu: error %ld counter %ld", c, r.error, r.value);
     CHECK(read_scountovf() & (1ul << c), "configured counter %lu: OF clear (scountovf 0x%lx)", c,
           read_scountovf());
-    printf("payload: PMU sampling: SKIP_MATCH keeps it; configured, its OF is set (no interrupt)\n");
+    printf(
+        "payload: PMU sampling: SKIP_MATCH keeps it; configured, its OF is set (no interrupt)\n");
 
     /* As Linux's driver does when a hart comes up: nothing pending from before, then the
      * interrupt enabled. (Under OpenSBI 1.1 on QEMU 7.2 an LCOFI is pending by now: taken

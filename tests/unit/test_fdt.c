@@ -299,8 +299,7 @@ Test(fdt, pmu_maps_events_to_the_programmable_counters)
     cr_assert(map && len % 12 == 0, "event-to-mhpmcounters: rows of 3 cells");
     bool instructions = false;
     for (int i = 0; i < len / 4; i += 3)
-        if (fdt32_to_cpu(map[i]) == 2)
-            instructions = fdt32_to_cpu(map[i + 2]) == 0xfffffffcu;
+        if (fdt32_to_cpu(map[i]) == 2) instructions = fdt32_to_cpu(map[i + 2]) == 0xfffffffcu;
     cr_assert(instructions, "instructions on instret and hpmcounter3..31");
     const fdt32_t *ev = fdt_getprop(fdt, off, "riscv,event-to-mhpmevent", &len);
     cr_assert(ev && len == 24, "two rows: the dTLB misses");

@@ -156,8 +156,8 @@ Test(fpu, tininess_after_rounding)
 Test(fpu, tininess_after_rounding_with_nx_accrued)
 {
     unsigned fl = FFLAG_NX;
-    uint64_t r = fpu_arith(FPU_MUL, FPU_D, 0x3fefffffffffffffull /* 1 - 2^-53 */, D_MIN_NORMAL,
-                           0, RM_RNE, &fl);
+    uint64_t r = fpu_arith(FPU_MUL, FPU_D, 0x3fefffffffffffffull /* 1 - 2^-53 */, D_MIN_NORMAL, 0,
+                           RM_RNE, &fl);
     EXPECT(r, fl, D_MIN_NORMAL, FFLAG_UF | FFLAG_NX, "2^-1022 - 2^-1075 ties up to 2^-1022");
     fl = FFLAG_NX;
     r = fpu_arith(FPU_MUL, FPU_S, box(0x3f7fffffu) /* 1 - 2^-24 */, box(S_MIN_NORMAL), 0, RM_RNE,

@@ -299,23 +299,29 @@ Test(walk_modes, every_fault_rule_in_every_mode)
                 struct walk_request req;
                 enum walk_fault want;
             } cases[] = {
-                {PTE_V | PTE_W | PTE_A | PTE_D, {.access = ACCESS_READ, .priv = 1},
+                {PTE_V | PTE_W | PTE_A | PTE_D,
+                 {.access = ACCESS_READ, .priv = 1},
                  WALK_WRITE_WITHOUT_READ},
                 {RWX_AD | (1ull << 57), {.access = ACCESS_READ, .priv = 1}, WALK_RESERVED_BITS},
                 {RWX_AD | PTE_U, {.access = ACCESS_READ, .priv = 1}, WALK_U_PAGE_FROM_S},
                 {RWX_AD | PTE_U, {.access = ACCESS_READ, .priv = 1, .sum = true}, WALK_OK},
-                {RWX_AD | PTE_U, {.access = ACCESS_EXEC, .priv = 1, .sum = true},
+                {RWX_AD | PTE_U,
+                 {.access = ACCESS_EXEC, .priv = 1, .sum = true},
                  WALK_U_PAGE_FROM_S},
                 {RWX_AD, {.access = ACCESS_READ, .priv = 0}, WALK_S_PAGE_FROM_U},
                 {PTE_V | PTE_X | PTE_A, {.access = ACCESS_READ, .priv = 1}, WALK_NOT_READABLE},
                 {PTE_V | PTE_X | PTE_A, {.access = ACCESS_READ, .priv = 1, .mxr = true}, WALK_OK},
-                {PTE_V | PTE_R | PTE_A | PTE_D, {.access = ACCESS_WRITE, .priv = 1},
+                {PTE_V | PTE_R | PTE_A | PTE_D,
+                 {.access = ACCESS_WRITE, .priv = 1},
                  WALK_NOT_WRITABLE},
-                {PTE_V | PTE_R | PTE_W | PTE_A | PTE_D, {.access = ACCESS_EXEC, .priv = 1},
+                {PTE_V | PTE_R | PTE_W | PTE_A | PTE_D,
+                 {.access = ACCESS_EXEC, .priv = 1},
                  WALK_NOT_EXECUTABLE},
-                {PTE_V | PTE_R | PTE_W | PTE_X, {.access = ACCESS_READ, .priv = 1, .svade = true},
+                {PTE_V | PTE_R | PTE_W | PTE_X,
+                 {.access = ACCESS_READ, .priv = 1, .svade = true},
                  WALK_AD_CLEAR},
-                {RWX_AD & ~PTE_D, {.access = ACCESS_WRITE, .priv = 1, .svade = true},
+                {RWX_AD & ~PTE_D,
+                 {.access = ACCESS_WRITE, .priv = 1, .svade = true},
                  WALK_AD_CLEAR},
                 {RWX_AD & ~PTE_D, {.access = ACCESS_READ, .priv = 1, .svade = true}, WALK_OK},
             };
@@ -418,9 +424,9 @@ Test(walk_modes, svnapot_64k_pages)
     for (unsigned m = 0; m < NMODES; m++) {
         struct walk_request req = {.access = ACCESS_READ, .priv = 1, .svnapot = true};
         use_mode(m);
-        uint64_t base = 0x30000; /* 64 KiB aligned */
+        uint64_t base = 0x30000;                                  /* 64 KiB aligned */
         uint64_t leaf = pte_of(0x50000 | 0x8000, RWX_AD) | PTE_N; /* ppn[3:0] = 1000 */
-        for (unsigned k = 0; k < 16; k++)                          /* the 16 PTEs of the page */
+        for (unsigned k = 0; k < 16; k++)                         /* the 16 PTEs of the page */
             map_leaf(base + k * 0x1000, 0, leaf);
         for (uint64_t off = 0; off < 0x10000; off += 0x1234) {
             req.va = base + off;
