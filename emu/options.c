@@ -51,6 +51,8 @@ enum option_id {
     OPT_ICOUNT,
     OPT_RTC,
     OPT_STATE_HASH,
+    OPT_RECORD,
+    OPT_REPLAY,
 };
 
 /* Every option, by its exact name: written with one dash (QEMU's spelling) or two (GNU's; then
@@ -91,6 +93,8 @@ static const struct option_spec option_table[] = {
     {"icount", true, OPT_ICOUNT},
     {"rtc", true, OPT_RTC},
     {"state-hash-every", true, OPT_STATE_HASH},
+    {"record", true, OPT_RECORD},
+    {"replay", true, OPT_REPLAY},
     {"svade", false, OPT_SVADE},
     {"cpu", true, OPT_CPU},
     {"debug", false, OPT_DEBUG},
@@ -138,6 +142,9 @@ static void print_help(FILE *out)
             "                  (default 2000-01-01T00:00:00, UTC)\n"
             "  -state-hash-every N  print 'state-hash INSTRET HASH' (registers, CSRs, RAM,\n"
             "                  devices) to stderr every ~N instructions and at exit\n"
+            "  -record FILE    log the run's inputs (terminal, window) to FILE; implies\n"
+            "                  -icount shift=3 unless -icount is given\n"
+            "  -replay FILE    run again exactly as recorded in FILE (its inputs, its timing)\n"
             "  -svade          page-fault on clear A/D bits (Svade) instead of setting them\n"
             "                  (a hart without Svadu: the same as -cpu rv64,svadu=off)\n"
             "  -cpu rv64[,EXT=on|off...][,mmu=sv39|sv48|sv57]  the hart's extensions and\n"
@@ -756,6 +763,8 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
         case OPT_ICOUNT: /* emu/options_time.c */
         case OPT_RTC:
         case OPT_STATE_HASH:
+        case OPT_RECORD:
+        case OPT_REPLAY:
             if (!options_parse_time(spec->name, arg, opts, err)) return OPTIONS_ERROR;
             break;
         case OPT_HELP: print_help(out); return OPTIONS_DONE;
