@@ -69,6 +69,8 @@ enum options_outcome {
 enum options_outcome options_parse(int argc, char **argv, struct options *opts, FILE *out,
                                    FILE *err);
 
+/* A boolean value as QEMU spells it: on/off, yes/no, true/false, y/n. False if it is none. */
+bool options_parse_bool(const char *text, bool *value);
 /* One -device argument (QEMU's syntax): virtio-blk-device,drive=ID[,bus=virtio-mmio-bus.N]
  * binds the -drive with that id to virtio slot N (or the next free slot). */
 bool options_parse_device(const char *text, struct options *opts, char *problem,
