@@ -86,7 +86,10 @@ size=$(wc -c <"$work/on.log")
 head -c $((size - 7)) "$work/on.log" >"$work/truncated.log"
 refused "truncated log" "truncated record" -replay "$work/truncated.log"
 cp "$work/on.log" "$work/altered.log"
-printf 'x' | dd of="$work/altered.log" bs=1 seek=$((size / 2)) conv=notrunc status=none
+byte=$(od -An -tu1 -j $((size / 2)) -N 1 "$work/on.log" | tr -d ' ')
+printf "\\$(printf '%o' $((255 - byte)))" |
+    dd of="$work/altered.log" bs=1 seek=$((size / 2)) conv=notrunc status=none
+cmp -s "$work/on.log" "$work/altered.log" && fail "the altered log is not altered"
 refused "altered log" "corrupt record" -replay "$work/altered.log"
 head -c 4096 "$rv39" >"$work/foreign.log"
 refused "not a log" "not an rv39 record" -replay "$work/foreign.log"
