@@ -42,17 +42,15 @@ struct snapshot {
     const char *disk_lost; /* why a journal is incomplete (a restore then refuses), or NULL */
 };
 
-/* The harts (one for now; the loops are where more go). */
+/* The harts, in hart order. */
 static unsigned hart_count(const struct machine *m)
 {
-    (void)m;
-    return 1;
+    return m->nharts;
 }
 
 static struct cpu *hart(struct machine *m, unsigned i)
 {
-    (void)i;
-    return &m->cpu;
+    return m->hart[i];
 }
 
 static struct ram_page *page_ref(struct ram_page *p)

@@ -20,17 +20,15 @@
 #include "../devices/timebase.h"
 #include "machine.h"
 
-/* The harts (one for now; the loop is where more go). */
+/* The harts, in hart order. */
 static unsigned hart_count(const struct machine *m)
 {
-    (void)m;
-    return 1;
+    return m->nharts;
 }
 
 static struct cpu *hart(struct machine *m, unsigned i)
 {
-    (void)i;
-    return &m->cpu;
+    return m->hart[i];
 }
 
 struct stream {

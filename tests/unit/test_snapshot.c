@@ -70,7 +70,7 @@ static void boot(bool jit)
     cfg.drives[0] = (struct drive_config){disk, false, -1};
     cr_assert(machine_init(&m, &cfg));
     if (jit) {
-        cr_assert(jit_attach(&m.cpu));
+        cr_assert(jit_attach(m.hart[0]));
     }
     cr_assert(boot_load(&m));
     machine_boot(&m);
