@@ -196,7 +196,8 @@ int main(int argc, char **argv)
         char err[256];
         if (!snapshot_load_file(&m, opts.loadvm_file, err, sizeof err)) {
             fprintf(stderr, "rv39: %s: %s\n", opts.loadvm_file, err);
-            jit_detach(&m.cpu);
+            for (unsigned h = 0; h < m.nharts; h++)
+                jit_detach(m.hart[h]);
             trace_log_close();
             boot_free();
             machine_free(&m);

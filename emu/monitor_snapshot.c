@@ -32,9 +32,10 @@ bool cmd_loadvm(struct debugger *d, int argc, char **argv, FILE *out)
         fprintf(out, "error: %s: %s\n", argv[1], err);
         return false;
     }
+    const struct cpu *c = machine_selected(d->m);
     char sym[96];
-    dbg_symbolize(d, d->m->cpu.pc, sym, sizeof sym);
-    fprintf(out, "machine loaded from %s: instret %" PRIu64 ", the hart at 0x%" PRIx64 "%s\n",
-            argv[1], d->m->instret, d->m->cpu.pc, sym);
+    dbg_symbolize(d, c->pc, sym, sizeof sym);
+    fprintf(out, "machine loaded from %s: instret %" PRIu64 ", hart %u at 0x%" PRIx64 "%s\n",
+            argv[1], d->m->instret, d->m->selected, c->pc, sym);
     return true;
 }
