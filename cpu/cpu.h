@@ -101,6 +101,7 @@ struct cpu_stats {
     uint64_t page_faults; /* page faults raised (12, 13, 15) */
     uint64_t sfences;     /* sfence.vma executed */
     uint64_t retired;     /* instructions retired (and cycles: one per instruction) */
+    uint64_t traps;       /* traps taken: with `retired`, one per step of the hart (record) */
 };
 #define HPM_COUNTERS 29 /* mhpmcounter3..31 */
 

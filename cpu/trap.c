@@ -7,6 +7,7 @@ void cpu_take_trap(struct cpu *c, bool interrupt, uint64_t cause, uint64_t tval)
     uint64_t deleg = interrupt ? c->mideleg : c->medeleg;
     uint64_t mcause = cause | (interrupt ? 1ull << 63 : 0);
     enum priv from = c->priv;
+    c->stats.traps++;
 
     /* Traps never go to a lower privilege: delegation only applies below M (3.1.8). */
     if (from <= PRIV_S && ((deleg >> cause) & 1)) {

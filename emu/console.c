@@ -16,6 +16,7 @@
 
 #include "console_out.h"
 #include "machine.h"
+#include "record.h"
 
 #define INPUT_QUEUE_SIZE 1024
 
@@ -116,16 +117,24 @@ static unsigned queue_space(void)
     return INPUT_QUEUE_SIZE - (unsigned)console_pending_input();
 }
 
-/* Into the UART as far as its FIFO has room; the rest waits in the queue (never lost). */
-static void queue_drain(struct uart16550 *u)
+/* Into the UART as far as its FIFO has room; the rest waits in the queue (never lost). Under
+ * -record what goes in is logged; under -replay the log's bytes go in instead (emu/record.c)
+ * and what was typed is dropped. */
+static void queue_drain(struct machine *m)
 {
+    struct uart16550 *u = &m->uart;
+    uint8_t moved[INPUT_QUEUE_SIZE];
+    unsigned n = 0;
     pthread_mutex_lock(&input.lock);
+    if (rr_replaying(m->rr)) input.count = 0;
     unsigned space = uart_rx_space(u);
     for (; space > 0 && input.count > 0; space--, input.count--) {
+        moved[n++] = input.buf[input.head];
         uart_rx_push(u, input.buf[input.head]);
         input.head = (input.head + 1) % INPUT_QUEUE_SIZE;
     }
     pthread_mutex_unlock(&input.lock);
+    if (n && m->rr) rr_record_uart(m->rr, m, moved, n);
 }
 
 /* --- the terminal ----------------------------------------------------------------------- */
@@ -243,7 +252,7 @@ void console_pump(struct machine *m)
             ;
     }
     if (m->stdin_open) read_terminal(m);
-    queue_drain(&m->uart);
+    queue_drain(m);
 }
 
 void console_wait(struct machine *m, const struct timespec *timeout)

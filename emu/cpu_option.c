@@ -15,19 +15,7 @@
 #include <string.h>
 
 #include "../cpu/ext.h"
-
-static bool parse_bool(const char *v, bool *out)
-{
-    static const char *const yes[] = {"on", "yes", "true", "y"};
-    static const char *const no[] = {"off", "no", "false", "n"};
-    for (unsigned i = 0; i < 4; i++) {
-        if (strcmp(v, yes[i]) == 0 || strcmp(v, no[i]) == 0) {
-            *out = strcmp(v, yes[i]) == 0;
-            return true;
-        }
-    }
-    return false;
-}
+#include "options.h"
 
 /* "sv39", "sv48", "sv57" -> satp.MODE 8, 9, 10; 0 for anything else. */
 static unsigned vm_mode_by_name(const char *name)
@@ -74,7 +62,7 @@ bool options_parse_cpu(const char *text, uint64_t *extensions, unsigned *vm_max,
             unsigned mode = vm_mode_by_name(value);
             if (mode)
                 *vm_max = mode;
-            else if (parse_bool(value, &on) && on)
+            else if (options_parse_bool(value, &on) && on)
                 *vm_max = RV_VM_SV57; /* mmu=on: every mode */
             else {
                 snprintf(problem, problem_len, "mmu=%s: expected sv39, sv48 or sv57", value);
@@ -85,7 +73,7 @@ bool options_parse_cpu(const char *text, uint64_t *extensions, unsigned *vm_max,
         unsigned mode = vm_mode_by_name(item);
         if (mode) {
             bool on;
-            if (!parse_bool(value, &on)) {
+            if (!options_parse_bool(value, &on)) {
                 snprintf(problem, problem_len, "%s=%s: expected on or off", item, value);
                 return false;
             }
@@ -105,7 +93,7 @@ bool options_parse_cpu(const char *text, uint64_t *extensions, unsigned *vm_max,
             return false;
         }
         bool on;
-        if (!parse_bool(value, &on)) {
+        if (!options_parse_bool(value, &on)) {
             snprintf(problem, problem_len, "%s=%s: expected on or off", item, value);
             return false;
         }

@@ -26,6 +26,7 @@
 #include "console.h"
 #include "console_out.h"
 #include "display_sdl.h"
+#include "record.h"
 
 #define SLICE_INSNS 20000
 #define STDIN_POLL_SLICES 16    /* look at the keyboard every ~0.3 ms of guest time */
@@ -233,6 +234,8 @@ bool machine_service(struct machine *m)
     if (m->stop) return false;
     clint_update(&m->clint);
     goldfish_rtc_update(&m->rtc);
+    if (m->rr) rr_service(m->rr, m); /* -replay: the inputs due now; both: the sync points */
+    if (m->stop) return false;
     if (m->slices++ % STDIN_POLL_SLICES == 0 || c->wfi) {
         console_pump(m);
         if (machine_has_network(m) && !c->wfi) machine_poll(m, 0, false); /* idle() does it */

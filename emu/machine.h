@@ -125,6 +125,7 @@ struct machine {
     uint64_t slices;          /* service rounds so far */
     uint64_t next_state_hash; /* instret at which the next state-hash line is due */
     struct symtab *symbols;   /* the loaded ELF's symbols (for HTIF and the debugger), or NULL */
+    struct rr *rr;            /* -record/-replay (emu/record.h), or NULL */
     /* Reloads the boot images after a guest-requested reset (set by the front end). */
     bool (*reload)(struct machine *m);
 };
@@ -163,8 +164,10 @@ void machine_detach_virtio(struct machine *m);
  * networks' sockets, and let the networks handle what is ready and their timers. */
 void machine_poll(struct machine *m, uint64_t timeout_ns, bool with_stdin);
 bool machine_has_network(const struct machine *m);
-/* Hand what the window queued in m->input to the keyboard and tablet (run loop). */
+/* Hand what the window queued in m->input to the keyboard and tablet (run loop); under
+ * -replay the window's input is dropped and the log's comes through machine_input_deliver. */
 void machine_input_service(struct machine *m);
+void machine_input_deliver(struct machine *m, const struct input_msg *msg);
 
 /* emu/state_hash.c: a 64-bit hash of everything the guest can observe: x/f registers, pc,
  * privilege, CSRs, mtime, RAM, and the devices' registers. Two deterministic runs of the same

@@ -15,6 +15,7 @@
 #include "gdbstub.h"
 #include "machine.h"
 #include "options.h"
+#include "record.h"
 #include "screenshot.h"
 #include "trace_log.h"
 
@@ -116,6 +117,13 @@ int main(int argc, char **argv)
     if (!opts.machine.kernel && !opts.machine.bios &&
         find_installed_kernel(installed_kernel, sizeof(installed_kernel)))
         opts.machine.kernel = installed_kernel;
+    if (opts.replay_file) { /* the record's timing: -icount's shift and the RTC's base */
+        uint64_t ram_size;
+        if (!rr_replay_config(opts.replay_file, &opts.machine.icount_shift,
+                              &opts.machine.rtc_base_ns, &ram_size))
+            return 2;
+        opts.machine.icount = true;
+    }
     const struct machine_config *cfg = &opts.machine;
     if (opts.dumpdtb) {
         int status = boot_dump_device_tree(cfg, opts.dumpdtb);
@@ -162,6 +170,18 @@ int main(int argc, char **argv)
     if (opts.jit && !opts.debug && !opts.gdb_port && !trace_log_stepping() && !jit_attach(&m.cpu) &&
         RV39_HAS_JIT)
         fprintf(stderr, "rv39: -jit: cannot set up the translator, interpreting\n");
+    if (opts.record_file || opts.replay_file) { /* after -jit: the record says which ran */
+        bool debugger = opts.debug || opts.gdb_port;
+        m.rr = opts.record_file ? rr_record_open(&m, opts.record_file, debugger)
+                                : rr_replay_open(&m, opts.replay_file, debugger);
+        if (!m.rr) {
+            jit_detach(&m.cpu);
+            trace_log_close();
+            boot_free();
+            machine_free(&m);
+            return 2;
+        }
+    }
     double start = now_seconds();
     char why[256];
     struct display *window = display_open(&m, opts.display, why, sizeof why);
@@ -175,6 +195,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "rv39: %s: running without a window, as with -nographic\n", why);
     int status = window ? display_run(window, run_guest, &opts) : run_guest(&m, &opts);
     display_close(window);
+    status = rr_close(m.rr, &m, status);
+    m.rr = NULL;
     if (cfg->state_hash_every) machine_print_state_hash(&m); /* the state at exit */
     double seconds = now_seconds() - start;
     if (opts.screenshot && !framebuffer_screenshot(&m.fb, opts.screenshot, why, sizeof why)) {

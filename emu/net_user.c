@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "options.h"
+
 #define GUEST_DEFAULT "10.0.2.15"
 #define MAX_TIMERS 4 /* libslirp 4.7 has one timer kind (IPv6 router advertisements) */
 
@@ -118,11 +120,7 @@ bool net_user_parse(const char *text, struct netdev_config *cfg, bool id_require
                 return false;
             cfg->fwd_count++;
         } else if (KEY_IS("restrict")) {
-            if (strcmp(value, "on") == 0 || strcmp(value, "yes") == 0) {
-                cfg->restricted = true;
-            } else if (strcmp(value, "off") == 0 || strcmp(value, "no") == 0) {
-                cfg->restricted = false;
-            } else {
+            if (!options_parse_bool(value, &cfg->restricted)) {
                 snprintf(problem, problem_len, "restrict=%s: expected on or off", value);
                 return false;
             }

@@ -54,6 +54,8 @@ struct options {
     unsigned netdev_count;
     char nic_netdev[MACHINE_MAX_NICS][NET_ID_MAX];  /* card i's netdev= ("" for -nic) */
     bool rtc_given, rtc_base_given, rtc_clock_host; /* -rtc, its base= and clock=host|rt */
+    bool icount_given;                              /* -icount was on the command line */
+    const char *record_file, *replay_file;          /* -record FILE, -replay FILE (emu/record.h) */
 };
 
 enum options_outcome {
@@ -67,6 +69,8 @@ enum options_outcome {
 enum options_outcome options_parse(int argc, char **argv, struct options *opts, FILE *out,
                                    FILE *err);
 
+/* A boolean value as QEMU spells it: on/off, yes/no, true/false, y/n. False if it is none. */
+bool options_parse_bool(const char *text, bool *value);
 /* One -device argument (QEMU's syntax): virtio-blk-device,drive=ID[,bus=virtio-mmio-bus.N]
  * binds the -drive with that id to virtio slot N (or the next free slot). */
 bool options_parse_device(const char *text, struct options *opts, char *problem,
@@ -95,7 +99,7 @@ bool options_parse_rtc(const char *text, struct options *opts, char *problem, si
 bool options_parse_state_hash(const char *text, struct machine_config *mc, char *problem,
                               size_t problem_len);
 bool options_finish_time(struct options *opts, char *problem, size_t problem_len);
-/* The option `name` (icount, rtc or state-hash-every) with its argument; false after one
+/* The option `name` (icount, rtc, state-hash-every, record or replay) with its argument; false after one
  * line "rv39: -NAME ARG: problem" to err. */
 bool options_parse_time(const char *name, const char *arg, struct options *opts, FILE *err);
 

@@ -141,8 +141,30 @@ bool options_parse_rtc(const char *text, struct options *opts, char *problem, si
     return true;
 }
 
+/* -record without -icount: QEMU's record/replay wants -icount too; rv39 picks this shift. */
+#define RECORD_DEFAULT_SHIFT 3
+
 bool options_finish_time(struct options *opts, char *problem, size_t problem_len)
 {
+    if (opts->record_file && opts->replay_file) {
+        snprintf(problem, problem_len, "-record and -replay: one or the other");
+        return false;
+    }
+    const char *rr = opts->record_file ? "-record" : opts->replay_file ? "-replay" : NULL;
+    if (rr && (opts->netdev_count || opts->machine.nic_count)) {
+        snprintf(problem, problem_len,
+                 "%s: not with a network (-netdev/-nic): its packets are not recorded", rr);
+        return false;
+    }
+    if (opts->replay_file && (opts->icount_given || opts->rtc_given)) {
+        snprintf(problem, problem_len,
+                 "-replay: the record sets -icount and -rtc (drop them from the command line)");
+        return false;
+    }
+    if (opts->record_file && !opts->machine.icount) {
+        opts->machine.icount = true;
+        opts->machine.icount_shift = RECORD_DEFAULT_SHIFT;
+    }
     if (opts->rtc_given && !opts->machine.icount) {
         snprintf(problem, problem_len,
                  "-rtc: only with -icount (without it the RTC follows the host's clock)");
@@ -171,6 +193,15 @@ bool options_parse_state_hash(const char *text, struct machine_config *mc, char 
 bool options_parse_time(const char *name, const char *arg, struct options *opts, FILE *err)
 {
     char problem[200];
+    if (strcmp(name, "record") == 0 || strcmp(name, "replay") == 0) {
+        if (!arg[0]) {
+            fprintf(err, "rv39: -%s: expected a file name\n", name);
+            return false;
+        }
+        *(name[2] == 'c' ? &opts->record_file : &opts->replay_file) = arg;
+        return true;
+    }
+    if (strcmp(name, "icount") == 0) opts->icount_given = true;
     bool ok = strcmp(name, "icount") == 0
                   ? options_parse_icount(arg, &opts->machine, problem, sizeof problem)
               : strcmp(name, "rtc") == 0

@@ -17,6 +17,7 @@
 #include "console.h"
 #include "fixed_random.h"
 #include "machine.h"
+#include "record.h"
 
 enum virtio_kind {
     KIND_EMPTY,
@@ -205,11 +206,17 @@ void machine_input_service(struct machine *m)
 {
     struct input_msg msg[32];
     unsigned n = input_link_take(&m->input, msg, 32);
+    if (rr_replaying(m->rr)) return; /* the log's input comes instead (emu/record.c) */
     for (unsigned i = 0; i < n; i++) {
-        if (msg[i].kind == INPUT_MSG_KEY && m->cfg.keyboard)
-            virtio_input_key(&m->keyboard, msg[i].a, msg[i].b);
-        if (msg[i].kind == INPUT_MSG_POINTER && m->cfg.tablet) tablet_report(m, &msg[i]);
+        if (m->rr) rr_record_input(m->rr, m, &msg[i]);
+        machine_input_deliver(m, &msg[i]);
     }
+}
+
+void machine_input_deliver(struct machine *m, const struct input_msg *msg)
+{
+    if (msg->kind == INPUT_MSG_KEY && m->cfg.keyboard) virtio_input_key(&m->keyboard, msg->a, msg->b);
+    if (msg->kind == INPUT_MSG_POINTER && m->cfg.tablet) tablet_report(m, msg);
 }
 
 bool machine_has_network(const struct machine *m)

@@ -61,6 +61,25 @@ Test(net_options, nic_user_is_both)
     cr_assert_eq(parsed.opts.machine.nics[1].mac[5], 0x57, "the second card's MAC is the next one");
 }
 
+/* restrict= takes QEMU's booleans (on/yes/true/y, off/no/false/n), as every rv39 boolean. */
+Test(net_options, restrict_takes_qemu_booleans)
+{
+    static const char *const spellings[][2] = {{"on", "1"}, {"true", "1"}, {"y", "1"},
+                                               {"off", ""}, {"false", ""}, {"n", ""}};
+    for (unsigned i = 0; i < sizeof spellings / sizeof spellings[0]; i++) {
+        char arg[64];
+        snprintf(arg, sizeof arg, "user,restrict=%s", spellings[i][0]);
+        PARSE("-nic", arg, "-kernel", "k");
+        cr_assert_eq(parsed.outcome, OPTIONS_RUN, "%s: %s", arg, parsed.err);
+        cr_assert_eq(parsed.opts.machine.nics[0].netdev.restricted, spellings[i][1][0] != 0, "%s",
+                     arg);
+        parsed_release();
+    }
+    PARSE("-nic", "user,restrict=maybe", "-kernel", "k");
+    cr_assert_eq(parsed.outcome, OPTIONS_ERROR);
+    assert_one_line_error("restrict=maybe: expected on or off");
+}
+
 Test(net_options, rng_device)
 {
     PARSE("-device", "virtio-rng-device", "-kernel", "k");
