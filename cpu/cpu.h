@@ -238,6 +238,17 @@ static inline void cpu_emit(struct cpu *c, const struct cpu_event *ev)
     if (__builtin_expect(c->event_hook != NULL, 0)) c->event_hook(c->event_opaque, c, ev);
 }
 
+/* mip's bits come from this hart (CSR writes, Sstc, Sscofpmf) and from devices, which with
+ * harts on host threads run on another thread: every change is one atomic read-modify-write
+ * of the bits in `mask`, so neither side loses the other's. */
+static inline void cpu_mip_update(struct cpu *c, uint64_t mask, uint64_t bits)
+{
+    uint64_t old = __atomic_load_n(&c->mip, __ATOMIC_RELAXED);
+    while (!__atomic_compare_exchange_n(&c->mip, &old, (old & ~mask) | (bits & mask), false,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+        ;
+}
+
 /* Interrupt wires: devices drive mip bits through this (see devices/irq.h). */
 void cpu_set_irq(void *cpu, unsigned irq, bool level);
 /* Highest-priority pending and enabled interrupt, or -1 (priv spec 3.1.9). */
