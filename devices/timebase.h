@@ -18,6 +18,10 @@ void timebase_init(void);
  * skipped. `retired` (the hart's count of retired instructions, never guest-writable) must
  * outlive the run. */
 void timebase_icount(unsigned shift, const uint64_t *retired);
+/* The same for several harts: guest time from the sum of their counts (the round-robin run
+ * mode keeps that a function of what each hart executed). n is 1..TIMEBASE_MAX_HARTS. */
+#define TIMEBASE_MAX_HARTS 8
+void timebase_icount_harts(unsigned shift, const uint64_t *const retired[], unsigned n);
 bool timebase_is_icount(void);
 uint64_t timebase_now(void); /* current mtime */
 /* Under -icount: guest nanoseconds since the start (not moved by writes to mtime); what the
@@ -30,5 +34,14 @@ uint64_t timebase_ns_until(uint64_t deadline);
  * once (QEMU's icount with sleep=off), as a real hart would find it on waking. Nothing if
  * the deadline has passed. */
 void timebase_skip_to(uint64_t deadline);
+
+/* What a snapshot keeps of guest time (emu/snapshot_state.c). Under -icount guest time is
+ * the retired count (the hart's, restored with it) plus these; on host time only mtime
+ * counts, and it goes on from there after a restore. */
+struct timebase_state {
+    uint64_t mtime, skipped_ns, offset;
+};
+void timebase_save(struct timebase_state *s);
+void timebase_restore(const struct timebase_state *s);
 
 #endif

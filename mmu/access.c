@@ -229,7 +229,10 @@ static bool translate(struct mmu *m, uint64_t va, enum access access, unsigned p
     m->stats.walks++;
     emit(m, MMU_EV_WALK, va, access, &r);
     if (r.fault != WALK_OK) return fault(m, walk_fault_cause(r.fault, access), va);
-    if (r.ad_updated && ram_span(&m->ram, r.pte_addr, 8)) ram_written(m, r.pte_addr, 8);
+    if (r.ad_updated && ram_span(&m->ram, r.pte_addr, 8)) {
+        ram_note_write(&m->ram, r.pte_addr, 8);
+        ram_written(m, r.pte_addr, 8);
+    }
     uint64_t size = 1ull << pte_page_shift(r.pte, r.level);
     struct tlb_entry fill = {
         .valid = true,
@@ -346,6 +349,7 @@ static enum ram_access write_ram(struct mmu *m, uint64_t va, unsigned size, uint
     uint8_t *h = ram_ptr(m, *pa, size);
     if (!h) return RAM_NOT_RAM;
     write_le(h, size, value);
+    ram_note_write(&m->ram, *pa, size); /* before the fast entry: snapshots see the page */
     /* A page with decoded code (of any hart) keeps its stores on the slow path. */
     if (!ram_written(m, *pa, size))
         fill_fast(m, m->data->write, va, h, backing);
@@ -435,7 +439,10 @@ bool mmu_translate_rmw(struct mmu *m, uint64_t va, unsigned size, void **host, u
     struct tlb_entry *backing;
     if (!translate(m, va, ACCESS_WRITE, m->state.data_priv, paddr, &backing)) return false;
     uint8_t *h = ram_ptr(m, *paddr, size);
-    if (h) m->hooks.code_written(m->hooks.opaque, *paddr, size);
+    if (h) {
+        ram_note_write(&m->ram, *paddr, size);
+        m->hooks.code_written(m->hooks.opaque, *paddr, size);
+    }
     *host = h;
     return true;
 }

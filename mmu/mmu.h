@@ -215,12 +215,13 @@ void mmu_drop_translation(struct mmu *m, const struct tlb_entry *e);
 /* Drop fast write entries that point into the RAM page at host address `host_page`; returns
  * how many there were. */
 unsigned mmu_drop_writers(struct mmu *m, const uint8_t *host_page);
-/* Drop every fast write entry, of every view (a mailbox overflowed: mmu/coherence.h). */
+/* Drop every fast write entry of every view, M's too: the next store to each page takes the
+ * slow path, which marks the page written for snapshots (ram.written), and tells other harts
+ * with code there (a mailbox overflowed: mmu/coherence.h). */
 void mmu_drop_all_writers(struct mmu *m);
 /* This hart wrote RAM [pa, pa + len) other than through mmu_store (an AMO, an SC): tell the
  * other harts with code there (mmu/coherence.h, rule 2). */
 void mmu_written(struct mmu *m, uint64_t pa, uint64_t len);
-
 /* Slow paths. On failure they report the exception through hooks.fault and return false. */
 bool mmu_load(struct mmu *m, uint64_t va, unsigned size, uint64_t *value);
 bool mmu_store(struct mmu *m, uint64_t va, unsigned size, uint64_t value);
