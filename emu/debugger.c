@@ -501,6 +501,17 @@ enum dbg_stop debugger_run(struct debugger *d, uint64_t steps, bool (*interrupte
             return DBG_STOP_INTERRUPTED;
         uint64_t where = 0;
         int w = d->nwp ? dbg_watch_hit(d, &where) : -1;
+        /* For GDB a watchpoint stops before the access, as RISC-V's triggers do (GDB's
+         * riscv target steps over it itself: "nonsteppable" watchpoints); not at the
+         * instruction a run starts from (that step-over). At the prompt, after it. */
+        if (w >= 0 && d->in_gdb) {
+            if (done > 0) {
+                d->hit_watchpoint = w;
+                d->hit_watch_addr = where;
+                return DBG_STOP_WATCHPOINT;
+            }
+            w = -1;
+        }
         uint64_t traps = d->traps;
         if (trace_log_stepping()) trace_log_exec(m); /* -d exec, in_asm */
         machine_advance(m, 1, true);

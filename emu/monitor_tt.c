@@ -113,7 +113,9 @@ static void search_after(void *opaque, struct rr_point at)
     const struct cpu *c = &s->d->m->cpu;
     if (s->watch >= 0 && c->stats.traps == s->traps_before) { /* the access happened */
         s->found = true;
-        s->hit = at;
+        /* At the prompt: before the access (the pc at it). For GDB: after it, since GDB
+         * steps back over a RISC-V watchpoint's access itself (see debugger_run). */
+        s->hit = s->d->in_gdb ? rr_now(s->d->m) : at;
         s->hit_bp = -1;
         s->hit_wp = s->watch;
         s->hit_addr = s->watch_addr;
