@@ -95,7 +95,7 @@ bool cpu_init(struct cpu *c, uint8_t *ram, uint64_t ram_base, uint64_t ram_size,
 {
     memset(c, 0, sizeof(*c));
     interp_publish_labels();
-    c->mmu.ram = (struct guest_ram){ram, ram_base, ram_size};
+    c->mmu.ram = (struct guest_ram){.host = ram, .base = ram_base, .size = ram_size};
     c->mmu.hooks = (struct mmu_hooks){
         .opaque = c,
         .fault = mmu_fault,

@@ -18,10 +18,14 @@ struct dma {
     void *opaque;
 };
 
-/* Host pointer to guest-physical [pa, pa + len), or NULL if any of it is not RAM. */
+/* Host pointer to guest-physical [pa, pa + len), or NULL if any of it is not RAM. The span
+ * counts as written for snapshots (mmu/ram.h) whether the device writes it or only reads it:
+ * marking here, on the one path, cannot miss a device's write. */
 static inline uint8_t *dma_ptr(const struct dma *d, uint64_t pa, uint64_t len)
 {
-    return ram_span(&d->ram, pa, len);
+    uint8_t *p = ram_span(&d->ram, pa, len);
+    if (p) ram_note_write(&d->ram, pa, len);
+    return p;
 }
 
 static inline bool dma_read(const struct dma *d, uint64_t pa, void *buf, size_t len)

@@ -82,3 +82,18 @@ void timebase_skip_to(uint64_t deadline)
     if (ticks > TIMEBASE_MAX_SKIP) ticks = TIMEBASE_MAX_SKIP;
     icount_skipped_ns += ticks * TIMEBASE_NS_PER_TICK;
 }
+
+void timebase_save(struct timebase_state *s)
+{
+    *s = (struct timebase_state){timebase_now(), icount_skipped_ns, icount_offset};
+}
+
+void timebase_restore(const struct timebase_state *s)
+{
+    if (icount_retired) {
+        icount_skipped_ns = s->skipped_ns;
+        icount_offset = s->offset;
+    } else {
+        timebase_set(s->mtime);
+    }
+}

@@ -31,4 +31,13 @@ uint64_t timebase_ns_until(uint64_t deadline);
  * the deadline has passed. */
 void timebase_skip_to(uint64_t deadline);
 
+/* What a snapshot keeps of guest time (emu/snapshot_state.c). Under -icount guest time is
+ * the retired count (the hart's, restored with it) plus these; on host time only mtime
+ * counts, and it goes on from there after a restore. */
+struct timebase_state {
+    uint64_t mtime, skipped_ns, offset;
+};
+void timebase_save(struct timebase_state *s);
+void timebase_restore(const struct timebase_state *s);
+
 #endif

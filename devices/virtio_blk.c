@@ -190,6 +190,7 @@ static uint8_t transfer(struct virtio_blk *b, const struct dma *dma, bool out, u
                       : map_data(b, dma, false, 0, status_offset, &count, &total);
     if (!mapped || !in_range(b, sector, total) || (out && b->readonly)) return VIRTIO_BLK_S_IOERR;
     off_t pos = (off_t)(sector * VIRTIO_BLK_SECTOR);
+    if (out && b->before_write) b->before_write(b->before_write_opaque, b, (uint64_t)pos, total);
     for (unsigned i = 0; i < count; i++) {
         const struct blk_segment *s = &b->seg[i];
         bool ok =

@@ -48,6 +48,10 @@ struct virtio_blk {
     } seg[VIRTQ_MAX_CHAIN];
     /* Counters, for statistics and tests. */
     uint64_t requests, errors;
+    /* Told before each write reaches the image, with the byte range it will overwrite (the
+     * snapshots' disk journal keeps the old contents: emu/disk_journal.c). NULL: nobody. */
+    void (*before_write)(void *opaque, struct virtio_blk *b, uint64_t offset, uint64_t len);
+    void *before_write_opaque;
 };
 
 /* Open a raw image. Refuses a missing or unreadable file, an empty one, or one whose size is

@@ -113,6 +113,45 @@ void virtio_gpu_free(struct virtio_gpu *g)
         if (g->res[i].id) unref(g, &g->res[i]);
 }
 
+const char *virtio_gpu_check(const struct virtio_gpu *g, const struct dma *dma)
+{
+    uint64_t hostmem = 0;
+    bool scanout_found = g->scanout_resource == 0;
+    for (unsigned i = 0; i < VIRTIO_GPU_MAX_RESOURCES; i++) {
+        const struct virtio_gpu_resource *r = &g->res[i];
+        unsigned bi, gi, ri;
+        if (!r->id) {
+            if (r->pixels || r->backing) return "a free resource slot holds memory";
+            continue;
+        }
+        for (unsigned k = 0; k < i; k++)
+            if (g->res[k].id == r->id) return "two resources have the same id";
+        if (!format_layout(r->format, &bi, &gi, &ri) || r->width == 0 || r->height == 0 ||
+            r->width > VIRTIO_GPU_MAX_DIMENSION || r->height > VIRTIO_GPU_MAX_DIMENSION ||
+            !r->pixels)
+            return "a resource has an invalid format or size";
+        hostmem += (uint64_t)r->width * r->height * BPP;
+        if (hostmem > VIRTIO_GPU_MAX_HOSTMEM) return "the resources exceed the host memory limit";
+        if (!r->backing != !r->nr_backing || r->nr_backing > VIRTIO_GPU_MAX_BACKING)
+            return "a resource has an invalid backing";
+        uint64_t total = 0;
+        for (uint32_t k = 0; k < r->nr_backing; k++) {
+            const struct virtio_gpu_backing *b = &r->backing[k];
+            if (b->len == 0 || b->start != total || !ram_span(&dma->ram, b->addr, b->len))
+                return "a resource's backing is not in RAM";
+            total += b->len;
+        }
+        if (total != r->backing_bytes) return "a resource's backing size is wrong";
+        if (r->id == g->scanout_resource) {
+            if (!rect_inside(g->scanout_rect, r->width, r->height)) return "bad scanout rectangle";
+            scanout_found = true;
+        }
+    }
+    if (!scanout_found) return "the scanout shows a resource that does not exist";
+    if (hostmem != g->hostmem) return "the resources' host memory does not add up";
+    return NULL;
+}
+
 /* Copy the part of `rect` (resource coordinates) the scanout shows onto the framebuffer. */
 static void show(struct virtio_gpu *g, const struct virtio_gpu_resource *r,
                  struct virtio_gpu_rect rect)

@@ -66,6 +66,10 @@ struct virtio_gpu {
 void virtio_gpu_init(struct virtio_gpu *g, struct framebuffer *fb);
 /* Free every resource (at power-off). */
 void virtio_gpu_free(struct virtio_gpu *g);
+/* Is this state one the device could have reached (every resource well formed, backings in
+ * RAM, the scanout on a resource)? NULL if so, else why not. For state restored from a
+ * snapshot file, which is untrusted input. */
+const char *virtio_gpu_check(const struct virtio_gpu *g, const struct dma *dma);
 bool virtio_gpu_attach(struct virtio_gpu *g, struct virtio_mmio *t, unsigned slot,
                        const struct dma *dma, struct irq_line irq, struct bus *bus);
 

@@ -27,6 +27,7 @@
 #include "console_out.h"
 #include "display_sdl.h"
 #include "record.h"
+#include "snapshot.h"
 
 #define SLICE_INSNS 20000
 #define STDIN_POLL_SLICES 16    /* look at the keyboard every ~0.3 ms of guest time */
@@ -116,7 +117,7 @@ bool machine_init(struct machine *m, const struct machine_config *cfg)
                 (unsigned long long)(ram_size >> 20), strerror(errno));
         return false;
     }
-    m->ram = (struct guest_ram){ram, RAM_BASE, ram_size};
+    m->ram = (struct guest_ram){.host = ram, .base = RAM_BASE, .size = ram_size};
 
     uint32_t fb_width = cfg->fb_width ? cfg->fb_width : FB_DEFAULT_WIDTH;
     uint32_t fb_height = cfg->fb_height ? cfg->fb_height : FB_DEFAULT_HEIGHT;
@@ -161,6 +162,7 @@ bool machine_init(struct machine *m, const struct machine_config *cfg)
 
 void machine_free(struct machine *m)
 {
+    snapshot_machine_free(m);
     machine_detach_virtio(m); /* drives synced, networks closed */
     cpu_free(&m->cpu);
     framebuffer_free(&m->fb);
@@ -170,7 +172,9 @@ void machine_free(struct machine *m)
 
 uint8_t *machine_ram_ptr(struct machine *m, uint64_t pa, uint64_t len)
 {
-    return ram_span(&m->ram, pa, len);
+    uint8_t *p = ram_span(&m->ram, pa, len);
+    if (p) ram_note_write(&m->ram, pa, len); /* loaders, HTIF and debuggers may write it */
+    return p;
 }
 
 void machine_boot(struct machine *m)

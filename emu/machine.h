@@ -125,6 +125,7 @@ struct machine {
     uint64_t slices;          /* service rounds so far */
     uint64_t next_state_hash; /* instret at which the next state-hash line is due */
     struct symtab *symbols;   /* the loaded ELF's symbols (for HTIF and the debugger), or NULL */
+    struct snapshot_ctx *snap; /* snapshots' bookkeeping (emu/snapshot.c), NULL until one */
     struct rr *rr;            /* -record/-replay (emu/record.h), or NULL */
     /* Reloads the boot images after a guest-requested reset (set by the front end). */
     bool (*reload)(struct machine *m);
@@ -160,6 +161,8 @@ uint8_t *machine_ram_ptr(struct machine *m, uint64_t pa, uint64_t len);
  * failure. */
 bool machine_attach_virtio(struct machine *m);
 void machine_detach_virtio(struct machine *m);
+/* Where virtio-rng's fixed sequence (-icount) stands: a snapshot saves and restores it. */
+uint64_t *machine_rng_sequence(void);
 /* Wait up to timeout_ns (0: just look) for stdin (when `with_stdin`) or the user-mode
  * networks' sockets, and let the networks handle what is ready and their timers. */
 void machine_poll(struct machine *m, uint64_t timeout_ns, bool with_stdin);

@@ -104,6 +104,11 @@ static size_t icount_random(void *buf, size_t len)
     return len;
 }
 
+uint64_t *machine_rng_sequence(void)
+{
+    return &icount_random_state;
+}
+
 static bool attach_one(struct machine *m, unsigned slot, struct slot_use use)
 {
     struct virtio_mmio *t = &m->virtio[slot];

@@ -117,6 +117,13 @@ void mmu_drop_writers(struct mmu *m, const uint8_t *host_page)
     }
 }
 
+void mmu_drop_all_writers(struct mmu *m)
+{
+    for (unsigned v = 0; v < VIEW_COUNT; v++)
+        for (unsigned i = 0; i < FTLB_SIZE; i++)
+            ftlb_clear(&m->data_view[v].write[i]);
+}
+
 static unsigned view_of(unsigned priv, bool sum)
 {
     if (priv == PRIV_LEVEL_M) return VIEW_M;
@@ -190,7 +197,10 @@ static bool translate(struct mmu *m, uint64_t va, enum access access, unsigned p
     m->stats.walks++;
     emit(m, MMU_EV_WALK, va, access, &r);
     if (r.fault != WALK_OK) return fault(m, walk_fault_cause(r.fault, access), va);
-    if (r.ad_updated) m->hooks.code_written(m->hooks.opaque, r.pte_addr, 8);
+    if (r.ad_updated) {
+        ram_note_write(&m->ram, r.pte_addr, 8);
+        m->hooks.code_written(m->hooks.opaque, r.pte_addr, 8);
+    }
     uint64_t size = 1ull << pte_page_shift(r.pte, r.level);
     struct tlb_entry fill = {
         .valid = true,
@@ -306,6 +316,7 @@ static enum ram_access write_ram(struct mmu *m, uint64_t va, unsigned size, uint
     uint8_t *h = ram_ptr(m, *pa, size);
     if (!h) return RAM_NOT_RAM;
     write_le(h, size, value);
+    ram_note_write(&m->ram, *pa, size); /* before the fast entry: snapshots see the page */
     /* A page with decoded code keeps its stores on the slow path. */
     if (!m->hooks.code_written(m->hooks.opaque, *pa, size))
         fill_fast(m, m->data->write, va, h, backing);
@@ -395,7 +406,10 @@ bool mmu_translate_rmw(struct mmu *m, uint64_t va, unsigned size, void **host, u
     struct tlb_entry *backing;
     if (!translate(m, va, ACCESS_WRITE, m->state.data_priv, paddr, &backing)) return false;
     uint8_t *h = ram_ptr(m, *paddr, size);
-    if (h) m->hooks.code_written(m->hooks.opaque, *paddr, size);
+    if (h) {
+        ram_note_write(&m->ram, *paddr, size);
+        m->hooks.code_written(m->hooks.opaque, *paddr, size);
+    }
     *host = h;
     return true;
 }

@@ -209,6 +209,9 @@ void mmu_flush_all(struct mmu *m);
 void mmu_drop_translation(struct mmu *m, const struct tlb_entry *e);
 /* Drop fast write entries that point into the RAM page at host address `host_page`. */
 void mmu_drop_writers(struct mmu *m, const uint8_t *host_page);
+/* Drop every fast write entry of every view, M's too: the next store to each page takes the
+ * slow path, which marks the page written for snapshots (ram.written). */
+void mmu_drop_all_writers(struct mmu *m);
 
 /* Slow paths. On failure they report the exception through hooks.fault and return false. */
 bool mmu_load(struct mmu *m, uint64_t va, unsigned size, uint64_t *value);

@@ -12,6 +12,10 @@
 struct guest_ram {
     uint8_t *host;
     uint64_t base, size;
+    /* Snapshots (emu/snapshot.c): one byte per 4 KiB page, set by every write to the page
+     * since the last capture or restore, or NULL while nobody takes snapshots. Whoever writes
+     * RAM marks it (ram_note_write); setting more bytes than were written is always safe. */
+    uint8_t *written;
 };
 
 /* The host bytes behind guest-physical [gpa, gpa + len), or NULL when any of them is not RAM.
@@ -35,6 +39,14 @@ static inline bool ram_contains(const struct guest_ram *r, uint64_t gpa)
 static inline uint64_t ram_page_index(const struct guest_ram *r, uint64_t gpa)
 {
     return (gpa - r->base) >> 12;
+}
+
+/* [gpa, gpa + len), already checked by ram_span, was (or may be) written. */
+static inline void ram_note_write(const struct guest_ram *r, uint64_t gpa, uint64_t len)
+{
+    if (!r->written || len == 0) return;
+    for (uint64_t p = (gpa - r->base) >> 12; p <= (gpa - r->base + len - 1) >> 12; p++)
+        r->written[p] = 1;
 }
 
 #endif

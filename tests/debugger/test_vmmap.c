@@ -31,7 +31,7 @@ static uint64_t satp_for(unsigned page)
 static void setup(void)
 {
     ram = calloc(1, RAM_SIZE);
-    mem = (struct guest_ram){(uint8_t *)ram, BASE, RAM_SIZE};
+    mem = (struct guest_ram){.host = (uint8_t *)ram, .base = BASE, .size = RAM_SIZE};
 }
 static void teardown(void)
 {
