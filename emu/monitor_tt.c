@@ -411,8 +411,15 @@ struct history {
     uint64_t dropped;
 };
 
-static void history_path(struct history *h)
+static bool history_line(struct history *h);
+
+/* The walk path now; a PTE that joins it (its parent now points at its table) is shown with
+ * what it holds, written while it was not on the path. */
+static void history_path(struct history *h, bool report)
 {
+    unsigned old_n = h->npath;
+    uint64_t old_path[WALK_MAX_LEVELS];
+    memcpy(old_path, h->path, sizeof old_path);
     struct walk_request req;
     dbg_request_for(&h->d->m->cpu, h->va, ACCESS_READ, PRIV_S, &req);
     req.satp = h->satp;
@@ -422,6 +429,9 @@ static void history_path(struct history *h)
     for (unsigned i = 0; i < r.nsteps; i++) {
         h->path[i] = r.steps[i].pte_addr;
         h->value[i] = r.steps[i].pte;
+        if (report && (i >= old_n || old_path[i] != h->path[i]) && history_line(h))
+            fprintf(h->out, "PTE level %u at 0x%" PRIx64 " joins the walk: 0x%016" PRIx64 "\n",
+                    vm_mode_of_satp(h->satp)->levels - 1 - i, h->path[i], h->value[i]);
     }
 }
 
@@ -445,7 +455,13 @@ static void history_where(struct history *h, uint64_t pc)
 
 static void history_start(void *opaque)
 {
-    history_path(opaque);
+    struct history *h = opaque;
+    history_path(h, false);
+    if (!h->lines) /* the first stretch: where the path stands at the beginning */
+        for (unsigned i = 0; i < h->npath; i++)
+            if (history_line(h))
+                fprintf(h->out, "PTE level %u at 0x%" PRIx64 " = 0x%016" PRIx64 "\n",
+                        vm_mode_of_satp(h->satp)->levels - 1 - i, h->path[i], h->value[i]);
 }
 
 static void history_before(void *opaque, struct rr_point at)
@@ -486,7 +502,7 @@ static void history_after(void *opaque, struct rr_point at)
         changed = changed || v != h->value[i];
         h->value[i] = v;
     }
-    if (changed) history_path(h);
+    if (changed) history_path(h, true);
 }
 
 static bool covers(const struct tlb_entry *t, uint64_t va)

@@ -177,22 +177,23 @@ static bool step_once(struct tt *tt)
     return !m->stop;
 }
 
-/* From where the machine is, step until `target` (under `obs`). */
+/* From where the machine is, step until `target` (under `obs`). The guest may power off on
+ * the last step (that is where the session is, then); before it, that is a failure. */
 static bool run_to(struct tt *tt, struct rr_point target, FILE *out)
 {
     while (point_cmp(rr_now(tt->m), target) < 0) {
         struct rr_point before = rr_now(tt->m);
         if (!step_once(tt)) {
+            if (point_cmp(rr_now(tt->m), target) >= 0) break;
             fprintf(out, "error: time travel: the guest powered off at step %" PRIu64
                          " on the way to step %" PRIu64 "\n", rr_now(tt->m).progress,
                     target.progress);
             return false;
         }
         /* A hart idling in wfi with no timer armed waits for input: nothing moves. */
-        if (point_cmp(rr_now(tt->m), before) == 0 && tt->m->cpu.wfi) {
-            struct rr_point now = rr_now(tt->m);
-            if (now.progress >= target.progress) break;
-        }
+        if (point_cmp(rr_now(tt->m), before) == 0 && tt->m->cpu.wfi &&
+            rr_now(tt->m).progress >= target.progress)
+            break;
     }
     return true;
 }
