@@ -170,6 +170,8 @@ struct cpu {
     /* LR/SC reservation (unpriv spec "Zalrsc"): a reservation set of one aligned doubleword. */
     uint64_t reservation; /* physical address, or RESERVATION_NONE */
 
+    uint64_t mhartid; /* this hart's id (0..nharts-1), set by the board; reset keeps it */
+
     bool wfi; /* stalled in wfi until an interrupt is pending */
     /* Set by the board when a device access needs the run loop at once (power-off, reset):
      * cpu_run returns right after the store that caused it. */

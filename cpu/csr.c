@@ -93,7 +93,10 @@ PLAIN_READ(mepc, mepc)
 PLAIN_READ(mcounteren, mcounteren)
 PLAIN_READ(menvcfg, menvcfg)
 
-/* mvendorid, marchid, mimpid (a non-commercial implementation), mhartid (one hart),
+/* mhartid: the board numbers its harts from 0 (emu/machine.c). */
+PLAIN_READ(mhartid, mhartid)
+
+/* mvendorid, marchid, mimpid (a non-commercial implementation),
  * mconfigptr (no configuration structure); tselect/tdata1..3 with no triggers (debug spec
  * 5.7: tdata1 type 0 is "no trigger"). Software that probes for triggers finds none instead
  * of trapping. */

@@ -18,6 +18,10 @@ void timebase_init(void);
  * skipped. `retired` (the hart's count of retired instructions, never guest-writable) must
  * outlive the run. */
 void timebase_icount(unsigned shift, const uint64_t *retired);
+/* The same for several harts: guest time from the sum of their counts (the round-robin run
+ * mode keeps that a function of what each hart executed). n is 1..TIMEBASE_MAX_HARTS. */
+#define TIMEBASE_MAX_HARTS 8
+void timebase_icount_harts(unsigned shift, const uint64_t *const retired[], unsigned n);
 bool timebase_is_icount(void);
 uint64_t timebase_now(void); /* current mtime */
 /* Under -icount: guest nanoseconds since the start (not moved by writes to mtime); what the

@@ -298,7 +298,7 @@ bool boot_load(struct machine *m)
     }
     /* On a guest-requested reset the images overwrite RAM the guest may have changed: drop
      * decoded and translated code made from what was there (the loader writes directly). */
-    cpu_invalidate_code(&m->cpu, m->ram.base, m->ram.size);
+    machine_invalidate_code(m, m->ram.base, m->ram.size);
     return ok;
 }
 

@@ -206,11 +206,11 @@ static void act(struct machine *m, enum console_action a)
         m->exit_status = 0;
         m->stop = true;
         quit_request = true;
-        m->cpu.yield_request = true;
+        machine_yield_all(m);
         break;
     case CONSOLE_MONITOR:
         monitor_request = true;
-        m->cpu.yield_request = true;
+        machine_yield_all(m);
         break;
     }
 }

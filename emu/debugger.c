@@ -239,8 +239,10 @@ void debugger_init(struct debugger *d, struct machine *m, FILE *trace)
     d->m = m;
     d->trace = trace;
     d->hit_breakpoint = d->hit_watchpoint = -1;
-    m->cpu.event_hook = on_event;
-    m->cpu.event_opaque = d;
+    for (unsigned h = 0; h < m->nharts; h++) {
+        m->hart[h]->event_hook = on_event;
+        m->hart[h]->event_opaque = d;
+    }
 }
 
 void debugger_detach(struct debugger *d)
@@ -248,9 +250,12 @@ void debugger_detach(struct debugger *d)
     tt_close(d->tt); /* the run goes on in slices: the history ends here */
     d->tt = NULL;
     d->tt_tried = false;
-    if (d->m->cpu.event_opaque == d) {
-        d->m->cpu.event_hook = NULL;
-        d->m->cpu.event_opaque = NULL;
+    for (unsigned h = 0; h < d->m->nharts; h++) {
+        struct cpu *c = d->m->hart[h];
+        if (c->event_opaque == d) {
+            c->event_hook = NULL;
+            c->event_opaque = NULL;
+        }
     }
 }
 
@@ -258,7 +263,7 @@ void debugger_detach(struct debugger *d)
 
 bool debugger_translate(struct debugger *d, uint64_t va, enum access access, uint64_t *pa)
 {
-    const struct cpu *c = &d->m->cpu;
+    const struct cpu *c = machine_selected(d->m);
     unsigned priv = access == ACCESS_EXEC ? c->priv : dbg_data_priv(c);
     if (priv == PRIV_M || !vm_mode_of_satp(c->satp)) {
         *pa = va;
@@ -289,7 +294,7 @@ static bool copy_virtual(struct debugger *d, uint64_t va, void *buf, size_t len,
         if (!host) return false;
         if (write) {
             memcpy(host, p, chunk);
-            cpu_invalidate_code(&d->m->cpu, pa, chunk);
+            machine_invalidate_code(d->m, pa, chunk);
         } else {
             memcpy(p, host, chunk);
         }
@@ -312,7 +317,7 @@ bool debugger_write_virtual(struct debugger *d, uint64_t va, const void *buf, si
 
 bool debugger_read_csr(struct debugger *d, unsigned csr, uint64_t *value)
 {
-    struct cpu *c = &d->m->cpu;
+    struct cpu *c = machine_selected(d->m);
     enum priv saved = c->priv;
     c->priv = PRIV_M; /* csr_read checks privilege: the debugger sees everything */
     bool ok = csr_read(c, csr, value);
@@ -322,7 +327,7 @@ bool debugger_read_csr(struct debugger *d, unsigned csr, uint64_t *value)
 
 bool debugger_write_csr(struct debugger *d, unsigned csr, uint64_t value)
 {
-    struct cpu *c = &d->m->cpu;
+    struct cpu *c = machine_selected(d->m);
     enum priv saved = c->priv;
     c->priv = PRIV_M;
     bool ok = csr_write(c, csr, value);
@@ -443,8 +448,8 @@ static bool data_access_of(const struct decoded *ins, const struct cpu *c, uint6
 
 bool dbg_data_access(struct debugger *d, uint64_t *addr, unsigned *size, bool *reads, bool *writes)
 {
+    const struct cpu *c = machine_selected(d->m);
     struct decoded ins;
-    const struct cpu *c = &d->m->cpu;
     if (!dbg_fetch_decoded(d, c->pc, &ins) || ins.opcode == OP_ILLEGAL) return false;
     return data_access_of(&ins, c, addr, size, reads, writes);
 }
@@ -472,7 +477,7 @@ enum dbg_stop debugger_run(struct debugger *d, uint64_t steps, bool (*interrupte
                            void *opaque)
 {
     struct machine *m = d->m;
-    struct cpu *c = &m->cpu;
+    struct cpu *c = machine_selected(m);
     d->event_stop = false;
     d->hit_breakpoint = d->hit_watchpoint = -1;
     if (m->stop) return DBG_STOP_EXITED;
@@ -555,7 +560,7 @@ void dbg_print_insn(struct debugger *d, uint64_t va, FILE *out, uint64_t *next)
 {
     char sym[96], text[96];
     dbg_symbolize(d, va, sym, sizeof(sym));
-    const char *mark = va == d->m->cpu.pc ? "=>" : "  ";
+    const char *mark = va == machine_selected(d->m)->pc ? "=>" : "  ";
     struct decoded ins;
     if (!dbg_fetch_decoded(d, va, &ins)) {
         fprintf(out, "%s 0x%" PRIx64 "%s: (not mapped or not RAM)\n", mark, va, sym);
@@ -581,7 +586,7 @@ void dbg_print_insn(struct debugger *d, uint64_t va, FILE *out, uint64_t *next)
 void debugger_print_stop(struct debugger *d, enum dbg_stop why, FILE *out)
 {
     struct machine *m = d->m;
-    struct cpu *c = &m->cpu;
+    struct cpu *c = machine_selected(m);
     char sym[96];
     dbg_symbolize(d, c->pc, sym, sizeof(sym));
     switch (why) {

@@ -21,7 +21,7 @@ bool display_service(struct machine *m)
     struct display_link *link = m->ui;
     atomic_fetch_add_explicit(&link->heartbeat, 1, memory_order_relaxed);
     /* A hart in wfi is waiting for something: show what it drew now, not 8 ms later. */
-    framebuffer_publish(&m->fb, m->cpu.wfi ? 0 : PUBLISH_INTERVAL_NS);
+    framebuffer_publish(&m->fb, machine_selected(m)->wfi ? 0 : PUBLISH_INTERVAL_NS);
     return !atomic_load(&link->closed);
 }
 

@@ -292,7 +292,7 @@ static void serve_xfer(struct gdb *g, const char *args)
 
 static bool read_register(struct gdb *g, unsigned n, uint64_t *value)
 {
-    struct cpu *c = &g->m->cpu;
+    struct cpu *c = machine_selected(g->m);
     if (n < 32)
         *value = c->x[n];
     else if (n == REG_PC)
@@ -310,7 +310,7 @@ static bool read_register(struct gdb *g, unsigned n, uint64_t *value)
 
 static bool write_register(struct gdb *g, unsigned n, uint64_t value)
 {
-    struct cpu *c = &g->m->cpu;
+    struct cpu *c = machine_selected(g->m);
     if (n == 0) return true; /* x0 stays zero */
     if (n < 32)
         c->x[n] = value;
@@ -615,7 +615,7 @@ static enum session_end serve_session(struct gdb *g)
         case 's':
         case 'c':
             if (packet[1]) /* resume address */
-                g->m->cpu.pc = strtoull(packet + 1, NULL, 16);
+                machine_selected(g->m)->pc = strtoull(packet + 1, NULL, 16);
             if (!resume(g, packet[0] == 's' ? 1 : 0))
                 return stop_signal ? SESSION_SIGNALLED : SESSION_EXITED;
             break;

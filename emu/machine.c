@@ -1,8 +1,9 @@
 /* The board and its run loop.
  *
- * The hart runs in slices of SLICE_INSNS instructions; between slices the loop does what a
- * real board does concurrently: advances the timer comparators, moves host keyboard input
- * into the UART, serves HTIF, and idles the host while the hart sits in wfi.
+ * The harts run in slices of SLICE_INSNS instructions, one after the other in a fixed order
+ * (the deterministic round-robin mode); between rounds the loop does what a real board does
+ * concurrently: advances the timer comparators, moves host keyboard input into the UART,
+ * serves HTIF, and idles the host while every hart sits in wfi.
  *
  * Slices are instruction budgets, so under -icount (devices/timebase.h) every timer
  * interrupt the loop raises lands at an instruction count the guest alone decides: mtip and
@@ -43,7 +44,7 @@ static void on_signal(int sig)
 static void machine_power(void *opaque, enum power_action action, int status)
 {
     struct machine *m = opaque;
-    m->cpu.yield_request = true;
+    machine_yield_all(m);
     if (action == POWER_OFF) {
         m->stop = true;
         m->exit_status = status;
@@ -63,11 +64,11 @@ static uint64_t icount_rtc_ns(void)
 static void devices_reset(struct machine *m)
 {
     /* The PLIC first: it clears its inputs, and the devices below may raise theirs. */
-    plic_init(&m->plic, (struct irq_line){cpu_set_irq, &m->cpu, IRQ_MEI},
-              (struct irq_line){cpu_set_irq, &m->cpu, IRQ_SEI});
+    plic_init(&m->plic, (struct irq_line){cpu_set_irq, m->hart[0], IRQ_MEI},
+              (struct irq_line){cpu_set_irq, m->hart[0], IRQ_SEI});
     uart_init(&m->uart, m->cfg.console, (struct irq_line){plic_set_irq, &m->plic, UART_IRQ});
-    clint_init(&m->clint, (struct irq_line){cpu_set_irq, &m->cpu, IRQ_MSI},
-               (struct irq_line){cpu_set_irq, &m->cpu, IRQ_MTI});
+    clint_init(&m->clint, (struct irq_line){cpu_set_irq, m->hart[0], IRQ_MSI},
+               (struct irq_line){cpu_set_irq, m->hart[0], IRQ_MTI});
     sifive_test_init(&m->finisher, machine_power, m);
     goldfish_rtc_init(&m->rtc, (struct irq_line){plic_set_irq, &m->plic, GOLDFISH_RTC_IRQ},
                       m->cfg.icount ? icount_rtc_ns : NULL);
@@ -76,12 +77,42 @@ static void devices_reset(struct machine *m)
         if (m->virtio[slot].ops) virtio_mmio_write(&m->virtio[slot], VIRTIO_MMIO_STATUS, 4, 0);
 }
 
-/* DMA wrote guest RAM: the hart drops decoded instructions there. */
+void machine_invalidate_code(struct machine *m, uint64_t pa, uint64_t len)
+{
+    for (unsigned h = 0; h < m->nharts; h++)
+        cpu_invalidate_code(m->hart[h], pa, len);
+}
+
+void machine_yield_all(struct machine *m)
+{
+    for (unsigned h = 0; h < m->nharts; h++)
+        m->hart[h]->yield_request = true;
+}
+
+/* DMA wrote guest RAM: the harts drop decoded instructions there. */
 static void dma_written(void *opaque, uint64_t pa, uint64_t len)
 {
-    struct machine *m = opaque;
-    cpu_invalidate_code(&m->cpu, pa, len);
+    machine_invalidate_code(opaque, pa, len);
 }
+
+/* The harts, each with its caches (cpu_init), numbered from 0. */
+static bool make_harts(struct machine *m, unsigned n)
+{
+    for (unsigned h = 0; h < n; h++) {
+        m->hart[h] = malloc(sizeof(*m->hart[h]));
+        if (!m->hart[h] || !cpu_init(m->hart[h], m->ram.host, m->ram.base, m->ram.size, &m->bus)) {
+            fprintf(stderr, "rv39: out of host memory for the harts' caches\n");
+            return false;
+        }
+        m->hart[h]->mhartid = h;
+        m->nharts = h + 1;
+    }
+    return true;
+}
+
+/* The harts' retired-instruction counts, for -icount's guest time. */
+static const uint64_t *hart_retired[MACHINE_MAX_HARTS];
+_Static_assert(MACHINE_MAX_HARTS <= TIMEBASE_MAX_HARTS, "guest time counts every hart");
 
 /* Guest RAM: reserved, not committed (untouched guest RAM costs no host memory), aligned to
  * 2 MiB and offered to transparent huge pages. A guest that touches all of its RAM (our
@@ -118,6 +149,7 @@ bool machine_init(struct machine *m, const struct machine_config *cfg)
         return false;
     }
     m->ram = (struct guest_ram){.host = ram, .base = RAM_BASE, .size = ram_size};
+    if (!make_harts(m, cfg->harts ? cfg->harts : 1)) return false;
 
     uint32_t fb_width = cfg->fb_width ? cfg->fb_width : FB_DEFAULT_WIDTH;
     uint32_t fb_height = cfg->fb_height ? cfg->fb_height : FB_DEFAULT_HEIGHT;
@@ -146,13 +178,13 @@ bool machine_init(struct machine *m, const struct machine_config *cfg)
     }
     m->dma = (struct dma){m->ram, dma_written, m};
     if (!machine_attach_virtio(m)) return false;
-    if (!cpu_init(&m->cpu, m->ram.host, m->ram.base, m->ram.size, &m->bus)) {
-        fprintf(stderr, "rv39: out of host memory for the hart's caches\n");
-        return false;
-    }
     timebase_init();
     if (cfg->icount) {
-        timebase_icount(cfg->icount_shift, &m->cpu.stats.retired);
+        /* Guest time from the harts' total: in the round-robin mode a function of what each
+         * hart retired, whichever hart looks at the time. */
+        for (unsigned h = 0; h < m->nharts; h++)
+            hart_retired[h] = &m->hart[h]->stats.retired;
+        timebase_icount_harts(cfg->icount_shift, hart_retired, m->nharts);
         rtc_base_ns = cfg->rtc_base_ns;
     }
     m->next_state_hash = cfg->state_hash_every;
@@ -164,7 +196,13 @@ void machine_free(struct machine *m)
 {
     snapshot_machine_free(m);
     machine_detach_virtio(m); /* drives synced, networks closed */
-    cpu_free(&m->cpu);
+    for (unsigned h = 0; h < MACHINE_MAX_HARTS; h++) {
+        if (!m->hart[h]) continue;
+        cpu_free(m->hart[h]);
+        free(m->hart[h]);
+        m->hart[h] = NULL;
+    }
+    m->nharts = 0;
     framebuffer_free(&m->fb);
     if (m->ram.host) munmap(m->ram.host, m->ram.size);
     m->ram.host = NULL;
@@ -179,9 +217,12 @@ uint8_t *machine_ram_ptr(struct machine *m, uint64_t pa, uint64_t len)
 
 void machine_boot(struct machine *m)
 {
-    cpu_reset(&m->cpu, m->entry);
-    m->cpu.x[10] = 0;           /* a0: hart id */
-    m->cpu.x[11] = m->dtb_addr; /* a1: device tree address */
+    for (unsigned h = 0; h < m->nharts; h++) {
+        struct cpu *c = m->hart[h];
+        cpu_reset(c, m->entry);
+        c->x[10] = c->mhartid; /* a0: hart id */
+        c->x[11] = m->dtb_addr; /* a1: device tree address */
+    }
 }
 
 /* The next mtime at which a timer raises an interrupt by itself (UINT64_MAX: none). */
@@ -189,8 +230,11 @@ static uint64_t next_deadline(const struct machine *m)
 {
     uint64_t now = timebase_now(), deadline = UINT64_MAX;
     if (m->clint.mtimecmp > now) deadline = m->clint.mtimecmp;
-    if ((m->cpu.menvcfg & ENVCFG_STCE) && m->cpu.stimecmp > now && m->cpu.stimecmp < deadline)
-        deadline = m->cpu.stimecmp;
+    for (unsigned h = 0; h < m->nharts; h++) {
+        const struct cpu *c = m->hart[h];
+        if ((c->menvcfg & ENVCFG_STCE) && c->stimecmp > now && c->stimecmp < deadline)
+            deadline = c->stimecmp;
+    }
     const struct goldfish_rtc *r = &m->rtc;
     if (r->alarm_running && r->irq_enabled) {
         uint64_t rtc_now = r->clock_ns() + (uint64_t)r->offset_ns;
@@ -201,7 +245,7 @@ static uint64_t next_deadline(const struct machine *m)
     return deadline;
 }
 
-/* The hart is in wfi: sleep until the next timer deadline, input, or MAX_IDLE_NS. Under
+/* Every hart is in wfi: sleep until the next timer deadline, input, or MAX_IDLE_NS. Under
  * -icount guest time jumps to the deadline instead (the host's speed must not matter); with
  * no deadline the hart waits for input with guest time standing still. */
 static void idle(struct machine *m)
@@ -221,9 +265,17 @@ static void idle(struct machine *m)
     console_wait(m, &ts); /* terminal or window input wakes it at once */
 }
 
+/* Every hart sits in wfi. */
+static bool all_waiting(const struct machine *m)
+{
+    for (unsigned h = 0; h < m->nharts; h++)
+        if (!m->hart[h]->wfi) return false;
+    return true;
+}
+
 bool machine_service(struct machine *m)
 {
-    struct cpu *c = &m->cpu;
+    bool waiting = all_waiting(m);
     /* Under a debugger Ctrl-C only interrupts (machine_interrupted); SIGTERM always stops. */
     if (host_interrupt && (!m->debugging || host_interrupt != SIGINT)) {
         console_out_end_guest_line();
@@ -240,9 +292,9 @@ bool machine_service(struct machine *m)
     goldfish_rtc_update(&m->rtc);
     if (m->rr) rr_service(m->rr, m); /* -replay: the inputs due now; both: the sync points */
     if (m->stop) return false;
-    if (m->slices++ % STDIN_POLL_SLICES == 0 || c->wfi) {
+    if (m->slices++ % STDIN_POLL_SLICES == 0 || waiting) {
         console_pump(m);
-        if (machine_has_network(m) && !c->wfi) machine_poll(m, 0, false); /* idle() does it */
+        if (machine_has_network(m) && !waiting) machine_poll(m, 0, false); /* idle() does it */
     }
     if (m->ui && !display_service(m)) { /* the SDL window: its keys in, its picture out */
         console_out_end_guest_line();
@@ -268,13 +320,16 @@ bool machine_service(struct machine *m)
     return true;
 }
 
-uint64_t machine_advance(struct machine *m, uint64_t budget, bool step)
+uint64_t machine_advance_hart(struct machine *m, struct cpu *c, uint64_t budget, bool step,
+                              bool *idle)
 {
-    struct cpu *c = &m->cpu;
+    *idle = false;
     if (c->wfi) {
         cpu_update_stip(c);
+        /* wfi ends when an interrupt is pending and enabled in mie, whatever the global
+         * enables (priv spec 3.3.3). */
         if (!(c->mip & c->mie)) {
-            idle(m);
+            *idle = true;
             return 0;
         }
         c->wfi = false;
@@ -287,7 +342,24 @@ uint64_t machine_advance(struct machine *m, uint64_t budget, bool step)
     } else {
         n = cpu_run(c, budget);
     }
-    m->instret += n;
+    __atomic_fetch_add(&m->instret, n, __ATOMIC_RELAXED); /* harts may run on threads */
+    return n;
+}
+
+uint64_t machine_advance(struct machine *m, uint64_t budget, bool step)
+{
+    uint64_t n = 0;
+    bool all_idle = true, hart_idle;
+    if (step) {
+        n = machine_advance_hart(m, machine_selected(m), 1, true, &hart_idle);
+        all_idle = hart_idle;
+    } else {
+        for (unsigned h = 0; h < m->nharts; h++) {
+            n += machine_advance_hart(m, m->hart[h], budget, false, &hart_idle);
+            all_idle &= hart_idle;
+        }
+    }
+    if (all_idle) idle(m);
     return n;
 }
 

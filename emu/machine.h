@@ -1,4 +1,5 @@
-/* The board: one hart, RAM, and QEMU-virt's devices, and the loop that runs them. */
+/* The board: up to MACHINE_MAX_HARTS harts, RAM, and QEMU-virt's devices, and the loop that
+ * runs them. */
 #ifndef RV39_MACHINE_H
 #define RV39_MACHINE_H
 
@@ -48,8 +49,12 @@ struct nic_config {
     int slot; /* virtio slot, or -1 for the first free one */
 };
 
+/* Harts a board can have (-smp N). */
+#define MACHINE_MAX_HARTS 8
+
 struct machine_config {
     uint64_t ram_size;
+    unsigned harts; /* -smp N: 1..MACHINE_MAX_HARTS; 0 means 1 */
     const char *bios;   /* raw binary at RAM_BASE, "none", or NULL (= none until firmware exists) */
     const char *kernel; /* ELF (or raw with --bios FILE) */
     const char *append; /* kernel command line (/chosen/bootargs) */
@@ -90,9 +95,13 @@ struct htif {
 };
 
 struct machine {
-    struct cpu cpu;
+    /* hart[0..nharts-1], each on the heap with its own MMU, TLBs, decoded pages, JIT and
+     * reservation; mhartid = its index. The others are NULL. */
+    struct cpu *hart[MACHINE_MAX_HARTS];
+    unsigned nharts;
+    unsigned selected; /* the hart the debugger, GDB and the monitor look at */
     struct bus bus;
-    struct guest_ram ram; /* [RAM_BASE, RAM_BASE + size); the hart and DMA hold copies */
+    struct guest_ram ram; /* [RAM_BASE, RAM_BASE + size); the harts and DMA hold copies */
     struct uart16550 uart;
     struct clint clint;
     struct plic plic;
@@ -119,7 +128,7 @@ struct machine {
     bool stop;         /* power-off requested */
     bool reset;        /* reset requested */
     int exit_status;
-    uint64_t instret;         /* instructions retired over the whole run */
+    uint64_t instret;         /* instructions retired over the whole run, all harts */
     bool stdin_open;          /* stdin still has data to read into the UART */
     bool debugging;           /* a debugger owns Ctrl-C (it interrupts, it does not stop) */
     uint64_t slices;          /* service rounds so far */
@@ -138,14 +147,32 @@ void machine_free(struct machine *m);
 /* Run until the guest powers off; returns the guest's exit status. It is the loop below:
  *   machine_boot; machine_console_begin; while (machine_service) machine_advance; ..._end */
 int machine_run(struct machine *m);
-/* Put the hart at m->entry in M-mode, a0 = hart id, a1 = device tree. */
+/* Put every hart at m->entry in M-mode, a0 = its hart id, a1 = device tree (as QEMU virt's
+ * reset vector does for all its harts). */
 void machine_boot(struct machine *m);
 /* The board's work between slices: timers, keyboard, HTIF, console, guest reset. Returns
  * false once the guest has powered off (or rv39 was stopped by a signal). */
 bool machine_service(struct machine *m);
-/* Run the hart for up to `budget` instructions, or exactly one with `step`; a hart in wfi
- * idles the host instead until an interrupt is pending. Returns instructions retired. */
+/* One round of the deterministic round-robin run mode: each hart in turn (0, 1, ...) runs
+ * up to `budget` instructions; with `step`, only the selected hart runs exactly one. A hart
+ * in wfi with nothing pending is passed over; when every hart is, the host idles instead
+ * until an interrupt can be pending. Returns instructions retired (all harts). */
 uint64_t machine_advance(struct machine *m, uint64_t budget, bool step);
+/* One hart's turn: up to `budget` instructions (exactly one with `step`). A hart in wfi
+ * with no pending and enabled interrupt stays there: 0 retired, *idle set. */
+uint64_t machine_advance_hart(struct machine *m, struct cpu *c, uint64_t budget, bool step,
+                              bool *idle);
+/* The hart the debugger, GDB and the monitor look at. */
+static inline struct cpu *machine_selected(const struct machine *m)
+{
+    return m->hart[m->selected];
+}
+/* Make every hart return from its run at the next instruction boundary it checks (power-off,
+ * reset, input that needs the loop). */
+void machine_yield_all(struct machine *m);
+/* Physical [pa, pa + len) was written behind the harts' backs (DMA, a loader, a debugger):
+ * every hart drops what it decoded there. */
+void machine_invalidate_code(struct machine *m, uint64_t pa, uint64_t len);
 /* Terminal in raw mode and Ctrl-C caught (restored by machine_console_end). */
 void machine_console_begin(void);
 void machine_console_end(struct machine *m);

@@ -27,13 +27,14 @@ static void count_tlb_entry(void *opaque, const struct tlb_entry *e)
 
 static void print_stats(const struct machine *m, double seconds)
 {
-    const struct cpu_stats *s = &m->cpu.stats;
-    const struct tlb_stats *t = &m->cpu.mmu.tlb.stats;
+    const struct cpu *c = m->hart[0]; /* its counters (instret counts every hart) */
+    const struct cpu_stats *s = &c->stats;
+    const struct tlb_stats *t = &c->mmu.tlb.stats;
     FILE *out = stderr;
     fprintf(out, "instret: %llu\n", (unsigned long long)m->instret);
     fprintf(out, "seconds: %.3f\n", seconds);
     fprintf(out, "mips: %.1f\n", seconds > 0 ? (double)m->instret / seconds / 1e6 : 0.0);
-    const struct mmu_stats *ms = &m->cpu.mmu.stats;
+    const struct mmu_stats *ms = &c->mmu.stats;
     fprintf(out, "itlb_misses: %llu\n", (unsigned long long)ms->itlb_misses);
     fprintf(out, "dtlb_misses: %llu\n", (unsigned long long)ms->dtlb_misses);
     fprintf(out, "walks: %llu\n", (unsigned long long)ms->walks);
@@ -46,11 +47,11 @@ static void print_stats(const struct machine *m, double seconds)
     fprintf(out, "tlb_flushes: %llu\n", (unsigned long long)t->flushes);
     /* What the model TLB holds at exit, per page size. */
     unsigned occupancy[3] = {0, 0, 0};
-    tlb_for_each(&m->cpu.mmu.tlb, count_tlb_entry, occupancy);
+    tlb_for_each(&c->mmu.tlb, count_tlb_entry, occupancy);
     fprintf(out, "tlb_entries_4k: %u\n", occupancy[0]);
     fprintf(out, "tlb_entries_2m: %u\n", occupancy[1]);
     fprintf(out, "tlb_entries_1g: %u\n", occupancy[2]);
-    const struct jit_stats *j = jit_get_stats(&m->cpu);
+    const struct jit_stats *j = jit_get_stats(c);
     if (j) { /* the translator at work: blocks made, whole-cache flushes, pages rewritten */
         fprintf(out, "jit_blocks: %llu\n", (unsigned long long)j->blocks);
         fprintf(out, "jit_insns: %llu\n", (unsigned long long)j->insns);
@@ -148,10 +149,13 @@ int main(int argc, char **argv)
     opts.machine.console = console_out_guest(stdout);
     static struct machine m; /* large (the hart's caches): keep it off the stack */
     if (!machine_init(&m, cfg)) return 2;
-    if (opts.tlb_given && !cpu_configure_tlb(&m.cpu, &opts.tlb)) {
-        fprintf(stderr, "rv39: -tlb %s: cannot build this TLB (out of memory?)\n", opts.tlb_spec);
-        machine_free(&m);
-        return 2;
+    for (unsigned h = 0; h < m.nharts; h++) {
+        if (opts.tlb_given && !cpu_configure_tlb(m.hart[h], &opts.tlb)) {
+            fprintf(stderr, "rv39: -tlb %s: cannot build this TLB (out of memory?)\n",
+                    opts.tlb_spec);
+            machine_free(&m);
+            return 2;
+        }
     }
     if (!boot_load(&m)) {
         boot_free();
@@ -165,17 +169,22 @@ int main(int argc, char **argv)
         machine_free(&m);
         return 2;
     }
-    if (opts.log_items) m.cpu.event_hook = trace_log_hook; /* a debugger's hook logs too */
-    /* Under a debugger the interpreter alone runs: it stops at any instruction. */
-    if (opts.jit && !opts.debug && !opts.gdb_port && !trace_log_stepping() && !jit_attach(&m.cpu) &&
-        RV39_HAS_JIT)
-        fprintf(stderr, "rv39: -jit: cannot set up the translator, interpreting\n");
+    for (unsigned h = 0; h < m.nharts; h++) {
+        if (opts.log_items) m.hart[h]->event_hook = trace_log_hook; /* a debugger's logs too */
+        /* Under a debugger the interpreter alone runs: it stops at any instruction. */
+        if (opts.jit && !opts.debug && !opts.gdb_port && !trace_log_stepping() &&
+            !jit_attach(m.hart[h]) && RV39_HAS_JIT) {
+            fprintf(stderr, "rv39: -jit: cannot set up the translator, interpreting\n");
+            break;
+        }
+    }
     if (opts.record_file || opts.replay_file) { /* after -jit: the record says which ran */
         bool debugger = opts.debug || opts.gdb_port;
         m.rr = opts.record_file ? rr_record_open(&m, opts.record_file, debugger)
                                 : rr_replay_open(&m, opts.replay_file, debugger);
         if (!m.rr) {
-            jit_detach(&m.cpu);
+            for (unsigned h = 0; h < m.nharts; h++)
+                jit_detach(m.hart[h]);
             trace_log_close();
             boot_free();
             machine_free(&m);
@@ -206,7 +215,8 @@ int main(int argc, char **argv)
     if (cfg->stats) print_stats(&m, seconds);
 
     trace_log_close();
-    jit_detach(&m.cpu);
+    for (unsigned h = 0; h < m.nharts; h++)
+        jit_detach(m.hart[h]);
     boot_free();
     machine_free(&m);
     return status;

@@ -45,17 +45,17 @@ bool dbg_parse_value(struct debugger *d, const char *text, uint64_t *value)
     if (reg) {
         unsigned r;
         if (strcmp(reg, "pc") == 0) {
-            *value = d->m->cpu.pc + offset;
+            *value = machine_selected(d->m)->pc + offset;
             return true;
         }
         if (disas_reg_number(reg, &r)) {
-            *value = d->m->cpu.x[r] + offset;
+            *value = machine_selected(d->m)->x[r] + offset;
             return true;
         }
         return false;
     }
     if (strcmp(base, "pc") == 0) {
-        *value = d->m->cpu.pc + offset;
+        *value = machine_selected(d->m)->pc + offset;
         return true;
     }
     const struct symbol *s = d->m->symbols ? symtab_find(d->m->symbols, base) : NULL;
@@ -289,7 +289,7 @@ static bool cmd_watch(struct debugger *d, int argc, char **argv, FILE *out)
 static bool cmd_regs(struct debugger *d, int argc, char **argv, FILE *out)
 {
     (void)argc, (void)argv;
-    const struct cpu *c = &d->m->cpu;
+    const struct cpu *c = machine_selected(d->m);
     for (unsigned i = 0; i < 32; i++)
         fprintf(out, "%-4s x%-2u 0x%016" PRIx64 "%s", disas_reg_name(i), i, c->x[i],
                 i % 4 == 3 ? "\n" : "  ");
@@ -304,7 +304,7 @@ static bool cmd_regs(struct debugger *d, int argc, char **argv, FILE *out)
 static bool cmd_fregs(struct debugger *d, int argc, char **argv, FILE *out)
 {
     (void)argc, (void)argv;
-    const struct cpu *c = &d->m->cpu;
+    const struct cpu *c = machine_selected(d->m);
     for (unsigned i = 0; i < 32; i++) {
         uint64_t bits = c->f[i];
         double as_double;
@@ -356,7 +356,7 @@ static bool cmd_csr(struct debugger *d, int argc, char **argv, FILE *out)
 
 static bool cmd_disas(struct debugger *d, int argc, char **argv, FILE *out)
 {
-    uint64_t va = d->m->cpu.pc, n = 8;
+    uint64_t va = machine_selected(d->m)->pc, n = 8;
     if ((argc > 1 && !dbg_need_value(d, argv[1], &va, out)) ||
         (argc > 2 && !dbg_need_value(d, argv[2], &n, out)))
         return false;

@@ -13,7 +13,7 @@
 /* Why the debugger cannot read va: the walk's failing rule, or no RAM behind it. */
 static void explain_unreadable(struct debugger *d, uint64_t va, bool physical, FILE *out)
 {
-    const struct cpu *c = &d->m->cpu;
+    const struct cpu *c = machine_selected(d->m);
     unsigned priv = dbg_data_priv(c);
     if (physical || priv == PRIV_M || !vm_mode_of_satp(c->satp)) {
         fprintf(out, "not RAM (physical 0x%" PRIx64 ")\n", va);
@@ -67,7 +67,7 @@ static bool dump(struct debugger *d, uint64_t addr, uint64_t len, bool physical,
 
 bool cmd_walk(struct debugger *d, int argc, char **argv, FILE *out)
 {
-    const struct cpu *c = &d->m->cpu;
+    const struct cpu *c = machine_selected(d->m);
     uint64_t va;
     if (argc < 2) {
         fprintf(out, "usage: walk VADDR [r|w|x] [u|s]\n");
@@ -163,7 +163,7 @@ static int level_by_size(const char *w)
 
 bool cmd_tlb(struct debugger *d, int argc, char **argv, FILE *out)
 {
-    struct cpu *c = &d->m->cpu;
+    struct cpu *c = machine_selected(d->m);
     if (argc == 2 && strcmp(argv[1], "flush") == 0) {
         tlb_flush(&c->mmu.tlb, true, 0, true, 0);
         mmu_flush_all(&c->mmu);
@@ -196,7 +196,7 @@ bool cmd_tlb(struct debugger *d, int argc, char **argv, FILE *out)
 
 bool cmd_vmmap(struct debugger *d, int argc, char **argv, FILE *out)
 {
-    const struct cpu *c = &d->m->cpu;
+    const struct cpu *c = machine_selected(d->m);
     uint64_t satp = c->satp;
     if (argc > 1 && !dbg_need_value(d, argv[1], &satp, out)) return false;
     const struct guest_ram mem = c->mmu.ram;
@@ -207,7 +207,7 @@ bool cmd_vmmap(struct debugger *d, int argc, char **argv, FILE *out)
 bool cmd_satp(struct debugger *d, int argc, char **argv, FILE *out)
 {
     (void)argc, (void)argv;
-    vmmap_print_satp(out, d->m->cpu.satp);
+    vmmap_print_satp(out, machine_selected(d->m)->satp);
     return true;
 }
 
@@ -243,7 +243,7 @@ bool cmd_fault(struct debugger *d, int argc, char **argv, FILE *out)
         /* The monitor came in (C-a c) after the guest ran unwatched: what the trap CSRs
          * still hold is all there is (priv spec: xcause, xtval, xepc of the last trap taken
          * into that mode). */
-        const struct cpu *c = &d->m->cpu;
+        const struct cpu *c = machine_selected(d->m);
         fprintf(out, "no trap seen since the monitor attached; the trap CSRs hold:\n");
         fprintf(out, "  into S: scause=0x%" PRIx64 " (%s) stval=0x%" PRIx64 " sepc=0x%" PRIx64 "\n",
                 c->scause, vmmap_cause_name(c->scause), c->stval, c->sepc);

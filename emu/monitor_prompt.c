@@ -120,8 +120,8 @@ int debugger_main(struct machine *m)
     machine_console_begin();
     machine_console_end(m);
     char sym[96];
-    dbg_symbolize(&dbg, m->cpu.pc, sym, sizeof(sym));
-    printf("rv39 debugger: hart halted at 0x%" PRIx64 "%s. 'help' lists the commands.\n", m->cpu.pc,
+    dbg_symbolize(&dbg, machine_selected(m)->pc, sym, sizeof(sym));
+    printf("rv39 debugger: hart halted at 0x%" PRIx64 "%s. 'help' lists the commands.\n", machine_selected(m)->pc,
            sym);
     return prompt_loop(&dbg);
 }
@@ -135,11 +135,11 @@ int monitor_run(struct machine *m)
             machine_console_end(m);
             attach(m);
             char sym[96];
-            dbg_symbolize(&dbg, m->cpu.pc, sym, sizeof(sym));
+            dbg_symbolize(&dbg, machine_selected(m)->pc, sym, sizeof(sym));
             console_out_end_guest_line(); /* the monitor's lines are lines of their own */
             printf("rv39 monitor: the guest is stopped at 0x%" PRIx64 "%s [%s]. 'continue' (or "
                    "C-a c) gives it the terminal back; 'help' lists the commands.\n",
-                   m->cpu.pc, sym, vmmap_priv_name(m->cpu.priv));
+                   machine_selected(m)->pc, sym, vmmap_priv_name(machine_selected(m)->priv));
             return prompt_loop(&dbg);
         }
         if (trace_log_stepping()) { /* -d exec: one instruction, logged, per service */

@@ -16,7 +16,7 @@
 
 static void info_registers(struct debugger *d, FILE *out)
 {
-    const struct cpu *c = &d->m->cpu;
+    const struct cpu *c = machine_selected(d->m);
     fprintf(out, " %-8s %016" PRIx64 "\n", "pc", c->pc);
     /* The CSRs QEMU 7.2 lists after pc, in its order: the table's `info` column. */
     for (unsigned place = 1; place < CSR_ROWS; place++) {
@@ -41,7 +41,7 @@ static void info_registers(struct debugger *d, FILE *out)
 
 bool cmd_info(struct debugger *d, int argc, char **argv, FILE *out)
 {
-    const struct cpu *c = &d->m->cpu;
+    const struct cpu *c = machine_selected(d->m);
     const char *what = argc > 1 ? argv[1] : "";
     if (strcmp(what, "registers") == 0) {
         info_registers(d, out);
@@ -101,8 +101,8 @@ bool cmd_system_reset(struct debugger *d, int argc, char **argv, FILE *out)
     machine_service(m);
     m->stdin_open = stdin_open;
     char sym[96];
-    dbg_symbolize(d, m->cpu.pc, sym, sizeof sym);
-    fprintf(out, "system reset: the hart is at 0x%" PRIx64 "%s\n", m->cpu.pc, sym);
+    dbg_symbolize(d, machine_selected(m)->pc, sym, sizeof sym);
+    fprintf(out, "system reset: the hart is at 0x%" PRIx64 "%s\n", machine_selected(m)->pc, sym);
     return true;
 }
 

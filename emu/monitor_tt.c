@@ -33,8 +33,8 @@ static int cmp(struct rr_point a, struct rr_point b)
 static void print_where(struct debugger *d, FILE *out)
 {
     uint64_t next;
-    fprintf(out, "[%s] ", vmmap_priv_name(d->m->cpu.priv));
-    dbg_print_insn(d, d->m->cpu.pc, out, &next);
+    fprintf(out, "[%s] ", vmmap_priv_name(machine_selected(d->m)->priv));
+    dbg_print_insn(d, machine_selected(d->m)->pc, out, &next);
 }
 
 /* ---- rstep ---- */
@@ -94,7 +94,7 @@ struct stop_search {
 static void search_before(void *opaque, struct rr_point at)
 {
     struct stop_search *s = opaque;
-    struct cpu *c = &s->d->m->cpu;
+    struct cpu *c = machine_selected(s->d->m);
     s->event_in_step = false;
     s->traps_before = c->stats.traps;
     int b = dbg_breakpoint_at(s->d, c->pc);
@@ -110,7 +110,7 @@ static void search_before(void *opaque, struct rr_point at)
 static void search_after(void *opaque, struct rr_point at)
 {
     struct stop_search *s = opaque;
-    const struct cpu *c = &s->d->m->cpu;
+    const struct cpu *c = machine_selected(s->d->m);
     if (s->watch >= 0 && c->stats.traps == s->traps_before) { /* the access happened */
         s->found = true;
         /* At the prompt: before the access (the pc at it). For GDB: after it, since GDB
@@ -268,7 +268,7 @@ static uint64_t read_pa(struct debugger *d, uint64_t pa)
 static void writer_before(void *opaque, struct rr_point at)
 {
     struct writer_search *s = opaque;
-    struct cpu *c = &s->d->m->cpu;
+    struct cpu *c = machine_selected(s->d->m);
     uint64_t v = read_pa(s->d, s->pa);
     if (v != s->value) { /* changed while the board was serviced: a device's DMA */
         s->found = true;
@@ -296,7 +296,7 @@ static void writer_before(void *opaque, struct rr_point at)
 static void writer_after(void *opaque, struct rr_point at)
 {
     struct writer_search *s = opaque;
-    const struct cpu *c = &s->d->m->cpu;
+    const struct cpu *c = machine_selected(s->d->m);
     uint64_t v = read_pa(s->d, s->pa);
     /* A store that trapped wrote nothing, nor did an SC that failed (an AMO or SC that wrote
      * the value there already is not told apart from one that failed). */
@@ -421,10 +421,10 @@ static void history_path(struct history *h, bool report)
     uint64_t old_path[WALK_MAX_LEVELS];
     memcpy(old_path, h->path, sizeof old_path);
     struct walk_request req;
-    dbg_request_for(&h->d->m->cpu, h->va, ACCESS_READ, PRIV_S, &req);
+    dbg_request_for(machine_selected(h->d->m), h->va, ACCESS_READ, PRIV_S, &req);
     req.satp = h->satp;
     struct walk_result r;
-    page_walk(&h->d->m->cpu.mmu.ram, &req, &r);
+    page_walk(&h->d->m->ram, &req, &r);
     h->npath = r.nsteps;
     for (unsigned i = 0; i < r.nsteps; i++) {
         h->path[i] = r.steps[i].pte_addr;
@@ -467,7 +467,7 @@ static void history_start(void *opaque)
 static void history_before(void *opaque, struct rr_point at)
 {
     struct history *h = opaque;
-    struct cpu *c = &h->d->m->cpu;
+    struct cpu *c = machine_selected(h->d->m);
     h->at = at;
     h->pc = c->pc;
     h->priv = c->priv;
@@ -490,7 +490,7 @@ static void history_after(void *opaque, struct rr_point at)
     bool changed = false;
     for (unsigned i = 0; i < h->npath; i++) {
         uint64_t v = read_pa(h->d, h->path[i]);
-        bool by_insn = h->store_level == (int)i && h->d->m->cpu.stats.traps == h->traps;
+        bool by_insn = h->store_level == (int)i && machine_selected(h->d->m)->stats.traps == h->traps;
         if (v == h->value[i] && !by_insn) continue;
         if (history_line(h)) {
             unsigned level = vm_mode_of_satp(h->satp)->levels - 1 - i;
@@ -557,7 +557,7 @@ bool cmd_history(struct debugger *d, int argc, char **argv, FILE *out)
         return false;
     }
     if (!dbg_need_value(d, argv[1], &va, out)) return false;
-    const struct cpu *c = &d->m->cpu;
+    const struct cpu *c = machine_selected(d->m);
     if (!vm_mode_of_satp(c->satp)) {
         fprintf(out, "error: history: satp is Bare now: no translation to follow\n");
         return false;

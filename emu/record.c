@@ -53,9 +53,10 @@ struct rr {
 
 struct rr_point rr_now(const struct machine *m)
 {
-    const struct cpu *c = &m->cpu;
-    return (struct rr_point){c->stats.retired + c->stats.traps,
-                             timebase_is_icount() ? timebase_guest_ns() : 0};
+    uint64_t progress = 0; /* every hart's (the round-robin mode runs them in a fixed order) */
+    for (unsigned h = 0; h < m->nharts; h++)
+        progress += m->hart[h]->stats.retired + m->hart[h]->stats.traps;
+    return (struct rr_point){progress, timebase_is_icount() ? timebase_guest_ns() : 0};
 }
 
 static int point_cmp(struct rr_point a, struct rr_point b)
@@ -76,12 +77,16 @@ static uint64_t fnv(uint64_t h, const uint8_t *p, size_t n)
 /* The registers and the CSRs that steer execution: cheap enough for every sync point. */
 static uint64_t register_hash(const struct machine *m)
 {
-    const struct cpu *c = &m->cpu;
-    uint64_t words[] = {c->pc,   (uint64_t)c->priv, c->mstatus, c->mip,  c->mie,
-                        c->satp, c->stvec,          c->mtvec,   c->sepc, c->mepc,
-                        c->scause, timebase_now()};
-    uint64_t h = fnv(FNV_START, (const uint8_t *)c->x, 32 * sizeof(uint64_t));
-    return fnv(h, (const uint8_t *)words, sizeof words);
+    uint64_t h = FNV_START;
+    for (unsigned i = 0; i < m->nharts; i++) {
+        const struct cpu *c = m->hart[i];
+        uint64_t words[] = {c->pc,   (uint64_t)c->priv, c->mstatus, c->mip,  c->mie,
+                            c->satp, c->stvec,          c->mtvec,   c->sepc, c->mepc,
+                            c->scause, timebase_now()};
+        h = fnv(h, (const uint8_t *)c->x, 32 * sizeof(uint64_t));
+        h = fnv(h, (const uint8_t *)words, sizeof words);
+    }
+    return h;
 }
 
 static void put_le(uint8_t *p, uint64_t v, unsigned n)
@@ -108,7 +113,7 @@ enum rr_flags {
 
 static uint32_t run_flags(const struct machine *m, bool debugger)
 {
-    return (m->cpu.jit ? RR_FLAG_JIT : 0) | (debugger ? RR_FLAG_STEPPED : 0);
+    return (m->hart[0]->jit ? RR_FLAG_JIT : 0) | (debugger ? RR_FLAG_STEPPED : 0);
 }
 
 static void describe_flags(uint32_t flags, char *buf, size_t len)
@@ -417,10 +422,10 @@ static void diverged(struct rr *rr, struct machine *m, const char *what, struct 
     fprintf(stderr,
             "rv39: -replay %s: the run diverged from the record %s (recorded at step %" PRIu64
             ", guest ns %" PRIu64 "; the replay is at step %" PRIu64 ", pc 0x%" PRIx64 ")\n",
-            rr->path, what, at.progress, at.ns, rr_now(m).progress, m->cpu.pc);
+            rr->path, what, at.progress, at.ns, rr_now(m).progress, machine_selected(m)->pc);
     m->exit_status = 2;
     m->stop = true;
-    m->cpu.yield_request = true;
+    machine_yield_all(m);
     rr->failed = true;
     rr->next = rr->count; /* nothing more to check */
 }
@@ -460,7 +465,7 @@ static void deliver(struct rr *rr, struct machine *m, const struct rr_entry *e)
                 e->at.progress);
         m->exit_status = (int32_t)get_le(e->payload, 4);
         m->stop = true;
-        m->cpu.yield_request = true;
+        machine_yield_all(m);
         break;
     }
 }

@@ -2,10 +2,13 @@
  * the rest as one byte string (emu/snapshot_state.c). */
 #include "snapshot.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "disk_journal.h"
 #include "machine.h"
 #include "snapshot_state.h"
 
@@ -24,28 +27,30 @@ struct snapshot_ctx {
     uint64_t pages;
     uint8_t *written;       /* ram.written (mmu/ram.h), shared with the harts and DMA */
     struct ram_page **base; /* RAM as of the last capture or restore */
-    unsigned live;          /* snapshots not yet freed */
+    struct snapshot *live;  /* snapshots not yet freed (their disk journals are kept) */
 };
 
 struct snapshot {
     struct snapshot_ctx *ctx;
+    struct snapshot *next, *prev; /* in ctx->live */
     uint64_t instret;
     uint8_t *state;
     size_t state_len;
     struct ram_page **pages; /* ctx->pages of them; NULL: a zero page */
+    /* Per virtio slot, what the drive there held where it was written since. */
+    struct disk_journal disk[VIRTIO_MMIO_SLOTS];
+    const char *disk_lost; /* why a journal is incomplete (a restore then refuses), or NULL */
 };
 
-/* The harts (one for now; the loops are where more go). */
+/* The harts, in hart order. */
 static unsigned hart_count(const struct machine *m)
 {
-    (void)m;
-    return 1;
+    return m->nharts;
 }
 
 static struct cpu *hart(struct machine *m, unsigned i)
 {
-    (void)i;
-    return &m->cpu;
+    return m->hart[i];
 }
 
 static struct ram_page *page_ref(struct ram_page *p)
@@ -68,6 +73,104 @@ static void set_written_map(struct machine *m, uint8_t *map)
         hart(m, h)->mmu.ram.written = map;
 }
 
+/* ---- disks: copy before write into every live snapshot's journal ---- */
+
+static bool read_full(int fd, uint8_t *p, size_t len, off_t off)
+{
+    while (len) {
+        ssize_t n = pread(fd, p, len, off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        p += n, len -= (size_t)n, off += n;
+    }
+    return true;
+}
+
+static bool write_full(int fd, const uint8_t *p, size_t len, off_t off)
+{
+    while (len) {
+        ssize_t n = pwrite(fd, p, len, off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        p += n, len -= (size_t)n, off += n;
+    }
+    return true;
+}
+
+/* Bytes [offset, offset + len) of the drive in `slot` are about to be overwritten: every live
+ * snapshot without the blocks they touch gets their present contents (read once, shared). */
+static void journal_range(struct machine *m, unsigned slot, uint64_t offset, uint64_t len)
+{
+    struct snapshot_ctx *x = m->snap;
+    const struct virtio_blk *b = &m->disk[slot];
+    uint64_t size = b->capacity * VIRTIO_BLK_SECTOR;
+    if (!x || !x->live || !len) return;
+    for (uint64_t k = offset / DISK_BLOCK; k <= (offset + len - 1) / DISK_BLOCK; k++) {
+        struct disk_block *old = NULL;
+        for (struct snapshot *s = x->live; s; s = s->next) {
+            if (s->disk_lost || disk_journal_has(&s->disk[slot], k)) continue;
+            if (!old) {
+                uint64_t at = k * DISK_BLOCK;
+                old = malloc(sizeof *old);
+                if (old) {
+                    old->refs = 1; /* ours until the loop ends */
+                    old->len = (uint32_t)(size - at < DISK_BLOCK ? size - at : DISK_BLOCK);
+                    if (!read_full(b->fd, old->data, old->len, (off_t)at)) {
+                        free(old);
+                        old = NULL;
+                    }
+                }
+            }
+            if (!old || !disk_journal_put(&s->disk[slot], k, old))
+                s->disk_lost = "could not keep a disk block it needs (out of memory or a "
+                               "read error)";
+        }
+        disk_block_unref(old);
+    }
+}
+
+static void before_disk_write(void *opaque, struct virtio_blk *b, uint64_t offset, uint64_t len)
+{
+    struct machine *m = opaque;
+    journal_range(m, (unsigned)(b - m->disk), offset, len);
+}
+
+struct disk_restore {
+    struct machine *m;
+    unsigned slot;
+};
+
+static bool restore_block(void *opaque, uint64_t block, const struct disk_block *old)
+{
+    struct disk_restore *r = opaque;
+    uint64_t at = block * DISK_BLOCK;
+    journal_range(r->m, r->slot, at, old->len); /* the other snapshots keep what it was */
+    return write_full(r->m->disk[r->slot].fd, old->data, old->len, (off_t)at);
+}
+
+/* Put the blocks written since `s` back on every drive; its journals are then empty (the
+ * disks are as at `s`). */
+static bool restore_disks(struct machine *m, struct snapshot *s, char *err, size_t errlen)
+{
+    for (unsigned slot = 0; slot < VIRTIO_MMIO_SLOTS; slot++) {
+        struct disk_restore r = {m, slot};
+        if (!disk_journal_each(&s->disk[slot], restore_block, &r)) {
+            snprintf(err, errlen, "cannot write the disk in virtio slot %u back: %s", slot,
+                     strerror(errno));
+            return false;
+        }
+        disk_journal_clear(&s->disk[slot]);
+    }
+    return true;
+}
+
+bool snapshot_disk_write(struct machine *m, unsigned slot, const uint8_t *data, uint64_t len,
+                         uint64_t offset)
+{
+    journal_range(m, slot, offset, len);
+    return write_full(m->disk[slot].fd, data, len, (off_t)offset);
+}
+
 static struct snapshot_ctx *context(struct machine *m)
 {
     if (m->snap) return m->snap;
@@ -84,6 +187,13 @@ static struct snapshot_ctx *context(struct machine *m)
     }
     memset(x->written, 1, x->pages); /* no base yet: every page must be looked at */
     set_written_map(m, x->written);
+    for (unsigned slot = 0; slot < VIRTIO_MMIO_SLOTS; slot++) {
+        struct virtio_blk *b = &m->disk[slot];
+        if (b->opened && !b->readonly) {
+            b->before_write = before_disk_write;
+            b->before_write_opaque = m;
+        }
+    }
     m->snap = x;
     return x;
 }
@@ -127,7 +237,9 @@ static struct snapshot *alloc_snapshot(struct snapshot_ctx *x)
         return NULL;
     }
     s->ctx = x;
-    x->live++;
+    s->next = x->live;
+    if (x->live) x->live->prev = s;
+    x->live = s;
     return s;
 }
 
@@ -161,7 +273,7 @@ struct snapshot *snapshot_capture(struct machine *m)
     return s;
 }
 
-bool snapshot_restore(struct machine *m, const struct snapshot *s, char *err, size_t errlen)
+bool snapshot_restore(struct machine *m, struct snapshot *s, char *err, size_t errlen)
 {
     struct snapshot_ctx *x = context(m);
     if (!x) {
@@ -170,6 +282,10 @@ bool snapshot_restore(struct machine *m, const struct snapshot *s, char *err, si
     }
     if (s->ctx != x) {
         snprintf(err, errlen, "the snapshot is of another machine");
+        return false;
+    }
+    if (s->disk_lost) {
+        snprintf(err, errlen, "the snapshot %s", s->disk_lost);
         return false;
     }
     if (!snapshot_state_load(m, s->state, s->state_len, err, errlen)) return false;
@@ -193,7 +309,7 @@ bool snapshot_restore(struct machine *m, const struct snapshot *s, char *err, si
         mmu_init(&c->mmu); /* every fast translation: the model TLB was replaced */
         cpu_sync_mmu(c);
     }
-    return true;
+    return restore_disks(m, s, err, errlen);
 }
 
 void snapshot_free(struct snapshot *s)
@@ -204,7 +320,11 @@ void snapshot_free(struct snapshot *s)
             page_unref(s->pages[p]);
     free(s->pages);
     free(s->state);
-    s->ctx->live--;
+    for (unsigned slot = 0; slot < VIRTIO_MMIO_SLOTS; slot++)
+        disk_journal_clear(&s->disk[slot]);
+    if (s->prev) s->prev->next = s->next;
+    if (s->next) s->next->prev = s->prev;
+    if (s->ctx->live == s) s->ctx->live = s->next;
     free(s);
 }
 
@@ -259,6 +379,8 @@ void snapshot_machine_free(struct machine *m)
     struct snapshot_ctx *x = m->snap;
     if (!x) return;
     set_written_map(m, NULL);
+    for (unsigned slot = 0; slot < VIRTIO_MMIO_SLOTS; slot++)
+        m->disk[slot].before_write = NULL;
     for (uint64_t p = 0; p < x->pages; p++)
         page_unref(x->base[p]);
     free(x->base);

@@ -20,17 +20,15 @@
 #include "../devices/timebase.h"
 #include "machine.h"
 
-/* The harts (one for now; the loop is where more go). */
+/* The harts, in hart order. */
 static unsigned hart_count(const struct machine *m)
 {
-    (void)m;
-    return 1;
+    return m->nharts;
 }
 
 static struct cpu *hart(struct machine *m, unsigned i)
 {
-    (void)i;
-    return &m->cpu;
+    return m->hart[i];
 }
 
 struct stream {
@@ -494,6 +492,8 @@ bool snapshot_state_load(struct machine *m, const uint8_t *buf, size_t len, char
             memcpy(t->next_small, tmps[h].next_small, t->cfg.sets * sizeof *t->next_small);
             t->next_super = tmps[h].next_super;
         }
+        m->stop = m->reset = false; /* a guest that powered off since runs again */
+        m->exit_status = 0;
         m->instret = x->instret;
         m->slices = x->slices;
         m->next_state_hash = x->next_state_hash;

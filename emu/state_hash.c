@@ -80,7 +80,8 @@ static void hash_virtio(struct hasher *s, const struct virtio_mmio *t)
 uint64_t machine_state_hash(struct machine *m)
 {
     struct hasher s = {0x243f6a8885a308d3ull};
-    hash_cpu(&s, &m->cpu);
+    for (unsigned h = 0; h < m->nharts; h++)
+        hash_cpu(&s, m->hart[h]);
     mix(&s, timebase_now());
     /* RAM: whole words (its size is a multiple of the page size). */
     const uint64_t *ram = (const uint64_t *)m->ram.host;

@@ -118,18 +118,23 @@ static void forward_event(void *opaque, struct cpu *c, const struct cpu_event *e
  * event hook (trace lines, `continue until`) replaced by the observer's. */
 struct quiet_state {
     FILE *console, *uart;
-    cpu_event_hook hook;
-    void *hook_opaque;
+    cpu_event_hook hook[MACHINE_MAX_HARTS];
+    void *hook_opaque[MACHINE_MAX_HARTS];
 };
 
 static void go_quiet(struct tt *tt, struct quiet_state *q)
 {
     struct machine *m = tt->m;
-    *q = (struct quiet_state){m->cfg.console, m->uart.out, m->cpu.event_hook, m->cpu.event_opaque};
+    q->console = m->cfg.console;
+    q->uart = m->uart.out;
     fflush(m->cfg.console);
     m->cfg.console = m->uart.out = tt->quiet;
-    m->cpu.event_hook = forward_event;
-    m->cpu.event_opaque = tt;
+    for (unsigned h = 0; h < m->nharts; h++) {
+        q->hook[h] = m->hart[h]->event_hook;
+        q->hook_opaque[h] = m->hart[h]->event_opaque;
+        m->hart[h]->event_hook = forward_event;
+        m->hart[h]->event_opaque = tt;
+    }
 }
 
 static void go_loud(struct tt *tt, const struct quiet_state *q)
@@ -137,9 +142,18 @@ static void go_loud(struct tt *tt, const struct quiet_state *q)
     struct machine *m = tt->m;
     m->cfg.console = q->console;
     m->uart.out = q->uart;
-    m->cpu.event_hook = q->hook;
-    m->cpu.event_opaque = q->hook_opaque;
+    for (unsigned h = 0; h < m->nharts; h++) {
+        m->hart[h]->event_hook = q->hook[h];
+        m->hart[h]->event_opaque = q->hook_opaque[h];
+    }
     tt->obs = NULL;
+}
+
+static bool all_idle(const struct machine *m)
+{
+    for (unsigned h = 0; h < m->nharts; h++)
+        if (!m->hart[h]->wfi) return false;
+    return true;
 }
 
 static bool restore(struct tt *tt, unsigned i, FILE *out)
@@ -191,7 +205,7 @@ static bool run_to(struct tt *tt, struct rr_point target, FILE *out)
             return false;
         }
         /* A hart idling in wfi with no timer armed waits for input: nothing moves. */
-        if (point_cmp(rr_now(tt->m), before) == 0 && tt->m->cpu.wfi &&
+        if (point_cmp(rr_now(tt->m), before) == 0 && all_idle(tt->m) &&
             rr_now(tt->m).progress >= target.progress)
             break;
     }

@@ -221,7 +221,7 @@ static bool first_time(uint64_t pc, uint64_t satp)
 
 void trace_log_exec(struct machine *m)
 {
-    const struct cpu *c = &m->cpu;
+    const struct cpu *c = machine_selected(m);
     char line[200];
     int len;
     /* A hart idling in wfi executes nothing until an interrupt is pending: the run loop's

@@ -1,10 +1,13 @@
 /* In-memory snapshots (emu/snapshot.c) on our kernel running the swap demo under -icount:
- * capture, run on, restore, run the same stretch again: the state hash (registers, CSRs,
- * mtime, all of RAM, the devices: emu/state_hash.c) must come out the same at the same
- * instret, and the restore itself must give back the hash of the capture. With the
- * interpreter and with the JIT. The kernel, firmware and disk come from the build
+ * capture mid-swap, run on to the end, restore, run the same stretch again: the state hash
+ * (registers, CSRs, mtime, all of RAM, the devices: emu/state_hash.c) must come out the same
+ * at the same instret, the restore itself must give back the hash and the disk image of the
+ * capture (the swap partition and the file system the demo writes), and the end must be the
+ * same disk image. With the interpreter and with the JIT. The kernel, firmware and disk come from the build
  * (RV39_TEST_KERNEL, RV39_TEST_SBI, RV39_TEST_DISK, set by tests/kernel/CMakeLists.txt). */
+#define _GNU_SOURCE /* SEEK_DATA, SEEK_HOLE */
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,7 +61,7 @@ static void boot(bool jit)
     cfg.drives[0] = (struct drive_config){disk, false, -1};
     cr_assert(machine_init(&m, &cfg));
     if (jit) {
-        cr_assert(jit_attach(&m.cpu));
+        cr_assert(jit_attach(m.hart[0]));
     }
     cr_assert(boot_load(&m));
     machine_boot(&m);
@@ -82,11 +85,41 @@ static void run_to(uint64_t instret)
     cr_assert(machine_service(&m));
 }
 
+/* Run until the guest powers off (the swap demo passed: exit status 0). */
+static void run_to_end(void)
+{
+    while (machine_service(&m))
+        machine_advance(&m, SLICE, false);
+    cr_assert_eq(m.exit_status, 0, "the swap demo failed");
+}
+
+/* A hash of the disk image's bytes (its data extents: the rest reads as zeros). */
+static uint64_t disk_hash(void)
+{
+    int fd = open(disk, O_RDONLY);
+    cr_assert(fd >= 0);
+    static uint8_t buf[1 << 20];
+    uint64_t h = 0xcbf29ce484222325ull;
+    off_t at = 0;
+    while ((at = lseek(fd, at, SEEK_DATA)) >= 0) {
+        off_t end = lseek(fd, at, SEEK_HOLE);
+        while (at < end) {
+            size_t n = end - at < (off_t)sizeof buf ? (size_t)(end - at) : sizeof buf;
+            cr_assert_eq(pread(fd, buf, n, at), (ssize_t)n);
+            for (size_t i = 0; i < n; i++)
+                if (buf[i]) h = (h ^ buf[i] ^ ((uint64_t)(at + (off_t)i) << 8)) * 0x100000001b3ull;
+            at += (off_t)n;
+        }
+    }
+    close(fd);
+    return h;
+}
+
 static void round_trip(bool jit)
 {
     boot(jit);
     run_to(40000000); /* the demo is swapping by now */
-    uint64_t at = m.instret, hash_at = machine_state_hash(&m);
+    uint64_t at = m.instret, hash_at = machine_state_hash(&m), disk_at = disk_hash();
     struct snapshot *s = snapshot_capture(&m);
     cr_assert(s);
     cr_assert_eq(snapshot_instret(s), at);
@@ -98,12 +131,16 @@ static void round_trip(bool jit)
         hashes[i] = machine_state_hash(&m);
     }
     cr_assert_neq(hashes[3], hash_at, "the guest did nothing");
+    run_to_end();
+    uint64_t end = m.instret, hash_end = machine_state_hash(&m), disk_end = disk_hash();
+    cr_assert_neq(disk_end, disk_at, "the guest wrote nothing to its disk");
     for (unsigned round = 0; round < 2; round++) { /* twice: the second from a restored run */
         char err[200];
         cr_assert(snapshot_restore(&m, s, err, sizeof err), "%s", err);
         cr_assert_eq(m.instret, at);
         cr_assert_eq(machine_state_hash(&m), hash_at, "restore %u: not the captured state",
                      round);
+        cr_assert_eq(disk_hash(), disk_at, "restore %u: not the captured disk", round);
         for (unsigned i = 0; i < 4; i++) {
             run_to(at + (i + 1) * 5000000);
             cr_assert_eq(m.instret, checkpoints[i], "restore %u, checkpoint %u: instret", round,
@@ -111,6 +148,12 @@ static void round_trip(bool jit)
             cr_assert_eq(machine_state_hash(&m), hashes[i],
                          "restore %u: the state differs at instret %llu", round,
                          (unsigned long long)m.instret);
+        }
+        if (round == 0) { /* to the end, to the same disk */
+            run_to_end();
+            cr_assert_eq(m.instret, end);
+            cr_assert_eq(machine_state_hash(&m), hash_end, "the final state differs");
+            cr_assert_eq(disk_hash(), disk_end, "the final disk differs");
         }
     }
     snapshot_free(s);
@@ -126,4 +169,41 @@ Test(snapshot, jit_round_trip_repeats_the_run)
 {
     if (!RV39_HAS_JIT) cr_skip_test("no JIT on this host");
     round_trip(true);
+}
+
+/* Several snapshots at once (as replay keeps them): going back to an older one must leave a
+ * newer one able to put its own disk and state back, and the run from there must end the
+ * same. */
+Test(snapshot, several_snapshots_keep_their_disks)
+{
+    boot(true);
+    struct snapshot *s[3];
+    uint64_t at[3], hash[3], disk_at[3];
+    for (unsigned i = 0; i < 3; i++) {
+        run_to(40000000 + i * 30000000ull);
+        at[i] = m.instret, hash[i] = machine_state_hash(&m), disk_at[i] = disk_hash();
+        s[i] = snapshot_capture(&m);
+        cr_assert(s[i]);
+    }
+    run_to_end();
+    uint64_t hash_end = machine_state_hash(&m), disk_end = disk_hash();
+    cr_assert_neq(disk_at[0], disk_at[2], "no disk writes between the snapshots");
+    static const unsigned order[] = {0, 2, 1, 0, 2};
+    for (unsigned k = 0; k < sizeof order / sizeof order[0]; k++) {
+        unsigned i = order[k];
+        char err[200];
+        cr_assert(snapshot_restore(&m, s[i], err, sizeof err), "%s", err);
+        cr_assert_eq(m.instret, at[i]);
+        cr_assert_eq(machine_state_hash(&m), hash[i], "step %u: snapshot %u's state", k, i);
+        cr_assert_eq(disk_hash(), disk_at[i], "step %u: snapshot %u's disk", k, i);
+        if (k == 1) { /* a stretch of run in between, writing the disk */
+            run_to(at[2] + 20000000);
+        }
+    }
+    run_to_end();
+    cr_assert_eq(machine_state_hash(&m), hash_end, "the final state differs");
+    cr_assert_eq(disk_hash(), disk_end, "the final disk differs");
+    for (unsigned i = 0; i < 3; i++)
+        snapshot_free(s[i]);
+    power_down();
 }
