@@ -133,7 +133,7 @@ static void print_help(FILE *out)
             "  -fb WxH         framebuffer size in pixels (default %ux%u, at 0x%llx)\n"
             "  -screenshot FILE.png  write the framebuffer as PNG at exit\n"
             "  -stats          print instruction and MMU counters to stderr at exit\n"
-            "  -tlb SPEC       model TLB shape, e.g. sets=64,ways=4,super=16\n"
+            "  -tlb SPEC       model TLB shape (default sets=512,ways=4,super=64)\n"
             "  -jit on|off     translate hot code to host code (default on, x86-64 hosts)\n"
             "  -icount [shift=]N  deterministic: guest time advances 2^N ns per instruction\n"
             "                  (shift=auto unsupported); still host-dependent: terminal\n"
