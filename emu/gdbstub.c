@@ -464,6 +464,29 @@ static bool gdb_interrupted(void *opaque)
     return false; /* only acks */
 }
 
+/* The stop reply: W (exited), S02 (interrupted), T05 with the watchpoint's kind and address
+ * after one, or with replaylog:begin when reverse execution reached the beginning of the
+ * history (GDB manual, "Stop Reply Packets"). */
+static void send_stop(struct gdb *g, enum dbg_stop why, bool at_begin)
+{
+    char reply[64];
+    switch (why) {
+    case DBG_STOP_EXITED:
+        snprintf(reply, sizeof(reply), "W%02x", g->m->exit_status & 0xff);
+        break;
+    case DBG_STOP_INTERRUPTED: snprintf(reply, sizeof(reply), "S02"); break; /* SIGINT */
+    case DBG_STOP_WATCHPOINT: {
+        const struct dbg_watchpoint *w = &g->dbg.wp[g->dbg.hit_watchpoint];
+        snprintf(reply, sizeof(reply), "T05%s:%" PRIx64 ";",
+                 w->on_read && w->on_write ? "awatch" : w->on_read ? "rwatch" : "watch",
+                 g->dbg.hit_watch_addr);
+        break;
+    }
+    default: snprintf(reply, sizeof(reply), at_begin ? "T05replaylog:begin;" : "S05"); /* SIGTRAP */
+    }
+    send_packet(g, reply);
+}
+
 /* Run (steps = 0) or step, then send the stop reply. Returns false when the guest exited. */
 static bool resume(struct gdb *g, uint64_t steps)
 {
@@ -474,33 +497,68 @@ static bool resume(struct gdb *g, uint64_t steps)
     if (why == DBG_STOP_EVENT) g->dbg.until = 0;
     g->interrupt_pending = false;
     fflush(g->m->cfg.console);
-    char reply[32];
     if (stop_signal) {
+        char reply[32];
         /* "X AA": the process terminated with signal AA, so GDB reports why it lost us. */
         snprintf(reply, sizeof(reply), "X%02x", (int)stop_signal & 0xff);
         send_packet(g, reply);
         return false;
     }
-    switch (why) {
-    case DBG_STOP_EXITED:
-        snprintf(reply, sizeof(reply), "W%02x", g->m->exit_status & 0xff);
-        send_packet(g, reply);
-        return false;
-    case DBG_STOP_INTERRUPTED: send_packet(g, "S02"); return true; /* SIGINT */
-    default: send_packet(g, "S05"); return true;                   /* SIGTRAP */
-    }
+    send_stop(g, why, false);
+    return why != DBG_STOP_EXITED;
 }
 
+/* Reverse execution (bs, bc: GDB's reverse-stepi and reverse-continue, and reverse-finish and
+ * reverse-next built on them), by time travel (emu/timetravel.h). */
+static void reverse(struct gdb *g, bool step)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    bool at_begin = false;
+    enum dbg_stop why = DBG_STOP_STEPPED;
+    if (step) {
+        if (!dbg_reverse_step(&g->dbg, 1, &at_begin, out)) why = DBG_STOP_INTERRUPTED;
+    } else {
+        why = dbg_reverse_continue(&g->dbg, g->dbg.until, &at_begin, out);
+    }
+    fclose(out);
+    if (why == DBG_STOP_INTERRUPTED) { /* why, on rv39's stderr; an error for GDB */
+        console_out_lines(stderr, text, size);
+        send_packet(g, "E01");
+    } else {
+        send_stop(g, why, at_begin);
+    }
+    free(text);
+}
 static void serve_breakpoint(struct gdb *g, const char *packet)
 {
-    /* Z0,addr,kind / z0,addr,kind; hardware breakpoints (Z1) are the same pc check. */
+    /* Z0,addr,kind / z0,addr,kind; hardware breakpoints (Z1) are the same pc check.
+     * Z2/Z3/Z4,addr,len: write, read, access watchpoints, the debugger's (checked by
+     * decoding each instruction before it runs: the hart steps while one is set). */
     bool insert = packet[0] == 'Z';
     char type = packet[1];
-    if ((type != '0' && type != '1') || packet[2] != ',') {
-        send_packet(g, ""); /* unsupported: GDB falls back (watchpoints by single-stepping) */
+    if (type < '0' || type > '4' || packet[2] != ',') {
+        send_packet(g, "");
         return;
     }
-    uint64_t addr = strtoull(packet + 3, NULL, 16);
+    char *end;
+    uint64_t addr = strtoull(packet + 3, &end, 16);
+    if (type >= '2') {
+        uint64_t len = *end == ',' ? strtoull(end + 1, NULL, 16) : 0;
+        bool on_read = type != '2', on_write = type != '3';
+        if (len == 0 || len > 4096) {
+            send_packet(g, "E01");
+        } else if (insert) {
+            send_packet(g, debugger_add_watchpoint(&g->dbg, addr, len, on_read, on_write) >= 0
+                               ? "OK"
+                               : "E0c");
+        } else {
+            debugger_remove_watchpoint_at(&g->dbg, addr, on_read, on_write);
+            send_packet(g, "OK");
+        }
+        return;
+    }
     if (insert)
         send_packet(g, debugger_add_breakpoint(&g->dbg, addr) >= 0 ? "OK" : "E0c");
     else {
@@ -561,13 +619,21 @@ static enum session_end serve_session(struct gdb *g)
             if (!resume(g, packet[0] == 's' ? 1 : 0))
                 return stop_signal ? SESSION_SIGNALLED : SESSION_EXITED;
             break;
+        case 'b': /* bs, bc: reverse step and continue */
+            if (packet[1] == 's' || packet[1] == 'c')
+                reverse(g, packet[1] == 's');
+            else
+                send_packet(g, "");
+            break;
         case 'k': return SESSION_KILLED;
         case 'D': send_packet(g, "OK"); return SESSION_DETACHED;
         case 'H': send_packet(g, "OK"); break; /* one hart: every thread is it */
         case 'T': send_packet(g, "OK"); break;
         case 'q':
             if (strncmp(packet, "qSupported", 10) == 0)
-                send_packet(g, "PacketSize=4000;qXfer:features:read+");
+                send_packet(g, g->m->cfg.icount ? "PacketSize=4000;qXfer:features:read+;"
+                                                  "ReverseStep+;ReverseContinue+"
+                                                : "PacketSize=4000;qXfer:features:read+");
             else if (strncmp(packet, "qXfer:features:read:", 20) == 0)
                 serve_xfer(g, packet + 20);
             else if (strncmp(packet, "qRcmd,", 6) == 0)
@@ -638,12 +704,15 @@ static bool accept_gdb(struct gdb *g)
     return true;
 }
 
-/* Breakpoints belong to the debugger that set them; the guest runs on without them. */
+/* Breakpoints and watchpoints belong to the debugger that set them; the guest runs on
+ * without them. */
 static void forget_breakpoints(struct gdb *g)
 {
     for (int i = 0; i < DBG_MAX_BREAKPOINTS; i++)
         g->dbg.bp[i].used = false;
-    g->dbg.nbp = 0;
+    for (int i = 0; i < DBG_MAX_WATCHPOINTS; i++)
+        g->dbg.wp[i].used = false;
+    g->dbg.nbp = g->dbg.nwp = 0;
 }
 
 bool gdbstub_serve_fd(struct machine *m, int fd, FILE *trace)
@@ -676,7 +745,7 @@ int gdbstub_main(struct machine *m, int port, bool start_halted)
     build_target_xml(&g);
     debugger_init(&g.dbg, m, stderr); /* `monitor trace mmu on` lines go to rv39's stderr */
     g.dbg.in_gdb = true;
-    machine_boot(m);
+    machine_start(m);
     machine_console_begin();
     catch_stop_signals(); /* Ctrl-C or SIGTERM to rv39 stops it, as QEMU stops */
     fprintf(stderr, "rv39: waiting for gdb on 127.0.0.1:%d (target remote :%d)\n", port, port);

@@ -104,8 +104,13 @@ static bool make_harts(struct machine *m, unsigned n)
             fprintf(stderr, "rv39: out of host memory for the harts' caches\n");
             return false;
         }
-        m->hart[h]->mhartid = h;
         m->nharts = h + 1;
+        /* One RAM: stores and DMA reach every hart's decoded code (mmu/coherence.h). */
+        if (h && !cpu_share_ram(m->hart[h], m->hart[0])) {
+            fprintf(stderr, "rv39: out of host memory for the harts' caches\n");
+            return false;
+        }
+        m->hart[h]->mhartid = h;
     }
     return true;
 }
@@ -223,6 +228,14 @@ void machine_boot(struct machine *m)
         c->x[10] = c->mhartid; /* a0: hart id */
         c->x[11] = m->dtb_addr; /* a1: device tree address */
     }
+}
+
+void machine_start(struct machine *m)
+{
+    if (m->resumed)
+        m->resumed = false;
+    else
+        machine_boot(m);
 }
 
 /* The next mtime at which a timer raises an interrupt by itself (UINT64_MAX: none). */
@@ -387,7 +400,7 @@ void machine_console_end(struct machine *m)
 
 int machine_run(struct machine *m)
 {
-    machine_boot(m);
+    machine_start(m);
     machine_console_begin();
     while (machine_service(m))
         machine_advance(m, SLICE_INSNS, false);

@@ -24,6 +24,14 @@ void dbg_symbolize(const struct debugger *d, uint64_t addr, char *buf, size_t le
 /* One disassembly line for va ("=>" at the pc); *next is the following instruction. */
 void dbg_print_insn(struct debugger *d, uint64_t va, FILE *out, uint64_t *next);
 
+/* The breakpoint at pc (index), or -1. */
+int dbg_breakpoint_at(const struct debugger *d, uint64_t pc);
+/* The data access the instruction at the pc makes (virtual address, size, direction); false
+ * for an instruction that makes none. */
+bool dbg_data_access(struct debugger *d, uint64_t *addr, unsigned *size, bool *reads, bool *writes);
+/* Before a step: the watchpoint the instruction at pc touches (its address in *where), or -1. */
+int dbg_watch_hit(struct debugger *d, uint64_t *where);
+
 /* A number (C syntax), a symbol, symbol+offset, or a register ($a0, $pc). need_value also
  * says what was wrong. */
 bool dbg_parse_value(struct debugger *d, const char *text, uint64_t *value);
@@ -51,12 +59,21 @@ bool cmd_satp(struct debugger *d, int argc, char **argv, FILE *out);
 bool cmd_fault(struct debugger *d, int argc, char **argv, FILE *out);
 bool cmd_trace(struct debugger *d, int argc, char **argv, FILE *out);
 
+/* emu/monitor_tt.c: time travel (emu/timetravel.h) */
+bool cmd_rstep(struct debugger *d, int argc, char **argv, FILE *out);
+bool cmd_rcontinue(struct debugger *d, int argc, char **argv, FILE *out);
+bool cmd_whowrote(struct debugger *d, int argc, char **argv, FILE *out);
+bool cmd_history(struct debugger *d, int argc, char **argv, FILE *out);
+
 /* emu/monitor_qemu.c */
 bool cmd_info(struct debugger *d, int argc, char **argv, FILE *out);
 bool cmd_gva2gpa(struct debugger *d, int argc, char **argv, FILE *out);
 bool cmd_stop(struct debugger *d, int argc, char **argv, FILE *out);
 bool cmd_system_reset(struct debugger *d, int argc, char **argv, FILE *out);
 bool cmd_screenshot(struct debugger *d, int argc, char **argv, FILE *out);
+/* emu/monitor_snapshot.c */
+bool cmd_savevm(struct debugger *d, int argc, char **argv, FILE *out);
+bool cmd_loadvm(struct debugger *d, int argc, char **argv, FILE *out);
 /* QEMU's x/xp with a format "NFU" (after the slash): count, format, unit size. */
 bool qemu_memory_dump(struct debugger *d, const char *format, uint64_t addr, bool physical,
                       FILE *out);
