@@ -817,9 +817,12 @@ static bool accept_gdb(struct gdb *g)
     return true;
 }
 
-/* Breakpoints belong to the debugger that set them; the guest runs on without them. */
+/* Breakpoints belong to the debugger that set them; the guest runs on without them, every
+ * hart (whatever the last vCont held). */
 static void forget_breakpoints(struct gdb *g)
 {
+    g->dbg.held = 0;
+    g->cont_hart = -1;
     for (int i = 0; i < DBG_MAX_BREAKPOINTS; i++)
         g->dbg.bp[i].used = false;
     g->dbg.nbp = 0;
