@@ -18,6 +18,7 @@
 #include "console_out.h"
 #include "disas.h"
 #include "symtab.h"
+#include "timetravel.h"
 #include "trace_log.h"
 #include "vmmap.h"
 
@@ -259,6 +260,9 @@ void debugger_init(struct debugger *d, struct machine *m, FILE *trace)
 
 void debugger_detach(struct debugger *d)
 {
+    tt_close(d->tt); /* the run goes on in slices: the history ends here */
+    d->tt = NULL;
+    d->tt_tried = false;
     for (unsigned h = 0; h < d->m->nharts; h++) {
         struct cpu *c = d->m->hart[h];
         if (c->event_opaque == d) {
@@ -421,7 +425,7 @@ bool debugger_remove_watchpoint_at(struct debugger *d, uint64_t va, bool on_read
     return false;
 }
 
-static int breakpoint_at(const struct debugger *d, uint64_t pc)
+int dbg_breakpoint_at(const struct debugger *d, uint64_t pc)
 {
     for (int i = 0; i < DBG_MAX_BREAKPOINTS; i++)
         if (d->bp[i].used && d->bp[i].addr == pc) return i;
@@ -455,16 +459,20 @@ static bool data_access_of(const struct decoded *ins, const struct cpu *c, uint6
     return true;
 }
 
-/* Before a step: does the instruction at pc touch a watched address? */
-static int watch_hit(struct debugger *d, uint64_t *where)
+bool dbg_data_access(struct debugger *d, uint64_t *addr, unsigned *size, bool *reads, bool *writes)
 {
-    struct cpu *c = machine_selected(d->m);
+    const struct cpu *c = machine_selected(d->m);
     struct decoded ins;
-    if (!dbg_fetch_decoded(d, c->pc, &ins) || ins.opcode == OP_ILLEGAL) return -1;
+    if (!dbg_fetch_decoded(d, c->pc, &ins) || ins.opcode == OP_ILLEGAL) return false;
+    return data_access_of(&ins, c, addr, size, reads, writes);
+}
+
+int dbg_watch_hit(struct debugger *d, uint64_t *where)
+{
     uint64_t addr;
     unsigned size;
     bool reads, writes;
-    if (!data_access_of(&ins, c, &addr, &size, &reads, &writes)) return -1;
+    if (!dbg_data_access(d, &addr, &size, &reads, &writes)) return -1;
     for (int i = 0; i < DBG_MAX_WATCHPOINTS; i++) {
         const struct dbg_watchpoint *w = &d->wp[i];
         if (!w->used || !((w->on_read && reads) || (w->on_write && writes))) continue;
@@ -519,14 +527,22 @@ enum dbg_stop debugger_run(struct debugger *d, uint64_t steps, bool (*interrupte
     for (unsigned h = 0; h < m->nharts; h++)
         m->hart[h]->yield_request = false;
 
-    if (steps == 0 && held == 0 && d->nbp == 0 && d->nwp == 0 && !trace_log_stepping())
+    /* Time travel (emu/timetravel.h) needs every run cut the same way: one step at a time.
+     * It follows one hart: with several, there is none. */
+    if (!d->tt_tried) {
+        d->tt_tried = true;
+        d->tt = m->nharts == 1 ? tt_open(d) : NULL;
+    }
+    if (steps == 0 && held == 0 && d->nbp == 0 && d->nwp == 0 && !trace_log_stepping() && !d->tt)
         return run_free(d, interrupted, opaque);
 
     /* One instruction per hart per round, in hart order; each hart is the selected one for
-     * its step, so the watchpoint check and -d exec see it. */
+     * its step, so the watchpoint check and -d exec see it. With one hart a round is
+     * time travel's step (service, then one step of the hart). */
     uint64_t done = 0;
     for (uint64_t round = 0;; round++) {
         m->selected = home;
+        if (d->tt) tt_before_step(d->tt);
         if (!machine_service(m)) return DBG_STOP_EXITED;
         if (round % POLL_EVERY_STEPS == POLL_EVERY_STEPS - 1 && interrupted(opaque))
             return DBG_STOP_INTERRUPTED;
@@ -536,7 +552,18 @@ enum dbg_stop debugger_run(struct debugger *d, uint64_t steps, bool (*interrupte
             struct cpu *c = m->hart[h];
             m->selected = h;
             uint64_t where = 0;
-            int w = d->nwp ? watch_hit(d, &where) : -1;
+            int w = d->nwp ? dbg_watch_hit(d, &where) : -1;
+            /* For GDB a watchpoint stops before the access, as RISC-V's triggers do (GDB's
+             * riscv target steps over it itself: "nonsteppable" watchpoints); not at the
+             * instruction a run starts from (that step-over). At the prompt, after it. */
+            if (w >= 0 && d->in_gdb) {
+                if (round > 0) {
+                    d->hit_watchpoint = w;
+                    d->hit_watch_addr = where;
+                    return stop_on(d, h, DBG_STOP_WATCHPOINT);
+                }
+                w = -1;
+            }
             uint64_t traps = d->traps;
             if (trace_log_stepping()) trace_log_exec(m); /* -d exec, in_asm */
             bool idle;
@@ -556,7 +583,7 @@ enum dbg_stop debugger_run(struct debugger *d, uint64_t steps, bool (*interrupte
             if (d->event_stop) return stop_on(d, h, DBG_STOP_EVENT);
             if (h == home && steps && ++done >= steps) return DBG_STOP_STEPPED;
             if (idle) continue;
-            int b = breakpoint_at(d, c->pc);
+            int b = dbg_breakpoint_at(d, c->pc);
             if (b >= 0) {
                 d->hit_breakpoint = b;
                 return stop_on(d, h, DBG_STOP_BREAKPOINT);

@@ -129,6 +129,11 @@ struct debugger {
      * the caller sets it before each run: 0 moves them all). The selected hart always moves. */
     unsigned held;
     unsigned stop_hart; /* the hart whose event, breakpoint or watchpoint stopped the run */
+    struct tt *tt; /* time travel (emu/timetravel.h), under -icount; NULL without */
+    bool tt_tried;
+    /* The leaf PTE (or the last PTE read) of the last `walk`: `whowrote` without argument. */
+    bool walk_pte_valid;
+    uint64_t walk_pte;
     bool quit;   /* `quit` was given */
 };
 
@@ -151,6 +156,15 @@ enum dbg_stop debugger_run(struct debugger *d, uint64_t steps, bool (*interrupte
                            void *opaque);
 /* One line saying why the run stopped and where ("breakpoint 1 at 0x80000040 <main+4>"). */
 void debugger_print_stop(struct debugger *d, enum dbg_stop why, FILE *out);
+
+/* Time travel (emu/monitor_tt.c; under -icount): back to the last point before now where a
+ * forward run would have stopped (breakpoint, watchpoint, an event of `until`), as GDB's
+ * reverse-continue; *at_begin when there was none and the machine is at the beginning of
+ * its history. DBG_STOP_INTERRUPTED after a failure (one line to `out`). */
+enum dbg_stop dbg_reverse_continue(struct debugger *d, unsigned until, bool *at_begin, FILE *out);
+/* Back `n` steps (GDB's reverse-stepi); false with one line to `out` when time travel is not
+ * on or failed. *at_begin when the history began less than n steps ago. */
+bool dbg_reverse_step(struct debugger *d, uint64_t n, bool *at_begin, FILE *out);
 
 int debugger_add_breakpoint(struct debugger *d, uint64_t addr); /* index, or -1 when full */
 bool debugger_remove_breakpoint_at(struct debugger *d, uint64_t addr);

@@ -572,6 +572,35 @@ static bool gdb_interrupted(void *opaque)
     return false; /* only acks */
 }
 
+/* The stop reply: W (exited), S02 (interrupted), T05 with the watchpoint's kind and address
+ * after one, or with replaylog:begin when reverse execution reached the beginning of the
+ * history (GDB manual, "Stop Reply Packets"). */
+static void send_stop(struct gdb *g, enum dbg_stop why, bool at_begin)
+{
+    char reply[96];
+    unsigned thread = g->m->selected + 1; /* the hart that stopped (thread:ID, so GDB
+                                             switches to it) */
+    switch (why) {
+    case DBG_STOP_EXITED:
+        snprintf(reply, sizeof(reply), "W%02x", g->m->exit_status & 0xff);
+        break;
+    case DBG_STOP_INTERRUPTED: /* SIGINT */
+        snprintf(reply, sizeof(reply), "T02thread:%x;", thread);
+        break;
+    case DBG_STOP_WATCHPOINT: {
+        const struct dbg_watchpoint *w = &g->dbg.wp[g->dbg.hit_watchpoint];
+        snprintf(reply, sizeof(reply), "T05thread:%x;%s:%" PRIx64 ";", thread,
+                 w->on_read && w->on_write ? "awatch" : w->on_read ? "rwatch" : "watch",
+                 g->dbg.hit_watch_addr);
+        break;
+    }
+    default: /* SIGTRAP */
+        snprintf(reply, sizeof(reply), "T05thread:%x;%s", thread,
+                 at_begin ? "replaylog:begin;" : "");
+    }
+    send_packet(g, reply);
+}
+
 /* Run (steps = 0) or step, then send the stop reply. Returns false when the guest exited. */
 static bool resume(struct gdb *g, uint64_t steps)
 {
@@ -582,21 +611,39 @@ static bool resume(struct gdb *g, uint64_t steps)
     if (why == DBG_STOP_EVENT) g->dbg.until = 0;
     g->interrupt_pending = false;
     fflush(g->m->cfg.console);
-    char reply[32];
     if (stop_signal) {
+        char reply[32];
         /* "X AA": the process terminated with signal AA, so GDB reports why it lost us. */
         snprintf(reply, sizeof(reply), "X%02x", (int)stop_signal & 0xff);
         send_packet(g, reply);
         return false;
     }
-    switch (why) {
-    case DBG_STOP_EXITED:
-        snprintf(reply, sizeof(reply), "W%02x", g->m->exit_status & 0xff);
-        send_packet(g, reply);
-        return false;
-    case DBG_STOP_INTERRUPTED: send_stop_thread(g, 2); return true; /* SIGINT */
-    default: send_stop_thread(g, 5); return true;                   /* SIGTRAP */
+    send_stop(g, why, false);
+    return why != DBG_STOP_EXITED;
+}
+
+/* Reverse execution (bs, bc: GDB's reverse-stepi and reverse-continue, and reverse-finish and
+ * reverse-next built on them), by time travel (emu/timetravel.h). */
+static void reverse(struct gdb *g, bool step)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    bool at_begin = false;
+    enum dbg_stop why = DBG_STOP_STEPPED;
+    if (step) {
+        if (!dbg_reverse_step(&g->dbg, 1, &at_begin, out)) why = DBG_STOP_INTERRUPTED;
+    } else {
+        why = dbg_reverse_continue(&g->dbg, g->dbg.until, &at_begin, out);
     }
+    fclose(out);
+    if (why == DBG_STOP_INTERRUPTED) { /* why, on rv39's stderr; an error for GDB */
+        console_out_lines(stderr, text, size);
+        send_packet(g, "E01");
+    } else {
+        send_stop(g, why, at_begin);
+    }
+    free(text);
 }
 
 /* vCont;ACTION[:THREAD]...: for each hart the leftmost action naming it applies, a hart no
@@ -650,17 +697,34 @@ static bool serve_vcont(struct gdb *g, const char *args)
     g->dbg.held = held;
     return resume(g, stepper >= 0 ? 1 : 0);
 }
-
 static void serve_breakpoint(struct gdb *g, const char *packet)
 {
-    /* Z0,addr,kind / z0,addr,kind; hardware breakpoints (Z1) are the same pc check. */
+    /* Z0,addr,kind / z0,addr,kind; hardware breakpoints (Z1) are the same pc check.
+     * Z2/Z3/Z4,addr,len: write, read, access watchpoints, the debugger's (checked by
+     * decoding each instruction before it runs: the hart steps while one is set). */
     bool insert = packet[0] == 'Z';
     char type = packet[1];
-    if ((type != '0' && type != '1') || packet[2] != ',') {
-        send_packet(g, ""); /* unsupported: GDB falls back (watchpoints by single-stepping) */
+    if (type < '0' || type > '4' || packet[2] != ',') {
+        send_packet(g, "");
         return;
     }
-    uint64_t addr = strtoull(packet + 3, NULL, 16);
+    char *end;
+    uint64_t addr = strtoull(packet + 3, &end, 16);
+    if (type >= '2') {
+        uint64_t len = *end == ',' ? strtoull(end + 1, NULL, 16) : 0;
+        bool on_read = type != '2', on_write = type != '3';
+        if (len == 0 || len > 4096) {
+            send_packet(g, "E01");
+        } else if (insert) {
+            send_packet(g, debugger_add_watchpoint(&g->dbg, addr, len, on_read, on_write) >= 0
+                               ? "OK"
+                               : "E0c");
+        } else {
+            debugger_remove_watchpoint_at(&g->dbg, addr, on_read, on_write);
+            send_packet(g, "OK");
+        }
+        return;
+    }
     if (insert)
         send_packet(g, debugger_add_breakpoint(&g->dbg, addr) >= 0 ? "OK" : "E0c");
     else {
@@ -724,6 +788,12 @@ static enum session_end serve_session(struct gdb *g)
             if (!resume(g, packet[0] == 's' ? 1 : 0))
                 return stop_signal ? SESSION_SIGNALLED : SESSION_EXITED;
             break;
+        case 'b': /* bs, bc: reverse step and continue */
+            if (packet[1] == 's' || packet[1] == 'c')
+                reverse(g, packet[1] == 's');
+            else
+                send_packet(g, "");
+            break;
         case 'k': return SESSION_KILLED;
         case 'D': send_packet(g, "OK"); return SESSION_DETACHED;
         case 'H': serve_set_thread(g, packet); break;
@@ -734,7 +804,11 @@ static enum session_end serve_session(struct gdb *g)
         }
         case 'q':
             if (strncmp(packet, "qSupported", 10) == 0)
-                send_packet(g, "PacketSize=4000;qXfer:features:read+;qXfer:threads:read+");
+                /* Time travel follows one hart: no reverse execution with several. */
+                send_packet(g, g->m->cfg.icount && g->m->nharts == 1
+                                   ? "PacketSize=4000;qXfer:features:read+;qXfer:threads:read+;"
+                                     "ReverseStep+;ReverseContinue+"
+                                   : "PacketSize=4000;qXfer:features:read+;qXfer:threads:read+");
             else if (strncmp(packet, "qXfer:features:read:", 20) == 0)
                 serve_xfer(g, packet + 20);
             else if (strncmp(packet, "qXfer:threads:read:", 19) == 0)
@@ -817,15 +891,17 @@ static bool accept_gdb(struct gdb *g)
     return true;
 }
 
-/* Breakpoints belong to the debugger that set them; the guest runs on without them, every
- * hart (whatever the last vCont held). */
+/* Breakpoints and watchpoints belong to the debugger that set them; the guest runs on
+ * without them, every hart (whatever the last vCont held). */
 static void forget_breakpoints(struct gdb *g)
 {
     g->dbg.held = 0;
     g->cont_hart = -1;
     for (int i = 0; i < DBG_MAX_BREAKPOINTS; i++)
         g->dbg.bp[i].used = false;
-    g->dbg.nbp = 0;
+    for (int i = 0; i < DBG_MAX_WATCHPOINTS; i++)
+        g->dbg.wp[i].used = false;
+    g->dbg.nbp = g->dbg.nwp = 0;
 }
 
 bool gdbstub_serve_fd(struct machine *m, int fd, FILE *trace)

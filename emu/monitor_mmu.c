@@ -115,6 +115,10 @@ bool cmd_walk(struct debugger *d, int argc, char **argv, FILE *out)
     struct walk_result r;
     page_walk(&mem, &req, &r);
     vmmap_print_walk(out, &req, &r);
+    if (r.nsteps) { /* for `whowrote` without an address */
+        d->walk_pte_valid = true;
+        d->walk_pte = r.steps[r.nsteps - 1].pte_addr;
+    }
     if (r.fault == WALK_U_PAGE_FROM_S)
         fprintf(out, "hint: a U page; 'walk 0x%" PRIx64 " %s u' walks it as U-mode would\n", va,
                 access == ACCESS_EXEC    ? "x"

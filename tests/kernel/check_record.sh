@@ -36,7 +36,7 @@ run() {
     name=$1 feed=$2
     shift 2
     cp --sparse=always "$image" "$work/$name.img" || exit 1
-    $feed | timeout -k 5 "$limit" "$rv39" -nographic -m 16M -state-hash-every 5000000 "$@" \
+    $feed | timeout -k 5 "$limit" "$rv39" -nographic -m 16M -state-hash-every 2000000 "$@" \
         --drive "file=$work/$name.img" >"$work/$name.out" 2>"$work/$name.err"
     status=$?
     grep '^state-hash ' "$work/$name.err" >"$work/$name.hash"
