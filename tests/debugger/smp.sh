@@ -60,6 +60,21 @@ expect "$f" "MODE=8 (Sv39) ASID=2" "hart 1 satp: its own ASID"
 expect "$f" "02 01 00 00 00 00 00 00" "xp: hart 2's mark in dbg_smp_page[2]"
 expect "$f" "guest powered off: exit status 0" "the harts finish and the guest checks them"
 
+# --- events and watchpoints on every hart: the one that stops the run becomes selected ---
+f=$WORK/events.txt
+smp_session "$f" "hart 3" "continue until satp" "watch w dbg_smp_count+16 8" "trace mmu on" \
+    "continue" "trace mmu off" "delete 65" "continue"
+expect "$f" "stopped: satp written at pc=0x" "continue until satp, with hart 3 selected"
+checks=$((checks + 1))
+grep -q '^stopped: satp written at pc=0x[0-9a-f]*: 0x80001000[0-9a-f]\{8\} on hart 0$' "$f" ||
+    fail "continue until satp: hart 0's write (ASID 1) comes first and the stop names it: $(cat "$f")"
+expect "$f" "on hart 0
+hart 0 [M] => 0x" "hart 0 is selected after its event"
+expect "$f" "on hart 2
+hart 2 [S] => 0x" "a watchpoint on hart 2's counter stops on hart 2"
+expect "$f" "hart 2: mmu: " "trace mmu lines name their hart"
+expect "$f" "guest powered off: exit status 0" "the guest ends well after the events"
+
 # --- --stats: the totals, then one line per hart, adding up ---
 for jit in on off; do
     timeout -k 5 60 "$RV39" -smp 2 --jit $jit --stats --bios none --kernel "$SMP_ELF" \
