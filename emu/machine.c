@@ -402,6 +402,11 @@ uint64_t machine_advance(struct machine *m, uint64_t budget, bool step)
     return n;
 }
 
+void machine_idle(struct machine *m)
+{
+    idle(m);
+}
+
 bool machine_interrupted(void)
 {
     if (host_interrupt != SIGINT) return false;
