@@ -367,6 +367,8 @@ uint64_t machine_advance(struct machine *m, uint64_t budget, bool step)
         for (unsigned h = 0; h < m->nharts; h++) {
             n += machine_advance_hart(m, m->hart[h], budget, false, &hart_idle);
             all_idle &= hart_idle;
+            /* A power-off or reset stops the round at the store that asked for it. */
+            if (m->stop || m->reset) return n;
         }
     }
     if (all_idle) idle(m);
