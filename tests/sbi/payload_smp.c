@@ -4,8 +4,9 @@
  * for the others, INVALID_PARAM past the last), starts each at secondary_entry with an opaque
  * value, sends IPIs to hart masks (with a base, and base -1 for all) that every named hart
  * must take as an S software interrupt, asks remote fences of masks, refuses masks naming a
- * missing hart, and has the harts stop and restart. Passes with "payload: all SBI checks
- * passed" and exit status 0 (run_payload.sh), on rv39's firmware and on OpenSBI alike. */
+ * missing hart, uses the legacy 0.1 IPI and fences with a mask in memory, and has the
+ * harts stop and restart. Passes with "payload: all SBI checks passed" and exit status 0
+ * (run_payload.sh), on rv39's firmware and on OpenSBI alike. */
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -214,6 +215,26 @@ void payload_main(uint64_t hartid, uint64_t dtb)
     CHECK(!strict || r.error == SBI_ERR_INVALID_PARAM, "remote_fence_i to hart %u: error %ld", n,
           r.error);
     printf("payload: remote fences to hart masks returned\n");
+
+    /* The legacy calls (spec "Legacy Extensions"): the hart mask is in memory, read through
+     * S's translation; 0 means every hart. */
+    static volatile uint64_t legacy_mask;
+    legacy_mask = others;
+    uint32_t before[MAX_HARTS];
+    for (unsigned h = 0; h < n; h++)
+        before[h] = ipis[h];
+    r = sbi_call(SBI_EXT_LEGACY_SEND_IPI, 0, (uint64_t)&legacy_mask, 0, 0, 0, 0);
+    CHECK(r.error == 0, "legacy send_ipi: %ld", r.error);
+    for (unsigned h = 0; h < n; h++)
+        if (h != hartid) CHECK(wait_until(&ipis[h], before[h] + 1), "hart %u: no legacy IPI", h);
+    r = sbi_call(SBI_EXT_LEGACY_REMOTE_FENCE_I, 0, (uint64_t)&legacy_mask, 0, 0, 0, 0);
+    CHECK(r.error == 0, "legacy remote_fence_i: %ld", r.error);
+    r = sbi_call(SBI_EXT_LEGACY_REMOTE_SFENCE_VMA, 0, 0, 0, 0, 0, 0); /* every hart */
+    CHECK(r.error == 0, "legacy remote_sfence_vma: %ld", r.error);
+    r = sbi_call(SBI_EXT_LEGACY_REMOTE_SFENCE_VMA_ASID, 0, (uint64_t)&legacy_mask, 0x80200000,
+                 0x1000, 1, 0);
+    CHECK(r.error == 0, "legacy remote_sfence_vma_asid: %ld", r.error);
+    printf("payload: the legacy IPI and fences reached the harts of a mask in memory\n");
 
     /* hart_stop, then a second start of the same harts. */
     for (unsigned round = 0; round < 2; round++) {
