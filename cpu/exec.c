@@ -24,6 +24,13 @@
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
+/* GNU C local register variables (x86-64 GCC): see interp. Elsewhere the compiler chooses. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define HOT_REG(name) __asm__(name)
+#else
+#define HOT_REG(name)
+#endif
+
 /* {decode, page end}: the handlers fresh decoded-page slots point at (cpu/icache.c). */
 const void *const *interp_entry_points;
 
@@ -44,20 +51,57 @@ static uint64_t insn_bits_at(struct cpu *c, uint64_t pc)
 #define BRANCH_FAR 0
 #define BRANCH_NEAR 1
 
+/* Specialised handlers for common forms of an instruction, chosen once at decode time so the
+ * handler does not test for them on every execution: conditional branches and jal whose
+ * target lies in the same page (imm then holds the distance in slot bytes, ready to add to
+ * the slot pointer), and branches against x0 (beqz, bnez, ...: one register read fewer). */
+struct handler_set {
+    const void *const *base;      /* by opcode: the general handlers */
+    const void *const *near;      /* by opcode - OP_BEQ: target in this page */
+    const void *const *near_zero; /* the same with rs2 = x0 */
+    const void *jal_near;         /* jal to this page */
+    const void *li, *mv, *mv_rs2; /* rd = imm, rd = rs1, rd = rs2: addi/add with x0 or 0 */
+};
+_Static_assert(OP_BNE == OP_BEQ + 1 && OP_BLT == OP_BEQ + 2 && OP_BGE == OP_BEQ + 3 &&
+                   OP_BLTU == OP_BEQ + 4 && OP_BGEU == OP_BEQ + 5,
+               "the conditional branches are one run of insns.def");
+#define BRANCH_KINDS 6
+/* A near target's distance in slot bytes: one slot per 2-byte parcel. */
+#define SLOT_BYTES(offset) ((int32_t)(offset) * (int32_t)(sizeof(struct insn) / 2))
+
 /* `page_offset` is the instruction's offset in its page, or -1 for a one-off slot. */
-static void fill_slot(struct insn *slot, const struct decoded *d, const void *const *handlers,
+static void fill_slot(struct insn *slot, const struct decoded *d, const struct handler_set *h,
                       int page_offset)
 {
-    slot->op = handlers[d->opcode];
+    slot->op = h->base[d->opcode];
     slot->imm = d->imm;
     bool freg_rd = d->opcode != OP_ILLEGAL && insn_format_writes_freg(insn_table[d->opcode].format);
     slot->rd = d->rd || freg_rd ? d->rd : REG_SINK;
     slot->rs1 = d->rs1;
     slot->rs2 = d->rs2;
-    if (d->opcode != OP_ILLEGAL && insn_table[d->opcode].format == FMT_B) {
-        int64_t target = (int64_t)page_offset + d->imm;
-        slot->rd = page_offset >= 0 && target >= 0 && target < (int64_t)PAGE_SIZE ? BRANCH_NEAR
-                                                                                  : BRANCH_FAR;
+    if (d->opcode == OP_ILLEGAL) return;
+    int64_t target = (int64_t)page_offset + d->imm;
+    bool near = page_offset >= 0 && target >= 0 && target < (int64_t)PAGE_SIZE;
+    if (insn_table[d->opcode].format == FMT_B) {
+        slot->rd = near ? BRANCH_NEAR : BRANCH_FAR;
+        if (near) {
+            unsigned k = (unsigned)(d->opcode - OP_BEQ);
+            slot->op = d->rs2 == 0 ? h->near_zero[k] : h->near[k];
+            slot->imm = SLOT_BYTES(d->imm);
+        }
+    } else if (d->opcode == OP_JAL && near) {
+        slot->op = h->jal_near;
+        slot->imm = SLOT_BYTES(d->imm);
+    } else if (d->opcode == OP_ADDI) { /* li, mv (c.li, c.mv expand to these or to add) */
+        if (d->rs1 == 0)
+            slot->op = h->li;
+        else if (d->imm == 0)
+            slot->op = h->mv;
+    } else if (d->opcode == OP_ADD) {
+        if (d->rs1 == 0)
+            slot->op = h->mv_rs2;
+        else if (d->rs2 == 0)
+            slot->op = h->mv;
     }
 }
 
@@ -261,22 +305,40 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
         [OP_ILLEGAL] = &&op_ILLEGAL_2,
     };
     static const void *const entry_points[] = {&&op_decode, &&op_page_end};
+#define BRANCH_FORM_TABLE(form, ilen)                                                              \
+    {                                                                                              \
+        &&op_BEQ##form##_##ilen, &&op_BNE##form##_##ilen, &&op_BLT##form##_##ilen,                 \
+            &&op_BGE##form##_##ilen, &&op_BLTU##form##_##ilen, &&op_BGEU##form##_##ilen            \
+    }
+    static const void *const near4[BRANCH_KINDS] = BRANCH_FORM_TABLE(_NEAR, 4);
+    static const void *const near_zero4[BRANCH_KINDS] = BRANCH_FORM_TABLE(_NEARZ, 4);
+    static const void *const near2[BRANCH_KINDS] = BRANCH_FORM_TABLE(_NEAR, 2);
+    static const void *const near_zero2[BRANCH_KINDS] = BRANCH_FORM_TABLE(_NEARZ, 2);
+#undef BRANCH_FORM_TABLE
+    static const struct handler_set set4 = {handlers4, near4,     near_zero4,   &&op_JAL_NEAR_4,
+                                            &&op_LI_4, &&op_MV_4, &&op_MV_RS2_4};
+    static const struct handler_set set2 = {handlers2, near2,     near_zero2,   &&op_JAL_NEAR_2,
+                                            &&op_LI_2, &&op_MV_2, &&op_MV_RS2_2};
     if (!c) {
         interp_entry_points = entry_points;
         return 0;
     }
 
-    uint64_t *const x = c->x;
-    struct insn *insn;
+    /* What every handler uses lives in callee-saved host registers (HOT_REG): GCC's allocator,
+     * facing hundreds of handlers in one function, otherwise spills some of them to the stack
+     * depending on unrelated code, adding a load to every instruction. */
+    register uint64_t *const x HOT_REG("rbx") = c->x;
+    register struct insn *insn HOT_REG("r12");
+    register struct ftlb_set *dview HOT_REG("r13");
+    register int64_t remaining HOT_REG("r15") = budget;
     struct dpage *page = NULL;
     /* The pc is not kept up to date per instruction: it is derived from the slot pointer,
      * pc = pc_base + 2 * (insn - slot_base), where a handler needs it. */
     struct insn *slot_base = NULL;
     uint64_t pc_base = 0;
     uint64_t page_vbase = FTLB_INVALID; /* virtual page of `page`; never matches in one-offs */
-    struct ftlb_set *dview;
-    uint64_t pc; /* valid at refetch and one_off only */
-    int64_t remaining = budget, counted = budget;
+    uint64_t pc;                        /* valid at refetch and one_off only */
+    int64_t counted = budget;
 
 #define RD x[insn->rd]
 #define RS1 x[insn->rs1]
@@ -313,6 +375,19 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
             }                                                                                      \
             JUMP(PC + (uint64_t)IMM);                                                              \
         }                                                                                          \
+        NEXT();                                                                                    \
+    } while (0)
+/* A taken branch or jump within the page: imm is the distance in slot bytes (fill_slot). */
+#define NEAR_TAKEN()                                                                               \
+    do {                                                                                           \
+        insn = (struct insn *)((char *)insn + insn->imm);                                          \
+        if (likely(--remaining > 0)) DISPATCH();                                                   \
+        pc = PC;                                                                                   \
+        goto refetch;                                                                              \
+    } while (0)
+#define BRANCH_NEAR_FORM(cond)                                                                     \
+    do {                                                                                           \
+        if (cond) NEAR_TAKEN();                                                                    \
         NEXT();                                                                                    \
     } while (0)
 /* Leave for the trap path with c->pc at the current instruction. */
@@ -529,7 +604,7 @@ op_decode : {
     struct decoded d;
     rv_decode_parcels(lo, hi, &d);
     /* With a translator, branches leave through refetch (as from a one-off slot: offset -1). */
-    fill_slot(insn, &d, d.len == 4 ? handlers4 : handlers2, c->jit ? -1 : (int)(2 * index));
+    fill_slot(insn, &d, d.len == 4 ? &set4 : &set2, c->jit ? -1 : (int)(2 * index));
     if (!page->code_chunks)
         mmu_drop_writers(&c->mmu, page->host); /* from now on stores must see this page */
     unsigned offset = 2 * index;
@@ -549,7 +624,7 @@ one_off : {
     rv_decode_parcels(lo, hi, &d);
     insn = slot_base = c->straddle;
     pc_base = pc;
-    fill_slot(insn, &d, d.len == 4 ? handlers4 : handlers2, -1);
+    fill_slot(insn, &d, d.len == 4 ? &set4 : &set2, -1);
     insn[1].op = insn[2].op = &&op_page_end;
     page_vbase = FTLB_INVALID;
     DISPATCH();

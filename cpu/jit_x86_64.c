@@ -230,7 +230,8 @@ _Static_assert(sizeof(((struct ftlb_entry *)0)->tag) == 8 &&
                    sizeof(((struct ftlb_entry *)0)->addend) == 8,
                "tag and addend are compared and loaded as 64-bit words");
 _Static_assert(offsetof(struct ftlb_set, read) == 0, "the read table starts a set");
-_Static_assert(FTLB_SIZE == 256 && PAGE_SHIFT == 12, "index * 16 = (va >> 8) & 0xff0");
+_Static_assert(PAGE_SHIFT == 12 && FTLB_SIZE <= (1u << 20),
+               "index * 16 = (va >> 8) & ((FTLB_SIZE - 1) << 4), a 32-bit mask");
 _Static_assert(FTLB_MAX_ACCESS == 8, "loads and stores of at most 8 bytes probe the fast TLB");
 
 struct cold *cold_add(struct block_asm *s, enum cold_kind kind, const struct jit_insn *in,
@@ -255,7 +256,8 @@ void tlb_probe(struct block_asm *s, const struct jit_insn *in, enum cold_kind ki
         load_x(s, RAX, in->d.rs1);
         if (in->d.imm) alu_imm(a, W64, ALU_ADD, R(RAX), in->d.imm);
     }
-    /* index * 16 = ((va >> 12) & 255) << 4 = (va >> 8) & 0xff0 (mmu.h: ftlb_index) */
+    /* index * 16 = ((va >> 12) & (FTLB_SIZE - 1)) << 4 = (va >> 8) & ((FTLB_SIZE - 1) << 4)
+     * (mmu.h: ftlb_index) */
     enc(a, 0, 0x8b, 1, RDX, R(RAX)); /* mov edx, eax */
     shift_imm(a, 0, SH_SHR, RDX, 8);
     alu_imm(a, 0, ALU_AND, R(RDX), (FTLB_SIZE - 1) << 4);

@@ -676,7 +676,7 @@ int gdbstub_main(struct machine *m, int port, bool start_halted)
     build_target_xml(&g);
     debugger_init(&g.dbg, m, stderr); /* `monitor trace mmu on` lines go to rv39's stderr */
     g.dbg.in_gdb = true;
-    machine_boot(m);
+    machine_start(m);
     machine_console_begin();
     catch_stop_signals(); /* Ctrl-C or SIGTERM to rv39 stops it, as QEMU stops */
     fprintf(stderr, "rv39: waiting for gdb on 127.0.0.1:%d (target remote :%d)\n", port, port);

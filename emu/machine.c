@@ -234,6 +234,14 @@ void machine_boot(struct machine *m)
     }
 }
 
+void machine_start(struct machine *m)
+{
+    if (m->resumed)
+        m->resumed = false;
+    else
+        machine_boot(m);
+}
+
 /* The next mtime at which a timer raises an interrupt by itself (UINT64_MAX: none). */
 static uint64_t next_deadline(const struct machine *m)
 {
@@ -399,7 +407,7 @@ void machine_console_end(struct machine *m)
 
 int machine_run(struct machine *m)
 {
-    machine_boot(m);
+    machine_start(m);
     machine_console_begin();
     while (machine_service(m))
         machine_advance(m, SLICE_INSNS, false);

@@ -135,6 +135,7 @@ struct machine {
     uint64_t next_state_hash; /* instret at which the next state-hash line is due */
     struct symtab *symbols;   /* the loaded ELF's symbols (for HTIF and the debugger), or NULL */
     struct snapshot_ctx *snap; /* snapshots' bookkeeping (emu/snapshot.c), NULL until one */
+    bool resumed; /* -loadvm put the machine in a saved state: machine_start does not boot */
     struct rr *rr;            /* -record/-replay (emu/record.h), or NULL */
     /* Reloads the boot images after a guest-requested reset (set by the front end). */
     bool (*reload)(struct machine *m);
@@ -150,6 +151,9 @@ int machine_run(struct machine *m);
 /* Put every hart at m->entry in M-mode, a0 = its hart id, a1 = device tree (as QEMU virt's
  * reset vector does for all its harts). */
 void machine_boot(struct machine *m);
+/* The start of a run (machine_run, the monitor, the debugger, the GDB stub): machine_boot,
+ * unless -loadvm already gave the machine a saved state to go on from. */
+void machine_start(struct machine *m);
 /* The board's work between slices: timers, keyboard, HTIF, console, guest reset. Returns
  * false once the guest has powered off (or rv39 was stopped by a signal). */
 bool machine_service(struct machine *m);

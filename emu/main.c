@@ -17,6 +17,7 @@
 #include "options.h"
 #include "record.h"
 #include "screenshot.h"
+#include "snapshot_file.h"
 #include "trace_log.h"
 
 static void count_tlb_entry(void *opaque, const struct tlb_entry *e)
@@ -190,6 +191,19 @@ int main(int argc, char **argv)
             machine_free(&m);
             return 2;
         }
+    }
+    if (opts.loadvm_file) { /* after -jit: a restore drops translated code where it writes */
+        char err[256];
+        if (!snapshot_load_file(&m, opts.loadvm_file, err, sizeof err)) {
+            fprintf(stderr, "rv39: %s: %s\n", opts.loadvm_file, err);
+            for (unsigned h = 0; h < m.nharts; h++)
+                jit_detach(m.hart[h]);
+            trace_log_close();
+            boot_free();
+            machine_free(&m);
+            return 2;
+        }
+        m.resumed = true;
     }
     double start = now_seconds();
     char why[256];

@@ -409,6 +409,10 @@ static const struct command commands[] = {
     {"screenshot", "screendump", cmd_screenshot,
      "screenshot FILE.png the framebuffer as a PNG (QEMU: screendump)", NULL},
     {"system_reset", NULL, cmd_system_reset, "system_reset        (QEMU) reset the machine", NULL},
+    {"savevm", NULL, cmd_savevm, "savevm FILE         (QEMU) save the machine, its disks too, to FILE",
+     NULL},
+    {"loadvm", NULL, cmd_loadvm, "loadvm FILE         (QEMU) go back to the machine saved in FILE",
+     NULL},
     {"trace", NULL, cmd_trace,
      "trace mmu on|off    one line per TLB miss, walk, A/D, fault, sfence, fill, evict;\n"
      "                    after on, filters: asid N, priv u|s, va LO-HI|VADDR (keep only\n"

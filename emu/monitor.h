@@ -57,6 +57,9 @@ bool cmd_gva2gpa(struct debugger *d, int argc, char **argv, FILE *out);
 bool cmd_stop(struct debugger *d, int argc, char **argv, FILE *out);
 bool cmd_system_reset(struct debugger *d, int argc, char **argv, FILE *out);
 bool cmd_screenshot(struct debugger *d, int argc, char **argv, FILE *out);
+/* emu/monitor_snapshot.c */
+bool cmd_savevm(struct debugger *d, int argc, char **argv, FILE *out);
+bool cmd_loadvm(struct debugger *d, int argc, char **argv, FILE *out);
 /* QEMU's x/xp with a format "NFU" (after the slash): count, format, unit size. */
 bool qemu_memory_dump(struct debugger *d, const char *format, uint64_t addr, bool physical,
                       FILE *out);

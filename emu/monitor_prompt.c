@@ -114,7 +114,7 @@ static void attach(struct machine *m)
 int debugger_main(struct machine *m)
 {
     attach(m);
-    machine_boot(m);
+    machine_start(m);
     /* Install the signal handlers but keep the terminal as it is: libedit manages it at the
      * prompt. */
     machine_console_begin();
@@ -128,7 +128,7 @@ int debugger_main(struct machine *m)
 
 int monitor_run(struct machine *m)
 {
-    machine_boot(m);
+    machine_start(m);
     machine_console_begin();
     while (machine_service(m)) {
         if (console_take_monitor_request()) {

@@ -53,6 +53,7 @@ enum option_id {
     OPT_STATE_HASH,
     OPT_RECORD,
     OPT_REPLAY,
+    OPT_LOADVM,
 };
 
 /* Every option, by its exact name: written with one dash (QEMU's spelling) or two (GNU's; then
@@ -95,6 +96,7 @@ static const struct option_spec option_table[] = {
     {"state-hash-every", true, OPT_STATE_HASH},
     {"record", true, OPT_RECORD},
     {"replay", true, OPT_REPLAY},
+    {"loadvm", true, OPT_LOADVM},
     {"svade", false, OPT_SVADE},
     {"cpu", true, OPT_CPU},
     {"debug", false, OPT_DEBUG},
@@ -133,7 +135,7 @@ static void print_help(FILE *out)
             "  -fb WxH         framebuffer size in pixels (default %ux%u, at 0x%llx)\n"
             "  -screenshot FILE.png  write the framebuffer as PNG at exit\n"
             "  -stats          print instruction and MMU counters to stderr at exit\n"
-            "  -tlb SPEC       model TLB shape, e.g. sets=64,ways=4,super=16\n"
+            "  -tlb SPEC       model TLB shape (default sets=512,ways=4,super=64)\n"
             "  -jit on|off     translate hot code to host code (default on, x86-64 hosts)\n"
             "  -icount [shift=]N  deterministic: guest time advances 2^N ns per instruction\n"
             "                  (shift=auto unsupported); still host-dependent: terminal\n"
@@ -145,6 +147,8 @@ static void print_help(FILE *out)
             "  -record FILE    log the run's inputs (terminal, window) to FILE; implies\n"
             "                  -icount shift=3 unless -icount is given\n"
             "  -replay FILE    run again exactly as recorded in FILE (its inputs, its timing)\n"
+            "  -loadvm FILE    start from the machine the monitor's savevm saved in FILE\n"
+            "                  (the same command line; its disks go back to what they held)\n"
             "  -svade          page-fault on clear A/D bits (Svade) instead of setting them\n"
             "                  (a hart without Svadu: the same as -cpu rv64,svadu=off)\n"
             "  -cpu rv64[,EXT=on|off...][,mmu=sv39|sv48|sv57]  the hart's extensions and\n"
@@ -608,6 +612,7 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
         case OPT_STATE_HASH:
         case OPT_RECORD:
         case OPT_REPLAY:
+        case OPT_LOADVM:
             if (!options_parse_time(spec->name, arg, opts, err)) return OPTIONS_ERROR;
             break;
         case OPT_HELP: print_help(out); return OPTIONS_DONE;

@@ -56,6 +56,7 @@ struct options {
     bool rtc_given, rtc_base_given, rtc_clock_host; /* -rtc, its base= and clock=host|rt */
     bool icount_given;                              /* -icount was on the command line */
     const char *record_file, *replay_file;          /* -record FILE, -replay FILE (emu/record.h) */
+    const char *loadvm_file; /* -loadvm FILE: start from this snapshot (emu/snapshot_file.h) */
 };
 
 enum options_outcome {
@@ -99,7 +100,7 @@ bool options_parse_rtc(const char *text, struct options *opts, char *problem, si
 bool options_parse_state_hash(const char *text, struct machine_config *mc, char *problem,
                               size_t problem_len);
 bool options_finish_time(struct options *opts, char *problem, size_t problem_len);
-/* The option `name` (icount, rtc, state-hash-every, record or replay) with its argument; false after one
+/* The option `name` (icount, rtc, state-hash-every, record, replay or loadvm) with its argument; false after one
  * line "rv39: -NAME ARG: problem" to err. */
 bool options_parse_time(const char *name, const char *arg, struct options *opts, FILE *err);
 

@@ -151,6 +151,10 @@ bool options_finish_time(struct options *opts, char *problem, size_t problem_len
         return false;
     }
     const char *rr = opts->record_file ? "-record" : opts->replay_file ? "-replay" : NULL;
+    if (rr && opts->loadvm_file) { /* a record starts at power-on */
+        snprintf(problem, problem_len, "-loadvm and %s: not together", rr);
+        return false;
+    }
     if (rr && (opts->netdev_count || opts->machine.nic_count)) {
         snprintf(problem, problem_len,
                  "%s: not with a network (-netdev/-nic): its packets are not recorded", rr);
@@ -193,12 +197,15 @@ bool options_parse_state_hash(const char *text, struct machine_config *mc, char 
 bool options_parse_time(const char *name, const char *arg, struct options *opts, FILE *err)
 {
     char problem[200];
-    if (strcmp(name, "record") == 0 || strcmp(name, "replay") == 0) {
+    if (strcmp(name, "record") == 0 || strcmp(name, "replay") == 0 ||
+        strcmp(name, "loadvm") == 0) {
         if (!arg[0]) {
             fprintf(err, "rv39: -%s: expected a file name\n", name);
             return false;
         }
-        *(name[2] == 'c' ? &opts->record_file : &opts->replay_file) = arg;
+        *(name[0] == 'l'   ? &opts->loadvm_file
+          : name[2] == 'c' ? &opts->record_file
+                           : &opts->replay_file) = arg;
         return true;
     }
     if (strcmp(name, "icount") == 0) opts->icount_given = true;

@@ -295,7 +295,7 @@ bool snapshot_restore(struct machine *m, struct snapshot *s, char *err, size_t e
         uint8_t *host = m->ram.host + p * PAGE_SIZE;
         if (want)
             memcpy(host, want->data, PAGE_SIZE);
-        else
+        else if (!all_zero(host)) /* reading a page the guest never touched commits nothing */
             memset(host, 0, PAGE_SIZE);
         for (unsigned h = 0; h < hart_count(m); h++) /* decoded and translated code there */
             cpu_invalidate_code(hart(m, h), m->ram.base + p * PAGE_SIZE, PAGE_SIZE);

@@ -89,31 +89,50 @@ static bool in_range(uint64_t tag, uint64_t va, uint64_t len)
     return tag - va < len;
 }
 
+/* Drop slot i of every translated view where its entry lies in [vpage, vpage + len). */
+static void drop_slot(struct mmu *m, unsigned i, uint64_t vpage, uint64_t len)
+{
+    for (unsigned v = 0; v < VIEW_M; v++) {
+        struct ftlb_set *s = &m->data_view[v];
+        if (in_range(s->read[i].tag, vpage, len)) ftlb_clear(&s->read[i]);
+        if (in_range(s->write[i].tag, vpage, len)) ftlb_clear(&s->write[i]);
+        if (in_range(m->fetch_view[v][i].tag, vpage, len)) itlb_clear(&m->fetch_view[v][i]);
+    }
+}
+
+#define SLOTS_PER_GROUP (FTLB_SIZE / TLB_USER_GROUPS)
+_Static_assert(FTLB_SIZE % TLB_USER_GROUPS == 0, "user groups are whole runs of slots");
+
 void mmu_drop_translation(struct mmu *m, const struct tlb_entry *e)
 {
     uint64_t len = tlb_entry_size(e);
-    for (unsigned word = 0; word < 4; word++) {
+    if (len == PAGE_SIZE) { /* a 4 KiB page has one slot: no need for the users set */
+        drop_slot(m, ftlb_index(e->vpage), e->vpage, len);
+        return;
+    }
+    for (unsigned word = 0; word < TLB_USER_GROUPS / 64; word++) {
         for (uint64_t bits = e->users[word]; bits; bits &= bits - 1) {
-            unsigned i = word * 64 + (unsigned)__builtin_ctzll(bits);
-            for (unsigned v = 0; v < VIEW_M; v++) {
-                struct ftlb_set *s = &m->data_view[v];
-                if (in_range(s->read[i].tag, e->vpage, len)) ftlb_clear(&s->read[i]);
-                if (in_range(s->write[i].tag, e->vpage, len)) ftlb_clear(&s->write[i]);
-                if (in_range(m->fetch_view[v][i].tag, e->vpage, len))
-                    itlb_clear(&m->fetch_view[v][i]);
-            }
+            unsigned group = word * 64 + (unsigned)__builtin_ctzll(bits);
+            for (unsigned i = group * SLOTS_PER_GROUP; i < (group + 1) * SLOTS_PER_GROUP; i++)
+                drop_slot(m, i, e->vpage, len);
         }
     }
 }
 
+/* Only slots filled since their view's last flush can hold an entry (the M view is never
+ * flushed, so its bitmap keeps every slot it ever filled). */
 void mmu_drop_writers(struct mmu *m, const uint8_t *host_page)
 {
     for (unsigned v = 0; v < VIEW_COUNT; v++) {
         struct ftlb_entry *w = m->data_view[v].write;
-        for (unsigned i = 0; i < FTLB_SIZE; i++)
-            if (w[i].tag != FTLB_INVALID &&
-                (uintptr_t)(w[i].addend + w[i].tag) == (uintptr_t)host_page)
-                ftlb_clear(&w[i]);
+        for (unsigned word = 0; word < FTLB_FILLED_WORDS; word++) {
+            for (uint64_t bits = m->filled[v][word]; bits; bits &= bits - 1) {
+                unsigned i = word * 64 + (unsigned)__builtin_ctzll(bits);
+                if (w[i].tag != FTLB_INVALID &&
+                    (uintptr_t)(w[i].addend + w[i].tag) == (uintptr_t)host_page)
+                    ftlb_clear(&w[i]);
+            }
+        }
     }
 }
 
@@ -231,8 +250,8 @@ static bool translate(struct mmu *m, uint64_t va, enum access access, unsigned p
 static void note_user(struct tlb_entry *backing, uint64_t va)
 {
     if (backing) {
-        unsigned i = ftlb_index(va);
-        backing->users[i / 64] |= 1ull << (i % 64);
+        unsigned group = ftlb_index(va) / SLOTS_PER_GROUP;
+        backing->users[group / 64] |= 1ull << (group % 64);
     }
 }
 

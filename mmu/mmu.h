@@ -33,7 +33,12 @@ struct walk_result;
 
 enum access { ACCESS_READ = 0, ACCESS_WRITE = 1, ACCESS_EXEC = 2 };
 
-#define FTLB_BITS 8
+/* 4096 slots per table: 16 MiB of 4 KiB pages, as many as the default model TLB holds and
+ * more (direct-mapped slots collide; the model's sets are 4-way), so a working set the model
+ * keeps is served by one compare and one add. At 256 slots the fast TLB, not the model, was
+ * the limit: a 4 MiB heap sort went through the slow path on most accesses (README,
+ * Performance). A flush empties only the slots filled since the last one (`filled`). */
+#define FTLB_BITS 12
 #define FTLB_SIZE (1u << FTLB_BITS)
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1ull << PAGE_SHIFT)

@@ -26,9 +26,9 @@ struct tlb_entry {
     uint64_t ppage;    /* physical address of the page (aligned to its size) */
     uint64_t pte;      /* leaf PTE as cached (permissions, G, A, D) */
     uint64_t pte_addr; /* where the leaf PTE lives (for a later D update) */
-    /* A 256-bit set for the cache layered on top (mmu.h's fast TLB records which of its
-     * slots it filled from this entry), so dropping a superpage visits only those slots.
-     * Zeroed when the entry is inserted. */
+    /* A 256-bit set for the cache layered on top (mmu.h's fast TLB records which groups of
+     * its slots it filled from this entry: TLB_USER_GROUPS groups of consecutive slots), so
+     * dropping a superpage visits only those. Zeroed when the entry is inserted. */
     uint64_t users[4];
 };
 
@@ -38,9 +38,15 @@ struct tlb_config {
     unsigned super; /* entries for superpages */
 };
 
-#define TLB_DEFAULT_SETS 64
+#define TLB_USER_GROUPS 256
+
+/* The default shape: 2048 entries for 4 KiB pages (512 sets of 4 ways) and 64 for larger
+ * pages, the size of the second-level TLB of a current application core (AMD's Zen 4 has
+ * 3072 entries, Intel's Golden Cove 2048); a workload of a few MiB then walks only on its
+ * first touch of a page. --tlb sets=64,ways=4,super=16 is the earlier, smaller default. */
+#define TLB_DEFAULT_SETS 512
 #define TLB_DEFAULT_WAYS 4
-#define TLB_DEFAULT_SUPER 16
+#define TLB_DEFAULT_SUPER 64
 
 /* hits/misses: tlb_lookup results; fills: tlb_insert calls; evictions: live entries pushed
  * out for lack of room (not replacements of the same page, not flushes); flushes: tlb_flush

@@ -517,3 +517,31 @@ Test(options, screenshot_to_a_new_file_is_accepted_and_not_created_yet)
     cr_assert_str_eq(parsed.opts.screenshot, path);
     cr_assert_neq(access(path, F_OK), 0, "the check must not create the file");
 }
+
+/* --- -loadvm: start from a snapshot file (emu/snapshot_file.h) ------------------------------ */
+
+Test(options, loadvm_takes_a_file)
+{
+    PARSE("-loadvm", "snap.rv39", "-kernel", "x.elf");
+    cr_assert_eq(parsed.outcome, OPTIONS_RUN, "%s", parsed.err);
+    cr_assert_str_eq(parsed.opts.loadvm_file, "snap.rv39");
+    parsed_release();
+    PARSE("--loadvm=snap.rv39");
+    cr_assert_eq(parsed.outcome, OPTIONS_RUN, "%s", parsed.err);
+    cr_assert_str_eq(parsed.opts.loadvm_file, "snap.rv39");
+}
+
+Test(options, loadvm_without_a_file_is_refused)
+{
+    PARSE("-loadvm", "");
+    assert_one_line_error("-loadvm: expected a file name");
+}
+
+Test(options, loadvm_with_record_or_replay_is_refused)
+{
+    PARSE("-loadvm", "snap.rv39", "-record", "run.log");
+    assert_one_line_error("-loadvm and -record: not together");
+    parsed_release();
+    PARSE("-loadvm", "snap.rv39", "-replay", "run.log");
+    assert_one_line_error("-loadvm and -replay: not together");
+}

@@ -1,0 +1,140 @@
+#!/bin/sh
+# check_snapshot.sh DISK_IMG RV39
+# Snapshot files (savevm / loadvm / -loadvm) with our kernel's swap demo under -icount, driven
+# through the debugger's prompt (-debug, commands on stdin):
+#  - reference: step 20M instructions (the demo is swapping), then continue to the end;
+#  - save: the same 20M steps, `savevm FILE`, then continue to the end (the disk moves on);
+#  - -loadvm FILE (-jit off, and -jit on) on that disk: the disk goes back to what the
+#    snapshot pinned, the run ends with the reference's state hashes at every 5M
+#    instructions after the snapshot (-jit off: all of them; -jit on: the final one) and its
+#    disk image;
+#  - the monitor: savevm, continue to the end, loadvm, continue again: the second run's
+#    hashes are the first's;
+#  - refused with exit status 2 and one line naming the file: a snapshot from another build
+#    (its build id patched), a truncated one, one with a byte changed, one of a machine with
+#    other RAM; the guest never starts.
+set -u
+image=$1
+rv39=$2
+limit=${RV39_TEST_TIMEOUT:-60}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT INT TERM
+failures=0
+fail() {
+    echo "FAIL: $*" >&2
+    failures=$((failures + 1))
+}
+args="-nographic -m 16M -icount shift=3 -state-hash-every 5000000 --append init=/bin/swapdemo"
+steps=20000000
+
+fresh() { cp --sparse=always "$image" "$work/$1.img" || exit 1; }
+# The first 256 MiB: the file system and more swap than the demo fills.
+same_disk() { cmp -n 268435456 "$work/$1.img" "$work/$2.img" >/dev/null; }
+hashes() { grep '^state-hash ' "$work/$1.err"; }
+# debug NAME COMMANDS...: a -debug run on NAME.img with these prompt commands.
+debug() {
+    name=$1
+    shift
+    printf '%s\n' "$@" quit | timeout -k 5 "$limit" "$rv39" $args -debug \
+        --drive "file=$work/$name.img" >"$work/$name.out" 2>"$work/$name.err"
+    status=$?
+    [ "$status" -eq 0 ] || { cat "$work/$name.err"; fail "$name: exit status $status"; }
+}
+passed() { tr -d '\r' <"$work/$1.out" | grep -c '^swapdemo: PASS$'; }
+
+fresh ref
+debug ref "step $steps" continue
+[ "$(passed ref)" -eq 1 ] || fail "reference: the swap demo did not pass"
+after=$(hashes ref | awk -v n=$steps '$2 > n' | wc -l)
+echo "reference: $(hashes ref | wc -l) state hashes, $after after the snapshot point"
+[ "$after" -ge 20 ] || fail "reference: too few state hashes after the snapshot point"
+
+fresh save
+debug save "step $steps" "savevm $work/mid.rv39" continue
+grep -q "^machine saved to $work/mid.rv39 at instret" "$work/save.out" || fail "savevm said nothing"
+[ -s "$work/mid.rv39" ] || fail "savevm wrote no file"
+echo "snapshot: $(wc -c <"$work/mid.rv39") bytes"
+same_disk save ref || fail "the run that saved did not end with the reference's disk"
+
+for jit in off on; do
+    cp --sparse=always "$work/save.img" "$work/load-$jit.img" # the disk as it ended
+    timeout -k 5 "$limit" "$rv39" $args -jit "$jit" -loadvm "$work/mid.rv39" \
+        --drive "file=$work/load-$jit.img" </dev/null >"$work/load-$jit.out" 2>"$work/load-$jit.err"
+    status=$?
+    [ "$status" -eq 0 ] || { cat "$work/load-$jit.err"; fail "-loadvm, -jit $jit: exit status $status"; }
+    [ "$(passed "load-$jit")" -eq 1 ] || fail "-loadvm, -jit $jit: the swap demo did not pass"
+    same_disk "load-$jit" ref || fail "-loadvm, -jit $jit: the final disk image differs"
+    if [ "$jit" = off ]; then
+        hashes ref | awk -v n=$steps '$2 > n' >"$work/ref.after"
+        if hashes load-off | cmp -s - "$work/ref.after"; then
+            echo "-loadvm, -jit off: the $after state hashes after the snapshot are the reference's"
+        else
+            hashes load-off | diff - "$work/ref.after" | head -n 6
+            fail "-loadvm, -jit off: the state hashes differ from the reference's"
+        fi
+    else
+        [ "$(hashes load-on | tail -n 1)" = "$(hashes ref | tail -n 1)" ] ||
+            fail "-loadvm, -jit on: the final state hash differs from the reference's"
+        echo "-loadvm, -jit on: the same final state hash and disk image as the reference"
+    fi
+done
+
+# The monitor, in one process: after the guest powered off, loadvm runs it again.
+fresh mon
+debug mon "step $steps" "savevm $work/mon.rv39" continue "loadvm $work/mon.rv39" continue
+grep -q "^machine loaded from $work/mon.rv39: instret" "$work/mon.out" || fail "loadvm said nothing"
+[ "$(passed mon)" -eq 2 ] || fail "monitor: the swap demo did not pass twice"
+# The periodic hashes (the last line is the one at exit, printed once, at quit).
+hashes mon | awk -v n=$steps '$2 > n' | sed '$d' >"$work/mon.all"
+half=$(($(wc -l <"$work/mon.all") / 2))
+head -n "$half" "$work/mon.all" >"$work/mon.first"
+tail -n "$half" "$work/mon.all" >"$work/mon.second"
+sed '$d' "$work/ref.after" >"$work/ref.periodic"
+if [ "$half" -ge 20 ] && cmp -s "$work/mon.first" "$work/mon.second" &&
+    cmp -s "$work/mon.first" "$work/ref.periodic"; then
+    echo "monitor: savevm, continue, loadvm, continue: twice the reference's $half state hashes"
+else
+    fail "monitor: the run after loadvm differs from the one before (or from the reference)"
+fi
+same_disk mon ref || fail "monitor: the final disk image differs"
+
+# refused FILE EXPECTED [rv39 option...]: exit status 2, one line on stderr with the file's
+# name and EXPECTED, and the guest never ran.
+refused() {
+    file=$1 expected=$2
+    shift 2
+    fresh refused
+    timeout -k 5 "$limit" "$rv39" -nographic -m 16M -icount shift=3 "$@" -loadvm "$file" \
+        --drive "file=$work/refused.img" </dev/null >"$work/refused.out" 2>"$work/refused.err"
+    status=$?
+    lines=$(wc -l <"$work/refused.err")
+    if [ "$status" -ne 2 ] || [ "$lines" -ne 1 ] ||
+        ! grep -q "^rv39: $file: .*$expected" "$work/refused.err" || [ -s "$work/refused.out" ]; then
+        cat "$work/refused.err"
+        fail "$file: expected exit status 2 and one line '...$expected', got $status, $lines lines"
+    else
+        echo "refused: $(cat "$work/refused.err")"
+    fi
+}
+python3 - "$work/mid.rv39" "$work/other-build.rv39" "$work/truncated.rv39" "$work/flipped.rv39" <<'EOF'
+import sys
+data = bytearray(open(sys.argv[1], 'rb').read())
+other = bytearray(data)
+other[16] ^= 0x5a  # the build id (header: magic 8, version 4, 0 4, build id 8)
+open(sys.argv[2], 'wb').write(other)
+open(sys.argv[3], 'wb').write(data[: len(data) // 2])
+flipped = bytearray(data)
+flipped[len(data) // 3] ^= 1
+open(sys.argv[4], 'wb').write(flipped)
+EOF
+refused "$work/other-build.rv39" "made by another build of rv39 (build [0-9a-f]*, this is [0-9a-f]*); cannot load"
+refused "$work/truncated.rv39" "truncated or corrupt"
+refused "$work/flipped.rv39" "corrupt (checksum mismatch)"
+refused "$work/mid.rv39" "the snapshot's RAM size is 16777216, this machine's 33554432" -m 32M
+refused "$work/nothing.rv39" "cannot open it"
+
+if [ "$failures" -gt 0 ]; then
+    echo "$failures check(s) failed"
+    exit 1
+fi
+echo "all checks passed"
