@@ -166,6 +166,10 @@ uint64_t machine_advance(struct machine *m, uint64_t budget, bool step);
  * with no pending and enabled interrupt stays there: 0 retired, *idle set. */
 uint64_t machine_advance_hart(struct machine *m, struct cpu *c, uint64_t budget, bool step,
                               bool *idle);
+/* Every hart that was to run sits in wfi (a run loop of its own, the debugger's): wait as
+ * machine_advance does then, until a timer deadline or input, or skip to the deadline under
+ * -icount. */
+void machine_idle(struct machine *m);
 /* The hart the debugger, GDB and the monitor look at. */
 static inline struct cpu *machine_selected(const struct machine *m)
 {
