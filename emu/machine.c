@@ -64,12 +64,19 @@ static uint64_t icount_rtc_ns(void)
 /* Power-on state of the board's devices (at start and on a guest-requested reset). */
 static void devices_reset(struct machine *m)
 {
+    /* Each hart's interrupt wires: PLIC contexts 2h (M) and 2h+1 (S), CLINT msip/mtimecmp h. */
+    struct irq_line mei[MACHINE_MAX_HARTS], sei[MACHINE_MAX_HARTS], msi[MACHINE_MAX_HARTS],
+        mti[MACHINE_MAX_HARTS];
+    for (unsigned h = 0; h < m->nharts; h++) {
+        mei[h] = (struct irq_line){cpu_set_irq, m->hart[h], IRQ_MEI};
+        sei[h] = (struct irq_line){cpu_set_irq, m->hart[h], IRQ_SEI};
+        msi[h] = (struct irq_line){cpu_set_irq, m->hart[h], IRQ_MSI};
+        mti[h] = (struct irq_line){cpu_set_irq, m->hart[h], IRQ_MTI};
+    }
     /* The PLIC first: it clears its inputs, and the devices below may raise theirs. */
-    plic_init(&m->plic, (struct irq_line){cpu_set_irq, m->hart[0], IRQ_MEI},
-              (struct irq_line){cpu_set_irq, m->hart[0], IRQ_SEI});
+    plic_init(&m->plic, m->nharts, mei, sei);
     uart_init(&m->uart, m->cfg.console, (struct irq_line){plic_set_irq, &m->plic, UART_IRQ});
-    clint_init(&m->clint, (struct irq_line){cpu_set_irq, m->hart[0], IRQ_MSI},
-               (struct irq_line){cpu_set_irq, m->hart[0], IRQ_MTI});
+    clint_init(&m->clint, m->nharts, msi, mti);
     sifive_test_init(&m->finisher, machine_power, m);
     goldfish_rtc_init(&m->rtc, (struct irq_line){plic_set_irq, &m->plic, GOLDFISH_RTC_IRQ},
                       m->cfg.icount ? icount_rtc_ns : NULL);
@@ -124,6 +131,8 @@ static bool make_harts(struct machine *m, unsigned n)
 
 /* The harts' retired-instruction counts, for -icount's guest time. */
 static const uint64_t *hart_retired[MACHINE_MAX_HARTS];
+_Static_assert(MACHINE_MAX_HARTS <= CLINT_MAX_HARTS && MACHINE_MAX_HARTS <= PLIC_MAX_HARTS,
+               "every hart has its CLINT registers and PLIC contexts");
 _Static_assert(MACHINE_MAX_HARTS <= TIMEBASE_MAX_HARTS, "guest time counts every hart");
 
 /* Guest RAM: reserved, not committed (untouched guest RAM costs no host memory), aligned to
@@ -250,9 +259,10 @@ void machine_start(struct machine *m)
 static uint64_t next_deadline(const struct machine *m)
 {
     uint64_t now = timebase_now(), deadline = UINT64_MAX;
-    if (m->clint.mtimecmp > now) deadline = m->clint.mtimecmp;
     for (unsigned h = 0; h < m->nharts; h++) {
         const struct cpu *c = m->hart[h];
+        if (m->clint.mtimecmp[h] > now && m->clint.mtimecmp[h] < deadline)
+            deadline = m->clint.mtimecmp[h];
         if ((c->menvcfg & ENVCFG_STCE) && c->stimecmp > now && c->stimecmp < deadline)
             deadline = c->stimecmp;
     }
@@ -396,6 +406,8 @@ uint64_t machine_advance(struct machine *m, uint64_t budget, bool step)
         for (unsigned h = 0; h < m->nharts; h++) {
             n += machine_advance_hart(m, m->hart[h], budget, false, &hart_idle);
             all_idle &= hart_idle;
+            /* A power-off or reset stops the round at the store that asked for it. */
+            if (m->stop || m->reset) return n;
         }
     }
     if (all_idle) idle(m);

@@ -177,7 +177,8 @@ static void print_help(FILE *out)
             "  -device virtio-gpu-device  2D GPU shown in the window and the screenshot\n"
             "  -global virtio-mmio.force-legacy=true|false  legacy virtio-mmio (version 1,\n"
             "                  the default, as QEMU's) or modern (version 2)\n"
-            "  (-machine virt, -M virt, -smp N, -serial stdio|mon:stdio: accepted as in QEMU)\n"
+            "  -smp N          N harts (1..8; also cpus=N), run in turn on one host thread\n"
+            "  (-machine virt, -M virt, -serial stdio|mon:stdio: accepted as in QEMU)\n"
             "  -h, -help       this text\n"
             "  -version        print the version\n"
             "\n"
@@ -495,16 +496,11 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
             break;
         }
         case OPT_SMP: {
-            const char *n = strncmp(arg, "cpus=", 5) == 0 ? arg + 5 : arg;
-            char *end;
-            long cpus = strtol(n, &end, 10);
-            if (!isdigit((unsigned char)n[0]) || (*end && *end != ',') || cpus < 1) {
-                fprintf(err, "rv39: -smp %s: expected a number of harts\n", arg);
+            char problem[160];
+            if (!options_parse_smp(arg, &opts->machine, problem, sizeof problem)) {
+                fprintf(err, "rv39: -smp %s: %s\n", arg, problem);
                 return OPTIONS_ERROR;
             }
-            if (cpus > 1) /* guests that start every hart still run on hart 0 alone */
-                fprintf(err, "rv39: note: -smp %ld: rv39 models one hart, the guest gets hart 0\n",
-                        cpus);
             break;
         }
         case OPT_MACHINE:

@@ -106,6 +106,11 @@ bool options_finish_time(struct options *opts, char *problem, size_t problem_len
  * line "rv39: -NAME ARG: problem" to err. */
 bool options_parse_time(const char *name, const char *arg, struct options *opts, FILE *err);
 
+/* emu/options_smp.c: -smp [cpus=]N[,maxcpus=N][,sockets=..,cores=..,threads=..] (QEMU's
+ * syntax): mc->harts, 1..MACHINE_MAX_HARTS. */
+bool options_parse_smp(const char *text, struct machine_config *mc, char *problem,
+                       size_t problem_len);
+
 /* One --drive argument, QEMU's syntax: comma-separated KEY=VALUE with file= (required),
  * readonly=on|off, format=raw, if=virtio|none, id= (ignored). On failure writes a short
  * phrase saying why to `problem`. */
