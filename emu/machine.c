@@ -104,8 +104,13 @@ static bool make_harts(struct machine *m, unsigned n)
             fprintf(stderr, "rv39: out of host memory for the harts' caches\n");
             return false;
         }
-        m->hart[h]->mhartid = h;
         m->nharts = h + 1;
+        /* One RAM: stores and DMA reach every hart's decoded code (mmu/coherence.h). */
+        if (h && !cpu_share_ram(m->hart[h], m->hart[0])) {
+            fprintf(stderr, "rv39: out of host memory for the harts' caches\n");
+            return false;
+        }
+        m->hart[h]->mhartid = h;
     }
     return true;
 }
