@@ -631,7 +631,7 @@ static enum session_end serve_session(struct gdb *g)
         case 'T': send_packet(g, "OK"); break;
         case 'q':
             if (strncmp(packet, "qSupported", 10) == 0)
-                send_packet(g, g->m->cfg.icount ? "PacketSize=4000;qXfer:features:read+;"
+                send_packet(g, g->m->rr ? "PacketSize=4000;qXfer:features:read+;"
                                                   "ReverseStep+;ReverseContinue+"
                                                 : "PacketSize=4000;qXfer:features:read+");
             else if (strncmp(packet, "qXfer:features:read:", 20) == 0)

@@ -19,8 +19,8 @@ static bool need_tt(struct debugger *d, FILE *out)
         d->tt = tt_open(d);
         if (d->tt) return true;
     }
-    fprintf(out, "error: time travel needs deterministic execution: run rv39 with -icount "
-                 "(or -record/-replay)\n");
+    fprintf(out, "error: time travel needs a recorded run: start rv39 with -record FILE (or "
+                 "-replay FILE)\n");
     return false;
 }
 
