@@ -192,6 +192,21 @@ void reload_after_call(struct block_asm *s)
 static void exit_to(struct block_asm *s, uint64_t target, unsigned retired)
 {
     struct asm_buf *a = &s->a;
+    if (target == s->b->pc) {
+        /* A loop back to the block's own start: the guest registers the block keeps in host
+         * registers are already there, so straight to the body, past the loads at entry;
+         * they go home only when the budget is spent. (A chained exit would write them back
+         * and the entry reload them: a dozen moves per iteration of a tight loop.) */
+        alu_imm(a, W64, ALU_SUB, R(R12), (int32_t)retired);
+        uint32_t spent = jcc32(a, CC_LE);
+        jmp_to(a, s->body);
+        set_rel32(a, spent, a->pos);
+        write_back(s, s->written[retired], false);
+        mov_imm(a, RAX, target);
+        mov_store(a, W64, RAX, CPU_FIELD(pc));
+        jmp_to(a, a->j->exit_continue);
+        return;
+    }
     write_back(s, s->written[retired], false);
     alu_imm(a, W64, ALU_SUB, R(R12), (int32_t)retired);
     uint32_t spent = jcc32(a, CC_LE);
@@ -497,7 +512,12 @@ static void emit_insn(struct block_asm *s, const struct jit_insn *in, unsigned i
         c->resume = a->pos;
         break;
     }
-    case OP_PAUSE:
+    case OP_PAUSE: { /* as the interpreter's: with pause_yields, leave after it */
+        cmp_byte_zero(a, CPU_FIELD(pause_yields));
+        struct cold *c = cold_add(s, COLD_DRAIN, in, index, jcc32(a, CC_NE));
+        c->resume = a->pos;
+        break;
+    }
     case OP_PREFETCH_I:
     case OP_PREFETCH_R:
     case OP_PREFETCH_W: break;
@@ -574,10 +594,11 @@ static void emit_cold(struct block_asm *s, struct cold *c)
         exit_to(s, in->pc + (uint64_t)(int64_t)in->d.imm, c->index + 1);
         return;
     }
-    if (c->kind == COLD_DRAIN) {
+    if (c->kind == COLD_DRAIN) { /* FENCE: take the mailbox; PAUSE: end the run */
         mov_rr(a, RDI, RBX);
         spill_for_call(s);
-        call_abs(a, (const void *)cpu_coherence_drain);
+        call_abs(a, in->d.opcode == OP_PAUSE ? (const void *)cpu_pause_hint
+                                             : (const void *)cpu_coherence_drain);
         reload_after_call(s);
     }
     enum insn_format format = insn_table[in->d.opcode].format;
@@ -722,9 +743,24 @@ const uint8_t *jit_backend_emit(struct jit *j, const struct jit_insn *insns, uns
     s.fs_on = s.fs_dirty = false;
     b->exit_count = 0;
     allocate_registers(&s, insns, n);
+    /* A block that loops back to its start (exit_to) runs its body again with the registers
+     * the last round wrote still only in host registers: from the first round on, any exit
+     * must write back every register the body writes anywhere (before a register's first
+     * write that stores the value it was loaded with). */
+    for (unsigned k = 0; k < n; k++) {
+        const struct decoded *d = &insns[k].d;
+        enum insn_format f = insn_table[d->opcode].format;
+        if ((f == FMT_B || d->opcode == OP_JAL) &&
+            insns[k].pc + (uint64_t)(int64_t)d->imm == b->pc) {
+            for (unsigned i = 0; i < n; i++)
+                s.written[i] = s.written[n];
+            break;
+        }
+    }
     size_t start = s.a.pos;
     for (unsigned r = 1; r < 32; r++)
         if (s.host_of[r] >= 0) mov_load(&s.a, W64, s.host_of[r], GX(r));
+    s.body = s.a.pos;
     for (unsigned k = 0; k < n; k++)
         emit_insn(&s, &insns[k], k);
     if (!jit_backend_ends_block(insns[n - 1].d.opcode)) exit_to(&s, next_pc, n);

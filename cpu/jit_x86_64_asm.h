@@ -268,7 +268,7 @@ enum cold_kind {
     COLD_ATOMIC,
     COLD_ILLEGAL, /* raise illegal instruction at the instruction (cpu/jit_x86_64_fp.c) */
     COLD_FP,      /* an FP instruction's exact path (cpu/jit_x86_64_fp.c) */
-    COLD_DRAIN,   /* FENCE found the hart's mailbox full: cpu_coherence_drain */
+    COLD_DRAIN,   /* a call, then leave if asked: FENCE's mailbox, PAUSE's yield */
 };
 struct cold {
     enum cold_kind kind;
@@ -286,6 +286,7 @@ struct block_asm {
     struct jit_block *b;
     struct cold cold[3 * JIT_MAX_INSNS]; /* at most two per instruction, one more per block */
     unsigned cold_count;
+    size_t body;                         /* where the body starts, after the entry loads */
     int host_of[33];                     /* guest register -> host register, or -1 */
     uint64_t written[JIT_MAX_INSNS + 1]; /* bit r: cached x[r] written by insns [0, k) */
     /* FP state known at this point of the block: mstatus.FS checked (not Off), made Dirty.
