@@ -11,6 +11,7 @@
  * CSR writes; a wfi skips guest time to the next deadline instead of sleeping (idle()). */
 #define _GNU_SOURCE /* ppoll */
 #include "machine.h"
+#include "machine_threads.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -86,6 +87,12 @@ static void devices_reset(struct machine *m)
 
 void machine_invalidate_code(struct machine *m, uint64_t pa, uint64_t len)
 {
+    /* Harts on threads own their caches: they are told (mmu/coherence.h) and drop the code
+     * at their next slice, trap, FENCE or FENCE.I. */
+    if (m->threads && m->nharts > 1) {
+        cpu_written_by_device(m->hart[0], pa, len);
+        return;
+    }
     for (unsigned h = 0; h < m->nharts; h++)
         cpu_invalidate_code(m->hart[h], pa, len);
 }
@@ -208,6 +215,7 @@ bool machine_init(struct machine *m, const struct machine_config *cfg)
 
 void machine_free(struct machine *m)
 {
+    machine_threads_stop(m); /* no hart runs from here on */
     snapshot_machine_free(m);
     machine_detach_virtio(m); /* drives synced, networks closed */
     for (unsigned h = 0; h < MACHINE_MAX_HARTS; h++) {
@@ -296,7 +304,8 @@ static bool all_waiting(const struct machine *m)
     return true;
 }
 
-bool machine_service(struct machine *m)
+/* The board's work (machine_service), with the devices to itself. */
+static bool service(struct machine *m)
 {
     bool waiting = all_waiting(m);
     /* Under a debugger Ctrl-C only interrupts (machine_interrupted); SIGTERM always stops. */
@@ -341,6 +350,23 @@ bool machine_service(struct machine *m)
         machine_boot(m);
     }
     return true;
+}
+
+bool machine_service(struct machine *m)
+{
+    if (!m->threads) return service(m);
+    /* Harts on threads: they stop first where the service changes them (reset, the end). */
+    if (m->reset || m->stop || host_interrupt) machine_threads_pause(m);
+    machine_lock(m);
+    bool go_on = service(m);
+    machine_unlock(m);
+    if (!go_on) machine_threads_pause(m);
+    return go_on;
+}
+
+uint64_t machine_run_slice(struct machine *m)
+{
+    return m->threads ? machine_advance_parallel(m) : machine_advance(m, SLICE_INSNS, false);
 }
 
 uint64_t machine_advance_hart(struct machine *m, struct cpu *c, uint64_t budget, bool step,
@@ -420,7 +446,7 @@ int machine_run(struct machine *m)
     machine_start(m);
     machine_console_begin();
     while (machine_service(m))
-        machine_advance(m, SLICE_INSNS, false);
+        machine_run_slice(m);
     machine_console_end(m);
     return m->exit_status;
 }

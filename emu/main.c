@@ -14,6 +14,7 @@
 #include "display_sdl.h"
 #include "gdbstub.h"
 #include "machine.h"
+#include "machine_threads.h"
 #include "options.h"
 #include "record.h"
 #include "screenshot.h"
@@ -142,6 +143,31 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* -smp N: the harts on host threads (-accel tcg,thread=multi, the default, as QEMU's) unless
+ * something needs them in a fixed order on one (thread=single, the round-robin mode): guest
+ * time from instructions, record/replay, a debugger, instruction logs, state hashes. */
+static bool choose_run_mode(struct machine *m, const struct options *opts)
+{
+    const struct machine_config *cfg = &opts->machine;
+    const char *needs_single = cfg->icount           ? "-icount"
+                               : opts->record_file   ? "-record"
+                               : opts->replay_file   ? "-replay"
+                               : opts->debug         ? "-debug"
+                               : opts->gdb_port      ? "-gdb"
+                               : opts->log_items     ? "-d"
+                               : cfg->state_hash_every ? "-state-hash-every"
+                                                     : NULL;
+    if (opts->accel_thread == ACCEL_THREAD_MULTI && needs_single) {
+        fprintf(stderr, "rv39: -accel tcg,thread=multi: not with %s (it needs thread=single)\n",
+                needs_single);
+        return false;
+    }
+    if (m->nharts < 2 || opts->accel_thread == ACCEL_THREAD_SINGLE || needs_single) return true;
+    if (machine_threads_init(m)) return true;
+    fprintf(stderr, "rv39: out of host memory for the hart threads\n");
+    return false;
+}
+
 /* The run itself, on whichever thread the window leaves for it (emu/display_sdl.h). */
 static int run_guest(struct machine *m, void *opaque)
 {
@@ -257,6 +283,14 @@ int main(int argc, char **argv)
             return 2;
         }
         m.resumed = true;
+    }
+    if (!choose_run_mode(&m, &opts)) {
+        for (unsigned h = 0; h < m.nharts; h++)
+            jit_detach(m.hart[h]);
+        trace_log_close();
+        boot_free();
+        machine_free(&m);
+        return 2;
     }
     double start = now_seconds();
     char why[256];

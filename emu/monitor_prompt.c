@@ -11,11 +11,11 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "machine_threads.h"
 #include "console_out.h"
 #include "trace_log.h"
 #include "vmmap.h"
 
-#define SLICE_INSNS 20000 /* as machine_run */
 
 static const struct machine *prompt_machine;
 
@@ -139,6 +139,7 @@ int monitor_run(struct machine *m)
     machine_console_begin();
     while (machine_service(m)) {
         if (console_take_monitor_request()) {
+            machine_threads_pause(m); /* the monitor looks at harts that stand still */
             machine_console_end(m);
             attach(m);
             char sym[96];
@@ -162,7 +163,7 @@ int monitor_run(struct machine *m)
             m->selected = selected;
             if (all_idle) machine_idle(m);
         } else {
-            machine_advance(m, SLICE_INSNS, false);
+            machine_run_slice(m);
         }
     }
     machine_console_end(m);

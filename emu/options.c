@@ -36,6 +36,7 @@ enum option_id {
     OPT_GLOBAL,
     OPT_SMP,
     OPT_MACHINE,
+    OPT_ACCEL,
     OPT_FB,
     OPT_JIT,
     OPT_SCREENSHOT,
@@ -82,6 +83,7 @@ static const struct option_spec option_table[] = {
     {"global", true, OPT_GLOBAL},
     {"smp", true, OPT_SMP},
     {"machine", true, OPT_MACHINE},
+    {"accel", true, OPT_ACCEL},
     {"M", true, OPT_MACHINE},
     {"serial", true, OPT_SERIAL},
     {"nographic", false, OPT_NOGRAPHIC},
@@ -149,6 +151,9 @@ static void print_help(FILE *out)
             "  -replay FILE    run again exactly as recorded in FILE (its inputs, its timing)\n"
             "  -loadvm FILE    start from the machine the monitor's savevm saved in FILE\n"
             "                  (the same command line; its disks go back to what they held)\n"
+            "  -accel tcg[,thread=multi|single]  with -smp N: each hart on a host thread\n"
+            "                  (multi, the default) or all in turn on one, deterministic\n"
+            "                  (single; implied by -icount, -record, -replay, -debug, -gdb)\n"
             "  -svade          page-fault on clear A/D bits (Svade) instead of setting them\n"
             "                  (a hart without Svadu: the same as -cpu rv64,svadu=off)\n"
             "  -cpu rv64[,EXT=on|off...][,mmu=sv39|sv48|sv57]  the hart's extensions and\n"
@@ -504,6 +509,21 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
                 return OPTIONS_ERROR;
             }
             break;
+        case OPT_ACCEL: { /* QEMU's -accel tcg[,thread=multi|single]: rv39 is TCG's kind */
+            const char *t = strcmp(arg, "tcg") == 0 ? "" : strncmp(arg, "tcg,", 4) == 0 ? arg + 4
+                                                                                  : NULL;
+            if (t && *t == '\0')
+                opts->accel_thread = ACCEL_THREAD_DEFAULT;
+            else if (t && strcmp(t, "thread=multi") == 0)
+                opts->accel_thread = ACCEL_THREAD_MULTI;
+            else if (t && strcmp(t, "thread=single") == 0)
+                opts->accel_thread = ACCEL_THREAD_SINGLE;
+            else {
+                fprintf(err, "rv39: -accel %s: expected tcg[,thread=multi|single]\n", arg);
+                return OPTIONS_ERROR;
+            }
+            break;
+        }
         case OPT_APPEND: opts->machine.append = arg; break;
         case OPT_NOGRAPHIC: opts->machine.nographic = true; break;
         case OPT_STATS: opts->machine.stats = true; break;

@@ -57,6 +57,8 @@ struct options {
     bool icount_given;                              /* -icount was on the command line */
     const char *record_file, *replay_file;          /* -record FILE, -replay FILE (emu/record.h) */
     const char *loadvm_file; /* -loadvm FILE: start from this snapshot (emu/snapshot_file.h) */
+    /* -accel tcg,thread=...: harts on host threads or in turn on one (emu/machine_threads.h) */
+    enum { ACCEL_THREAD_DEFAULT, ACCEL_THREAD_SINGLE, ACCEL_THREAD_MULTI } accel_thread;
 };
 
 enum options_outcome {
