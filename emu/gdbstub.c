@@ -657,6 +657,7 @@ static bool serve_vcont(struct gdb *g, const char *args)
     char action[MACHINE_MAX_HARTS] = {0};
     while (*args == ';') {
         char a = args[1];
+        if (!a) break; /* "vCont;" with no action: refused below */
         args += 2;
         if (a == 'C' || a == 'S') {
             char *end;

@@ -38,7 +38,7 @@ thread 3
 stepi
 p/x \$pc - (long)&dbg_smp_hart2
 monitor hart 1
-monitor hart 0 satp
+monitor hart 3 satp
 delete
 continue
 GDB
@@ -63,7 +63,7 @@ expect "$f" "0x40000000:	0x0000000000000101" "x through hart 1's translation: it
 expect "$f" "MODE=8 (Sv39) ASID=2" "monitor satp looks at GDB's thread (hart 1, ASID 2)"
 expect_not "$f" "\$6 = 0x0" "stepi on thread 3 moves hart 2 past the breakpoint"
 expect "$f" "use GDB's thread 2" "monitor hart N is refused under GDB"
-expect "$f" "MODE=8 (Sv39) ASID=1" "monitor hart 0 CMD: one command on hart 0"
+expect "$f" "MODE=8 (Sv39) ASID=4" "monitor hart 3 CMD: one command on hart 3"
 expect "$f" "exited normally" "the guest runs to its end (all harts continue)"
 gpas=$(grep '^gpa: ' "$f" | head -1)
 checks=$((checks + 1))

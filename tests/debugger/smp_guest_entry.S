@@ -1,7 +1,7 @@
 /* Entry of the debugger tests' multi-hart guest (smp_guest.c): every hart starts here in
  * M-mode with a0 = its hart id (QEMU virt's reset vector, and rv39's, for all harts), takes
- * its own 8 KiB stack and calls dbg_smp_main(hartid). Nothing is cleared: the board's RAM
- * is zero at power-on, so .bss is already zero for every hart. */
+ * its own 8 KiB stack and calls dbg_smp_main(hartid, a1 = the device tree). Nothing is
+ * cleared: the board's RAM is zero at power-on, so .bss is already zero for every hart. */
     .section .text.init, "ax", @progbits
     .globl _start
 _start:
