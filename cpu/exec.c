@@ -27,8 +27,12 @@
 /* GNU C local register variables (x86-64 GCC): see interp. Elsewhere the compiler chooses. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 #define HOT_REG(name) __asm__(name)
+/* A register variable is only bound to its register where an asm statement uses it: this
+ * empty one, at every dispatch, keeps GCC from copying it to the stack and loading it back. */
+#define HOT_KEEP(var) __asm__ volatile("" : "+r"(var))
 #else
 #define HOT_REG(name)
+#define HOT_KEEP(var) ((void)0)
 #endif
 
 /* {decode, page end}: the handlers fresh decoded-page slots point at (cpu/icache.c). */
@@ -366,7 +370,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
     /* What every handler uses lives in callee-saved host registers (HOT_REG): GCC's allocator,
      * facing hundreds of handlers in one function, otherwise spills some of them to the stack
      * depending on unrelated code, adding a load to every instruction. */
-    register uint64_t *const x HOT_REG("r14") = c->x;
+    register uint64_t *x HOT_REG("r14") = c ? c->x : NULL;
     register struct insn *insn HOT_REG("r12");
     register struct ftlb_set *dview HOT_REG("r13");
     register int64_t remaining HOT_REG("r15") = budget;
@@ -391,7 +395,11 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
 #define RS1 x[insn->rs1]
 #define RS2 x[insn->rs2]
 #define IMM ((int64_t)insn->imm)
-#define DISPATCH() goto * insn->op
+#define DISPATCH()                                                                                 \
+    do {                                                                                           \
+        HOT_KEEP(x);                                                                               \
+        goto *insn->op;                                                                            \
+    } while (0)
 #define PC                                                                                         \
     (pc_base + (uint64_t)((uintptr_t)insn - (uintptr_t)slot_base) / (sizeof(struct insn) / 2))
 #define NEXT()                                                                                     \
