@@ -178,6 +178,9 @@ struct cpu {
     /* Set by the board when a device access needs the run loop at once (power-off, reset):
      * cpu_run returns right after the store that caused it. */
     bool yield_request;
+    /* Set by the parallel run mode: `pause` ends the run and sets paused (the thread then
+     * offers its host core to the other harts' threads). */
+    bool pause_yields, paused;
     cpu_event_hook event_hook; /* NULL: nobody is watching */
     void *event_opaque;
 
@@ -285,9 +288,15 @@ void cpu_code_page_first(struct cpu *c, struct dpage *p);
 /* Take what other harts and DMA posted to this hart (mmu/coherence.h): drop the decoded code
  * and the fast write entries they name. Cheap when nothing waits. */
 void cpu_coherence_drain(struct cpu *c);
+/* A device (DMA) wrote RAM [pa, pa + len) while harts may run on other threads: every hart
+ * sharing RAM with `c` that has code there is told, and drops it at its next drain. */
+void cpu_written_by_device(struct cpu *c, uint64_t pa, uint64_t len);
 /* Make `c` share guest RAM with `peer` (the same RAM, given to both cpu_init): both must be
  * fresh (no code run yet), and not running. False when the domain is full. */
 bool cpu_share_ram(struct cpu *c, struct cpu *peer);
+
+/* `pause` with pause_yields set: ask the run to end (c->paused, c->yield_request). */
+void cpu_pause_hint(struct cpu *c);
 
 /* FENCE's fm, pred, succ (imm bits 11:8, 7:4, 3:0; unpriv spec 2.7): whether it orders an
  * earlier store (or device output) before a later load (or device input), the one order an

@@ -104,3 +104,15 @@ void cpu_coherence_drain(struct cpu *c)
         }
     }
 }
+
+void cpu_written_by_device(struct cpu *c, uint64_t pa, uint64_t len)
+{
+    if (ram_span(&c->mmu.ram, pa, len))
+        coherence_written(c->mmu.co, COHERENCE_DEVICE, pa - c->mmu.ram.base, len);
+}
+
+void cpu_pause_hint(struct cpu *c)
+{
+    c->paused = true;
+    c->yield_request = true;
+}

@@ -517,7 +517,12 @@ static void emit_insn(struct block_asm *s, const struct jit_insn *in, unsigned i
         c->resume = a->pos;
         break;
     }
-    case OP_PAUSE:
+    case OP_PAUSE: { /* as the interpreter's: with pause_yields, leave after it */
+        cmp_byte_zero(a, CPU_FIELD(pause_yields));
+        struct cold *c = cold_add(s, COLD_DRAIN, in, index, jcc32(a, CC_NE));
+        c->resume = a->pos;
+        break;
+    }
     case OP_PREFETCH_I:
     case OP_PREFETCH_R:
     case OP_PREFETCH_W: break;
@@ -594,10 +599,11 @@ static void emit_cold(struct block_asm *s, struct cold *c)
         exit_to(s, in->pc + (uint64_t)(int64_t)in->d.imm, c->index + 1);
         return;
     }
-    if (c->kind == COLD_DRAIN) {
+    if (c->kind == COLD_DRAIN) { /* FENCE: take the mailbox; PAUSE: end the run */
         mov_rr(a, RDI, RBX);
         spill_for_call(s);
-        call_abs(a, (const void *)cpu_coherence_drain);
+        call_abs(a, in->d.opcode == OP_PAUSE ? (const void *)cpu_pause_hint
+                                             : (const void *)cpu_coherence_drain);
         reload_after_call(s);
     }
     enum insn_format format = insn_table[in->d.opcode].format;

@@ -268,7 +268,7 @@ enum cold_kind {
     COLD_ATOMIC,
     COLD_ILLEGAL, /* raise illegal instruction at the instruction (cpu/jit_x86_64_fp.c) */
     COLD_FP,      /* an FP instruction's exact path (cpu/jit_x86_64_fp.c) */
-    COLD_DRAIN,   /* FENCE found the hart's mailbox full: cpu_coherence_drain */
+    COLD_DRAIN,   /* a call, then leave if asked: FENCE's mailbox, PAUSE's yield */
 };
 struct cold {
     enum cold_kind kind;

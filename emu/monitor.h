@@ -66,6 +66,8 @@ bool cmd_whowrote(struct debugger *d, int argc, char **argv, FILE *out);
 bool cmd_history(struct debugger *d, int argc, char **argv, FILE *out);
 
 /* emu/monitor_qemu.c */
+/* One line per hart, QEMU's `info cpus` ("* CPU #0: pc=0x..."), '*' on the selected one. */
+bool dbg_print_harts(struct debugger *d, FILE *out);
 bool cmd_info(struct debugger *d, int argc, char **argv, FILE *out);
 bool cmd_gva2gpa(struct debugger *d, int argc, char **argv, FILE *out);
 bool cmd_stop(struct debugger *d, int argc, char **argv, FILE *out);

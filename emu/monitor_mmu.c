@@ -234,7 +234,8 @@ static void print_trap(struct debugger *d, const char *label, const struct dbg_t
 bool cmd_fault(struct debugger *d, int argc, char **argv, FILE *out)
 {
     (void)argc, (void)argv;
-    const struct dbg_trap_record *f = &d->last_fault, *t = &d->last_trap;
+    const struct dbg_trap_record *f = &d->last_fault[d->m->selected],
+                                 *t = &d->last_trap[d->m->selected];
     if (f->valid)
         print_trap(d, "last page fault", f, out);
     else

@@ -16,11 +16,14 @@ static bool need_tt(struct debugger *d, FILE *out)
     if (d->tt) return true;
     if (!d->tt_tried) { /* the session has not run yet: its history starts here */
         d->tt_tried = true;
-        d->tt = tt_open(d);
+        d->tt = d->m->nharts == 1 ? tt_open(d) : NULL;
         if (d->tt) return true;
     }
-    fprintf(out, "error: time travel needs deterministic execution: run rv39 with -icount "
-                 "(or -record/-replay)\n");
+    if (d->m->nharts > 1) /* debugger_run opens none: its history follows one hart */
+        fprintf(out, "error: time travel follows one hart: not with -smp %u\n", d->m->nharts);
+    else
+        fprintf(out, "error: time travel needs a recorded run: start rv39 with -record FILE (or "
+                     "-replay FILE)\n");
     return false;
 }
 

@@ -37,7 +37,7 @@ struct rr_entry {
 
 struct rr {
     bool replay;
-    const char *path; /* NULL: a record kept in memory only (time travel without -record) */
+    const char *path;
     uint8_t header[RR_HEADER_SIZE];
     /* The entries, in memory for both: a record writes them out at the end. Entries before
      * `next` are behind the machine; a record takes input live only at its end (next ==
