@@ -108,6 +108,16 @@ bool cpu_init(struct cpu *c, uint8_t *ram, uint64_t ram_base, uint64_t ram_size,
     c->bus = bus;
     c->dpages = calloc(ram_size >> PAGE_SHIFT, sizeof(*c->dpages));
     if (!c->dpages) return false;
+    /* Alone in its RAM until cpu_share_ram says otherwise. */
+    struct coherence *co = coherence_new(ram_size);
+    int self = co ? coherence_join(co) : -1;
+    if (self < 0) {
+        free(co);
+        return false;
+    }
+    c->mmu.co = co;
+    c->mmu.co_self = (unsigned)self;
+    c->mmu.co_box = co->box[self];
     struct tlb_config cfg = {TLB_DEFAULT_SETS, TLB_DEFAULT_WAYS, TLB_DEFAULT_SUPER};
     if (!cpu_configure_tlb(c, &cfg)) return false;
     cpu_reset(c, ram_base);
@@ -133,6 +143,22 @@ void cpu_free(struct cpu *c)
         c->dpages = NULL;
     }
     tlb_free(&c->mmu.tlb);
+    if (c->mmu.co) coherence_leave(c->mmu.co, c->mmu.co_self);
+    c->mmu.co = NULL;
+    c->mmu.co_box = NULL;
+}
+
+bool cpu_share_ram(struct cpu *c, struct cpu *peer)
+{
+    struct coherence *co = peer->mmu.co;
+    if (c->mmu.co == co) return true;
+    int self = coherence_join(co);
+    if (self < 0) return false;
+    coherence_leave(c->mmu.co, c->mmu.co_self);
+    c->mmu.co = co;
+    c->mmu.co_self = (unsigned)self;
+    c->mmu.co_box = co->box[self];
+    return true;
 }
 
 void cpu_reset(struct cpu *c, uint64_t pc)

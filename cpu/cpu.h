@@ -167,8 +167,10 @@ struct cpu {
     /* Supervisor-level CSRs (priv spec ch. 10). */
     uint64_t stvec, sscratch, sepc, scause, stval, satp, scounteren, senvcfg, stimecmp;
 
-    /* LR/SC reservation (unpriv spec "Zalrsc"): a reservation set of one aligned doubleword. */
+    /* LR/SC reservation (unpriv spec "Zalrsc"; cpu/exec.c, load_reserved): the LR's physical
+     * address and the value it read, which the SC compares and swaps against. */
     uint64_t reservation; /* physical address, or RESERVATION_NONE */
+    uint64_t reservation_value;
 
     uint64_t mhartid; /* this hart's id (0..nharts-1), set by the board; reset keeps it */
 
@@ -176,6 +178,9 @@ struct cpu {
     /* Set by the board when a device access needs the run loop at once (power-off, reset):
      * cpu_run returns right after the store that caused it. */
     bool yield_request;
+    /* Set by the parallel run mode: `pause` ends the run and sets paused (the thread then
+     * offers its host core to the other harts' threads). */
+    bool pause_yields, paused;
     cpu_event_hook event_hook; /* NULL: nobody is watching */
     void *event_opaque;
 
@@ -238,6 +243,17 @@ static inline void cpu_emit(struct cpu *c, const struct cpu_event *ev)
     if (__builtin_expect(c->event_hook != NULL, 0)) c->event_hook(c->event_opaque, c, ev);
 }
 
+/* mip's bits come from this hart (CSR writes, Sstc, Sscofpmf) and from devices, which with
+ * harts on host threads run on another thread: every change is one atomic read-modify-write
+ * of the bits in `mask`, so neither side loses the other's. */
+static inline void cpu_mip_update(struct cpu *c, uint64_t mask, uint64_t bits)
+{
+    uint64_t old = __atomic_load_n(&c->mip, __ATOMIC_RELAXED);
+    while (!__atomic_compare_exchange_n(&c->mip, &old, (old & ~mask) | (bits & mask), false,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+        ;
+}
+
 /* Interrupt wires: devices drive mip bits through this (see devices/irq.h). */
 void cpu_set_irq(void *cpu, unsigned irq, bool level);
 /* Highest-priority pending and enabled interrupt, or -1 (priv spec 3.1.9). */
@@ -266,6 +282,32 @@ static inline bool cpu_page_has_code(const struct cpu *c, uint64_t pa)
     const struct dpage *p = c->dpages[ram_page_index(&c->mmu.ram, pa)];
     return p && p->code_chunks;
 }
+/* The RAM page of `p` gets its first decoded instruction: stores to it, by this hart or any
+ * other, must reach the slow path from now on (cpu/icache.c, mmu/coherence.h). */
+void cpu_code_page_first(struct cpu *c, struct dpage *p);
+/* Take what other harts and DMA posted to this hart (mmu/coherence.h): drop the decoded code
+ * and the fast write entries they name. Cheap when nothing waits. */
+void cpu_coherence_drain(struct cpu *c);
+/* A device (DMA) wrote RAM [pa, pa + len) while harts may run on other threads: every hart
+ * sharing RAM with `c` that has code there is told, and drops it at its next drain. */
+void cpu_written_by_device(struct cpu *c, uint64_t pa, uint64_t len);
+/* Make `c` share guest RAM with `peer` (the same RAM, given to both cpu_init): both must be
+ * fresh (no code run yet), and not running. False when the domain is full. */
+bool cpu_share_ram(struct cpu *c, struct cpu *peer);
+
+/* `pause` with pause_yields set: ask the run to end (c->paused, c->yield_request). */
+void cpu_pause_hint(struct cpu *c);
+
+/* FENCE's fm, pred, succ (imm bits 11:8, 7:4, 3:0; unpriv spec 2.7): whether it orders an
+ * earlier store (or device output) before a later load (or device input), the one order an
+ * x86-64 host (TSO) does not keep by itself. FENCE.TSO (fm = 1000) does not ask for it. */
+static inline bool fence_orders_store_load(uint32_t imm)
+{
+    unsigned fm = (imm >> 8) & 15, pred = (imm >> 4) & 15, succ = imm & 15;
+    enum { BIT_W = 1, BIT_R = 2, BIT_O = 4, BIT_I = 8 };
+    return fm != 8 && (pred & (BIT_W | BIT_O)) && (succ & (BIT_R | BIT_I));
+}
+
 /* The HPM counters (cpu/csr_counters.c). Reset: mhpmcounter3..7 count the MMU events. */
 void cpu_hpm_reset(struct cpu *c);
 /* Which counters count changed (mcountinhibit, an mhpmevent, or the privilege while some

@@ -47,10 +47,7 @@ static bool stimecmp_accessible(const struct cpu *c)
 void cpu_update_stip(struct cpu *c)
 {
     if (c->menvcfg & ENVCFG_STCE) {
-        if (cpu_time(c) >= c->stimecmp)
-            c->mip |= MIP_STIP;
-        else
-            c->mip &= ~MIP_STIP;
+        cpu_mip_update(c, MIP_STIP, cpu_time(c) >= c->stimecmp ? MIP_STIP : 0);
     }
 }
 
@@ -215,7 +212,7 @@ static CSR_WRITE_HANDLER(sip)
 {
     (void)csr;
     uint64_t writable = (MIP_SSIP | lcofi()) & c->mideleg;
-    c->mip = (c->mip & ~writable) | (value & writable);
+    cpu_mip_update(c, writable, value);
     return true;
 }
 static CSR_WRITE_HANDLER(stimecmp)
@@ -298,8 +295,8 @@ static CSR_WRITE_HANDLER(mip)
     uint64_t writable = MIP_SSIP | MIP_SEIP | lcofi();
     if (!(c->menvcfg & ENVCFG_STCE)) writable |= MIP_STIP;
     c->seip_software = value & MIP_SEIP;
-    c->mip = (c->mip & ~writable) | (value & writable);
-    if (c->seip_line) c->mip |= MIP_SEIP;
+    if (c->seip_line) value |= MIP_SEIP;
+    cpu_mip_update(c, writable, value);
     return true;
 }
 

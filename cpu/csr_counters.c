@@ -96,7 +96,7 @@ void cpu_hpm_check_overflow(struct cpu *c)
             c->mhpmevent[i] |= MHPMEVENT_OF;
             c->hpm_armed &= ~(1u << i);
             c->hpm_armed_retired &= ~(1u << i);
-            c->mip |= MIP_LCOFIP;
+            cpu_mip_update(c, MIP_LCOFIP, MIP_LCOFIP);
         }
         c->hpm_last[i] = v;
     }

@@ -75,7 +75,9 @@ bool rv_decode(uint32_t bits, struct decoded *out)
         case FMT_SHIFT: out->rd = rd, out->rs1 = rs1, out->imm = (int32_t)field(bits, 20, 6); break;
         case FMT_CSR:
         case FMT_CSRI: out->rd = rd, out->rs1 = rs1, out->imm = (int32_t)field(bits, 20, 12); break;
-        case FMT_NONE: break;
+        case FMT_NONE: /* FENCE keeps fm, pred and succ (unpriv spec 2.7) */
+            if (i == OP_FENCE) out->imm = (int32_t)field(bits, 20, 12);
+            break;
         case FMT_R1: out->rd = rd, out->rs1 = rs1; break;
         case FMT_CBO: out->rs1 = rs1, out->imm = imm_s(bits); break; /* bits 11:7 are 0 */
         case FMT_FLOAD: out->rd = rd, out->rs1 = rs1, out->imm = imm_i(bits); break;

@@ -156,6 +156,29 @@ static void *atomic_target(struct cpu *c, uint64_t va, unsigned size, uint64_t *
     return host;
 }
 
+/* The read-modify-write is one host atomic operation on guest RAM, so AMOs are atomic across
+ * harts running on other host threads (unpriv spec 14.4). x86-64 locked operations are full
+ * barriers, stronger than any aq/rl combination asks (README, "Memory model"). Min/max have
+ * no host instruction: a compare-and-swap loop, which retries only when another hart wrote
+ * the word in between. */
+#define AMO_ON(type, host, kind, src, old)                                                         \
+    do {                                                                                           \
+        type *p_ = (type *)(host), s_ = (type)(src);                                              \
+        switch (kind) {                                                                            \
+        case AMO_SWAP: old = __atomic_exchange_n(p_, s_, __ATOMIC_SEQ_CST); break;                 \
+        case AMO_ADD: old = __atomic_fetch_add(p_, s_, __ATOMIC_SEQ_CST); break;                   \
+        case AMO_XOR: old = __atomic_fetch_xor(p_, s_, __ATOMIC_SEQ_CST); break;                   \
+        case AMO_AND: old = __atomic_fetch_and(p_, s_, __ATOMIC_SEQ_CST); break;                   \
+        case AMO_OR: old = __atomic_fetch_or(p_, s_, __ATOMIC_SEQ_CST); break;                     \
+        default:                                                                                   \
+            old = __atomic_load_n(p_, __ATOMIC_RELAXED);                                           \
+            while (!__atomic_compare_exchange_n(p_, &old,                                          \
+                                                (type)amo_apply(kind, old, src, sizeof(type) == 4), \
+                                                false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))        \
+                ;                                                                                  \
+        }                                                                                          \
+    } while (0)
+
 static bool amo(struct cpu *c, enum amo_kind kind, uint64_t va, unsigned size, uint64_t src,
                 uint64_t *result)
 {
@@ -164,20 +187,26 @@ static bool amo(struct cpu *c, enum amo_kind kind, uint64_t va, unsigned size, u
     if (!host) return false;
     if (size == 4) {
         uint32_t old;
-        memcpy(&old, host, 4);
-        uint32_t now = (uint32_t)amo_apply(kind, old, src, true);
-        memcpy(host, &now, 4);
+        AMO_ON(uint32_t, host, kind, src, old);
         *result = (uint64_t)(int64_t)(int32_t)old;
     } else {
         uint64_t old;
-        memcpy(&old, host, 8);
-        uint64_t now = amo_apply(kind, old, src, false);
-        memcpy(host, &now, 8);
+        AMO_ON(uint64_t, host, kind, src, old);
         *result = old;
     }
+    mmu_written(&c->mmu, pa, size); /* other harts' code there (mmu/coherence.h, rule 2) */
     return true;
 }
 
+/* LR/SC across harts (unpriv spec 14.2, "Zalrsc"): the reservation is the LR's physical
+ * address and the value it read (as rd got it: sign-extended for LR.W). An SC to that address
+ * stores with a host compare-and-swap against that value, so it fails if any store (another
+ * hart's, a device's DMA, or this hart's own) changed those bytes since the LR: the
+ * reservation set is the bytes the LR read. Deviation, as QEMU's: a store that writes back the
+ * value that was there (or A -> B -> A) is not seen (ABA), so such an SC succeeds; it stores
+ * what it would have stored had it run first, atomically, which is what LR/SC sequences rely
+ * on. An SC of another size at the same address compares its own bytes: SC.W after LR.D the
+ * low word, SC.D after LR.W the sign-extended word. */
 static bool load_reserved(struct cpu *c, uint64_t va, unsigned size, uint64_t *result)
 {
     uint64_t pa, v;
@@ -186,8 +215,9 @@ static bool load_reserved(struct cpu *c, uint64_t va, unsigned size, uint64_t *r
     if (!ram_contains(&c->mmu.ram, pa)) /* devices do not support LR/SC either */
         return cpu_fault(c, EXC_LOAD_ACCESS, va);
     if (!mmu_load(&c->mmu, va, size, &v)) return false;
-    c->reservation = pa;
     *result = size == 4 ? (uint64_t)(int64_t)(int32_t)v : v;
+    c->reservation = pa;
+    c->reservation_value = *result;
     return true;
 }
 
@@ -199,8 +229,17 @@ static bool store_conditional(struct cpu *c, uint64_t va, unsigned size, uint64_
     void *host = atomic_target(c, va, size, &pa);
     if (!host) return false;
     bool ok = c->reservation == pa;
-    if (ok) memcpy(host, &src, size);
+    if (ok && size == 4) {
+        uint32_t expected = (uint32_t)c->reservation_value;
+        ok = __atomic_compare_exchange_n((uint32_t *)host, &expected, (uint32_t)src, false,
+                                         __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
+    } else if (ok) {
+        uint64_t expected = c->reservation_value;
+        ok = __atomic_compare_exchange_n((uint64_t *)host, &expected, src, false,
+                                         __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
+    }
     c->reservation = RESERVATION_NONE;
+    if (ok) mmu_written(&c->mmu, pa, size);
     *result = ok ? 0 : 1;
     return true;
 }
@@ -593,6 +632,8 @@ refetch:
 op_decode : {
     unsigned index = (unsigned)(insn - page->slot);
     const uint8_t *host = page->host + 2 * index;
+    /* From now on stores must see this page: before its bytes are read (mmu/coherence.h). */
+    if (!page->code_chunks) cpu_code_page_first(c, page);
     uint16_t lo = (uint16_t)(host[0] | host[1] << 8), hi = 0;
     if (rv_insn_len(lo) == 4) {
         if (unlikely(index == DPAGE_SLOTS - 1)) {
@@ -605,8 +646,6 @@ op_decode : {
     rv_decode_parcels(lo, hi, &d);
     /* With a translator, branches leave through refetch (as from a one-off slot: offset -1). */
     fill_slot(insn, &d, d.len == 4 ? &set4 : &set2, c->jit ? -1 : (int)(2 * index));
-    if (!page->code_chunks)
-        mmu_drop_writers(&c->mmu, page->host); /* from now on stores must see this page */
     unsigned offset = 2 * index;
     page->code_chunks |= 1ull << (offset >> DPAGE_CHUNK_SHIFT);
     page->code_chunks |= 1ull << ((offset + d.len - 1) >> DPAGE_CHUNK_SHIFT);
@@ -679,6 +718,7 @@ void interp_publish_labels(void)
 uint64_t cpu_run(struct cpu *c, uint64_t budget)
 {
     c->yield_request = false;
+    cpu_coherence_drain(c); /* other harts' stores into this one's code, DMA's too */
     cpu_sync_mmu(c); /* whatever the board, a debugger or a test changed while it was stopped */
     cpu_update_stip(c);
     if (c->hpm_armed_retired) budget = cpu_hpm_clamp_budget(c, budget); /* Sscofpmf: a wrap */

@@ -6,7 +6,11 @@
  * its first decoded instruction), so every store, AMO or DMA write into such a page reaches
  * cpu_invalidate_code. That makes fence.i free and self-modifying code correct without it.
  * Code is tracked per 64-byte chunk so that data sharing a page with code (common in small
- * programs) costs a slow-path store, not a re-decode. */
+ * programs) costs a slow-path store, not a re-decode.
+ *
+ * Other harts' stores (and DMA) cannot touch this hart's pages from their threads: they post
+ * to its mailbox, which it drains at run-slice starts, traps, FENCE and FENCE.I
+ * (mmu/coherence.h has the protocol and what it guarantees). */
 #include "cpu.h"
 #include "jit.h"
 
@@ -59,8 +63,56 @@ void cpu_invalidate_code(struct cpu *c, uint64_t pa, uint64_t len)
                 p->code_chunks &= ~(1ull << k);
                 jit_invalidate_page(c, off >> PAGE_SHIFT); /* translated blocks too */
             }
+            if (!p->code_chunks) coherence_code_gone(c->mmu.co, c->mmu.co_self, off >> PAGE_SHIFT);
         }
         pa += n;
         len -= n;
     }
+}
+
+void cpu_code_page_first(struct cpu *c, struct dpage *p)
+{
+    uint64_t index = (uint64_t)(p->host - c->mmu.ram.host) >> PAGE_SHIFT;
+    coherence_code_added(c->mmu.co, c->mmu.co_self, index);
+    mmu_drop_writers(&c->mmu, p->host);
+}
+
+void cpu_coherence_drain(struct cpu *c)
+{
+    struct coherence_mailbox *box = c->mmu.co_box;
+    if (!box || !coherence_pending(box)) return;
+    struct coherence_msg msg[COHERENCE_QUEUE];
+    bool overflow;
+    unsigned n = coherence_take(box, msg, &overflow);
+    if (overflow) { /* lost messages: whatever they said, this covers it */
+        mmu_drop_all_writers(&c->mmu);
+        cpu_invalidate_code(c, c->mmu.ram.base, c->mmu.ram.size);
+        return;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t page = msg[i].page;
+        if (page >= c->mmu.ram.size >> PAGE_SHIFT) continue;
+        if (msg[i].kind == COHERENCE_DROP_WRITERS) {
+            mmu_drop_writers(&c->mmu, c->mmu.ram.host + (page << PAGE_SHIFT));
+            continue;
+        }
+        uint64_t pa = c->mmu.ram.base + (page << PAGE_SHIFT);
+        for (uint64_t chunks = msg[i].chunks; chunks; chunks &= chunks - 1) {
+            unsigned k = (unsigned)__builtin_ctzll(chunks);
+            cpu_invalidate_code(c, pa + ((uint64_t)k << DPAGE_CHUNK_SHIFT),
+                                1u << DPAGE_CHUNK_SHIFT);
+        }
+    }
+}
+
+void cpu_written_by_device(struct cpu *c, uint64_t pa, uint64_t len)
+{
+    if (ram_span(&c->mmu.ram, pa, len))
+        coherence_written(c->mmu.co, COHERENCE_DEVICE, pa - c->mmu.ram.base, len);
+}
+
+void cpu_pause_hint(struct cpu *c)
+{
+    c->paused = true;
+    c->yield_request = true;
 }

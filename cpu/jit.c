@@ -203,6 +203,10 @@ static struct jit_block *translate(struct cpu *c, struct jit *j, struct jit_bloc
     unsigned n = 0, branches = 0;
     unsigned offset = (unsigned)(b->pc & (PAGE_SIZE - 1)), start = offset;
     const uint8_t *host = dp->host;
+    /* From now on every write to these bytes must reach cpu_invalidate_code (here and on
+     * other harts): no fast write entry may point into the page (as the interpreter's
+     * decoder does, cpu/exec.c), and that before the bytes are read (mmu/coherence.h). */
+    if (!dp->code_chunks) cpu_code_page_first(c, dp);
     while (n < JIT_MAX_INSNS && offset < PAGE_SIZE) {
         uint16_t lo = (uint16_t)(host[offset] | host[offset + 1] << 8), hi = 0;
         if (rv_insn_len(lo) == 4) {
@@ -226,9 +230,6 @@ static struct jit_block *translate(struct cpu *c, struct jit *j, struct jit_bloc
         b->untranslatable = true;
         return NULL;
     }
-    /* From now on every write to these bytes must reach cpu_invalidate_code: no fast write
-     * entry may point into the page (as the interpreter's decoder does, cpu/exec.c). */
-    if (!dp->code_chunks) mmu_drop_writers(&c->mmu, dp->host);
     for (unsigned k = start >> DPAGE_CHUNK_SHIFT; k <= (offset - 1) >> DPAGE_CHUNK_SHIFT; k++)
         dp->code_chunks |= 1ull << k;
 

@@ -192,6 +192,21 @@ void reload_after_call(struct block_asm *s)
 static void exit_to(struct block_asm *s, uint64_t target, unsigned retired)
 {
     struct asm_buf *a = &s->a;
+    if (target == s->b->pc) {
+        /* A loop back to the block's own start: the guest registers the block keeps in host
+         * registers are already there, so straight to the body, past the loads at entry;
+         * they go home only when the budget is spent. (A chained exit would write them back
+         * and the entry reload them: a dozen moves per iteration of a tight loop.) */
+        alu_imm(a, W64, ALU_SUB, R(R12), (int32_t)retired);
+        uint32_t spent = jcc32(a, CC_LE);
+        jmp_to(a, s->body);
+        set_rel32(a, spent, a->pos);
+        write_back(s, s->written[retired], false);
+        mov_imm(a, RAX, target);
+        mov_store(a, W64, RAX, CPU_FIELD(pc));
+        jmp_to(a, a->j->exit_continue);
+        return;
+    }
     write_back(s, s->written[retired], false);
     alu_imm(a, W64, ALU_SUB, R(R12), (int32_t)retired);
     uint32_t spent = jcc32(a, CC_LE);
@@ -483,9 +498,26 @@ static void emit_insn(struct block_asm *s, const struct jit_insn *in, unsigned i
     case OP_SLLW: emit_shift(s, d, SH_SHL, true, false); break;
     case OP_SRLW: emit_shift(s, d, SH_SHR, true, false); break;
     case OP_SRAW: emit_shift(s, d, SH_SAR, true, false); break;
-    case OP_FENCE:
-    case OP_FENCE_I:
-    case OP_PAUSE:
+    case OP_FENCE: {
+        /* As the interpreter's (cpu/exec_ops.inc): mfence where TSO needs it, then the
+         * mailbox (mmu/coherence.h) if anything waits in it. */
+        if (fence_orders_store_load(d->bits >> 20)) {
+            b1(a, 0x0f);
+            b1(a, 0xae);
+            b1(a, 0xf0); /* mfence */
+        }
+        mov_load(a, W64, RAX, CPU_FIELD(mmu.co_box));
+        cmp_byte_zero(a, M(RAX, (int32_t)offsetof(struct coherence_mailbox, pending)));
+        struct cold *c = cold_add(s, COLD_DRAIN, in, index, jcc32(a, CC_NE));
+        c->resume = a->pos;
+        break;
+    }
+    case OP_PAUSE: { /* as the interpreter's: with pause_yields, leave after it */
+        cmp_byte_zero(a, CPU_FIELD(pause_yields));
+        struct cold *c = cold_add(s, COLD_DRAIN, in, index, jcc32(a, CC_NE));
+        c->resume = a->pos;
+        break;
+    }
     case OP_PREFETCH_I:
     case OP_PREFETCH_R:
     case OP_PREFETCH_W: break;
@@ -562,9 +594,18 @@ static void emit_cold(struct block_asm *s, struct cold *c)
         exit_to(s, in->pc + (uint64_t)(int64_t)in->d.imm, c->index + 1);
         return;
     }
+    if (c->kind == COLD_DRAIN) { /* FENCE: take the mailbox; PAUSE: end the run */
+        mov_rr(a, RDI, RBX);
+        spill_for_call(s);
+        call_abs(a, in->d.opcode == OP_PAUSE ? (const void *)cpu_pause_hint
+                                             : (const void *)cpu_coherence_drain);
+        reload_after_call(s);
+    }
     enum insn_format format = insn_table[in->d.opcode].format;
     unsigned size = access_size(in->d.opcode);
-    if (size > 1 && c->kind != COLD_ATOMIC) { /* misaligned atomics fault: cpu_atomic's */
+    if (c->kind == COLD_DRAIN) {
+        /* the fence retired; on to the stop checks below */
+    } else if (size > 1 && c->kind != COLD_ATOMIC) { /* misaligned atomics fault: cpu_atomic's */
         /* A misaligned access that stays inside its page (the hot path's tag keeps the
          * alignment bits, so it missed): the page's own entry serves it, as in the MMU's
          * slow path (mmu/access.c), without the call. rax = address, rdx = entry offset;
@@ -582,6 +623,8 @@ static void emit_cold(struct block_asm *s, struct cold *c)
         set_rel32(a, other_page, a->pos);
         set_rel32(a, crosses, a->pos);
     }
+    uint32_t failed = 0;
+    if (c->kind == COLD_DRAIN) goto stop_checks;
     mov_imm(a, RCX, in->pc);
     mov_store(a, W64, RCX, CPU_FIELD(pc)); /* the MMU reports faults and events at c->pc */
     mov_rr(a, RDI, RBX);
@@ -607,7 +650,7 @@ static void emit_cold(struct block_asm *s, struct cold *c)
         call_abs(a, (const void *)cpu_store);
     }
     enc(a, 0, 0x84, 1, RAX, R(RAX)); /* test al, al */
-    uint32_t failed = jcc32(a, CC_E);
+    failed = jcc32(a, CC_E);
     reload_after_call(s);
     if (c->kind == COLD_LOAD || c->kind == COLD_ATOMIC) {
         mov_load(a, W64, RCX, M(RSP, 8));
@@ -624,6 +667,7 @@ static void emit_cold(struct block_asm *s, struct cold *c)
     }
     /* Leave if the access dropped blocks (maybe this one: self-modifying code) or asked the
      * run loop to look at the machine, with the access retired. */
+stop_checks:
     mov_imm(a, RAX, (uint64_t)(uintptr_t)&a->j->stop);
     cmp_byte_zero(a, M(RAX, 0));
     uint32_t stop1 = jcc32(a, CC_NE);
@@ -637,6 +681,7 @@ static void emit_cold(struct block_asm *s, struct cold *c)
     mov_store(a, W64, RAX, CPU_FIELD(pc));
     alu_imm(a, W64, ALU_SUB, R(R12), (int32_t)(c->index + 1));
     jmp_to(a, a->j->exit_continue);
+    if (c->kind == COLD_DRAIN) return; /* a drain does not fail */
     /* The access faulted: c->pc and c->exc_* are set; the instructions before it retired.
      * The call-clobbered registers were written back before the call. */
     set_rel32(a, failed, a->pos);
@@ -690,16 +735,32 @@ static void allocate_registers(struct block_asm *s, const struct jit_insn *insns
 const uint8_t *jit_backend_emit(struct jit *j, const struct jit_insn *insns, unsigned n,
                                 uint64_t next_pc, struct jit_block *b)
 {
-    static struct block_asm s; /* one hart, one translation at a time: keep it off the stack */
+    /* One translation at a time per host thread (harts may run on several): off the stack. */
+    static _Thread_local struct block_asm s;
     s.a = (struct asm_buf){.j = j, .pos = j->used};
     s.b = b;
     s.cold_count = 0;
     s.fs_on = s.fs_dirty = false;
     b->exit_count = 0;
     allocate_registers(&s, insns, n);
+    /* A block that loops back to its start (exit_to) runs its body again with the registers
+     * the last round wrote still only in host registers: from the first round on, any exit
+     * must write back every register the body writes anywhere (before a register's first
+     * write that stores the value it was loaded with). */
+    for (unsigned k = 0; k < n; k++) {
+        const struct decoded *d = &insns[k].d;
+        enum insn_format f = insn_table[d->opcode].format;
+        if ((f == FMT_B || d->opcode == OP_JAL) &&
+            insns[k].pc + (uint64_t)(int64_t)d->imm == b->pc) {
+            for (unsigned i = 0; i < n; i++)
+                s.written[i] = s.written[n];
+            break;
+        }
+    }
     size_t start = s.a.pos;
     for (unsigned r = 1; r < 32; r++)
         if (s.host_of[r] >= 0) mov_load(&s.a, W64, s.host_of[r], GX(r));
+    s.body = s.a.pos;
     for (unsigned k = 0; k < n; k++)
         emit_insn(&s, &insns[k], k);
     if (!jit_backend_ends_block(insns[n - 1].d.opcode)) exit_to(&s, next_pc, n);

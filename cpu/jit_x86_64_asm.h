@@ -19,6 +19,7 @@ enum reg { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R
 #define BYTE_REGS 4u
 #define PF3 8u  /* the 0xf3 prefix of popcnt, lzcnt, tzcnt (and of SSE's scalar singles) */
 #define PF2 16u /* the 0xf2 prefix of SSE2's scalar doubles */
+#define LOCK 32u /* the 0xf0 prefix: the read-modify-write is atomic (xadd, cmpxchg) */
 
 /* ALU operations by their /digit (the reg-r/m form is digit * 8 + 3). */
 enum alu { ALU_ADD = 0, ALU_OR = 1, ALU_AND = 4, ALU_SUB = 5, ALU_XOR = 6, ALU_CMP = 7 };
@@ -87,6 +88,7 @@ static inline void b8(struct asm_buf *a, uint64_t v)
 static inline void enc(struct asm_buf *a, unsigned flags, uint32_t opcode, int oplen, int reg,
                        struct operand rm)
 {
+    if (flags & LOCK) b1(a, 0xf0);
     if (flags & P66) b1(a, 0x66);
     if (flags & PF3) b1(a, 0xf3);
     if (flags & PF2) b1(a, 0xf2);
@@ -253,7 +255,7 @@ void jit_bitmanip_emit(struct asm_buf *a, const struct decoded *d);
 /* cpu/jit_x86_64_atomic.c: LR, SC, AMOs. The access size (4, 8), or 0: not an A instruction. */
 unsigned jit_atomic_size(enum opcode op);
 /* The fast-TLB hit path of `op`: rax = address, rsi = its addend, rdi = rs2; leaves rd's
- * value in rcx. Clobbers rdx, rdi, flags. */
+ * value in rcx. Clobbers rax, rdx, rsi, flags. */
 void jit_atomic_emit(struct asm_buf *a, enum opcode op);
 
 /* ---- the block being emitted (cpu/jit_x86_64.c), for templates in the other files ---- */
@@ -266,6 +268,7 @@ enum cold_kind {
     COLD_ATOMIC,
     COLD_ILLEGAL, /* raise illegal instruction at the instruction (cpu/jit_x86_64_fp.c) */
     COLD_FP,      /* an FP instruction's exact path (cpu/jit_x86_64_fp.c) */
+    COLD_DRAIN,   /* a call, then leave if asked: FENCE's mailbox, PAUSE's yield */
 };
 struct cold {
     enum cold_kind kind;
@@ -283,6 +286,7 @@ struct block_asm {
     struct jit_block *b;
     struct cold cold[3 * JIT_MAX_INSNS]; /* at most two per instruction, one more per block */
     unsigned cold_count;
+    size_t body;                         /* where the body starts, after the entry loads */
     int host_of[33];                     /* guest register -> host register, or -1 */
     uint64_t written[JIT_MAX_INSNS + 1]; /* bit r: cached x[r] written by insns [0, k) */
     /* FP state known at this point of the block: mstatus.FS checked (not Off), made Dirty.

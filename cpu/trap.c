@@ -44,6 +44,10 @@ void cpu_take_trap(struct cpu *c, bool interrupt, uint64_t cause, uint64_t tval)
                                     .tval = tval,
                                     .from = from,
                                     .to = c->priv});
+    /* A trap (an ecall to the SBI asking for a remote fence.i among them) is one of the
+     * points where this hart reports stale writers and takes what others posted
+     * (mmu/coherence.h). */
+    if (coherence_pending(c->mmu.co_box)) cpu_coherence_drain(c);
 }
 
 /* Decreasing priority within one target mode (priv spec 3.1.9). */
@@ -79,8 +83,5 @@ void cpu_set_irq(void *opaque, unsigned irq, bool level)
         c->seip_line = level;
         level = level || c->seip_software;
     }
-    if (level)
-        c->mip |= 1ull << irq;
-    else
-        c->mip &= ~(1ull << irq);
+    cpu_mip_update(c, 1ull << irq, level ? 1ull << irq : 0);
 }

@@ -68,12 +68,21 @@ bool bus_read(const struct bus *bus, uint64_t addr, unsigned size, uint64_t *val
 {
     const struct bus_device *d = device_for_access(bus, addr, size);
     if (!d || !d->read) return false;
-    return d->read(d->opaque, addr - d->base, size, value);
+    if (!bus->lock) return d->read(d->opaque, addr - d->base, size, value);
+    pthread_mutex_lock(bus->lock);
+    bool ok = d->read(d->opaque, addr - d->base, size, value);
+    pthread_mutex_unlock(bus->lock);
+    return ok;
 }
 
 bool bus_write(const struct bus *bus, uint64_t addr, unsigned size, uint64_t value)
 {
     const struct bus_device *d = device_for_access(bus, addr, size);
     if (!d || !d->write) return false;
-    return d->write(d->opaque, addr - d->base, size, value);
+    if (!bus->lock) return d->write(d->opaque, addr - d->base, size, value);
+    pthread_mutex_lock(bus->lock);
+    bool ok = d->write(d->opaque, addr - d->base, size, value);
+    if (bus->after_write) bus->after_write(bus->after_opaque);
+    pthread_mutex_unlock(bus->lock);
+    return ok;
 }

@@ -6,6 +6,7 @@
 #ifndef RV39_BUS_H
 #define RV39_BUS_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,6 +29,13 @@ struct bus_device {
 struct bus {
     struct bus_device dev[BUS_MAX_DEVICES];
     unsigned count;
+    /* Harts on host threads (emu/machine_threads.c): every access holds `lock`, so a device
+     * sees one access at a time, and the board's service work holds it too (it may reach the
+     * bus itself: the mutex is recursive). After a write, `after_write` (an IPI may have
+     * been raised: wake that hart). NULL: one thread, no locking. */
+    pthread_mutex_t *lock;
+    void (*after_write)(void *opaque);
+    void *after_opaque;
 };
 
 void bus_init(struct bus *bus);

@@ -1,13 +1,15 @@
-/* CLINT for hart 0, laid out as on QEMU's virt board (SiFive CLINT / RISC-V ACLINT):
+/* CLINT laid out as on QEMU's virt board (SiFive CLINT / RISC-V ACLINT MSWI + MTIMER):
  *
- *   +0x0000  msip      32-bit, bit 0 = machine software interrupt pending (MSIP)
- *   +0x4000  mtimecmp  64-bit, MTIP is pending while mtime >= mtimecmp
- *   +0xbff8  mtime     64-bit, the platform timebase (devices/timebase.c)
+ *   +0x0000 + 4*h  msip of hart h      32-bit, bit 0 = machine software interrupt (MSIP)
+ *   +0x4000 + 8*h  mtimecmp of hart h  64-bit, its MTIP is pending while mtime >= mtimecmp
+ *   +0xbff8        mtime               64-bit, the platform timebase (devices/timebase.c)
  *
  * RV64 guests use 64-bit accesses, RV32-style code writes the halves with two 32-bit stores;
- * both work. Every access is handled as a read-modify-write of the naturally aligned 64-bit
- * word that contains it, so any aligned 1/2/4/8-byte access means the same thing. Every other
- * offset in the range reads 0 and ignores writes (there is no hart 1).
+ * both work. Every access is handled on the naturally aligned 64-bit word that contains it, so
+ * any aligned 1/2/4/8-byte access means the same thing; a write changes only the bytes it
+ * covers (a 64-bit word of the msip array holds two harts' registers: a 32-bit store to one
+ * leaves the other alone). Every other offset in the range, and the registers of harts the
+ * board does not have, read 0 and ignore writes.
  *
  * mtimecmp resets to all ones. The privileged spec leaves its reset value unspecified; QEMU
  * resets it to 0 but does not raise MTIP until the guest first writes it. All ones gives that
@@ -22,52 +24,74 @@
 
 #define MSIP_BIT 0x1u
 
-void clint_init(struct clint *c, struct irq_line msip_irq, struct irq_line mtip_irq)
+void clint_init(struct clint *c, unsigned nharts, const struct irq_line msip_irq[],
+                const struct irq_line mtip_irq[])
 {
-    c->msip = 0;
-    c->mtimecmp = UINT64_MAX;
-    c->msip_irq = msip_irq;
-    c->mtip_irq = mtip_irq;
-    /* Both lines start low; nothing is driven here because the consumer (the hart) may not
+    c->nharts = nharts < CLINT_MAX_HARTS ? nharts : CLINT_MAX_HARTS;
+    for (unsigned h = 0; h < CLINT_MAX_HARTS; h++) {
+        c->msip[h] = 0;
+        c->mtimecmp[h] = UINT64_MAX;
+        c->msip_irq[h] = h < c->nharts ? msip_irq[h] : (struct irq_line){0};
+        c->mtip_irq[h] = h < c->nharts ? mtip_irq[h] : (struct irq_line){0};
+    }
+    /* The lines start low; nothing is driven here because the consumers (the harts) may not
      * be initialised yet. */
 }
 
-static void drive_msip(struct clint *c)
+static void update_hart(struct clint *c, unsigned h, uint64_t now)
 {
-    irq_set(&c->msip_irq, c->msip & MSIP_BIT);
+    irq_set(&c->mtip_irq[h], now >= c->mtimecmp[h]);
 }
 
 void clint_update(struct clint *c)
 {
-    irq_set(&c->mtip_irq, timebase_now() >= c->mtimecmp);
+    uint64_t now = timebase_now();
+    for (unsigned h = 0; h < c->nharts; h++)
+        update_hart(c, h, now);
+}
+
+/* The hart whose register sits at `offset` in an array that starts at `base` with `stride`
+ * bytes per hart; false past the harts the board has. */
+static bool hart_at(const struct clint *c, uint64_t offset, uint64_t base, uint64_t stride,
+                    unsigned *hart)
+{
+    uint64_t h = (offset - base) / stride;
+    if (offset < base || h >= c->nharts) return false;
+    *hart = (unsigned)h;
+    return true;
 }
 
 static uint64_t read_word(const struct clint *c, uint64_t word_offset)
 {
-    switch (word_offset) {
-    case CLINT_MSIP: return c->msip; /* upper half would be hart 1's msip: absent, reads 0 */
-    case CLINT_MTIMECMP: return c->mtimecmp;
-    case CLINT_MTIME: return timebase_now();
-    default: return 0;
+    unsigned h;
+    if (word_offset == CLINT_MTIME) return timebase_now();
+    if (word_offset < CLINT_MTIMECMP) { /* two harts' msip: the even one in the low half */
+        uint64_t word = 0;
+        if (hart_at(c, word_offset, CLINT_MSIP, 4, &h)) word |= c->msip[h];
+        if (hart_at(c, word_offset + 4, CLINT_MSIP, 4, &h)) word |= (uint64_t)c->msip[h] << 32;
+        return word;
     }
+    if (hart_at(c, word_offset, CLINT_MTIMECMP, 8, &h)) return c->mtimecmp[h];
+    return 0;
 }
 
-static void write_word(struct clint *c, uint64_t word_offset, uint64_t word)
+/* Write the bytes of `mask` in the 64-bit word at word_offset. */
+static void write_word(struct clint *c, uint64_t word_offset, uint64_t word, uint64_t mask)
 {
-    switch (word_offset) {
-    case CLINT_MSIP:
-        c->msip = (uint32_t)word & MSIP_BIT; /* only bit 0 is writable */
-        drive_msip(c);
-        break;
-    case CLINT_MTIMECMP:
-        c->mtimecmp = word;
+    unsigned h;
+    if (word_offset == CLINT_MTIME) {
+        timebase_set((timebase_now() & ~mask) | (word & mask));
         clint_update(c);
-        break;
-    case CLINT_MTIME:
-        timebase_set(word);
-        clint_update(c);
-        break;
-    default: break;
+    } else if (word_offset < CLINT_MTIMECMP) {
+        for (unsigned half = 0; half < 2; half++) {
+            if (!((mask >> (32 * half)) & 0xffffffffu)) continue; /* not written */
+            if (!hart_at(c, word_offset + 4 * half, CLINT_MSIP, 4, &h)) continue;
+            c->msip[h] = (uint32_t)(word >> (32 * half)) & MSIP_BIT; /* only bit 0 is writable */
+            irq_set(&c->msip_irq[h], c->msip[h]);
+        }
+    } else if (hart_at(c, word_offset, CLINT_MTIMECMP, 8, &h)) {
+        c->mtimecmp[h] = (c->mtimecmp[h] & ~mask) | (word & mask);
+        update_hart(c, h, timebase_now());
     }
 }
 
@@ -98,9 +122,6 @@ bool clint_write(void *opaque, uint64_t offset, unsigned size, uint64_t value)
     unsigned shift;
     uint64_t mask;
     if (!access_lane(offset, size, &shift, &mask)) return false;
-    uint64_t word_offset = offset & ~7ull;
-    uint64_t word = read_word(c, word_offset);
-    word = (word & ~mask) | ((value << shift) & mask);
-    write_word(c, word_offset, word);
+    write_word(c, offset & ~7ull, value << shift, mask);
     return true;
 }

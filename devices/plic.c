@@ -1,4 +1,4 @@
-/* RISC-V PLIC for one hart, laid out as on QEMU's virt board (riscv-plic-spec, "Memory Map"):
+/* RISC-V PLIC for up to PLIC_MAX_HARTS harts, laid out as on QEMU's virt board (riscv-plic-spec, "Memory Map"):
  *
  *   +0x000000 + 4*src          priority of source src (1..95), WARL, 3 bits: 0..7
  *   +0x001000 + 4*w            pending bits of sources 32w..32w+31, read-only
@@ -6,7 +6,8 @@
  *   +0x200000 + 0x1000*ctx     priority threshold of context ctx, WARL, 3 bits
  *   +0x200004 + 0x1000*ctx     claim (read) / complete (write) for context ctx
  *
- * Context 0 is hart 0 in M-mode, context 1 hart 0 in S-mode. Registers are 32 bits wide and
+ * Context 2h is hart h in M-mode, context 2h+1 hart h in S-mode (QEMU virt's numbering, which
+ * its device tree states in the PLIC's interrupts-extended). Registers are 32 bits wide and
  * accessed with LW/SW ("Memory Map"): other sizes and misaligned accesses are refused. Source 0
  * does not exist: its priority, pending and enable bits read 0 and ignore writes. Every other
  * offset in the range reads 0 and ignores writes (contexts of harts that do not exist).
@@ -113,15 +114,20 @@ static unsigned best_source(const struct plic *p, unsigned ctx)
 
 static void update_notifications(struct plic *p)
 {
-    for (unsigned ctx = 0; ctx < PLIC_CONTEXTS; ctx++)
+    for (unsigned ctx = 0; ctx < p->contexts; ctx++)
         irq_set(&p->notify[ctx], best_source(p, ctx) != 0);
 }
 
-void plic_init(struct plic *p, struct irq_line m_external, struct irq_line s_external)
+void plic_init(struct plic *p, unsigned nharts, const struct irq_line m_external[],
+               const struct irq_line s_external[])
 {
     memset(p, 0, sizeof(*p));
-    p->notify[0] = m_external;
-    p->notify[1] = s_external;
+    if (nharts > PLIC_MAX_HARTS) nharts = PLIC_MAX_HARTS;
+    p->contexts = 2 * nharts;
+    for (unsigned h = 0; h < nharts; h++) {
+        p->notify[2 * h] = m_external[h];
+        p->notify[2 * h + 1] = s_external[h];
+    }
     /* Both notifications start low; nothing is driven here because the consumer (the hart)
      * may not be initialised yet. */
 }
@@ -164,7 +170,7 @@ struct plic_decoded {
     unsigned index; /* source for REG_PRIORITY, word for REG_PENDING and REG_ENABLE */
 };
 
-static struct plic_decoded decode(uint64_t offset)
+static struct plic_decoded decode(const struct plic *p, uint64_t offset)
 {
     struct plic_decoded d = {REG_NONE, 0, 0};
     if (offset < PLIC_PENDING_BASE) {
@@ -176,14 +182,14 @@ static struct plic_decoded decode(uint64_t offset)
     } else if (offset < PLIC_CONTEXT_BASE) {
         uint64_t ctx = (offset - PLIC_ENABLE_BASE) / PLIC_ENABLE_STRIDE;
         unsigned w = (unsigned)((offset - PLIC_ENABLE_BASE) % PLIC_ENABLE_STRIDE / 4);
-        if (ctx < PLIC_CONTEXTS && w < PLIC_WORDS)
+        if (ctx < p->contexts && w < PLIC_WORDS)
             d = (struct plic_decoded){REG_ENABLE, (unsigned)ctx, w};
     } else {
         uint64_t ctx = (offset - PLIC_CONTEXT_BASE) / PLIC_CONTEXT_STRIDE;
         uint64_t reg = (offset - PLIC_CONTEXT_BASE) % PLIC_CONTEXT_STRIDE;
-        if (ctx < PLIC_CONTEXTS && reg == PLIC_THRESHOLD)
+        if (ctx < p->contexts && reg == PLIC_THRESHOLD)
             d = (struct plic_decoded){REG_THRESHOLD, (unsigned)ctx, 0};
-        else if (ctx < PLIC_CONTEXTS && reg == PLIC_CLAIM_COMPLETE)
+        else if (ctx < p->contexts && reg == PLIC_CLAIM_COMPLETE)
             d = (struct plic_decoded){REG_CLAIM, (unsigned)ctx, 0};
     }
     return d;
@@ -198,7 +204,7 @@ bool plic_read(void *opaque, uint64_t offset, unsigned size, uint64_t *value)
 {
     struct plic *p = opaque;
     if (!is_register_access(offset, size)) return false;
-    struct plic_decoded d = decode(offset);
+    struct plic_decoded d = decode(p, offset);
     switch (d.reg) {
     case REG_PRIORITY: *value = p->priority[d.index]; break;
     case REG_PENDING: *value = p->pending[d.index]; break;
@@ -215,7 +221,7 @@ bool plic_write(void *opaque, uint64_t offset, unsigned size, uint64_t value)
     struct plic *p = opaque;
     if (!is_register_access(offset, size)) return false;
     uint32_t word = (uint32_t)value;
-    struct plic_decoded d = decode(offset);
+    struct plic_decoded d = decode(p, offset);
     switch (d.reg) {
     case REG_PRIORITY: p->priority[d.index] = word & PLIC_PRIORITY_MASK; break;
     case REG_ENABLE: p->enable[d.ctx][d.index] = word & source_mask(d.index); break;

@@ -98,6 +98,7 @@ static size_t build_device_tree(const struct machine_config *cfg, uint64_t initr
                                 uint64_t initrd_end)
 {
     struct fdt_board board = {
+        .harts = cfg->harts,
         .ram_base = RAM_BASE,
         .ram_size = cfg->ram_size,
         .bootargs = cfg->append,

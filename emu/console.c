@@ -126,7 +126,7 @@ static void queue_drain(struct machine *m)
     uint8_t moved[INPUT_QUEUE_SIZE];
     unsigned n = 0;
     pthread_mutex_lock(&input.lock);
-    if (rr_replaying(m->rr)) input.count = 0;
+    if (rr_input_from_log(m->rr)) input.count = 0;
     unsigned space = uart_rx_space(u);
     for (; space > 0 && input.count > 0; space--, input.count--) {
         moved[n++] = input.buf[input.head];

@@ -18,6 +18,7 @@
 #include "console_out.h"
 #include "disas.h"
 #include "symtab.h"
+#include "timetravel.h"
 #include "trace_log.h"
 #include "vmmap.h"
 
@@ -50,10 +51,18 @@ void dbg_request_for(const struct cpu *c, uint64_t va, enum access access, unsig
     };
 }
 
+/* The hart's number (its index in m->hart): mhartid, which the machine sets and the guest
+ * cannot write; checked all the same, as it indexes the per-hart records. */
+static unsigned hart_of(const struct debugger *d, const struct cpu *c)
+{
+    return c->mhartid < d->m->nharts ? (unsigned)c->mhartid : 0;
+}
+
 static void stop_on_event(struct debugger *d, struct cpu *c, unsigned kind, const char *what)
 {
     if (!(d->until & kind) || d->event_stop) return;
     d->event_stop = true;
+    d->stop_hart = hart_of(d, c);
     snprintf(d->stop_text, sizeof(d->stop_text), "%s", what);
     c->yield_request = true; /* cpu_run returns right after this event */
 }
@@ -79,16 +88,18 @@ static bool fault_wanted(const struct debugger *d, const struct cpu_event *ev, u
  * read) another process runs first, which the stop message mentions. */
 static void check_kill(struct debugger *d, struct cpu *c, const struct cpu_event *ev)
 {
-    if (!d->kill_pending || ev->to != PRIV_U) return;
+    unsigned h = hart_of(d, c);
+    const struct dbg_trap_record *f = &d->kill_fault[h];
+    if (!d->kill_pending[h] || ev->to != PRIV_U) return;
     uint64_t target = ev->from == PRIV_M ? c->mepc : c->sepc;
-    d->kill_pending = false;
-    if (target == d->kill_fault.pc && c->satp == d->kill_fault.satp) return;
+    d->kill_pending[h] = false;
+    if (target == f->pc && c->satp == f->satp) return;
     char text[200];
     snprintf(text, sizeof text,
              "kill: the %s at pc=0x%" PRIx64 ", tval=0x%" PRIx64
              " was not resolved: the kernel returned to U-mode at 0x%" PRIx64 "%s",
-             vmmap_cause_name(d->kill_fault.cause), d->kill_fault.pc, d->kill_fault.tval, target,
-             c->satp == d->kill_fault.satp ? "" : " in another address space");
+             vmmap_cause_name(f->cause), f->pc, f->tval, target,
+             c->satp == f->satp ? "" : " in another address space");
     stop_on_event(d, c, UNTIL_KILL, text);
 }
 
@@ -141,13 +152,15 @@ static bool trace_wanted(const struct debugger *d, const struct cpu *c, const st
 }
 
 /* A `trace mmu` event as whole lines through the terminal's one output path, so they never
- * cut the guest's output line (emu/console_out.h). */
-static void trace_mmu_line(struct debugger *d, const struct cpu_event *ev)
+ * cut the guest's output line (emu/console_out.h). With several harts each line says whose
+ * event it is. */
+static void trace_mmu_line(struct debugger *d, const struct cpu *c, const struct cpu_event *ev)
 {
     char *text = NULL;
     size_t len = 0;
     FILE *mem = open_memstream(&text, &len);
     if (!mem) return;
+    if (d->m->nharts > 1) fprintf(mem, "hart %u: ", hart_of(d, c));
     trace_print_mmu_event(mem, ev);
     fclose(mem);
     console_out_lines(d->trace, text, len);
@@ -159,7 +172,8 @@ static void on_event(void *opaque, struct cpu *c, const struct cpu_event *ev)
     struct debugger *d = opaque;
     char text[160];
     trace_log_event(c, ev); /* -d / -D, whoever owns the hook */
-    if (d->trace_mmu && trace_wanted(d, c, ev)) trace_mmu_line(d, ev);
+    if (d->trace_mmu && trace_wanted(d, c, ev)) trace_mmu_line(d, c, ev);
+    unsigned h = hart_of(d, c);
     switch (ev->kind) {
     case EV_TLB_MISS: break;
     case EV_WALK:
@@ -173,7 +187,7 @@ static void on_event(void *opaque, struct cpu *c, const struct cpu_event *ev)
         break;
     case EV_TRAP: {
         d->traps++;
-        struct dbg_trap_record *r = &d->last_trap;
+        struct dbg_trap_record *r = &d->last_trap[h];
         *r = (struct dbg_trap_record){.valid = true,
                                       .pc = ev->pc,
                                       .cause = ev->cause,
@@ -193,10 +207,10 @@ static void on_event(void *opaque, struct cpu *c, const struct cpu_event *ev)
         }
         d->pending_valid = false;
         if (exception && is_page_fault(code)) {
-            d->last_fault = *r;
+            d->last_fault[h] = *r;
             if (ev->from == PRIV_U && fault_wanted(d, ev, c->satp)) {
-                d->kill_pending = true;
-                d->kill_fault = *r;
+                d->kill_pending[h] = true;
+                d->kill_fault[h] = *r;
             }
             snprintf(text, sizeof(text), "%s at pc=0x%" PRIx64 ", tval=0x%" PRIx64,
                      vmmap_cause_name(ev->cause), ev->pc, ev->tval);
@@ -246,6 +260,9 @@ void debugger_init(struct debugger *d, struct machine *m, FILE *trace)
 
 void debugger_detach(struct debugger *d)
 {
+    tt_close(d->tt); /* the run goes on in slices: the history ends here */
+    d->tt = NULL;
+    d->tt_tried = false;
     for (unsigned h = 0; h < d->m->nharts; h++) {
         struct cpu *c = d->m->hart[h];
         if (c->event_opaque == d) {
@@ -408,7 +425,7 @@ bool debugger_remove_watchpoint_at(struct debugger *d, uint64_t va, bool on_read
     return false;
 }
 
-static int breakpoint_at(const struct debugger *d, uint64_t pc)
+int dbg_breakpoint_at(const struct debugger *d, uint64_t pc)
 {
     for (int i = 0; i < DBG_MAX_BREAKPOINTS; i++)
         if (d->bp[i].used && d->bp[i].addr == pc) return i;
@@ -442,16 +459,20 @@ static bool data_access_of(const struct decoded *ins, const struct cpu *c, uint6
     return true;
 }
 
-/* Before a step: does the instruction at pc touch a watched address? */
-static int watch_hit(struct debugger *d, uint64_t *where)
+bool dbg_data_access(struct debugger *d, uint64_t *addr, unsigned *size, bool *reads, bool *writes)
 {
-    struct cpu *c = machine_selected(d->m);
+    const struct cpu *c = machine_selected(d->m);
     struct decoded ins;
-    if (!dbg_fetch_decoded(d, c->pc, &ins) || ins.opcode == OP_ILLEGAL) return -1;
+    if (!dbg_fetch_decoded(d, c->pc, &ins) || ins.opcode == OP_ILLEGAL) return false;
+    return data_access_of(&ins, c, addr, size, reads, writes);
+}
+
+int dbg_watch_hit(struct debugger *d, uint64_t *where)
+{
     uint64_t addr;
     unsigned size;
     bool reads, writes;
-    if (!data_access_of(&ins, c, &addr, &size, &reads, &writes)) return -1;
+    if (!dbg_data_access(d, &addr, &size, &reads, &writes)) return -1;
     for (int i = 0; i < DBG_MAX_WATCHPOINTS; i++) {
         const struct dbg_watchpoint *w = &d->wp[i];
         if (!w->used || !((w->on_read && reads) || (w->on_write && writes))) continue;
@@ -465,52 +486,111 @@ static int watch_hit(struct debugger *d, uint64_t *where)
 
 /* ---- running ---- */
 
+/* A stop on hart h: it becomes the selected hart (GDB reports its thread, the prompt shows
+ * it). */
+static enum dbg_stop stop_on(struct debugger *d, unsigned h, enum dbg_stop why)
+{
+    d->stop_hart = h;
+    d->m->selected = h;
+    return why;
+}
+
+/* Nothing to check per instruction: every hart in its turn at full speed (machine_advance's
+ * round-robin), the round cut short after an armed event so no other hart runs on past it. */
+static enum dbg_stop run_free(struct debugger *d, bool (*interrupted)(void *), void *opaque)
+{
+    struct machine *m = d->m;
+    for (;;) {
+        if (!machine_service(m)) return DBG_STOP_EXITED;
+        if (interrupted(opaque)) return DBG_STOP_INTERRUPTED;
+        bool all_idle = true, idle;
+        for (unsigned h = 0; h < m->nharts; h++) {
+            machine_advance_hart(m, m->hart[h], SLICE_INSNS, false, &idle);
+            all_idle &= idle;
+            if (d->event_stop) return stop_on(d, d->stop_hart, DBG_STOP_EVENT);
+        }
+        if (all_idle) machine_idle(m);
+    }
+}
+
 enum dbg_stop debugger_run(struct debugger *d, uint64_t steps, bool (*interrupted)(void *),
                            void *opaque)
 {
     struct machine *m = d->m;
-    struct cpu *c = machine_selected(m);
+    unsigned home = m->selected; /* the hart `steps` counts */
+    unsigned held = d->held & ~(1u << home);
     d->event_stop = false;
     d->hit_breakpoint = d->hit_watchpoint = -1;
+    d->stop_hart = home;
     if (m->stop) return DBG_STOP_EXITED;
     /* A hook's stop request from the last run is spent (cpu_step does not clear it). */
-    c->yield_request = false;
+    for (unsigned h = 0; h < m->nharts; h++)
+        m->hart[h]->yield_request = false;
 
-    if (steps == 0 && d->nbp == 0 && d->nwp == 0 && !trace_log_stepping()) {
-        /* Nothing to check per instruction: the machine's own loop, at full speed. */
-        for (;;) {
-            if (!machine_service(m)) return DBG_STOP_EXITED;
-            if (interrupted(opaque)) return DBG_STOP_INTERRUPTED;
-            machine_advance(m, SLICE_INSNS, false);
-            if (d->event_stop) return DBG_STOP_EVENT;
-        }
+    /* Time travel (emu/timetravel.h) needs every run cut the same way: one step at a time.
+     * It follows one hart: with several, there is none. */
+    if (!d->tt_tried) {
+        d->tt_tried = true;
+        d->tt = m->nharts == 1 ? tt_open(d) : NULL;
     }
+    if (steps == 0 && held == 0 && d->nbp == 0 && d->nwp == 0 && !trace_log_stepping() && !d->tt)
+        return run_free(d, interrupted, opaque);
 
-    for (uint64_t done = 0;; done++) {
+    /* One instruction per hart per round, in hart order; each hart is the selected one for
+     * its step, so the watchpoint check and -d exec see it. With one hart a round is
+     * time travel's step (service, then one step of the hart). */
+    uint64_t done = 0;
+    for (uint64_t round = 0;; round++) {
+        m->selected = home;
+        if (d->tt) tt_before_step(d->tt);
         if (!machine_service(m)) return DBG_STOP_EXITED;
-        if (done % POLL_EVERY_STEPS == POLL_EVERY_STEPS - 1 && interrupted(opaque))
+        if (round % POLL_EVERY_STEPS == POLL_EVERY_STEPS - 1 && interrupted(opaque))
             return DBG_STOP_INTERRUPTED;
-        uint64_t where = 0;
-        int w = d->nwp ? watch_hit(d, &where) : -1;
-        uint64_t traps = d->traps;
-        if (trace_log_stepping()) trace_log_exec(m); /* -d exec, in_asm */
-        machine_advance(m, 1, true);
-        if (m->stop) {
-            machine_service(m);
-            return DBG_STOP_EXITED;
+        bool all_idle = true;
+        for (unsigned h = 0; h < m->nharts; h++) {
+            if (held & (1u << h)) continue;
+            struct cpu *c = m->hart[h];
+            m->selected = h;
+            uint64_t where = 0;
+            int w = d->nwp ? dbg_watch_hit(d, &where) : -1;
+            /* For GDB a watchpoint stops before the access, as RISC-V's triggers do (GDB's
+             * riscv target steps over it itself: "nonsteppable" watchpoints); not at the
+             * instruction a run starts from (that step-over). At the prompt, after it. */
+            if (w >= 0 && d->in_gdb) {
+                if (round > 0) {
+                    d->hit_watchpoint = w;
+                    d->hit_watch_addr = where;
+                    return stop_on(d, h, DBG_STOP_WATCHPOINT);
+                }
+                w = -1;
+            }
+            uint64_t traps = d->traps;
+            if (trace_log_stepping()) trace_log_exec(m); /* -d exec, in_asm */
+            bool idle;
+            machine_advance_hart(m, c, 1, true, &idle);
+            all_idle &= idle;
+            if (m->stop) {
+                m->selected = home;
+                machine_service(m);
+                return DBG_STOP_EXITED;
+            }
+            /* In wfi it did not move; a trapping access did not happen. */
+            if (w >= 0 && !idle && d->traps == traps) {
+                d->hit_watchpoint = w;
+                d->hit_watch_addr = where;
+                return stop_on(d, h, DBG_STOP_WATCHPOINT);
+            }
+            if (d->event_stop) return stop_on(d, h, DBG_STOP_EVENT);
+            if (h == home && steps && ++done >= steps) return DBG_STOP_STEPPED;
+            if (idle) continue;
+            int b = dbg_breakpoint_at(d, c->pc);
+            if (b >= 0) {
+                d->hit_breakpoint = b;
+                return stop_on(d, h, DBG_STOP_BREAKPOINT);
+            }
         }
-        if (w >= 0 && d->traps == traps) { /* a trapping access did not happen */
-            d->hit_watchpoint = w;
-            d->hit_watch_addr = where;
-            return DBG_STOP_WATCHPOINT;
-        }
-        if (d->event_stop) return DBG_STOP_EVENT;
-        if (steps && done + 1 >= steps) return DBG_STOP_STEPPED;
-        int b = breakpoint_at(d, c->pc);
-        if (b >= 0) {
-            d->hit_breakpoint = b;
-            return DBG_STOP_BREAKPOINT;
-        }
+        m->selected = home;
+        if (all_idle) machine_idle(m);
     }
 }
 
@@ -562,27 +642,30 @@ void debugger_print_stop(struct debugger *d, enum dbg_stop why, FILE *out)
 {
     struct machine *m = d->m;
     struct cpu *c = machine_selected(m);
-    char sym[96];
+    char sym[96], on[24] = "";
     dbg_symbolize(d, c->pc, sym, sizeof(sym));
+    /* With several harts, which one it was (it is now the selected one). */
+    if (m->nharts > 1) snprintf(on, sizeof on, " on hart %u", m->selected);
     switch (why) {
     case DBG_STOP_EXITED:
         fprintf(out, "guest powered off: exit status %d\n", m->exit_status);
         return;
     case DBG_STOP_STEPPED: break;
     case DBG_STOP_BREAKPOINT:
-        fprintf(out, "breakpoint %d at 0x%" PRIx64 "%s\n", d->hit_breakpoint + 1, c->pc, sym);
+        fprintf(out, "breakpoint %d at 0x%" PRIx64 "%s%s\n", d->hit_breakpoint + 1, c->pc, sym, on);
         break;
     case DBG_STOP_WATCHPOINT: {
         const struct dbg_watchpoint *w = &d->wp[d->hit_watchpoint];
-        fprintf(out, "watchpoint %d (%s%s 0x%" PRIx64 "): access to 0x%" PRIx64 "\n",
+        fprintf(out, "watchpoint %d (%s%s 0x%" PRIx64 "): access to 0x%" PRIx64 "%s\n",
                 DBG_MAX_BREAKPOINTS + d->hit_watchpoint + 1, w->on_read ? "r" : "",
-                w->on_write ? "w" : "", w->va, d->hit_watch_addr);
+                w->on_write ? "w" : "", w->va, d->hit_watch_addr, on);
         break;
     }
-    case DBG_STOP_EVENT: fprintf(out, "stopped: %s\n", d->stop_text); break;
+    case DBG_STOP_EVENT: fprintf(out, "stopped: %s%s\n", d->stop_text, on); break;
     case DBG_STOP_INTERRUPTED: fprintf(out, "interrupted\n"); break;
     }
     uint64_t next;
+    if (m->nharts > 1) fprintf(out, "hart %u ", m->selected);
     fprintf(out, "[%s] ", vmmap_priv_name(c->priv));
     dbg_print_insn(d, c->pc, out, &next);
 }

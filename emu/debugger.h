@@ -111,18 +111,29 @@ struct debugger {
     int hit_watchpoint;      /* index, after DBG_STOP_WATCHPOINT */
     uint64_t hit_watch_addr; /* the address the instruction touched */
     uint64_t traps;          /* traps seen (to tell whether a step trapped) */
-    struct dbg_trap_record last_trap;
-    struct dbg_trap_record last_fault; /* the last page fault (last_trap may be an ecall) */
+    /* Per hart (indexed by hart number): its last trap, and its last page fault (the last
+     * trap may be an ecall). */
+    struct dbg_trap_record last_trap[MACHINE_MAX_HARTS];
+    struct dbg_trap_record last_fault[MACHINE_MAX_HARTS];
     struct dbg_fault_filter fault_filter;
     /* `until kill`: a page fault from U-mode is resolved when the kernel's next return to
-     * U-mode goes back to the faulting pc (the instruction is retried), in the same address
-     * space; returning anywhere else means the process did not get its page. */
-    bool kill_pending;
-    struct dbg_trap_record kill_fault;
+     * U-mode on that hart goes back to the faulting pc (the instruction is retried), in the
+     * same address space; returning anywhere else means the process did not get its page. */
+    bool kill_pending[MACHINE_MAX_HARTS];
+    struct dbg_trap_record kill_fault[MACHINE_MAX_HARTS];
     struct walk_request pending_req; /* the last walk that faulted, until its trap comes */
     struct walk_result pending_walk;
     bool pending_valid;
     bool in_gdb; /* commands come from GDB's monitor: no stepping from here */
+    /* Several harts: the harts the next debugger_run leaves where they are (bit h = hart h;
+     * the caller sets it before each run: 0 moves them all). The selected hart always moves. */
+    unsigned held;
+    unsigned stop_hart; /* the hart whose event, breakpoint or watchpoint stopped the run */
+    struct tt *tt; /* time travel (emu/timetravel.h), under -icount; NULL without */
+    bool tt_tried;
+    /* The leaf PTE (or the last PTE read) of the last `walk`: `whowrote` without argument. */
+    bool walk_pte_valid;
+    uint64_t walk_pte;
     bool quit;   /* `quit` was given */
 };
 
@@ -134,13 +145,26 @@ void debugger_detach(struct debugger *d);
  * (unknown command, bad argument), after printing why. */
 bool debugger_command(struct debugger *d, const char *line, FILE *out);
 
-/* Execute `steps` instructions (0: until something stops the run). `interrupted` is polled
- * between slices or steps (Ctrl-C, GDB's 0x03). Breakpoints are checked after each step,
- * except at the pc the run starts from. */
+/* Execute `steps` instructions of the selected hart (0: until something stops the run); the
+ * other harts not in d->held run too, in the round-robin order, one instruction each per
+ * instruction of the selected hart while something is checked per instruction. `interrupted`
+ * is polled between slices or steps (Ctrl-C, GDB's 0x03). Breakpoints are checked on every
+ * hart after each of its steps, except at the pc the run starts from. A breakpoint,
+ * watchpoint or event selects the hart it happened on (d->stop_hart), all the others stop
+ * with it (all-stop, as GDB's default mode). */
 enum dbg_stop debugger_run(struct debugger *d, uint64_t steps, bool (*interrupted)(void *),
                            void *opaque);
 /* One line saying why the run stopped and where ("breakpoint 1 at 0x80000040 <main+4>"). */
 void debugger_print_stop(struct debugger *d, enum dbg_stop why, FILE *out);
+
+/* Time travel (emu/monitor_tt.c; under -icount): back to the last point before now where a
+ * forward run would have stopped (breakpoint, watchpoint, an event of `until`), as GDB's
+ * reverse-continue; *at_begin when there was none and the machine is at the beginning of
+ * its history. DBG_STOP_INTERRUPTED after a failure (one line to `out`). */
+enum dbg_stop dbg_reverse_continue(struct debugger *d, unsigned until, bool *at_begin, FILE *out);
+/* Back `n` steps (GDB's reverse-stepi); false with one line to `out` when time travel is not
+ * on or failed. *at_begin when the history began less than n steps ago. */
+bool dbg_reverse_step(struct debugger *d, uint64_t n, bool *at_begin, FILE *out);
 
 int debugger_add_breakpoint(struct debugger *d, uint64_t addr); /* index, or -1 when full */
 bool debugger_remove_breakpoint_at(struct debugger *d, uint64_t addr);

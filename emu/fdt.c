@@ -2,7 +2,8 @@
  *
  * The tree follows QEMU 7.2's `virt` (hw/riscv/virt.c) so that a guest written against QEMU
  * finds the same nodes: the same node names and unit addresses, the same compatibles, the same
- * phandle numbers (cpu 1, its interrupt controller 2, PLIC 3, test finisher 4), and nodes in
+ * phandle numbers (the harts from the last down, each then its interrupt controller, then the
+ * PLIC and the test finisher: with one hart 1, 2, 3, 4), and nodes in
  * the order QEMU's blob lists them (its virtio slots from the highest address down, so a guest
  * that probes in tree order meets devices in the same order on both). */
 #include "fdt.h"
@@ -34,14 +35,6 @@
 #define FINISHER_PASS 0x5555
 #define FINISHER_RESET 0x7777
 
-/* QEMU's phandle numbers (a guest may not rely on them, but a diff of the two trees is easier
- * to read when they agree). */
-enum {
-    PHANDLE_CPU0 = 1,
-    PHANDLE_CPU0_INTC = 2,
-    PHANDLE_PLIC = 3,
-    PHANDLE_TEST = 4,
-};
 
 /* QEMU 7.2 sizes its tree buffer at 1 MiB (create_device_tree) and places it by that size. */
 #define QEMU_FDT_BUFFER_SIZE (1ull << 20)
@@ -55,7 +48,28 @@ struct writer {
     int err;        /* first libfdt error (negative), 0 while all is well */
     char where[64]; /* the node or property that failed: a copy, as node names are built
                        in stack buffers that are gone by the time the error is reported */
+    unsigned harts;
 };
+
+/* QEMU's phandle numbers (a guest may not rely on them, but a diff of the two trees is easier
+ * to read when they agree): hw/riscv/virt.c numbers the harts' nodes from the last hart down,
+ * each hart then its interrupt controller, then the PLIC, then the test finisher. */
+static uint32_t phandle_cpu(const struct writer *w, unsigned hart)
+{
+    return 2 * (w->harts - 1 - hart) + 1;
+}
+static uint32_t phandle_intc(const struct writer *w, unsigned hart)
+{
+    return phandle_cpu(w, hart) + 1;
+}
+static uint32_t phandle_plic(const struct writer *w)
+{
+    return 2 * w->harts + 1;
+}
+static uint32_t phandle_test(const struct writer *w)
+{
+    return 2 * w->harts + 2;
+}
 
 static void check(struct writer *w, int ret, const char *what)
 {
@@ -165,7 +179,7 @@ static void add_syscon_action(struct writer *w, const char *node, const char *co
     begin_node(w, node);
     prop_u32(w, "value", value);
     prop_u32(w, "offset", 0);
-    prop_u32(w, "regmap", PHANDLE_TEST);
+    prop_u32(w, "regmap", phandle_test(w));
     prop_string(w, "compatible", compatible);
     end_node(w);
 }
@@ -243,18 +257,15 @@ static void isa_string(char *buf, size_t size, const char *const *names, size_t 
     }
 }
 
-/* /cpus: one hart with what rv39 implements (Linux binding riscv/cpus.yaml). */
-static void add_cpus(struct writer *w)
+/* /cpus/cpu@N: one hart with what rv39 implements (Linux binding riscv/cpus.yaml). */
+static void add_cpu(struct writer *w, unsigned hart)
 {
-    begin_node(w, "cpus");
-    prop_u32(w, "#address-cells", 1);
-    prop_u32(w, "#size-cells", 0);
-    prop_u32(w, "timebase-frequency", (uint32_t)TIMEBASE_HZ);
-
-    begin_node(w, "cpu@0");
-    prop_u32(w, "phandle", PHANDLE_CPU0);
+    char name[16];
+    snprintf(name, sizeof name, "cpu@%u", hart);
+    begin_node(w, name);
+    prop_u32(w, "phandle", phandle_cpu(w, hart));
     prop_string(w, "device_type", "cpu");
-    prop_u32(w, "reg", 0);
+    prop_u32(w, "reg", hart); /* the hart's mhartid */
     prop_string(w, "status", "okay");
     prop_string(w, "compatible", "riscv");
     const char *exts[EXT_COUNT];
@@ -284,15 +295,31 @@ static void add_cpus(struct writer *w)
     prop_u32(w, "#address-cells", 0);
     prop_empty(w, "interrupt-controller");
     prop_string(w, "compatible", "riscv,cpu-intc");
-    prop_u32(w, "phandle", PHANDLE_CPU0_INTC);
+    prop_u32(w, "phandle", phandle_intc(w, hart));
     end_node(w);
-    end_node(w); /* cpu@0 */
+    end_node(w); /* cpu@N */
+}
+
+/* /cpus: every hart, and the topology as QEMU's virt gives it by default: one cluster with
+ * one core per hart (binding cpu/cpu-topology.txt). */
+static void add_cpus(struct writer *w)
+{
+    begin_node(w, "cpus");
+    prop_u32(w, "#address-cells", 1);
+    prop_u32(w, "#size-cells", 0);
+    prop_u32(w, "timebase-frequency", (uint32_t)TIMEBASE_HZ);
+    for (unsigned h = 0; h < w->harts; h++)
+        add_cpu(w, h);
 
     begin_node(w, "cpu-map");
     begin_node(w, "cluster0");
-    begin_node(w, "core0");
-    prop_u32(w, "cpu", PHANDLE_CPU0);
-    end_node(w);
+    for (unsigned h = 0; h < w->harts; h++) {
+        char name[16];
+        snprintf(name, sizeof name, "core%u", h);
+        begin_node(w, name);
+        prop_u32(w, "cpu", phandle_cpu(w, h));
+        end_node(w);
+    }
     end_node(w);
     end_node(w);
 
@@ -307,7 +334,7 @@ static void add_plic_device(struct writer *w, const char *kind, uint64_t base, u
     snprintf(name, sizeof name, "%s@%llx", kind, (unsigned long long)base);
     begin_node(w, name);
     prop_u32(w, "interrupts", irq);
-    prop_u32(w, "interrupt-parent", PHANDLE_PLIC);
+    prop_u32(w, "interrupt-parent", phandle_plic(w));
     if (clock_hz) prop_u32(w, "clock-frequency", clock_hz);
     prop_reg(w, base, size);
     prop_string(w, "compatible", compatible);
@@ -329,7 +356,7 @@ static void add_soc(struct writer *w, const struct fdt_board *b)
 
     snprintf(name, sizeof name, "test@%llx", (unsigned long long)SIFIVE_TEST_BASE);
     begin_node(w, name);
-    prop_u32(w, "phandle", PHANDLE_TEST);
+    prop_u32(w, "phandle", phandle_test(w));
     prop_reg(w, SIFIVE_TEST_BASE, SIFIVE_TEST_SIZE);
     PROP_STRINGS(w, "compatible", "sifive,test1", "sifive,test0", "syscon");
     end_node(w);
@@ -352,27 +379,37 @@ static void add_soc(struct writer *w, const struct fdt_board *b)
         end_node(w);
     }
 
-    /* PLIC contexts 0 and 1 drive the hart's M- and S-mode external interrupts (binding
-     * interrupt-controller/sifive,plic-1.0.0.yaml; QEMU virt's context order). */
+    /* PLIC contexts 2h and 2h+1 drive hart h's M- and S-mode external interrupts (binding
+     * interrupt-controller/sifive,plic-1.0.0.yaml: the n-th pair of interrupts-extended is
+     * context n; QEMU virt's context order). */
     snprintf(name, sizeof name, "plic@%llx", (unsigned long long)PLIC_BASE);
     begin_node(w, name);
-    prop_u32(w, "phandle", PHANDLE_PLIC);
+    prop_u32(w, "phandle", phandle_plic(w));
     prop_u32(w, "riscv,ndev", PLIC_SOURCES - 1); /* highest source id: ids 1..ndev exist */
     prop_reg(w, PLIC_BASE, PLIC_SIZE);
-    const uint32_t plic_irqs[] = {PHANDLE_CPU0_INTC, IRQ_MEI, PHANDLE_CPU0_INTC, IRQ_SEI};
-    prop_cells(w, "interrupts-extended", plic_irqs, 4);
+    uint32_t irqs[4 * PLIC_MAX_HARTS];
+    for (unsigned h = 0; h < w->harts; h++) {
+        irqs[4 * h] = irqs[4 * h + 2] = phandle_intc(w, h);
+        irqs[4 * h + 1] = IRQ_MEI;
+        irqs[4 * h + 3] = IRQ_SEI;
+    }
+    prop_cells(w, "interrupts-extended", irqs, 4 * w->harts);
     prop_empty(w, "interrupt-controller");
     PROP_STRINGS(w, "compatible", "sifive,plic-1.0.0", "riscv,plic0");
     prop_u32(w, "#address-cells", 0);
     prop_u32(w, "#interrupt-cells", 1);
     end_node(w);
 
-    /* The CLINT raises the hart's M-mode software and timer interrupts (binding
-     * timer/sifive,clint.yaml). */
+    /* The CLINT raises each hart's M-mode software and timer interrupts, in hart order
+     * (binding timer/sifive,clint.yaml). */
     snprintf(name, sizeof name, "clint@%llx", (unsigned long long)CLINT_BASE);
     begin_node(w, name);
-    const uint32_t clint_irqs[] = {PHANDLE_CPU0_INTC, IRQ_MSI, PHANDLE_CPU0_INTC, IRQ_MTI};
-    prop_cells(w, "interrupts-extended", clint_irqs, 4);
+    for (unsigned h = 0; h < w->harts; h++) {
+        irqs[4 * h] = irqs[4 * h + 2] = phandle_intc(w, h);
+        irqs[4 * h + 1] = IRQ_MSI;
+        irqs[4 * h + 3] = IRQ_MTI;
+    }
+    prop_cells(w, "interrupts-extended", irqs, 4 * w->harts);
     prop_reg(w, CLINT_BASE, CLINT_SIZE);
     PROP_STRINGS(w, "compatible", "sifive,clint0", "riscv,clint0");
     end_node(w);
@@ -383,7 +420,12 @@ static void add_soc(struct writer *w, const struct fdt_board *b)
 size_t fdt_build(const struct fdt_board *b, void *buf, size_t bufsize)
 {
     if (bufsize > INT32_MAX) bufsize = INT32_MAX;
-    struct writer w = {.fdt = buf, .err = 0, .where = "header"};
+    unsigned harts = b->harts ? b->harts : 1;
+    if (harts > PLIC_MAX_HARTS || harts > CLINT_MAX_HARTS) {
+        fprintf(stderr, "rv39: device tree: %u harts, at most %u\n", harts, PLIC_MAX_HARTS);
+        return 0;
+    }
+    struct writer w = {.fdt = buf, .err = 0, .where = "header", .harts = harts};
     check(&w, fdt_create(buf, (int)bufsize), "header");
     if (!w.err) check(&w, fdt_finish_reservemap(buf), "memory reservation map");
 

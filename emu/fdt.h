@@ -1,5 +1,5 @@
-/* The flattened device tree (DTB) that tells the guest what the board has: RAM, the hart and
- * its interrupt controller, CLINT, PLIC, UART, the virtio-mmio slots and the test finisher
+/* The flattened device tree (DTB) that tells the guest what the board has: RAM, the harts and
+ * their interrupt controllers, CLINT, PLIC, UART, the virtio-mmio slots and the test finisher
  * with its poweroff/reboot nodes. Built with libfdt in the shape QEMU 7.2's `virt` machine
  * gives it (node names, compatibles, phandle numbers), so guests written for QEMU find the
  * same tree; devices rv39 does not have (PCIe, flash, fw-cfg) are left out.
@@ -14,6 +14,7 @@
 
 /* What the tree describes that can vary from run to run; the rest of the board is fixed. */
 struct fdt_board {
+    unsigned harts; /* /cpus/cpu@0.. and their PLIC and CLINT contexts; 0 means 1 */
     uint64_t ram_base, ram_size;
     const char *bootargs; /* /chosen/bootargs (the -append text), or NULL for none */
     /* The initial RAM disk, [initrd_start, initrd_end) in guest-physical memory; no

@@ -48,6 +48,7 @@ struct gdb {
     bool lost;              /* a write failed: GDB is gone (treated as a detach) */
     char xml[16384];
     size_t xml_len;
+    int cont_hart; /* Hc's thread for a plain `s` (-1: the selected hart) */
 };
 
 /* ---- stop signals ---- */
@@ -264,7 +265,27 @@ static void build_target_xml(struct gdb *g)
     fclose(f);
 }
 
-/* qXfer:features:read:target.xml:OFFSET,LENGTH -> "m" + part, or "l" + the rest. */
+/* qXfer:OBJECT:read:ANNEX:OFFSET,LENGTH of `text` (args: from the offset on) -> "m" + part,
+ * or "l" + the rest. */
+static void serve_xfer_text(struct gdb *g, const char *args, const char *text, size_t text_len)
+{
+    char *end;
+    unsigned long offset = strtoul(args, &end, 16);
+    unsigned long length = *end == ',' ? strtoul(end + 1, NULL, 16) : 0;
+    static char reply[PACKET_MAX];
+    if (length > PACKET_MAX - 2) length = PACKET_MAX - 2;
+    if (offset >= text_len) {
+        send_packet(g, "l");
+        return;
+    }
+    size_t n = text_len - offset;
+    reply[0] = n > length ? 'm' : 'l';
+    if (n > length) n = length;
+    memcpy(reply + 1, text + offset, n); /* the XML has none of $ # } * to escape */
+    send_packet_len(g, reply, n + 1);
+}
+
+/* qXfer:features:read:target.xml:OFFSET,LENGTH */
 static void serve_xfer(struct gdb *g, const char *args)
 {
     const char *prefix = "target.xml:";
@@ -272,20 +293,107 @@ static void serve_xfer(struct gdb *g, const char *args)
         send_packet(g, "E00");
         return;
     }
-    char *end;
-    unsigned long offset = strtoul(args + strlen(prefix), &end, 16);
-    unsigned long length = *end == ',' ? strtoul(end + 1, NULL, 16) : 0;
-    static char reply[PACKET_MAX];
-    if (length > PACKET_MAX - 2) length = PACKET_MAX - 2;
-    if (offset >= g->xml_len) {
-        send_packet(g, "l");
+    serve_xfer_text(g, args + strlen(prefix), g->xml, g->xml_len);
+}
+
+/* ---- threads: one per hart, thread id = hart + 1 (as QEMU's stub numbers its CPUs) ---- */
+
+enum { THREAD_ALL = -1, THREAD_ANY = -2, THREAD_BAD = -3 };
+
+/* A thread-id (GDB manual, "Packets"): -1 all threads, 0 any, else hex; the multiprocess
+ * form pPID.TID names the TID. A hart index, or THREAD_ALL/ANY/BAD (not a hart of ours). */
+static int parse_thread(const struct gdb *g, const char *text, const char **end)
+{
+    if (*text == 'p') { /* pPID.TID: one process, its threads */
+        const char *dot = strchr(text, '.');
+        if (!dot) {
+            *end = text + strlen(text);
+            return THREAD_ALL; /* pPID: every thread of the process */
+        }
+        text = dot + 1;
+    }
+    if (text[0] == '-' && text[1] == '1') {
+        *end = text + 2;
+        return THREAD_ALL;
+    }
+    char *stop;
+    unsigned long id = strtoul(text, &stop, 16);
+    *end = stop;
+    if (stop == text) return THREAD_BAD;
+    if (id == 0) return THREAD_ANY;
+    return id <= g->m->nharts ? (int)(id - 1) : THREAD_BAD;
+}
+
+/* The stop reply for a hart: "T" signal "thread:" id ";" (GDB manual, "Stop Reply Packets"),
+ * so GDB switches to the thread that stopped. */
+static void send_stop_thread(struct gdb *g, int signal)
+{
+    char reply[48];
+    snprintf(reply, sizeof reply, "T%02xthread:%x;", signal, g->m->selected + 1);
+    send_packet(g, reply);
+}
+
+/* qfThreadInfo: every thread in one reply (qsThreadInfo then ends the list). */
+static void serve_thread_list(struct gdb *g)
+{
+    char reply[8 + 4 * MACHINE_MAX_HARTS];
+    size_t len = 0;
+    for (unsigned h = 0; h < g->m->nharts; h++)
+        len += (size_t)snprintf(reply + len, sizeof reply - len, "%c%x", h ? ',' : 'm', h + 1);
+    send_packet(g, reply);
+}
+
+static void hart_description(const struct machine *m, unsigned h, char *buf, size_t len)
+{
+    snprintf(buf, len, "hart %u [%s]", h, m->hart[h]->wfi ? "halted" : "running");
+}
+
+/* qThreadExtraInfo,ID: what `info threads` shows in parentheses, hex-encoded. */
+static void serve_thread_extra(struct gdb *g, const char *args)
+{
+    const char *end;
+    int h = parse_thread(g, args, &end);
+    if (h < 0) {
+        send_packet(g, "E22");
         return;
     }
-    size_t n = g->xml_len - offset;
-    reply[0] = n > length ? 'm' : 'l';
-    if (n > length) n = length;
-    memcpy(reply + 1, g->xml + offset, n); /* the XML has none of $ # } * to escape */
-    send_packet_len(g, reply, n + 1);
+    char text[48], reply[2 * sizeof text + 1];
+    hart_description(g->m, (unsigned)h, text, sizeof text);
+    hex_bytes(reply, text, strlen(text));
+    send_packet(g, reply);
+}
+
+/* qXfer:threads:read::OFFSET,LENGTH: the thread list, each named "hart N", its state as
+ * the extra info (GDB manual, "Thread List Format"). */
+static void serve_xfer_threads(struct gdb *g, const char *args)
+{
+    if (*args != ':') {
+        send_packet(g, "E00");
+        return;
+    }
+    char xml[128 + 96 * MACHINE_MAX_HARTS];
+    size_t len = (size_t)snprintf(xml, sizeof xml, "<?xml version=\"1.0\"?>\n<threads>\n");
+    for (unsigned h = 0; h < g->m->nharts; h++) /* the element's text: the extra info */
+        len += (size_t)snprintf(xml + len, sizeof xml - len,
+                                "<thread id=\"%x\" core=\"%u\" name=\"hart %u\">%s</thread>\n",
+                                h + 1, h, h, g->m->hart[h]->wfi ? "halted" : "running");
+    len += (size_t)snprintf(xml + len, sizeof xml - len, "</threads>\n");
+    serve_xfer_text(g, args + 1, xml, len);
+}
+
+/* Hg (registers and memory: the selected hart) and Hc (a plain `s`). 0 (any) and -1 (all)
+ * leave the choice as it is. */
+static void serve_set_thread(struct gdb *g, const char *packet)
+{
+    const char *end;
+    int h = parse_thread(g, packet + 2, &end);
+    if (h == THREAD_BAD || (packet[1] != 'g' && packet[1] != 'c')) {
+        send_packet(g, "E22");
+        return;
+    }
+    if (packet[1] == 'g' && h >= 0) g->m->selected = (unsigned)h;
+    if (packet[1] == 'c') g->cont_hart = h >= 0 ? h : -1;
+    send_packet(g, "OK");
 }
 
 /* ---- registers and memory ---- */
@@ -464,6 +572,35 @@ static bool gdb_interrupted(void *opaque)
     return false; /* only acks */
 }
 
+/* The stop reply: W (exited), S02 (interrupted), T05 with the watchpoint's kind and address
+ * after one, or with replaylog:begin when reverse execution reached the beginning of the
+ * history (GDB manual, "Stop Reply Packets"). */
+static void send_stop(struct gdb *g, enum dbg_stop why, bool at_begin)
+{
+    char reply[96];
+    unsigned thread = g->m->selected + 1; /* the hart that stopped (thread:ID, so GDB
+                                             switches to it) */
+    switch (why) {
+    case DBG_STOP_EXITED:
+        snprintf(reply, sizeof(reply), "W%02x", g->m->exit_status & 0xff);
+        break;
+    case DBG_STOP_INTERRUPTED: /* SIGINT */
+        snprintf(reply, sizeof(reply), "T02thread:%x;", thread);
+        break;
+    case DBG_STOP_WATCHPOINT: {
+        const struct dbg_watchpoint *w = &g->dbg.wp[g->dbg.hit_watchpoint];
+        snprintf(reply, sizeof(reply), "T05thread:%x;%s:%" PRIx64 ";", thread,
+                 w->on_read && w->on_write ? "awatch" : w->on_read ? "rwatch" : "watch",
+                 g->dbg.hit_watch_addr);
+        break;
+    }
+    default: /* SIGTRAP */
+        snprintf(reply, sizeof(reply), "T05thread:%x;%s", thread,
+                 at_begin ? "replaylog:begin;" : "");
+    }
+    send_packet(g, reply);
+}
+
 /* Run (steps = 0) or step, then send the stop reply. Returns false when the guest exited. */
 static bool resume(struct gdb *g, uint64_t steps)
 {
@@ -474,33 +611,121 @@ static bool resume(struct gdb *g, uint64_t steps)
     if (why == DBG_STOP_EVENT) g->dbg.until = 0;
     g->interrupt_pending = false;
     fflush(g->m->cfg.console);
-    char reply[32];
     if (stop_signal) {
+        char reply[32];
         /* "X AA": the process terminated with signal AA, so GDB reports why it lost us. */
         snprintf(reply, sizeof(reply), "X%02x", (int)stop_signal & 0xff);
         send_packet(g, reply);
         return false;
     }
-    switch (why) {
-    case DBG_STOP_EXITED:
-        snprintf(reply, sizeof(reply), "W%02x", g->m->exit_status & 0xff);
-        send_packet(g, reply);
-        return false;
-    case DBG_STOP_INTERRUPTED: send_packet(g, "S02"); return true; /* SIGINT */
-    default: send_packet(g, "S05"); return true;                   /* SIGTRAP */
-    }
+    send_stop(g, why, false);
+    return why != DBG_STOP_EXITED;
 }
 
+/* Reverse execution (bs, bc: GDB's reverse-stepi and reverse-continue, and reverse-finish and
+ * reverse-next built on them), by time travel (emu/timetravel.h). */
+static void reverse(struct gdb *g, bool step)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    bool at_begin = false;
+    enum dbg_stop why = DBG_STOP_STEPPED;
+    if (step) {
+        if (!dbg_reverse_step(&g->dbg, 1, &at_begin, out)) why = DBG_STOP_INTERRUPTED;
+    } else {
+        why = dbg_reverse_continue(&g->dbg, g->dbg.until, &at_begin, out);
+    }
+    fclose(out);
+    if (why == DBG_STOP_INTERRUPTED) { /* why, on rv39's stderr; an error for GDB */
+        console_out_lines(stderr, text, size);
+        send_packet(g, "E01");
+    } else {
+        send_stop(g, why, at_begin);
+    }
+    free(text);
+}
+
+/* vCont;ACTION[:THREAD]...: for each hart the leftmost action naming it applies, a hart no
+ * action names stays where it is (GDB manual, "Packets": vCont). c/C continue, s/S step
+ * (the signal is not delivered: a hart has no signals), t stops. All-stop: the first stop
+ * on any hart stops them all. One stepping hart at most moves by exactly one instruction;
+ * the continuing harts step along with it, one instruction each per round. */
+static bool serve_vcont(struct gdb *g, const char *args)
+{
+    struct machine *m = g->m;
+    char action[MACHINE_MAX_HARTS] = {0};
+    while (*args == ';') {
+        char a = args[1];
+        if (!a) break; /* "vCont;" with no action: refused below */
+        args += 2;
+        if (a == 'C' || a == 'S') {
+            char *end;
+            strtoul(args, &end, 16); /* the signal */
+            args = end;
+            a = a == 'C' ? 'c' : 's';
+        } else if (a != 'c' && a != 's' && a != 't') {
+            send_packet(g, "E01");
+            return true;
+        }
+        int t = THREAD_ALL;
+        if (*args == ':') {
+            t = parse_thread(g, args + 1, &args);
+            if (t == THREAD_BAD) {
+                send_packet(g, "E22");
+                return true;
+            }
+            if (t == THREAD_ANY) t = (int)m->selected;
+        }
+        for (unsigned h = 0; h < m->nharts; h++)
+            if (!action[h] && (t == THREAD_ALL || t == (int)h)) action[h] = a;
+    }
+    int stepper = -1, mover = -1;
+    unsigned held = 0;
+    for (unsigned h = 0; h < m->nharts; h++) {
+        if (action[h] == 's' && stepper < 0) stepper = (int)h;
+        if (action[h] == 's' || action[h] == 'c') {
+            if (mover < 0 || h == m->selected) mover = (int)h;
+        } else {
+            held |= 1u << h;
+        }
+    }
+    if (*args || mover < 0) { /* garbage, or nothing to resume */
+        send_packet(g, "E01");
+        return true;
+    }
+    m->selected = (unsigned)(stepper >= 0 ? stepper : mover);
+    g->dbg.held = held;
+    return resume(g, stepper >= 0 ? 1 : 0);
+}
 static void serve_breakpoint(struct gdb *g, const char *packet)
 {
-    /* Z0,addr,kind / z0,addr,kind; hardware breakpoints (Z1) are the same pc check. */
+    /* Z0,addr,kind / z0,addr,kind; hardware breakpoints (Z1) are the same pc check.
+     * Z2/Z3/Z4,addr,len: write, read, access watchpoints, the debugger's (checked by
+     * decoding each instruction before it runs: the hart steps while one is set). */
     bool insert = packet[0] == 'Z';
     char type = packet[1];
-    if ((type != '0' && type != '1') || packet[2] != ',') {
-        send_packet(g, ""); /* unsupported: GDB falls back (watchpoints by single-stepping) */
+    if (type < '0' || type > '4' || packet[2] != ',') {
+        send_packet(g, "");
         return;
     }
-    uint64_t addr = strtoull(packet + 3, NULL, 16);
+    char *end;
+    uint64_t addr = strtoull(packet + 3, &end, 16);
+    if (type >= '2') {
+        uint64_t len = *end == ',' ? strtoull(end + 1, NULL, 16) : 0;
+        bool on_read = type != '2', on_write = type != '3';
+        if (len == 0 || len > 4096) {
+            send_packet(g, "E01");
+        } else if (insert) {
+            send_packet(g, debugger_add_watchpoint(&g->dbg, addr, len, on_read, on_write) >= 0
+                               ? "OK"
+                               : "E0c");
+        } else {
+            debugger_remove_watchpoint_at(&g->dbg, addr, on_read, on_write);
+            send_packet(g, "OK");
+        }
+        return;
+    }
     if (insert)
         send_packet(g, debugger_add_breakpoint(&g->dbg, addr) >= 0 ? "OK" : "E0c");
     else {
@@ -527,7 +752,7 @@ static enum session_end serve_session(struct gdb *g)
         if (len < 0) return stop_signal ? SESSION_SIGNALLED : SESSION_LOST;
         char reply[64];
         switch (packet[0]) {
-        case '?': send_packet(g, "S05"); break;
+        case '?': send_stop_thread(g, 5); break;
         case 'g': serve_registers(g); break;
         case 'G': write_registers(g, packet + 1); break;
         case 'p': {
@@ -556,28 +781,50 @@ static enum session_end serve_session(struct gdb *g)
         case 'z': serve_breakpoint(g, packet); break;
         case 's':
         case 'c':
+            /* A plain s steps Hc's thread alone; c runs every hart. */
+            if (packet[0] == 's' && g->cont_hart >= 0) g->m->selected = (unsigned)g->cont_hart;
+            g->dbg.held = packet[0] == 's' ? ~0u : 0;
             if (packet[1]) /* resume address */
                 machine_selected(g->m)->pc = strtoull(packet + 1, NULL, 16);
             if (!resume(g, packet[0] == 's' ? 1 : 0))
                 return stop_signal ? SESSION_SIGNALLED : SESSION_EXITED;
             break;
+        case 'b': /* bs, bc: reverse step and continue */
+            if (packet[1] == 's' || packet[1] == 'c')
+                reverse(g, packet[1] == 's');
+            else
+                send_packet(g, "");
+            break;
         case 'k': return SESSION_KILLED;
         case 'D': send_packet(g, "OK"); return SESSION_DETACHED;
-        case 'H': send_packet(g, "OK"); break; /* one hart: every thread is it */
-        case 'T': send_packet(g, "OK"); break;
+        case 'H': serve_set_thread(g, packet); break;
+        case 'T': { /* is the thread alive: every hart is */
+            const char *end;
+            send_packet(g, parse_thread(g, packet + 1, &end) >= 0 ? "OK" : "E22");
+            break;
+        }
         case 'q':
             if (strncmp(packet, "qSupported", 10) == 0)
-                send_packet(g, "PacketSize=4000;qXfer:features:read+");
+                /* Time travel follows one hart: no reverse execution with several. */
+                send_packet(g, g->m->cfg.icount && g->m->nharts == 1
+                                   ? "PacketSize=4000;qXfer:features:read+;qXfer:threads:read+;"
+                                     "ReverseStep+;ReverseContinue+"
+                                   : "PacketSize=4000;qXfer:features:read+;qXfer:threads:read+");
             else if (strncmp(packet, "qXfer:features:read:", 20) == 0)
                 serve_xfer(g, packet + 20);
+            else if (strncmp(packet, "qXfer:threads:read:", 19) == 0)
+                serve_xfer_threads(g, packet + 19);
+            else if (strncmp(packet, "qThreadExtraInfo,", 17) == 0)
+                serve_thread_extra(g, packet + 17);
             else if (strncmp(packet, "qRcmd,", 6) == 0)
                 serve_monitor(g, packet + 6);
             else if (strcmp(packet, "qAttached") == 0)
                 send_packet(g, "1");
-            else if (strcmp(packet, "qC") == 0)
-                send_packet(g, "QC1");
-            else if (strcmp(packet, "qfThreadInfo") == 0)
-                send_packet(g, "m1");
+            else if (strcmp(packet, "qC") == 0) {
+                snprintf(reply, sizeof reply, "QC%x", g->m->selected + 1);
+                send_packet(g, reply);
+            } else if (strcmp(packet, "qfThreadInfo") == 0)
+                serve_thread_list(g);
             else if (strcmp(packet, "qsThreadInfo") == 0)
                 send_packet(g, "l");
             else if (strncmp(packet, "qSymbol", 7) == 0)
@@ -590,7 +837,14 @@ static enum session_end serve_session(struct gdb *g)
                 send_packet(g, "OK");
                 return SESSION_KILLED;
             }
-            send_packet(g, ""); /* vCont, vMustReplyEmpty...: use the plain packets */
+            if (strcmp(packet, "vCont?") == 0) {
+                send_packet(g, "vCont;c;C;s;S;t");
+            } else if (strncmp(packet, "vCont;", 6) == 0) {
+                if (!serve_vcont(g, packet + 5))
+                    return stop_signal ? SESSION_SIGNALLED : SESSION_EXITED;
+            } else {
+                send_packet(g, ""); /* vMustReplyEmpty and the rest */
+            }
             break;
         default: send_packet(g, ""); break;
         }
@@ -638,12 +892,17 @@ static bool accept_gdb(struct gdb *g)
     return true;
 }
 
-/* Breakpoints belong to the debugger that set them; the guest runs on without them. */
+/* Breakpoints and watchpoints belong to the debugger that set them; the guest runs on
+ * without them, every hart (whatever the last vCont held). */
 static void forget_breakpoints(struct gdb *g)
 {
+    g->dbg.held = 0;
+    g->cont_hart = -1;
     for (int i = 0; i < DBG_MAX_BREAKPOINTS; i++)
         g->dbg.bp[i].used = false;
-    g->dbg.nbp = 0;
+    for (int i = 0; i < DBG_MAX_WATCHPOINTS; i++)
+        g->dbg.wp[i].used = false;
+    g->dbg.nbp = g->dbg.nwp = 0;
 }
 
 bool gdbstub_serve_fd(struct machine *m, int fd, FILE *trace)
@@ -653,6 +912,7 @@ bool gdbstub_serve_fd(struct machine *m, int fd, FILE *trace)
     g.m = m;
     g.fd = fd;
     g.listen_fd = -1;
+    g.cont_hart = -1;
     build_target_xml(&g);
     debugger_init(&g.dbg, m, trace);
     g.dbg.in_gdb = true;
@@ -667,6 +927,7 @@ int gdbstub_main(struct machine *m, int port, bool start_halted)
     memset(&g, 0, sizeof(g));
     g.m = m;
     g.fd = -1;
+    g.cont_hart = -1;
     g.listen_fd = open_listener(port);
     if (g.listen_fd < 0) {
         fprintf(stderr, "rv39: -gdb %d: cannot listen on 127.0.0.1:%d: %s\n", port, port,

@@ -11,6 +11,7 @@
  * CSR writes; a wfi skips guest time to the next deadline instead of sleeping (idle()). */
 #define _GNU_SOURCE /* ppoll */
 #include "machine.h"
+#include "machine_threads.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -63,12 +64,19 @@ static uint64_t icount_rtc_ns(void)
 /* Power-on state of the board's devices (at start and on a guest-requested reset). */
 static void devices_reset(struct machine *m)
 {
+    /* Each hart's interrupt wires: PLIC contexts 2h (M) and 2h+1 (S), CLINT msip/mtimecmp h. */
+    struct irq_line mei[MACHINE_MAX_HARTS], sei[MACHINE_MAX_HARTS], msi[MACHINE_MAX_HARTS],
+        mti[MACHINE_MAX_HARTS];
+    for (unsigned h = 0; h < m->nharts; h++) {
+        mei[h] = (struct irq_line){cpu_set_irq, m->hart[h], IRQ_MEI};
+        sei[h] = (struct irq_line){cpu_set_irq, m->hart[h], IRQ_SEI};
+        msi[h] = (struct irq_line){cpu_set_irq, m->hart[h], IRQ_MSI};
+        mti[h] = (struct irq_line){cpu_set_irq, m->hart[h], IRQ_MTI};
+    }
     /* The PLIC first: it clears its inputs, and the devices below may raise theirs. */
-    plic_init(&m->plic, (struct irq_line){cpu_set_irq, m->hart[0], IRQ_MEI},
-              (struct irq_line){cpu_set_irq, m->hart[0], IRQ_SEI});
+    plic_init(&m->plic, m->nharts, mei, sei);
     uart_init(&m->uart, m->cfg.console, (struct irq_line){plic_set_irq, &m->plic, UART_IRQ});
-    clint_init(&m->clint, (struct irq_line){cpu_set_irq, m->hart[0], IRQ_MSI},
-               (struct irq_line){cpu_set_irq, m->hart[0], IRQ_MTI});
+    clint_init(&m->clint, m->nharts, msi, mti);
     sifive_test_init(&m->finisher, machine_power, m);
     goldfish_rtc_init(&m->rtc, (struct irq_line){plic_set_irq, &m->plic, GOLDFISH_RTC_IRQ},
                       m->cfg.icount ? icount_rtc_ns : NULL);
@@ -79,6 +87,12 @@ static void devices_reset(struct machine *m)
 
 void machine_invalidate_code(struct machine *m, uint64_t pa, uint64_t len)
 {
+    /* Harts on threads own their caches: they are told (mmu/coherence.h) and drop the code
+     * at their next slice, trap, FENCE or FENCE.I. */
+    if (m->threads && m->nharts > 1) {
+        cpu_written_by_device(m->hart[0], pa, len);
+        return;
+    }
     for (unsigned h = 0; h < m->nharts; h++)
         cpu_invalidate_code(m->hart[h], pa, len);
 }
@@ -104,14 +118,21 @@ static bool make_harts(struct machine *m, unsigned n)
             fprintf(stderr, "rv39: out of host memory for the harts' caches\n");
             return false;
         }
-        m->hart[h]->mhartid = h;
         m->nharts = h + 1;
+        /* One RAM: stores and DMA reach every hart's decoded code (mmu/coherence.h). */
+        if (h && !cpu_share_ram(m->hart[h], m->hart[0])) {
+            fprintf(stderr, "rv39: out of host memory for the harts' caches\n");
+            return false;
+        }
+        m->hart[h]->mhartid = h;
     }
     return true;
 }
 
 /* The harts' retired-instruction counts, for -icount's guest time. */
 static const uint64_t *hart_retired[MACHINE_MAX_HARTS];
+_Static_assert(MACHINE_MAX_HARTS <= CLINT_MAX_HARTS && MACHINE_MAX_HARTS <= PLIC_MAX_HARTS,
+               "every hart has its CLINT registers and PLIC contexts");
 _Static_assert(MACHINE_MAX_HARTS <= TIMEBASE_MAX_HARTS, "guest time counts every hart");
 
 /* Guest RAM: reserved, not committed (untouched guest RAM costs no host memory), aligned to
@@ -194,6 +215,7 @@ bool machine_init(struct machine *m, const struct machine_config *cfg)
 
 void machine_free(struct machine *m)
 {
+    machine_threads_stop(m); /* no hart runs from here on */
     snapshot_machine_free(m);
     machine_detach_virtio(m); /* drives synced, networks closed */
     for (unsigned h = 0; h < MACHINE_MAX_HARTS; h++) {
@@ -237,9 +259,10 @@ void machine_start(struct machine *m)
 static uint64_t next_deadline(const struct machine *m)
 {
     uint64_t now = timebase_now(), deadline = UINT64_MAX;
-    if (m->clint.mtimecmp > now) deadline = m->clint.mtimecmp;
     for (unsigned h = 0; h < m->nharts; h++) {
         const struct cpu *c = m->hart[h];
+        if (m->clint.mtimecmp[h] > now && m->clint.mtimecmp[h] < deadline)
+            deadline = m->clint.mtimecmp[h];
         if ((c->menvcfg & ENVCFG_STCE) && c->stimecmp > now && c->stimecmp < deadline)
             deadline = c->stimecmp;
     }
@@ -281,7 +304,8 @@ static bool all_waiting(const struct machine *m)
     return true;
 }
 
-bool machine_service(struct machine *m)
+/* The board's work (machine_service), with the devices to itself. */
+static bool service(struct machine *m)
 {
     bool waiting = all_waiting(m);
     /* Under a debugger Ctrl-C only interrupts (machine_interrupted); SIGTERM always stops. */
@@ -328,6 +352,23 @@ bool machine_service(struct machine *m)
     return true;
 }
 
+bool machine_service(struct machine *m)
+{
+    if (!m->threads) return service(m);
+    /* Harts on threads: they stop first where the service changes them (reset, the end). */
+    if (m->reset || m->stop || host_interrupt) machine_threads_pause(m);
+    machine_lock(m);
+    bool go_on = service(m);
+    machine_unlock(m);
+    if (!go_on) machine_threads_pause(m);
+    return go_on;
+}
+
+uint64_t machine_run_slice(struct machine *m)
+{
+    return m->threads ? machine_advance_parallel(m) : machine_advance(m, SLICE_INSNS, false);
+}
+
 uint64_t machine_advance_hart(struct machine *m, struct cpu *c, uint64_t budget, bool step,
                               bool *idle)
 {
@@ -365,10 +406,17 @@ uint64_t machine_advance(struct machine *m, uint64_t budget, bool step)
         for (unsigned h = 0; h < m->nharts; h++) {
             n += machine_advance_hart(m, m->hart[h], budget, false, &hart_idle);
             all_idle &= hart_idle;
+            /* A power-off or reset stops the round at the store that asked for it. */
+            if (m->stop || m->reset) return n;
         }
     }
     if (all_idle) idle(m);
     return n;
+}
+
+void machine_idle(struct machine *m)
+{
+    idle(m);
 }
 
 bool machine_interrupted(void)
@@ -398,7 +446,7 @@ int machine_run(struct machine *m)
     machine_start(m);
     machine_console_begin();
     while (machine_service(m))
-        machine_advance(m, SLICE_INSNS, false);
+        machine_run_slice(m);
     machine_console_end(m);
     return m->exit_status;
 }

@@ -137,6 +137,9 @@ struct machine {
     struct snapshot_ctx *snap; /* snapshots' bookkeeping (emu/snapshot.c), NULL until one */
     bool resumed; /* -loadvm put the machine in a saved state: machine_start does not boot */
     struct rr *rr;            /* -record/-replay (emu/record.h), or NULL */
+    /* The parallel run mode (emu/machine_threads.h): a host thread per hart; NULL: the
+     * round-robin mode on this thread. */
+    struct machine_threads *threads;
     /* Reloads the boot images after a guest-requested reset (set by the front end). */
     bool (*reload)(struct machine *m);
 };
@@ -166,6 +169,10 @@ uint64_t machine_advance(struct machine *m, uint64_t budget, bool step);
  * with no pending and enabled interrupt stays there: 0 retired, *idle set. */
 uint64_t machine_advance_hart(struct machine *m, struct cpu *c, uint64_t budget, bool step,
                               bool *idle);
+/* Every hart that was to run sits in wfi (a run loop of its own, the debugger's): wait as
+ * machine_advance does then, until a timer deadline or input, or skip to the deadline under
+ * -icount. */
+void machine_idle(struct machine *m);
 /* The hart the debugger, GDB and the monitor look at. */
 static inline struct cpu *machine_selected(const struct machine *m)
 {
@@ -177,6 +184,9 @@ void machine_yield_all(struct machine *m);
 /* Physical [pa, pa + len) was written behind the harts' backs (DMA, a loader, a debugger):
  * every hart drops what it decoded there. */
 void machine_invalidate_code(struct machine *m, uint64_t pa, uint64_t len);
+/* The run loop's step: machine_advance of SLICE_INSNS per hart in the round-robin mode; in
+ * the parallel one the harts run on their threads until the next service round is due. */
+uint64_t machine_run_slice(struct machine *m);
 /* Terminal in raw mode and Ctrl-C caught (restored by machine_console_end). */
 void machine_console_begin(void);
 void machine_console_end(struct machine *m);

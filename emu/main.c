@@ -14,6 +14,7 @@
 #include "display_sdl.h"
 #include "gdbstub.h"
 #include "machine.h"
+#include "machine_threads.h"
 #include "options.h"
 #include "record.h"
 #include "screenshot.h"
@@ -26,39 +27,92 @@ static void count_tlb_entry(void *opaque, const struct tlb_entry *e)
     if (e->level < 3) per_level[e->level]++;
 }
 
+/* One hart's counters (or, summed, the board's). */
+struct hart_counters {
+    uint64_t retired, itlb_misses, dtlb_misses, walks, page_faults, sfences;
+    uint64_t tlb_hits, tlb_misses, tlb_fills, tlb_evictions, tlb_flushes;
+    unsigned occupancy[3]; /* what the model TLB holds at exit, per page size */
+    bool jit;
+    uint64_t jit_blocks, jit_insns, jit_chains, jit_flushes, jit_page_kills;
+};
+
+static void add_counters(struct hart_counters *sum, const struct cpu *c)
+{
+    const struct tlb_stats *t = &c->mmu.tlb.stats;
+    const struct mmu_stats *ms = &c->mmu.stats;
+    sum->retired += c->stats.retired;
+    sum->itlb_misses += ms->itlb_misses;
+    sum->dtlb_misses += ms->dtlb_misses;
+    sum->walks += ms->walks;
+    sum->page_faults += c->stats.page_faults;
+    sum->sfences += c->stats.sfences;
+    sum->tlb_hits += t->hits;
+    sum->tlb_misses += t->misses;
+    sum->tlb_fills += t->fills;
+    sum->tlb_evictions += t->evictions;
+    sum->tlb_flushes += t->flushes;
+    tlb_for_each(&c->mmu.tlb, count_tlb_entry, sum->occupancy);
+    const struct jit_stats *j = jit_get_stats(c);
+    if (j) { /* the translator at work: blocks made, whole-cache flushes, pages rewritten */
+        sum->jit = true;
+        sum->jit_blocks += j->blocks;
+        sum->jit_insns += j->insns;
+        sum->jit_chains += j->chains;
+        sum->jit_flushes += j->flushes;
+        sum->jit_page_kills += j->page_kills;
+    }
+}
+
+/* The board's counters, one per line ("name: value", as scripts parse them); with several
+ * harts the sums, then one line per hart with its own ("hart N: name=value ..."). */
 static void print_stats(const struct machine *m, double seconds)
 {
-    const struct cpu *c = m->hart[0]; /* its counters (instret counts every hart) */
-    const struct cpu_stats *s = &c->stats;
-    const struct tlb_stats *t = &c->mmu.tlb.stats;
     FILE *out = stderr;
+    struct hart_counters all = {0};
+    for (unsigned h = 0; h < m->nharts; h++)
+        add_counters(&all, m->hart[h]);
     fprintf(out, "instret: %llu\n", (unsigned long long)m->instret);
     fprintf(out, "seconds: %.3f\n", seconds);
     fprintf(out, "mips: %.1f\n", seconds > 0 ? (double)m->instret / seconds / 1e6 : 0.0);
-    const struct mmu_stats *ms = &c->mmu.stats;
-    fprintf(out, "itlb_misses: %llu\n", (unsigned long long)ms->itlb_misses);
-    fprintf(out, "dtlb_misses: %llu\n", (unsigned long long)ms->dtlb_misses);
-    fprintf(out, "walks: %llu\n", (unsigned long long)ms->walks);
-    fprintf(out, "page_faults: %llu\n", (unsigned long long)s->page_faults);
-    fprintf(out, "sfences: %llu\n", (unsigned long long)s->sfences);
-    fprintf(out, "tlb_hits: %llu\n", (unsigned long long)t->hits);
-    fprintf(out, "tlb_misses: %llu\n", (unsigned long long)t->misses);
-    fprintf(out, "tlb_fills: %llu\n", (unsigned long long)t->fills);
-    fprintf(out, "tlb_evictions: %llu\n", (unsigned long long)t->evictions);
-    fprintf(out, "tlb_flushes: %llu\n", (unsigned long long)t->flushes);
-    /* What the model TLB holds at exit, per page size. */
-    unsigned occupancy[3] = {0, 0, 0};
-    tlb_for_each(&c->mmu.tlb, count_tlb_entry, occupancy);
-    fprintf(out, "tlb_entries_4k: %u\n", occupancy[0]);
-    fprintf(out, "tlb_entries_2m: %u\n", occupancy[1]);
-    fprintf(out, "tlb_entries_1g: %u\n", occupancy[2]);
-    const struct jit_stats *j = jit_get_stats(c);
-    if (j) { /* the translator at work: blocks made, whole-cache flushes, pages rewritten */
-        fprintf(out, "jit_blocks: %llu\n", (unsigned long long)j->blocks);
-        fprintf(out, "jit_insns: %llu\n", (unsigned long long)j->insns);
-        fprintf(out, "jit_chains: %llu\n", (unsigned long long)j->chains);
-        fprintf(out, "jit_flushes: %llu\n", (unsigned long long)j->flushes);
-        fprintf(out, "jit_page_kills: %llu\n", (unsigned long long)j->page_kills);
+    fprintf(out, "itlb_misses: %llu\n", (unsigned long long)all.itlb_misses);
+    fprintf(out, "dtlb_misses: %llu\n", (unsigned long long)all.dtlb_misses);
+    fprintf(out, "walks: %llu\n", (unsigned long long)all.walks);
+    fprintf(out, "page_faults: %llu\n", (unsigned long long)all.page_faults);
+    fprintf(out, "sfences: %llu\n", (unsigned long long)all.sfences);
+    fprintf(out, "tlb_hits: %llu\n", (unsigned long long)all.tlb_hits);
+    fprintf(out, "tlb_misses: %llu\n", (unsigned long long)all.tlb_misses);
+    fprintf(out, "tlb_fills: %llu\n", (unsigned long long)all.tlb_fills);
+    fprintf(out, "tlb_evictions: %llu\n", (unsigned long long)all.tlb_evictions);
+    fprintf(out, "tlb_flushes: %llu\n", (unsigned long long)all.tlb_flushes);
+    fprintf(out, "tlb_entries_4k: %u\n", all.occupancy[0]);
+    fprintf(out, "tlb_entries_2m: %u\n", all.occupancy[1]);
+    fprintf(out, "tlb_entries_1g: %u\n", all.occupancy[2]);
+    if (all.jit) {
+        fprintf(out, "jit_blocks: %llu\n", (unsigned long long)all.jit_blocks);
+        fprintf(out, "jit_insns: %llu\n", (unsigned long long)all.jit_insns);
+        fprintf(out, "jit_chains: %llu\n", (unsigned long long)all.jit_chains);
+        fprintf(out, "jit_flushes: %llu\n", (unsigned long long)all.jit_flushes);
+        fprintf(out, "jit_page_kills: %llu\n", (unsigned long long)all.jit_page_kills);
+    }
+    for (unsigned h = 0; m->nharts > 1 && h < m->nharts; h++) {
+        struct hart_counters one = {0};
+        add_counters(&one, m->hart[h]);
+        fprintf(out,
+                "hart %u: instret=%llu itlb_misses=%llu dtlb_misses=%llu walks=%llu "
+                "page_faults=%llu sfences=%llu tlb_hits=%llu tlb_misses=%llu tlb_fills=%llu "
+                "tlb_evictions=%llu tlb_flushes=%llu tlb_entries_4k=%u tlb_entries_2m=%u "
+                "tlb_entries_1g=%u",
+                h, (unsigned long long)one.retired, (unsigned long long)one.itlb_misses,
+                (unsigned long long)one.dtlb_misses, (unsigned long long)one.walks,
+                (unsigned long long)one.page_faults, (unsigned long long)one.sfences,
+                (unsigned long long)one.tlb_hits, (unsigned long long)one.tlb_misses,
+                (unsigned long long)one.tlb_fills, (unsigned long long)one.tlb_evictions,
+                (unsigned long long)one.tlb_flushes, one.occupancy[0], one.occupancy[1],
+                one.occupancy[2]);
+        if (one.jit)
+            fprintf(out, " jit_blocks=%llu jit_insns=%llu", (unsigned long long)one.jit_blocks,
+                    (unsigned long long)one.jit_insns);
+        fputc('\n', out);
     }
 }
 
@@ -87,6 +141,31 @@ static double now_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* -smp N: the harts on host threads (-accel tcg,thread=multi, the default, as QEMU's) unless
+ * something needs them in a fixed order on one (thread=single, the round-robin mode): guest
+ * time from instructions, record/replay, a debugger, instruction logs, state hashes. */
+static bool choose_run_mode(struct machine *m, const struct options *opts)
+{
+    const struct machine_config *cfg = &opts->machine;
+    const char *needs_single = cfg->icount           ? "-icount"
+                               : opts->record_file   ? "-record"
+                               : opts->replay_file   ? "-replay"
+                               : opts->debug         ? "-debug"
+                               : opts->gdb_port      ? "-gdb"
+                               : opts->log_items     ? "-d"
+                               : cfg->state_hash_every ? "-state-hash-every"
+                                                     : NULL;
+    if (opts->accel_thread == ACCEL_THREAD_MULTI && needs_single) {
+        fprintf(stderr, "rv39: -accel tcg,thread=multi: not with %s (it needs thread=single)\n",
+                needs_single);
+        return false;
+    }
+    if (m->nharts < 2 || opts->accel_thread == ACCEL_THREAD_SINGLE || needs_single) return true;
+    if (machine_threads_init(m)) return true;
+    fprintf(stderr, "rv39: out of host memory for the hart threads\n");
+    return false;
 }
 
 /* The run itself, on whichever thread the window leaves for it (emu/display_sdl.h). */
@@ -204,6 +283,14 @@ int main(int argc, char **argv)
             return 2;
         }
         m.resumed = true;
+    }
+    if (!choose_run_mode(&m, &opts)) {
+        for (unsigned h = 0; h < m.nharts; h++)
+            jit_detach(m.hart[h]);
+        trace_log_close();
+        boot_free();
+        machine_free(&m);
+        return 2;
     }
     double start = now_seconds();
     char why[256];

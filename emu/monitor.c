@@ -92,9 +92,12 @@ static bool interrupted_by_user(void *opaque)
     return console_take_monitor_request() || signal;
 }
 
+/* `step` moves the selected hart alone (its neighbours stay where they are, so N steps are
+ * N of its instructions); `continue` runs every hart. */
 static bool do_run(struct debugger *d, uint64_t steps, FILE *out)
 {
     struct machine *m = d->m;
+    d->held = steps ? ~0u : 0;
     /* While the guest runs, a terminal is the guest's console (raw, Ctrl-C is the guest's,
      * C-a c comes back here); a script's lines stay ours. */
     bool lend = isatty(STDIN_FILENO) && steps == 0;
@@ -365,6 +368,55 @@ static bool cmd_disas(struct debugger *d, int argc, char **argv, FILE *out)
     return true;
 }
 
+/* `hart N`: the hart the other commands look at (QEMU monitor's `cpu N`, GDB's `thread`);
+ * `hart N CMD...`: CMD on hart N once, the selection unchanged (as GDB's `thread apply`);
+ * `hart` alone: the list, as `info cpus`. */
+static bool cmd_hart(struct debugger *d, int argc, char **argv, FILE *out)
+{
+    struct machine *m = d->m;
+    if (argc < 2) return dbg_print_harts(d, out);
+    char *end;
+    unsigned long n = strtoul(argv[1], &end, 0);
+    if (end == argv[1] || *end || n >= m->nharts) {
+        fprintf(out, "error: no hart '%s' (harts 0..%u)\n", argv[1], m->nharts - 1);
+        return false;
+    }
+    if (argc == 2) {
+        if (d->in_gdb) {
+            /* GDB keeps its own current thread: changing ours behind it would show one hart's
+             * registers as another's. */
+            fprintf(out,
+                    "error: under GDB, use GDB's thread %lu (threads are harts + 1), or "
+                    "'hart %lu CMD' for one command\n",
+                    n + 1, n);
+            return false;
+        }
+        m->selected = (unsigned)n;
+        char sym[96];
+        const struct cpu *c = machine_selected(m);
+        dbg_symbolize(d, c->pc, sym, sizeof sym);
+        fprintf(out, "hart %lu: pc 0x%" PRIx64 "%s [%s]%s\n", n, c->pc, sym,
+                vmmap_priv_name(c->priv), c->wfi ? " in wfi" : "");
+        return true;
+    }
+    if (strcmp(argv[2], "hart") == 0 || strcmp(argv[2], "thread") == 0 ||
+        strcmp(argv[2], "step") == 0 || strcmp(argv[2], "s") == 0) {
+        fprintf(out, "error: 'hart N' takes a command that looks at the hart (regs, walk, tlb, "
+                     "...); select it first to step it\n");
+        return false;
+    }
+    char line[512];
+    size_t len = 0;
+    line[0] = '\0';
+    for (int i = 2; i < argc && len < sizeof line; i++)
+        len += (size_t)snprintf(line + len, sizeof line - len, "%s%s", i > 2 ? " " : "", argv[i]);
+    unsigned saved = m->selected;
+    m->selected = (unsigned)n;
+    bool ok = debugger_command(d, line, out);
+    if (m->selected == n) m->selected = saved; /* unless the command ran and stopped elsewhere */
+    return ok;
+}
+
 static bool cmd_quit(struct debugger *d, int argc, char **argv, FILE *out)
 {
     (void)argc, (void)argv, (void)out;
@@ -385,14 +437,26 @@ static const struct command commands[] = {
     {"continue", "c cont", cmd_continue,
      "continue [until ...] run; 'until fault|satp|priv|sfence' stops at that event",
      "continue until ...  arm a stop at that event for GDB's next continue"},
+    {"rstep", "rs", cmd_rstep, "rstep [N]           back N instructions (-icount: time travel)",
+     ""},
+    {"rcontinue", "rc", cmd_rcontinue,
+     "rcontinue [until fault|satp|sfence]  back to the last breakpoint, watchpoint or event",
+     ""},
+    {"whowrote", NULL, cmd_whowrote,
+     "whowrote [PADDR]    the last write to PADDR (none: the PTE of the last walk)", NULL},
+    {"history", NULL, cmd_history,
+     "history VADDR       every change of VADDR's translation so far (time travel)", NULL},
     {"stop", NULL, cmd_stop, "stop                (QEMU) the guest is stopped while here", ""},
     {"break", "b", cmd_break, "break [ADDR|SYMBOL] set a breakpoint (none: list them)", NULL},
     {"delete", "d", cmd_delete, "delete N            remove breakpoint or watchpoint N", NULL},
     {"watch", NULL, cmd_watch, "watch [r|w|rw] VADDR [LEN]  stop after an access to VADDR", NULL},
+    {"hart", "thread cpu", cmd_hart,
+     "hart [N [CMD...]]   select hart N (none: list the harts); with CMD, run it on hart N", NULL},
     {"regs", "r", cmd_regs, "regs                integer registers, pc, privilege", NULL},
     {"fregs", NULL, cmd_fregs, "fregs               FP registers, fcsr, mstatus.FS", NULL},
     {"csr", NULL, cmd_csr, "csr NAME            a CSR by name or number", NULL},
-    {"info", NULL, cmd_info, "info registers|mem|tlb  (QEMU) registers, mappings, TLB", NULL},
+    {"info", NULL, cmd_info, "info registers|mem|tlb|cpus  (QEMU) registers, mappings, TLB, harts",
+     NULL},
     {"x", NULL, cmd_xv, "x VADDR [LEN]       memory at a virtual address; QEMU's x /Nfu VADDR too",
      NULL},
     {"xp", NULL, cmd_xp, "xp PADDR [LEN]      memory at a physical address (xp /Nfu too)", NULL},

@@ -24,6 +24,14 @@ void dbg_symbolize(const struct debugger *d, uint64_t addr, char *buf, size_t le
 /* One disassembly line for va ("=>" at the pc); *next is the following instruction. */
 void dbg_print_insn(struct debugger *d, uint64_t va, FILE *out, uint64_t *next);
 
+/* The breakpoint at pc (index), or -1. */
+int dbg_breakpoint_at(const struct debugger *d, uint64_t pc);
+/* The data access the instruction at the pc makes (virtual address, size, direction); false
+ * for an instruction that makes none. */
+bool dbg_data_access(struct debugger *d, uint64_t *addr, unsigned *size, bool *reads, bool *writes);
+/* Before a step: the watchpoint the instruction at pc touches (its address in *where), or -1. */
+int dbg_watch_hit(struct debugger *d, uint64_t *where);
+
 /* A number (C syntax), a symbol, symbol+offset, or a register ($a0, $pc). need_value also
  * says what was wrong. */
 bool dbg_parse_value(struct debugger *d, const char *text, uint64_t *value);
@@ -51,7 +59,15 @@ bool cmd_satp(struct debugger *d, int argc, char **argv, FILE *out);
 bool cmd_fault(struct debugger *d, int argc, char **argv, FILE *out);
 bool cmd_trace(struct debugger *d, int argc, char **argv, FILE *out);
 
+/* emu/monitor_tt.c: time travel (emu/timetravel.h) */
+bool cmd_rstep(struct debugger *d, int argc, char **argv, FILE *out);
+bool cmd_rcontinue(struct debugger *d, int argc, char **argv, FILE *out);
+bool cmd_whowrote(struct debugger *d, int argc, char **argv, FILE *out);
+bool cmd_history(struct debugger *d, int argc, char **argv, FILE *out);
+
 /* emu/monitor_qemu.c */
+/* One line per hart, QEMU's `info cpus` ("* CPU #0: pc=0x..."), '*' on the selected one. */
+bool dbg_print_harts(struct debugger *d, FILE *out);
 bool cmd_info(struct debugger *d, int argc, char **argv, FILE *out);
 bool cmd_gva2gpa(struct debugger *d, int argc, char **argv, FILE *out);
 bool cmd_stop(struct debugger *d, int argc, char **argv, FILE *out);

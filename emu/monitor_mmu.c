@@ -115,6 +115,10 @@ bool cmd_walk(struct debugger *d, int argc, char **argv, FILE *out)
     struct walk_result r;
     page_walk(&mem, &req, &r);
     vmmap_print_walk(out, &req, &r);
+    if (r.nsteps) { /* for `whowrote` without an address */
+        d->walk_pte_valid = true;
+        d->walk_pte = r.steps[r.nsteps - 1].pte_addr;
+    }
     if (r.fault == WALK_U_PAGE_FROM_S)
         fprintf(out, "hint: a U page; 'walk 0x%" PRIx64 " %s u' walks it as U-mode would\n", va,
                 access == ACCESS_EXEC    ? "x"
@@ -230,7 +234,8 @@ static void print_trap(struct debugger *d, const char *label, const struct dbg_t
 bool cmd_fault(struct debugger *d, int argc, char **argv, FILE *out)
 {
     (void)argc, (void)argv;
-    const struct dbg_trap_record *f = &d->last_fault, *t = &d->last_trap;
+    const struct dbg_trap_record *f = &d->last_fault[d->m->selected],
+                                 *t = &d->last_trap[d->m->selected];
     if (f->valid)
         print_trap(d, "last page fault", f, out);
     else

@@ -11,16 +11,22 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "machine_threads.h"
 #include "console_out.h"
 #include "trace_log.h"
 #include "vmmap.h"
 
-#define SLICE_INSNS 20000 /* as machine_run */
 
+static const struct machine *prompt_machine;
+
+/* "(rv39) ", or with several harts the selected one: "(rv39 hart 2) ". */
 static const char *prompt(EditLine *el)
 {
     (void)el;
-    return "(rv39) ";
+    static char text[32];
+    if (!prompt_machine || prompt_machine->nharts < 2) return "(rv39) ";
+    snprintf(text, sizeof text, "(rv39 hart %u) ", prompt_machine->selected);
+    return text;
 }
 
 /* C-a at the prompt: the same escape as on the guest's console. The command it stands for
@@ -67,6 +73,7 @@ static int prompt_loop(struct debugger *d)
         }
     }
     char line[512];
+    prompt_machine = m;
     while (!d->quit) {
         fflush(stdout);
         const char *text = NULL;
@@ -82,7 +89,7 @@ static int prompt_loop(struct debugger *d)
             }
         } else {
             text = fgets(line, sizeof(line), stdin);
-            if (text) printf("(rv39) %s%s", text, strchr(text, '\n') ? "" : "\n");
+            if (text) printf("%s%s%s", prompt(NULL), text, strchr(text, '\n') ? "" : "\n");
         }
         if (!text) {
             if (machine_interrupted()) { /* Ctrl-C at the prompt: a fresh line */
@@ -121,8 +128,8 @@ int debugger_main(struct machine *m)
     machine_console_end(m);
     char sym[96];
     dbg_symbolize(&dbg, machine_selected(m)->pc, sym, sizeof(sym));
-    printf("rv39 debugger: hart halted at 0x%" PRIx64 "%s. 'help' lists the commands.\n", machine_selected(m)->pc,
-           sym);
+    printf("rv39 debugger: hart halted at 0x%" PRIx64 "%s. 'help' lists the commands.\n",
+           machine_selected(m)->pc, sym);
     return prompt_loop(&dbg);
 }
 
@@ -132,6 +139,7 @@ int monitor_run(struct machine *m)
     machine_console_begin();
     while (machine_service(m)) {
         if (console_take_monitor_request()) {
+            machine_threads_pause(m); /* the monitor looks at harts that stand still */
             machine_console_end(m);
             attach(m);
             char sym[96];
@@ -142,11 +150,20 @@ int monitor_run(struct machine *m)
                    machine_selected(m)->pc, sym, vmmap_priv_name(machine_selected(m)->priv));
             return prompt_loop(&dbg);
         }
-        if (trace_log_stepping()) { /* -d exec: one instruction, logged, per service */
-            trace_log_exec(m);
-            machine_advance(m, 1, true);
+        if (trace_log_stepping()) {
+            /* -d exec: one instruction of each hart, logged, per service. */
+            unsigned selected = m->selected;
+            bool all_idle = true, idle;
+            for (unsigned h = 0; h < m->nharts; h++) {
+                m->selected = h; /* the hart trace_log_exec looks at */
+                trace_log_exec(m);
+                machine_advance_hart(m, m->hart[h], 1, true, &idle);
+                all_idle &= idle;
+            }
+            m->selected = selected;
+            if (all_idle) machine_idle(m);
         } else {
-            machine_advance(m, SLICE_INSNS, false);
+            machine_run_slice(m);
         }
     }
     machine_console_end(m);

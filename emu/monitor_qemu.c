@@ -39,6 +39,19 @@ static void info_registers(struct debugger *d, FILE *out)
     }
 }
 
+/* QEMU's `info cpus` as its human monitor printed it with the pc ("* CPU #0: pc=0x..."):
+ * one line per hart, '*' on the selected one, " (halted)" for a hart in wfi. */
+bool dbg_print_harts(struct debugger *d, FILE *out)
+{
+    const struct machine *m = d->m;
+    for (unsigned h = 0; h < m->nharts; h++) {
+        const struct cpu *c = m->hart[h];
+        fprintf(out, "%c CPU #%u: pc=0x%016" PRIx64 "%s\n", h == m->selected ? '*' : ' ', h, c->pc,
+                c->wfi ? " (halted)" : "");
+    }
+    return true;
+}
+
 bool cmd_info(struct debugger *d, int argc, char **argv, FILE *out)
 {
     const struct cpu *c = machine_selected(d->m);
@@ -53,7 +66,8 @@ bool cmd_info(struct debugger *d, int argc, char **argv, FILE *out)
         return true;
     }
     if (strcmp(what, "tlb") == 0) return cmd_tlb(d, argc - 1, argv + 1, out);
-    fprintf(out, "usage: info registers|mem|tlb\n");
+    if (strcmp(what, "cpus") == 0 || strcmp(what, "harts") == 0) return dbg_print_harts(d, out);
+    fprintf(out, "usage: info registers|mem|tlb|cpus\n");
     return false;
 }
 

@@ -36,6 +36,7 @@ enum option_id {
     OPT_GLOBAL,
     OPT_SMP,
     OPT_MACHINE,
+    OPT_ACCEL,
     OPT_FB,
     OPT_JIT,
     OPT_SCREENSHOT,
@@ -82,6 +83,7 @@ static const struct option_spec option_table[] = {
     {"global", true, OPT_GLOBAL},
     {"smp", true, OPT_SMP},
     {"machine", true, OPT_MACHINE},
+    {"accel", true, OPT_ACCEL},
     {"M", true, OPT_MACHINE},
     {"serial", true, OPT_SERIAL},
     {"nographic", false, OPT_NOGRAPHIC},
@@ -149,6 +151,9 @@ static void print_help(FILE *out)
             "  -replay FILE    run again exactly as recorded in FILE (its inputs, its timing)\n"
             "  -loadvm FILE    start from the machine the monitor's savevm saved in FILE\n"
             "                  (the same command line; its disks go back to what they held)\n"
+            "  -accel tcg[,thread=multi|single]  with -smp N: each hart on a host thread\n"
+            "                  (multi, the default) or all in turn on one, deterministic\n"
+            "                  (single; implied by -icount, -record, -replay, -debug, -gdb)\n"
             "  -svade          page-fault on clear A/D bits (Svade) instead of setting them\n"
             "                  (a hart without Svadu: the same as -cpu rv64,svadu=off)\n"
             "  -cpu rv64[,EXT=on|off...][,mmu=sv39|sv48|sv57]  the hart's extensions and\n"
@@ -172,7 +177,8 @@ static void print_help(FILE *out)
             "  -device virtio-gpu-device  2D GPU shown in the window and the screenshot\n"
             "  -global virtio-mmio.force-legacy=true|false  legacy virtio-mmio (version 1,\n"
             "                  the default, as QEMU's) or modern (version 2)\n"
-            "  (-machine virt, -M virt, -smp N, -serial stdio|mon:stdio: accepted as in QEMU)\n"
+            "  -smp N          N harts (1..8; also cpus=N), run in turn on one host thread\n"
+            "  (-machine virt, -M virt, -serial stdio|mon:stdio: accepted as in QEMU)\n"
             "  -h, -help       this text\n"
             "  -version        print the version\n"
             "\n"
@@ -490,16 +496,11 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
             break;
         }
         case OPT_SMP: {
-            const char *n = strncmp(arg, "cpus=", 5) == 0 ? arg + 5 : arg;
-            char *end;
-            long cpus = strtol(n, &end, 10);
-            if (!isdigit((unsigned char)n[0]) || (*end && *end != ',') || cpus < 1) {
-                fprintf(err, "rv39: -smp %s: expected a number of harts\n", arg);
+            char problem[160];
+            if (!options_parse_smp(arg, &opts->machine, problem, sizeof problem)) {
+                fprintf(err, "rv39: -smp %s: %s\n", arg, problem);
                 return OPTIONS_ERROR;
             }
-            if (cpus > 1) /* guests that start every hart still run on hart 0 alone */
-                fprintf(err, "rv39: note: -smp %ld: rv39 models one hart, the guest gets hart 0\n",
-                        cpus);
             break;
         }
         case OPT_MACHINE:
@@ -508,6 +509,21 @@ enum options_outcome options_parse(int argc, char **argv, struct options *opts, 
                 return OPTIONS_ERROR;
             }
             break;
+        case OPT_ACCEL: { /* QEMU's -accel tcg[,thread=multi|single]: rv39 is TCG's kind */
+            const char *t = strcmp(arg, "tcg") == 0 ? "" : strncmp(arg, "tcg,", 4) == 0 ? arg + 4
+                                                                                  : NULL;
+            if (t && *t == '\0')
+                opts->accel_thread = ACCEL_THREAD_DEFAULT;
+            else if (t && strcmp(t, "thread=multi") == 0)
+                opts->accel_thread = ACCEL_THREAD_MULTI;
+            else if (t && strcmp(t, "thread=single") == 0)
+                opts->accel_thread = ACCEL_THREAD_SINGLE;
+            else {
+                fprintf(err, "rv39: -accel %s: expected tcg[,thread=multi|single]\n", arg);
+                return OPTIONS_ERROR;
+            }
+            break;
+        }
         case OPT_APPEND: opts->machine.append = arg; break;
         case OPT_NOGRAPHIC: opts->machine.nographic = true; break;
         case OPT_STATS: opts->machine.stats = true; break;

@@ -57,6 +57,8 @@ struct options {
     bool icount_given;                              /* -icount was on the command line */
     const char *record_file, *replay_file;          /* -record FILE, -replay FILE (emu/record.h) */
     const char *loadvm_file; /* -loadvm FILE: start from this snapshot (emu/snapshot_file.h) */
+    /* -accel tcg,thread=...: harts on host threads or in turn on one (emu/machine_threads.h) */
+    enum { ACCEL_THREAD_DEFAULT, ACCEL_THREAD_SINGLE, ACCEL_THREAD_MULTI } accel_thread;
 };
 
 enum options_outcome {
@@ -103,6 +105,11 @@ bool options_finish_time(struct options *opts, char *problem, size_t problem_len
 /* The option `name` (icount, rtc, state-hash-every, record, replay or loadvm) with its argument; false after one
  * line "rv39: -NAME ARG: problem" to err. */
 bool options_parse_time(const char *name, const char *arg, struct options *opts, FILE *err);
+
+/* emu/options_smp.c: -smp [cpus=]N[,maxcpus=N][,sockets=..,cores=..,threads=..] (QEMU's
+ * syntax): mc->harts, 1..MACHINE_MAX_HARTS. */
+bool options_parse_smp(const char *text, struct machine_config *mc, char *problem,
+                       size_t problem_len);
 
 /* One --drive argument, QEMU's syntax: comma-separated KEY=VALUE with file= (required),
  * readonly=on|off, format=raw, if=virtio|none, id= (ignored). On failure writes a short

@@ -37,14 +37,14 @@ struct rr_entry {
 
 struct rr {
     bool replay;
-    const char *path;
-    /* record */
-    FILE *out;
-    uint64_t file_hash; /* FNV-1a over every byte written */
-    uint64_t next_sync;
-    /* replay */
+    const char *path; /* NULL: a record kept in memory only (time travel without -record) */
+    uint8_t header[RR_HEADER_SIZE];
+    /* The entries, in memory for both: a record writes them out at the end. Entries before
+     * `next` are behind the machine; a record takes input live only at its end (next ==
+     * count): after time travel went back, the way forward comes from the entries. */
     struct rr_entry *entries;
-    size_t count, next;
+    size_t count, cap, next;
+    uint64_t next_sync;
     uint64_t inputs;
     bool failed; /* diverged: the end is not checked */
 };
@@ -122,22 +122,30 @@ static void describe_flags(uint32_t flags, char *buf, size_t len)
              flags & RR_FLAG_STEPPED ? " under a debugger" : "");
 }
 
-static void write_bytes(struct rr *rr, const uint8_t *p, size_t n)
+static bool append(struct rr *rr, const struct rr_entry *e)
 {
-    rr->file_hash = fnv(rr->file_hash, p, n);
-    fwrite(p, 1, n, rr->out);
+    if (rr->count == rr->cap) {
+        size_t cap = rr->cap ? rr->cap * 2 : 256;
+        struct rr_entry *bigger = realloc(rr->entries, cap * sizeof *bigger);
+        if (!bigger) return false;
+        rr->entries = bigger;
+        rr->cap = cap;
+    }
+    rr->entries[rr->count++] = *e;
+    return true;
 }
 
+/* A new entry at the end of a record (the machine is there: next == count). */
 static void write_entry(struct rr *rr, enum rr_kind kind, struct rr_point at, const uint8_t *payload,
                         unsigned len)
 {
-    uint8_t head[RR_ENTRY_HEAD];
-    head[0] = (uint8_t)kind;
-    put_le(head + 1, at.progress, 8);
-    put_le(head + 9, at.ns, 8);
-    put_le(head + 17, len, 2);
-    write_bytes(rr, head, sizeof head);
-    write_bytes(rr, payload, len);
+    struct rr_entry e = {.kind = (uint8_t)kind, .len = (uint16_t)len, .at = at};
+    memcpy(e.payload, payload, len);
+    if (append(rr, &e)) rr->next = rr->count;
+    else if (!rr->failed) {
+        fprintf(stderr, "rv39: -record: out of memory: the record stops here\n");
+        rr->failed = true;
+    }
 }
 
 struct rr *rr_record_open(struct machine *m, const char *path, bool debugger)
@@ -145,14 +153,16 @@ struct rr *rr_record_open(struct machine *m, const char *path, bool debugger)
     struct rr *rr = calloc(1, sizeof *rr);
     if (!rr) return NULL;
     rr->path = path;
-    rr->out = fopen(path, "wb");
-    if (!rr->out) {
-        fprintf(stderr, "rv39: -record %s: %s\n", path, strerror(errno));
-        free(rr);
-        return NULL;
+    if (path) { /* fail now, not at the end of a long run */
+        FILE *f = fopen(path, "wb");
+        if (!f) {
+            fprintf(stderr, "rv39: -record %s: %s\n", path, strerror(errno));
+            free(rr);
+            return NULL;
+        }
+        fclose(f);
     }
-    rr->file_hash = FNV_START;
-    uint8_t head[RR_HEADER_SIZE];
+    uint8_t *head = rr->header;
     memcpy(head, RR_MAGIC, 8);
     put_le(head + 8, RR_VERSION, 4);
     put_le(head + 12, run_flags(m, debugger), 4);
@@ -160,13 +170,36 @@ struct rr *rr_record_open(struct machine *m, const char *path, bool debugger)
     put_le(head + 20, 0, 4);
     put_le(head + 24, m->cfg.rtc_base_ns, 8);
     put_le(head + 32, m->ram.size, 8);
-    write_bytes(rr, head, sizeof head);
-    rr->next_sync = RR_SYNC_EVERY;
+    rr->next_sync = (rr_now(m).progress / RR_SYNC_EVERY + 1) * RR_SYNC_EVERY;
     return rr;
+}
+
+bool rr_live(const struct rr *rr)
+{
+    return rr && !rr->replay && rr->next == rr->count && !rr->failed;
+}
+
+bool rr_input_from_log(const struct rr *rr)
+{
+    return rr && (rr->replay || rr->next < rr->count);
+}
+
+void rr_rewind(struct rr *rr, struct rr_point to)
+{
+    size_t lo = 0, hi = rr->count; /* the first entry at or after `to` */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (point_cmp(rr->entries[mid].at, to) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    rr->next = lo;
 }
 
 void rr_record_uart(struct rr *rr, const struct machine *m, const uint8_t *bytes, unsigned n)
 {
+    if (!rr_live(rr)) return;
     struct rr_point at = rr_now(m);
     for (unsigned done = 0; done < n;) {
         unsigned len = n - done < RR_MAX_PAYLOAD ? n - done : RR_MAX_PAYLOAD;
@@ -178,6 +211,7 @@ void rr_record_uart(struct rr *rr, const struct machine *m, const uint8_t *bytes
 
 void rr_record_input(struct rr *rr, const struct machine *m, const struct input_msg *msg)
 {
+    if (!rr_live(rr)) return;
     uint8_t p[5];
     if (msg->kind == INPUT_MSG_KEY) {
         put_le(p, msg->a, 2);
@@ -287,7 +321,7 @@ static int payload_len(uint8_t kind)
 /* Every entry well formed, points in order, END last with the hash of all before it. */
 static bool parse_entries(struct rr *rr, const struct reader *r)
 {
-    size_t off = RR_HEADER_SIZE, cap = 0;
+    size_t off = RR_HEADER_SIZE;
     struct rr_point last = {0, 0};
     for (;;) {
         if (off == r->size) {
@@ -327,16 +361,10 @@ static bool parse_entries(struct rr *rr, const struct reader *r)
                 return false;
             }
         }
-        if (rr->count == cap) {
-            cap = cap ? cap * 2 : 256;
-            struct rr_entry *bigger = realloc(rr->entries, cap * sizeof *bigger);
-            if (!bigger) {
-                fprintf(stderr, "rv39: -replay %s: out of memory\n", r->path);
-                return false;
-            }
-            rr->entries = bigger;
+        if (!append(rr, &e)) {
+            fprintf(stderr, "rv39: -replay %s: out of memory\n", r->path);
+            return false;
         }
-        rr->entries[rr->count++] = e;
         off += RR_ENTRY_HEAD + e.len;
         if (e.kind == RR_END) return true;
     }
@@ -380,10 +408,6 @@ struct rr *rr_replay_open(struct machine *m, const char *path, bool debugger)
     return rr;
 }
 
-bool rr_replaying(const struct rr *rr)
-{
-    return rr && rr->replay;
-}
 
 uint64_t rr_input_count(const struct rr *rr)
 {
@@ -449,49 +473,71 @@ static void deliver(struct rr *rr, struct machine *m, const struct rr_entry *e)
 void rr_service(struct rr *rr, struct machine *m)
 {
     struct rr_point now = rr_now(m);
-    if (!rr->replay) {
-        if (now.progress >= rr->next_sync) {
-            uint8_t p[8];
-            put_le(p, register_hash(m), 8);
-            write_entry(rr, RR_SYNC, now, p, 8);
-            rr->next_sync = (now.progress / RR_SYNC_EVERY + 1) * RR_SYNC_EVERY;
-        }
-        return;
-    }
     while (rr->next < rr->count) {
         const struct rr_entry *e = &rr->entries[rr->next];
         int cmp = point_cmp(e->at, now);
         if (cmp > 0) return;
         if (cmp < 0) {
-            diverged(rr, m, "(the replay never stopped where the record has an entry)", e->at);
+            diverged(rr, m, "(the run never stopped where the record has an entry)", e->at);
             return;
         }
         rr->next++;
         deliver(rr, m, e);
         if (m->stop) return;
     }
+    if (rr_live(rr) && now.progress >= rr->next_sync) {
+        uint8_t p[8];
+        put_le(p, register_hash(m), 8);
+        write_entry(rr, RR_SYNC, now, p, 8);
+        rr->next_sync = (now.progress / RR_SYNC_EVERY + 1) * RR_SYNC_EVERY;
+    }
+}
+
+/* The whole record to its file: header, entries, END with the checksum of all before it. */
+static bool write_file(struct rr *rr, int status, uint64_t state_hash, struct rr_point at)
+{
+    FILE *f = fopen(rr->path, "wb");
+    if (!f) return false;
+    uint64_t h = fnv(FNV_START, rr->header, RR_HEADER_SIZE);
+    fwrite(rr->header, 1, RR_HEADER_SIZE, f);
+    for (size_t i = 0; i <= rr->count; i++) {
+        struct rr_entry end = {.kind = RR_END, .len = 20, .at = at};
+        const struct rr_entry *e = &end;
+        if (i < rr->count) {
+            e = &rr->entries[i];
+        } else {
+            put_le(end.payload, (uint32_t)status, 4);
+            put_le(end.payload + 4, state_hash, 8);
+            put_le(end.payload + 12, h, 8);
+        }
+        uint8_t head[RR_ENTRY_HEAD];
+        head[0] = e->kind;
+        put_le(head + 1, e->at.progress, 8);
+        put_le(head + 9, e->at.ns, 8);
+        put_le(head + 17, e->len, 2);
+        h = fnv(fnv(h, head, sizeof head), e->payload, e->len);
+        fwrite(head, 1, sizeof head, f);
+        fwrite(e->payload, 1, e->len, f);
+    }
+    bool ok = fflush(f) == 0 && !ferror(f);
+    return fclose(f) == 0 && ok;
 }
 
 int rr_close(struct rr *rr, struct machine *m, int status)
 {
     if (!rr) return status;
-    if (!rr->replay) {
-        uint8_t p[20];
-        put_le(p, (uint32_t)status, 4);
-        put_le(p + 4, machine_state_hash(m), 8);
-        uint64_t before = rr->file_hash;
-        put_le(p + 12, before, 8);
-        write_entry(rr, RR_END, rr_now(m), p, sizeof p);
-        bool failed = fflush(rr->out) != 0 || ferror(rr->out);
-        failed |= fclose(rr->out) != 0;
-        if (failed) {
+    if (!rr->replay && rr->path) {
+        /* Time travel may have left the machine before the record's end: the record ends
+         * where the machine is now, the entries after it dropped. */
+        rr->count = rr->next;
+        if (!write_file(rr, status, machine_state_hash(m), rr_now(m))) {
             fprintf(stderr, "rv39: -record %s: write error\n", rr->path);
             status = 2;
         } else {
             fprintf(stderr, "rv39: -record %s: %" PRIu64 " inputs recorded over %" PRIu64
                             " steps\n", rr->path, rr->inputs, rr_now(m).progress);
         }
-    } else if (!rr->failed) {
+    } else if (rr->replay && !rr->failed) {
         const struct rr_entry *end = &rr->entries[rr->count - 1];
         struct rr_point now = rr_now(m);
         if (point_cmp(now, end->at) != 0) {

@@ -51,11 +51,18 @@ bool rr_replay_config(const char *path, unsigned *shift, uint64_t *rtc_base_ns, 
  * did, with the same state (one line if not). Returns the exit status to use. Frees rr. */
 int rr_close(struct rr *rr, struct machine *m, int status);
 
-bool rr_replaying(const struct rr *rr);
+/* -record FILE with path NULL: a record kept in memory for time travel (emu/timetravel.h). */
+/* Does input come from the log now (-replay; or a record that time travel took back): then
+ * what the terminal and the window send is dropped. */
+bool rr_input_from_log(const struct rr *rr);
+/* Does the record take live input now (it is at its end)? */
+bool rr_live(const struct rr *rr);
+/* Time travel put the machine back at `to`: the entries from there on come again. */
+void rr_rewind(struct rr *rr, struct rr_point to);
 /* machine_service's hook, once per service: replay hands over the inputs due now and checks
  * the register hash; record writes the hash points. */
 void rr_service(struct rr *rr, struct machine *m);
-/* Recording: these inputs reached the guest now. */
+/* Recording: these inputs reached the guest now (ignored unless rr_live). */
 void rr_record_uart(struct rr *rr, const struct machine *m, const uint8_t *bytes, unsigned n);
 void rr_record_input(struct rr *rr, const struct machine *m, const struct input_msg *msg);
 

@@ -401,8 +401,8 @@ static void board_state(struct stream *s, struct machine *m, struct globals *g)
     V(s, g->time);
     V(s, g->rng);
     mark(s, "CLNT");
-    V(s, m->clint.msip);
-    V(s, m->clint.mtimecmp);
+    A(s, m->clint.msip);
+    A(s, m->clint.mtimecmp);
     plic_state(s, &m->plic);
     uart_state(s, &m->uart);
     rtc_state(s, &m->rtc);

@@ -86,15 +86,17 @@ uint64_t machine_state_hash(struct machine *m)
     /* RAM: whole words (its size is a multiple of the page size). */
     const uint64_t *ram = (const uint64_t *)m->ram.host;
     mix_words(&s, ram, m->ram.size / 8);
-    mix(&s, m->clint.msip);
-    mix(&s, m->clint.mtimecmp);
+    for (unsigned h = 0; h < m->clint.nharts; h++) {
+        mix(&s, m->clint.msip[h]);
+        mix(&s, m->clint.mtimecmp[h]);
+    }
     const struct plic *p = &m->plic;
     mix_words32(&s, p->priority, PLIC_SOURCES);
     mix_words32(&s, p->level, PLIC_WORDS);
     mix_words32(&s, p->pending, PLIC_WORDS);
     mix_words32(&s, p->in_service, PLIC_WORDS);
-    mix_words32(&s, &p->enable[0][0], PLIC_CONTEXTS * PLIC_WORDS);
-    mix_words32(&s, p->threshold, PLIC_CONTEXTS);
+    mix_words32(&s, &p->enable[0][0], p->contexts * PLIC_WORDS);
+    mix_words32(&s, p->threshold, p->contexts);
     const struct uart16550 *u = &m->uart;
     const uint32_t uart[] = {u->ier, u->lcr,       u->mcr,     u->scr,      u->dll,          u->dlm,
                              u->fcr, u->lsr_extra, u->rx_head, u->rx_count, u->thr_empty_irq};

@@ -211,7 +211,7 @@ void machine_input_service(struct machine *m)
 {
     struct input_msg msg[32];
     unsigned n = input_link_take(&m->input, msg, 32);
-    if (rr_replaying(m->rr)) return; /* the log's input comes instead (emu/record.c) */
+    if (rr_input_from_log(m->rr)) return; /* the log's input comes instead (emu/record.c) */
     for (unsigned i = 0; i < n; i++) {
         if (m->rr) rr_record_input(m->rr, m, &msg[i]);
         machine_input_deliver(m, &msg[i]);

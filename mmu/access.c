@@ -32,10 +32,22 @@ static void invalidate_set(struct ftlb_entry *e, unsigned n)
         ftlb_clear(&e[i]);
 }
 
+/* A fast write entry goes: where other harts have code in its page, stores through it may
+ * have gone unseen by them since (mmu/coherence.h, rule 3). Every write entry is dropped here. */
+static void drop_writer(struct mmu *m, struct ftlb_entry *e)
+{
+    if (e->tag != FTLB_INVALID && m->co && coherence_shared(m->co)) {
+        uintptr_t host = e->addend + e->tag;
+        coherence_writer_gone(m->co, m->co_self, (host - (uintptr_t)m->ram.host) >> PAGE_SHIFT);
+    }
+    ftlb_clear(e);
+}
+
 static void invalidate_view(struct mmu *m, unsigned view)
 {
     invalidate_set(m->data_view[view].read, FTLB_SIZE);
-    invalidate_set(m->data_view[view].write, FTLB_SIZE);
+    for (unsigned i = 0; i < FTLB_SIZE; i++)
+        drop_writer(m, &m->data_view[view].write[i]);
     for (unsigned i = 0; i < FTLB_SIZE; i++)
         itlb_clear(&m->fetch_view[view][i]);
     memset(m->filled[view], 0, sizeof m->filled[view]);
@@ -48,7 +60,7 @@ static void invalidate_filled(struct mmu *m, unsigned view)
         for (uint64_t bits = m->filled[view][word]; bits; bits &= bits - 1) {
             unsigned i = word * 64 + (unsigned)__builtin_ctzll(bits);
             ftlb_clear(&m->data_view[view].read[i]);
-            ftlb_clear(&m->data_view[view].write[i]);
+            drop_writer(m, &m->data_view[view].write[i]);
             itlb_clear(&m->fetch_view[view][i]);
         }
         m->filled[view][word] = 0;
@@ -95,7 +107,7 @@ static void drop_slot(struct mmu *m, unsigned i, uint64_t vpage, uint64_t len)
     for (unsigned v = 0; v < VIEW_M; v++) {
         struct ftlb_set *s = &m->data_view[v];
         if (in_range(s->read[i].tag, vpage, len)) ftlb_clear(&s->read[i]);
-        if (in_range(s->write[i].tag, vpage, len)) ftlb_clear(&s->write[i]);
+        if (in_range(s->write[i].tag, vpage, len)) drop_writer(m, &s->write[i]);
         if (in_range(m->fetch_view[v][i].tag, vpage, len)) itlb_clear(&m->fetch_view[v][i]);
     }
 }
@@ -121,26 +133,46 @@ void mmu_drop_translation(struct mmu *m, const struct tlb_entry *e)
 
 /* Only slots filled since their view's last flush can hold an entry (the M view is never
  * flushed, so its bitmap keeps every slot it ever filled). */
-void mmu_drop_writers(struct mmu *m, const uint8_t *host_page)
+unsigned mmu_drop_writers(struct mmu *m, const uint8_t *host_page)
 {
+    unsigned dropped = 0;
     for (unsigned v = 0; v < VIEW_COUNT; v++) {
         struct ftlb_entry *w = m->data_view[v].write;
         for (unsigned word = 0; word < FTLB_FILLED_WORDS; word++) {
             for (uint64_t bits = m->filled[v][word]; bits; bits &= bits - 1) {
                 unsigned i = word * 64 + (unsigned)__builtin_ctzll(bits);
                 if (w[i].tag != FTLB_INVALID &&
-                    (uintptr_t)(w[i].addend + w[i].tag) == (uintptr_t)host_page)
-                    ftlb_clear(&w[i]);
+                    (uintptr_t)(w[i].addend + w[i].tag) == (uintptr_t)host_page) {
+                    drop_writer(m, &w[i]);
+                    dropped++;
+                }
             }
         }
     }
+    return dropped;
 }
 
 void mmu_drop_all_writers(struct mmu *m)
 {
     for (unsigned v = 0; v < VIEW_COUNT; v++)
         for (unsigned i = 0; i < FTLB_SIZE; i++)
-            ftlb_clear(&m->data_view[v].write[i]);
+            drop_writer(m, &m->data_view[v].write[i]);
+}
+
+void mmu_written(struct mmu *m, uint64_t pa, uint64_t len)
+{
+    if (m->co && ram_span(&m->ram, pa, len))
+        coherence_written(m->co, m->co_self, pa - m->ram.base, len);
+}
+
+/* A store of this hart reached RAM [pa, pa + len) on the slow path: its own decoded code there
+ * goes (the hook), and the other harts with code there are told. True when anyone has code
+ * there: no fast write entry is then made. */
+static bool ram_written(struct mmu *m, uint64_t pa, uint64_t len)
+{
+    bool mine = m->hooks.code_written(m->hooks.opaque, pa, len);
+    bool others = m->co && coherence_written(m->co, m->co_self, pa - m->ram.base, len);
+    return mine || others;
 }
 
 static unsigned view_of(unsigned priv, bool sum)
@@ -216,9 +248,9 @@ static bool translate(struct mmu *m, uint64_t va, enum access access, unsigned p
     m->stats.walks++;
     emit(m, MMU_EV_WALK, va, access, &r);
     if (r.fault != WALK_OK) return fault(m, walk_fault_cause(r.fault, access), va);
-    if (r.ad_updated) {
+    if (r.ad_updated && ram_span(&m->ram, r.pte_addr, 8)) {
         ram_note_write(&m->ram, r.pte_addr, 8);
-        m->hooks.code_written(m->hooks.opaque, r.pte_addr, 8);
+        ram_written(m, r.pte_addr, 8);
     }
     uint64_t size = 1ull << pte_page_shift(r.pte, r.level);
     struct tlb_entry fill = {
@@ -263,6 +295,7 @@ static void fill_fast(struct mmu *m, struct ftlb_entry *table, uint64_t va, uint
                       struct tlb_entry *backing)
 {
     unsigned slot = ftlb_index(va);
+    if (table == m->data->write) drop_writer(m, &table[slot]);
     table[slot].tag = ftlb_page_tag(va);
     table[slot].addend = (uintptr_t)host - (uintptr_t)va;
     note_user(backing, va);
@@ -336,8 +369,8 @@ static enum ram_access write_ram(struct mmu *m, uint64_t va, unsigned size, uint
     if (!h) return RAM_NOT_RAM;
     write_le(h, size, value);
     ram_note_write(&m->ram, *pa, size); /* before the fast entry: snapshots see the page */
-    /* A page with decoded code keeps its stores on the slow path. */
-    if (!m->hooks.code_written(m->hooks.opaque, *pa, size))
+    /* A page with decoded code (of any hart) keeps its stores on the slow path. */
+    if (!ram_written(m, *pa, size))
         fill_fast(m, m->data->write, va, h, backing);
     return RAM_DONE;
 }

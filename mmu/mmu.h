@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "coherence.h"
 #include "ram.h"
 #include "tlb.h"
 
@@ -154,6 +155,10 @@ struct mmu {
     struct tlb tlb;       /* model TLB: what a real hart would cache (mmu/tlb.c) */
     struct mmu_hooks hooks;
     struct mmu_stats stats;
+    /* The harts sharing this RAM (mmu/coherence.h) and this one's index and mailbox there. */
+    struct coherence *co;
+    unsigned co_self;
+    struct coherence_mailbox *co_box;
 };
 _Static_assert(FTLB_SIZE % 64 == 0, "the filled bitmap covers the slots in whole words");
 
@@ -212,12 +217,16 @@ void mmu_flush_all(struct mmu *m);
 /* The model TLB dropped `e`: drop the fast entries made from it (those it recorded in
  * e->users), in every translated view. */
 void mmu_drop_translation(struct mmu *m, const struct tlb_entry *e);
-/* Drop fast write entries that point into the RAM page at host address `host_page`. */
-void mmu_drop_writers(struct mmu *m, const uint8_t *host_page);
+/* Drop fast write entries that point into the RAM page at host address `host_page`; returns
+ * how many there were. */
+unsigned mmu_drop_writers(struct mmu *m, const uint8_t *host_page);
 /* Drop every fast write entry of every view, M's too: the next store to each page takes the
- * slow path, which marks the page written for snapshots (ram.written). */
+ * slow path, which marks the page written for snapshots (ram.written), and tells other harts
+ * with code there (a mailbox overflowed: mmu/coherence.h). */
 void mmu_drop_all_writers(struct mmu *m);
-
+/* This hart wrote RAM [pa, pa + len) other than through mmu_store (an AMO, an SC): tell the
+ * other harts with code there (mmu/coherence.h, rule 2). */
+void mmu_written(struct mmu *m, uint64_t pa, uint64_t len);
 /* Slow paths. On failure they report the exception through hooks.fault and return false. */
 bool mmu_load(struct mmu *m, uint64_t va, unsigned size, uint64_t *value);
 bool mmu_store(struct mmu *m, uint64_t va, unsigned size, uint64_t value);

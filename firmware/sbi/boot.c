@@ -72,7 +72,7 @@ static void cmo_enable(void)
     (void)trap_guard_tripped();
 }
 
-void sbi_main(uint64_t hartid, uint64_t dtb)
+void hart_setup(void)
 {
     pmp_setup();
     csr_write(medeleg, delegated_exceptions);
@@ -80,29 +80,48 @@ void sbi_main(uint64_t hartid, uint64_t dtb)
     /* S may read cycle, time, instret and the HPM counters; scounteren is S's to set. */
     csr_write(mcounteren, 0xffffffffu);
     pmu_init();
-    bool sstc = timer_init();
+    timer_init();
     cmo_enable();
     /* Nothing pending from before the reset that S could mistake for its own. */
     csr_clear(mip, MIP_SSIP | MIP_STIP);
-    csr_write(mie, 0); /* timer_set enables MTIE when the CLINT path needs it */
+    /* Other harts' requests (smp.c) come as machine software interrupts; timer_set enables
+     * MTIE when the CLINT path needs it. */
+    csr_write(mie, MIE_MSIE);
+}
 
-    enum fdt_reserve_result reserved = fdt_reserve(dtb, FW_BASE, FW_REGION_SIZE);
-
-    banner(hartid, dtb, sstc, reserved);
-
-    /* mret to S-mode at the next stage, interrupts off there (SIE = 0), MPIE irrelevant:
-     * M-mode interrupts are always enabled while the hart runs below M. */
+void enter_supervisor(uint64_t hartid, uint64_t addr, uint64_t arg)
+{
+    /* mret to S-mode, interrupts off there (SIE = 0), MPIE irrelevant: M-mode interrupts
+     * are always enabled while the hart runs below M. */
     uint64_t mstatus = csr_read(mstatus);
     /* MPRV off: the firmware's own loads and stores must stay physical (DBCN buffers). */
     mstatus &= ~(MSTATUS_MPP | MSTATUS_MPRV | MSTATUS_SIE);
     mstatus |= MSTATUS_MPP_S;
     csr_write(mstatus, mstatus);
-    csr_write(mepc, NEXT_STAGE_ADDR);
+    csr_write(mepc, addr);
     csr_write(satp, 0);
-    csr_write(stvec, NEXT_STAGE_ADDR);
+    __asm__ volatile("sfence.vma" ::: "memory"); /* a restarted hart's old translations */
+    csr_write(stvec, addr);
     csr_write(sie, 0);
     register uint64_t a0 __asm__("a0") = hartid;
-    register uint64_t a1 __asm__("a1") = dtb;
+    register uint64_t a1 __asm__("a1") = arg;
     __asm__ volatile("mret" ::"r"(a0), "r"(a1));
     __builtin_unreachable();
+}
+
+extern char __stacks_start[], __stacks_end[];
+
+void sbi_main(uint64_t hartid, uint64_t dtb)
+{
+    if ((uint64_t)(__stacks_end - __stacks_start) != SBI_MAX_HARTS * SBI_HART_STACKS) {
+        printf("rv39 SBI: link.ld's stacks disagree with smp_layout.h\n");
+        power_off(true);
+    }
+    hart_setup();
+    smp_init(hartid);
+    enum fdt_reserve_result reserved = fdt_reserve(dtb, FW_BASE, FW_REGION_SIZE);
+    banner(hartid, dtb, timer_uses_sstc(), reserved);
+    if (smp_harts() > 1)
+        printf("rv39 SBI: %u harts, the others stopped until hart_start\n", smp_harts());
+    enter_supervisor(hartid, NEXT_STAGE_ADDR, dtb);
 }

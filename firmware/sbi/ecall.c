@@ -1,7 +1,7 @@
 /* The SBI extensions this firmware implements, one handler each, and the dispatch on the
  * extension ID. Specification: riscv-non-isa/riscv-sbi-doc, one chapter per extension.
- * The firmware serves one hart, so every "remote" operation is a local one and a hart mask
- * is valid when it names exactly that hart (or all harts). */
+ * Operations on other harts (IPI, RFENCE) go through smp.c; the calling hart's own part is
+ * done here. */
 #include "sbi.h"
 
 /* Arguments and IDs, read from the caller's registers (a0..a7 = x10..x17). */
@@ -19,16 +19,6 @@ static struct sbiret ok(long value)
 static struct sbiret error(long code)
 {
     return (struct sbiret){code, 0};
-}
-
-/* Spec "Hart list parameter": hart_mask is a bit vector starting at hart_mask_base, or
- * base = -1 for all harts. Valid when every named hart exists, i.e. is this one. */
-static bool hart_mask_valid(uint64_t mask, uint64_t base)
-{
-    if (base == SBI_HART_MASK_BASE_ALL) return true;
-    uint64_t self = csr_read(mhartid);
-    if (self < base || self - base >= 64) return mask == 0;
-    return (mask & ~(1ul << (self - base))) == 0;
 }
 
 /* --- Base (EID 0x10) ------------------------------------------------------------------------ */
@@ -51,8 +41,10 @@ static struct sbiret base_call(uint64_t fid, uint64_t extension)
 /* --- IPI (EID "sPI"): an IPI to a hart is a supervisor software interrupt there --------- */
 static struct sbiret ipi_send(uint64_t mask, uint64_t base)
 {
-    if (!hart_mask_valid(mask, base)) return error(SBI_ERR_INVALID_PARAM);
-    if (base == SBI_HART_MASK_BASE_ALL || mask != 0) csr_set(mip, MIP_SSIP);
+    bool self;
+    long err = smp_send(mask, base, SMP_IPI, &self);
+    if (err) return error(err);
+    if (self) csr_set(mip, MIP_SSIP);
     return ok(0);
 }
 
@@ -83,7 +75,10 @@ static void sfence_vma_range(uint64_t start, uint64_t size, bool with_asid, uint
 static struct sbiret rfence_call(struct sbi_trap_frame *f)
 {
     if (FID(f) > SBI_RFENCE_REMOTE_SFENCE_VMA_ASID) return not_supported; /* hfence: no H */
-    if (!hart_mask_valid(ARG(f, 0), ARG(f, 1))) return error(SBI_ERR_INVALID_PARAM);
+    bool self;
+    long err = smp_send(ARG(f, 0), ARG(f, 1), SMP_FENCE, &self);
+    if (err) return error(err);
+    if (!self) return ok(0);
     uint64_t start = ARG(f, 2), size = ARG(f, 3);
     switch (FID(f)) {
     case SBI_RFENCE_REMOTE_FENCE_I: __asm__ volatile("fence.i" ::: "memory"); break;
@@ -162,6 +157,11 @@ static bool extension_available(uint64_t eid)
     case SBI_EXT_LEGACY_SET_TIMER:
     case SBI_EXT_LEGACY_CONSOLE_PUTCHAR:
     case SBI_EXT_LEGACY_CONSOLE_GETCHAR:
+    case SBI_EXT_LEGACY_CLEAR_IPI:
+    case SBI_EXT_LEGACY_SEND_IPI:
+    case SBI_EXT_LEGACY_REMOTE_FENCE_I:
+    case SBI_EXT_LEGACY_REMOTE_SFENCE_VMA:
+    case SBI_EXT_LEGACY_REMOTE_SFENCE_VMA_ASID:
     case SBI_EXT_LEGACY_SHUTDOWN:
     case SBI_EXT_BASE:
     case SBI_EXT_TIME:
@@ -175,10 +175,58 @@ static bool extension_available(uint64_t eid)
     }
 }
 
+/* The legacy calls' hart mask: a0 is the S virtual address of an unsigned long, read as S
+ * would read it (mstatus.MPRV with MPP = S, the trap's); 0 means every hart. False when S
+ * could not read it. */
+static bool legacy_hart_mask(uint64_t va, uint64_t *mask, uint64_t *base)
+{
+    *mask = 0;
+    *base = SBI_HART_MASK_BASE_ALL;
+    if (va == 0) return true;
+    uint64_t value = 0;
+    trap_guard_arm();
+    /* One block: nothing else (a spill to the stack) may run under S's translation. */
+    __asm__ volatile("csrs mstatus, %1\n\tld %0, 0(%2)\n\tcsrc mstatus, %1"
+                     : "+r"(value)
+                     : "r"(MSTATUS_MPRV), "r"(va)
+                     : "memory");
+    if (trap_guard_tripped()) return false;
+    *mask = value;
+    *base = 0;
+    return true;
+}
+
+/* Legacy IPI and fences (spec "Legacy Extensions", 0x03..0x07): the new calls' work with the
+ * mask read from memory; only a0 returns. */
+static long legacy_smp(struct sbi_trap_frame *f)
+{
+    uint64_t mask, base;
+    if (!legacy_hart_mask(ARG(f, 0), &mask, &base)) return SBI_ERR_INVALID_ADDRESS;
+    bool ipi = EID(f) == SBI_EXT_LEGACY_SEND_IPI, self;
+    long err = smp_send(mask, base, ipi ? SMP_IPI : SMP_FENCE, &self);
+    if (err || !self) return err;
+    if (ipi)
+        csr_set(mip, MIP_SSIP);
+    else if (EID(f) == SBI_EXT_LEGACY_REMOTE_FENCE_I)
+        __asm__ volatile("fence.i" ::: "memory");
+    else
+        sfence_vma_range(ARG(f, 1), ARG(f, 2), EID(f) == SBI_EXT_LEGACY_REMOTE_SFENCE_VMA_ASID,
+                         ARG(f, 3));
+    return SBI_SUCCESS;
+}
+
 /* Legacy extensions (spec "Legacy Extensions"): the EID is the function, only a0 returns. */
 static bool legacy_call(struct sbi_trap_frame *f)
 {
     switch (EID(f)) {
+    case SBI_EXT_LEGACY_CLEAR_IPI:
+        csr_clear(mip, MIP_SSIP);
+        ARG(f, 0) = 0;
+        return true;
+    case SBI_EXT_LEGACY_SEND_IPI:
+    case SBI_EXT_LEGACY_REMOTE_FENCE_I:
+    case SBI_EXT_LEGACY_REMOTE_SFENCE_VMA:
+    case SBI_EXT_LEGACY_REMOTE_SFENCE_VMA_ASID: ARG(f, 0) = (uint64_t)legacy_smp(f); return true;
     case SBI_EXT_LEGACY_SET_TIMER:
         timer_set(ARG(f, 0));
         ARG(f, 0) = 0;

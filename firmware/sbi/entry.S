@@ -1,29 +1,43 @@
 /* rv39 SBI firmware: reset entry and M-mode trap vector.
  *
  * Boot protocol (QEMU virt, rv39): every hart starts here in M-mode with a0 = hart id and
- * a1 = device-tree address. One hart wins the boot and runs the firmware; any other parks,
- * because this firmware serves a single hart. */
+ * a1 = device-tree address. Each hart takes its own boot and trap stacks (by mhartid, link.ld).
+ * One hart wins the boot and runs the firmware; the others wait in wfi, stopped in the SBI
+ * HSM sense, until a hart_start wakes them with a machine software interrupt (smp.c). Harts
+ * beyond SBI_MAX_HARTS have no stacks and park for good. */
 
 #include "gprs.h"
+#include "smp_layout.h"
 
     .section .text.entry, "ax", @progbits
     .globl _start
 _start:
     csrw    mie, zero
+    csrr    t2, mhartid
+    li      t0, SBI_MAX_HARTS
+    bgeu    t2, t0, park
+    /* This hart's stacks: boot stack top at base + h * HART_STACKS + BOOT_STACK, trap stack
+     * top at base + (h + 1) * HART_STACKS. */
+    la      t0, __stacks_start
+    li      t1, SBI_HART_STACKS
+    mul     t3, t2, t1
+    add     t0, t0, t3
+    li      t4, SBI_BOOT_STACK
+    add     sp, t0, t4
+    add     t0, t0, t1
+    csrw    mscratch, t0
+    la      t0, trap_vector
+    csrw    mtvec, t0
+
     /* The winner is the first to swap the word from 0 to 1. The word lives in .data, which
      * the raw image carries, so it is 0 at every (re)load of the image. */
     la      t0, boot_claimed
     li      t1, 1
     amoswap.w t1, t1, (t0)
-    bnez    t1, park
+    bnez    t1, secondary
 
-    la      sp, __boot_stack_top
-    la      t0, __trap_stack_top
-    csrw    mscratch, t0
-    la      t0, trap_vector
-    csrw    mtvec, t0
-
-    /* A loader need not zero .bss (a raw image has none), so do it here. a0/a1 are kept. */
+    /* A loader need not zero .bss (a raw image has none), so do it here. a0/a1 are kept.
+     * The other harts touch nothing in .bss until a hart_start, which comes after this. */
     la      t0, __bss_start
     la      t1, __bss_end
 1:  bgeu    t0, t1, 2f
@@ -32,9 +46,27 @@ _start:
     j       1b
 2:  call    sbi_main        /* sbi_main(hartid, dtb) does not return */
 
+secondary:
+    mv      a0, t2
+    call    smp_hart_stopped /* smp_hart_stopped(hartid): waits for hart_start, no return */
+
 park:
     wfi
     j       park
+
+/* smp_restart_stopped(hartid): hart_stop (smp.c) leaves the trap handler for good: this hart's
+ * boot stack again, mscratch = its trap stack top, and wait for the next hart_start. */
+    .globl smp_restart_stopped
+smp_restart_stopped:
+    la      t0, __stacks_start
+    li      t1, SBI_HART_STACKS
+    mul     t3, a0, t1
+    add     t0, t0, t3
+    li      t4, SBI_BOOT_STACK
+    add     sp, t0, t4
+    add     t0, t0, t1
+    csrw    mscratch, t0
+    call    smp_hart_stopped
 
 /* Trap vector (direct mode). The frame is struct sbi_trap_frame (sbi.h): x1..x31 with x2 =
  * the interrupted sp, then mepc, the mscratch value to restore, and mstatus.

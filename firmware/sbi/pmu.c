@@ -86,7 +86,9 @@
 
 static uint32_t present;                   /* bit i: the hart has counter i */
 static unsigned num_counters;              /* the highest present counter + 1 */
-static uint32_t configured;                /* bit i: S owns counter i (0 and 2 always) */
+/* bit i: S owns counter i (0 and 2 always); each hart has its own counters. */
+static uint32_t configured_by_hart[SBI_MAX_HARTS];
+#define configured (configured_by_hart[smp_hart()])
 static uint64_t reset_event[PMU_COUNTERS]; /* mhpmevent as the hart came out of reset */
 static bool have_sscofpmf;
 

@@ -1,7 +1,8 @@
 /* rv39's own M-mode SBI firmware: shared declarations of its parts.
  *
- *   entry.S    reset entry (boot hart, stacks, .bss) and the M-mode trap vector
+ *   entry.S    reset entry (boot hart, per-hart stacks, .bss) and the M-mode trap vector
  *   boot.c     hart setup (PMP, delegation, counters, timer) and the jump to S-mode
+ *   smp.c      the other harts: HSM states, IPIs and remote fences through CLINT msip
  *   trap.c     M-mode trap dispatch: SBI ecalls, the machine timer, faults
  *   ecall.c    the SBI extensions (Base, TIME, IPI, RFENCE, SRST, DBCN, legacy)
  *   timer.c    set_timer on either Sstc's stimecmp or the CLINT's mtimecmp
@@ -17,6 +18,7 @@
 
 #include "rv39.h"
 #include "sbi_abi.h"
+#include "smp_layout.h"
 
 /* --- identity --- */
 /* Not in the spec's table of implementation IDs: "rv39" in ASCII, far from the small numbers
@@ -39,6 +41,7 @@
 
 /* --- CSR bits (privileged spec, "Machine-Level CSRs") --- */
 #define IRQ_S_SOFT 1
+#define IRQ_M_SOFT 3
 #define IRQ_S_TIMER 5
 #define IRQ_M_TIMER 7
 #define IRQ_S_EXT 9
@@ -84,6 +87,31 @@ struct sbi_trap_frame {
 
 /* --- boot.c --- */
 __attribute__((noreturn)) void sbi_main(uint64_t hartid, uint64_t dtb);
+/* This hart's M-mode state for running S: PMP, delegation, counters, timer, CMOs, mie. */
+void hart_setup(void);
+/* mret to S-mode at addr with a0 = hartid, a1 = arg, satp = 0, interrupts off in S. */
+__attribute__((noreturn)) void enter_supervisor(uint64_t hartid, uint64_t addr, uint64_t arg);
+
+/* --- smp.c --- */
+enum smp_request { SMP_IPI, SMP_FENCE };
+uint64_t smp_hart(void); /* mhartid */
+/* Boot hart: find the other harts (HSM STOPPED) and mark itself STARTED. */
+void smp_init(uint64_t boot_hart);
+bool smp_hart_exists(uint64_t hart);
+unsigned smp_harts(void); /* how many exist */
+/* A secondary hart (entry.S) or a stopped one: wait for hart_start, then enter S. */
+__attribute__((noreturn)) void smp_hart_stopped(uint64_t hart);
+__attribute__((noreturn)) void smp_restart_stopped(uint64_t hart); /* entry.S */
+long smp_hart_start(uint64_t hart, uint64_t addr, uint64_t opaque); /* an SBI error code */
+long smp_hart_status(uint64_t hart); /* the HSM state, or SBI_ERR_INVALID_PARAM */
+void smp_set_state(long state);      /* this hart's HSM state (suspend) */
+__attribute__((noreturn)) void smp_hart_stop(void);
+/* An IPI (S software interrupt) or a remote fence (fence.i + sfence.vma, waited for) to the
+ * other harts of (hart_mask, hart_mask_base); *self_named: the calling hart is named too (its
+ * part is the caller's). SBI_SUCCESS or SBI_ERR_INVALID_PARAM. */
+long smp_send(uint64_t mask, uint64_t base, enum smp_request request, bool *self_named);
+/* The machine software interrupt: serve what other harts asked of this one. */
+void smp_on_software_interrupt(void);
 
 /* --- trap.c --- */
 void sbi_trap(struct sbi_trap_frame *f);

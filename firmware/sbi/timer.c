@@ -9,7 +9,11 @@
 
 static bool use_sstc;
 
-static volatile uint64_t *const mtimecmp = (volatile uint64_t *)CLINT_MTIMECMP;
+/* This hart's comparator (QEMU virt's CLINT: hart h's at +0x4000 + 8*h). */
+static volatile uint64_t *mtimecmp(void)
+{
+    return (volatile uint64_t *)(CLINT_MTIMECMP + 8 * smp_hart());
+}
 
 /* Sstc is there when menvcfg.STCE sticks. A hart without menvcfg (privileged spec before
  * 1.12) raises an illegal instruction, which the guard absorbs. */
@@ -36,7 +40,7 @@ bool timer_init(void)
     if (use_sstc)
         __asm__ volatile("csrw %0, %1" ::"i"(CSR_STIMECMP), "r"(~0ul));
     else
-        *mtimecmp = ~0ul;
+        *mtimecmp() = ~0ul;
     return use_sstc;
 }
 
@@ -51,7 +55,7 @@ void timer_set(uint64_t when)
         __asm__ volatile("csrw %0, %1" ::"i"(CSR_STIMECMP), "r"(when));
         return;
     }
-    *mtimecmp = when;
+    *mtimecmp() = when;
     /* The spec of set_timer: the pending timer interrupt is cleared whatever the new time.
      * If `when` is already past, MTIP is pending now and re-raises STIP at once. */
     csr_clear(mip, MIP_STIP);

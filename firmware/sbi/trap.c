@@ -4,18 +4,19 @@
  * the firmware reports it and powers off with a failure status. */
 #include "sbi.h"
 
-static volatile bool guard_armed, guard_tripped;
+/* Per hart: each arms its own guard. In .bss: only harts started after boot use it. */
+static volatile bool guard_armed[SBI_MAX_HARTS], guard_tripped[SBI_MAX_HARTS];
 
 void trap_guard_arm(void)
 {
-    guard_tripped = false;
-    guard_armed = true;
+    guard_tripped[smp_hart()] = false;
+    guard_armed[smp_hart()] = true;
 }
 
 bool trap_guard_tripped(void)
 {
-    guard_armed = false;
-    return guard_tripped;
+    guard_armed[smp_hart()] = false;
+    return guard_tripped[smp_hart()];
 }
 
 /* Length of the instruction at pc: 2 for compressed encodings (low bits != 11), else 4.
@@ -56,6 +57,10 @@ void sbi_trap(struct sbi_trap_frame *f)
             timer_on_machine_interrupt();
             return;
         }
+        if ((mcause & ~MCAUSE_INTERRUPT) == IRQ_M_SOFT) { /* another hart's request */
+            smp_on_software_interrupt();
+            return;
+        }
         fatal_trap(f, mcause, mtval);
     }
 
@@ -64,8 +69,8 @@ void sbi_trap(struct sbi_trap_frame *f)
         if (sbi_ecall(f)) f->mepc += 4; /* ecall has no compressed form */
         return;
     }
-    if (mpp == 3 && guard_armed) {
-        guard_tripped = true;
+    if (mpp == 3 && guard_armed[smp_hart()]) {
+        guard_tripped[smp_hart()] = true;
         f->mepc += instruction_length(f->mepc);
         return;
     }

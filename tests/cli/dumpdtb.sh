@@ -4,6 +4,7 @@
 #   dtc decompiles it without errors or warnings, and it has the board's nodes, -append's
 #   bootargs and -m's RAM size;
 #   every node in it also exists in QEMU 7.2 virt's tree (when QEMU is installed);
+#   with -smp 4 the harts' nodes, cpu-map and PLIC/CLINT contexts are QEMU's, line for line;
 #   the guest gets the DTB's address in a1, where QEMU puts it (firmware/hello.elf prints it);
 #   a boot image overlapping the DTB is refused with exit status 2.
 # Needs Debian's device-tree-compiler (dtc); without it the test fails.
@@ -101,6 +102,25 @@ if dump default; then
         fi
     else
         fail "qemu-system-riscv64 not installed (make test installs it): cannot compare with QEMU's nodes"
+    fi
+fi
+
+# -smp 4 as QEMU 7.2's virt describes it: the harts, their interrupt controllers, the cpu-map
+# and every hart's PLIC and CLINT contexts, phandles included (the lines that say how the
+# harts are wired are the same lines, in the same order).
+if dump smp4 -smp 4 && command -v qemu-system-riscv64 >/dev/null 2>&1; then
+    if timeout 20 qemu-system-riscv64 -M virt,dumpdtb=qemu4.dtb -smp 4 -m 128M -nographic \
+        >/dev/null 2>&1 </dev/null && dtc -I dtb -O dts -o qemu4.dts qemu4.dtb 2>/dev/null; then
+        wiring() {
+            grep -E 'cpu@|core[0-9]|cluster|cpu = |interrupts-extended|phandle|reg = <0x0[0-7]>;' "$1"
+        }
+        wiring smp4.dts >smp4.wiring
+        wiring qemu4.dts >qemu4.wiring
+        [ "$(grep -c 'cpu@' smp4.wiring)" -eq 4 ] || fail "smp4: not four cpu@ nodes"
+        diff qemu4.wiring smp4.wiring >smp4.diff ||
+            fail "-smp 4: the harts' wiring differs from QEMU's: $(head -n 20 smp4.diff)"
+    else
+        fail "qemu-system-riscv64 -smp 4 could not dump its device tree"
     fi
 fi
 

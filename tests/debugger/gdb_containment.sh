@@ -137,7 +137,7 @@ wait "$RV39_PID"
 status=$?
 expect_status "SIGINT while halted under a client" 130
 expect "$WORK/rv39.err" "rv39: stopped by signal 2" "SIGINT while halted: the stop is reported"
-expect "$WORK/halted.txt" "reply: +\$S05" "SIGINT while halted: the client was attached and halted"
+expect "$WORK/halted.txt" "reply: +\$T05thread:1;" "SIGINT while halted: the client was attached and halted (stop reply naming hart 0's thread)"
 expect "$WORK/halted.txt" "closed" "SIGINT while halted: the client sees the connection close"
 
 # --- SIGTERM while the guest runs under a client: the client hears X0f (terminated) ---

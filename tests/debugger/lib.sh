@@ -37,7 +37,7 @@ $(cat "$1")"; fi
 }
 
 # start_gdb_rv39 LIMIT ELF ARGS...: rv39 serving GDB on a free port (--gdb PORT ARGS, at most
-# LIMIT seconds); waits for its "waiting for gdb" line and sets PORT and RV39_PID (the pid of
+# LIMIT seconds; the ELF with --bios $GDB_BIOS, none unless set); waits for its "waiting for gdb" line and sets PORT and RV39_PID (the pid of
 # `timeout`, which passes SIGINT and SIGTERM on to rv39). Its output is in $WORK/rv39.out and
 # $WORK/rv39.err.
 start_gdb_rv39() {
@@ -50,7 +50,7 @@ start_gdb_rv39() {
         # could find the previous run's "waiting for gdb" line and signal a process that had
         # not yet installed its handlers (a background job starts with SIGINT ignored).
         rm -f "$WORK/rv39.out" "$WORK/rv39.err"
-        timeout -k 5 "$limit" "$RV39" --gdb "$PORT" "$@" --bios none --kernel "$elf" \
+        timeout -k 5 "$limit" "$RV39" --gdb "$PORT" "$@" --bios "${GDB_BIOS:-none}" --kernel "$elf" \
             >"$WORK/rv39.out" 2>"$WORK/rv39.err" </dev/null &
         RV39_PID=$!
         for i in $(seq 50); do

@@ -1,4 +1,4 @@
-/* CLINT (devices/clint.c) with QEMU virt's layout: msip @+0, mtimecmp @+0x4000,
+/* CLINT (devices/clint.c) with QEMU virt's layout: msip @+4*hart, mtimecmp @+0x4000+8*hart,
  * mtime @+0xbff8. MTIP is pending while mtime >= mtimecmp (privileged spec, "Machine Timer
  * Registers (mtime and mtimecmp)"); MSIP mirrors bit 0 of msip. */
 #include <criterion/criterion.h>
@@ -31,8 +31,8 @@ static void setup(void)
     msip_wire = (struct wire){0};
     mtip_wire = (struct wire){0};
     timebase_init();
-    clint_init(&clint, (struct irq_line){wire_set, &msip_wire, 3},
-               (struct irq_line){wire_set, &mtip_wire, 7});
+    clint_init(&clint, 1, (struct irq_line[]){{wire_set, &msip_wire, 3}},
+               (struct irq_line[]){{wire_set, &mtip_wire, 7}});
 }
 
 static uint64_t rd(uint64_t offset, unsigned size)
@@ -143,4 +143,52 @@ Test(clint, misaligned_and_odd_sized_accesses_are_refused)
     uint64_t v;
     cr_assert_not(clint_read(&clint, MTIMECMP + 2, 4, &v), "misaligned access must fail");
     cr_assert_not(clint_write(&clint, MTIMECMP, 3, 0), "3-byte access must fail");
+}
+
+/* Three harts: each has its own msip and mtimecmp at QEMU virt's strides (4 and 8 bytes). */
+static struct wire msip3[3], mtip3[3];
+
+static void setup3(void)
+{
+    struct irq_line msip[3], mtip[3];
+    for (unsigned h = 0; h < 3; h++) {
+        msip3[h] = mtip3[h] = (struct wire){0};
+        msip[h] = (struct irq_line){wire_set, &msip3[h], 3};
+        mtip[h] = (struct irq_line){wire_set, &mtip3[h], 7};
+    }
+    timebase_init();
+    clint_init(&clint, 3, msip, mtip);
+}
+
+TestSuite(clint3, .init = setup3);
+
+Test(clint3, each_hart_has_its_msip)
+{
+    wr(MSIP + 4 * 2, 4, 1);
+    cr_assert(msip3[2].level, "msip at +8 is hart 2's");
+    cr_assert_not(msip3[0].level || msip3[1].level, "the other harts' MSIP stay low");
+    cr_assert_eq(rd(MSIP, 8), 0, "harts 0 and 1 read 0 in one 64-bit word");
+    wr(MSIP, 8, 0x100000001ull);
+    cr_assert(msip3[0].level && msip3[1].level, "a 64-bit store sets harts 0 and 1");
+    wr(MSIP + 4, 4, 0);
+    cr_assert(msip3[0].level, "a 32-bit store to hart 1 leaves hart 0's msip alone");
+    cr_assert_not(msip3[1].level);
+    cr_assert_eq(rd(MSIP, 8), 1);
+    cr_assert_eq(rd(MSIP + 4 * 3, 4), 0, "hart 3 does not exist: reads 0");
+    wr(MSIP + 4 * 3, 4, 1);
+    cr_assert_eq(rd(MSIP + 4 * 3, 4), 0, "and ignores writes");
+}
+
+Test(clint3, each_hart_has_its_mtimecmp)
+{
+    timebase_set(1000000);
+    wr(MTIMECMP + 8 * 1, 8, 1000000);
+    cr_assert(mtip3[1].level, "hart 1's mtimecmp reached: its MTIP");
+    cr_assert_not(mtip3[0].level || mtip3[2].level, "the others' mtimecmp are still all ones");
+    cr_assert_eq(rd(MTIMECMP, 8), UINT64_MAX);
+    wr(MTIMECMP + 8 * 2, 8, 3000000);
+    timebase_set(3000000);
+    clint_update(&clint);
+    cr_assert(mtip3[2].level, "clint_update looks at every hart");
+    cr_assert_eq(rd(MTIMECMP + 8 * 3, 8), 0, "hart 3's mtimecmp does not exist");
 }

@@ -352,3 +352,36 @@ Test(fdt, place_keeps_a_large_tree_inside_ram)
     cr_assert_eq(fdt_place(RAM_BASE, 1 * MiB, 4096), RAM_BASE,
                  "RAM smaller than QEMU's buffer: the tree goes at the base of RAM");
 }
+
+/* -smp 4 as QEMU 7.2's virt gives it: /cpus/cpu@0..3 with reg = hart id, each with its own
+ * interrupt controller; one cluster with a core per hart; the PLIC's contexts 2h/2h+1 and the
+ * CLINT's pairs in hart order, and QEMU's phandle numbering (last hart first). */
+Test(fdt, four_harts_and_their_interrupt_contexts)
+{
+    const struct fdt_board b = {
+        .harts = 4, .ram_base = RAM_BASE, .ram_size = 128 * MiB, .virtio_slots = 8};
+    cr_assert_gt(fdt_build(&b, blob, sizeof blob), 0);
+    const void *fdt = blob;
+    uint32_t plic_ie[16], clint_ie[16];
+    cells(fdt, "/soc/plic@c000000", "interrupts-extended", plic_ie, 16);
+    cells(fdt, "/soc/clint@2000000", "interrupts-extended", clint_ie, 16);
+    for (unsigned h = 0; h < 4; h++) {
+        char cpu[32], intc[64], core[48];
+        snprintf(cpu, sizeof cpu, "/cpus/cpu@%u", h);
+        snprintf(intc, sizeof intc, "/cpus/cpu@%u/interrupt-controller", h);
+        snprintf(core, sizeof core, "/cpus/cpu-map/cluster0/core%u", h);
+        cr_assert_eq(u32(fdt, cpu, "reg"), h, "cpu@%u's reg is its hart id", h);
+        cr_assert_str_eq(str(fdt, cpu, "status"), "okay");
+        cr_assert_eq(phandle_of(fdt, cpu), 2 * (3 - h) + 1, "QEMU numbers the last hart first");
+        cr_assert_eq(u32(fdt, core, "cpu"), phandle_of(fdt, cpu), "core%u is cpu@%u", h, h);
+        uint32_t ic = phandle_of(fdt, intc);
+        cr_assert(plic_ie[4 * h] == ic && plic_ie[4 * h + 1] == 11 && plic_ie[4 * h + 2] == ic &&
+                      plic_ie[4 * h + 3] == 9,
+                  "PLIC contexts %u, %u: hart %u's MEI and SEI", 2 * h, 2 * h + 1, h);
+        cr_assert(clint_ie[4 * h] == ic && clint_ie[4 * h + 1] == 3 &&
+                      clint_ie[4 * h + 2] == ic && clint_ie[4 * h + 3] == 7,
+                  "CLINT: hart %u's MSI and MTI", h);
+    }
+    cr_assert_lt(fdt_path_offset(fdt, "/cpus/cpu@4"), 0, "no fifth hart");
+    cr_assert_eq(phandle_of(fdt, "/soc/plic@c000000"), 9, "the PLIC after the harts, as QEMU");
+}

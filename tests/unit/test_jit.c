@@ -439,6 +439,57 @@ Test(jit, atomic_into_its_own_block_takes_effect)
     cr_assert_eq(o.x[10], 300, "every iteration must run the rewritten +100");
 }
 
+/* A block that loops back to its own start keeps its registers in host registers from one
+ * round to the next (cpu/jit_x86_64.c, exit_to). The exit at the top of the body leaves
+ * after the rounds wrote x12 and x13 late in the body: they must reach the register file. */
+static void self_loop_exit_program(void)
+{
+    put32(i_addi(11, 0, 5));
+    put32(i_addi(12, 0, 0));
+    put32(i_addi(13, 0, 0));
+    uint64_t loop = code_cursor();
+    put32(i_beq(11, 0, 6 * 4)); /* out: past the five below */
+    put32(i_addi(13, 13, 3));
+    put32(i_addi(12, 12, 1));
+    put32(i_add(13, 13, 12));
+    put32(i_addi(11, 11, -1));
+    put32(i_jal(0, (int32_t)(loop - code_cursor()))); /* jal back: the block's own start */
+    put32(I_WFI);
+}
+
+Test(jit, a_block_looping_to_itself_writes_back_the_last_rounds_registers)
+{
+    struct outcome o = compare(self_loop_exit_program);
+    cr_assert_eq(o.x[12], 5, "five rounds must have counted");
+    cr_assert_eq(o.x[13], 5 * 3 + 1 + 2 + 3 + 4 + 5, "x13 must hold the last round's sum");
+}
+
+/* The same loop closed by a branch, with a load that faults in its fourth round: mepc at
+ * the load, and exactly the instructions before it retired (instret), the registers the
+ * earlier rounds wrote in place. */
+static void self_loop_fault_program(void)
+{
+    li(6, RAM_BASE + RAM_SIZE - 3 * 0x100);
+    put32(i_addi(11, 0, 9));
+    put32(i_addi(12, 0, 0));
+    uint64_t loop = code_cursor();
+    put32(i_addi(12, 12, 7));
+    put32(i_ld(13, 0, 6)); /* RAM for three rounds, then nothing */
+    put32(i_addi(6, 6, 0x100));
+    put32(i_addi(11, 11, -1));
+    put32(i_bne(11, 0, (int32_t)(loop - code_cursor())));
+    put32(I_WFI);
+}
+
+Test(jit, a_fault_in_a_block_looping_to_itself_is_precise)
+{
+    struct outcome o = compare(self_loop_fault_program);
+    cr_assert_eq(o.mcause, EXC_LOAD_ACCESS, "cause must be load access fault (5)");
+    cr_assert_eq(o.mtval, RAM_BASE + RAM_SIZE, "mtval must be the faulting address");
+    cr_assert_eq(o.x[12], 4 * 7, "the fourth round's addi before the load must have run");
+    cr_assert_eq(o.x[11], 9 - 3, "three whole rounds before it");
+}
+
 /* A loop that rewrites an instruction of its own body after the first iteration. */
 static void self_modifying_loop_program(void)
 {

@@ -290,7 +290,41 @@ Test(options, qemu_device_binds_a_drive_to_a_virtio_slot)
     cr_assert_str_eq(parsed.opts.drives[0].id, "x0");
     cr_assert_eq(parsed.opts.drives[0].slot, 3, "bus=virtio-mmio-bus.3 means slot 3");
     cr_assert_not(parsed.opts.machine.virtio_legacy, "force-legacy=false: modern virtio-mmio");
-    cr_assert(strstr(parsed.err, "one hart"), "-smp 3 gets a one-line note: %s", parsed.err);
+    cr_assert_eq(parsed.opts.machine.harts, 3, "-smp 3: three harts");
+}
+
+/* -smp in QEMU's spellings; more harts than the board has is a one-line error. */
+Test(options, smp_counts_harts)
+{
+    PARSE("-smp", "cpus=4", "-kernel", "k");
+    cr_assert_eq(parsed.outcome, OPTIONS_RUN, "%s", parsed.err);
+    cr_assert_eq(parsed.opts.machine.harts, 4);
+    PARSE("-smp", "2,sockets=1,cores=2,threads=1,maxcpus=2", "-kernel", "k");
+    cr_assert_eq(parsed.outcome, OPTIONS_RUN, "%s", parsed.err);
+    cr_assert_eq(parsed.opts.machine.harts, 2);
+    PARSE("-smp", "cores=8", "-kernel", "k");
+    cr_assert_eq(parsed.opts.machine.harts, 8, "the topology alone gives the count");
+    PARSE("-kernel", "k");
+    cr_assert_eq(parsed.opts.machine.harts, 0, "no -smp: one hart (0 means 1)");
+}
+
+Test(options, smp_over_eight_is_one_line_error)
+{
+    PARSE("-smp", "9", "-kernel", "k");
+    assert_one_line_error("-smp 9");
+    cr_assert(strstr(parsed.err, "at most 8"), "%s", parsed.err);
+}
+
+Test(options, smp_bad_spellings_are_one_line_errors)
+{
+    PARSE("-smp", "0", "-kernel", "k");
+    assert_one_line_error("-smp 0");
+    PARSE("-smp", "2,maxcpus=4", "-kernel", "k");
+    assert_one_line_error("-smp 2,maxcpus=4");
+    PARSE("-smp", "4,cores=2", "-kernel", "k");
+    assert_one_line_error("-smp 4,cores=2");
+    PARSE("-smp", "two", "-kernel", "k");
+    assert_one_line_error("-smp two");
 }
 
 Test(options, drive_without_device_takes_the_next_free_slot)

@@ -1,5 +1,5 @@
-/* PLIC (devices/plic.c) with QEMU virt's layout and two contexts for hart 0 (0 = M, 1 = S).
- * Section names refer to riscv/riscv-plic-spec, riscv-plic.adoc. */
+/* PLIC (devices/plic.c) with QEMU virt's layout: two contexts for hart 0 (0 = M, 1 = S),
+ * then four harts. Section names refer to riscv/riscv-plic-spec, riscv-plic.adoc. */
 #include <criterion/criterion.h>
 
 #include "devices/plic.h"
@@ -34,7 +34,8 @@ static void setup(void)
 {
     meip = (struct wire){0};
     seip = (struct wire){0};
-    plic_init(&plic, (struct irq_line){wire_set, &meip, 11}, (struct irq_line){wire_set, &seip, 9});
+    plic_init(&plic, 1, (struct irq_line[]){{wire_set, &meip, 11}},
+              (struct irq_line[]){{wire_set, &seip, 9}});
 }
 
 static uint32_t rd(uint64_t offset)
@@ -358,11 +359,11 @@ Test(plic, unmapped_offsets_read_zero)
     static const uint32_t holes[] = {
         0x1000 + 4 * PLIC_WORDS,  /* past the pending words */
         0x1ffc,                   /* end of the pending block */
-        ENABLE(PLIC_CONTEXTS, 0), /* enable bits of a context that does not exist */
+        ENABLE(2, 0), /* enable bits of a context that does not exist */
         0x1ffffc,                 /* reserved before the context block */
         THRESHOLD(CTX_M) + 8,     /* reserved after claim/complete */
-        THRESHOLD(PLIC_CONTEXTS), /* threshold of a context that does not exist */
-        CLAIM(PLIC_CONTEXTS),     /* claim of a context that does not exist */
+        THRESHOLD(2), /* threshold of a context that does not exist */
+        CLAIM(2),     /* claim of a context that does not exist */
         (uint32_t)PLIC_SIZE - 4,  /* the last word of the range */
     };
     arm(CTX_M, 10, 1);
@@ -372,4 +373,37 @@ Test(plic, unmapped_offsets_read_zero)
     }
     cr_assert(is_pending(10), "writes to unmapped offsets change nothing");
     cr_assert_eq(rd(THRESHOLD(CTX_M)), 0, "M threshold untouched by writes to holes");
+}
+
+/* Several harts (QEMU virt): context 2h is hart h's M-mode, 2h+1 its S-mode; a claim by one
+ * context takes the source from all of them. */
+static struct wire meip4[4], seip4[4];
+
+static void setup4(void)
+{
+    struct irq_line m[4], s[4];
+    for (unsigned h = 0; h < 4; h++) {
+        meip4[h] = seip4[h] = (struct wire){0};
+        m[h] = (struct irq_line){wire_set, &meip4[h], 11};
+        s[h] = (struct irq_line){wire_set, &seip4[h], 9};
+    }
+    plic_init(&plic, 4, m, s);
+}
+
+TestSuite(plic4, .init = setup4);
+
+Test(plic4, each_hart_has_an_m_and_an_s_context)
+{
+    arm(2 * 3 + 1, 10, 1); /* hart 3, S-mode */
+    cr_assert(seip4[3].level, "context 7 drives hart 3's SEIP");
+    for (unsigned h = 0; h < 3; h++)
+        cr_assert_not(seip4[h].level || meip4[h].level, "hart %u sees nothing", h);
+    cr_assert_not(meip4[3].level, "hart 3's M context has the source disabled");
+    enable(2 * 1, 10); /* hart 1, M-mode, too */
+    cr_assert(meip4[1].level, "context 2 drives hart 1's MEIP");
+    cr_assert_eq(rd(CLAIM(2)), 10, "hart 1 claims it");
+    cr_assert_not(seip4[3].level || meip4[1].level, "claimed: no other context sees it");
+    cr_assert_eq(rd(CLAIM(7)), 0, "hart 3 finds nothing to claim");
+    wr(CLAIM(2), 10);
+    cr_assert_eq(rd(THRESHOLD(8)), 0, "context 8 (hart 4) does not exist: reads 0");
 }
