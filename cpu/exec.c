@@ -366,7 +366,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
     /* What every handler uses lives in callee-saved host registers (HOT_REG): GCC's allocator,
      * facing hundreds of handlers in one function, otherwise spills some of them to the stack
      * depending on unrelated code, adding a load to every instruction. */
-    register uint64_t *const x HOT_REG("rbx") = c->x;
+    register uint64_t *const x HOT_REG("r14") = c->x;
     register struct insn *insn HOT_REG("r12");
     register struct ftlb_set *dview HOT_REG("r13");
     register int64_t remaining HOT_REG("r15") = budget;
@@ -377,6 +377,14 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
     uint64_t pc_base = 0;
     uint64_t page_vbase = FTLB_INVALID; /* virtual page of `page`; never matches in one-offs */
     uint64_t pc;                        /* valid at refetch and one_off only */
+    /* Loads while data accesses translate to themselves (M-mode, Bare: mmu_identity) read RAM
+     * directly: guest address a is host id_addend + a when a - ram.base < id_span. That takes
+     * the fast TLB's dependent load off the path from address to value (in translated modes
+     * id_span is 0 and loads go through the fast TLB). A load of up to 8 bytes that passes
+     * ends inside RAM: id_span = ram.size - 7. */
+    register uint64_t id_span HOT_REG("rbx") = 0;
+    const uint64_t id_base = c ? c->mmu.ram.base : 0;
+    const uintptr_t id_addend = c ? (uintptr_t)c->mmu.ram.host - (uintptr_t)id_base : 0;
     int64_t counted = budget;
 
 #define RD x[insn->rd]
@@ -457,6 +465,10 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
 #define LOAD(ctype, size)                                                                          \
     do {                                                                                           \
         uint64_t a_ = RS1 + IMM;                                                                   \
+        if (likely(a_ - id_base < id_span)) {                                                      \
+            RD = (uint64_t)(int64_t) * (const ctype *)(id_addend + a_);                            \
+            NEXT();                                                                                \
+        }                                                                                          \
         const struct ftlb_entry *e_ = &dview->read[ftlb_index(a_)];                                \
         if (likely(e_->tag == ftlb_tag(a_, size))) {                                               \
             RD = (uint64_t)(int64_t) * (const ctype *)(e_->addend + a_);                           \
@@ -597,6 +609,10 @@ sync:
     pc = c->pc;
 refetch:
     dview = c->mmu.data;
+    id_span =
+        mmu_identity(&c->mmu.state, c->mmu.state.data_priv) && c->mmu.ram.size >= FTLB_MAX_ACCESS
+            ? c->mmu.ram.size - (FTLB_MAX_ACCESS - 1)
+            : 0;
     if (remaining <= 0 || unlikely(c->yield_request)) {
         c->pc = pc;
         goto out;

@@ -370,6 +370,11 @@ static void emit_binop(struct block_asm *s, const struct decoded *d, enum alu op
     unsigned w = word ? 0 : W64;
     int dst = cached(s, d->rd);
     if (dst < 0 || (rs2 >= 0 && (unsigned)rs2 == d->rd && d->rd != d->rs1)) dst = RAX;
+    if (rs2 >= 0 && d->rs1 == 0 && !word && (op == ALU_ADD || op == ALU_OR || op == ALU_XOR)) {
+        load_x(s, dst, (unsigned)rs2); /* c.mv is add rd, x0, rs2: a move */
+        store_x(s, dst, d->rd);
+        return;
+    }
     load_x(s, dst, d->rs1);
     if (rs2 >= 0)
         alu_rm(a, w, op, dst, opnd(s, (unsigned)rs2)); /* x[0] reads 0 from memory */

@@ -805,8 +805,9 @@ static enum session_end serve_session(struct gdb *g)
         }
         case 'q':
             if (strncmp(packet, "qSupported", 10) == 0)
-                /* Time travel follows one hart: no reverse execution with several. */
-                send_packet(g, g->m->cfg.icount && g->m->nharts == 1
+                /* Time travel (a recorded run) follows one hart: no reverse execution with
+                 * several. */
+                send_packet(g, g->m->rr && g->m->nharts == 1
                                    ? "PacketSize=4000;qXfer:features:read+;qXfer:threads:read+;"
                                      "ReverseStep+;ReverseContinue+"
                                    : "PacketSize=4000;qXfer:features:read+;qXfer:threads:read+");

@@ -149,9 +149,9 @@ static double now_seconds(void)
 static bool choose_run_mode(struct machine *m, const struct options *opts)
 {
     const struct machine_config *cfg = &opts->machine;
-    const char *needs_single = cfg->icount           ? "-icount"
-                               : opts->record_file   ? "-record"
+    const char *needs_single = opts->record_file     ? "-record" /* it implies -icount */
                                : opts->replay_file   ? "-replay"
+                               : cfg->icount         ? "-icount"
                                : opts->debug         ? "-debug"
                                : opts->gdb_port      ? "-gdb"
                                : opts->log_items     ? "-d"

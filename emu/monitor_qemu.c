@@ -56,6 +56,17 @@ bool cmd_info(struct debugger *d, int argc, char **argv, FILE *out)
 {
     const struct cpu *c = machine_selected(d->m);
     const char *what = argc > 1 ? argv[1] : "";
+    if (strcmp(what, "registers") == 0 && argc > 2 && strcmp(argv[2], "-a") == 0) {
+        /* QEMU's `info registers -a`: every hart, each under a "CPU#N" line. */
+        unsigned selected = d->m->selected;
+        for (unsigned h = 0; h < d->m->nharts; h++) {
+            d->m->selected = h;
+            fprintf(out, "\nCPU#%u\n", h);
+            info_registers(d, out);
+        }
+        d->m->selected = selected;
+        return true;
+    }
     if (strcmp(what, "registers") == 0) {
         info_registers(d, out);
         return true;
@@ -67,7 +78,7 @@ bool cmd_info(struct debugger *d, int argc, char **argv, FILE *out)
     }
     if (strcmp(what, "tlb") == 0) return cmd_tlb(d, argc - 1, argv + 1, out);
     if (strcmp(what, "cpus") == 0 || strcmp(what, "harts") == 0) return dbg_print_harts(d, out);
-    fprintf(out, "usage: info registers|mem|tlb|cpus\n");
+    fprintf(out, "usage: info registers [-a]|mem|tlb|cpus\n");
     return false;
 }
 

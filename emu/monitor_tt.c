@@ -22,8 +22,8 @@ static bool need_tt(struct debugger *d, FILE *out)
     if (d->m->nharts > 1) /* debugger_run opens none: its history follows one hart */
         fprintf(out, "error: time travel follows one hart: not with -smp %u\n", d->m->nharts);
     else
-        fprintf(out, "error: time travel needs deterministic execution: run rv39 with -icount "
-                     "(or -record/-replay)\n");
+        fprintf(out, "error: time travel needs a recorded run: start rv39 with -record FILE (or "
+                     "-replay FILE)\n");
     return false;
 }
 

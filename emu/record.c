@@ -37,7 +37,7 @@ struct rr_entry {
 
 struct rr {
     bool replay;
-    const char *path; /* NULL: a record kept in memory only (time travel without -record) */
+    const char *path;
     uint8_t header[RR_HEADER_SIZE];
     /* The entries, in memory for both: a record writes them out at the end. Entries before
      * `next` are behind the machine; a record takes input live only at its end (next ==
@@ -227,6 +227,8 @@ void rr_record_input(struct rr *rr, const struct machine *m, const struct input_
 }
 
 /* ---- reading a log ---- */
+/* END's checksum: FNV-1a over every byte of the file before it, then END's own head and its
+ * first 12 payload bytes (exit status, state hash), so no byte but the checksum escapes it. */
 
 struct reader {
     const char *path;
@@ -350,7 +352,7 @@ static bool parse_entries(struct rr *rr, const struct reader *r)
         memcpy(e.payload, h + RR_ENTRY_HEAD, e.len);
         if (e.kind == RR_END) {
             uint64_t expect = get_le(e.payload + 12, 8);
-            if (fnv(FNV_START, r->data, off) != expect) {
+            if (fnv(fnv(FNV_START, r->data, off), h, RR_ENTRY_HEAD + 12) != expect) {
                 fprintf(stderr, "rv39: -replay %s: corrupt record (its checksum does not match)\n",
                         r->path);
                 return false;
@@ -508,13 +510,14 @@ static bool write_file(struct rr *rr, int status, uint64_t state_hash, struct rr
         } else {
             put_le(end.payload, (uint32_t)status, 4);
             put_le(end.payload + 4, state_hash, 8);
-            put_le(end.payload + 12, h, 8);
         }
         uint8_t head[RR_ENTRY_HEAD];
         head[0] = e->kind;
         put_le(head + 1, e->at.progress, 8);
         put_le(head + 9, e->at.ns, 8);
         put_le(head + 17, e->len, 2);
+        if (e == &end) /* the checksum covers END itself too, all but its own 8 bytes */
+            put_le(end.payload + 12, fnv(fnv(h, head, sizeof head), end.payload, 12), 8);
         h = fnv(fnv(h, head, sizeof head), e->payload, e->len);
         fwrite(head, 1, sizeof head, f);
         fwrite(e->payload, 1, e->len, f);

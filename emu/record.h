@@ -51,7 +51,6 @@ bool rr_replay_config(const char *path, unsigned *shift, uint64_t *rtc_base_ns, 
  * did, with the same state (one line if not). Returns the exit status to use. Frees rr. */
 int rr_close(struct rr *rr, struct machine *m, int status);
 
-/* -record FILE with path NULL: a record kept in memory for time travel (emu/timetravel.h). */
 /* Does input come from the log now (-replay; or a record that time travel took back): then
  * what the terminal and the window send is dropped. */
 bool rr_input_from_log(const struct rr *rr);

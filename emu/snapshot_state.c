@@ -491,6 +491,7 @@ bool snapshot_state_load(struct machine *m, const uint8_t *buf, size_t len, char
             memcpy(t->super, tmps[h].super, t->cfg.super * sizeof *t->super);
             memcpy(t->next_small, tmps[h].next_small, t->cfg.sets * sizeof *t->next_small);
             t->next_super = tmps[h].next_super;
+            t->super_top = t->cfg.super; /* any superpage slot may hold a restored entry */
         }
         m->stop = m->reset = false; /* a guest that powered off since runs again */
         m->exit_status = 0;

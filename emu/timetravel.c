@@ -28,7 +28,6 @@ struct tt {
     struct tt_snap snaps[TT_MAX_SNAPS];
     unsigned nsnaps;
     uint64_t every;
-    bool own_rr; /* the record is ours (in memory), not -record's or -replay's */
     FILE *quiet; /* /dev/null: the console while re-executing */
     /* During a re-execution: who gets the cpu events. */
     const struct tt_observer *obs;
@@ -63,18 +62,14 @@ static bool capture(struct tt *tt)
 struct tt *tt_open(struct debugger *d)
 {
     struct machine *m = d->m;
-    if (!timebase_is_icount()) return NULL;
+    if (!timebase_is_icount() || !m->rr) return NULL;
     struct tt *tt = calloc(1, sizeof *tt);
     if (!tt) return NULL;
     tt->d = d;
     tt->m = m;
     tt->every = TT_FIRST_EVERY;
     tt->quiet = fopen("/dev/null", "w");
-    if (!m->rr) {
-        m->rr = rr_record_open(m, NULL, true);
-        tt->own_rr = true;
-    }
-    if (!tt->quiet || !m->rr || !capture(tt)) {
+    if (!tt->quiet || !capture(tt)) {
         tt_close(tt);
         return NULL;
     }
@@ -86,10 +81,6 @@ void tt_close(struct tt *tt)
     if (!tt) return;
     for (unsigned i = 0; i < tt->nsnaps; i++)
         snapshot_free(tt->snaps[i].s);
-    if (tt->own_rr) {
-        rr_close(tt->m->rr, tt->m, 0);
-        tt->m->rr = NULL;
-    }
     if (tt->quiet) fclose(tt->quiet);
     free(tt);
 }

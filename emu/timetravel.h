@@ -6,8 +6,9 @@
  * inputs it takes (emu/record.h), provided it is cut into the same pieces: where a slice ends
  * decides where a timer interrupt lands. So while time travel is on, the debugger runs the
  * hart one step at a time with the board serviced before every step, whatever breakpoints
- * are set (the order debugger_run keeps when it has any), and the inputs go through a record
- * (-record's, -replay's, or one kept in memory). Every so many steps it captures a snapshot
+ * are set (the order debugger_run keeps when it has any), and the inputs go through the
+ * record (-record's, or -replay's: time travel is on only with one, as QEMU's reverse
+ * debugging needs its record/replay; plain -icount debugging keeps its full-speed continue). Every so many steps it captures a snapshot
  * (emu/snapshot.h). Going back to point P is: restore the last snapshot at or before P, then
  * step forward to P, the record handing over the same inputs at the same points. Questions
  * about the past ("who wrote this PTE?") re-execute the stretch between snapshots with an
@@ -28,8 +29,8 @@ struct debugger;
 struct cpu_event;
 struct tt;
 
-/* Time travel for this debugger session, when the machine runs under -icount; NULL (and no
- * message) otherwise, or when the host is out of memory. */
+/* Time travel for this debugger session, when the run is recorded or replayed (-record,
+ * -replay); NULL (and no message) otherwise, or when the host is out of memory. */
 struct tt *tt_open(struct debugger *d);
 void tt_close(struct tt *tt);
 

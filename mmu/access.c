@@ -206,7 +206,7 @@ static bool translate(struct mmu *m, uint64_t va, enum access access, unsigned p
 {
     const struct mmu_state *s = &m->state;
     *backing = NULL; /* bare and M-mode translations are not cached in the model */
-    if (priv == PRIV_LEVEL_M || (s->satp >> SATP_MODE_SHIFT) == SATP_MODE_BARE) {
+    if (mmu_identity(s, priv)) {
         *pa = va;
         return true;
     }

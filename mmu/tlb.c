@@ -154,7 +154,7 @@ struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid)
             return &set[w];
         }
     }
-    for (unsigned s = 0; s < t->cfg.super; s++) {
+    for (unsigned s = 0; s < t->super_top; s++) {
         if (covers(&t->super[s], va) && serves_asid(&t->super[s], asid)) {
             t->stats.hits++;
             return &t->super[s];
@@ -214,7 +214,10 @@ struct tlb_entry *tlb_insert(struct tlb *t, const struct tlb_entry *e)
         unsigned set = set_of(t, aligned.vpage);
         return fill(t, set_base(t, set), t->cfg.ways, &t->next_small[set], &aligned);
     }
-    return fill(t, t->super, t->cfg.super, &t->next_super, &aligned);
+    struct tlb_entry *placed = fill(t, t->super, t->cfg.super, &t->next_super, &aligned);
+    unsigned slot = (unsigned)(placed - t->super);
+    if (slot >= t->super_top) t->super_top = slot + 1;
+    return placed;
 }
 
 /* Whether sfence.vma with these operands invalidates e (priv spec "Supervisor
@@ -245,7 +248,7 @@ void tlb_flush(struct tlb *t, bool all_va, uint64_t va, bool all_asid, uint16_t 
     for (size_t i = 0; i < nsmall; i++) {
         if (fence_hits(&first[i], all_va, va, all_asid, asid)) drop(t, &first[i]);
     }
-    for (unsigned s = 0; s < t->cfg.super; s++) {
+    for (unsigned s = 0; s < t->super_top; s++) {
         if (fence_hits(&t->super[s], all_va, va, all_asid, asid)) drop(t, &t->super[s]);
     }
 }

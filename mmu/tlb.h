@@ -61,6 +61,9 @@ struct tlb {
     struct tlb_entry *super; /* cfg.super */
     unsigned *next_small;    /* per set: the way the next fill replaces */
     unsigned next_super;
+    /* Superpage slots at or above this one are empty (fills take the lowest free slot): a
+     * lookup that misses the 4 KiB sets scans only the superpage slots in use, not all 64. */
+    unsigned super_top;
     struct tlb_stats stats;
     /* The live entry the last tlb_insert evicted for lack of room (valid: it did), for the
      * hart's fill/evict events; not a replacement of the same page, not a flush. */

@@ -89,6 +89,13 @@ static inline unsigned pte_page_shift(uint64_t pte, int level)
 #define SATP_ASID_MASK 0xffffull
 #define SATP_PPN_MASK ((1ull << 44) - 1)
 
+/* Whether accesses at privilege `priv` (0 U, 1 S, 3 M) translate to themselves: M-mode, or
+ * satp.MODE = Bare (priv spec 3.1.6.3, "satp"): no page table, no model TLB, no event. */
+static inline bool mmu_identity(const struct mmu_state *s, unsigned priv)
+{
+    return priv == 3 || (s->satp >> SATP_MODE_SHIFT) == SATP_MODE_BARE;
+}
+
 /* The most levels any mode walks (Sv57). */
 #define WALK_MAX_LEVELS 5
 

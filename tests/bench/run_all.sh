@@ -25,7 +25,7 @@
 # BENCH_TIMEOUT (seconds per run, default 600), BENCH_BOOT_PATTERN, BENCH_KERNEL,
 # BENCH_SUFFIX=_small (the short CI builds of the same workloads: a quick try of this script),
 # BENCH_ONLY="int linux ..." (only those workloads: int int-sv39 mem-4k mem-2m trap fp boot proc
-# linux), BENCH_PROC_ROUNDS (rounds of the process-heavy row, default 300).
+# linux smp), BENCH_PROC_ROUNDS (rounds of the process-heavy row, default 300).
 set -eu
 here=$(dirname "$0")
 # shellcheck source=tests/bench/lib.sh
@@ -352,4 +352,17 @@ EOF
     echo "bench: wrote $out/bench.md, $out/bench.csv, $out/bench.png"
 else
     echo "bench: wrote $out/bench.md, $out/bench.csv (no chart: gnuplot not installed)"
+fi
+
+# Several harts: the same total work (tests/smp/smp_bench.c) on -smp 1 and -smp 2 with the
+# harts on host threads, alternating RUNS times; one line with the medians and the speedup
+# (a separate line: QEMU runs no such row), also in $out/smp.txt. Only the harts' running at
+# the same time is asserted (speedup.sh), not the ratio, which the host's other load decides.
+if want smp; then
+    smp_elf=$build/tests/smp/smp_bench.elf
+    if [ -e "$smp_elf" ]; then
+        sh "$here/../smp/speedup.sh" "$rv39" "$smp_elf" 1 "$runs" | tee "$out/smp.txt"
+    else
+        echo "bench: $smp_elf not built: no smp line" | tee "$out/smp.txt"
+    fi
 fi

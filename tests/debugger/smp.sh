@@ -19,7 +19,8 @@ smp_session() {
 
 # --- halted at reset: every hart at the entry, a0 = its id ---
 f=$WORK/reset.txt
-smp_session "$f" "info cpus" "hart 3" "regs" "info cpus" "hart" "hart 9" "step" "info cpus"
+smp_session "$f" "info cpus" "hart 3" "regs" "info cpus" "hart" "hart 9" "step" "info cpus" \
+    "info registers -a"
 expect "$f" "* CPU #0: pc=0x0000000080000000
   CPU #1: pc=0x0000000080000000
   CPU #2: pc=0x0000000080000000
@@ -35,6 +36,11 @@ expect "$f" "error: no hart '9' (harts 0..3)" "hart 9 does not exist"
 expect "$f" "hart 3 [M] => 0x80000004 <_start+4>" "step: hart 3 moves"
 expect "$f" "  CPU #2: pc=0x0000000080000000
 * CPU #3: pc=0x0000000080000004" "step moves the selected hart alone"
+
+checks=$((checks + 1))
+[ "$(awk '/^CPU#/ { cpu = $0 } { for (i = 1; i < NF; i++) if ($i == "x10/a0") print cpu ":" $(i + 1) }' "$f" | tr '\n' ' ')" = \
+    "CPU#0:0000000000000000 CPU#1:0000000000000001 CPU#2:0000000000000002 CPU#3:0000000000000003 " ] ||
+    fail "info registers -a: every hart under its CPU#N line, a0 = its id: $(cat "$f")"
 
 # --- a breakpoint only hart 2 reaches; each hart's own translation and TLB ---
 f=$WORK/bp.txt

@@ -7,7 +7,7 @@
 # lines (registers, CSRs, mtime, RAM, devices; one per million instructions: 40 or more), the same console output, and
 # leave the same disk image; for --jit on and for --jit off. A replay with the other -jit is
 # refused (slices end where the translator's blocks do), and so are a truncated, an altered
-# and a foreign log: one line, exit status 2.
+# and a foreign log, a network and a host thread per hart: one line, exit status 2.
 set -u
 image=$1
 rv39=$2
@@ -96,6 +96,8 @@ refused "not a log" "not an rv39 record" -replay "$work/foreign.log"
 refused "other -jit" "recorded with -jit on, replayed with -jit off" -jit off -replay "$work/on.log"
 refused "other -m" "recorded with -m 16M" -m 32M -replay "$work/on.log"
 refused "record with a network" "not with a network" -record "$work/x.log" -nic user
+refused "record with a host thread per hart" "thread=multi: not with -record" -smp 2 \
+    -accel tcg,thread=multi -record "$work/x.log"
 
 if [ "$failures" -gt 0 ]; then
     echo "$failures check(s) failed"

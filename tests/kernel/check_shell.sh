@@ -56,13 +56,19 @@ if [ "$mode" = window ]; then
     # shellcheck disable=SC2086 # $shot is two words
     timeout -k 5 "$limit" "$@" $shot </dev/null >"$work/raw" 2>"$work/err" &
     pid=$!
-    win=
+    # Find the window and focus it, looking again if the focus fails: the first window by
+    # that name may go away before it is focused (SDL can replace its window while it sets
+    # up the renderer: "BadWindow" from SetInputFocus, seen in CI under load).
+    focused=
     for _ in $(seq 1 100); do
         win=$(xdotool search --name '^rv39' 2>/dev/null | head -n 1)
-        [ -n "$win" ] && break
+        if [ -n "$win" ] && xdotool windowfocus --sync "$win" 2>/dev/null; then
+            focused=yes
+            break
+        fi
         sleep 0.1
     done
-    if [ -n "$win" ] && xdotool windowfocus --sync "$win"; then
+    if [ -n "$focused" ]; then
         # Word by word: set -f keeps the shell from globbing them.
         set -f
         pending=

@@ -1,9 +1,10 @@
 #!/bin/sh
 # smp.sh RV39 CACHE: Debian's riscv64 kernel with the busybox initramfs (the one linux.sh
 # boots, from the same cache) on 4 harts, QEMU's command line plus -smp 4: on rv39 with its own
-# firmware (HSM brings up the other harts), on rv39 with Debian's OpenSBI (fw_jump) and on
-# QEMU. Each must reach the shell with nproc saying 4 and all four harts in /proc/cpuinfo, then
-# power off with exit status 0. Ends with the boot-to-shell times.
+# firmware (HSM brings up the other harts; harts on host threads, and in turn on one with
+# -accel tcg,thread=single), on rv39 with Debian's OpenSBI (fw_jump) and on QEMU. Each must
+# reach the shell with nproc saying 4 and all four harts in /proc/cpuinfo, then power off
+# with exit status 0. Ends with the boot-to-shell times.
 set -u
 RV39=${1:?usage: smp.sh RV39 CACHE}
 CACHE=${2:?usage: smp.sh RV39 CACHE}
@@ -50,6 +51,7 @@ run() { # NAME EMULATOR [ARG...]
     [ "$failures" -eq 0 ] || tail -n 40 "$log"
 }
 run rv39 "$RV39"
+run rv39-single "$RV39" -accel tcg,thread=single
 run rv39-opensbi "$RV39" -bios "$OPENSBI"
 run qemu "$QEMU"
 if [ "$failures" -ne 0 ]; then

@@ -149,3 +149,87 @@ Test(interp_forms, budget_ends_at_near_branches_exactly)
                       (unsigned long)budget, (unsigned long)retired);
     }
 }
+
+/* --- loads while data accesses translate to themselves (M-mode, Bare): read RAM directly --- */
+
+/* 2.6, 4.3: each width sign- or zero-extends, aligned or not (misaligned loads are performed,
+ * as QEMU does); the last doubleword of RAM is readable, one reaching past it is an access
+ * fault (cause 5) at the first byte outside RAM. */
+Test(interp_forms, identity_loads_every_width_and_ram_end)
+{
+    uint64_t end = RAM_BASE + RAM_SIZE;
+    poke64(DATA_BASE, 0x8877665544332211ull);
+    poke64(DATA_BASE + 8, 0xf0debc9a78563412ull);
+    poke64(end - 8, 0x0123456789abcdefull);
+    code_at(CODE_BASE);
+    put32(i_ld(10, 0, 6));   /* 0x00 */
+    put32(i_lw(11, 12, 6));  /* 0x04: 0xf0debc9a, sign-extended */
+    put32(i_lwu(12, 12, 6)); /* 0x08 */
+    put32(i_lh(13, 14, 6));  /* 0x0c: 0xf0de */
+    put32(i_lhu(14, 14, 6)); /* 0x10 */
+    put32(i_lb(15, 15, 6));  /* 0x14: 0xf0 */
+    put32(i_lbu(16, 15, 6)); /* 0x18 */
+    put32(i_ld(17, 3, 6));   /* 0x1c: misaligned, 0x5634128877665544 */
+    put32(i_lw(18, 7, 6));   /* 0x20: misaligned across the two doublewords: 0x56341288 */
+    put32(i_ld(19, -8, 7));  /* 0x24: the last doubleword of RAM */
+    put32(i_lbu(20, -1, 7)); /* 0x28: the last byte */
+    put32(i_lw(21, -2, 7));  /* 0x2c: reaches 2 bytes past RAM: access fault */
+    put32(i_jal(0, 0));      /* 0x30: never */
+    code_at(TRAP_VECTOR);
+    put32(i_jal(0, 0));
+    hart.x[6] = DATA_BASE;
+    hart.x[7] = end;
+    run_to(TRAP_VECTOR);
+    cr_assert_eq(hart.x[10], 0x8877665544332211ull, "ld");
+    cr_assert_eq(hart.x[11], 0xfffffffff0debc9aull, "lw sign-extends");
+    cr_assert_eq(hart.x[12], 0xf0debc9aull, "lwu zero-extends");
+    cr_assert_eq(hart.x[13], 0xfffffffffffff0deull, "lh sign-extends");
+    cr_assert_eq(hart.x[14], 0xf0deull, "lhu zero-extends");
+    cr_assert_eq(hart.x[15], 0xfffffffffffffff0ull, "lb sign-extends");
+    cr_assert_eq(hart.x[16], 0xf0ull, "lbu zero-extends");
+    cr_assert_eq(hart.x[17], 0x5634128877665544ull, "misaligned ld, got %#lx",
+                 (unsigned long)hart.x[17]);
+    cr_assert_eq(hart.x[18], 0x56341288ull, "misaligned lw, got %#lx", (unsigned long)hart.x[18]);
+    cr_assert_eq(hart.x[19], 0x0123456789abcdefull, "the last doubleword of RAM");
+    cr_assert_eq(hart.x[20], 0x01, "the last byte of RAM");
+    cr_assert_eq(hart.mcause, 5, "a load past the end of RAM: access fault, mcause %lu",
+                 (unsigned long)hart.mcause);
+    cr_assert_eq(hart.mepc, CODE_BASE + 0x2c, "mepc is the faulting load");
+    cr_assert_eq(hart.x[21], 0, "the faulting load writes nothing");
+}
+
+/* priv spec 3.1.6.3: with MPRV = 1, M-mode loads translate as MPP's (here U, through Sv39);
+ * a csrs/csrc of mstatus in the middle of a run switches between translated and direct
+ * loads at once. One gigapage maps VA 0 -> RAM_BASE, so VA 0x40000 is DATA_BASE, while
+ * DATA_BASE as a VA is not mapped (load page fault, cause 13) and as a PA is RAM. */
+Test(interp_forms, mprv_switches_loads_between_direct_and_translated)
+{
+    uint64_t root = RAM_BASE + 0x80000;
+    enum { V = 1, R = 2, W = 4, U = 16, A = 64, D = 128 };
+    poke64(root, ((RAM_BASE >> 12) << 10) | V | R | W | U | A | D); /* VPN[2] = 0 */
+    poke64(DATA_BASE + 8, 0x1122334455667788ull);
+    hart.satp = (8ull << 60) | (root >> 12);                                    /* Sv39 */
+    hart.mstatus = (hart.mstatus & ~MSTATUS_MPP) | (0ull << MSTATUS_MPP_SHIFT); /* MPP = U */
+    code_at(CODE_BASE);
+    put32(i_ld(10, 8, 6));       /* 0x00: direct: DATA_BASE + 8 */
+    put32(i_csrrs(0, 0x300, 7)); /* 0x04: mstatus.MPRV = 1 */
+    put32(i_ld(11, 8, 8));       /* 0x08: translated: VA 0x40008 */
+    put32(i_csrrc(0, 0x300, 7)); /* 0x0c: MPRV = 0 */
+    put32(i_ld(12, 8, 6));       /* 0x10: direct again */
+    put32(i_csrrs(0, 0x300, 7)); /* 0x14: MPRV = 1 */
+    put32(i_ld(13, 8, 6));       /* 0x18: translated: VA DATA_BASE + 8 is not mapped */
+    put32(i_jal(0, 0));          /* 0x1c: never */
+    code_at(TRAP_VECTOR);
+    put32(i_jal(0, 0));
+    hart.x[6] = DATA_BASE;
+    hart.x[7] = MSTATUS_MPRV;
+    hart.x[8] = 0x40000;
+    run_to(TRAP_VECTOR);
+    cr_assert_eq(hart.x[10], 0x1122334455667788ull, "M-mode load, MPRV = 0: physical");
+    cr_assert_eq(hart.x[11], 0x1122334455667788ull, "MPRV = 1: VA 0x40008 maps to it");
+    cr_assert_eq(hart.x[12], 0x1122334455667788ull, "MPRV = 0 again: physical");
+    cr_assert_eq(hart.mcause, 13, "MPRV = 1: VA %#lx is not mapped, mcause %lu",
+                 (unsigned long)(DATA_BASE + 8), (unsigned long)hart.mcause);
+    cr_assert_eq(hart.mepc, CODE_BASE + 0x18, "mepc is the faulting load");
+    cr_assert_eq(hart.x[13], 0, "the faulting load writes nothing");
+}
