@@ -324,8 +324,16 @@ void snapshot_free(struct snapshot *s)
         disk_journal_clear(&s->disk[slot]);
     if (s->prev) s->prev->next = s->next;
     if (s->next) s->next->prev = s->prev;
-    if (s->ctx->live == s) s->ctx->live = s->next;
+    struct snapshot_ctx *x = s->ctx;
+    if (x->live == s) x->live = s->next;
     free(s);
+    if (!x->live) { /* nothing to share with: give the copy of RAM back (savevm, a Linux guest) */
+        for (uint64_t p = 0; p < x->pages; p++) {
+            page_unref(x->base[p]);
+            x->base[p] = NULL;
+        }
+        memset(x->written, 1, x->pages);
+    }
 }
 
 uint64_t snapshot_instret(const struct snapshot *s)

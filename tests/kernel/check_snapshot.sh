@@ -2,14 +2,15 @@
 # check_snapshot.sh DISK_IMG RV39
 # Snapshot files (savevm / loadvm / -loadvm) with our kernel's swap demo under -icount, driven
 # through the debugger's prompt (-debug, commands on stdin):
-#  - reference: step 20M instructions (the demo is swapping), then continue to the end;
-#  - save: the same 20M steps, `savevm FILE`, then continue to the end (the disk moves on);
+#  - reference: step 20M instructions (the demo is swapping), savevm, and from that file a
+#    run to the end (-loadvm, -jit off) gives the reference's state hashes and disk image;
+#  - save: another process, the same 20M steps, `savevm FILE`, then 10M more steps (the disk
+#    moves on);
 #  - -loadvm FILE (-jit off, and -jit on) on that disk: the disk goes back to what the
 #    snapshot pinned, the run ends with the reference's state hashes at every 5M
 #    instructions after the snapshot (-jit off: all of them; -jit on: the final one) and its
 #    disk image;
-#  - the monitor: savevm, continue to the end, loadvm, continue again: the second run's
-#    hashes are the first's;
+#  - the monitor: savevm, 12M steps, loadvm, the same 12M steps: the same state hashes;
 #  - refused with exit status 2 and one line naming the file: a snapshot from another build
 #    (its build id patched), a truncated one, one with a byte changed, one of a machine with
 #    other RAM; the guest never starts.
@@ -43,18 +44,20 @@ debug() {
 passed() { tr -d '\r' <"$work/$1.out" | grep -c '^swapdemo: PASS$'; }
 
 fresh ref
-debug ref "step $steps" continue
+debug ref "step $steps" "savevm $work/ref.rv39"
+timeout -k 5 "$limit" "$rv39" $args -jit off -loadvm "$work/ref.rv39" --drive "file=$work/ref.img" \
+    </dev/null >"$work/ref.out" 2>"$work/ref.err" || fail "reference: exit status $?"
 [ "$(passed ref)" -eq 1 ] || fail "reference: the swap demo did not pass"
 after=$(hashes ref | awk -v n=$steps '$2 > n' | wc -l)
-echo "reference: $(hashes ref | wc -l) state hashes, $after after the snapshot point"
+echo "reference: $after state hashes after the snapshot point"
 [ "$after" -ge 20 ] || fail "reference: too few state hashes after the snapshot point"
 
 fresh save
-debug save "step $steps" "savevm $work/mid.rv39" continue
+debug save "step $steps" "savevm $work/mid.rv39" "step 10000000"
 grep -q "^machine saved to $work/mid.rv39 at instret" "$work/save.out" || fail "savevm said nothing"
 [ -s "$work/mid.rv39" ] || fail "savevm wrote no file"
 echo "snapshot: $(wc -c <"$work/mid.rv39") bytes"
-same_disk save ref || fail "the run that saved did not end with the reference's disk"
+same_disk save ref && fail "the disk did not move on after the snapshot: pinning is not tested"
 
 for jit in off on; do
     cp --sparse=always "$work/save.img" "$work/load-$jit.img" # the disk as it ended
@@ -79,24 +82,21 @@ for jit in off on; do
     fi
 done
 
-# The monitor, in one process: after the guest powered off, loadvm runs it again.
+# The monitor, in one process: loadvm goes back, the same steps give the same hashes.
 fresh mon
-debug mon "step $steps" "savevm $work/mon.rv39" continue "loadvm $work/mon.rv39" continue
+debug mon "step $steps" "savevm $work/mon.rv39" "step 12000000" "loadvm $work/mon.rv39" \
+    "step 12000000"
 grep -q "^machine loaded from $work/mon.rv39: instret" "$work/mon.out" || fail "loadvm said nothing"
-[ "$(passed mon)" -eq 2 ] || fail "monitor: the swap demo did not pass twice"
-# The periodic hashes (the last line is the one at exit, printed once, at quit).
 hashes mon | awk -v n=$steps '$2 > n' | sed '$d' >"$work/mon.all"
 half=$(($(wc -l <"$work/mon.all") / 2))
 head -n "$half" "$work/mon.all" >"$work/mon.first"
 tail -n "$half" "$work/mon.all" >"$work/mon.second"
-sed '$d' "$work/ref.after" >"$work/ref.periodic"
-if [ "$half" -ge 20 ] && cmp -s "$work/mon.first" "$work/mon.second" &&
-    cmp -s "$work/mon.first" "$work/ref.periodic"; then
-    echo "monitor: savevm, continue, loadvm, continue: twice the reference's $half state hashes"
+if [ "$half" -ge 1 ] && cmp -s "$work/mon.first" "$work/mon.second"; then
+    echo "monitor: savevm, 12M steps, loadvm, 12M steps: the same $half state hashes twice"
 else
-    fail "monitor: the run after loadvm differs from the one before (or from the reference)"
+    cat "$work/mon.all"
+    fail "monitor: the steps after loadvm differ from the ones before"
 fi
-same_disk mon ref || fail "monitor: the final disk image differs"
 
 # refused FILE EXPECTED [rv39 option...]: exit status 2, one line on stderr with the file's
 # name and EXPECTED, and the guest never ran.

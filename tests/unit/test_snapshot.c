@@ -1,9 +1,9 @@
 /* In-memory snapshots (emu/snapshot.c) on our kernel running the swap demo under -icount:
- * capture mid-swap, run on to the end, restore, run the same stretch again: the state hash
+ * capture mid-swap, run on, restore, run the same stretch again: the state hash
  * (registers, CSRs, mtime, all of RAM, the devices: emu/state_hash.c) must come out the same
  * at the same instret, the restore itself must give back the hash and the disk image of the
- * capture (the swap partition and the file system the demo writes), and the end must be the
- * same disk image. With the interpreter and with the JIT. The kernel, firmware and disk come from the build
+ * capture (the swap partition and the file system the demo writes), and the stretch must end
+ * with the same disk image. With the interpreter and with the JIT. The kernel, firmware and disk come from the build
  * (RV39_TEST_KERNEL, RV39_TEST_SBI, RV39_TEST_DISK, set by tests/kernel/CMakeLists.txt). */
 #define _GNU_SOURCE /* SEEK_DATA, SEEK_HOLE */
 #include <criterion/criterion.h>
@@ -94,13 +94,10 @@ static void run_to(uint64_t instret)
     cr_assert(machine_service(&m));
 }
 
-/* Run until the guest powers off (the swap demo passed: exit status 0). */
-static void run_to_end(void)
-{
-    while (machine_service(&m))
-        machine_advance(&m, SLICE, false);
-    cr_assert_eq(m.exit_status, 0, "the swap demo failed");
-}
+/* Where the runs below stop comparing: 60M instructions past the last snapshot, with swap
+ * traffic in between (the whole demo is ~500M; check_snapshot.sh runs it to the end). Short
+ * enough for the sanitizer build. */
+#define STRETCH 60000000ull
 
 /* A hash of the disk image's bytes (its data extents: the rest reads as zeros). */
 static uint64_t disk_hash(void)
@@ -150,7 +147,7 @@ static void round_trip(bool jit)
         hashes[i] = machine_state_hash(&m);
     }
     cr_assert_neq(hashes[3], hash_at, "the guest did nothing");
-    run_to_end();
+    run_to(at + STRETCH);
     uint64_t end = m.instret, hash_end = machine_state_hash(&m), disk_end = disk_hash();
     cr_assert_neq(disk_end, disk_at, "the guest wrote nothing to its disk");
     for (unsigned round = 0; round < 2; round++) { /* twice: the second from a restored run */
@@ -170,8 +167,8 @@ static void round_trip(bool jit)
                          "restore %u: the state differs at instret %llu", round,
                          (unsigned long long)m.instret);
         }
-        if (round == 0) { /* to the end, to the same disk */
-            run_to_end();
+        if (round == 0) { /* on to the same state and disk */
+            run_to(at + STRETCH);
             cr_assert_eq(m.instret, end);
             cr_assert_eq(machine_state_hash(&m), hash_end, "the final state differs");
             cr_assert_eq(disk_hash(), disk_end, "the final disk differs");
@@ -207,7 +204,7 @@ Test(snapshot, several_snapshots_keep_their_disks)
         s[i] = snapshot_capture(&m);
         cr_assert(s[i]);
     }
-    run_to_end();
+    run_to(at[2] + STRETCH);
     uint64_t hash_end = machine_state_hash(&m), disk_end = disk_hash();
     cr_assert_neq(disk_at[0], disk_at[2], "no disk writes between the snapshots");
     static const unsigned order[] = {0, 2, 1, 0, 2};
@@ -222,7 +219,7 @@ Test(snapshot, several_snapshots_keep_their_disks)
             run_to(at[2] + 20000000);
         }
     }
-    run_to_end();
+    run_to(at[2] + STRETCH);
     cr_assert_eq(machine_state_hash(&m), hash_end, "the final state differs");
     cr_assert_eq(disk_hash(), disk_end, "the final disk differs");
     for (unsigned i = 0; i < 3; i++)
