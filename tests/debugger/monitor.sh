@@ -47,7 +47,7 @@ expect "$f" "walking as a S-mode load (the hart's privilege now)" "walk says whi
 expect "$f" "hint: a U page; 'walk 0x40003000 r u' walks it as U-mode would" "walk hints at u"
 expect "$f" "walking as a U-mode load" "walk ... r u walks as U-mode"
 expect "$f" "valid entries: 4K" "info tlb is rv39's TLB view"
-expect "$f" "usage: info registers|mem|tlb" "info without a topic says which exist"
+expect "$f" "usage: info registers [-a]|mem|tlb|cpus" "info without a topic says which exist"
 expect "$f" "the guest is stopped" "stop: the monitor holds the guest"
 expect "$f" "framebuffer (800x600) written to $WORK/dump.png" "screendump is screenshot"
 expect "$f" "system reset: the hart is at 0x80000000 <_start>" "system_reset: back at the entry"
