@@ -167,7 +167,7 @@ static void *atomic_target(struct cpu *c, uint64_t va, unsigned size, uint64_t *
  * the word in between. */
 #define AMO_ON(type, host, kind, src, old)                                                         \
     do {                                                                                           \
-        type *p_ = (type *)(host), s_ = (type)(src);                                              \
+        type *p_ = (type *)(host), s_ = (type)(src);                                               \
         switch (kind) {                                                                            \
         case AMO_SWAP: old = __atomic_exchange_n(p_, s_, __ATOMIC_SEQ_CST); break;                 \
         case AMO_ADD: old = __atomic_fetch_add(p_, s_, __ATOMIC_SEQ_CST); break;                   \
@@ -176,9 +176,9 @@ static void *atomic_target(struct cpu *c, uint64_t va, unsigned size, uint64_t *
         case AMO_OR: old = __atomic_fetch_or(p_, s_, __ATOMIC_SEQ_CST); break;                     \
         default:                                                                                   \
             old = __atomic_load_n(p_, __ATOMIC_RELAXED);                                           \
-            while (!__atomic_compare_exchange_n(p_, &old,                                          \
-                                                (type)amo_apply(kind, old, src, sizeof(type) == 4), \
-                                                false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))        \
+            while (!__atomic_compare_exchange_n(                                                   \
+                p_, &old, (type)amo_apply(kind, old, src, sizeof(type) == 4), false,               \
+                __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))                                               \
                 ;                                                                                  \
         }                                                                                          \
     } while (0)
@@ -239,8 +239,8 @@ static bool store_conditional(struct cpu *c, uint64_t va, unsigned size, uint64_
                                          __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
     } else if (ok) {
         uint64_t expected = c->reservation_value;
-        ok = __atomic_compare_exchange_n((uint64_t *)host, &expected, src, false,
-                                         __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
+        ok = __atomic_compare_exchange_n((uint64_t *)host, &expected, src, false, __ATOMIC_SEQ_CST,
+                                         __ATOMIC_RELAXED);
     }
     c->reservation = RESERVATION_NONE;
     if (ok) mmu_written(&c->mmu, pa, size);
@@ -398,7 +398,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
 #define DISPATCH()                                                                                 \
     do {                                                                                           \
         HOT_KEEP(x);                                                                               \
-        goto *insn->op;                                                                            \
+        goto * insn->op;                                                                           \
     } while (0)
 #define PC                                                                                         \
     (pc_base + (uint64_t)((uintptr_t)insn - (uintptr_t)slot_base) / (sizeof(struct insn) / 2))
@@ -474,7 +474,10 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
     do {                                                                                           \
         uint64_t a_ = RS1 + IMM;                                                                   \
         if (likely(a_ - id_base < id_span)) {                                                      \
-            RD = (uint64_t)(int64_t) * (const ctype *)(id_addend + a_);                            \
+            /* Any alignment here (the guest may load misaligned): memcpy, one mov on x86. */      \
+            ctype d_;                                                                              \
+            __builtin_memcpy(&d_, (const void *)(id_addend + a_), sizeof d_);                      \
+            RD = (uint64_t)(int64_t)d_;                                                            \
             NEXT();                                                                                \
         }                                                                                          \
         const struct ftlb_entry *e_ = &dview->read[ftlb_index(a_)];                                \
