@@ -205,11 +205,14 @@ static void drop_fast_writers(struct machine *m)
         mmu_drop_all_writers(&hart(m, h)->mmu);
 }
 
+/* `p` may be anywhere in a snapshot file's buffer: read it a word at a time with memcpy. */
 static bool all_zero(const uint8_t *p)
 {
-    const uint64_t *w = (const uint64_t *)(const void *)p;
-    for (unsigned i = 0; i < PAGE_SIZE / 8; i++)
-        if (w[i]) return false;
+    for (unsigned i = 0; i < PAGE_SIZE; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, sizeof w);
+        if (w) return false;
+    }
     return true;
 }
 
