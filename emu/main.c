@@ -169,6 +169,18 @@ static bool choose_run_mode(struct machine *m, const struct options *opts)
 }
 
 /* The run itself, on whichever thread the window leaves for it (emu/display_sdl.h). */
+/* Take the machine down (translators, -d log, boot images, devices and RAM) and return
+ * `status`: the one way out once the harts exist, whether the run happened or was refused. */
+static int end_run(struct machine *m, int status)
+{
+    trace_log_close();
+    for (unsigned h = 0; h < m->nharts; h++)
+        jit_detach(m->hart[h]);
+    boot_free();
+    machine_free(m);
+    return status;
+}
+
 static int run_guest(struct machine *m, void *opaque)
 {
     const struct options *opts = opaque;
@@ -263,34 +275,19 @@ int main(int argc, char **argv)
         m.rr = opts.record_file ? rr_record_open(&m, opts.record_file, debugger)
                                 : rr_replay_open(&m, opts.replay_file, debugger);
         if (!m.rr) {
-            for (unsigned h = 0; h < m.nharts; h++)
-                jit_detach(m.hart[h]);
-            trace_log_close();
-            boot_free();
-            machine_free(&m);
-            return 2;
+            return end_run(&m, 2);
         }
     }
     if (opts.loadvm_file) { /* after -jit: a restore drops translated code where it writes */
         char err[256];
         if (!snapshot_load_file(&m, opts.loadvm_file, err, sizeof err)) {
             fprintf(stderr, "rv39: %s: %s\n", opts.loadvm_file, err);
-            for (unsigned h = 0; h < m.nharts; h++)
-                jit_detach(m.hart[h]);
-            trace_log_close();
-            boot_free();
-            machine_free(&m);
-            return 2;
+            return end_run(&m, 2);
         }
         m.resumed = true;
     }
     if (!choose_run_mode(&m, &opts)) {
-        for (unsigned h = 0; h < m.nharts; h++)
-            jit_detach(m.hart[h]);
-        trace_log_close();
-        boot_free();
-        machine_free(&m);
-        return 2;
+        return end_run(&m, 2);
     }
     double start = now_seconds();
     char why[256];
@@ -315,10 +312,5 @@ int main(int argc, char **argv)
     }
     if (cfg->stats) print_stats(&m, seconds);
 
-    trace_log_close();
-    for (unsigned h = 0; h < m.nharts; h++)
-        jit_detach(m.hart[h]);
-    boot_free();
-    machine_free(&m);
-    return status;
+    return end_run(&m, status);
 }
