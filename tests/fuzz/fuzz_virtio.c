@@ -512,7 +512,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     for (unsigned i = 0; i < DISK_BYTES; i++)
         pattern[i] = (uint8_t)(i * 7 + (i >> 9)); /* a misplaced sector shows */
     ram = fuzz_guarded_alloc(RAM_SIZE);
-    dma = (struct dma){.ram = {ram, RAM_BASE, RAM_SIZE}, .written = ram_written};
+    dma = (struct dma){.ram = {.host = ram, .base = RAM_BASE, .size = RAM_SIZE},
+                       .written = ram_written};
     open_drive(&drives[0], false);
     open_drive(&drives[1], true);
     requests = fuzz_counter("requests");

@@ -60,7 +60,7 @@ static void make_image(bool readonly)
 static void setup_common(bool readonly)
 {
     ram = calloc(1, FAKE_SIZE);
-    dma = (struct dma){.ram = {ram, FAKE_BASE, FAKE_SIZE}};
+    dma = (struct dma){.ram = {.host = ram, .base = FAKE_BASE, .size = FAKE_SIZE}};
     bus_init(&bus);
     make_image(readonly);
     cr_assert(virtio_blk_attach(&blk, &t, 0, &dma, (struct irq_line){0}, &bus), "attach slot 0");

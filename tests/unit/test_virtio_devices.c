@@ -35,7 +35,7 @@ static void no_irq(void *opaque, unsigned num, bool level)
 static void setup(void)
 {
     ram = calloc(1, SIZE);
-    dma = (struct dma){.ram = {ram, BASE, SIZE}};
+    dma = (struct dma){.ram = {.host = ram, .base = BASE, .size = SIZE}};
     memset(avail_idx, 0, sizeof avail_idx);
     memset(used_seen, 0, sizeof used_seen);
 }

@@ -83,7 +83,8 @@ static void wrote(void *opaque, uint64_t pa, uint64_t len)
 static void setup(void)
 {
     ram = calloc(1, FAKE_SIZE);
-    dma = (struct dma){.ram = {ram, FAKE_BASE, FAKE_SIZE}, .written = wrote};
+    dma =
+        (struct dma){.ram = {.host = ram, .base = FAKE_BASE, .size = FAKE_SIZE}, .written = wrote};
     irq_level = false;
     resets = seen_count = 0;
     wrote_lo = UINT64_MAX;

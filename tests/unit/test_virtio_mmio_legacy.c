@@ -50,7 +50,7 @@ static void wire_set(void *opaque, unsigned num, bool level)
 static void setup(void)
 {
     ram = calloc(1, FAKE_SIZE);
-    dma = (struct dma){.ram = {ram, FAKE_BASE, FAKE_SIZE}};
+    dma = (struct dma){.ram = {.host = ram, .base = FAKE_BASE, .size = FAKE_SIZE}};
     irq_level = false;
     served = 0;
     virtio_mmio_init(&t, &echo_ops, NULL, ECHO_FEATURES, &dma,
