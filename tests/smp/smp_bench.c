@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "rv39.h"
+#include "smp_guest.h"
 
 #define MAX_HARTS 8
 #ifndef UNITS
@@ -33,21 +34,6 @@ static uint64_t samples, changes, run, longest;
 #define WORDS 64
 static uint64_t scratch[MAX_HARTS][512] __attribute__((aligned(4096))); /* a page each */
 
-/* A hart exists when its msip holds a 1 (the CLINT ignores the others'). */
-static unsigned count_harts(void)
-{
-    volatile uint32_t *msip = (volatile uint32_t *)CLINT_MSIP;
-    unsigned n = 1;
-    while (n < MAX_HARTS) {
-        msip[n] = 1;
-        bool there = msip[n] == 1;
-        msip[n] = 0;
-        if (!there) break;
-        n++;
-    }
-    return n;
-}
-
 /* One unit: a mixing loop whose value depends only on the unit's number. */
 static uint64_t unit(uint64_t u, uint64_t *buf)
 {
@@ -68,7 +54,7 @@ void smp_main(unsigned long hartid)
 {
     unsigned self = (unsigned)hartid;
     if (self == 0) {
-        nharts = count_harts();
+        nharts = smp_count_harts(MAX_HARTS);
         __atomic_store_n(&started, 1, __ATOMIC_RELEASE);
     } else {
         while (!__atomic_load_n(&started, __ATOMIC_ACQUIRE))

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 
 #include "rv39.h"
+#include "smp_guest.h"
 
 #define MAX_HARTS 8
 #define ITERS 20000
@@ -31,21 +32,6 @@ static unsigned nharts;
 static inline void relax(void)
 {
     __asm__ volatile(".insn i 0x0f, 0, x0, x0, 0x010");
-}
-
-/* A hart exists when its msip holds a 1 (the CLINT ignores the others'). */
-static unsigned count_harts(void)
-{
-    volatile uint32_t *msip = (volatile uint32_t *)CLINT_MSIP;
-    unsigned n = 1;
-    while (n < MAX_HARTS) {
-        msip[n] = 1;
-        bool there = msip[n] == 1;
-        msip[n] = 0;
-        if (!there) break;
-        n++;
-    }
-    return n;
 }
 
 /* Sense-reversing barrier on an AMO counter. */
@@ -208,7 +194,7 @@ void smp_main(unsigned long hartid)
 {
     unsigned self = (unsigned)hartid;
     if (self == 0) {
-        nharts = count_harts();
+        nharts = smp_count_harts(MAX_HARTS);
         min_d.v = 0;
         __atomic_store_n(&started, 1, __ATOMIC_RELEASE);
     } else {
