@@ -206,6 +206,10 @@ bool machine_init(struct machine *m, const struct machine_config *cfg)
         for (unsigned h = 0; h < m->nharts; h++)
             hart_retired[h] = &m->hart[h]->stats.retired;
         timebase_icount_harts(cfg->icount_shift, hart_retired, m->nharts);
+        const uint64_t *lag[MACHINE_MAX_HARTS];
+        for (unsigned h = 0; h < m->nharts; h++)
+            lag[h] = &m->hart[h]->time_lag;
+        timebase_icount_lag(lag, m->nharts);
         rtc_base_ns = cfg->rtc_base_ns;
     }
     m->next_state_hash = cfg->state_hash_every;
