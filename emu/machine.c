@@ -290,6 +290,9 @@ static void idle(struct machine *m)
         timebase_skip_to(deadline);
         return;
     }
+    /* Replaying, what wakes the hart is in the log at this very point (guest time stands
+     * still while it waits): the next service hands it over, nothing to wait for. */
+    if (timebase_is_icount() && rr_input_from_log(m->rr)) return;
     uint64_t ns = timebase_is_icount() ? MAX_IDLE_NS : timebase_ns_until(deadline);
     if (ns > MAX_IDLE_NS) ns = MAX_IDLE_NS;
     if (machine_has_network(m)) { /* the network's sockets and timers wake the hart too */
