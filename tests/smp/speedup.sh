@@ -5,8 +5,9 @@
 # wall-clock times and their ratio (the speedup; `make bench` reports it). The ratio depends
 # on how much of the host's two cores this process gets (with other sessions busy, the
 # scheduler's autogroups give its threads one share between them), so what is asserted is
-# that harts run at the same time at all: smp_bench's longest run of consecutive units
-# during which the other hart also moved on must reach MIN_RUN on -smp 2. Harts that take
+# that harts run at the same time at all: smp_bench's longest run of consecutive progress
+# samples (one per 8 units) during which the other hart also moved on must reach MIN_RUN on
+# -smp 2. Harts that take
 # turns cannot make it exceed 1; the control run with -accel tcg,thread=single (the
 # round-robin mode, serialised) must show exactly that, or the measure proves nothing.
 # Checksums must agree between all runs.
@@ -55,6 +56,6 @@ if [ "$control" -gt 1 ]; then
     exit 1
 fi
 if [ "$best" -lt "$min_run" ]; then
-    echo "FAIL: the harts never ran at the same time for $min_run units (longest $best)"
+    echo "FAIL: the harts never ran at the same time for $min_run samples (longest $best)"
     exit 1
 fi
