@@ -461,13 +461,14 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
     do {                                                                                           \
         count_retired(c, (uint64_t)(counted - remaining));                                         \
         counted = remaining;                                                                       \
+        c->time_lag = 0;                                                                           \
     } while (0)
 /* After an instruction that changes privilege, translation or interrupt state. */
 #define RETIRE_AND_SYNC(next_pc)                                                                   \
     do {                                                                                           \
         c->pc = (next_pc);                                                                         \
         remaining--;                                                                               \
-        if (step) goto out; /* a pending interrupt belongs to the next step */                     \
+        if (step) goto step_out_sync; /* a pending interrupt belongs to the next step */           \
         goto sync;                                                                                 \
     } while (0)
 #define LOAD(ctype, size)                                                                          \
@@ -598,6 +599,13 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
  * instret is unchanged): a trap handler that itself traps must not hold the host forever. */
 #define CHARGE_TRAP() (remaining--, counted--)
 
+    /* A run gone through in pieces (cpu_run_begin) goes on where its last piece stopped:
+     * through the sync below only where the whole run would have gone through it. */
+    if (unlikely(c->in_run)) {
+        bool due = c->in_run_sync_due;
+        c->in_run_sync_due = false;
+        if (!due) goto resume;
+    }
 sync:
     /* Sscofpmf: a counter of instructions armed to overflow ends the run where it wraps (a CSR
      * write may just have armed it), so its LCOFI comes within a block of the wrap. The run
@@ -617,6 +625,7 @@ sync:
             if (step) goto out;
         }
     }
+resume:
     pc = c->pc;
 refetch:
     dview = c->mmu.data;
@@ -705,22 +714,25 @@ exception: /* c->pc is the faulting instruction, c->exc_* say why */
     SYNC_COUNTERS();
     CHARGE_TRAP();
     cpu_take_trap(c, false, c->exc_cause, c->exc_tval);
-    if (step) goto out;
+    if (step) goto step_out_sync;
     goto sync;
 
 illegal: /* c->pc is the illegal instruction */
     SYNC_COUNTERS();
     CHARGE_TRAP();
     cpu_take_trap(c, false, EXC_ILLEGAL_INSN, insn_bits_at(c, c->pc));
-    if (step) goto out;
+    if (step) goto step_out_sync;
     goto sync;
 
 after_wfi:
-    if (step) goto out;
+    if (step) goto step_out_sync;
     goto sync;
 
+step_out_sync: /* one step ended where a whole run would sync next */
+    c->in_run_sync_due = true;
 out:
     count_retired(c, (uint64_t)(counted - remaining));
+    if (unlikely(c->in_run)) c->time_lag += (uint64_t)(counted - remaining);
     if (c->hpm_armed) cpu_hpm_check_overflow(c);
     return (uint64_t)(budget - remaining);
 
@@ -750,6 +762,28 @@ uint64_t cpu_run(struct cpu *c, uint64_t budget)
     cpu_update_stip(c);
     if (c->hpm_armed_retired) budget = cpu_hpm_clamp_budget(c, budget); /* Sscofpmf: a wrap */
     return interp(c, (int64_t)budget, false);
+}
+
+void cpu_run_begin(struct cpu *c)
+{
+    c->yield_request = false;
+    cpu_coherence_drain(c);
+    cpu_sync_mmu(c);
+    cpu_update_stip(c);
+    c->in_run = c->in_run_sync_due = true;
+    c->time_lag = 0;
+}
+
+uint64_t cpu_run_piece(struct cpu *c, uint64_t budget, bool step)
+{
+    c->yield_request = false; /* a debugger hook's stop request cut the last piece short */
+    return interp(c, (int64_t)budget, step);
+}
+
+void cpu_run_end(struct cpu *c)
+{
+    c->in_run = c->in_run_sync_due = false;
+    c->time_lag = 0;
 }
 
 void cpu_step(struct cpu *c)
