@@ -58,13 +58,15 @@ static uint64_t insn_bits_at(struct cpu *c, uint64_t pc)
 /* Specialised handlers for common forms of an instruction, chosen once at decode time so the
  * handler does not test for them on every execution: conditional branches and jal whose
  * target lies in the same page (imm then holds the distance in slot bytes, ready to add to
- * the slot pointer), and branches against x0 (beqz, bnez, ...: one register read fewer). */
+ * the slot pointer), branches against x0 (beqz, bnez, ...: one register read fewer), li/mv,
+ * and ALU instructions whose rd is their rs1 (rd op= rs2 or imm, read-modify-write). */
 struct handler_set {
     const void *const *base;      /* by opcode: the general handlers */
     const void *const *near;      /* by opcode - OP_BEQ: target in this page */
     const void *const *near_zero; /* the same with rs2 = x0 */
     const void *jal_near;         /* jal to this page */
     const void *li, *mv, *mv_rs2; /* rd = imm, rd = rs1, rd = rs2: addi/add with x0 or 0 */
+    const void *const *self;      /* by opcode, rd = rs1 != x0: rd op= rs2 or imm; or NULL */
 };
 _Static_assert(OP_BNE == OP_BEQ + 1 && OP_BLT == OP_BEQ + 2 && OP_BGE == OP_BEQ + 3 &&
                    OP_BLTU == OP_BEQ + 4 && OP_BGEU == OP_BEQ + 5,
@@ -96,17 +98,17 @@ static void fill_slot(struct insn *slot, const struct decoded *d, const struct h
     } else if (d->opcode == OP_JAL && near) {
         slot->op = h->jal_near;
         slot->imm = SLOT_BYTES(d->imm);
-    } else if (d->opcode == OP_ADDI) { /* li, mv (c.li, c.mv expand to these or to add) */
-        if (d->rs1 == 0)
-            slot->op = h->li;
-        else if (d->imm == 0)
-            slot->op = h->mv;
-    } else if (d->opcode == OP_ADD) {
-        if (d->rs1 == 0)
-            slot->op = h->mv_rs2;
-        else if (d->rs2 == 0)
-            slot->op = h->mv;
+    } else if (d->opcode == OP_ADDI && d->rs1 == 0) { /* li (c.li expands to it) */
+        slot->op = h->li;
+    } else if (d->opcode == OP_ADDI && d->imm == 0) { /* mv (c.mv: this or add) */
+        slot->op = h->mv;
+    } else if (d->opcode == OP_ADD && d->rs1 == 0) {
+        slot->op = h->mv_rs2;
+    } else if (d->opcode == OP_ADD && d->rs2 == 0) {
+        slot->op = h->mv;
     }
+    if (slot->op == h->base[d->opcode] && d->rd != 0 && d->rd == d->rs1 && h->self[d->opcode])
+        slot->op = h->self[d->opcode];
 }
 
 enum csr_kind { CSR_KIND_WRITE, CSR_KIND_SET, CSR_KIND_CLEAR };
@@ -358,10 +360,21 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
     static const void *const near2[BRANCH_KINDS] = BRANCH_FORM_TABLE(_NEAR, 2);
     static const void *const near_zero2[BRANCH_KINDS] = BRANCH_FORM_TABLE(_NEARZ, 2);
 #undef BRANCH_FORM_TABLE
-    static const struct handler_set set4 = {handlers4, near4,     near_zero4,   &&op_JAL_NEAR_4,
-                                            &&op_LI_4, &&op_MV_4, &&op_MV_RS2_4};
-    static const struct handler_set set2 = {handlers2, near2,     near_zero2,   &&op_JAL_NEAR_2,
-                                            &&op_LI_2, &&op_MV_2, &&op_MV_RS2_2};
+#define SELF(name, ilen) [OP_##name] = &&op_##name##_SELF_##ilen
+#define SELF_FORM_TABLE(ilen)                                                                      \
+    {                                                                                              \
+        SELF(ADDI, ilen), SELF(ANDI, ilen), SELF(ORI, ilen), SELF(XORI, ilen), SELF(SLLI, ilen),   \
+            SELF(SRLI, ilen), SELF(SRAI, ilen), SELF(ADD, ilen), SELF(SUB, ilen), SELF(AND, ilen), \
+            SELF(OR, ilen), SELF(XOR, ilen), SELF(ADDIW, ilen), SELF(ADDW, ilen),                  \
+    }
+    static const void *const self4[OP_COUNT + 1] = SELF_FORM_TABLE(4);
+    static const void *const self2[OP_COUNT + 1] = SELF_FORM_TABLE(2);
+#undef SELF_FORM_TABLE
+#undef SELF
+    static const struct handler_set set4 = {
+        handlers4, near4, near_zero4, &&op_JAL_NEAR_4, &&op_LI_4, &&op_MV_4, &&op_MV_RS2_4, self4};
+    static const struct handler_set set2 = {
+        handlers2, near2, near_zero2, &&op_JAL_NEAR_2, &&op_LI_2, &&op_MV_2, &&op_MV_RS2_2, self2};
     if (!c) {
         interp_entry_points = entry_points;
         return 0;

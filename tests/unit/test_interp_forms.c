@@ -1,6 +1,7 @@
 /* The interpreter's specialised handler forms (cpu/exec.c, fill_slot), run under cpu_run on
  * decoded pages, where they are chosen: branches and jal with a target in the same page
- * (imm pre-scaled to slot bytes), branches against x0, and li/mv forms of addi and add. Each
+ * (imm pre-scaled to slot bytes), branches against x0, li/mv forms of addi and add, and
+ * ALU instructions with rd = rs1 (read-modify-write). Each
  * must compute what the general handler computes (unpriv spec 2.4, 2.5) and retire exactly as
  * many instructions, also when the run budget ends at one of them. */
 #include <criterion/criterion.h>
@@ -109,6 +110,90 @@ Test(interp_forms, li_and_mv_forms)
     cr_assert_eq(hart.x[0], 0, "x0 stays zero");
     cr_assert_eq(hart.x[5], 0, "li x5, 0");
     cr_assert_eq(hart.x[6], 0, "add x6, x0, x0");
+}
+
+/* Compressed encodings (unpriv spec 16.5, 16.6): CI (c.addi, c.addiw, c.slli), CR (c.add),
+ * CB (c.srli, c.srai, c.andi) and CA (c.sub, c.xor, c.or, c.and, c.addw). rd' and rs2' are
+ * x8..x15. */
+static uint16_t c_ci(unsigned funct3, unsigned rd, int32_t imm, unsigned op)
+{
+    return (uint16_t)(funct3 << 13 | ((unsigned)imm >> 5 & 1) << 12 | rd << 7 |
+                      ((unsigned)imm & 31) << 2 | op);
+}
+static uint16_t c_cb(unsigned funct2, unsigned rdp, int32_t imm)
+{
+    return (uint16_t)(4u << 13 | ((unsigned)imm >> 5 & 1) << 12 | funct2 << 10 | (rdp - 8) << 7 |
+                      ((unsigned)imm & 31) << 2 | 1);
+}
+static uint16_t c_ca(unsigned funct6, unsigned rdp, unsigned funct2, unsigned rs2p)
+{
+    return (uint16_t)(funct6 << 10 | (rdp - 8) << 7 | funct2 << 5 | (rs2p - 8) << 2 | 1);
+}
+
+/* 2.4.1, 2.4.2, 4.2 and 16.5: ALU instructions whose rd is their rs1 (every compressed
+ * two-operand form is one) compute what the three-operand instruction does, rs2 = rd too,
+ * sign-extending the W forms; each retires one instruction. */
+Test(interp_forms, rd_equals_rs1_forms)
+{
+    const uint64_t m1 = ~0ull, top = 1ull << 63;
+    struct {
+        uint32_t insn;   /* a 32-bit instruction, or 0 ... */
+        uint16_t parcel; /* ... a compressed one */
+        unsigned rd, rs2;
+        uint64_t a, b, want;
+        const char *what;
+    } cases[] = {
+        {i_addi(5, 5, -3), 0, 5, 6, 10, 0, 7, "addi x5, x5, -3"},
+        {i_andi(5, 5, 0xf0), 0, 5, 6, 0xabcd, 0, 0xc0, "andi"},
+        {i_ori(5, 5, -0x800), 0, 5, 6, 0x12, 0, 0xfffffffffffff812ull, "ori, sign-extended imm"},
+        {i_xori(5, 5, -1), 0, 5, 6, 0x0f, 0, m1 ^ 0x0f, "xori -1 (not)"},
+        {i_slli(5, 5, 63), 0, 5, 6, 3, 0, top, "slli 63"},
+        {i_srli(5, 5, 60), 0, 5, 6, 0xf000000000000000ull, 0, 0xf, "srli 60"},
+        {i_srai(5, 5, 60), 0, 5, 6, top, 0, 0xfffffffffffffff8ull, "srai 60"},
+        {i_add(5, 5, 6), 0, 5, 6, m1, 2, 1, "add"},
+        {i_sub(5, 5, 6), 0, 5, 6, 1, 2, m1, "sub"},
+        {i_and(5, 5, 6), 0, 5, 6, 0xff00, 0x0ff0, 0x0f00, "and"},
+        {i_or(5, 5, 6), 0, 5, 6, 0xff00, 0x0ff0, 0xfff0, "or"},
+        {i_xor(5, 5, 6), 0, 5, 6, 0xff00, 0x0ff0, 0xf0f0, "xor"},
+        {i_addiw(5, 5, 1), 0, 5, 6, 0x7fffffff, 0, 0xffffffff80000000ull, "addiw sign-extends"},
+        {i_addw(5, 5, 6), 0, 5, 6, 0x17fffffffull, 1, 0xffffffff80000000ull, "addw sign-extends"},
+        {i_add(5, 5, 5), 0, 5, 5, 1ull << 62, 1ull << 62, top, "add x5, x5, x5"},
+        {i_xor(5, 5, 5), 0, 5, 5, 0x1234, 0x1234, 0, "xor x5, x5, x5"},
+        {0, c_ci(0, 5, -3, 1), 5, 6, 10, 0, 7, "c.addi x5, -3"},
+        {0, c_ci(1, 5, 1, 1), 5, 6, 0x7fffffff, 0, 0xffffffff80000000ull, "c.addiw"},
+        {0, c_ci(0, 5, 63, 2), 5, 6, 3, 0, top, "c.slli 63"},
+        {0, (uint16_t)(0x9002 | 5 << 7 | 6 << 2), 5, 6, m1, 2, 1, "c.add"},
+        {0, c_cb(0, 8, 60), 8, 9, 0xf000000000000000ull, 0, 0xf, "c.srli 60"},
+        {0, c_cb(1, 8, 60), 8, 9, top, 0, 0xfffffffffffffff8ull, "c.srai 60"},
+        {0, c_cb(2, 8, -16), 8, 9, 0x1234, 0, 0x1230, "c.andi -16"},
+        {0, c_ca(0x23, 8, 0, 9), 8, 9, 1, 2, m1, "c.sub"},
+        {0, c_ca(0x23, 8, 1, 9), 8, 9, 0xff00, 0x0ff0, 0xf0f0, "c.xor"},
+        {0, c_ca(0x23, 8, 2, 9), 8, 9, 0xff00, 0x0ff0, 0xfff0, "c.or"},
+        {0, c_ca(0x23, 8, 3, 9), 8, 9, 0xff00, 0x0ff0, 0x0f00, "c.and"},
+        {0, c_ca(0x27, 8, 1, 9), 8, 9, 0x17fffffffull, 1, 0xffffffff80000000ull, "c.addw"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        harness_fini();
+        harness_init();
+        code_at(CODE_BASE);
+        if (cases[i].insn)
+            put32(cases[i].insn);
+        else
+            put16(cases[i].parcel);
+        put32(i_csrrs(31, MINSTRET, 0));
+        uint64_t end = code_cursor();
+        put32(i_jal(0, 0));
+        hart.x[cases[i].rs2] = cases[i].b;
+        hart.x[cases[i].rd] = cases[i].a;
+        run_to(end);
+        cr_assert_eq(hart.x[cases[i].rd], cases[i].want, "%s: %#lx, want %#lx", cases[i].what,
+                     (unsigned long)hart.x[cases[i].rd], (unsigned long)cases[i].want);
+        if (cases[i].rs2 != cases[i].rd)
+            cr_assert_eq(hart.x[cases[i].rs2], cases[i].b, "%s: rs2 unchanged", cases[i].what);
+        cr_assert_eq(hart.x[31], 1, "%s: %lu instructions before the csrr, want 1",
+                     cases[i].what, (unsigned long)hart.x[31]);
+        cr_assert_eq(hart.x[0], 0, "%s: x0 stays zero", cases[i].what);
+    }
 }
 
 /* A run ends at the first control transfer after its budget (cpu.h, cpu_run): whatever the
