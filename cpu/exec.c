@@ -371,10 +371,10 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
     static const void *const self2[OP_COUNT + 1] = SELF_FORM_TABLE(2);
 #undef SELF_FORM_TABLE
 #undef SELF
-    static const struct handler_set set4 = {
-        handlers4, near4, near_zero4, &&op_JAL_NEAR_4, &&op_LI_4, &&op_MV_4, &&op_MV_RS2_4, self4};
-    static const struct handler_set set2 = {
-        handlers2, near2, near_zero2, &&op_JAL_NEAR_2, &&op_LI_2, &&op_MV_2, &&op_MV_RS2_2, self2};
+    static const struct handler_set set4 = {handlers4, near4,     near_zero4,    &&op_JAL_NEAR_4,
+                                            &&op_LI_4, &&op_MV_4, &&op_MV_RS2_4, self4};
+    static const struct handler_set set2 = {handlers2, near2,     near_zero2,    &&op_JAL_NEAR_2,
+                                            &&op_LI_2, &&op_MV_2, &&op_MV_RS2_2, self2};
     if (!c) {
         interp_entry_points = entry_points;
         return 0;
@@ -395,13 +395,13 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
     uint64_t page_vbase = FTLB_INVALID; /* virtual page of `page`; never matches in one-offs */
     uint64_t pc;                        /* valid at refetch and one_off only */
     /* Loads while data accesses translate to themselves (M-mode, Bare: mmu_identity) read RAM
-     * directly: guest address a is host id_addend + a when a - ram.base < id_span. That takes
-     * the fast TLB's dependent load off the path from address to value (in translated modes
-     * id_span is 0 and loads go through the fast TLB). A load of up to 8 bytes that passes
-     * ends inside RAM: id_span = ram.size - 7. */
+     * directly: guest address a is host id_host + (a - ram.base) when that is below id_span.
+     * That takes the fast TLB's dependent load off the path from address to value (in
+     * translated modes id_span is 0 and loads go through the fast TLB). A load of up to 8 bytes
+     * that passes ends inside RAM: id_span = ram.size - 7. */
     register uint64_t id_span HOT_REG("rbx") = 0;
     const uint64_t id_base = c ? c->mmu.ram.base : 0;
-    const uintptr_t id_addend = c ? (uintptr_t)c->mmu.ram.host - (uintptr_t)id_base : 0;
+    const uint8_t *const id_host = c ? (const uint8_t *)c->mmu.ram.host : NULL;
     int64_t counted = budget;
 
 #define RD x[insn->rd]
@@ -486,14 +486,18 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
     } while (0)
 #define LOAD(ctype, size)                                                                          \
     do {                                                                                           \
-        uint64_t a_ = RS1 + IMM;                                                                   \
-        if (likely(a_ - id_base < id_span)) {                                                      \
+        /* The offset in RAM (id_host + o_ is the host address), the address rebuilt from it       \
+         * after the test: no copy of it kept live along the direct path. */                       \
+        uint64_t o_ = RS1 + IMM - id_base;                                                         \
+        HOT_KEEP(o_); /* (else GCC keeps the address live beside it, a copy on the path) */        \
+        if (likely(o_ < id_span)) {                                                                \
             /* Any alignment here (the guest may load misaligned): memcpy, one mov on x86. */      \
             ctype d_;                                                                              \
-            __builtin_memcpy(&d_, (const void *)(id_addend + a_), sizeof d_);                      \
+            __builtin_memcpy(&d_, id_host + o_, sizeof d_);                                        \
             RD = (uint64_t)(int64_t)d_;                                                            \
             NEXT();                                                                                \
         }                                                                                          \
+        uint64_t a_ = o_ + id_base;                                                                \
         const struct ftlb_entry *e_ = &dview->read[ftlb_index(a_)];                                \
         if (likely(e_->tag == ftlb_tag(a_, size))) {                                               \
             RD = (uint64_t)(int64_t) * (const ctype *)(e_->addend + a_);                           \

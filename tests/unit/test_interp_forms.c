@@ -190,8 +190,8 @@ Test(interp_forms, rd_equals_rs1_forms)
                      (unsigned long)hart.x[cases[i].rd], (unsigned long)cases[i].want);
         if (cases[i].rs2 != cases[i].rd)
             cr_assert_eq(hart.x[cases[i].rs2], cases[i].b, "%s: rs2 unchanged", cases[i].what);
-        cr_assert_eq(hart.x[31], 1, "%s: %lu instructions before the csrr, want 1",
-                     cases[i].what, (unsigned long)hart.x[31]);
+        cr_assert_eq(hart.x[31], 1, "%s: %lu instructions before the csrr, want 1", cases[i].what,
+                     (unsigned long)hart.x[31]);
         cr_assert_eq(hart.x[0], 0, "%s: x0 stays zero", cases[i].what);
     }
 }
