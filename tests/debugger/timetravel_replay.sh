@@ -15,6 +15,7 @@
 KERNEL=${3:?usage: timetravel_replay.sh RV39 GUEST_DIR KERNEL_ELF DISK_IMG}
 DISK=${4:?usage: timetravel_replay.sh RV39 GUEST_DIR KERNEL_ELF DISK_IMG}
 limit=${RV39_TEST_TIMEOUT:-60}
+dbg_limit=$((2 * limit)) # a debugger session replays the whole log first, then seeks
 GDB_BIOS=default
 
 # The recording: typed with pauses (where the keys land depends on the host's timing).
@@ -52,7 +53,7 @@ dbg() {
     out=$1
     shift
     cp --sparse=always "$DISK" "$WORK/dbg.img"
-    printf '%s\n' "$@" | timeout -k 5 "$limit" "$RV39" --debug $run_args -replay "$WORK/run.log" \
+    printf '%s\n' "$@" | timeout -k 5 "$dbg_limit" "$RV39" --debug $run_args -replay "$WORK/run.log" \
         --drive "file=$WORK/dbg.img" >"$out" 2>&1
 }
 # seek_hash FILE STEP [HASHES]: the session's hash at STEP must be the plain replay's.
@@ -150,7 +151,7 @@ expect_not "$f" "diverged" "the interrupt guest's replay under the debugger"
 # GDB: watch the PTE, reverse-continue from the kernel's satp write.
 if command -v gdb-multiarch >/dev/null 2>&1; then
     cp --sparse=always "$DISK" "$WORK/gdb.img"
-    start_gdb_rv39 "$limit" "$KERNEL" -S -m 16M -nographic -replay "$WORK/run.log" \
+    start_gdb_rv39 "$dbg_limit" "$KERNEL" -S -m 16M -nographic -replay "$WORK/run.log" \
         --drive "file=$WORK/gdb.img"
     cat >"$WORK/session.gdb" <<GDB
 set pagination off
@@ -167,7 +168,7 @@ x/i \$pc
 p *\$pte
 kill
 GDB
-    timeout -k 5 "$limit" gdb-multiarch --batch -nx -x "$WORK/session.gdb" "$KERNEL" \
+    timeout -k 5 "$dbg_limit" gdb-multiarch --batch -nx -x "$WORK/session.gdb" "$KERNEL" \
         >"$WORK/gdb.txt" 2>&1
     wait "$RV39_PID"
     f=$WORK/gdb.txt
