@@ -182,7 +182,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         ++*loaded;
         const uint8_t *stat;
-        uint64_t stat_len;
+        uint64_t stat_len = 0;
         expected(file, len, &stat, &stat_len);
         if (!stat) fuzz_fail("loaded without a STAT record");
         check_state(stat, stat_len, state_after, state_after_len);
