@@ -181,6 +181,12 @@ struct cpu {
     /* Set by the parallel run mode: `pause` ends the run and sets paused (the thread then
      * offers its host core to the other harts' threads). */
     bool pause_yields, paused;
+    /* A run gone through in pieces (cpu_run_begin): the next piece starts with the run's
+     * interrupt check only when the last one stopped where the run would check
+     * (in_run_sync_due); time_lag is what the run would not have counted yet of the
+     * instructions retired (it counts them at its syncs), which guest time must not see. */
+    bool in_run, in_run_sync_due;
+    uint64_t time_lag;
     cpu_event_hook event_hook; /* NULL: nobody is watching */
     void *event_opaque;
 
@@ -215,6 +221,15 @@ void cpu_reset(struct cpu *c, uint64_t pc);
 uint64_t cpu_run(struct cpu *c, uint64_t budget);
 /* Execute exactly one instruction, or take one pending interrupt (debugger, tests). */
 void cpu_step(struct cpu *c);
+/* One cpu_run gone through in pieces, each ending exactly where asked (time travel over a
+ * recorded run's slice schedule, emu/replay_seek.h): begin does what cpu_run does before it
+ * runs; a piece of `budget` instructions and traps (step: exactly one of either; otherwise it
+ * ends at the first point after the budget where a run looks at it, see cpu_run) does what
+ * that stretch of the whole run does: interrupts are taken, counters synced and guest time
+ * moved only where the run would. Returns what the piece used of the budget. */
+void cpu_run_begin(struct cpu *c);
+uint64_t cpu_run_piece(struct cpu *c, uint64_t budget, bool step);
+void cpu_run_end(struct cpu *c);
 /* One A-extension instruction (LR, SC, AMO*) at va with rs2 = src, as the interpreter runs
  * it: *result is rd's new value. False with the exception recorded (c->pc must be the
  * instruction's). For translated code's slow path (cpu/jit_x86_64.c, emit_cold): the

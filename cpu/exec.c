@@ -15,6 +15,7 @@
 #include "cmo.h"
 #include "cpu.h"
 #include "csr_numbers.h"
+#include "exec_forms.h"
 #include "jit.h"
 #include "fpu.h"
 #include "fpu_insn.h"
@@ -47,66 +48,6 @@ static uint64_t insn_bits_at(struct cpu *c, uint64_t pc)
     if (rv_insn_len(lo) == 2) return lo;
     if (!mmu_fetch_parcel(&c->mmu, pc + 2, &hi)) return 0;
     return (uint64_t)lo | (uint64_t)hi << 16;
-}
-
-/* Conditional branches have no rd; in a decoded page the field instead says whether the
- * target lies in the same page. That depends only on the offset within the page, so it holds
- * for every virtual alias of the page, and a near branch can step the slot pointer directly. */
-#define BRANCH_FAR 0
-#define BRANCH_NEAR 1
-
-/* Specialised handlers for common forms of an instruction, chosen once at decode time so the
- * handler does not test for them on every execution: conditional branches and jal whose
- * target lies in the same page (imm then holds the distance in slot bytes, ready to add to
- * the slot pointer), and branches against x0 (beqz, bnez, ...: one register read fewer). */
-struct handler_set {
-    const void *const *base;      /* by opcode: the general handlers */
-    const void *const *near;      /* by opcode - OP_BEQ: target in this page */
-    const void *const *near_zero; /* the same with rs2 = x0 */
-    const void *jal_near;         /* jal to this page */
-    const void *li, *mv, *mv_rs2; /* rd = imm, rd = rs1, rd = rs2: addi/add with x0 or 0 */
-};
-_Static_assert(OP_BNE == OP_BEQ + 1 && OP_BLT == OP_BEQ + 2 && OP_BGE == OP_BEQ + 3 &&
-                   OP_BLTU == OP_BEQ + 4 && OP_BGEU == OP_BEQ + 5,
-               "the conditional branches are one run of insns.def");
-#define BRANCH_KINDS 6
-/* A near target's distance in slot bytes: one slot per 2-byte parcel. */
-#define SLOT_BYTES(offset) ((int32_t)(offset) * (int32_t)(sizeof(struct insn) / 2))
-
-/* `page_offset` is the instruction's offset in its page, or -1 for a one-off slot. */
-static void fill_slot(struct insn *slot, const struct decoded *d, const struct handler_set *h,
-                      int page_offset)
-{
-    slot->op = h->base[d->opcode];
-    slot->imm = d->imm;
-    bool freg_rd = d->opcode != OP_ILLEGAL && insn_format_writes_freg(insn_table[d->opcode].format);
-    slot->rd = d->rd || freg_rd ? d->rd : REG_SINK;
-    slot->rs1 = d->rs1;
-    slot->rs2 = d->rs2;
-    if (d->opcode == OP_ILLEGAL) return;
-    int64_t target = (int64_t)page_offset + d->imm;
-    bool near = page_offset >= 0 && target >= 0 && target < (int64_t)PAGE_SIZE;
-    if (insn_table[d->opcode].format == FMT_B) {
-        slot->rd = near ? BRANCH_NEAR : BRANCH_FAR;
-        if (near) {
-            unsigned k = (unsigned)(d->opcode - OP_BEQ);
-            slot->op = d->rs2 == 0 ? h->near_zero[k] : h->near[k];
-            slot->imm = SLOT_BYTES(d->imm);
-        }
-    } else if (d->opcode == OP_JAL && near) {
-        slot->op = h->jal_near;
-        slot->imm = SLOT_BYTES(d->imm);
-    } else if (d->opcode == OP_ADDI) { /* li, mv (c.li, c.mv expand to these or to add) */
-        if (d->rs1 == 0)
-            slot->op = h->li;
-        else if (d->imm == 0)
-            slot->op = h->mv;
-    } else if (d->opcode == OP_ADD) {
-        if (d->rs1 == 0)
-            slot->op = h->mv_rs2;
-        else if (d->rs2 == 0)
-            slot->op = h->mv;
-    }
 }
 
 enum csr_kind { CSR_KIND_WRITE, CSR_KIND_SET, CSR_KIND_CLEAR };
@@ -358,10 +299,28 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
     static const void *const near2[BRANCH_KINDS] = BRANCH_FORM_TABLE(_NEAR, 2);
     static const void *const near_zero2[BRANCH_KINDS] = BRANCH_FORM_TABLE(_NEARZ, 2);
 #undef BRANCH_FORM_TABLE
-    static const struct handler_set set4 = {handlers4, near4,     near_zero4,   &&op_JAL_NEAR_4,
-                                            &&op_LI_4, &&op_MV_4, &&op_MV_RS2_4};
-    static const struct handler_set set2 = {handlers2, near2,     near_zero2,   &&op_JAL_NEAR_2,
-                                            &&op_LI_2, &&op_MV_2, &&op_MV_RS2_2};
+#define SELF(name, ilen) [OP_##name] = &&op_##name##_SELF_##ilen
+#define SELF_FORM_TABLE(ilen)                                                                      \
+    {                                                                                              \
+        SELF(ADDI, ilen), SELF(ANDI, ilen), SELF(ORI, ilen), SELF(XORI, ilen), SELF(SLLI, ilen),   \
+            SELF(SRLI, ilen), SELF(SRAI, ilen), SELF(ADD, ilen), SELF(SUB, ilen), SELF(AND, ilen), \
+            SELF(OR, ilen), SELF(XOR, ilen), SELF(ADDIW, ilen), SELF(ADDW, ilen),                  \
+    }
+    static const void *const self4[OP_COUNT + 1] = SELF_FORM_TABLE(4);
+    static const void *const self2[OP_COUNT + 1] = SELF_FORM_TABLE(2);
+#undef SELF_FORM_TABLE
+#undef SELF
+#define FUSED(name)                                                                                \
+    {                                                                                              \
+        &&op_##name##_4, &&op_##name##_6, &&op_##name##_8                                          \
+    }
+    static const struct handler_set set4 = {handlers4,       near4,     near_zero4,
+                                            &&op_JAL_NEAR_4, &&op_LI_4, &&op_MV_4,
+                                            &&op_MV_RS2_4,   self4,     FUSED(SLLI_ADD)};
+    static const struct handler_set set2 = {handlers2,       near2,     near_zero2,
+                                            &&op_JAL_NEAR_2, &&op_LI_2, &&op_MV_2,
+                                            &&op_MV_RS2_2,   self2,     FUSED(SLLI_ADD)};
+#undef FUSED
     if (!c) {
         interp_entry_points = entry_points;
         return 0;
@@ -382,13 +341,13 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
     uint64_t page_vbase = FTLB_INVALID; /* virtual page of `page`; never matches in one-offs */
     uint64_t pc;                        /* valid at refetch and one_off only */
     /* Loads while data accesses translate to themselves (M-mode, Bare: mmu_identity) read RAM
-     * directly: guest address a is host id_addend + a when a - ram.base < id_span. That takes
-     * the fast TLB's dependent load off the path from address to value (in translated modes
-     * id_span is 0 and loads go through the fast TLB). A load of up to 8 bytes that passes
-     * ends inside RAM: id_span = ram.size - 7. */
+     * directly: guest address a is host id_host + (a - ram.base) when that is below id_span.
+     * That takes the fast TLB's dependent load off the path from address to value (in
+     * translated modes id_span is 0 and loads go through the fast TLB). A load of up to 8 bytes
+     * that passes ends inside RAM: id_span = ram.size - 7. */
     register uint64_t id_span HOT_REG("rbx") = 0;
     const uint64_t id_base = c ? c->mmu.ram.base : 0;
-    const uintptr_t id_addend = c ? (uintptr_t)c->mmu.ram.host - (uintptr_t)id_base : 0;
+    const uint8_t *const id_host = c ? (const uint8_t *)c->mmu.ram.host : NULL;
     int64_t counted = budget;
 
 #define RD x[insn->rd]
@@ -461,25 +420,30 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
     do {                                                                                           \
         count_retired(c, (uint64_t)(counted - remaining));                                         \
         counted = remaining;                                                                       \
+        c->time_lag = 0;                                                                           \
     } while (0)
 /* After an instruction that changes privilege, translation or interrupt state. */
 #define RETIRE_AND_SYNC(next_pc)                                                                   \
     do {                                                                                           \
         c->pc = (next_pc);                                                                         \
         remaining--;                                                                               \
-        if (step) goto out; /* a pending interrupt belongs to the next step */                     \
+        if (step) goto step_out_sync; /* a pending interrupt belongs to the next step */           \
         goto sync;                                                                                 \
     } while (0)
 #define LOAD(ctype, size)                                                                          \
     do {                                                                                           \
-        uint64_t a_ = RS1 + IMM;                                                                   \
-        if (likely(a_ - id_base < id_span)) {                                                      \
+        /* The offset in RAM (id_host + o_ is the host address), the address rebuilt from it       \
+         * after the test: no copy of it kept live along the direct path. */                       \
+        uint64_t o_ = RS1 + IMM - id_base;                                                         \
+        HOT_KEEP(o_); /* (else GCC keeps the address live beside it, a copy on the path) */        \
+        if (likely(o_ < id_span)) {                                                                \
             /* Any alignment here (the guest may load misaligned): memcpy, one mov on x86. */      \
             ctype d_;                                                                              \
-            __builtin_memcpy(&d_, (const void *)(id_addend + a_), sizeof d_);                      \
+            __builtin_memcpy(&d_, id_host + o_, sizeof d_);                                        \
             RD = (uint64_t)(int64_t)d_;                                                            \
             NEXT();                                                                                \
         }                                                                                          \
+        uint64_t a_ = o_ + id_base;                                                                \
         const struct ftlb_entry *e_ = &dview->read[ftlb_index(a_)];                                \
         if (likely(e_->tag == ftlb_tag(a_, size))) {                                               \
             RD = (uint64_t)(int64_t) * (const ctype *)(e_->addend + a_);                           \
@@ -598,6 +562,13 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
  * instret is unchanged): a trap handler that itself traps must not hold the host forever. */
 #define CHARGE_TRAP() (remaining--, counted--)
 
+    /* A run gone through in pieces (cpu_run_begin) goes on where its last piece stopped:
+     * through the sync below only where the whole run would have gone through it. */
+    if (unlikely(c->in_run)) {
+        bool due = c->in_run_sync_due;
+        c->in_run_sync_due = false;
+        if (!due) goto resume;
+    }
 sync:
     /* Sscofpmf: a counter of instructions armed to overflow ends the run where it wraps (a CSR
      * write may just have armed it), so its LCOFI comes within a block of the wrap. The run
@@ -617,6 +588,7 @@ sync:
             if (step) goto out;
         }
     }
+resume:
     pc = c->pc;
 refetch:
     dview = c->mmu.data;
@@ -674,6 +646,7 @@ op_decode : {
     /* With a translator, branches leave through refetch (as from a one-off slot: offset -1). */
     fill_slot(insn, &d, d.len == 4 ? &set4 : &set2, c->jit ? -1 : (int)(2 * index));
     unsigned offset = 2 * index;
+    if (!c->jit) fuse_pair(insn, &d, page->host, offset, d.len == 4 ? &set4 : &set2);
     page->code_chunks |= 1ull << (offset >> DPAGE_CHUNK_SHIFT);
     page->code_chunks |= 1ull << ((offset + d.len - 1) >> DPAGE_CHUNK_SHIFT);
     DISPATCH();
@@ -705,22 +678,25 @@ exception: /* c->pc is the faulting instruction, c->exc_* say why */
     SYNC_COUNTERS();
     CHARGE_TRAP();
     cpu_take_trap(c, false, c->exc_cause, c->exc_tval);
-    if (step) goto out;
+    if (step) goto step_out_sync;
     goto sync;
 
 illegal: /* c->pc is the illegal instruction */
     SYNC_COUNTERS();
     CHARGE_TRAP();
     cpu_take_trap(c, false, EXC_ILLEGAL_INSN, insn_bits_at(c, c->pc));
-    if (step) goto out;
+    if (step) goto step_out_sync;
     goto sync;
 
 after_wfi:
-    if (step) goto out;
+    if (step) goto step_out_sync;
     goto sync;
 
+step_out_sync: /* one step ended where a whole run would sync next */
+    c->in_run_sync_due = true;
 out:
     count_retired(c, (uint64_t)(counted - remaining));
+    if (unlikely(c->in_run)) c->time_lag += (uint64_t)(counted - remaining);
     if (c->hpm_armed) cpu_hpm_check_overflow(c);
     return (uint64_t)(budget - remaining);
 
@@ -735,6 +711,7 @@ out:
 #include "exec_ops.inc"
 #undef OP
 #undef ILEN
+#include "exec_fused.inc"
 }
 
 void interp_publish_labels(void)
@@ -750,6 +727,28 @@ uint64_t cpu_run(struct cpu *c, uint64_t budget)
     cpu_update_stip(c);
     if (c->hpm_armed_retired) budget = cpu_hpm_clamp_budget(c, budget); /* Sscofpmf: a wrap */
     return interp(c, (int64_t)budget, false);
+}
+
+void cpu_run_begin(struct cpu *c)
+{
+    c->yield_request = false;
+    cpu_coherence_drain(c);
+    cpu_sync_mmu(c);
+    cpu_update_stip(c);
+    c->in_run = c->in_run_sync_due = true;
+    c->time_lag = 0;
+}
+
+uint64_t cpu_run_piece(struct cpu *c, uint64_t budget, bool step)
+{
+    c->yield_request = false; /* a debugger hook's stop request cut the last piece short */
+    return interp(c, (int64_t)budget, step);
+}
+
+void cpu_run_end(struct cpu *c)
+{
+    c->in_run = c->in_run_sync_due = false;
+    c->time_lag = 0;
 }
 
 void cpu_step(struct cpu *c)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "jit_internal.h"
+#include "../mmu/walk.h"
 
 #define JIT_BUFFER_SIZE (32u << 20)
 #define JIT_POOL_SIZE 65536u
@@ -57,6 +58,7 @@ bool jit_attach(struct cpu *c)
     j->buckets = calloc(JIT_BUCKETS, sizeof(*j->buckets));
     j->page_blocks = calloc(j->pages, sizeof(*j->page_blocks));
     j->threshold = JIT_DEFAULT_THRESHOLD;
+    j->ram = &c->mmu.ram;
     if (!j->pool || !j->buckets || !j->page_blocks || !map_buffer(j) || !jit_backend_init(j)) {
         if (j->rw) munmap(j->rw, j->size);
         if (j->rx) munmap(j->rx, j->size);
@@ -155,7 +157,8 @@ void jit_invalidate_page(struct cpu *c, uint64_t page)
      * a Linux boot: a scan of the cache each time is cheap). */
     uint64_t page_pa = ((uint64_t)page << PAGE_SHIFT) + c->mmu.ram.base;
     for (unsigned i = 0; i < JIT_JUMP_CACHE_SIZE; i++)
-        if ((j->jump_cache[i].pa & ~(PAGE_SIZE - 1)) == page_pa) j->jump_cache[i].code = NULL;
+        if ((j->jump_cache[i].pa & ~(JIT_KEY_DIRECT | (PAGE_SIZE - 1))) == page_pa)
+            j->jump_cache[i].code = NULL;
     j->stop = 1;
     j->stats.page_kills++;
 }
@@ -252,10 +255,16 @@ static struct jit_block *translate(struct cpu *c, struct jit *j, struct jit_bloc
     return b;
 }
 
+/* The key bit of code translated now (see JIT_KEY_DIRECT). */
+static uint64_t regime_key(const struct cpu *c)
+{
+    return mmu_identity(&c->mmu.state, c->mmu.state.data_priv) ? JIT_KEY_DIRECT : 0;
+}
+
 struct jit_result jit_run(struct cpu *c, const struct itlb_entry *e, uint64_t pc, int64_t remaining)
 {
     struct jit *j = c->jit;
-    uint64_t pa = e->paddr | (pc & (PAGE_SIZE - 1));
+    uint64_t pa = e->paddr | (pc & (PAGE_SIZE - 1)) | regime_key(c);
     uint64_t page = ram_page_index(&c->mmu.ram, e->paddr);
     struct jit_block *b = find(j, pc, pa);
     if (!b) b = new_block(j, pc, pa, page);
@@ -277,7 +286,7 @@ const void *jit_lookup(struct cpu *c)
     uint64_t pc = c->pc;
     const struct itlb_entry *e = &c->mmu.fetch[ftlb_index(pc)];
     if (e->tag != ftlb_page_tag(pc)) return NULL; /* the interpreter fetches it */
-    uint64_t pa = e->paddr | (pc & (PAGE_SIZE - 1));
+    uint64_t pa = e->paddr | (pc & (PAGE_SIZE - 1)) | regime_key(c);
     struct jit_jump_entry *slot = &c->jit->jump_cache[(pc >> 1) & (JIT_JUMP_CACHE_SIZE - 1)];
     if (slot->code && slot->pc == pc && slot->pa == pa) return slot->code;
     const struct jit_block *b = find(c->jit, pc, pa);

@@ -21,6 +21,15 @@ struct jit_exit {
     uint32_t patch_at; /* buffer offset of the rel32 of its final jmp */
 };
 
+/* Set in a block's key (its `pa` field, and a jump-cache entry's) when it was translated
+ * while loads translate to themselves (mmu_identity: M-mode without MPRV, or satp Bare): its
+ * loads then read RAM directly after one range check (cpu/jit_x86_64_direct.c), which code
+ * translated in another regime must never do, nor be reached from it. Control stays in one
+ * regime while translated code runs (what changes it, CSR writes, xRET, traps, leaves), so
+ * chains and the lookup stub of a block's own regime keep to it. RAM's physical addresses
+ * never have this bit. */
+#define JIT_KEY_DIRECT (1ull << 63)
+
 /* One (virtual pc, physical address) pair that control reached: a translated block, or a
  * candidate counting its visits, or a place the translator cannot start (untranslatable). */
 struct jit_block {
@@ -62,7 +71,9 @@ struct jit {
     uint8_t *rx, *rw;
     size_t size, used, stubs_end;
     jit_enter_fn enter;
-    uint32_t exit_continue, exit_exception, lookup; /* offsets of the shared stubs */
+    uint32_t exit_continue, exit_exception; /* offsets of the shared stubs */
+    uint32_t lookup[2];                     /* the lookup stub of blocks without, with the key bit */
+    const struct guest_ram *ram;            /* the hart's RAM, for the direct loads */
 
     struct jit_block *pool;
     unsigned pool_size, pool_used;

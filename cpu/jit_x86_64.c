@@ -21,6 +21,7 @@
 
 /* ---- the shared stubs ---- */
 
+_Static_assert(JIT_KEY_DIRECT == 1ull << 63, "the lookup stub sets the key bit with bts 63");
 _Static_assert(sizeof(struct itlb_entry) == 24 && sizeof(struct jit_jump_entry) == 24,
                "the lookup stub scales fetch-TLB and jump-cache indexes by an imm8");
 
@@ -57,49 +58,55 @@ bool jit_backend_init(struct jit *j)
     /* c->pc is set and the budget is not spent: find the next block, or leave. First
      * jit_lookup's hit path inline (a C call per indirect jump was most of its cost): the
      * fetch-TLB entry of pc, then the jump-cache slot of (pc, pa); anything else calls it. */
-    j->lookup = (uint32_t)a.pos;
-    uint32_t slow[5];
-    cmp_byte_zero(&a, CPU_FIELD(yield_request));
-    slow[0] = jcc32(&a, CC_NE);
-    mov_load(&a, W64, RAX, CPU_FIELD(pc));
-    mov_load(&a, W64, RDX,
-             M(RBX, (int32_t)(offsetof(struct cpu, mmu) + offsetof(struct mmu, fetch))));
-    enc(&a, 0, 0x8b, 1, RCX, R(RAX)); /* mov ecx, eax */
-    shift_imm(&a, 0, SH_SHR, RCX, PAGE_SHIFT);
-    alu_imm(&a, 0, ALU_AND, R(RCX), FTLB_SIZE - 1); /* ftlb_index(pc) */
-    enc(&a, W64, 0x6b, 1, RCX, R(RCX));             /* imul rcx, rcx, imm8 */
-    b1(&a, sizeof(struct itlb_entry));
-    alu_rm(&a, W64, ALU_ADD, RDX, R(RCX));
-    mov_rr(&a, RSI, RAX);
-    alu_imm(&a, W64, ALU_AND, R(RSI), (int32_t) ~(PAGE_SIZE - 1)); /* ftlb_page_tag(pc) */
-    alu_rm(&a, W64, ALU_CMP, RSI, M(RDX, (int32_t)offsetof(struct itlb_entry, tag)));
-    slow[1] = jcc32(&a, CC_NE);
-    mov_load(&a, W64, RSI, M(RDX, (int32_t)offsetof(struct itlb_entry, paddr)));
-    enc(&a, 0, 0x8b, 1, RCX, R(RAX)); /* mov ecx, eax */
-    alu_imm(&a, 0, ALU_AND, R(RCX), (int32_t)(PAGE_SIZE - 1));
-    alu_rm(&a, W64, ALU_OR, RSI, R(RCX)); /* rsi = pa */
-    mov_rr(&a, RCX, RAX);
-    shift_imm(&a, W64, SH_SHR, RCX, 1);
-    alu_imm(&a, 0, ALU_AND, R(RCX), JIT_JUMP_CACHE_SIZE - 1);
-    enc(&a, W64, 0x6b, 1, RCX, R(RCX)); /* imul rcx, rcx, imm8 */
-    b1(&a, sizeof(struct jit_jump_entry));
-    mov_imm(&a, RDX, (uint64_t)(uintptr_t)j->jump_cache);
-    alu_rm(&a, W64, ALU_ADD, RDX, R(RCX));
-    alu_rm(&a, W64, ALU_CMP, RAX, M(RDX, (int32_t)offsetof(struct jit_jump_entry, pc)));
-    slow[2] = jcc32(&a, CC_NE);
-    alu_rm(&a, W64, ALU_CMP, RSI, M(RDX, (int32_t)offsetof(struct jit_jump_entry, pa)));
-    slow[3] = jcc32(&a, CC_NE);
-    mov_load(&a, W64, RAX, M(RDX, (int32_t)offsetof(struct jit_jump_entry, code)));
-    test_rr(&a, W64, RAX);
-    slow[4] = jcc32(&a, CC_E);
-    enc(&a, 0, 0xff, 1, 4, R(RAX)); /* jmp rax */
-    for (unsigned i = 0; i < 5; i++)
-        set_rel32(&a, slow[i], a.pos);
-    mov_rr(&a, RDI, RBX);
-    call_abs(&a, (const void *)jit_lookup);
-    test_rr(&a, W64, RAX);
-    jcc_to(&a, CC_E, j->exit_continue);
-    enc(&a, 0, 0xff, 1, 4, R(RAX)); /* jmp rax */
+    for (unsigned direct = 0; direct < 2; direct++) {
+        j->lookup[direct] = (uint32_t)a.pos;
+        uint32_t slow[5];
+        cmp_byte_zero(&a, CPU_FIELD(yield_request));
+        slow[0] = jcc32(&a, CC_NE);
+        mov_load(&a, W64, RAX, CPU_FIELD(pc));
+        mov_load(&a, W64, RDX,
+                 M(RBX, (int32_t)(offsetof(struct cpu, mmu) + offsetof(struct mmu, fetch))));
+        enc(&a, 0, 0x8b, 1, RCX, R(RAX)); /* mov ecx, eax */
+        shift_imm(&a, 0, SH_SHR, RCX, PAGE_SHIFT);
+        alu_imm(&a, 0, ALU_AND, R(RCX), FTLB_SIZE - 1); /* ftlb_index(pc) */
+        enc(&a, W64, 0x6b, 1, RCX, R(RCX));             /* imul rcx, rcx, imm8 */
+        b1(&a, sizeof(struct itlb_entry));
+        alu_rm(&a, W64, ALU_ADD, RDX, R(RCX));
+        mov_rr(&a, RSI, RAX);
+        alu_imm(&a, W64, ALU_AND, R(RSI), (int32_t) ~(PAGE_SIZE - 1)); /* ftlb_page_tag(pc) */
+        alu_rm(&a, W64, ALU_CMP, RSI, M(RDX, (int32_t)offsetof(struct itlb_entry, tag)));
+        slow[1] = jcc32(&a, CC_NE);
+        mov_load(&a, W64, RSI, M(RDX, (int32_t)offsetof(struct itlb_entry, paddr)));
+        enc(&a, 0, 0x8b, 1, RCX, R(RAX)); /* mov ecx, eax */
+        alu_imm(&a, 0, ALU_AND, R(RCX), (int32_t)(PAGE_SIZE - 1));
+        alu_rm(&a, W64, ALU_OR, RSI, R(RCX)); /* rsi = pa */
+        if (direct) { /* bts rsi, 63: the key of the calling block's regime (JIT_KEY_DIRECT) */
+            enc(&a, W64, 0x0fba, 2, 5, R(RSI));
+            b1(&a, 63);
+        }
+        mov_rr(&a, RCX, RAX);
+        shift_imm(&a, W64, SH_SHR, RCX, 1);
+        alu_imm(&a, 0, ALU_AND, R(RCX), JIT_JUMP_CACHE_SIZE - 1);
+        enc(&a, W64, 0x6b, 1, RCX, R(RCX)); /* imul rcx, rcx, imm8 */
+        b1(&a, sizeof(struct jit_jump_entry));
+        mov_imm(&a, RDX, (uint64_t)(uintptr_t)j->jump_cache);
+        alu_rm(&a, W64, ALU_ADD, RDX, R(RCX));
+        alu_rm(&a, W64, ALU_CMP, RAX, M(RDX, (int32_t)offsetof(struct jit_jump_entry, pc)));
+        slow[2] = jcc32(&a, CC_NE);
+        alu_rm(&a, W64, ALU_CMP, RSI, M(RDX, (int32_t)offsetof(struct jit_jump_entry, pa)));
+        slow[3] = jcc32(&a, CC_NE);
+        mov_load(&a, W64, RAX, M(RDX, (int32_t)offsetof(struct jit_jump_entry, code)));
+        test_rr(&a, W64, RAX);
+        slow[4] = jcc32(&a, CC_E);
+        enc(&a, 0, 0xff, 1, 4, R(RAX)); /* jmp rax */
+        for (unsigned i = 0; i < 5; i++)
+            set_rel32(&a, slow[i], a.pos);
+        mov_rr(&a, RDI, RBX);
+        call_abs(&a, (const void *)jit_lookup);
+        test_rr(&a, W64, RAX);
+        jcc_to(&a, CC_E, j->exit_continue);
+        enc(&a, 0, 0xff, 1, 4, R(RAX)); /* jmp rax */
+    }
 
     j->enter = (jit_enter_fn)(void *)j->rx;
     j->used = (a.pos + 15) & ~(size_t)15;
@@ -185,6 +192,12 @@ void reload_after_call(struct block_asm *s)
             mov_load(&s->a, W64, cached(s, r), GX(r));
 }
 
+/* The lookup stub of the block's regime: it finds only blocks of the same one. */
+static size_t lookup_stub(const struct block_asm *s)
+{
+    return s->a.j->lookup[(s->b->pa & JIT_KEY_DIRECT) != 0];
+}
+
 /* Leave toward `target` with `retired` instructions done: a patchable exit.
  *     (write back) sub r12, retired; jle stub; jmp stub   <- chain() patches this jmp
  *     stub: c->pc = target; budget spent ? leave : lookup
@@ -217,7 +230,7 @@ static void exit_to(struct block_asm *s, uint64_t target, unsigned retired)
     mov_store(a, W64, RAX, CPU_FIELD(pc));
     test_rr(a, W64, R12);
     jcc_to(a, CC_LE, a->j->exit_continue);
-    jmp_to(a, a->j->lookup);
+    jmp_to(a, lookup_stub(s));
     if (s->b->exit_count < JIT_MAX_EXITS)
         s->b->exits[s->b->exit_count++] = (struct jit_exit){target, at};
 }
@@ -230,7 +243,7 @@ static void exit_indirect(struct block_asm *s, unsigned retired)
     mov_store(a, W64, RAX, CPU_FIELD(pc));
     alu_imm(a, W64, ALU_SUB, R(R12), (int32_t)retired);
     jcc_to(a, CC_LE, a->j->exit_continue);
-    jmp_to(a, a->j->lookup);
+    jmp_to(a, lookup_stub(s));
 }
 
 unsigned access_size(enum opcode op)
@@ -257,6 +270,17 @@ struct cold *cold_add(struct block_asm *s, enum cold_kind kind, const struct jit
     return c;
 }
 
+void effective_address(struct block_asm *s, const struct jit_insn *in)
+{
+    int base = cached(s, in->d.rs1);
+    if (base >= 0) {
+        enc(&s->a, W64, 0x8d, 1, RAX, M(base, in->d.imm)); /* lea rax, [base + imm] */
+    } else {
+        load_x(s, RAX, in->d.rs1);
+        if (in->d.imm) alu_imm(&s->a, W64, ALU_ADD, R(RAX), in->d.imm);
+    }
+}
+
 /* rax = effective address; rdx = fast-TLB index * 16; jne to the slow path on a miss, with
  * rsi = the addend on a hit. `table` is 0 (read) or the offset of the write table. */
 void tlb_probe(struct block_asm *s, const struct jit_insn *in, enum cold_kind kind, unsigned index,
@@ -264,13 +288,7 @@ void tlb_probe(struct block_asm *s, const struct jit_insn *in, enum cold_kind ki
 {
     struct asm_buf *a = &s->a;
     unsigned size = access_size(in->d.opcode);
-    int base = cached(s, in->d.rs1);
-    if (base >= 0) {
-        enc(a, W64, 0x8d, 1, RAX, M(base, in->d.imm)); /* lea rax, [base + imm] */
-    } else {
-        load_x(s, RAX, in->d.rs1);
-        if (in->d.imm) alu_imm(a, W64, ALU_ADD, R(RAX), in->d.imm);
-    }
+    effective_address(s, in);
     /* index * 16 = ((va >> 12) & (FTLB_SIZE - 1)) << 4 = (va >> 8) & ((FTLB_SIZE - 1) << 4)
      * (mmu.h: ftlb_index) */
     enc(a, 0, 0x8b, 1, RDX, R(RAX)); /* mov edx, eax */
@@ -290,9 +308,12 @@ void tlb_probe(struct block_asm *s, const struct jit_insn *in, enum cold_kind ki
 static void emit_load(struct block_asm *s, const struct jit_insn *in, unsigned index)
 {
     struct asm_buf *a = &s->a;
-    tlb_probe(s, in, COLD_LOAD, index, 0);
-    int dst = cached(s, in->d.rd) >= 0 ? cached(s, in->d.rd) : RCX;
     struct operand m = MI(RSI, RAX, 0);
+    if (jit_direct_address(s, in, index))
+        m = MI(RDX, RSI, 0);
+    else
+        tlb_probe(s, in, COLD_LOAD, index, 0);
+    int dst = cached(s, in->d.rd) >= 0 ? cached(s, in->d.rd) : RCX;
     switch (in->d.opcode) {
     case OP_LB: enc(a, W64, 0x0fbe, 2, dst, m); break;
     case OP_LBU: enc(a, 0, 0x0fb6, 2, dst, m); break;
@@ -610,7 +631,8 @@ static void emit_cold(struct block_asm *s, struct cold *c)
     unsigned size = access_size(in->d.opcode);
     if (c->kind == COLD_DRAIN) {
         /* the fence retired; on to the stop checks below */
-    } else if (size > 1 && c->kind != COLD_ATOMIC) { /* misaligned atomics fault: cpu_atomic's */
+    } else if (size > 1 && (c->kind == COLD_LOAD || c->kind == COLD_STORE)) {
+        /* (misaligned atomics fault: cpu_atomic's; a direct load came with no TLB slot) */
         /* A misaligned access that stays inside its page (the hot path's tag keeps the
          * alignment bits, so it missed): the page's own entry serves it, as in the MMU's
          * slow path (mmu/access.c), without the call. rax = address, rdx = entry offset;
@@ -640,7 +662,7 @@ static void emit_cold(struct block_asm *s, struct cold *c)
         mov_imm(a, RCX, in->d.opcode);       /* cpu_atomic(c, va, src, op, &result) */
         enc(a, W64, 0x8d, 1, R8, M(RSP, 8)); /* lea r8, [rsp + 8] */
         call_abs(a, (const void *)cpu_atomic);
-    } else if (c->kind == COLD_LOAD) {
+    } else if (c->kind == COLD_LOAD || c->kind == COLD_LOAD_DIRECT) {
         mov_imm(a, RDX, size);
         enc(a, W64, 0x8d, 1, RCX, M(RSP, 8)); /* lea rcx, [rsp + 8] */
         spill_for_call(s);
@@ -657,7 +679,7 @@ static void emit_cold(struct block_asm *s, struct cold *c)
     enc(a, 0, 0x84, 1, RAX, R(RAX)); /* test al, al */
     failed = jcc32(a, CC_E);
     reload_after_call(s);
-    if (c->kind == COLD_LOAD || c->kind == COLD_ATOMIC) {
+    if (c->kind == COLD_LOAD || c->kind == COLD_LOAD_DIRECT || c->kind == COLD_ATOMIC) {
         mov_load(a, W64, RCX, M(RSP, 8));
         switch (in->d.opcode) { /* mmu_load zero-extends: sign-extend the signed loads */
         case OP_LB: enc(a, W64, 0x0fbe, 2, RCX, R(RCX)); break;

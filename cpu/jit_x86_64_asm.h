@@ -264,6 +264,7 @@ void jit_atomic_emit(struct asm_buf *a, enum opcode op);
 enum cold_kind {
     COLD_BRANCH,
     COLD_LOAD,
+    COLD_LOAD_DIRECT, /* a direct load outside RAM (cpu/jit_x86_64_direct.c): cpu_load */
     COLD_STORE,
     COLD_ATOMIC,
     COLD_ILLEGAL, /* raise illegal instruction at the instruction (cpu/jit_x86_64_fp.c) */
@@ -307,6 +308,13 @@ void spill_for_call(struct block_asm *s);
 void reload_after_call(struct block_asm *s);
 /* The access size of a load, store or atomic (insns.def's size column). */
 unsigned access_size(enum opcode op);
+/* rax = rs1 + imm. */
+void effective_address(struct block_asm *s, const struct jit_insn *in);
+/* cpu/jit_x86_64_direct.c: in a block of the direct regime (JIT_KEY_DIRECT), a load's address
+ * checked against RAM: rax = address, rsi = its offset in RAM, rdx = RAM's host base, and a
+ * jump to a COLD_LOAD_DIRECT slow path when outside. False (nothing emitted) in other
+ * blocks: then tlb_probe. */
+bool jit_direct_address(struct block_asm *s, const struct jit_insn *in, unsigned index);
 /* rax = rs1 + imm, rdx = fast-TLB index * 16, jne to a cold slow path of `kind` on a miss;
  * on a hit, rsi = the addend. `table`: 0 (read) or the offset of the write table. */
 void tlb_probe(struct block_asm *s, const struct jit_insn *in, enum cold_kind kind, unsigned index,

@@ -29,12 +29,22 @@ void timebase_init(void)
 
 /* The harts' total. Another hart may be counting on another host thread: each count is read
  * whole (relaxed atomic load), the sum is some moment's. */
+static const uint64_t *icount_lag[TIMEBASE_MAX_HARTS]; /* NULL: none */
+
 static uint64_t icount_total(void)
 {
     uint64_t total = 0;
-    for (unsigned h = 0; h < icount_nharts; h++)
+    for (unsigned h = 0; h < icount_nharts; h++) {
         total += __atomic_load_n(icount_harts[h], __ATOMIC_RELAXED);
+        if (icount_lag[h]) total -= *icount_lag[h];
+    }
     return total;
+}
+
+void timebase_icount_lag(const uint64_t *const lag[], unsigned n)
+{
+    for (unsigned h = 0; h < n && h < TIMEBASE_MAX_HARTS; h++)
+        icount_lag[h] = lag[h];
 }
 
 void timebase_icount_harts(unsigned shift, const uint64_t *const retired[], unsigned n)
@@ -43,6 +53,8 @@ void timebase_icount_harts(unsigned shift, const uint64_t *const retired[], unsi
     for (unsigned h = 0; h < n; h++)
         icount_harts[h] = retired[h];
     icount_nharts = n;
+    for (unsigned h = 0; h < TIMEBASE_MAX_HARTS; h++)
+        icount_lag[h] = NULL;
     icount_shift = shift;
     icount_skipped_ns = 0;
     icount_offset = 0u - ((icount_total() << shift) / TIMEBASE_NS_PER_TICK); /* mtime starts at 0 */

@@ -22,6 +22,9 @@ void timebase_icount(unsigned shift, const uint64_t *retired);
  * mode keeps that a function of what each hart executed). n is 1..TIMEBASE_MAX_HARTS. */
 #define TIMEBASE_MAX_HARTS 8
 void timebase_icount_harts(unsigned shift, const uint64_t *const retired[], unsigned n);
+/* What of each count guest time does not see yet (NULL: all of it): a run gone through in
+ * pieces sees the count as the whole run would (cpu_run_begin, cpu/cpu.h). */
+void timebase_icount_lag(const uint64_t *const lag[], unsigned n);
 bool timebase_is_icount(void);
 uint64_t timebase_now(void); /* current mtime */
 /* Under -icount: guest nanoseconds since the start (not moved by writes to mtime); what the

@@ -17,6 +17,7 @@
 #include "../cpu/cmo.h"
 #include "console_out.h"
 #include "disas.h"
+#include "replay_seek.h"
 #include "symtab.h"
 #include "timetravel.h"
 #include "trace_log.h"
@@ -535,6 +536,19 @@ enum dbg_stop debugger_run(struct debugger *d, uint64_t steps, bool (*interrupte
     }
     if (steps == 0 && held == 0 && d->nbp == 0 && d->nwp == 0 && !trace_log_stepping() && !d->tt)
         return run_free(d, interrupted, opaque);
+    /* A full-speed log replayed: its slices (emu/replay_seek.h), whole when nothing needs
+     * checking, else one step at a time within them. */
+    struct sched *sched = tt_sched(d->tt);
+    if (sched && steps == 0 && d->nbp == 0 && d->nwp == 0 && !trace_log_stepping()) {
+        for (;;) {
+            if (!sched_run_slice(sched)) {
+                machine_service(m);
+                return DBG_STOP_EXITED;
+            }
+            if (d->event_stop) return stop_on(d, d->stop_hart, DBG_STOP_EVENT);
+            if (interrupted(opaque)) return DBG_STOP_INTERRUPTED;
+        }
+    }
 
     /* One instruction per hart per round, in hart order; each hart is the selected one for
      * its step, so the watchpoint check and -d exec see it. With one hart a round is
@@ -543,7 +557,7 @@ enum dbg_stop debugger_run(struct debugger *d, uint64_t steps, bool (*interrupte
     for (uint64_t round = 0;; round++) {
         m->selected = home;
         if (d->tt) tt_before_step(d->tt);
-        if (!machine_service(m)) return DBG_STOP_EXITED;
+        if (!(sched ? sched_service(sched) : machine_service(m))) return DBG_STOP_EXITED;
         if (round % POLL_EVERY_STEPS == POLL_EVERY_STEPS - 1 && interrupted(opaque))
             return DBG_STOP_INTERRUPTED;
         bool all_idle = true;
@@ -567,7 +581,10 @@ enum dbg_stop debugger_run(struct debugger *d, uint64_t steps, bool (*interrupte
             uint64_t traps = d->traps;
             if (trace_log_stepping()) trace_log_exec(m); /* -d exec, in_asm */
             bool idle;
-            machine_advance_hart(m, c, 1, true, &idle);
+            if (sched)
+                sched_advance(sched, &idle);
+            else
+                machine_advance_hart(m, c, 1, true, &idle);
             all_idle &= idle;
             if (m->stop) {
                 m->selected = home;

@@ -206,6 +206,10 @@ bool machine_init(struct machine *m, const struct machine_config *cfg)
         for (unsigned h = 0; h < m->nharts; h++)
             hart_retired[h] = &m->hart[h]->stats.retired;
         timebase_icount_harts(cfg->icount_shift, hart_retired, m->nharts);
+        const uint64_t *lag[MACHINE_MAX_HARTS];
+        for (unsigned h = 0; h < m->nharts; h++)
+            lag[h] = &m->hart[h]->time_lag;
+        timebase_icount_lag(lag, m->nharts);
         rtc_base_ns = cfg->rtc_base_ns;
     }
     m->next_state_hash = cfg->state_hash_every;
@@ -286,6 +290,9 @@ static void idle(struct machine *m)
         timebase_skip_to(deadline);
         return;
     }
+    /* Replaying, what wakes the hart is in the log at this very point (guest time stands
+     * still while it waits): the next service hands it over, nothing to wait for. */
+    if (timebase_is_icount() && rr_input_from_log(m->rr)) return;
     uint64_t ns = timebase_is_icount() ? MAX_IDLE_NS : timebase_ns_until(deadline);
     if (ns > MAX_IDLE_NS) ns = MAX_IDLE_NS;
     if (machine_has_network(m)) { /* the network's sockets and timers wake the hart too */

@@ -263,8 +263,10 @@ int main(int argc, char **argv)
     }
     for (unsigned h = 0; h < m.nharts; h++) {
         if (opts.log_items) m.hart[h]->event_hook = trace_log_hook; /* a debugger's logs too */
-        /* Under a debugger the interpreter alone runs: it stops at any instruction. */
-        if (opts.jit && !opts.debug && !opts.gdb_port && !trace_log_stepping() &&
+        /* Under a debugger the interpreter alone runs: it stops at any instruction. A
+         * debugger's replay of a full-speed log learns its slices as it ran: translated. */
+        bool debugger = opts.debug || opts.gdb_port;
+        if (opts.jit && (!debugger || opts.replay_file) && !trace_log_stepping() &&
             !jit_attach(m.hart[h]) && RV39_HAS_JIT) {
             fprintf(stderr, "rv39: -jit: cannot set up the translator, interpreting\n");
             break;
@@ -277,6 +279,9 @@ int main(int argc, char **argv)
         if (!m.rr) {
             return end_run(&m, 2);
         }
+        if (debugger && !rr_full_speed(m.rr)) /* stepped from the start, as it was recorded */
+            for (unsigned h = 0; h < m.nharts; h++)
+                jit_detach(m.hart[h]);
     }
     if (opts.loadvm_file) { /* after -jit: a restore drops translated code where it writes */
         char err[256];

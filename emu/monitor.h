@@ -61,6 +61,7 @@ bool cmd_trace(struct debugger *d, int argc, char **argv, FILE *out);
 
 /* emu/monitor_tt.c: time travel (emu/timetravel.h) */
 bool cmd_rstep(struct debugger *d, int argc, char **argv, FILE *out);
+bool cmd_seek(struct debugger *d, int argc, char **argv, FILE *out);
 bool cmd_rcontinue(struct debugger *d, int argc, char **argv, FILE *out);
 bool cmd_whowrote(struct debugger *d, int argc, char **argv, FILE *out);
 bool cmd_history(struct debugger *d, int argc, char **argv, FILE *out);

@@ -53,6 +53,30 @@ bool dbg_reverse_step(struct debugger *d, uint64_t n, bool *at_begin, FILE *out)
     return tt_goto(d->tt, target, out);
 }
 
+/* ---- seek ---- */
+
+bool cmd_seek(struct debugger *d, int argc, char **argv, FILE *out)
+{
+    uint64_t n;
+    if (d->in_gdb) { /* GDB would go on with the registers it has */
+        fprintf(out, "error: under GDB, reverse-stepi and reverse-continue do this\n");
+        return false;
+    }
+    if (argc != 2) {
+        fprintf(out, "usage: seek STEP (a step: an instruction retired or a trap taken)\n");
+        return false;
+    }
+    if (!dbg_need_value(d, argv[1], &n, out) || !need_tt(d, out)) return false;
+    struct rr_point begin = tt_begin(d->tt);
+    if (n < begin.progress) n = begin.progress;
+    if (!tt_goto(d->tt, (struct rr_point){n, 0}, out)) return false;
+    /* As --state-hash-every prints it (there: between slices, at the first after a multiple). */
+    fprintf(out, "at step %" PRIu64 ": state-hash %" PRIu64 " %016" PRIx64 "\n",
+            rr_now(d->m).progress, d->m->instret, machine_state_hash(d->m));
+    print_where(d, out);
+    return true;
+}
+
 bool cmd_rstep(struct debugger *d, int argc, char **argv, FILE *out)
 {
     uint64_t n = 1;

@@ -47,6 +47,7 @@ struct rr {
     uint64_t next_sync;
     uint64_t inputs;
     bool failed; /* diverged: the end is not checked */
+    bool full_speed; /* a replay under a debugger of a log made without one (replay_seek.h) */
 };
 
 /* ---- points and hashes ---- */
@@ -113,7 +114,10 @@ enum rr_flags {
 
 static uint32_t run_flags(const struct machine *m, bool debugger)
 {
-    return (m->hart[0]->jit ? RR_FLAG_JIT : 0) | (debugger ? RR_FLAG_STEPPED : 0);
+    /* A debugger steps the interpreter (a debugger's replay of a full-speed log may have
+     * the translator, emu/replay_seek.h: it compares with run_flags(m, false)). */
+    if (debugger) return RR_FLAG_STEPPED;
+    return m->hart[0]->jit ? RR_FLAG_JIT : 0;
 }
 
 static void describe_flags(uint32_t flags, char *buf, size_t len)
@@ -387,7 +391,15 @@ struct rr *rr_replay_open(struct machine *m, const char *path, bool debugger)
         ok = false;
     }
     uint32_t flags = ok ? (uint32_t)get_le(r.data + 12, 4) : 0;
-    if (ok && flags != run_flags(m, debugger)) {
+    /* A debugger replays a full-speed log with its slice schedule (emu/replay_seek.h), which
+     * follows one hart. */
+    bool full_speed = ok && debugger && flags == run_flags(m, false);
+    if (full_speed && m->nharts > 1) {
+        fprintf(stderr, "rv39: -replay %s: a debugger replays a record made without one only "
+                        "with one hart, this machine has %u\n", path, m->nharts);
+        ok = false;
+    }
+    if (ok && !full_speed && flags != run_flags(m, debugger)) {
         char was[64], is[64];
         describe_flags(flags, was, sizeof was);
         describe_flags(run_flags(m, debugger), is, sizeof is);
@@ -403,6 +415,7 @@ struct rr *rr_replay_open(struct machine *m, const char *path, bool debugger)
         return NULL;
     }
     rr->replay = true;
+    rr->full_speed = full_speed;
     rr->path = path;
     for (size_t i = 0; i < rr->count; i++)
         if (rr->entries[i].kind != RR_SYNC && rr->entries[i].kind != RR_END)
@@ -410,6 +423,11 @@ struct rr *rr_replay_open(struct machine *m, const char *path, bool debugger)
     return rr;
 }
 
+
+bool rr_full_speed(const struct rr *rr)
+{
+    return rr && rr->replay && rr->full_speed;
+}
 
 uint64_t rr_input_count(const struct rr *rr)
 {

@@ -65,6 +65,10 @@ void rr_service(struct rr *rr, struct machine *m);
 void rr_record_uart(struct rr *rr, const struct machine *m, const uint8_t *bytes, unsigned n);
 void rr_record_input(struct rr *rr, const struct machine *m, const struct input_msg *msg);
 
+/* Is this a debugger's replay of a log made at full speed (without one)? Then the debugger
+ * runs it with its slice schedule (emu/replay_seek.h). */
+bool rr_full_speed(const struct rr *rr);
+
 /* How many inputs the log holds (for the summary line). */
 uint64_t rr_input_count(const struct rr *rr);
 

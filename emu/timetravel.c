@@ -8,6 +8,7 @@
 #include "../devices/timebase.h"
 #include "debugger.h"
 #include "machine.h"
+#include "replay_seek.h"
 #include "snapshot.h"
 
 /* Snapshots: one every `every` steps, at most TT_MAX_SNAPS; when they are all taken every
@@ -16,6 +17,9 @@
  * at most `every` steps (about 0.1 s at the debugger's stepping speed to begin with). */
 #define TT_FIRST_EVERY 500000ull
 #define TT_MAX_SNAPS 64
+/* Replaying a full-speed log (emu/replay_seek.h) re-executes whole slices at the translator's
+ * speed: snapshots can be further apart. */
+#define TT_SCHED_FIRST_EVERY 2000000ull
 
 struct tt_snap {
     struct snapshot *s;
@@ -31,6 +35,10 @@ struct tt {
     FILE *quiet; /* /dev/null: the console while re-executing */
     /* During a re-execution: who gets the cpu events. */
     const struct tt_observer *obs;
+    /* A full-speed log's slice schedule (NULL: a session recorded under the debugger, run
+     * one step at a time), and where the log ends. */
+    struct sched *sched;
+    struct rr_point end;
 };
 
 static int point_cmp(struct rr_point a, struct rr_point b)
@@ -59,6 +67,41 @@ static bool capture(struct tt *tt)
     return true;
 }
 
+static bool restore(struct tt *tt, unsigned i, FILE *out);
+
+/* A full-speed log: replay it once as the record ran (translated code, no event hooks, the
+ * console quiet, no state-hash lines), learning its slice schedule and taking snapshots
+ * between slices, then go back to its start. */
+static bool learn(struct tt *tt)
+{
+    struct machine *m = tt->m;
+    struct cpu *c = m->hart[0];
+    cpu_event_hook hook = c->event_hook;
+    void *hook_opaque = c->event_opaque;
+    FILE *console = m->cfg.console, *uart = m->uart.out;
+    uint64_t hash_every = m->cfg.state_hash_every, next_hash = m->next_state_hash;
+    int status = m->exit_status;
+    fflush(console);
+    c->event_hook = NULL;
+    m->cfg.console = m->uart.out = tt->quiet;
+    m->cfg.state_hash_every = 0;
+    bool ok = capture(tt);
+    while (ok && sched_learn(tt->sched)) {
+        struct rr_point now = rr_now(m), last = tt->snaps[tt->nsnaps - 1].at;
+        if (now.progress - last.progress >= tt->every) ok = capture(tt);
+    }
+    tt->end = rr_now(m);
+    ok = ok && m->exit_status != 2 && restore(tt, 0, stderr);
+    c->event_hook = hook;
+    c->event_opaque = hook_opaque;
+    m->cfg.console = console;
+    m->uart.out = uart;
+    m->cfg.state_hash_every = hash_every;
+    m->next_state_hash = next_hash;
+    m->exit_status = status;
+    return ok;
+}
+
 struct tt *tt_open(struct debugger *d)
 {
     struct machine *m = d->m;
@@ -69,11 +112,24 @@ struct tt *tt_open(struct debugger *d)
     tt->m = m;
     tt->every = TT_FIRST_EVERY;
     tt->quiet = fopen("/dev/null", "w");
-    if (!tt->quiet || !capture(tt)) {
+    bool ok = tt->quiet != NULL;
+    if (ok && rr_full_speed(m->rr)) {
+        tt->every = TT_SCHED_FIRST_EVERY;
+        tt->sched = sched_new(m);
+        ok = tt->sched && learn(tt);
+    } else if (ok) {
+        ok = capture(tt);
+    }
+    if (!ok) {
         tt_close(tt);
         return NULL;
     }
     return tt;
+}
+
+struct sched *tt_sched(const struct tt *tt)
+{
+    return tt ? tt->sched : NULL;
 }
 
 void tt_close(struct tt *tt)
@@ -81,12 +137,14 @@ void tt_close(struct tt *tt)
     if (!tt) return;
     for (unsigned i = 0; i < tt->nsnaps; i++)
         snapshot_free(tt->snaps[i].s);
+    sched_free(tt->sched);
     if (tt->quiet) fclose(tt->quiet);
     free(tt);
 }
 
 void tt_before_step(struct tt *tt)
 {
+    if (tt->sched) return; /* its snapshots were all taken while learning the schedule */
     struct rr_point now = rr_now(tt->m), last = tt->snaps[tt->nsnaps - 1].at;
     if (point_cmp(now, last) > 0 && now.progress - last.progress >= tt->every) capture(tt);
 }
@@ -157,6 +215,7 @@ static bool restore(struct tt *tt, unsigned i, FILE *out)
     }
     tt->m->stop = false;
     rr_rewind(tt->m->rr, tt->snaps[i].at);
+    if (tt->sched) sched_restored(tt->sched);
     return true;
 }
 
@@ -174,10 +233,16 @@ static unsigned snap_before(const struct tt *tt, struct rr_point p)
 static bool step_once(struct tt *tt)
 {
     struct machine *m = tt->m;
-    if (!machine_service(m)) return false;
+    if (!(tt->sched ? sched_service(tt->sched) : machine_service(m))) return false;
     struct rr_point at = rr_now(m);
     if (tt->obs && tt->obs->before) tt->obs->before(tt->obs->opaque, at);
-    machine_advance(m, 1, true);
+    if (tt->sched) {
+        bool idle;
+        sched_advance(tt->sched, &idle);
+        if (idle) machine_idle(m);
+    } else {
+        machine_advance(m, 1, true);
+    }
     if (tt->obs && tt->obs->after) tt->obs->after(tt->obs->opaque, at);
     return !m->stop;
 }
@@ -186,6 +251,13 @@ static bool step_once(struct tt *tt)
  * the last step (that is where the session is, then); before it, that is a failure. */
 static bool run_to(struct tt *tt, struct rr_point target, FILE *out)
 {
+    /* Nobody looking at each step: whole slices at full speed. */
+    if (tt->sched && !tt->obs) {
+        if (sched_run_to(tt->sched, target)) return true;
+        fprintf(out, "error: time travel: the machine stopped at step %" PRIu64
+                     " on the way to step %" PRIu64 "\n", rr_now(tt->m).progress, target.progress);
+        return false;
+    }
     while (point_cmp(rr_now(tt->m), target) < 0) {
         struct rr_point before = rr_now(tt->m);
         if (!step_once(tt)) {

@@ -34,6 +34,10 @@ struct tt;
 struct tt *tt_open(struct debugger *d);
 void tt_close(struct tt *tt);
 
+/* Replaying a full-speed log: its slice schedule, which debugger_run steps with
+ * (emu/replay_seek.h). NULL otherwise. */
+struct sched *tt_sched(const struct tt *tt);
+
 /* debugger_run's stepped loop, before servicing the board for the next step: captures a
  * snapshot when one is due. */
 void tt_before_step(struct tt *tt);

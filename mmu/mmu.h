@@ -34,12 +34,14 @@ struct walk_result;
 
 enum access { ACCESS_READ = 0, ACCESS_WRITE = 1, ACCESS_EXEC = 2 };
 
-/* 4096 slots per table: 16 MiB of 4 KiB pages, as many as the default model TLB holds and
- * more (direct-mapped slots collide; the model's sets are 4-way), so a working set the model
- * keeps is served by one compare and one add. At 256 slots the fast TLB, not the model, was
- * the limit: a 4 MiB heap sort went through the slow path on most accesses (README,
+/* 16384 slots per table: 64 MiB of 4 KiB pages. The model TLB bounds how many 4 KiB pages
+ * the fast TLB holds (2048 by default: a fast entry goes with its model entry), but a
+ * superpage is sliced into 4 KiB slots here: with 4096 slots, 64 MiB of megapages that the
+ * model held whole still took the slow path on most accesses (tests/bench/mem.c with 2 MiB
+ * pages: 20.4 host instructions per guest instruction under callgrind, 3.4 with 16384).
+ * At 256 slots a 4 MiB heap sort went through the slow path on most accesses (README,
  * Performance). A flush empties only the slots filled since the last one (`filled`). */
-#define FTLB_BITS 12
+#define FTLB_BITS 14
 #define FTLB_SIZE (1u << FTLB_BITS)
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1ull << PAGE_SHIFT)

@@ -24,8 +24,9 @@
 # Environment: QEMU (emulator to compare with), BENCH_MEM (RAM for both, default 256M),
 # BENCH_TIMEOUT (seconds per run, default 600), BENCH_BOOT_PATTERN, BENCH_KERNEL,
 # BENCH_SUFFIX=_small (the short CI builds of the same workloads: a quick try of this script),
-# BENCH_ONLY="int linux ..." (only those workloads: int int-sv39 mem-4k mem-2m trap fp boot proc
-# linux smp), BENCH_PROC_ROUNDS (rounds of the process-heavy row, default 300).
+# BENCH_ONLY="int linux ..." (only those workloads: int int-interp int-sv39 mem-4k mem-2m trap fp
+# boot proc linux smp; int-interp is bench.elf on rv39 `--jit off`, the interpreter alone),
+# BENCH_PROC_ROUNDS (rounds of the process-heavy row, default 300).
 set -eu
 here=$(dirname "$0")
 # shellcheck source=tests/bench/lib.sh
@@ -143,29 +144,60 @@ touched_estimate() {
     echo "${t:-}"
 }
 
-# bare_metal W LABEL ELF: RUNS alternating runs of a bare-metal workload on both machines.
+# bare_metal W LABEL ELF [IW ILABEL]: RUNS alternating runs of a bare-metal workload on both
+# machines. With IW, every round also runs rv39 with `--jit off` (the interpreter alone) as
+# workload IW, checked and timed against the same QEMU run: IW's QEMU medians are W's, which
+# saves a third set of QEMU runs. W's own row (and its rv39 runs) only when W is wanted.
+# (bw, not w: run_to_end and record set w, and sh has no locals.)
 bare_metal() {
-    w=$1 label=$2 elf=$3
+    bw=$1 label=$2 elf=$3 iw=${4:-} ilabel=${5:-}
     [ -e "$elf" ] || fail "$elf not found; build first (make build)"
     echo "== $label ($elf)"
+    rv39_sides=
+    want "$bw" && rv39_sides=$bw
+    [ -n "$iw" ] && rv39_sides="$rv39_sides $iw"
     i=1
     while [ "$i" -le "$runs" ]; do
-        run_to_end "$w" rv39 "$i" "$rv39" -nographic -stats -m "$mem" -bios none -kernel "$elf"
-        run_to_end "$w" qemu "$i" "$qemu" -M virt -m "$mem" -bios none -nographic -kernel "$elf"
-        if ! cmp -s "$tmp/$w.rv39.$i.out" "$tmp/$w.qemu.$i.out"; then
-            diff -u "$tmp/$w.qemu.$i.out" "$tmp/$w.rv39.$i.out" >&2 || true
-            fail "$w: rv39 and QEMU printed different results (--- QEMU, +++ rv39)"
+        if want "$bw"; then
+            run_to_end "$bw" rv39 "$i" "$rv39" -nographic -stats -m "$mem" -bios none -kernel "$elf"
         fi
+        run_to_end "$bw" qemu "$i" "$qemu" -M virt -m "$mem" -bios none -nographic -kernel "$elf"
+        if [ -n "$iw" ]; then
+            run_to_end "$iw" rv39 "$i" "$rv39" --jit off -nographic -stats -m "$mem" -bios none \
+                -kernel "$elf"
+        fi
+        for v in $rv39_sides; do
+            if ! cmp -s "$tmp/$v.rv39.$i.out" "$tmp/$bw.qemu.$i.out"; then
+                diff -u "$tmp/$bw.qemu.$i.out" "$tmp/$v.rv39.$i.out" >&2 || true
+                fail "$v: rv39 and QEMU printed different results (--- QEMU, +++ rv39)"
+            fi
+        done
         i=$((i + 1))
     done
-    # The guest's own figures (per-phase times, accesses or traps per second), first run.
-    echo "$label:" >>"$tmp/figures"
-    for side in rv39 qemu; do
-        tr -d '\r' <"$tmp/$w.$side.1.raw" | grep '^~' | grep -v -e instret -e touched_bytes |
-            sed "s/^~/  $side:/" | tee -a "$tmp/figures"
+    # The guest's own figures (per-phase times, accesses or traps per second), first run;
+    # QEMU's once, under the first row.
+    sides="rv39 qemu"
+    for v in $rv39_sides; do
+        vlabel=$label
+        [ "$v" = "$bw" ] || vlabel=$ilabel
+        echo "$vlabel:" >>"$tmp/figures"
+        for side in $sides; do
+            src=$tmp/$v.$side.1.raw
+            [ -e "$src" ] || src=$tmp/$bw.$side.1.raw # IW's QEMU run is W's
+            tr -d '\r' <"$src" | grep '^~' | grep -v -e instret -e touched_bytes |
+                sed "s/^~/  $side:/" | tee -a "$tmp/figures"
+        done
+        sides=rv39
+        if [ "$v" = "$bw" ]; then
+            touched_estimate "$bw" "$elf" >"$tmp/$bw.touched"
+            echo "$bw|$label" >>"$tmp/rows"
+        else
+            cp "$tmp/$bw.qemu.us" "$tmp/$iw.qemu.us"
+            cp "$tmp/$bw.qemu.rss" "$tmp/$iw.qemu.rss"
+            touched_estimate "$iw" "$elf" >"$tmp/$iw.touched"
+            echo "$iw|$ilabel" >>"$tmp/rows"
+        fi
     done
-    touched_estimate "$w" "$elf" >"$tmp/$w.touched"
-    echo "$w|$label" >>"$tmp/rows"
 }
 
 # kernel_boot: our kernel (firmware/kernel) with rv39's SBI firmware and with QEMU's OpenSBI.
@@ -257,7 +289,13 @@ want() {
     case " $BENCH_ONLY " in *" $1 "*) return 0 ;; esac
     return 1
 }
-want int && bare_metal int "integer kernels, M-mode" "$elves/bench$suffix.elf"
+# int-interp: the same ELF and QEMU runs as int, rv39 with `--jit off` (hosts without a JIT).
+interp=
+want int-interp && interp=int-interp
+if want int || [ -n "$interp" ]; then
+    bare_metal int "integer kernels, M-mode" "$elves/bench$suffix.elf" "$interp" \
+        "integer kernels, M-mode, \`--jit off\` (interpreter)"
+fi
 want int-sv39 && bare_metal int-sv39 "integer kernels, S-mode Sv39 4 KiB" "$elves/bench_sv39$suffix.elf"
 want mem-4k && bare_metal mem-4k "memory 64 MiB, Sv39 4 KiB pages" "$elves/bench_mem4k$suffix.elf"
 want mem-2m && bare_metal mem-2m "memory 64 MiB, Sv39 2 MiB pages" "$elves/bench_mem2m$suffix.elf"

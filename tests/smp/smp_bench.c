@@ -1,7 +1,7 @@
 /* The parallel workload of `make bench`'s SMP line and of the smp/speedup test: a fixed total
- * of CPU-bound work (UNITS units, each a few hundred integer instructions over a buffer of its
+ * of CPU-bound work (UNITS units, each ~750 integer instructions over a buffer of its
  * hart's own) split evenly over however many harts there are, with nothing shared but the
- * result. The same total on -smp 1 and -smp N, so wall-clock times compare: harts that truly
+ * result and a progress sample every 8 units. The same total on -smp 1 and -smp N, so wall-clock times compare: harts that truly
  * run in parallel take about 1/N of the time. The checksum does not depend on the split. */
 #include <stdbool.h>
 
@@ -10,7 +10,7 @@
 
 #define MAX_HARTS 8
 #ifndef UNITS
-#define UNITS (1u << 21)
+#define UNITS (1u << 22)
 #endif
 #define ROUNDS 16
 
@@ -24,12 +24,18 @@ static inline void relax(void)
 }
 static volatile uint32_t started, done_count;
 static uint64_t result[MAX_HARTS];
-/* Each hart's last finished unit, and how often hart 0 saw hart 1's change between two of its
- * own units: harts that run at the same time see it change nearly every time, harts that take
- * turns (a slice of ~20000 instructions, some 25 units, each) once per turn at most. So the
- * longest run of units after each of which hart 1 had moved on is at most 1 when harts take
- * turns, and grows with every stretch in which the two run at the same time. */
-static volatile uint64_t progress[MAX_HARTS][8];
+/* Each hart's progress (its last finished unit, published every SAMPLE_UNITS units), and how
+ * often hart 0 saw hart 1's change between two of its own samples: harts that run at the same
+ * time see it change nearly every time, harts that take turns (a slice of ~20000 instructions,
+ * some 26 units, so at least 3 samples each) once per turn at most. So the longest run of
+ * samples after each of which hart 1 had moved on is at most 1 when harts take turns, and grows
+ * with every stretch in which the two run at the same time. Publishing and sampling only every
+ * SAMPLE_UNITS units, each hart's counter on a cache line of its own, keeps the one thing the
+ * harts share from costing the workload: a line written by one host core and read by the other
+ * after every unit moved between the cores twice per ~750 guest instructions, a quarter of a
+ * unit's time on this host, which is the measurement's own cost, not the emulator's. */
+#define SAMPLE_UNITS 8
+static volatile uint64_t progress[MAX_HARTS][8] __attribute__((aligned(64)));
 static uint64_t samples, changes, run, longest;
 #define WORDS 64
 static uint64_t scratch[MAX_HARTS][512] __attribute__((aligned(4096))); /* a page each */
@@ -68,9 +74,11 @@ void smp_main(unsigned long hartid)
         for (unsigned i = 0; i < WORDS; i++) /* each unit starts afresh: the split does not */
             buf[i] = u + i;                   /* change the checksum */
         sum += unit(u, buf);
+        if ((u - first) % SAMPLE_UNITS != SAMPLE_UNITS - 1) continue;
         progress[self][0] = u + 1;
+        if (self != 0 || nharts == 1) continue;
         uint64_t seen = progress[1][0];
-        if (self == 0 && nharts > 1 && seen != 0 && seen != (nharts == 2 ? UNITS : 2 * per)) {
+        if (seen != 0 && seen != (nharts == 2 ? UNITS : 2 * per)) {
             static uint64_t before;
             samples++;
             changes += seen != before;
