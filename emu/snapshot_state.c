@@ -176,6 +176,8 @@ static void cpu_state(struct stream *s, struct cpu *c, struct tlb_tmp *tmp)
     A(s, c->f);
     V(s, c->fcsr);
     V(s, c->mstatus);
+    if (s->load && !csr_mstatus_possible(c->mstatus))
+        fail(s, "mstatus 0x%" PRIx64 " is not a value mstatus can hold", c->mstatus);
     V(s, c->misa);
     V(s, c->medeleg);
     V(s, c->mideleg);
