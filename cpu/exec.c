@@ -15,6 +15,7 @@
 #include "cmo.h"
 #include "cpu.h"
 #include "csr_numbers.h"
+#include "exec_forms.h"
 #include "jit.h"
 #include "fpu.h"
 #include "fpu_insn.h"
@@ -47,68 +48,6 @@ static uint64_t insn_bits_at(struct cpu *c, uint64_t pc)
     if (rv_insn_len(lo) == 2) return lo;
     if (!mmu_fetch_parcel(&c->mmu, pc + 2, &hi)) return 0;
     return (uint64_t)lo | (uint64_t)hi << 16;
-}
-
-/* Conditional branches have no rd; in a decoded page the field instead says whether the
- * target lies in the same page. That depends only on the offset within the page, so it holds
- * for every virtual alias of the page, and a near branch can step the slot pointer directly. */
-#define BRANCH_FAR 0
-#define BRANCH_NEAR 1
-
-/* Specialised handlers for common forms of an instruction, chosen once at decode time so the
- * handler does not test for them on every execution: conditional branches and jal whose
- * target lies in the same page (imm then holds the distance in slot bytes, ready to add to
- * the slot pointer), branches against x0 (beqz, bnez, ...: one register read fewer), li/mv,
- * and ALU instructions whose rd is their rs1 (rd op= rs2 or imm, read-modify-write). */
-struct handler_set {
-    const void *const *base;      /* by opcode: the general handlers */
-    const void *const *near;      /* by opcode - OP_BEQ: target in this page */
-    const void *const *near_zero; /* the same with rs2 = x0 */
-    const void *jal_near;         /* jal to this page */
-    const void *li, *mv, *mv_rs2; /* rd = imm, rd = rs1, rd = rs2: addi/add with x0 or 0 */
-    const void *const *self;      /* by opcode, rd = rs1 != x0: rd op= rs2 or imm; or NULL */
-};
-_Static_assert(OP_BNE == OP_BEQ + 1 && OP_BLT == OP_BEQ + 2 && OP_BGE == OP_BEQ + 3 &&
-                   OP_BLTU == OP_BEQ + 4 && OP_BGEU == OP_BEQ + 5,
-               "the conditional branches are one run of insns.def");
-#define BRANCH_KINDS 6
-/* A near target's distance in slot bytes: one slot per 2-byte parcel. */
-#define SLOT_BYTES(offset) ((int32_t)(offset) * (int32_t)(sizeof(struct insn) / 2))
-
-/* `page_offset` is the instruction's offset in its page, or -1 for a one-off slot. */
-static void fill_slot(struct insn *slot, const struct decoded *d, const struct handler_set *h,
-                      int page_offset)
-{
-    slot->op = h->base[d->opcode];
-    slot->imm = d->imm;
-    bool freg_rd = d->opcode != OP_ILLEGAL && insn_format_writes_freg(insn_table[d->opcode].format);
-    slot->rd = d->rd || freg_rd ? d->rd : REG_SINK;
-    slot->rs1 = d->rs1;
-    slot->rs2 = d->rs2;
-    if (d->opcode == OP_ILLEGAL) return;
-    int64_t target = (int64_t)page_offset + d->imm;
-    bool near = page_offset >= 0 && target >= 0 && target < (int64_t)PAGE_SIZE;
-    if (insn_table[d->opcode].format == FMT_B) {
-        slot->rd = near ? BRANCH_NEAR : BRANCH_FAR;
-        if (near) {
-            unsigned k = (unsigned)(d->opcode - OP_BEQ);
-            slot->op = d->rs2 == 0 ? h->near_zero[k] : h->near[k];
-            slot->imm = SLOT_BYTES(d->imm);
-        }
-    } else if (d->opcode == OP_JAL && near) {
-        slot->op = h->jal_near;
-        slot->imm = SLOT_BYTES(d->imm);
-    } else if (d->opcode == OP_ADDI && d->rs1 == 0) { /* li (c.li expands to it) */
-        slot->op = h->li;
-    } else if (d->opcode == OP_ADDI && d->imm == 0) { /* mv (c.mv: this or add) */
-        slot->op = h->mv;
-    } else if (d->opcode == OP_ADD && d->rs1 == 0) {
-        slot->op = h->mv_rs2;
-    } else if (d->opcode == OP_ADD && d->rs2 == 0) {
-        slot->op = h->mv;
-    }
-    if (slot->op == h->base[d->opcode] && d->rd != 0 && d->rd == d->rs1 && h->self[d->opcode])
-        slot->op = h->self[d->opcode];
 }
 
 enum csr_kind { CSR_KIND_WRITE, CSR_KIND_SET, CSR_KIND_CLEAR };
@@ -371,10 +310,17 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
     static const void *const self2[OP_COUNT + 1] = SELF_FORM_TABLE(2);
 #undef SELF_FORM_TABLE
 #undef SELF
-    static const struct handler_set set4 = {handlers4, near4,     near_zero4,    &&op_JAL_NEAR_4,
-                                            &&op_LI_4, &&op_MV_4, &&op_MV_RS2_4, self4};
-    static const struct handler_set set2 = {handlers2, near2,     near_zero2,    &&op_JAL_NEAR_2,
-                                            &&op_LI_2, &&op_MV_2, &&op_MV_RS2_2, self2};
+#define FUSED(name)                                                                                \
+    {                                                                                              \
+        &&op_##name##_4, &&op_##name##_6, &&op_##name##_8                                          \
+    }
+    static const struct handler_set set4 = {handlers4,       near4,     near_zero4,
+                                            &&op_JAL_NEAR_4, &&op_LI_4, &&op_MV_4,
+                                            &&op_MV_RS2_4,   self4,     FUSED(SLLI_ADD)};
+    static const struct handler_set set2 = {handlers2,       near2,     near_zero2,
+                                            &&op_JAL_NEAR_2, &&op_LI_2, &&op_MV_2,
+                                            &&op_MV_RS2_2,   self2,     FUSED(SLLI_ADD)};
+#undef FUSED
     if (!c) {
         interp_entry_points = entry_points;
         return 0;
@@ -700,6 +646,7 @@ op_decode : {
     /* With a translator, branches leave through refetch (as from a one-off slot: offset -1). */
     fill_slot(insn, &d, d.len == 4 ? &set4 : &set2, c->jit ? -1 : (int)(2 * index));
     unsigned offset = 2 * index;
+    if (!c->jit) fuse_pair(insn, &d, page->host, offset, d.len == 4 ? &set4 : &set2);
     page->code_chunks |= 1ull << (offset >> DPAGE_CHUNK_SHIFT);
     page->code_chunks |= 1ull << ((offset + d.len - 1) >> DPAGE_CHUNK_SHIFT);
     DISPATCH();
@@ -764,6 +711,7 @@ out:
 #include "exec_ops.inc"
 #undef OP
 #undef ILEN
+#include "exec_fused.inc"
 }
 
 void interp_publish_labels(void)

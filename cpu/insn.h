@@ -95,6 +95,7 @@ struct insn {
     const void *op;
     int32_t imm;
     uint8_t rd, rs1, rs2;
+    uint8_t aux; /* a fused pair's second rd (cpu/exec_forms.c) */
 };
 
 /* Decode a 32-bit instruction. Returns false (opcode OP_ILLEGAL) if it is not one we know. */

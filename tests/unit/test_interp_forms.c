@@ -1,7 +1,7 @@
 /* The interpreter's specialised handler forms (cpu/exec.c, fill_slot), run under cpu_run on
  * decoded pages, where they are chosen: branches and jal with a target in the same page
  * (imm pre-scaled to slot bytes), branches against x0, li/mv forms of addi and add, and
- * ALU instructions with rd = rs1 (read-modify-write). Each
+ * ALU instructions with rd = rs1 (read-modify-write), and fused pairs (slli + add). Each
  * must compute what the general handler computes (unpriv spec 2.4, 2.5) and retire exactly as
  * many instructions, also when the run budget ends at one of them. */
 #include <criterion/criterion.h>
@@ -193,6 +193,108 @@ Test(interp_forms, rd_equals_rs1_forms)
         cr_assert_eq(hart.x[31], 1, "%s: %lu instructions before the csrr, want 1", cases[i].what,
                      (unsigned long)hart.x[31]);
         cr_assert_eq(hart.x[0], 0, "%s: x0 stays zero", cases[i].what);
+    }
+}
+
+/* Superinstructions (cpu/exec_forms.c, fuse_pair): slli t, s, k followed by add d, t, o or
+ * add d, o, t, in each length (c.slli, c.add), with o = t, d = t and d = x0, computes what the
+ * two instructions do one after the other (2.4.1, 2.4.2) and retires two. */
+Test(interp_forms, fused_slli_add)
+{
+    struct {
+        uint32_t first, second;   /* 32-bit instructions, or 0 for ... */
+        uint16_t cfirst, csecond; /* ... compressed ones */
+        uint64_t x5, x7, want5, want7;
+        const char *what;
+    } cases[] = {
+        {i_slli(5, 6, 3), i_add(7, 5, 8), 0, 0, 0, 0, 24, 124, "slli x5, x6, 3; add x7, x5, x8"},
+        {i_slli(5, 6, 3), i_add(7, 8, 5), 0, 0, 0, 0, 24, 124, "add x7, x8, x5"},
+        {i_slli(5, 6, 63), i_add(7, 5, 0), 0, 0, 0, 0, 1ull << 63, 1ull << 63, "add x7, x5, x0"},
+        {i_slli(5, 6, 1), i_add(0, 5, 8), 0, 0, 0, 0, 6, 0, "add x0, x5, x8"},
+        {i_slli(5, 5, 2), 0, 0, (uint16_t)(0x9002 | 7 << 7 | 5 << 2), 1, 10, 4, 14,
+         "slli x5, x5, 2; c.add x7, x5"},
+        {0, i_add(7, 5, 5), c_ci(0, 5, 2, 2), 0, 1, 0, 4, 8, "c.slli x5, 2; add x7, x5, x5"},
+        {0, 0, c_ci(0, 5, 2, 2), (uint16_t)(0x9002 | 5 << 7 | 5 << 2), 3, 0, 24, 0,
+         "c.slli x5, 2; c.add x5, x5"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        harness_fini();
+        harness_init();
+        code_at(CODE_BASE);
+        if (cases[i].first)
+            put32(cases[i].first);
+        else
+            put16(cases[i].cfirst);
+        if (cases[i].second)
+            put32(cases[i].second);
+        else
+            put16(cases[i].csecond);
+        put32(i_csrrs(31, MINSTRET, 0));
+        uint64_t end = code_cursor();
+        put32(i_jal(0, 0));
+        hart.x[5] = cases[i].x5;
+        hart.x[6] = 3;
+        hart.x[7] = cases[i].x7;
+        hart.x[8] = 100;
+        run_to(end);
+        cr_assert_eq(hart.x[5], cases[i].want5, "%s: x5 %#lx, want %#lx", cases[i].what,
+                     (unsigned long)hart.x[5], (unsigned long)cases[i].want5);
+        cr_assert_eq(hart.x[7], cases[i].want7, "%s: x7 %#lx, want %#lx", cases[i].what,
+                     (unsigned long)hart.x[7], (unsigned long)cases[i].want7);
+        cr_assert_eq(hart.x[0], 0, "%s: x0 stays zero", cases[i].what);
+        cr_assert_eq(hart.x[31], 2, "%s: %lu instructions before the csrr, want 2", cases[i].what,
+                     (unsigned long)hart.x[31]);
+    }
+}
+
+/* A fused pair's second instruction is still an instruction of its own: a jump to the add
+ * runs the add alone. */
+Test(interp_forms, fused_pair_second_half_entered_alone)
+{
+    code_at(CODE_BASE);
+    put32(i_slli(5, 6, 3));     /* 0x00 */
+    put32(i_add(7, 7, 5));      /* 0x04: x7 += x5 */
+    put32(i_addi(9, 9, 1));     /* 0x08 */
+    put32(i_addi(5, 0, 100));   /* 0x0c */
+    put32(i_bne(9, 11, -0x0c)); /* 0x10: -> 0x04 once */
+    put32(i_csrrs(31, MINSTRET, 0));
+    put32(i_jal(0, 0)); /* 0x18 */
+    hart.x[6] = 1;
+    hart.x[11] = 2;
+    run_to(CODE_BASE + 0x18);
+    cr_assert_eq(hart.x[7], 8 + 100, "x7 = (1 << 3) + 100, got %lu", (unsigned long)hart.x[7]);
+    cr_assert_eq(hart.x[31], 9, "slli add addi li bne, add addi li bne: 9, got %lu",
+                 (unsigned long)hart.x[31]);
+}
+
+/* Self-modifying code (unpriv spec "Zifencei"): a store over the add of a fused pair drops the
+ * fused slot, so the next pass runs the new instruction, also where the pair spans two
+ * 64-byte chunks of tracked code (slli at 0x3c, add at 0x40). */
+Test(interp_forms, store_over_a_fused_pair_redecodes_it)
+{
+    uint64_t starts[] = {CODE_BASE + 0x100, CODE_BASE + 0x13c};
+    for (size_t i = 0; i < sizeof(starts) / sizeof(starts[0]); i++) {
+        harness_fini();
+        harness_init();
+        uint64_t s = starts[i];
+        code_at(CODE_BASE);
+        put32(i_jal(0, (int32_t)(s - CODE_BASE)));
+        code_at(s);
+        put32(i_slli(5, 6, 3));     /* +0x00 */
+        put32(i_add(7, 5, 8));      /* +0x04: becomes sub x7, x5, x8 */
+        put32(i_addi(9, 9, 1));     /* +0x08 */
+        put32(i_sw(12, 4, 13));     /* +0x0c: store over +0x04 */
+        put32(0x0000100fu);         /* +0x10: fence.i */
+        put32(i_bne(9, 11, -0x14)); /* +0x14: -> +0x00 once */
+        put32(i_jal(0, 0));         /* +0x18 */
+        hart.x[6] = 1;
+        hart.x[8] = 1;
+        hart.x[11] = 2;
+        hart.x[12] = i_sub(7, 5, 8);
+        hart.x[13] = s;
+        run_to(s + 0x18);
+        cr_assert_eq(hart.x[7], 8 - 1, "at %#lx: the second pass runs sub: x7 = 8 - 1, got %lu",
+                     (unsigned long)s, (unsigned long)hart.x[7]);
     }
 }
 
