@@ -202,7 +202,7 @@ enum dbg_stop dbg_reverse_continue(struct debugger *d, unsigned until, bool *at_
     if (!s) return DBG_STOP_INTERRUPTED;
     *s = (struct stop_search){.d = d, .now = rr_now(d->m), .until = until, .hit_bp = -1,
                               .hit_wp = -1};
-    struct tt_observer obs = {NULL, search_before, search_after, until ? search_event : NULL, s};
+    struct tt_observer obs = {NULL, search_before, search_after, until ? search_event : NULL, s, 0};
     enum dbg_stop why = DBG_STOP_INTERRUPTED;
     if (tt_scan(d->tt, s->now, false, &obs, search_done, out)) {
         struct rr_point target = s->found ? s->hit : tt_begin(d->tt);
@@ -385,7 +385,7 @@ bool cmd_whowrote(struct debugger *d, int argc, char **argv, FILE *out)
     s->d = d;
     s->pa = pa;
     struct rr_point now = rr_now(d->m);
-    struct tt_observer obs = {writer_start, writer_before, writer_after, writer_event, s};
+    struct tt_observer obs = {writer_start, writer_before, writer_after, writer_event, s, pa};
     bool ok = tt_scan(d->tt, now, false, &obs, writer_done, out);
     ok = tt_goto(d->tt, now, out) && ok;
     if (ok && !s->found) {
@@ -597,7 +597,7 @@ bool cmd_history(struct debugger *d, int argc, char **argv, FILE *out)
     fprintf(out, "history of 0x%" PRIx64 " in the address space of satp 0x%" PRIx64
                  ", steps %" PRIu64 " to %" PRIu64 ":\n", va, h->satp, tt_begin(d->tt).progress,
             now.progress);
-    struct tt_observer obs = {history_start, history_before, history_after, history_event, h};
+    struct tt_observer obs = {history_start, history_before, history_after, history_event, h, 0};
     bool ok = tt_scan(d->tt, now, true, &obs, NULL, out);
     ok = tt_goto(d->tt, now, out) && ok;
     if (h->dropped) fprintf(out, "(%" PRIu64 " more events not shown)\n", h->dropped);

@@ -272,6 +272,9 @@ static void transport_state(struct stream *s, struct virtio_mmio *t)
     V(s, t->driver_features);
     V(s, t->device_features_sel);
     V(s, t->driver_features_sel);
+    /* The register interface keeps the selectors to 0 or 1: DeviceFeatures shifts by 32 * sel. */
+    if (s->load && (t->device_features_sel > 1 || t->driver_features_sel > 1))
+        fail(s, "a virtio feature selector out of range");
     V(s, t->queue_sel);
     V(s, t->status);
     V(s, t->interrupt_status);

@@ -290,6 +290,20 @@ bool tt_goto(struct tt *tt, struct rr_point target, FILE *out)
     return ok;
 }
 
+/* Nothing reached the RAM page(s) of [pa, pa + 8) between snapshots i and i + 1: they share
+ * the page (a capture copies a page anew once anything wrote it; zero pages are not shared,
+ * so they never count as unwritten). */
+static bool unwritten(const struct tt *tt, unsigned i, uint64_t pa)
+{
+    const struct guest_ram *ram = &tt->m->ram;
+    if (!pa || pa < ram->base || pa - ram->base > ram->size - 8) return false;
+    for (uint64_t p = (pa - ram->base) >> 12; p <= (pa + 7 - ram->base) >> 12; p++) {
+        const uint8_t *a = snapshot_page(tt->snaps[i].s, p);
+        if (!a || a != snapshot_page(tt->snaps[i + 1].s, p)) return false;
+    }
+    return true;
+}
+
 bool tt_scan(struct tt *tt, struct rr_point end, bool forward, const struct tt_observer *obs,
              bool (*done)(void *opaque), FILE *out)
 {
@@ -303,6 +317,7 @@ bool tt_scan(struct tt *tt, struct rr_point end, bool forward, const struct tt_o
         struct rr_point stop = i + 1 < tt->nsnaps && point_cmp(tt->snaps[i + 1].at, end) < 0
                                    ? tt->snaps[i + 1].at
                                    : end;
+        if (point_cmp(stop, end) < 0 && unwritten(tt, i, obs->written_pa)) continue;
         ok = restore(tt, i, out);
         if (ok && obs->start) obs->start(obs->opaque);
         tt->obs = obs;

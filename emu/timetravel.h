@@ -51,6 +51,10 @@ struct tt_observer {
     void (*after)(void *opaque, struct rr_point at);
     void (*event)(void *opaque, const struct cpu_event *ev);
     void *opaque;
+    /* Nonzero: only a write to the RAM doubleword here matters. A stretch between two
+     * snapshots that share its page (nothing stored there: the hart, its page walker and
+     * DMA all mark what they write, emu/snapshot.h) is passed over without running it. */
+    uint64_t written_pa;
 };
 
 /* Where the session's history starts (the first snapshot) and where the machine is. */

@@ -109,10 +109,16 @@ seek_hash "$f" "$middle"
 seek_hash "$f" "$late"
 
 # A watchpoint on the PTE, from the kernel's satp write (reached by a seek from late in the
-# run): rcontinue stops at pt_map's store.
+# run): rcontinue stops at pt_map's store. Before it, whowrote from late in the run.
 satp_step=$(sed -n 's/^last write to 0x[0-9a-f]* before step \([0-9]*\):.*/\1/p' "$f")
 f=$WORK/watch.txt
-dbg "$f" "seek $late" "seek $satp_step" "watch w $pte 8" "rcontinue" "xp $pte 8" "seek $early"
+dbg "$f" "seek $late" "whowrote $pte" "seek $satp_step" "watch w $pte 8" "rcontinue" "xp $pte 8" \
+    "seek $early"
+# whowrote from late in the run passes over the stretches between snapshots that share the
+# PTE's page (nothing wrote it): the same answer as from the satp write.
+grep -A1 "^last write to $pte before step $late: step [0-9]*, pc 0x[0-9a-f]* <pt_map+" "$f" |
+    grep -q '^  sd ' || fail "whowrote from step $late: pt_map's sd: $(cat "$f")"
+checks=$((checks + 1))
 expect "$f" "access to $pte" "rcontinue stops at the watchpoint on the PTE"
 grep -Eq '^\[S\] => 0x[0-9a-f]+ <pt_map\+[0-9]+>: +[0-9a-f]+ +sd ' "$f" ||
     fail "rcontinue: at pt_map's store, before it ran: $(cat "$f")"
