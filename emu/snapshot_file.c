@@ -66,6 +66,13 @@ static uint64_t sum_final(struct sum s)
     return s.h;
 }
 
+unsigned long long snapshot_file_checksum(const void *file, size_t len)
+{
+    struct sum s = {0x243f6a8885a308d3ull, {0}, 0};
+    sum_bytes(&s, file, len);
+    return sum_final(s);
+}
+
 /* ---- the build id ---- */
 
 unsigned long long snapshot_build_id(void)
@@ -312,11 +319,9 @@ static bool check_frame(const uint8_t *f, uint64_t len, struct reader *payload, 
         snprintf(err, errlen, "truncated or corrupt (its length is wrong); cannot load");
         return false;
     }
-    struct sum s = {0x243f6a8885a308d3ull, {0}, 0};
-    sum_bytes(&s, f, len - TRAILER_BYTES);
     uint64_t stored;
     memcpy(&stored, f + len - TRAILER_BYTES, 8);
-    if (sum_final(s) != stored) {
+    if (snapshot_file_checksum(f, len - TRAILER_BYTES) != stored) {
         snprintf(err, errlen, "corrupt (checksum mismatch); cannot load");
         return false;
     }

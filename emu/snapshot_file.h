@@ -36,5 +36,8 @@ bool snapshot_save_file(struct machine *m, const char *path, char *err, size_t e
 bool snapshot_load_file(struct machine *m, const char *path, char *err, size_t errlen);
 /* This build's id (a hash of the executable), as the file holds it. */
 unsigned long long snapshot_build_id(void);
+/* The checksum a file's trailer holds of the `len` bytes before it (for tools that make or
+ * alter files: tests/fuzz/fuzz_snapshot.c). */
+unsigned long long snapshot_file_checksum(const void *file, size_t len);
 
 #endif

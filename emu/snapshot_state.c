@@ -166,6 +166,7 @@ static void cpu_state(struct stream *s, struct cpu *c, struct tlb_tmp *tmp)
 {
     mark(s, "HART");
     A(s, c->x);
+    if (s->load && c->x[0]) fail(s, "x0 is 0x%" PRIx64 ", not 0", c->x[0]);
     V(s, c->pc);
     uint32_t priv = c->priv;
     V(s, priv);
@@ -175,6 +176,8 @@ static void cpu_state(struct stream *s, struct cpu *c, struct tlb_tmp *tmp)
     A(s, c->f);
     V(s, c->fcsr);
     V(s, c->mstatus);
+    if (s->load && !csr_mstatus_possible(c->mstatus))
+        fail(s, "mstatus 0x%" PRIx64 " is not a value mstatus can hold", c->mstatus);
     V(s, c->misa);
     V(s, c->medeleg);
     V(s, c->mideleg);
@@ -272,6 +275,9 @@ static void transport_state(struct stream *s, struct virtio_mmio *t)
     V(s, t->driver_features);
     V(s, t->device_features_sel);
     V(s, t->driver_features_sel);
+    /* The register interface keeps the selectors to 0 or 1: DeviceFeatures shifts by 32 * sel. */
+    if (s->load && (t->device_features_sel > 1 || t->driver_features_sel > 1))
+        fail(s, "a virtio feature selector out of range");
     V(s, t->queue_sel);
     V(s, t->status);
     V(s, t->interrupt_status);

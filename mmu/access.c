@@ -101,10 +101,13 @@ static bool in_range(uint64_t tag, uint64_t va, uint64_t len)
     return tag - va < len;
 }
 
-/* Drop slot i of every translated view where its entry lies in [vpage, vpage + len). */
+/* Drop slot i of every translated view where its entry lies in [vpage, vpage + len). A view
+ * whose `filled` bit for the slot is clear holds nothing there (every fill sets it, only a
+ * flush that empties the slot clears it): most evictions touch one view of the three. */
 static void drop_slot(struct mmu *m, unsigned i, uint64_t vpage, uint64_t len)
 {
     for (unsigned v = 0; v < VIEW_M; v++) {
+        if (!((m->filled[v][i / 64] >> (i % 64)) & 1)) continue;
         struct ftlb_set *s = &m->data_view[v];
         if (in_range(s->read[i].tag, vpage, len)) ftlb_clear(&s->read[i]);
         if (in_range(s->write[i].tag, vpage, len)) drop_writer(m, &s->write[i]);

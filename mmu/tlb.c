@@ -20,11 +20,6 @@ static uint64_t page_size(const struct tlb_entry *e)
     return 1ull << e->shift;
 }
 
-uint64_t tlb_entry_size(const struct tlb_entry *e)
-{
-    return page_size(e);
-}
-
 static bool is_global(const struct tlb_entry *e)
 {
     return e->pte & PTE_G;
@@ -168,8 +163,8 @@ struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid)
  * (a global entry on either side overlaps every ASID). */
 static bool same_translation(const struct tlb_entry *old, const struct tlb_entry *e)
 {
-    return old->valid && old->level == e->level && old->shift == e->shift &&
-           old->vpage == e->vpage && (old->asid == e->asid || is_global(old) || is_global(e));
+    return old->vpage == e->vpage && old->valid && old->level == e->level &&
+           old->shift == e->shift && (old->asid == e->asid || is_global(old) || is_global(e));
 }
 
 /* Place e among n entries: over the entries it supersedes (dropping extra copies), else in a
@@ -189,7 +184,7 @@ static struct tlb_entry *fill(struct tlb *t, struct tlb_entry *slots, unsigned n
     }
     if (!target) {
         target = &slots[*next];
-        *next = (*next + 1) % n;
+        if (++*next == n) *next = 0; /* *next < n always (a restore checks it) */
         t->stats.evictions++;
         t->victim = *target;
         drop(t, target);

@@ -91,8 +91,12 @@ struct tlb_entry *tlb_insert(struct tlb *t, const struct tlb_entry *e);
 /* sfence.vma, priv spec 12.2.1: all_va (rs1 = x0) / va, all_asid (rs2 = x0) / asid.
  * When an ASID is given, global entries are kept. */
 void tlb_flush(struct tlb *t, bool all_va, uint64_t va, bool all_asid, uint16_t asid);
-/* The size of the page an entry maps (4 KiB << 9 * level, or 64 KiB for NAPOT). */
-uint64_t tlb_entry_size(const struct tlb_entry *e);
+/* The size of the page an entry maps (4 KiB << 9 * level, or 64 KiB for NAPOT). Inline: every
+ * translation through the model TLB asks it. */
+static inline uint64_t tlb_entry_size(const struct tlb_entry *e)
+{
+    return 1ull << e->shift;
+}
 /* Visit every valid entry (debugger `tlb` command, --stats occupancy). */
 void tlb_for_each(const struct tlb *t, void (*fn)(void *opaque, const struct tlb_entry *e),
                   void *opaque);

@@ -105,6 +105,28 @@ expect_error "-screenshot into a missing directory" "-screenshot $WORK/no/such/d
     -nographic -screenshot "$WORK/no/such/dir/x.png" -bios none -kernel "$HELLO"
 expect_error "-screenshot onto a directory" "is a directory" \
     -nographic -screenshot "$WORK" -bios none -kernel "$HELLO"
+# Snapshot files and record logs are user input too (tests/fuzz: fuzz_snapshot, fuzz_record):
+# a missing, empty or foreign file is refused before the guest runs.
+: >empty.rv39
+printf 'RV39SNAP\001\000\000\000\000\000\000\000' >header-only.rv39
+expect_error "-loadvm of a missing file" "no-such.rv39: cannot open it" \
+    -nographic -bios none -kernel "$HELLO" -loadvm no-such.rv39
+expect_error "-loadvm of an empty file" "empty.rv39: not an rv39 snapshot" \
+    -nographic -bios none -kernel "$HELLO" -loadvm empty.rv39
+expect_error "-loadvm of a text file" "not an rv39 snapshot" \
+    -nographic -bios none -kernel "$HELLO" -loadvm /etc/passwd
+expect_error "-loadvm of a header only" "made by another build of rv39" \
+    -nographic -bios none -kernel "$HELLO" -loadvm header-only.rv39
+: >empty.log
+printf 'RV39REC\n\001\000\000\000' >header-cut.log
+expect_error "-replay of a missing file" "-replay no-such.log: No such file or directory" \
+    -nographic -bios none -kernel "$HELLO" -replay no-such.log
+expect_error "-replay of an empty file" "-replay empty.log: not an rv39 record" \
+    -nographic -bios none -kernel "$HELLO" -replay empty.log
+expect_error "-replay of a text file" "not an rv39 record" \
+    -nographic -bios none -kernel "$HELLO" -replay /etc/passwd
+expect_error "-replay of a cut header" "not an rv39 record" \
+    -nographic -bios none -kernel "$HELLO" -replay header-cut.log
 # 2 MiB of firmware into 1 MiB of RAM.
 dd if=/dev/zero of=big.bin bs=1024 count=2048 2>/dev/null
 expect_error "firmware larger than RAM" "outside RAM" -m 1M -bios big.bin

@@ -66,7 +66,7 @@ __attribute__((weak)) void __sanitizer_set_report_fd(void *fd);
 
 static int saved_stderr = -1;
 
-void fuzz_stderr_off(void)
+void fuzz_stderr_into(int fd)
 {
     fflush(stderr);
     if (saved_stderr < 0) {
@@ -74,8 +74,14 @@ void fuzz_stderr_off(void)
         if (saved_stderr < 0) fuzz_fail("cannot duplicate stderr: %s", strerror(errno));
         if (__sanitizer_set_report_fd) __sanitizer_set_report_fd((void *)(intptr_t)saved_stderr);
     }
+    if (dup2(fd, 2) < 0) fuzz_fail("cannot redirect stderr");
+}
+
+void fuzz_stderr_off(void)
+{
     int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    if (null < 0 || dup2(null, 2) < 0) fuzz_fail("cannot silence stderr");
+    if (null < 0) fuzz_fail("cannot open /dev/null");
+    fuzz_stderr_into(null);
     close(null);
 }
 

@@ -30,6 +30,8 @@ _Noreturn void fuzz_fail(const char *fmt, ...) __attribute__((format(printf, 1, 
  * original stderr, so a crash inside still shows why. */
 void fuzz_stderr_off(void);
 void fuzz_stderr_on(void);
+/* The same, but into `fd` (a memfd, to read what was printed), until fuzz_stderr_on. */
+void fuzz_stderr_into(int fd);
 
 /* `size` bytes (a multiple of the page size) of zeroed memory between two PROT_NONE guard
  * pages, for guest RAM: a device or loader that strays past either end faults at once, even

@@ -6,8 +6,9 @@
 # BUILD/fuzz/artifacts/TARGET/ and the whole log in BUILD/fuzz/logs/TARGET.log.
 #
 # Each target grows a working corpus in BUILD/fuzz/corpus/TARGET, seeded from the committed
-# tests/fuzz/corpus/TARGET and tests/fuzz/regressions/TARGET; tests/fuzz/TARGET.dict is used
-# as a dictionary when it exists. Used by `make fuzz` and by ctest's fuzz/TARGET (one each).
+# tests/fuzz/corpus/TARGET and tests/fuzz/regressions/TARGET and the build's own seeds in
+# BUILD/fuzz/seeds/TARGET (seeds_guest.c); tests/fuzz/TARGET.dict is used as a dictionary
+# when it exists. Used by `make fuzz` and by ctest's fuzz/TARGET (one each).
 set -u
 
 if [ $# -lt 2 ]; then
@@ -40,7 +41,7 @@ for t in $targets; do
     artifacts="$out/artifacts/$t/"
     mkdir -p "$out/corpus/$t" "$artifacts"
     dirs="$out/corpus/$t"
-    for d in "$src/corpus/$t" "$src/regressions/$t"; do
+    for d in "$src/corpus/$t" "$src/regressions/$t" "$build/fuzz/seeds/$t"; do
         [ -d "$d" ] && dirs="$dirs $d"
     done
     dict=""
