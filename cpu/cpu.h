@@ -284,6 +284,9 @@ bool csr_write(struct cpu *c, unsigned csr, uint64_t value);
 /* True when a write to this CSR can change which interrupts are pending or enabled, or the
  * translation: the interpreter then returns to the outer loop. */
 bool csr_write_needs_resync(unsigned csr);
+/* Can mstatus hold `value` (only bits writes and traps set, UXL/SXL fixed, MPP not the
+ * reserved 2, SD exactly when FS is Dirty)? A snapshot's state is checked with it. */
+bool csr_mstatus_possible(uint64_t value);
 
 /* A write to physical [pa, pa + len) happened: drop decoded instructions it may have
  * changed. Called by the MMU slow path and by DMA. */

@@ -152,6 +152,13 @@ static void write_mstatus(struct cpu *c, uint64_t value)
     cpu_sync_mmu(c); /* flushes the fast TLB when MXR changed */
 }
 
+bool csr_mstatus_possible(uint64_t value)
+{
+    uint64_t sd = (value & MSTATUS_FS) == MSTATUS_FS_DIRTY ? MSTATUS_SD : 0;
+    return (value & ~(MSTATUS_WRITABLE | MSTATUS_SD)) == MSTATUS_FIXED &&
+           (value & MSTATUS_SD) == sd && (value & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT != 2;
+}
+
 static CSR_READ_HANDLER(sstatus)
 {
     (void)csr;

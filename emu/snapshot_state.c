@@ -166,6 +166,7 @@ static void cpu_state(struct stream *s, struct cpu *c, struct tlb_tmp *tmp)
 {
     mark(s, "HART");
     A(s, c->x);
+    if (s->load && c->x[0]) fail(s, "x0 is 0x%" PRIx64 ", not 0", c->x[0]);
     V(s, c->pc);
     uint32_t priv = c->priv;
     V(s, priv);
@@ -175,6 +176,8 @@ static void cpu_state(struct stream *s, struct cpu *c, struct tlb_tmp *tmp)
     A(s, c->f);
     V(s, c->fcsr);
     V(s, c->mstatus);
+    if (s->load && !csr_mstatus_possible(c->mstatus))
+        fail(s, "mstatus 0x%" PRIx64 " is not a value mstatus can hold", c->mstatus);
     V(s, c->misa);
     V(s, c->medeleg);
     V(s, c->mideleg);
