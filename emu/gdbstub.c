@@ -1,14 +1,14 @@
-/* The GDB remote stub (emu/gdbstub.h). Packets are "$data#cc" with cc the modulo-256 sum of
- * data in hex; each received packet is acknowledged with '+'. GDB's own '+' acks are skipped
- * when reading. A 0x03 byte while the hart runs is an interrupt request. GDB manual, appendix
- * "Remote Protocol": "Overview", "Packets", "Stop Reply Packets", "General Query Packets",
- * and "Target Descriptions" for target.xml.
+/* The GDB remote stub (emu/gdbstub.h): the session, its commands and run control. GDB manual,
+ * appendix "Remote Protocol": "Packets", "Stop Reply Packets", "General Query Packets". The
+ * packet layer (framing, checksums, acks, hex) is emu/gdb_packet.c; the target description
+ * and GDB's register numbers are emu/gdb_target.c. A 0x03 byte while the hart runs is an
+ * interrupt request.
  *
  * Containment, as QEMU's stub behaves: a client that vanishes (even in the middle of a reply)
  * is a client that detached, never a SIGPIPE that kills rv39; and SIGINT/SIGTERM stop rv39
  * cleanly whatever the stub is doing (waiting for a client, halted under one, running), with
  * the exit status other signal stops have (128 + signal). No wait here blocks for more than
- * WAIT_SLICE_MS, so a signal taken on another thread (the SDL window's) is seen too. */
+ * 100 ms (gdb_packet.h), so a signal taken on another thread (the SDL window's) is seen too. */
 #define _GNU_SOURCE /* open_memstream */
 #include "gdbstub.h"
 
@@ -24,28 +24,19 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../cpu/csr_table.h"
 #include "console_out.h"
 #include "debugger.h"
-#include "disas.h"
+#include "gdb_packet.h"
+#include "gdb_target.h"
 
-#define PACKET_MAX 16384 /* what we advertise as PacketSize (0x4000) */
 #define LOST_NOTE "rv39: gdb: connection lost; detached, the guest runs on\n"
-#define REG_PC 32
-#define REG_FIRST_FPR 33                /* f0..f31 */
-#define REG_FIRST_CSR CSR_GDB_REGNUM(0) /* x0..x31, pc, f0..f31, then CSRs (cpu/csr_table.h) */
-#define REG_PRIV 4161                   /* GDB's "priv" virtual register, after the 4096 CSRs */
 #define SLICE_INSNS 20000
-#define WAIT_SLICE_MS 100 /* longest a wait for GDB goes without looking for a stop signal */
 
 struct gdb {
     struct machine *m;
     struct debugger dbg;
-    int listen_fd, fd;
-    uint8_t in[4096];
-    size_t in_len, in_pos;
-    bool interrupt_pending; /* a 0x03 arrived while reading */
-    bool lost;              /* a write failed: GDB is gone (treated as a detach) */
+    int listen_fd;
+    struct gdb_conn conn;
     char xml[16384];
     size_t xml_len;
     int cont_hart; /* Hc's thread for a plain `s` (-1: the selected hart) */
@@ -81,189 +72,19 @@ static void release_stop_signals(void)
     sigaction(SIGTERM, &saved_sigterm, NULL);
 }
 
-/* ---- the connection ---- */
-
-/* Wait until fd is readable (true) or a stop signal came (false). */
-static bool wait_readable(int fd)
-{
-    while (!stop_signal) {
-        struct pollfd p = {.fd = fd, .events = POLLIN};
-        int n = poll(&p, 1, WAIT_SLICE_MS);
-        if (n > 0) return true;
-        if (n < 0 && errno != EINTR) return true; /* let the read or accept report it */
-    }
-    return false;
-}
-
-static int next_byte(struct gdb *g)
-{
-    if (g->in_pos == g->in_len) {
-        ssize_t n;
-        do
-            n = wait_readable(g->fd) ? read(g->fd, g->in, sizeof(g->in)) : -1;
-        while (n < 0 && errno == EINTR && !stop_signal);
-        if (n <= 0) return -1;
-        g->in_len = (size_t)n;
-        g->in_pos = 0;
-    }
-    return g->in[g->in_pos++];
-}
-
-/* send with MSG_NOSIGNAL: a peer that has gone makes this fail with EPIPE instead of raising
- * SIGPIPE, whose default action would end rv39 without a word. */
-static bool write_all(struct gdb *g, const void *data, size_t len)
-{
-    const char *p = data;
-    while (len > 0 && !g->lost) {
-        ssize_t n = send(g->fd, p, len, MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR && !stop_signal) continue;
-        if (n <= 0) {
-            g->lost = true;
-            return false;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return !g->lost;
-}
+/* ---- packets (emu/gdb_packet.h) ---- */
 
 static bool send_packet_len(struct gdb *g, const char *data, size_t len)
 {
-    static char buf[PACKET_MAX + 8];
-    if (len > PACKET_MAX) len = PACKET_MAX;
-    uint8_t sum = 0;
-    buf[0] = '$';
-    for (size_t i = 0; i < len; i++) {
-        buf[1 + i] = data[i];
-        sum = (uint8_t)(sum + (uint8_t)data[i]);
-    }
-    snprintf(buf + 1 + len, 4, "#%02x", sum);
-    return write_all(g, buf, len + 4);
+    return gdb_send_packet_len(&g->conn, data, len);
 }
 
 static bool send_packet(struct gdb *g, const char *data)
 {
-    return send_packet_len(g, data, strlen(data));
+    return gdb_send_packet(&g->conn, data);
 }
 
-/* The next packet's data, NUL-terminated; -1 when GDB hung up. */
-static int read_packet(struct gdb *g, char *buf, size_t cap)
-{
-    for (;;) {
-        int ch = next_byte(g);
-        if (ch < 0) return -1;
-        if (ch == 0x03) {
-            g->interrupt_pending = true;
-            continue;
-        }
-        if (ch != '$') continue; /* acks ('+', '-') and noise */
-        size_t len = 0;
-        uint8_t sum = 0;
-        while ((ch = next_byte(g)) >= 0 && ch != '#') {
-            if (len + 1 < cap) buf[len++] = (char)ch;
-            sum = (uint8_t)(sum + ch);
-        }
-        int hi = next_byte(g), lo = ch < 0 ? -1 : next_byte(g);
-        if (ch < 0 || hi < 0 || lo < 0) return -1;
-        buf[len] = '\0';
-        char cs[3] = {(char)hi, (char)lo, 0};
-        if (strtoul(cs, NULL, 16) != sum) {
-            write_all(g, "-", 1);
-            continue;
-        }
-        write_all(g, "+", 1);
-        return (int)len;
-    }
-}
-
-/* ---- encodings ---- */
-
-static const char hexdigits[] = "0123456789abcdef";
-
-static void hex_bytes(char *out, const void *data, size_t len)
-{
-    const uint8_t *p = data;
-    for (size_t i = 0; i < len; i++) {
-        out[2 * i] = hexdigits[p[i] >> 4];
-        out[2 * i + 1] = hexdigits[p[i] & 15];
-    }
-    out[2 * len] = '\0';
-}
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-static bool unhex_bytes(const char *in, void *data, size_t len)
-{
-    uint8_t *p = data;
-    for (size_t i = 0; i < len; i++) {
-        int hi = hex_value(in[2 * i]), lo = hi < 0 ? -1 : hex_value(in[2 * i + 1]);
-        if (hi < 0 || lo < 0) return false;
-        p[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return true;
-}
-
-/* Registers travel as target-endian (little-endian) bytes. */
-static void hex_reg(char *out, uint64_t value)
-{
-    hex_bytes(out, &value, 8);
-}
-
-/* ---- target description ---- */
-
-/* The CSRs of the table's rows flagged `flag` (cpu/csrs.def), numbered as GDB numbers them. */
-static void describe_csrs(FILE *f, unsigned flag, const char *group)
-{
-    for (unsigned row = 0; row < CSR_ROWS; row++) {
-        const struct csr_info *r = &csr_table[row];
-        for (unsigned k = 0; (r->flags & flag) && k < r->count; k++) {
-            char buf[24];
-            fprintf(f, "<reg name=\"%s\" bitsize=\"64\" regnum=\"%u\" group=\"%s\"/>\n",
-                    csr_name(r->number + k, buf, sizeof(buf)), CSR_GDB_REGNUM(r->number + k),
-                    group);
-        }
-    }
-}
-
-static void build_target_xml(struct gdb *g)
-{
-    FILE *f = fmemopen(g->xml, sizeof(g->xml), "w");
-    fprintf(f, "<?xml version=\"1.0\"?>\n<!DOCTYPE target SYSTEM \"gdb-target.dtd\">\n"
-               "<target version=\"1.0\">\n<architecture>riscv:rv64</architecture>\n"
-               "<feature name=\"org.gnu.gdb.riscv.cpu\">\n");
-    for (unsigned i = 0; i < 32; i++)
-        fprintf(f, "<reg name=\"%s\" bitsize=\"64\" type=\"%s\" regnum=\"%u\"/>\n",
-                disas_reg_name(i),
-                i == 1             ? "code_ptr"
-                : i == 2 || i == 8 ? "data_ptr"
-                                   : "int",
-                i);
-    fprintf(f,
-            "<reg name=\"pc\" bitsize=\"64\" type=\"code_ptr\" regnum=\"%d\"/>\n</feature>\n"
-            "<feature name=\"org.gnu.gdb.riscv.csr\">\n",
-            REG_PC);
-    describe_csrs(f, CSR_GDB, "system");
-    /* F/D: the FP registers (64 bits: D holds them whole) and the FP CSRs. */
-    fprintf(f, "</feature>\n<feature name=\"org.gnu.gdb.riscv.fpu\">\n");
-    for (unsigned i = 0; i < 32; i++)
-        fprintf(f, "<reg name=\"f%u\" bitsize=\"64\" type=\"ieee_double\" regnum=\"%u\"/>\n", i,
-                REG_FIRST_FPR + i);
-    describe_csrs(f, CSR_GDB_FP, "float");
-    fprintf(f,
-            "</feature>\n<feature name=\"org.gnu.gdb.riscv.virtual\">\n"
-            "<reg name=\"priv\" bitsize=\"64\" regnum=\"%d\" group=\"system\"/>\n"
-            "</feature>\n</target>\n",
-            REG_PRIV);
-    fflush(f);
-    g->xml_len = (size_t)ftell(f);
-    fclose(f);
-}
+/* ---- target description (emu/gdb_target.h) ---- */
 
 /* qXfer:OBJECT:read:ANNEX:OFFSET,LENGTH of `text` (args: from the offset on) -> "m" + part,
  * or "l" + the rest. */
@@ -272,8 +93,8 @@ static void serve_xfer_text(struct gdb *g, const char *args, const char *text, s
     char *end;
     unsigned long offset = strtoul(args, &end, 16);
     unsigned long length = *end == ',' ? strtoul(end + 1, NULL, 16) : 0;
-    static char reply[PACKET_MAX];
-    if (length > PACKET_MAX - 2) length = PACKET_MAX - 2;
+    static char reply[GDB_PACKET_MAX];
+    if (length > GDB_PACKET_MAX - 2) length = GDB_PACKET_MAX - 2;
     if (offset >= text_len) {
         send_packet(g, "l");
         return;
@@ -359,7 +180,7 @@ static void serve_thread_extra(struct gdb *g, const char *args)
     }
     char text[48], reply[2 * sizeof text + 1];
     hart_description(g->m, (unsigned)h, text, sizeof text);
-    hex_bytes(reply, text, strlen(text));
+    gdb_hex_bytes(reply, text, strlen(text));
     send_packet(g, reply);
 }
 
@@ -398,52 +219,13 @@ static void serve_set_thread(struct gdb *g, const char *packet)
 
 /* ---- registers and memory ---- */
 
-static bool read_register(struct gdb *g, unsigned n, uint64_t *value)
-{
-    struct cpu *c = machine_selected(g->m);
-    if (n < 32)
-        *value = c->x[n];
-    else if (n == REG_PC)
-        *value = c->pc;
-    else if (n >= REG_FIRST_FPR && n < REG_FIRST_FPR + 32)
-        *value = c->f[n - REG_FIRST_FPR];
-    else if (n == REG_PRIV)
-        *value = c->priv;
-    else if (n >= REG_FIRST_CSR && n < REG_FIRST_CSR + 4096)
-        return debugger_read_csr(&g->dbg, n - REG_FIRST_CSR, value);
-    else
-        return false;
-    return true;
-}
-
-static bool write_register(struct gdb *g, unsigned n, uint64_t value)
-{
-    struct cpu *c = machine_selected(g->m);
-    if (n == 0) return true; /* x0 stays zero */
-    if (n < 32)
-        c->x[n] = value;
-    else if (n == REG_PC)
-        c->pc = value;
-    else if (n >= REG_FIRST_FPR && n < REG_FIRST_FPR + 32)
-        c->f[n - REG_FIRST_FPR] = value;
-    else if (n == REG_PRIV && (value == PRIV_U || value == PRIV_S || value == PRIV_M)) {
-        c->priv = (enum priv)value;
-        cpu_priv_changed(c);
-        cpu_sync_mmu(c);
-    } else if (n >= REG_FIRST_CSR && n < REG_FIRST_CSR + 4096)
-        return debugger_write_csr(&g->dbg, n - REG_FIRST_CSR, value);
-    else
-        return false;
-    return true;
-}
-
 static void serve_registers(struct gdb *g)
 {
     static char reply[33 * 16 + 1];
     for (unsigned i = 0; i < 33; i++) {
         uint64_t v;
-        read_register(g, i, &v);
-        hex_reg(reply + 16 * i, v);
+        gdb_read_register(&g->dbg, i, &v);
+        gdb_hex_reg(reply + 16 * i, v);
     }
     send_packet(g, reply);
 }
@@ -453,11 +235,11 @@ static void write_registers(struct gdb *g, const char *hex)
     size_t n = strlen(hex) / 16;
     for (unsigned i = 0; i < n && i < 33; i++) {
         uint64_t v;
-        if (!unhex_bytes(hex + 16 * i, &v, 8)) {
+        if (!gdb_unhex_bytes(hex + 16 * i, &v, 8)) {
             send_packet(g, "E01");
             return;
         }
-        write_register(g, i, v);
+        gdb_write_register(&g->dbg, i, v);
     }
     send_packet(g, "OK");
 }
@@ -467,14 +249,14 @@ static void serve_memory_read(struct gdb *g, const char *args)
     char *end;
     uint64_t addr = strtoull(args, &end, 16);
     uint64_t len = *end == ',' ? strtoull(end + 1, NULL, 16) : 0;
-    static uint8_t data[PACKET_MAX / 2];
-    static char reply[PACKET_MAX + 1];
+    static uint8_t data[GDB_PACKET_MAX / 2];
+    static char reply[GDB_PACKET_MAX + 1];
     if (len > sizeof(data) - 1) len = sizeof(data) - 1;
     if (!debugger_read_virtual(&g->dbg, addr, data, len)) {
         send_packet(g, "E14"); /* EFAULT: unmapped, or not RAM */
         return;
     }
-    hex_bytes(reply, data, len);
+    gdb_hex_bytes(reply, data, len);
     send_packet(g, reply);
 }
 
@@ -483,9 +265,9 @@ static void serve_memory_write(struct gdb *g, const char *args)
     char *end;
     uint64_t addr = strtoull(args, &end, 16);
     uint64_t len = *end == ',' ? strtoull(end + 1, &end, 16) : 0;
-    static uint8_t data[PACKET_MAX / 2];
+    static uint8_t data[GDB_PACKET_MAX / 2];
     if (*end != ':' || len > sizeof(data) || strlen(end + 1) < 2 * len ||
-        !unhex_bytes(end + 1, data, len)) {
+        !gdb_unhex_bytes(end + 1, data, len)) {
         send_packet(g, "E01");
         return;
     }
@@ -502,7 +284,7 @@ static void serve_binary_write(struct gdb *g, const char *args, size_t len)
     char *end;
     uint64_t addr = strtoull(args, &end, 16);
     uint64_t count = *end == ',' ? strtoull(end + 1, &end, 16) : 0;
-    static uint8_t data[PACKET_MAX];
+    static uint8_t data[GDB_PACKET_MAX];
     if (!colon || end != colon || count > sizeof(data)) {
         send_packet(g, "E01");
         return;
@@ -530,7 +312,7 @@ static void serve_monitor(struct gdb *g, const char *hex)
 {
     size_t n = strlen(hex) / 2;
     char *cmd = calloc(n + 1, 1);
-    if (!cmd || !unhex_bytes(hex, cmd, n)) {
+    if (!cmd || !gdb_unhex_bytes(hex, cmd, n)) {
         free(cmd);
         send_packet(g, "E01");
         return;
@@ -543,12 +325,12 @@ static void serve_monitor(struct gdb *g, const char *hex)
     fclose(out);
     free(cmd);
     /* The output as "O" packets (console output), then OK. */
-    static char packet[PACKET_MAX];
-    const size_t chunk = (PACKET_MAX - 2) / 2;
+    static char packet[GDB_PACKET_MAX];
+    const size_t chunk = (GDB_PACKET_MAX - 2) / 2;
     for (size_t done = 0; done < size; done += chunk) {
         size_t len = size - done < chunk ? size - done : chunk;
         packet[0] = 'O';
-        hex_bytes(packet + 1, text + done, len);
+        gdb_hex_bytes(packet + 1, text + done, len);
         send_packet(g, packet);
     }
     free(text);
@@ -561,11 +343,11 @@ static void serve_monitor(struct gdb *g, const char *hex)
 static bool gdb_interrupted(void *opaque)
 {
     struct gdb *g = opaque;
-    if (g->interrupt_pending || stop_signal) return true;
-    struct pollfd p = {.fd = g->fd, .events = POLLIN};
+    if (g->conn.interrupt_pending || stop_signal) return true;
+    struct pollfd p = {.fd = g->conn.fd, .events = POLLIN};
     if (poll(&p, 1, 0) <= 0) return false;
     uint8_t buf[64];
-    ssize_t n = read(g->fd, buf, sizeof(buf));
+    ssize_t n = read(g->conn.fd, buf, sizeof(buf));
     if (n <= 0) return true; /* hung up: stop, and the packet loop sees it */
     for (ssize_t i = 0; i < n; i++)
         if (buf[i] == 0x03) return true;
@@ -604,12 +386,12 @@ static void send_stop(struct gdb *g, enum dbg_stop why, bool at_begin)
 /* Run (steps = 0) or step, then send the stop reply. Returns false when the guest exited. */
 static bool resume(struct gdb *g, uint64_t steps)
 {
-    g->interrupt_pending = false;
+    g->conn.interrupt_pending = false;
     enum dbg_stop why = debugger_run(&g->dbg, steps, gdb_interrupted, g);
     /* An armed `monitor continue until ...` stays armed through GDB's steps and breakpoints
      * until its event happens. */
     if (why == DBG_STOP_EVENT) g->dbg.until = 0;
-    g->interrupt_pending = false;
+    g->conn.interrupt_pending = false;
     fflush(g->m->cfg.console);
     if (stop_signal) {
         char reply[32];
@@ -744,11 +526,11 @@ enum session_end {
 
 static enum session_end serve_session(struct gdb *g)
 {
-    static char packet[PACKET_MAX + 1];
+    static char packet[GDB_PACKET_MAX + 1];
     for (;;) {
         if (stop_signal) return SESSION_SIGNALLED;
-        if (g->lost) return SESSION_LOST;
-        int len = read_packet(g, packet, sizeof(packet));
+        if (g->conn.lost) return SESSION_LOST;
+        int len = gdb_read_packet(&g->conn, packet, sizeof(packet));
         if (len < 0) return stop_signal ? SESSION_SIGNALLED : SESSION_LOST;
         char reply[64];
         switch (packet[0]) {
@@ -757,8 +539,8 @@ static enum session_end serve_session(struct gdb *g)
         case 'G': write_registers(g, packet + 1); break;
         case 'p': {
             uint64_t v;
-            if (read_register(g, (unsigned)strtoul(packet + 1, NULL, 16), &v)) {
-                hex_reg(reply, v);
+            if (gdb_read_register(&g->dbg, (unsigned)strtoul(packet + 1, NULL, 16), &v)) {
+                gdb_hex_reg(reply, v);
                 send_packet(g, reply);
             } else {
                 send_packet(g, "E01");
@@ -769,8 +551,8 @@ static enum session_end serve_session(struct gdb *g)
             char *eq;
             unsigned n = (unsigned)strtoul(packet + 1, &eq, 16);
             uint64_t v;
-            bool ok = *eq == '=' && strlen(eq + 1) >= 16 && unhex_bytes(eq + 1, &v, 8) &&
-                      write_register(g, n, v);
+            bool ok = *eq == '=' && strlen(eq + 1) >= 16 && gdb_unhex_bytes(eq + 1, &v, 8) &&
+                      gdb_write_register(&g->dbg, n, v);
             send_packet(g, ok ? "OK" : "E01");
             break;
         }
@@ -882,14 +664,14 @@ static bool accept_gdb(struct gdb *g)
 {
     int fd;
     do
-        fd = wait_readable(g->listen_fd) ? accept(g->listen_fd, NULL, NULL) : -1;
+        fd = gdb_wait_readable(g->listen_fd, &stop_signal) ? accept(g->listen_fd, NULL, NULL) : -1;
     while (fd < 0 && errno == EINTR && !stop_signal);
     if (fd < 0) return false;
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    g->fd = fd;
-    g->in_len = g->in_pos = 0;
-    g->lost = false;
+    g->conn.fd = fd;
+    g->conn.in_len = g->conn.in_pos = 0;
+    g->conn.lost = false;
     return true;
 }
 
@@ -911,10 +693,11 @@ bool gdbstub_serve_fd(struct machine *m, int fd, FILE *trace)
     static struct gdb g; /* as in gdbstub_main: the buffers stay off the stack */
     memset(&g, 0, sizeof(g));
     g.m = m;
-    g.fd = fd;
+    g.conn.fd = fd;
+    g.conn.stop_signal = &stop_signal;
     g.listen_fd = -1;
     g.cont_hart = -1;
-    build_target_xml(&g);
+    g.xml_len = gdb_target_xml(g.xml, sizeof(g.xml));
     debugger_init(&g.dbg, m, trace);
     g.dbg.in_gdb = true;
     enum session_end end = serve_session(&g);
@@ -927,7 +710,8 @@ int gdbstub_main(struct machine *m, int port, bool start_halted)
     static struct gdb g; /* holds the debugger and buffers: off the stack */
     memset(&g, 0, sizeof(g));
     g.m = m;
-    g.fd = -1;
+    g.conn.fd = -1;
+    g.conn.stop_signal = &stop_signal;
     g.cont_hart = -1;
     g.listen_fd = open_listener(port);
     if (g.listen_fd < 0) {
@@ -935,7 +719,7 @@ int gdbstub_main(struct machine *m, int port, bool start_halted)
                 strerror(errno));
         return 2;
     }
-    build_target_xml(&g);
+    g.xml_len = gdb_target_xml(g.xml, sizeof(g.xml));
     debugger_init(&g.dbg, m, stderr); /* `monitor trace mmu on` lines go to rv39's stderr */
     g.dbg.in_gdb = true;
     machine_start(m);
@@ -968,8 +752,8 @@ int gdbstub_main(struct machine *m, int port, bool start_halted)
             start_halted = false;
             break;
         }
-        close(g.fd);
-        g.fd = -1;
+        close(g.conn.fd);
+        g.conn.fd = -1;
     }
     close(g.listen_fd);
     debugger_detach(&g.dbg);

@@ -23,7 +23,14 @@
  *   handler: csrr t5, mcause; bltz t5, timer
  *           csrr t5, mepc; addi t5, t5, 4; csrw mepc, t5; mret   # an exception: skip it
  *   timer:  li t5, 0x2004000; ld t6, 0(t5); addi t6, t6, 500; sd t6, 0(t5)
- *           lbu t6, 2(s0); mret                                  # IIR read */
+ *           lbu t6, 2(s0)                                        # IIR read
+ *           li t5, 0x10001000; li t0, 0x10009000                 # every virtio slot:
+ *   probe:  lw t6, 0x10(t5); lw t6, 0x34(t5); lw t6, 0x40(t5)    # DeviceFeatures, QueueNumMax,
+ *           lw t6, 0x44(t5); lw t6, 0x60(t5); lw t6, 0x70(t5)    # QueuePFN, QueueReady,
+ *           lw t6, 0x100(t5); li t1, 0x1000; add t5, t5, t1      # InterruptStatus, Status,
+ *           bne t5, t0, probe                                    # config
+ *           li t5, 0x0c200004; lw t6, 0(t5); sw t6, 0(t5)        # PLIC claim, complete (M)
+ *           li t5, 0x101000; lw t6, 0(t5); mret                  # the RTC's time */
 static const uint32_t program[] = {
     0x00000297, 0x08828293, 0x30529073, 0x020042b7, 0x1f400313, 0x0062b023, 0x08000313,
     0x30431073, 0x30046073, 0x10000437, 0x00100313, 0x006400a3, 0x00010497, 0x00020917,
@@ -31,7 +38,10 @@ static const uint32_t program[] = {
     0x07100e93, 0x01de0e63, 0x00150513, 0x00f57e93, 0x00ce9e93, 0x012e8eb3, 0x00aeb023,
     0xfc9ff06f, 0x001002b7, 0x00005337, 0x5553031b, 0x0062a023, 0xff1ff06f, 0x34202f73,
     0x000f4a63, 0x34102f73, 0x004f0f13, 0x341f1073, 0x30200073, 0x02004f37, 0x000f3f83,
-    0x1f4f8f93, 0x01ff3023, 0x00244f83, 0x30200073,
+    0x1f4f8f93, 0x01ff3023, 0x00244f83, 0x10001f37, 0x100092b7, 0x010f2f83, 0x034f2f83,
+    0x040f2f83, 0x044f2f83, 0x060f2f83, 0x070f2f83, 0x100f2f83, 0x00001337, 0x006f0f33,
+    0xfc5f1ee3, 0x0c200f37, 0x004f0f1b, 0x000f2f83, 0x01ff2023, 0x00101f37, 0x000f2f83,
+    0x30200073,
 };
 
 struct machine_config small_guest_config(const char *disk_path, FILE *console)

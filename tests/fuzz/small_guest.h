@@ -5,8 +5,10 @@
  * The board: SMALL_GUEST_RAM of RAM, -icount shift=SMALL_GUEST_SHIFT (a deterministic run), a
  * 16x16 framebuffer, virtio-keyboard and virtio-tablet (record logs carry their input), and
  * in virtio slot 2 a drive of SMALL_GUEST_DISK bytes (snapshot files carry its blocks). The
- * program (small_guest.c) takes a timer interrupt every 500 ticks, echoes what the UART
- * receives and keeps it in RAM, writes a counter over 16 pages, and powers off on 'q'. */
+ * program (small_guest.c) takes a timer interrupt every 500 ticks (and reads the registers of
+ * every virtio slot, the PLIC and the RTC there: a loaded snapshot's device state is used),
+ * echoes what the UART receives and keeps it in RAM, writes a counter over 16 pages, and
+ * powers off on 'q'. */
 #ifndef RV39_SMALL_GUEST_H
 #define RV39_SMALL_GUEST_H
 
