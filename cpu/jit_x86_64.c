@@ -291,8 +291,15 @@ void tlb_probe(struct block_asm *s, const struct jit_insn *in, enum cold_kind ki
     effective_address(s, in);
     /* index * 16 = ((va >> 12) & (FTLB_SIZE - 1)) << 4 = (va >> 8) & ((FTLB_SIZE - 1) << 4)
      * (mmu.h: ftlb_index) */
-    enc(a, 0, 0x8b, 1, RDX, R(RAX)); /* mov edx, eax */
-    shift_imm(a, 0, SH_SHR, RDX, 8);
+    if (jit_host_rorx()) { /* rorx edx, eax, 8 (VEX.LZ.F2.0F3A.W0 F0 /r ib): one for two */
+        static const uint8_t rorx_edx_eax_8[] = {0xc4, 0xe3, 0x7b, 0xf0, 0xd0, 8};
+        for (unsigned i = 0; i < sizeof rorx_edx_eax_8; i++)
+            b1(a, rorx_edx_eax_8[i]);
+    } else {
+        enc(a, 0, 0x8b, 1, RDX, R(RAX)); /* mov edx, eax */
+        shift_imm(a, 0, SH_SHR, RDX, 8);
+    }
+    /* (the bits rorx rotates in land in 31:24, above the mask) */
     alu_imm(a, 0, ALU_AND, R(RDX), (FTLB_SIZE - 1) << 4);
     mov_rr(a, RSI, RAX);
     /* ftlb_tag: the same mask as the interpreter's (a misaligned access misses, no address

@@ -249,6 +249,8 @@ static inline void pop(struct asm_buf *a, int r)
 /* The C helper that computes `op` (rd = f(rs1, rs2)), or NULL when inline code does. */
 typedef uint64_t (*jit_helper2)(uint64_t, uint64_t);
 jit_helper2 jit_bitmanip_helper(enum opcode op);
+/* Whether rorx (BMI2) may be used: the host has it and jit_use_host_bitops allows it. */
+bool jit_host_rorx(void);
 /* Inline code for `d`: rax = d(rs1 in rax, rs2 in rcx, d->imm). Clobbers rcx, rdx, flags. */
 void jit_bitmanip_emit(struct asm_buf *a, const struct decoded *d);
 

@@ -12,10 +12,11 @@
 #include "bitmanip.h"
 
 /* Optional host instructions (Intel SDM vol. 2, CPUID): POPCNT = CPUID.1:ECX[23], LZCNT =
- * CPUID.80000001H:ECX[5] (ABM), TZCNT = BMI1 = CPUID.(7,0):EBX[3]. Without them, lzcnt and
- * tzcnt would silently run as bsr and bsf (the f3 prefix is ignored): wrong for zero. */
+ * CPUID.80000001H:ECX[5] (ABM), TZCNT = BMI1 = CPUID.(7,0):EBX[3], RORX = BMI2 =
+ * CPUID.(7,0):EBX[8]. Without them, lzcnt and tzcnt would silently run as bsr and bsf (the
+ * f3 prefix is ignored): wrong for zero; rorx would raise #UD. */
 static struct {
-    bool probed, popcnt, lzcnt, tzcnt, use;
+    bool probed, popcnt, lzcnt, tzcnt, rorx, use;
 } host = {.use = true};
 
 static void probe(void)
@@ -24,7 +25,10 @@ static void probe(void)
     unsigned a, b, c, d;
     if (__get_cpuid(1, &a, &b, &c, &d)) host.popcnt = (c >> 23) & 1;
     if (__get_cpuid(0x80000001, &a, &b, &c, &d)) host.lzcnt = (c >> 5) & 1;
-    if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) host.tzcnt = (b >> 3) & 1;
+    if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
+        host.tzcnt = (b >> 3) & 1;
+        host.rorx = (b >> 8) & 1;
+    }
     host.probed = true;
 }
 
@@ -37,6 +41,11 @@ static bool has(bool feature)
 {
     probe();
     return host.use && feature;
+}
+
+bool jit_host_rorx(void)
+{
+    return has(host.rorx);
 }
 
 static uint64_t h_cpop(uint64_t a, uint64_t b)
