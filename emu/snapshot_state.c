@@ -146,8 +146,13 @@ static void tlb_state(struct stream *s, struct tlb *t, struct tlb_tmp *tmp)
     expect(s, "TLB superpage entries", t->cfg.super);
     if (s->why[0]) return;
     size_t small = (size_t)t->cfg.sets * t->cfg.ways;
-    for (size_t i = 0; i < small; i++)
+    for (size_t i = 0; i < small; i++) {
         tlb_entry_state(s, s->load ? &tmp->small[i] : &t->small[i]);
+        /* The set-associative array holds 4 KiB pages only: its lookup compares pages, not
+         * sizes (mmu/tlb.c). */
+        if (s->load && tmp->small[i].valid && (tmp->small[i].shift != 12 || tmp->small[i].level))
+            fail(s, "a 4 KiB TLB way holds a page of shift %u", tmp->small[i].shift);
+    }
     for (size_t i = 0; i < t->cfg.super; i++)
         tlb_entry_state(s, s->load ? &tmp->super[i] : &t->super[i]);
     for (size_t i = 0; i < t->cfg.sets; i++) {

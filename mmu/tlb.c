@@ -142,9 +142,14 @@ bool tlb_parse_config(const char *spec, struct tlb_config *cfg, char *err, size_
 
 struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid)
 {
+    /* The set-associative array holds 4 KiB entries only (tlb_insert; a snapshot restore
+     * checks it), so a way covers va when it holds va's page: no per-entry size to apply. On
+     * the 4 KiB miss path (every access of a workload larger than the TLB) this is most of
+     * the lookup. */
     struct tlb_entry *set = set_base(t, set_of(t, va));
+    uint64_t page = va & ~(PAGE_SIZE - 1);
     for (unsigned w = 0; w < t->cfg.ways; w++) {
-        if (covers(&set[w], va) && serves_asid(&set[w], asid)) {
+        if (set[w].vpage == page && set[w].valid && serves_asid(&set[w], asid)) {
             t->stats.hits++;
             return &set[w];
         }
@@ -168,20 +173,23 @@ static bool same_translation(const struct tlb_entry *old, const struct tlb_entry
 }
 
 /* Place e among n entries: over the entries it supersedes (dropping extra copies), else in a
- * free slot, else over the round-robin victim. */
+ * free slot, else over the round-robin victim. One pass finds both the superseded entries and
+ * the first free slot (a slot a drop here empties is never the free one: a superseded entry
+ * is the target then). */
 static struct tlb_entry *fill(struct tlb *t, struct tlb_entry *slots, unsigned n, unsigned *next,
                               const struct tlb_entry *e)
 {
-    struct tlb_entry *target = NULL;
+    struct tlb_entry *target = NULL, *free_slot = NULL;
     for (unsigned i = 0; i < n; i++) {
-        if (same_translation(&slots[i], e)) {
-            drop(t, &slots[i]);
-            if (!target) target = &slots[i];
+        struct tlb_entry *s = &slots[i];
+        if (!s->valid) {
+            if (!free_slot) free_slot = s;
+        } else if (same_translation(s, e)) {
+            drop(t, s);
+            if (!target) target = s;
         }
     }
-    for (unsigned i = 0; !target && i < n; i++) {
-        if (!slots[i].valid) target = &slots[i];
-    }
+    if (!target) target = free_slot;
     if (!target) {
         target = &slots[*next];
         if (++*next == n) *next = 0; /* *next < n always (a restore checks it) */
