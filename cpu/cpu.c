@@ -10,12 +10,6 @@
 
 extern void interp_publish_labels(void);
 
-static void drop_fast_entries(void *opaque, const struct tlb_entry *e)
-{
-    struct cpu *c = opaque;
-    mmu_drop_translation(&c->mmu, e);
-}
-
 /* The MMU's hooks (mmu/mmu.h): how the layer below reaches the hart. */
 static void mmu_fault(void *opaque, unsigned cause, uint64_t tval)
 {
@@ -128,8 +122,8 @@ bool cpu_configure_tlb(struct cpu *c, const struct tlb_config *cfg)
 {
     tlb_free(&c->mmu.tlb);
     if (!tlb_init(&c->mmu.tlb, cfg)) return false;
-    c->mmu.tlb.on_drop = drop_fast_entries;
-    c->mmu.tlb.drop_opaque = c;
+    c->mmu.tlb.on_drop = mmu_tlb_dropped;
+    c->mmu.tlb.drop_opaque = &c->mmu;
     mmu_flush_all(&c->mmu);
     return true;
 }

@@ -34,12 +34,18 @@ static void invalidate_set(struct ftlb_entry *e, unsigned n)
 
 /* A fast write entry goes: where other harts have code in its page, stores through it may
  * have gone unseen by them since (mmu/coherence.h, rule 3). Every write entry is dropped here. */
-static void drop_writer(struct mmu *m, struct ftlb_entry *e)
+static __attribute__((noinline, cold)) void writer_gone(struct mmu *m, const struct ftlb_entry *e)
 {
-    if (e->tag != FTLB_INVALID && m->co && coherence_shared(m->co)) {
-        uintptr_t host = e->addend + e->tag;
-        coherence_writer_gone(m->co, m->co_self, (host - (uintptr_t)m->ram.host) >> PAGE_SHIFT);
-    }
+    uintptr_t host = e->addend + e->tag;
+    coherence_writer_gone(m->co, m->co_self, (host - (uintptr_t)m->ram.host) >> PAGE_SHIFT);
+}
+
+/* Inline and lean: every model-TLB eviction comes through here (drop_slot), and only harts
+ * that share RAM have anyone to tell. */
+static inline void drop_writer(struct mmu *m, struct ftlb_entry *e)
+{
+    if (__builtin_expect(m->co && coherence_shared(m->co), 0) && e->tag != FTLB_INVALID)
+        writer_gone(m, e);
     ftlb_clear(e);
 }
 
@@ -104,10 +110,11 @@ static bool in_range(uint64_t tag, uint64_t va, uint64_t len)
 /* Drop slot i of every translated view where its entry lies in [vpage, vpage + len). A view
  * whose `filled` bit for the slot is clear holds nothing there (every fill sets it, only a
  * flush that empties the slot clears it): most evictions touch one view of the three. */
-static void drop_slot(struct mmu *m, unsigned i, uint64_t vpage, uint64_t len)
+static inline void drop_slot(struct mmu *m, unsigned i, uint64_t vpage, uint64_t len)
 {
+    const uint64_t bit = 1ull << (i % 64);
     for (unsigned v = 0; v < VIEW_M; v++) {
-        if (!((m->filled[v][i / 64] >> (i % 64)) & 1)) continue;
+        if (!(m->filled[v][i / 64] & bit)) continue;
         struct ftlb_set *s = &m->data_view[v];
         if (in_range(s->read[i].tag, vpage, len)) ftlb_clear(&s->read[i]);
         if (in_range(s->write[i].tag, vpage, len)) drop_writer(m, &s->write[i]);
@@ -132,6 +139,11 @@ void mmu_drop_translation(struct mmu *m, const struct tlb_entry *e)
                 drop_slot(m, i, e->vpage, len);
         }
     }
+}
+
+void mmu_tlb_dropped(void *mmu, const struct tlb_entry *e)
+{
+    mmu_drop_translation(mmu, e);
 }
 
 /* Only slots filled since their view's last flush can hold an entry (the M view is never
@@ -246,24 +258,31 @@ static bool translate(struct mmu *m, uint64_t va, enum access access, unsigned p
         .pbmte = s->pbmte,
         .svnapot = m->svnapot,
     };
-    struct walk_result r;
-    page_walk(&m->ram, &req, &r);
     m->stats.walks++;
-    emit(m, MMU_EV_WALK, va, access, &r);
-    if (r.fault != WALK_OK) return fault(m, walk_fault_cause(r.fault, access), va);
-    if (r.ad_updated && ram_span(&m->ram, r.pte_addr, 8)) {
-        ram_note_write(&m->ram, r.pte_addr, 8);
-        ram_written(m, r.pte_addr, 8);
+    /* The usual walk (nobody records it, nothing to fault or update) takes the quick walker;
+     * anything else the full one, which gives the trail, the fault and the A/D update. */
+    struct walk_leaf leaf;
+    if (__builtin_expect(m->hooks.event != NULL, 0) || !page_walk_quick(&m->ram, &req, &leaf)) {
+        struct walk_result r;
+        page_walk(&m->ram, &req, &r);
+        emit(m, MMU_EV_WALK, va, access, &r);
+        if (r.fault != WALK_OK) return fault(m, walk_fault_cause(r.fault, access), va);
+        if (r.ad_updated && ram_span(&m->ram, r.pte_addr, 8)) {
+            ram_note_write(&m->ram, r.pte_addr, 8);
+            ram_written(m, r.pte_addr, 8);
+        }
+        leaf = (struct walk_leaf){
+            .paddr = r.paddr, .pte = r.pte, .pte_addr = r.pte_addr, .level = r.level};
     }
-    uint64_t size = 1ull << pte_page_shift(r.pte, r.level);
+    uint64_t size = 1ull << pte_page_shift(leaf.pte, leaf.level);
     struct tlb_entry fill = {
         .valid = true,
-        .level = (uint8_t)r.level,
+        .level = (uint8_t)leaf.level,
         .asid = asid,
         .vpage = va & ~(size - 1),
-        .ppage = r.paddr & ~(size - 1),
-        .pte = r.pte,
-        .pte_addr = r.pte_addr,
+        .ppage = leaf.paddr & ~(size - 1),
+        .pte = leaf.pte,
+        .pte_addr = leaf.pte_addr,
     };
     *backing = tlb_insert(&m->tlb, &fill);
     if (__builtin_expect(m->hooks.event != NULL, 0)) {
@@ -276,7 +295,7 @@ static bool translate(struct mmu *m, uint64_t va, enum access access, unsigned p
                        &(struct mmu_event){
                            .kind = MMU_EV_TLB_FILL, .va = va, .access = access, .tlb = *backing});
     }
-    *pa = r.paddr;
+    *pa = leaf.paddr;
     return true;
 }
 

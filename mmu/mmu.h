@@ -219,6 +219,9 @@ void mmu_flush_all(struct mmu *m);
 /* The model TLB dropped `e`: drop the fast entries made from it (those it recorded in
  * e->users), in every translated view. */
 void mmu_drop_translation(struct mmu *m, const struct tlb_entry *e);
+/* The same as the model TLB's on_drop callback, with the struct mmu as its opaque pointer:
+ * the hart installs it directly, so an eviction costs one indirect call. */
+void mmu_tlb_dropped(void *mmu, const struct tlb_entry *e);
 /* Drop fast write entries that point into the RAM page at host address `host_page`; returns
  * how many there were. */
 unsigned mmu_drop_writers(struct mmu *m, const uint8_t *host_page);

@@ -242,6 +242,46 @@ void page_walk(const struct guest_ram *mem, const struct walk_request *req, stru
     }
 }
 
+bool page_walk_quick(const struct guest_ram *mem, const struct walk_request *req,
+                     struct walk_leaf *out)
+{
+    const struct vm_mode *mode = vm_mode_of_satp(req->satp);
+    uint64_t va = req->va;
+    if (!mode || !va_is_canonical(va, mode->va_bits)) return false;
+    uint64_t a = (req->satp & SATP_PPN_MASK) << PAGE_SHIFT; /* step 1 */
+    for (int i = (int)mode->levels - 1; i >= 0; i--) {
+        uint64_t pte_addr = a + (uint64_t)vpn(va, i) * PTESIZE; /* step 2 */
+        const uint64_t *slot = pte_slot(mem, pte_addr);
+        if (!slot) return false;
+        uint64_t pte = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+        /* Step 3 in one test for the usual entry: V set, none of bits 63:54 (reserved, PBMT,
+         * N: page_walk sorts those out). */
+        if ((pte & (PTE_V | PTE_N | PTE_PBMT | PTE_RESERVED_MASK)) != PTE_V) return false;
+        if (!(pte & (PTE_R | PTE_X))) {
+            /* Step 4, a pointer: W without R, or D/A/U set, is reserved (step 3). */
+            if (pte & (PTE_W | PTE_POINTER_RESERVED)) return false;
+            a = pte_ppn(pte) << PAGE_SHIFT;
+            continue;
+        }
+        if (!(pte & PTE_R) && (pte & PTE_W)) return false; /* step 3 */
+        /* Steps 5 to 7: the permissions allow the access, a superpage is aligned, and A (and
+         * D for a store) are already set, so nothing is written. */
+        if (walk_check_leaf(pte, req->access, req->priv, req->sum, req->mxr) != WALK_OK)
+            return false;
+        if (pte_ppn(pte) & ((1ull << (VPN_BITS * (unsigned)i)) - 1)) return false;
+        uint64_t needed = PTE_A | (req->access == ACCESS_WRITE ? PTE_D : 0);
+        if ((pte & needed) != needed) return false;
+        /* Step 8. */
+        uint64_t page_mask = (1ull << (PAGE_SHIFT + VPN_BITS * (unsigned)i)) - 1;
+        out->paddr = ((pte_ppn(pte) << PAGE_SHIFT) & ~page_mask) | (va & page_mask);
+        out->pte = pte;
+        out->pte_addr = pte_addr;
+        out->level = i;
+        return true;
+    }
+    return false; /* step 4: a pointer at level 0 */
+}
+
 unsigned walk_fault_cause(enum walk_fault fault, enum access access)
 {
     bool access_fault = fault == WALK_PTE_ACCESS_FAULT;
