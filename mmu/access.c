@@ -186,7 +186,8 @@ void mmu_written(struct mmu *m, uint64_t pa, uint64_t len)
 static bool ram_written(struct mmu *m, uint64_t pa, uint64_t len)
 {
     bool mine = m->hooks.code_written(m->hooks.opaque, pa, len);
-    bool others = m->co && coherence_written(m->co, m->co_self, pa - m->ram.base, len);
+    bool others = m->co && coherence_shared(m->co) &&
+                  coherence_written(m->co, m->co_self, pa - m->ram.base, len);
     return mine || others;
 }
 

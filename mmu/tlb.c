@@ -164,27 +164,32 @@ struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid)
     return NULL;
 }
 
-/* An existing entry the new one supersedes: the same page, and an ASID it would be served to
- * (a global entry on either side overlaps every ASID). */
-static bool same_translation(const struct tlb_entry *old, const struct tlb_entry *e)
+/* An existing entry the new one (`e`, with its page aligned to `shift`) supersedes: the same
+ * page, and an ASID it would be served to (a global entry on either side overlaps every
+ * ASID). */
+static bool same_translation(const struct tlb_entry *old, const struct tlb_entry *e,
+                             uint64_t vpage, unsigned shift)
 {
-    return old->vpage == e->vpage && old->valid && old->level == e->level &&
-           old->shift == e->shift && (old->asid == e->asid || is_global(old) || is_global(e));
+    return old->vpage == vpage && old->valid && old->level == e->level && old->shift == shift &&
+           (old->asid == e->asid || is_global(old) || is_global(e));
 }
 
-/* Place e among n entries: over the entries it supersedes (dropping extra copies), else in a
- * free slot, else over the round-robin victim. One pass finds both the superseded entries and
- * the first free slot (a slot a drop here empties is never the free one: a superseded entry
- * is the target then). */
+/* Place e (its pages aligned to 1 << shift here) among n entries: over the entries it
+ * supersedes (dropping extra copies), else in a free slot, else over the round-robin victim.
+ * One pass finds both the superseded entries and the first free slot (a slot a drop here
+ * empties is never the free one: a superseded entry is the target then). The entry is written
+ * field by field, straight into its slot: this runs on every model-TLB miss. */
 static struct tlb_entry *fill(struct tlb *t, struct tlb_entry *slots, unsigned n, unsigned *next,
-                              const struct tlb_entry *e)
+                              const struct tlb_entry *e, unsigned shift)
 {
+    const uint64_t mask = ~((1ull << shift) - 1);
+    const uint64_t vpage = e->vpage & mask;
     struct tlb_entry *target = NULL, *free_slot = NULL;
     for (unsigned i = 0; i < n; i++) {
         struct tlb_entry *s = &slots[i];
         if (!s->valid) {
             if (!free_slot) free_slot = s;
-        } else if (same_translation(s, e)) {
+        } else if (same_translation(s, e, vpage, shift)) {
             drop(t, s);
             if (!target) target = s;
         }
@@ -197,27 +202,30 @@ static struct tlb_entry *fill(struct tlb *t, struct tlb_entry *slots, unsigned n
         t->victim = *target;
         drop(t, target);
     }
-    *target = *e;
     target->valid = true;
+    target->level = e->level;
+    target->shift = (uint8_t)shift;
+    target->asid = e->asid;
+    target->vpage = vpage;
+    target->ppage = e->ppage & mask;
+    target->pte = e->pte;
+    target->pte_addr = e->pte_addr;
+    memset(target->users, 0, sizeof(target->users));
     t->stats.fills++;
     return target;
 }
 
 struct tlb_entry *tlb_insert(struct tlb *t, const struct tlb_entry *e)
 {
-    struct tlb_entry aligned = *e;
-    aligned.shift = (uint8_t)pte_page_shift(e->pte, e->level);
-    aligned.vpage &= ~(page_size(&aligned) - 1);
-    aligned.ppage &= ~(page_size(&aligned) - 1);
-    memset(aligned.users, 0, sizeof(aligned.users));
+    unsigned shift = pte_page_shift(e->pte, e->level);
     t->victim.valid = false;
     /* A 64 KiB NAPOT entry spans 16 sets of the 4 KiB array: it lives with the superpages,
      * whole, so one entry answers for the whole range and one fence drops all of it. */
     if (e->level == 0 && !(e->pte & PTE_N)) {
-        unsigned set = set_of(t, aligned.vpage);
-        return fill(t, set_base(t, set), t->cfg.ways, &t->next_small[set], &aligned);
+        unsigned set = set_of(t, e->vpage);
+        return fill(t, set_base(t, set), t->cfg.ways, &t->next_small[set], e, shift);
     }
-    struct tlb_entry *placed = fill(t, t->super, t->cfg.super, &t->next_super, &aligned);
+    struct tlb_entry *placed = fill(t, t->super, t->cfg.super, &t->next_super, e, shift);
     unsigned slot = (unsigned)(placed - t->super);
     if (slot >= t->super_top) t->super_top = slot + 1;
     return placed;

@@ -115,7 +115,9 @@ enum walk_fault walk_check_encoding(uint64_t pte, int level, bool pbmte, bool sv
     return check_encoding(pte, level, pbmte, svnapot);
 }
 
-enum walk_fault walk_check_leaf(uint64_t pte, enum access access, unsigned priv, bool sum, bool mxr)
+/* Inline in both walkers and behind walk_check_leaf: it runs on every walk and model-TLB hit. */
+static inline enum walk_fault check_leaf(uint64_t pte, enum access access, unsigned priv, bool sum,
+                                         bool mxr)
 {
     /* Step 5, privilege half (the PTE's U bit; sstatus "Memory Privilege"): U-mode may only touch
      * U pages; S-mode may load/store U pages only with SUM, and never executes from them. */
@@ -138,6 +140,11 @@ enum walk_fault walk_check_leaf(uint64_t pte, enum access access, unsigned priv,
         break;
     }
     return WALK_OK;
+}
+
+enum walk_fault walk_check_leaf(uint64_t pte, enum access access, unsigned priv, bool sum, bool mxr)
+{
+    return check_leaf(pte, access, priv, sum, mxr);
 }
 
 void page_walk(const struct guest_ram *mem, const struct walk_request *req, struct walk_result *out)
@@ -197,7 +204,7 @@ void page_walk(const struct guest_ram *mem, const struct walk_request *req, stru
         out->pte_addr = pte_addr;
 
         /* Step 5: the leaf's U/R/W/X against privilege, SUM and MXR. */
-        out->fault = walk_check_leaf(pte, req->access, req->priv, req->sum, req->mxr);
+        out->fault = check_leaf(pte, req->access, req->priv, req->sum, req->mxr);
         if (out->fault != WALK_OK) return;
 
         /* Step 6: a superpage's PPN must be aligned to its size (pte.ppn[i-1:0] == 0). */
@@ -266,8 +273,7 @@ bool page_walk_quick(const struct guest_ram *mem, const struct walk_request *req
         if (!(pte & PTE_R) && (pte & PTE_W)) return false; /* step 3 */
         /* Steps 5 to 7: the permissions allow the access, a superpage is aligned, and A (and
          * D for a store) are already set, so nothing is written. */
-        if (walk_check_leaf(pte, req->access, req->priv, req->sum, req->mxr) != WALK_OK)
-            return false;
+        if (check_leaf(pte, req->access, req->priv, req->sum, req->mxr) != WALK_OK) return false;
         if (pte_ppn(pte) & ((1ull << (VPN_BITS * (unsigned)i)) - 1)) return false;
         uint64_t needed = PTE_A | (req->access == ACCESS_WRITE ? PTE_D : 0);
         if ((pte & needed) != needed) return false;
