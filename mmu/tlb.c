@@ -167,8 +167,8 @@ struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid)
 /* An existing entry the new one (`e`, with its page aligned to `shift`) supersedes: the same
  * page, and an ASID it would be served to (a global entry on either side overlaps every
  * ASID). */
-static bool same_translation(const struct tlb_entry *old, const struct tlb_entry *e,
-                             uint64_t vpage, unsigned shift)
+static bool same_translation(const struct tlb_entry *old, const struct tlb_entry *e, uint64_t vpage,
+                             unsigned shift)
 {
     return old->vpage == vpage && old->valid && old->level == e->level && old->shift == shift &&
            (old->asid == e->asid || is_global(old) || is_global(e));

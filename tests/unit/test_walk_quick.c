@@ -34,9 +34,10 @@ static uint64_t random_pte(void)
     uint64_t pte = page << PTE_PPN_SHIFT | (rng() & 0xff);
     if (rng() % 3) pte |= PTE_V;
     if (rng() % 2) pte |= PTE_A | PTE_D;
-    if (rng() % 3 == 0) pte &= ~(uint64_t)(PTE_R | PTE_W | PTE_X | PTE_D | PTE_A | PTE_U); /* pointer */
+    if (rng() % 3 == 0)
+        pte &= ~(uint64_t)(PTE_R | PTE_W | PTE_X | PTE_D | PTE_A | PTE_U); /* pointer */
     switch (rng() % 16) {
-    case 0: pte |= 1ull << (54 + rng() % 7); break;     /* reserved */
+    case 0: pte |= 1ull << (54 + rng() % 7); break;      /* reserved */
     case 1: pte |= (rng() % 4) << PTE_PBMT_SHIFT; break; /* Svpbmt */
     case 2: pte |= PTE_N; break;                         /* Svnapot */
     default: break;
@@ -76,7 +77,8 @@ Test(walk_quick, agrees_with_page_walk)
             bool got = page_walk_quick(&mem, &req, &quick);
             struct walk_result full;
             page_walk(&mem, &req, &full);
-            bool high_bits = false, ad_needed = full.fault == WALK_OK && full.pte != full.steps[full.nsteps - 1].pte;
+            bool high_bits = false,
+                 ad_needed = full.fault == WALK_OK && full.pte != full.steps[full.nsteps - 1].pte;
             for (unsigned s = 0; s < full.nsteps; s++)
                 if (full.steps[s].pte >> 54) high_bits = true;
             if (got) {
