@@ -314,12 +314,12 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
     {                                                                                              \
         &&op_##name##_4, &&op_##name##_6, &&op_##name##_8                                          \
     }
-    static const struct handler_set set4 = {handlers4,       near4,     near_zero4,
-                                            &&op_JAL_NEAR_4, &&op_LI_4, &&op_MV_4,
-                                            &&op_MV_RS2_4,   self4,     FUSED(SLLI_ADD)};
-    static const struct handler_set set2 = {handlers2,       near2,     near_zero2,
-                                            &&op_JAL_NEAR_2, &&op_LI_2, &&op_MV_2,
-                                            &&op_MV_RS2_2,   self2,     FUSED(SLLI_ADD)};
+    static const struct handler_set set4 = {
+        handlers4, near4, near_zero4,      &&op_JAL_NEAR_4, &&op_LI_4, &&op_MV_4, &&op_MV_RS2_4,
+        self4,     FUSED(SLLI_ADD), &&op_stretch_break};
+    static const struct handler_set set2 = {
+        handlers2, near2, near_zero2,      &&op_JAL_NEAR_2, &&op_LI_2, &&op_MV_2, &&op_MV_RS2_2,
+        self2,     FUSED(SLLI_ADD), &&op_stretch_break};
 #undef FUSED
     if (!c) {
         interp_entry_points = entry_points;
@@ -361,19 +361,45 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
     } while (0)
 #define PC                                                                                         \
     (pc_base + (uint64_t)((uintptr_t)insn - (uintptr_t)slot_base) / (sizeof(struct insn) / 2))
+/* Instructions are counted per stretch (cpu/exec_forms.h): entering a chain of slots charges
+ * the budget with the entry slot's count, what runs from there to the stretch's end; within
+ * the stretch an instruction just steps on. So `remaining` is exact only between stretches and
+ * at a non-member instruction (count 0), which counts itself (NEXT_EXACT). A member's slow
+ * path first gives back what its stretch charged beyond what has run (UNCHARGE): from there
+ * on it is a non-member, trap and all. */
+#define ENTER()                                                                                    \
+    do {                                                                                           \
+        HOT_KEEP(insn); /* (else GCC computes both in scratch registers and copies them back) */  \
+        remaining -= insn->count;                                                                  \
+        HOT_KEEP(remaining);                                                                       \
+        DISPATCH();                                                                                \
+    } while (0)
 #define NEXT()                                                                                     \
     do {                                                                                           \
         insn += ILEN / 2;                                                                          \
-        remaining--;                                                                               \
         DISPATCH();                                                                                \
     } while (0)
+/* After a stretch's last instruction: the next one starts a stretch. */
+#define NEXT_ENTER()                                                                               \
+    do {                                                                                           \
+        insn += ILEN / 2;                                                                          \
+        ENTER();                                                                                   \
+    } while (0)
+/* After a non-member (or a member's slow path): it counts itself, the next one starts anew. */
+#define NEXT_EXACT()                                                                               \
+    do {                                                                                           \
+        remaining--;                                                                               \
+        NEXT_ENTER();                                                                              \
+    } while (0)
+#define UNCHARGE() (remaining += insn->count)
+/* A branch or jump ends its stretch: every instruction up to it is counted, so this is where
+ * the budget is looked at. */
 #define JUMP(target)                                                                               \
     do {                                                                                           \
         uint64_t t_ = (target);                                                                    \
-        remaining--;                                                                               \
         if (likely((t_ & ~(PAGE_SIZE - 1)) == page_vbase && remaining > 0)) {                      \
             insn = &slot_base[(t_ & (PAGE_SIZE - 1)) >> 1];                                        \
-            DISPATCH();                                                                            \
+            ENTER();                                                                               \
         }                                                                                          \
         pc = t_;                                                                                   \
         goto refetch;                                                                              \
@@ -383,26 +409,26 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
         if (cond) {                                                                                \
             if (likely(insn->rd == BRANCH_NEAR)) {                                                 \
                 insn += insn->imm >> 1; /* even offset: exact */                                   \
-                if (likely(--remaining > 0)) DISPATCH();                                           \
+                if (likely(remaining > 0)) ENTER();                                                \
                 pc = PC;                                                                           \
                 goto refetch;                                                                      \
             }                                                                                      \
             JUMP(PC + (uint64_t)IMM);                                                              \
         }                                                                                          \
-        NEXT();                                                                                    \
+        NEXT_ENTER();                                                                              \
     } while (0)
 /* A taken branch or jump within the page: imm is the distance in slot bytes (fill_slot). */
 #define NEAR_TAKEN()                                                                               \
     do {                                                                                           \
         insn = (struct insn *)((char *)insn + insn->imm);                                          \
-        if (likely(--remaining > 0)) DISPATCH();                                                   \
+        if (likely(remaining > 0)) ENTER();                                                        \
         pc = PC;                                                                                   \
         goto refetch;                                                                              \
     } while (0)
 #define BRANCH_NEAR_FORM(cond)                                                                     \
     do {                                                                                           \
         if (cond) NEAR_TAKEN();                                                                    \
-        NEXT();                                                                                    \
+        NEXT_ENTER();                                                                              \
     } while (0)
 /* Leave for the trap path with c->pc at the current instruction. */
 #define TRAP_EXIT(label)                                                                           \
@@ -450,10 +476,11 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
             NEXT();                                                                                \
         }                                                                                          \
         uint64_t v_;                                                                               \
+        UNCHARGE();                                                                                \
         c->pc = PC; /* slow path: let the MMU (and event hooks) know where we are */               \
         if (!mmu_load(&c->mmu, a_, size, &v_)) TRAP_EXIT(exception);                               \
         RD = (uint64_t)(int64_t)(ctype)v_;                                                         \
-        NEXT();                                                                                    \
+        NEXT_EXACT();                                                                              \
     } while (0)
 #define STORE(ctype, size)                                                                         \
     do {                                                                                           \
@@ -463,6 +490,8 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
             *(ctype *)(e_->addend + a_) = (ctype)RS2;                                              \
             NEXT();                                                                                \
         }                                                                                          \
+        /* (the count before the store: it may drop this very slot's decoding) */                 \
+        UNCHARGE();                                                                                \
         c->pc = PC;                                                                                \
         if (!mmu_store(&c->mmu, a_, size, RS2)) TRAP_EXIT(exception);                              \
         if (unlikely(c->yield_request)) {                                                          \
@@ -470,7 +499,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
             remaining--;                                                                           \
             goto out;                                                                              \
         }                                                                                          \
-        NEXT();                                                                                    \
+        NEXT_EXACT();                                                                              \
     } while (0)
 #define CSR_INSN(kind, src, src_nonzero)                                                           \
     do {                                                                                           \
@@ -483,7 +512,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
         if (!csr_op(c, kind, csr_, (src), read_, write_, &old_)) TRAP_EXIT(illegal);               \
         RD = old_;                                                                                 \
         if (write_ && csr_write_needs_resync(csr_)) RETIRE_AND_SYNC(PC + ILEN);                    \
-        NEXT();                                                                                    \
+        NEXT_EXACT();                                                                              \
     } while (0)
 /* A cache-block operation: illegal or faulting by cpu/cmo.c's verdict. A cbo.zero over code
  * drops the decoded instructions like a store, so the next slot decodes afresh. */
@@ -493,7 +522,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
         enum cbo_result r_ = cpu_cbo(c, kind, RS1);                                                \
         if (r_ == CBO_ILLEGAL) TRAP_EXIT(illegal);                                                 \
         if (r_ == CBO_FAULT) TRAP_EXIT(exception);                                                 \
-        NEXT();                                                                                    \
+        NEXT_EXACT();                                                                              \
     } while (0)
 #define AMO_INSN(kind, size)                                                                       \
     do {                                                                                           \
@@ -501,7 +530,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
         c->pc = PC;                                                                                \
         if (!amo(c, kind, RS1, size, RS2, &r_)) TRAP_EXIT(exception);                              \
         RD = r_;                                                                                   \
-        NEXT();                                                                                    \
+        NEXT_EXACT();                                                                              \
     } while (0)
 
 /* ---- F, D, Zfh/Zfhmin and Zfa (unpriv spec ch. 20, 21, "Zfh and Zfhmin", "Zfa") ---- */
@@ -515,14 +544,14 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
 #define FP_WRITE(value)                                                                            \
     do {                                                                                           \
         fpu_insn_write(c, insn->rd, (value), 0);                                                   \
-        NEXT();                                                                                    \
+        NEXT_EXACT();                                                                              \
     } while (0)
 /* Everything but loads and stores: cpu/fpu_insn.h, shared with the translator. */
 #define FPI_ARGS c, insn->rd, insn->rs1, insn->rs2, insn->imm
 #define FP_EXEC(call)                                                                              \
     do {                                                                                           \
         if (unlikely(!(call))) TRAP_EXIT(illegal);                                                 \
-        NEXT();                                                                                    \
+        NEXT_EXACT();                                                                              \
     } while (0)
 /* Loads and stores take the integer paths' fast TLB and slow path (same faults, same
  * misaligned handling); a loaded single is NaN-boxed ("NaN Boxing of Narrower Values"). */
@@ -546,7 +575,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
         const struct ftlb_entry *e_ = &dview->write[ftlb_index(a_)];                               \
         if (likely(e_->tag == ftlb_tag(a_, size))) {                                               \
             *(ctype *)(e_->addend + a_) = (ctype)FRS2;                                             \
-            NEXT();                                                                                \
+            NEXT_EXACT();                                                                          \
         }                                                                                          \
         c->pc = PC;                                                                                \
         if (!mmu_store(&c->mmu, a_, size, (ctype)FRS2)) TRAP_EXIT(exception);                      \
@@ -555,7 +584,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
             remaining--;                                                                           \
             goto out;                                                                              \
         }                                                                                          \
-        NEXT();                                                                                    \
+        NEXT_EXACT();                                                                              \
     } while (0)
 
 /* A trap retires nothing but still uses up budget (remaining and counted move together, so
@@ -625,32 +654,30 @@ refetch:
                 goto refetch;
             }
         }
-        DISPATCH();
+        ENTER();
     }
 
 op_decode : {
+    /* Control only reaches a slot not yet decoded as the start of a stretch (cpu/icache.c
+     * drops a page's decoding up to a written chunk, and a member's slow path that may write
+     * ends its stretch), so its count was not charged: the whole stretch decodes now. */
     unsigned index = (unsigned)(insn - page->slot);
-    const uint8_t *host = page->host + 2 * index;
     /* From now on stores must see this page: before its bytes are read (mmu/coherence.h). */
     if (!page->code_chunks) cpu_code_page_first(c, page);
-    uint16_t lo = (uint16_t)(host[0] | host[1] << 8), hi = 0;
-    if (rv_insn_len(lo) == 4) {
-        if (unlikely(index == DPAGE_SLOTS - 1)) {
-            pc = PC;
-            goto one_off; /* the instruction's second half is on the next page */
-        }
-        hi = (uint16_t)(host[2] | host[3] << 8);
+    /* With a translator, branches leave through refetch (as from a one-off slot) and pairs
+     * are not fused: the translator runs the hot code. */
+    if (decode_stretch(page->slot, page->host, 2 * index, &page->code_chunks, &set4, &set2,
+                       !c->jit) < 0) {
+        pc = PC;
+        goto one_off; /* the instruction's second half is on the next page */
     }
-    struct decoded d;
-    rv_decode_parcels(lo, hi, &d);
-    /* With a translator, branches leave through refetch (as from a one-off slot: offset -1). */
-    fill_slot(insn, &d, d.len == 4 ? &set4 : &set2, c->jit ? -1 : (int)(2 * index));
-    unsigned offset = 2 * index;
-    if (!c->jit) fuse_pair(insn, &d, page->host, offset, d.len == 4 ? &set4 : &set2);
-    page->code_chunks |= 1ull << (offset >> DPAGE_CHUNK_SHIFT);
-    page->code_chunks |= 1ull << ((offset + d.len - 1) >> DPAGE_CHUNK_SHIFT);
-    DISPATCH();
+    ENTER();
 }
+
+op_stretch_break:
+    /* A stretch too long to count ahead: this instruction by itself, as a one-off. */
+    pc = PC;
+    goto one_off;
 
 one_off : {
     /* Decode the instruction at pc afresh into a private slot followed by two slots that
@@ -664,9 +691,10 @@ one_off : {
     insn = slot_base = c->straddle;
     pc_base = pc;
     fill_slot(insn, &d, d.len == 4 ? &set4 : &set2, -1);
-    insn[1].op = insn[2].op = &&op_page_end;
+    insn[1] = insn[2] = (struct insn){.op = &&op_page_end};
     page_vbase = FTLB_INVALID;
-    DISPATCH();
+    if (stretch_member(d.opcode)) insn->count = 1; /* a stretch of one */
+    ENTER();
 }
 
 op_page_end:

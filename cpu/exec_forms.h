@@ -26,6 +26,7 @@ struct handler_set {
     const void *li, *mv, *mv_rs2; /* rd = imm, rd = rs1, rd = rs2: addi/add with x0 or 0 */
     const void *const *self;      /* by opcode, rd = rs1 != x0: rd op= rs2 or imm; or NULL */
     const void *slli_add[3];      /* slli t, s, k; add d, t, o: by the pair's length 4, 6, 8 */
+    const void *stretch_break;    /* a stretch too long to count ahead (decode_stretch) */
 };
 _Static_assert(OP_BNE == OP_BEQ + 1 && OP_BLT == OP_BEQ + 2 && OP_BGE == OP_BEQ + 3 &&
                    OP_BLTU == OP_BEQ + 4 && OP_BGEU == OP_BEQ + 5,
@@ -46,5 +47,21 @@ void fill_slot(struct insn *slot, const struct decoded *d, const struct handler_
  * instruction keeps its own slot for code that jumps to it. */
 void fuse_pair(struct insn *slot, const struct decoded *d, const uint8_t *page, unsigned offset,
                const struct handler_set *h);
+
+/* Instructions are counted ahead, per stretch, not one by one (cpu/exec.c): a stretch is a
+ * chain of member instructions (integer ALU, integer loads and stores, branches and jumps)
+ * that ends after its first branch or jump, before a non-member, or at the page's end. Each
+ * member's slot holds in `count` the instructions from it to its stretch's end, charged to
+ * the budget when control enters the chain there; a non-member's count is 0 and it counts
+ * itself. */
+#define STRETCH_MAX 255 /* counts fit the slot's byte */
+bool stretch_member(enum opcode op);
+
+/* Decode the stretch that starts at `offset` of a decoded page (slots, the page's bytes) into
+ * its slots, with near forms and fused pairs when `near_forms`, and mark the chunks its code
+ * lies in. Returns the count of the first slot (0: not a member, or a break slot), or -1 when
+ * the first instruction crosses the page's end. */
+int decode_stretch(struct insn *slots, const uint8_t *page, unsigned offset, uint64_t *code_chunks,
+                   const struct handler_set *h4, const struct handler_set *h2, bool near_forms);
 
 #endif

@@ -23,8 +23,12 @@ extern const void *const *interp_entry_points; /* {decode, page end} */
 
 static void reset_slots(struct dpage *p, unsigned first, unsigned count)
 {
-    for (unsigned i = first; i < first + count; i++)
+    for (unsigned i = first; i < first + count; i++) {
+        /* Only the handler and count: the instruction whose store (or AMO) drops its own slot
+         * still reads its operands from it (rd of an AMO, after the write). */
         p->slot[i].op = interp_entry_points[0];
+        p->slot[i].count = 0; /* entering it charges nothing: op_decode counts */
+    }
 }
 
 struct dpage *cpu_dpage(struct cpu *c, uint64_t pa)
@@ -36,7 +40,7 @@ struct dpage *cpu_dpage(struct cpu *c, uint64_t pa)
         if (!p) return NULL;
         p->host = c->mmu.ram.host + (index << PAGE_SHIFT);
         reset_slots(p, 0, DPAGE_SLOTS);
-        p->slot[DPAGE_SLOTS].op = interp_entry_points[1];
+        p->slot[DPAGE_SLOTS] = (struct insn){.op = interp_entry_points[1]};
         p->code_chunks = 0;
         c->dpages[index] = p;
     }
@@ -54,7 +58,12 @@ void cpu_invalidate_code(struct cpu *c, uint64_t pa, uint64_t len)
         if (p && p->code_chunks) {
             unsigned first = (unsigned)(off & (PAGE_SIZE - 1)) >> DPAGE_CHUNK_SHIFT;
             unsigned last = (unsigned)((off & (PAGE_SIZE - 1)) + n - 1) >> DPAGE_CHUNK_SHIFT;
-            for (unsigned k = first; k <= last; k++) {
+            uint64_t written = (~0ull >> (63 - last)) & (~0ull << first);
+            if (!(p->code_chunks & written)) goto next_page; /* data beside code */
+            /* A slot's count of instructions ahead (cpu/exec_forms.h, stretches) depends on
+             * the code after it up to its stretch's end, which may lie in later chunks (all
+             * marked as code): the code chunks before the written ones go too. */
+            for (unsigned k = 0; k <= last; k++) {
                 if (!((p->code_chunks >> k) & 1)) continue;
                 reset_slots(p, k * SLOTS_PER_CHUNK, SLOTS_PER_CHUNK);
                 /* A 4-byte instruction in the previous chunk's last parcel reaches into this
@@ -65,6 +74,7 @@ void cpu_invalidate_code(struct cpu *c, uint64_t pa, uint64_t len)
             }
             if (!p->code_chunks) coherence_code_gone(c->mmu.co, c->mmu.co_self, off >> PAGE_SHIFT);
         }
+    next_page:
         pa += n;
         len -= n;
     }

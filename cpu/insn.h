@@ -93,9 +93,14 @@ struct decoded {
  * length is not stored: it is built into the handler (cpu/exec_ops.inc, ILEN). */
 struct insn {
     const void *op;
-    int32_t imm;
+    union {
+        int32_t imm;
+        struct {
+            uint8_t shamt, rd2;
+        } pair; /* a fused slli + add (cpu/exec_forms.c, fuse_pair) */
+    };
     uint8_t rd, rs1, rs2;
-    uint8_t aux; /* a fused pair's second rd (cpu/exec_forms.c) */
+    uint8_t count; /* instructions counted ahead from here (cpu/exec_forms.h, stretches) */
 };
 
 /* Decode a 32-bit instruction. Returns false (opcode OP_ILLEGAL) if it is not one we know. */

@@ -420,3 +420,144 @@ Test(interp_forms, mprv_switches_loads_between_direct_and_translated)
     cr_assert_eq(hart.mepc, CODE_BASE + 0x18, "mepc is the faulting load");
     cr_assert_eq(hart.x[13], 0, "the faulting load writes nothing");
 }
+
+/* --- stretches: instructions counted ahead (cpu/exec_forms.h), exact wherever they show --- */
+
+/* Run the program at CODE_BASE in runs of `budget` until pc reaches `end`: what the runs
+ * used of their budgets must be what minstret counted and one per trap taken (cpu.h,
+ * cpu_run). */
+static void run_in_pieces(uint64_t end, uint64_t budget, uint64_t traps)
+{
+    uint64_t retired = 0;
+    for (int i = 0; i < 100000 && hart.pc != end; i++)
+        retired += cpu_run(&hart, budget);
+    cr_assert_eq(hart.pc, end, "budget %lu: the program must reach %#lx, pc %#lx",
+                 (unsigned long)budget, (unsigned long)end, (unsigned long)hart.pc);
+    cr_assert_eq(hart.minstret + traps, retired,
+                 "budget %lu: minstret %lu, the runs used %lu with %lu trap(s)",
+                 (unsigned long)budget, (unsigned long)hart.minstret, (unsigned long)retired,
+                 (unsigned long)traps);
+}
+
+/* A stretch charged when entered gives back what has not run wherever it stops early: at a
+ * csrr of minstret in its middle (a non-member ends a stretch), a store's slow path (the
+ * first store to a page misses the fast TLB) and a load's access fault (priv spec 3.1.6.3
+ * trap: the faulting load does not retire), whatever the run budget. */
+Test(interp_forms, stretches_count_exactly_at_slow_paths_csrs_and_traps)
+{
+    for (uint64_t budget = 1; budget <= 12; budget++) {
+        harness_fini();
+        harness_init();
+        code_at(CODE_BASE);
+        put32(i_addi(5, 0, 1));          /* 0x00 */
+        put32(i_sd(5, 0, 6));            /* 0x04: fast-TLB miss: slow path */
+        put32(i_addi(5, 5, 1));          /* 0x08 */
+        put32(i_csrrs(20, MINSTRET, 0)); /* 0x0c: 3 before it */
+        put32(i_addi(5, 5, 1));          /* 0x10 */
+        put32(i_sd(5, 8, 6));            /* 0x14 */
+        put32(i_ld(21, 0, 7));           /* 0x18: access fault */
+        put32(i_addi(23, 0, 1));         /* 0x1c: never */
+        put32(i_jal(0, 0));              /* 0x20 */
+        code_at(TRAP_VECTOR);
+        put32(i_csrrs(22, MINSTRET, 0)); /* 6 before the fault */
+        put32(i_jal(0, 0));
+        hart.x[6] = DATA_BASE;
+        hart.x[7] = UNMAPPED_ADDR;
+        run_in_pieces(TRAP_VECTOR + 4, budget, 1);
+        cr_assert_eq(hart.x[20], 3, "budget %lu: csrr minstret mid-stretch read %lu, want 3",
+                     (unsigned long)budget, (unsigned long)hart.x[20]);
+        cr_assert_eq(hart.x[22], 6, "budget %lu: minstret after the fault %lu, want 6",
+                     (unsigned long)budget, (unsigned long)hart.x[22]);
+        cr_assert_eq(hart.mepc, CODE_BASE + 0x18, "budget %lu: mepc is the load",
+                     (unsigned long)budget);
+        cr_assert_eq(peek64(DATA_BASE + 8), 3, "the stores ran");
+        cr_assert_eq(hart.x[23], 0, "nothing after the fault ran");
+    }
+}
+
+/* A store in a stretch rewrites a later instruction of the same stretch, in the next 64-byte
+ * chunk, into a jump that ends the stretch early: the counts of the slots before it (in the
+ * chunk before) were made from the old code and must go with it (cpu/icache.c), or
+ * instructions are counted twice. The new instruction runs at once (unpriv spec "Zifencei":
+ * this hart's own stores are seen by its fetches here without a fence.i, as before). */
+Test(interp_forms, a_store_that_shortens_its_own_stretch_recounts_it)
+{
+    for (uint64_t budget = 1; budget <= 10; budget++) {
+        harness_fini();
+        harness_init();
+        code_at(CODE_BASE);
+        put32(i_jal(0, 0x30)); /* 0x00 -> 0x30 */
+        code_at(CODE_BASE + 0x30);
+        put32(i_addi(10, 0, 0));         /* 0x30 */
+        put32(i_sw(12, 0, 11));          /* 0x34: over 0x48, in the next chunk */
+        put32(i_addi(10, 10, 1));        /* 0x38 */
+        put32(i_addi(10, 10, 1));        /* 0x3c */
+        put32(i_addi(10, 10, 1));        /* 0x40 */
+        put32(i_addi(10, 10, 1));        /* 0x44 */
+        put32(i_addi(10, 10, 1));        /* 0x48: becomes jal x0, 8 */
+        put32(i_addi(10, 10, 1000));     /* 0x4c: skipped by it */
+        put32(i_csrrs(20, MINSTRET, 0)); /* 0x50 */
+        put32(i_jal(0, 0));              /* 0x54 */
+        hart.x[11] = CODE_BASE + 0x48;
+        hart.x[12] = i_jal(0, 8);
+        run_in_pieces(CODE_BASE + 0x54, budget, 0);
+        cr_assert_eq(hart.x[10], 4, "budget %lu: x10 %lu, want 4 (the rewritten jump ran)",
+                     (unsigned long)budget, (unsigned long)hart.x[10]);
+        /* jal, 0x30 .. 0x48: 8 instructions before the csrr */
+        cr_assert_eq(hart.x[20], 8, "budget %lu: minstret %lu before the csrr, want 8",
+                     (unsigned long)budget, (unsigned long)hart.x[20]);
+    }
+}
+
+/* Straight-line code longer than a count holds (STRETCH_MAX, 255): its first instructions run
+ * one at a time, the rest as a stretch; 254 .. 256, 300 and 600 addi in a row, entered at
+ * their start and then in their middle by a jump, also with 2-byte ones mixed in (c.addi),
+ * whatever the budget. */
+Test(interp_forms, stretches_longer_than_a_count_run_exactly)
+{
+    const unsigned lengths[] = {254, 255, 256, 300, 600};
+    const uint64_t budgets[] = {1, 5, 100, 1000};
+    enum { SKIPPED = 5 }; /* the second pass enters at the sixth addi */
+    for (size_t l = 0; l < sizeof(lengths) / sizeof(lengths[0]); l++) {
+        for (size_t b = 0; b < sizeof(budgets) / sizeof(budgets[0]); b++) {
+            for (int compressed = 0; compressed < 2; compressed++) {
+                unsigned n = lengths[l];
+                harness_fini();
+                harness_init();
+                code_at(CODE_BASE);
+                put32(i_addi(11, 0, 2)); /* 0x00: two passes */
+                put32(i_addi(10, 0, 0)); /* 0x04 */
+                put32(i_jal(0, 0x0c));   /* 0x08 -> 0x14 */
+                put32(I_NOP);            /* 0x0c: the second pass's jal, below */
+                put32(I_NOP);            /* 0x10 */
+                uint64_t entry = 0;
+                for (unsigned i = 0; i < n; i++) { /* from 0x14 */
+                    if (i == SKIPPED) entry = code_cursor();
+                    if (compressed && i % 3 == 1)
+                        put16(0x0505); /* c.addi x10, 1 */
+                    else
+                        put32(i_addi(10, 10, 1));
+                }
+                put32(i_csrrs(20, MINSTRET, 0));
+                put32(i_addi(11, 11, -1));
+                put32(i_bne(11, 0, (int32_t)(CODE_BASE + 0x0c - code_cursor())));
+                uint64_t end = code_cursor();
+                put32(i_jal(0, 0));
+                code_at(CODE_BASE + 0x0c);
+                put32(i_jal(0, (int32_t)(entry - (CODE_BASE + 0x0c))));
+                run_in_pieces(end, budgets[b], 0);
+                cr_assert_eq(hart.x[10], 2 * n - SKIPPED,
+                             "n %u, budget %lu, compressed %d: x10 %lu, want %u", n,
+                             (unsigned long)budgets[b], compressed, (unsigned long)hart.x[10],
+                             2 * n - SKIPPED);
+                /* before the second csrr: addi, addi, jal, n addi, csrr, addi, bne, jal, and
+                 * the addi from the entry on */
+                uint64_t want = 3 + n + 4 + (n - SKIPPED);
+                cr_assert_eq(hart.x[20], want,
+                             "n %u, budget %lu, compressed %d: minstret %lu, want %lu", n,
+                             (unsigned long)budgets[b], compressed, (unsigned long)hart.x[20],
+                             (unsigned long)want);
+            }
+        }
+    }
+}
