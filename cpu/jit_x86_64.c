@@ -198,21 +198,44 @@ static size_t lookup_stub(const struct block_asm *s)
     return s->a.j->lookup[(s->b->pa & JIT_KEY_DIRECT) != 0];
 }
 
+/* The index of the block's instruction at `target`, if a jump there after `retired`
+ * instructions can stay in the block; -1 if not. A forward jump must not skip an F/D
+ * instruction: the code after it takes mstatus.FS as checked (block_asm.fs_on). */
+static int internal_target(const struct block_asm *s, uint64_t target, unsigned retired)
+{
+    for (unsigned t = 0; t < s->n; t++) {
+        if (s->insns[t].pc != target) continue;
+        for (unsigned i = retired; i < t; i++)
+            if (jit_fp_translates(s->insns[i].d.opcode)) return -1;
+        return (int)t;
+    }
+    return -1;
+}
+
 /* Leave toward `target` with `retired` instructions done: a patchable exit.
  *     (write back) sub r12, retired; jle stub; jmp stub   <- chain() patches this jmp
  *     stub: c->pc = target; budget spent ? leave : lookup
- * so a chained exit stores no pc. */
+ * so a chained exit stores no pc.
+ * A target inside the block itself is a jump to its code there, with the guest registers
+ * kept in host registers (a chained exit would write them back and the entry reload them:
+ * a dozen moves per taken branch). The exits charge the budget with the static count of
+ * the instructions before them (r12 - index is what remains), so the jump keeps that true:
+ * forward it credits the skipped instructions, backward it charges the ones that ran since
+ * the target and checks the budget, which bounds the time a loop runs in a block. */
 static void exit_to(struct block_asm *s, uint64_t target, unsigned retired)
 {
     struct asm_buf *a = &s->a;
-    if (target == s->b->pc) {
-        /* A loop back to the block's own start: the guest registers the block keeps in host
-         * registers are already there, so straight to the body, past the loads at entry;
-         * they go home only when the budget is spent. (A chained exit would write them back
-         * and the entry reload them: a dozen moves per iteration of a tight loop.) */
+    int t = internal_target(s, target, retired);
+    if (t >= (int)retired) { /* forward: the code at t is emitted (cold paths come last) */
+        if ((unsigned)t > retired) alu_imm(a, W64, ALU_ADD, R(R12), t - (int32_t)retired);
+        jmp_to(a, s->insn_pos[t]);
+        return;
+    }
+    if (t >= 0) { /* backward; the registers the body writes anywhere go home when spent */
         alu_imm(a, W64, ALU_SUB, R(R12), (int32_t)retired);
         uint32_t spent = jcc32(a, CC_LE);
-        jmp_to(a, s->body);
+        if (t > 0) alu_imm(a, W64, ALU_ADD, R(R12), t);
+        jmp_to(a, s->insn_pos[t]);
         set_rel32(a, spent, a->pos);
         write_back(s, s->written[retired], false);
         mov_imm(a, RAX, target);
@@ -777,15 +800,20 @@ const uint8_t *jit_backend_emit(struct jit *j, const struct jit_insn *insns, uns
     s.fs_on = s.fs_dirty = false;
     b->exit_count = 0;
     allocate_registers(&s, insns, n);
-    /* A block that loops back to its start (exit_to) runs its body again with the registers
+    s.insns = insns;
+    s.n = n;
+    /* A block that jumps back into itself (exit_to) runs its body again with the registers
      * the last round wrote still only in host registers: from the first round on, any exit
      * must write back every register the body writes anywhere (before a register's first
-     * write that stores the value it was loaded with). */
+     * write that stores the value it was loaded with). A forward jump within the block needs
+     * nothing: an exit after it writes back registers the skipped code would have written,
+     * which hold the values loaded at entry. */
     for (unsigned k = 0; k < n; k++) {
         const struct decoded *d = &insns[k].d;
         enum insn_format f = insn_table[d->opcode].format;
-        if ((f == FMT_B || d->opcode == OP_JAL) &&
-            insns[k].pc + (uint64_t)(int64_t)d->imm == b->pc) {
+        uint64_t target = insns[k].pc + (uint64_t)(int64_t)d->imm;
+        if ((f == FMT_B || d->opcode == OP_JAL) && target <= insns[k].pc &&
+            internal_target(&s, target, k + 1) >= 0) {
             for (unsigned i = 0; i < n; i++)
                 s.written[i] = s.written[n];
             break;
@@ -795,8 +823,10 @@ const uint8_t *jit_backend_emit(struct jit *j, const struct jit_insn *insns, uns
     for (unsigned r = 1; r < 32; r++)
         if (s.host_of[r] >= 0) mov_load(&s.a, W64, s.host_of[r], GX(r));
     s.body = s.a.pos;
-    for (unsigned k = 0; k < n; k++)
+    for (unsigned k = 0; k < n; k++) {
+        s.insn_pos[k] = s.a.pos;
         emit_insn(&s, &insns[k], k);
+    }
     if (!jit_backend_ends_block(insns[n - 1].d.opcode)) exit_to(&s, next_pc, n);
     for (unsigned k = 0; k < s.cold_count; k++)
         emit_cold(&s, &s.cold[k]);

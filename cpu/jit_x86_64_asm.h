@@ -290,6 +290,11 @@ struct block_asm {
     struct cold cold[3 * JIT_MAX_INSNS]; /* at most two per instruction, one more per block */
     unsigned cold_count;
     size_t body;                         /* where the body starts, after the entry loads */
+    const struct jit_insn *insns;        /* the block's instructions */
+    unsigned n;
+    /* where each instruction's code starts: a branch to an instruction of the block itself
+     * jumps there (exit_to) */
+    size_t insn_pos[JIT_MAX_INSNS];
     int host_of[33];                     /* guest register -> host register, or -1 */
     uint64_t written[JIT_MAX_INSNS + 1]; /* bit r: cached x[r] written by insns [0, k) */
     /* FP state known at this point of the block: mstatus.FS checked (not Off), made Dirty.
