@@ -274,17 +274,6 @@ unsigned access_size(enum opcode op)
     return insn_table[op].size; /* the size column of insns.def */
 }
 
-/* The entry layout tlb_probe encodes: index * 16 addresses an entry, tag and addend are
- * 64-bit, reads at the start of a set. */
-_Static_assert(sizeof(struct ftlb_entry) == 16, "fast-TLB entries are 16 bytes");
-_Static_assert(sizeof(((struct ftlb_entry *)0)->tag) == 8 &&
-                   sizeof(((struct ftlb_entry *)0)->addend) == 8,
-               "tag and addend are compared and loaded as 64-bit words");
-_Static_assert(offsetof(struct ftlb_set, read) == 0, "the read table starts a set");
-_Static_assert(PAGE_SHIFT == 12 && FTLB_SIZE <= (1u << 20),
-               "index * 16 = (va >> 8) & ((FTLB_SIZE - 1) << 4), a 32-bit mask");
-_Static_assert(FTLB_MAX_ACCESS == 8, "loads and stores of at most 8 bytes probe the fast TLB");
-
 struct cold *cold_add(struct block_asm *s, enum cold_kind kind, const struct jit_insn *in,
                       unsigned index, uint32_t from)
 {
@@ -293,56 +282,11 @@ struct cold *cold_add(struct block_asm *s, enum cold_kind kind, const struct jit
     return c;
 }
 
-void effective_address(struct block_asm *s, const struct jit_insn *in)
-{
-    int base = cached(s, in->d.rs1);
-    if (base >= 0) {
-        enc(&s->a, W64, 0x8d, 1, RAX, M(base, in->d.imm)); /* lea rax, [base + imm] */
-    } else {
-        load_x(s, RAX, in->d.rs1);
-        if (in->d.imm) alu_imm(&s->a, W64, ALU_ADD, R(RAX), in->d.imm);
-    }
-}
-
-/* rax = effective address; rdx = fast-TLB index * 16; jne to the slow path on a miss, with
- * rsi = the addend on a hit. `table` is 0 (read) or the offset of the write table. */
-void tlb_probe(struct block_asm *s, const struct jit_insn *in, enum cold_kind kind, unsigned index,
-               int32_t table)
-{
-    struct asm_buf *a = &s->a;
-    unsigned size = access_size(in->d.opcode);
-    effective_address(s, in);
-    /* index * 16 = ((va >> 12) & (FTLB_SIZE - 1)) << 4 = (va >> 8) & ((FTLB_SIZE - 1) << 4)
-     * (mmu.h: ftlb_index) */
-    if (jit_host_rorx()) { /* rorx edx, eax, 8 (VEX.LZ.F2.0F3A.W0 F0 /r ib): one for two */
-        static const uint8_t rorx_edx_eax_8[] = {0xc4, 0xe3, 0x7b, 0xf0, 0xd0, 8};
-        for (unsigned i = 0; i < sizeof rorx_edx_eax_8; i++)
-            b1(a, rorx_edx_eax_8[i]);
-    } else {
-        enc(a, 0, 0x8b, 1, RDX, R(RAX)); /* mov edx, eax */
-        shift_imm(a, 0, SH_SHR, RDX, 8);
-    }
-    /* (the bits rorx rotates in land in 31:24, above the mask) */
-    alu_imm(a, 0, ALU_AND, R(RDX), (FTLB_SIZE - 1) << 4);
-    mov_rr(a, RSI, RAX);
-    /* ftlb_tag: the same mask as the interpreter's (a misaligned access misses, no address
-     * matches an empty entry); it fits a sign-extended imm32 (asserted in mmu.h) */
-    alu_imm(a, W64, ALU_AND, R(RSI), (int32_t)(int64_t)ftlb_tag_mask(size));
-    alu_rm(a, W64, ALU_CMP, RSI, MI(R13, RDX, table + (int32_t)offsetof(struct ftlb_entry, tag)));
-    struct cold *c = cold_add(s, kind, in, index, jcc32(a, CC_NE));
-    c->hit = a->pos;
-    c->table = table;
-    mov_load(a, W64, RSI, MI(R13, RDX, table + (int32_t)offsetof(struct ftlb_entry, addend)));
-}
-
 static void emit_load(struct block_asm *s, const struct jit_insn *in, unsigned index)
 {
     struct asm_buf *a = &s->a;
-    struct operand m = MI(RSI, RAX, 0);
-    if (jit_direct_address(s, in, index))
-        m = MI(RDX, RSI, 0);
-    else
-        tlb_probe(s, in, COLD_LOAD, index, 0);
+    struct operand m = MI(RDX, RSI, 0);
+    if (!jit_direct_address(s, in, index)) m = tlb_probe_access(s, in, COLD_LOAD, index, 0);
     int dst = cached(s, in->d.rd) >= 0 ? cached(s, in->d.rd) : RCX;
     switch (in->d.opcode) {
     case OP_LB: enc(a, W64, 0x0fbe, 2, dst, m); break;
@@ -360,13 +304,13 @@ static void emit_load(struct block_asm *s, const struct jit_insn *in, unsigned i
 static void emit_store(struct block_asm *s, const struct jit_insn *in, unsigned index)
 {
     struct asm_buf *a = &s->a;
-    tlb_probe(s, in, COLD_STORE, index, (int32_t)offsetof(struct ftlb_set, write));
+    struct operand m =
+        tlb_probe_access(s, in, COLD_STORE, index, (int32_t)offsetof(struct ftlb_set, write));
     int src = cached(s, in->d.rs2);
     if (src < 0) {
         load_x(s, RCX, in->d.rs2);
         src = RCX;
     }
-    struct operand m = MI(RSI, RAX, 0);
     switch (access_size(in->d.opcode)) {
     case 1: enc(a, BYTE_REGS, 0x88, 1, src, m); break;
     case 2: enc(a, P66, 0x89, 1, src, m); break;
@@ -646,6 +590,7 @@ static void emit_cold(struct block_asm *s, struct cold *c)
         return;
     }
     set_rel32(a, c->from, a->pos);
+    if (c->addr_lea) enc(a, W64, 0x8d, 1, RAX, M(c->addr_base, c->addr_disp)); /* lea rax */
     if (c->kind == COLD_BRANCH) {
         exit_to(s, in->pc + (uint64_t)(int64_t)in->d.imm, c->index + 1);
         return;
@@ -666,7 +611,8 @@ static void emit_cold(struct block_asm *s, struct cold *c)
         /* A misaligned access that stays inside its page (the hot path's tag keeps the
          * alignment bits, so it missed): the page's own entry serves it, as in the MMU's
          * slow path (mmu/access.c), without the call. rax = address, rdx = entry offset;
-         * only rsi and the flags change before going back to the hot path's addend load. */
+         * only rsi, rax and the flags change before going back to the hot path's addend
+         * load (the access there does not read rax when addr_lea set it here). */
         mov_rr(a, RSI, RAX);
         alu_imm(a, W64, ALU_AND, R(RSI), (int32_t)(int64_t)ftlb_tag_mask(1)); /* page tag */
         alu_rm(a, W64, ALU_CMP, RSI,

@@ -4,7 +4,7 @@
  * instead of through the fast TLB, whose tag compare and addend load sat between address and
  * value (as the interpreter's direct loads, cpu/exec.c):
  *
- *     lea rsi, [rax - ram.base]        the offset in RAM (wraps below the base)
+ *     lea rsi, [rs1 + imm - ram.base]  the offset in RAM (wraps below the base)
  *     cmp rsi, ram.size - size         unsigned: the whole access inside RAM
  *     ja  cold                         devices, faults, the end of RAM: cpu_load
  *     mov rdx, ram.host
@@ -28,12 +28,25 @@ bool jit_direct_address(struct block_asm *s, const struct jit_insn *in, unsigned
         ram->base > (uint64_t)INT32_MAX + 1)
         return false;
     struct asm_buf *a = &s->a;
-    effective_address(s, in);
-    /* lea rsi, [rax + disp32]: rax - base, as a 64-bit sum (disp32 = -base fits: base <=
-     * 2^31), so an address below the base wraps to a huge offset and fails the check */
-    enc(a, W64, 0x8d, 1, RSI, M(RAX, (int32_t)(0 - (int64_t)ram->base)));
+    /* lea rsi, [rs1 + imm - base] straight from rs1's host register when it has one and the
+     * displacement fits (the slow path then sets rax), else from rax = the address */
+    int base = cached(s, in->d.rs1);
+    int64_t disp = (int64_t)in->d.imm - (int64_t)ram->base;
+    if (base < 0 || disp < INT32_MIN) {
+        effective_address(s, in);
+        base = RAX;
+        disp = 0 - (int64_t)ram->base;
+    }
+    /* lea rsi, [base + disp32]: a 64-bit sum (disp32 = -base fits: base <= 2^31), so an
+     * address below the base wraps to a huge offset and fails the check */
+    enc(a, W64, 0x8d, 1, RSI, M(base, (int32_t)disp));
     alu_imm(a, W64, ALU_CMP, R(RSI), (int32_t)(ram->size - size));
-    cold_add(s, COLD_LOAD_DIRECT, in, index, jcc32(a, CC_A));
+    struct cold *c = cold_add(s, COLD_LOAD_DIRECT, in, index, jcc32(a, CC_A));
+    if (base != RAX) {
+        c->addr_lea = true;
+        c->addr_base = base;
+        c->addr_disp = in->d.imm;
+    }
     mov_imm(a, RDX, (uint64_t)(uintptr_t)ram->host);
     return true;
 }
