@@ -362,22 +362,34 @@ static void emit_binop(struct block_asm *s, const struct decoded *d, enum alu op
                        bool word)
 {
     struct asm_buf *a = &s->a;
-    unsigned w = word ? 0 : W64;
+    unsigned w = word ? 0 : W64, rs1 = d->rs1;
+    /* rd = rs1 op rd, commutative: as rd = rd op rs1, in rd's register */
+    if (rs2 >= 0 && (unsigned)rs2 == d->rd && d->rd != rs1 && rs1 != 0 &&
+        (op == ALU_ADD || op == ALU_AND || op == ALU_OR || op == ALU_XOR)) {
+        rs2 = (int)rs1;
+        rs1 = d->rd;
+    }
     int dst = cached(s, d->rd);
-    if (dst < 0 || (rs2 >= 0 && (unsigned)rs2 == d->rd && d->rd != d->rs1)) dst = RAX;
-    if (rs2 >= 0 && d->rs1 == 0 && !word && (op == ALU_ADD || op == ALU_OR || op == ALU_XOR)) {
+    if (dst < 0 || (rs2 >= 0 && (unsigned)rs2 == d->rd && d->rd != rs1)) dst = RAX;
+    if (rs2 >= 0 && rs1 == 0 && !word && (op == ALU_ADD || op == ALU_OR || op == ALU_XOR)) {
         load_x(s, dst, (unsigned)rs2); /* c.mv is add rd, x0, rs2: a move */
         store_x(s, dst, d->rd);
         return;
     }
-    load_x(s, dst, d->rs1);
+    /* A sum into another register: lea dst, [rs1 + imm] or [rs1 + rs2] for mov and add. */
+    int src1 = rs1 ? cached(s, rs1) : -1, src2 = rs2 > 0 ? cached(s, (unsigned)rs2) : -1;
+    if (op == ALU_ADD && src1 >= 0 && src1 != dst && (rs2 < 0 || src2 >= 0)) {
+        enc(a, w, 0x8d, 1, dst, rs2 < 0 ? M(src1, d->imm) : MI(src1, src2, 0));
+        if (word) movsxd(a, dst, R(dst));
+        store_x(s, dst, d->rd);
+        return;
+    }
+    load_x(s, dst, rs1);
     if (rs2 >= 0)
         alu_rm(a, w, op, dst, opnd(s, (unsigned)rs2)); /* x[0] reads 0 from memory */
     else if (d->imm || op == ALU_AND)
         alu_imm(a, w, op, R(dst), d->imm);
-    else if (word)
-        enc(a, 0, 0x8b, 1, dst, R(dst)); /* mov r32, r32: keep the low half for movsxd */
-    if (word) movsxd(a, dst, R(dst));
+    if (word) movsxd(a, dst, R(dst)); /* (it reads the low half only) */
     store_x(s, dst, d->rd);
 }
 
