@@ -416,10 +416,29 @@ static void emit_shift(struct block_asm *s, const struct decoded *d, enum shift 
     struct asm_buf *a = &s->a;
     if (!imm) load_x(s, RCX, d->rs2);
     int dst = cached(s, d->rd) >= 0 ? cached(s, d->rd) : RAX;
+    int src = d->rs1 ? cached(s, d->rs1) : -1;
+    unsigned k = (unsigned)d->imm & (word ? 31 : 63);
+    if (imm && op == SH_SHL && src >= 0 && src != dst && k >= 1 && k <= 3) {
+        /* into another register, an index scaled by 2, 4, 8 (array subscripts): one lea
+         * instead of mov and shl. lea dst, [src + src], or [src * 2^k + disp32 0] (SIB with
+         * no base; Intel SDM vol. 2, table 2-3) */
+        if (k == 1) {
+            enc(a, word ? 0 : W64, 0x8d, 1, dst, MI(src, src, 0));
+        } else {
+            b1(a, 0x40u | (word ? 0u : 8u) | (dst & 8 ? 4u : 0u) | (src & 8 ? 2u : 0u));
+            b1(a, 0x8d);
+            b1(a, (unsigned)(dst & 7) << 3 | 4);
+            b1(a, k << 6 | (unsigned)(src & 7) << 3 | 5);
+            b4(a, 0);
+        }
+        if (word) movsxd(a, dst, R(dst));
+        store_x(s, dst, d->rd);
+        return;
+    }
     load_x(s, dst, d->rs1);
     /* x86 masks the count to 6 bits (5 for 32-bit operands), as RISC-V does (2.4.2). */
     if (imm)
-        shift_imm(a, word ? 0 : W64, op, dst, (unsigned)d->imm & (word ? 31 : 63));
+        shift_imm(a, word ? 0 : W64, op, dst, k);
     else
         shift_cl(a, word ? 0 : W64, op, dst);
     if (word) movsxd(a, dst, R(dst));

@@ -1,7 +1,8 @@
-/* Operand forms of the translated ALU instructions (cpu/jit_x86_64.c, emit_binop) with the
- * registers in host registers: a sum into another register is one lea ([rs1 + imm] or
- * [rs1 + rs2]), a commutative rd = rs1 op rd works in rd's register, a W form sign-extends
- * with one movsxd (sext.w too). Every aliasing of rd, rs1 and rs2 (x0 included) on edge
+/* Operand forms of the translated ALU instructions (cpu/jit_x86_64.c, emit_binop, emit_shift)
+ * with the registers in host registers: a sum into another register is one lea ([rs1 + imm]
+ * or [rs1 + rs2]), so is a left shift by 1..3 into another register ([rs1 * 2^k]), a
+ * commutative rd = rs1 op rd works in rd's register, a W form sign-extends with one movsxd
+ * (sext.w too). Every aliasing of rd, rs1 and rs2 (x0 included) on edge
  * values, each in a small loop so that its registers get host registers, must end as the
  * interpreter ends it (unpriv spec 2.4, 4.2). */
 #include <criterion/criterion.h>
@@ -44,6 +45,7 @@ static void forms_program(void)
     static uint32_t (*const i_forms[])(unsigned, unsigned, int32_t) = {i_addi, i_addiw, i_andi,
                                                                        i_ori, i_xori};
     static const int32_t imms[] = {0, 1, -1, 2047, -2048};
+    static const unsigned shifts[] = {0, 1, 2, 3, 4, 31, 32, 63};
     slot = 0;
     li(31, DATA_BASE);
     for (unsigned v = 0; v + 1 < EDGES; v += 3) {
@@ -56,6 +58,12 @@ static void forms_program(void)
                 for (unsigned p = 0; p < 4; p++) /* rd = x3, x1 (= rs1), x0; rs1 = x0 */
                     loop_around(i_forms[f](p == 2 ? 0 : p == 1 ? 1 : 3, p == 3 ? 0 : 1, imms[k]),
                                 v1, v2);
+        for (unsigned k = 0; k < sizeof shifts / sizeof *shifts; k++)
+            for (unsigned p = 0; p < 4; p++) {
+                unsigned rd = p == 2 ? 0 : p == 1 ? 1 : 3, rs1 = p == 3 ? 0 : 1;
+                loop_around(i_slli(rd, rs1, shifts[k]), v1, v2);
+                if (shifts[k] < 32) loop_around(i_slliw(rd, rs1, shifts[k]), v1, v2);
+            }
     }
     put32(I_WFI);
 }
