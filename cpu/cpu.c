@@ -41,6 +41,11 @@ static bool mmu_code_written(void *opaque, uint64_t pa, uint64_t len)
     return true;
 }
 
+static bool mmu_code_present(void *opaque, uint64_t pa)
+{
+    return cpu_page_has_code(opaque, pa);
+}
+
 static struct dpage *mmu_code_page(void *opaque, uint64_t pa)
 {
     return cpu_dpage(opaque, pa);
@@ -94,6 +99,7 @@ bool cpu_init(struct cpu *c, uint8_t *ram, uint64_t ram_base, uint64_t ram_size,
         .opaque = c,
         .fault = mmu_fault,
         .code_written = mmu_code_written,
+        .code_present = mmu_code_present,
         .code_page = mmu_code_page,
         .bus = bus,
         .bus_read = mmu_bus_read,

@@ -78,6 +78,15 @@ void coherence_code_gone(struct coherence *co, unsigned self, uint64_t page);
 /* Rule 2: `self` (or COHERENCE_DEVICE) wrote RAM bytes [off, off + len) (offsets from the RAM
  * base; the caller checked them). True when some other hart has code in those pages. */
 bool coherence_written(struct coherence *co, unsigned self, uint64_t off, uint64_t len);
+/* Whether a hart other than `self` has decoded code in `page` (a RAM page index the caller
+ * checked); no message, no fence. A write entry made after this says no is covered by rule 3:
+ * a hart decoding there later posts DROP_WRITERS to `self` first. */
+static inline bool coherence_others_have_code(const struct coherence *co, unsigned self,
+                                              uint64_t page)
+{
+    uint64_t mine = self < COHERENCE_MAX_HARTS ? 1ull << self : 0;
+    return __atomic_load_n(&co->code_harts[page], __ATOMIC_SEQ_CST) & ~mine;
+}
 /* Rule 3: `self` dropped a fast write entry to `page`. */
 void coherence_writer_gone(struct coherence *co, unsigned self, uint64_t page);
 

@@ -123,6 +123,9 @@ struct mmu_hooks {
     /* The MMU wrote guest RAM [pa, pa + len): drop decoded instructions there. True when the
      * page holds decoded code (no fast write entry is then made for it). */
     bool (*code_written)(void *opaque, uint64_t pa, uint64_t len);
+    /* Whether the RAM page at `pa` holds decoded code of this hart; no side effects (a load
+     * asks it before it makes a write entry for its page: mmu/access.c, fill_write_too). */
+    bool (*code_present)(void *opaque, uint64_t pa);
     /* The decoded page of the RAM page at `pa` (made on first use); NULL if out of memory. */
     struct dpage *(*code_page)(void *opaque, uint64_t pa);
     /* Physical accesses outside RAM: the bus. False: nothing there (access fault). */
