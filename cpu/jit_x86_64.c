@@ -232,11 +232,11 @@ static void exit_to(struct block_asm *s, uint64_t target, unsigned retired)
         return;
     }
     if (t >= 0) { /* backward; the registers the body writes anywhere go home when spent */
-        alu_imm(a, W64, ALU_SUB, R(R12), (int32_t)retired);
-        uint32_t spent = jcc32(a, CC_LE);
-        if (t > 0) alu_imm(a, W64, ALU_ADD, R(R12), t);
-        jmp_to(a, s->insn_pos[t]);
-        set_rel32(a, spent, a->pos);
+        /* r12 - t after the jump is what remains: on while that is above 0 */
+        alu_imm(a, W64, ALU_SUB, R(R12), (int32_t)retired - t);
+        if (t > 0) alu_imm(a, W64, ALU_CMP, R(R12), t);
+        jcc_to(a, CC_G, s->insn_pos[t]);
+        if (t > 0) alu_imm(a, W64, ALU_SUB, R(R12), t);
         write_back(s, s->written[retired], false);
         mov_imm(a, RAX, target);
         mov_store(a, W64, RAX, CPU_FIELD(pc));
