@@ -561,3 +561,82 @@ Test(interp_forms, stretches_longer_than_a_count_run_exactly)
         }
     }
 }
+
+/* 2.5.2 after 2.6: lw/ld then a near branch on the loaded register, fused into one handler
+ * (cpu/exec_forms.c, fuse_load_branch): every branch kind, the loaded register as rs1 and as
+ * rs2, taken and not, signed and unsigned around lw's sign extension; what runs and what
+ * minstret counts must be the two instructions' (a table, so a wrong compare or side shows). */
+Test(interp_forms, fused_load_and_branch_every_kind_and_side)
+{
+    uint32_t (*kinds[])(unsigned, unsigned, int32_t) = {i_beq, i_bne, i_blt, i_bge, i_bltu, i_bgeu};
+    const uint64_t memory = 0xffffffff80000005ull; /* lw: -2^31 + 5, ld: the same, 64-bit */
+    const uint64_t others[] = {0, 5, -1ull, 0x80000005ull, 0xffffffff80000005ull};
+    for (int ld = 0; ld < 2; ld++)
+        for (unsigned k = 0; k < 6; k++)
+            for (int side = 0; side < 2; side++)
+                for (size_t o = 0; o < sizeof(others) / sizeof(others[0]); o++) {
+                    harness_fini();
+                    harness_init();
+                    poke64(DATA_BASE, memory);
+                    code_at(CODE_BASE);
+                    put32(ld ? i_ld(10, 0, 6) : i_lw(10, 0, 6));                   /* 0x00 */
+                    put32(side ? kinds[k](11, 10, 0x0c) : kinds[k](10, 11, 0x0c)); /* 0x04 */
+                    put32(i_addi(21, 0, 1));                                       /* 0x08 */
+                    put32(i_jal(0, 8));                                            /* 0x0c */
+                    put32(i_addi(20, 0, 1));                                       /* 0x10 */
+                    put32(i_csrrs(22, MINSTRET, 0));                               /* 0x14 */
+                    put32(i_jal(0, 0));                                            /* 0x18 */
+                    hart.x[6] = DATA_BASE;
+                    hart.x[11] = others[o];
+                    run_to(CODE_BASE + 0x18);
+                    uint64_t v = ld ? memory : (uint64_t)(int64_t)(int32_t)memory;
+                    uint64_t a = side ? others[o] : v, b = side ? v : others[o];
+                    bool taken[] = {
+                        a == b, a != b, (int64_t)a < (int64_t)b, (int64_t)a >= (int64_t)b,
+                        a < b,  a >= b};
+                    cr_assert_eq(hart.x[10], v, "the load's value");
+                    cr_assert_eq(hart.x[20], taken[k],
+                                 "%s, kind %u, side %d, other %#lx: taken %lu", ld ? "ld" : "lw", k,
+                                 side, (unsigned long)others[o], (unsigned long)hart.x[20]);
+                    cr_assert_eq(hart.x[21], !taken[k], "not taken");
+                    cr_assert_eq(hart.x[22], taken[k] ? 3 : 4, "minstret before the csrr %lu",
+                                 (unsigned long)hart.x[22]);
+                }
+}
+
+/* A fused load that faults (an access fault past RAM, then one through MPRV's translation, a
+ * page fault) traps at the load: the branch does not run, nothing retires (priv spec 3.1.6.3);
+ * the branch's slot still runs as itself when the load leaves the fast path and succeeds. */
+Test(interp_forms, fused_load_and_branch_slow_paths)
+{
+    code_at(CODE_BASE);
+    put32(i_lw(10, 0, 6));       /* 0x00: mstatus.MPRV off: RAM */
+    put32(i_bne(10, 0, 0x0c));   /* 0x04 -> 0x10 */
+    put32(i_addi(21, 0, 1));     /* 0x08: never */
+    put32(i_jal(0, 0));          /* 0x0c */
+    put32(i_addi(20, 20, 1));    /* 0x10 */
+    put32(i_csrrs(0, 0x300, 8)); /* 0x14: MPRV = 1, MPP = U, Bare satp: a translated view */
+    put32(i_lw(12, 0, 6));       /* 0x18: through the fast TLB's miss: the slow path */
+    put32(i_bne(12, 10, 0x0c));  /* 0x1c: equal: falls through */
+    put32(i_ld(13, 0, 7));       /* 0x20: access fault */
+    put32(i_beq(13, 0, 8));      /* 0x24: never runs */
+    put32(i_jal(0, 0));          /* 0x28 */
+    code_at(TRAP_VECTOR);
+    put32(i_csrrs(22, MINSTRET, 0));
+    put32(i_jal(0, 0));
+    poke32(DATA_BASE, 7);
+    hart.x[6] = DATA_BASE;
+    hart.x[7] = UNMAPPED_ADDR;
+    hart.x[8] = MSTATUS_MPRV;
+    hart.mstatus &= ~MSTATUS_MPP; /* MPP = U: loads with MPRV as U, satp Bare: untranslated */
+    run_to(TRAP_VECTOR + 4);
+    cr_assert_eq(hart.x[20], 1, "the first pair's branch was taken");
+    cr_assert_eq(hart.x[21], 0, "and skipped its fall-through");
+    cr_assert_eq(hart.x[12], 7, "the slow-path load's value");
+    cr_assert_eq(hart.mcause, 5, "the fused ld's access fault, mcause %lu",
+                 (unsigned long)hart.mcause);
+    cr_assert_eq(hart.mepc, CODE_BASE + 0x20, "mepc is the load");
+    cr_assert_eq(hart.x[13], 0, "the faulting load writes nothing");
+    /* lw, bne, addi, csrs, lw, bne: 6 (the fault retires nothing) */
+    cr_assert_eq(hart.x[22], 6, "minstret at the trap %lu, want 6", (unsigned long)hart.x[22]);
+}
