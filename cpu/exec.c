@@ -13,6 +13,7 @@
 
 #include "bitmanip.h"
 #include "cmo.h"
+#include "divide.h"
 #include "cpu.h"
 #include "csr_numbers.h"
 #include "exec_forms.h"
@@ -216,49 +217,6 @@ bool cpu_atomic(struct cpu *c, uint64_t va, uint64_t src, enum opcode op, uint64
     case OP_AMOMAXU_D: return amo(c, AMO_MAXU, va, 8, src, result);
     default: return cpu_fault(c, EXC_ILLEGAL_INSN, 0);
     }
-}
-
-/* Division per unpriv spec 13.2, table "Semantics for division by zero and division
- * overflow": no traps, defined results. */
-static int64_t div_s(int64_t a, int64_t b)
-{
-    if (b == 0) return -1;
-    if (a == INT64_MIN && b == -1) return a;
-    return a / b;
-}
-static uint64_t div_u(uint64_t a, uint64_t b)
-{
-    return b == 0 ? UINT64_MAX : a / b;
-}
-static int64_t rem_s(int64_t a, int64_t b)
-{
-    if (b == 0) return a;
-    if (a == INT64_MIN && b == -1) return 0;
-    return a % b;
-}
-static uint64_t rem_u(uint64_t a, uint64_t b)
-{
-    return b == 0 ? a : a % b;
-}
-static int32_t div_w(int32_t a, int32_t b)
-{
-    if (b == 0) return -1;
-    if (a == INT32_MIN && b == -1) return a;
-    return a / b;
-}
-static uint32_t divu_w(uint32_t a, uint32_t b)
-{
-    return b == 0 ? UINT32_MAX : a / b;
-}
-static int32_t rem_w(int32_t a, int32_t b)
-{
-    if (b == 0) return a;
-    if (a == INT32_MIN && b == -1) return 0;
-    return a % b;
-}
-static uint32_t remu_w(uint32_t a, uint32_t b)
-{
-    return b == 0 ? a : a % b;
 }
 
 static void count_retired(struct cpu *c, uint64_t n)
