@@ -396,7 +396,6 @@ static void emit_binop(struct block_asm *s, const struct decoded *d, enum alu op
 static void emit_set_less(struct block_asm *s, const struct decoded *d, enum cc cc, bool imm)
 {
     struct asm_buf *a = &s->a;
-    xor_self(a, RCX); /* before the compare: xor writes the flags */
     int left = cached(s, d->rs1);
     if (left < 0 || d->rs1 == 0) {
         load_x(s, RAX, d->rs1);
@@ -406,8 +405,12 @@ static void emit_set_less(struct block_asm *s, const struct decoded *d, enum cc 
         alu_imm(a, W64, ALU_CMP, R(left), d->imm);
     else
         alu_rm(a, W64, ALU_CMP, left, opnd(s, d->rs2));
+    /* setcc cl; movzx dst, cl: the 0/1 result in rd's host register (or rcx) whatever the
+     * operands (rd may be one of them, which a zeroing xor before the compare could not) */
     setcc(a, cc, RCX);
-    store_x(s, RCX, d->rd);
+    int dst = cached(s, d->rd) >= 0 ? cached(s, d->rd) : RCX;
+    enc(a, 0, 0x0fb6, 2, dst, R(RCX)); /* movzx r32, cl (Intel SDM vol. 2: 0F B6 /r) */
+    store_x(s, dst, d->rd);
 }
 
 static void emit_shift(struct block_asm *s, const struct decoded *d, enum shift op, bool word,

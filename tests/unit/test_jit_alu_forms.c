@@ -2,7 +2,8 @@
  * with the registers in host registers: a sum into another register is one lea ([rs1 + imm]
  * or [rs1 + rs2]), so is a left shift by 1..3 into another register ([rs1 * 2^k]), a
  * commutative rd = rs1 op rd works in rd's register, a W form sign-extends with one movsxd
- * (sext.w too). Every aliasing of rd, rs1 and rs2 (x0 included) on edge
+ * (sext.w too), a set-less-than result is setcc cl and movzx into rd's register (which the
+ * compare may read). Every aliasing of rd, rs1 and rs2 (x0 included) on edge
  * values, each in a small loop so that its registers get host registers, must end as the
  * interpreter ends it (unpriv spec 2.4, 4.2). */
 #include <criterion/criterion.h>
@@ -41,9 +42,9 @@ static void loop_around(uint32_t insn, uint64_t v1, uint64_t v2)
 static void forms_program(void)
 {
     static uint32_t (*const r_forms[])(unsigned, unsigned, unsigned) = {
-        i_add, i_sub, i_and, i_or, i_xor, i_addw, i_subw};
-    static uint32_t (*const i_forms[])(unsigned, unsigned, int32_t) = {i_addi, i_addiw, i_andi,
-                                                                       i_ori, i_xori};
+        i_add, i_sub, i_and, i_or, i_xor, i_addw, i_subw, i_slt, i_sltu};
+    static uint32_t (*const i_forms[])(unsigned, unsigned, int32_t) = {i_addi, i_addiw, i_andi, i_ori,
+                                                                       i_xori, i_slti, i_sltiu};
     static const int32_t imms[] = {0, 1, -1, 2047, -2048};
     static const unsigned shifts[] = {0, 1, 2, 3, 4, 31, 32, 63};
     slot = 0;
