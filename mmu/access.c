@@ -236,7 +236,8 @@ static bool translate(struct mmu *m, uint64_t va, enum access access, unsigned p
     uint16_t asid = (uint16_t)((s->satp >> SATP_ASID_SHIFT) & SATP_ASID_MASK);
     bool sum = s->sum, mxr = s->mxr;
 
-    struct tlb_entry *e = tlb_lookup(&m->tlb, va, asid);
+    struct tlb_miss miss;
+    struct tlb_entry *e = tlb_lookup_miss(&m->tlb, va, asid, &miss);
     if (e) {
         bool ad_ok = (e->pte & PTE_A) && (access != ACCESS_WRITE || (e->pte & PTE_D));
         if (ad_ok && walk_check_leaf(e->pte, access, priv, sum, mxr) == WALK_OK) {
@@ -270,7 +271,13 @@ static bool translate(struct mmu *m, uint64_t va, enum access access, unsigned p
     /* The usual walk (nobody records it, nothing to fault or update) takes the quick walker;
      * anything else the full one, which gives the trail, the fault and the A/D update. */
     struct walk_leaf leaf;
+    /* The quick walk after a miss changes nothing but reads RAM: the model TLB is as the
+     * lookup left it, so the fill may use what the lookup learned (tlb_insert_after_miss).
+     * The full walk may write a PTE and tell the hooks (and a hit that could not serve the
+     * access learned nothing): those take tlb_insert. */
+    bool quick = !e;
     if (__builtin_expect(m->hooks.event != NULL, 0) || !page_walk_quick(&m->ram, &req, &leaf)) {
+        quick = false;
         struct walk_result r;
         page_walk(&m->ram, &req, &r);
         emit(m, MMU_EV_WALK, va, access, &r);
@@ -292,7 +299,7 @@ static bool translate(struct mmu *m, uint64_t va, enum access access, unsigned p
         .pte = leaf.pte,
         .pte_addr = leaf.pte_addr,
     };
-    *backing = tlb_insert(&m->tlb, &fill);
+    *backing = quick ? tlb_insert_after_miss(&m->tlb, &fill, &miss) : tlb_insert(&m->tlb, &fill);
     if (__builtin_expect(m->hooks.event != NULL, 0)) {
         if (m->tlb.victim.valid)
             m->hooks.event(m->hooks.opaque, &(struct mmu_event){.kind = MMU_EV_TLB_EVICT,

@@ -164,6 +164,36 @@ struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid)
     return NULL;
 }
 
+struct tlb_entry *tlb_lookup_miss(struct tlb *t, uint64_t va, uint16_t asid, struct tlb_miss *miss)
+{
+    unsigned set_index = set_of(t, va);
+    struct tlb_entry *set = set_base(t, set_index);
+    uint64_t page = va & ~(PAGE_SIZE - 1);
+    bool held = false;
+    int free_way = -1;
+    for (unsigned w = 0; w < t->cfg.ways; w++) {
+        if (!set[w].valid) {
+            if (free_way < 0) free_way = (int)w;
+        } else if (set[w].vpage == page) {
+            if (serves_asid(&set[w], asid)) {
+                t->stats.hits++;
+                return &set[w];
+            }
+            held = true;
+        }
+    }
+    for (unsigned s = 0; s < t->super_top; s++) {
+        if (covers(&t->super[s], va) && serves_asid(&t->super[s], asid)) {
+            t->stats.hits++;
+            return &t->super[s];
+        }
+    }
+    t->stats.misses++;
+    *miss = (struct tlb_miss){.page = page, .set = set_index, .page_held = held,
+                              .free_way = free_way};
+    return NULL;
+}
+
 /* An existing entry the new one (`e`, with its page aligned to `shift`) supersedes: the same
  * page, and an ASID it would be served to (a global entry on either side overlaps every
  * ASID). */
@@ -174,27 +204,12 @@ static bool same_translation(const struct tlb_entry *old, const struct tlb_entry
            (old->asid == e->asid || is_global(old) || is_global(e));
 }
 
-/* Place e (its pages aligned to 1 << shift here) among n entries: over the entries it
- * supersedes (dropping extra copies), else in a free slot, else over the round-robin victim.
- * One pass finds both the superseded entries and the first free slot (a slot a drop here
- * empties is never the free one: a superseded entry is the target then). The entry is written
- * field by field, straight into its slot: this runs on every model-TLB miss. */
-static struct tlb_entry *fill(struct tlb *t, struct tlb_entry *slots, unsigned n, unsigned *next,
-                              const struct tlb_entry *e, unsigned shift)
+/* Write e into `target`, or, when NULL, over the round-robin victim among the n slots. */
+static inline struct tlb_entry *place(struct tlb *t, struct tlb_entry *slots, unsigned n,
+                                      unsigned *next, const struct tlb_entry *e, unsigned shift,
+                                      struct tlb_entry *target)
 {
     const uint64_t mask = ~((1ull << shift) - 1);
-    const uint64_t vpage = e->vpage & mask;
-    struct tlb_entry *target = NULL, *free_slot = NULL;
-    for (unsigned i = 0; i < n; i++) {
-        struct tlb_entry *s = &slots[i];
-        if (!s->valid) {
-            if (!free_slot) free_slot = s;
-        } else if (same_translation(s, e, vpage, shift)) {
-            drop(t, s);
-            if (!target) target = s;
-        }
-    }
-    if (!target) target = free_slot;
     if (!target) {
         target = &slots[*next];
         if (++*next == n) *next = 0; /* *next < n always (a restore checks it) */
@@ -206,13 +221,36 @@ static struct tlb_entry *fill(struct tlb *t, struct tlb_entry *slots, unsigned n
     target->level = e->level;
     target->shift = (uint8_t)shift;
     target->asid = e->asid;
-    target->vpage = vpage;
+    target->vpage = e->vpage & mask;
     target->ppage = e->ppage & mask;
     target->pte = e->pte;
     target->pte_addr = e->pte_addr;
     memset(target->users, 0, sizeof(target->users));
     t->stats.fills++;
     return target;
+}
+
+/* Place e (its pages aligned to 1 << shift here) among n entries: over the entries it
+ * supersedes (dropping extra copies), else in a free slot, else over the round-robin victim.
+ * One pass finds both the superseded entries and the first free slot (a slot a drop here
+ * empties is never the free one: a superseded entry is the target then). The entry is written
+ * field by field, straight into its slot: this runs on every model-TLB miss. */
+static struct tlb_entry *fill(struct tlb *t, struct tlb_entry *slots, unsigned n, unsigned *next,
+                              const struct tlb_entry *e, unsigned shift)
+{
+    const uint64_t vpage = e->vpage & ~((1ull << shift) - 1);
+    struct tlb_entry *target = NULL, *free_slot = NULL;
+    for (unsigned i = 0; i < n; i++) {
+        struct tlb_entry *s = &slots[i];
+        if (!s->valid) {
+            if (!free_slot) free_slot = s;
+        } else if (same_translation(s, e, vpage, shift)) {
+            drop(t, s);
+            if (!target) target = s;
+        }
+    }
+    if (!target) target = free_slot;
+    return place(t, slots, n, next, e, shift, target);
 }
 
 struct tlb_entry *tlb_insert(struct tlb *t, const struct tlb_entry *e)
@@ -229,6 +267,22 @@ struct tlb_entry *tlb_insert(struct tlb *t, const struct tlb_entry *e)
     unsigned slot = (unsigned)(placed - t->super);
     if (slot >= t->super_top) t->super_top = slot + 1;
     return placed;
+}
+
+/* The lookup's pass over the set already showed what fill's would: no way held the page (so
+ * nothing to supersede), and which way is free. A global entry, a NAPOT one or a lookup that
+ * saw the page held (another ASID's copy, which a global entry would supersede) take
+ * tlb_insert. On the 4 KiB miss path this saves fill's second pass over the set. */
+struct tlb_entry *tlb_insert_after_miss(struct tlb *t, const struct tlb_entry *e,
+                                        const struct tlb_miss *miss)
+{
+    if (e->level != 0 || (e->pte & PTE_N) || miss->page_held ||
+        (e->vpage & ~(PAGE_SIZE - 1)) != miss->page)
+        return tlb_insert(t, e);
+    t->victim.valid = false;
+    struct tlb_entry *set = set_base(t, miss->set);
+    return place(t, set, t->cfg.ways, &t->next_small[miss->set], e, PAGE_SHIFT,
+                 miss->free_way < 0 ? NULL : &set[miss->free_way]);
 }
 
 /* Whether sfence.vma with these operands invalidates e (priv spec "Supervisor

@@ -84,6 +84,21 @@ bool tlb_parse_config(const char *spec, struct tlb_config *cfg, char *err, size_
 /* Find the entry translating va for this ASID (global entries match every ASID). Counts a
  * hit or a miss. */
 struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid);
+/* What a lookup that missed learned about va's 4 KiB set, for the insert of the walk's result
+ * (tlb_insert_after_miss): valid only while nothing else changes the TLB in between. */
+struct tlb_miss {
+    uint64_t page;   /* va's 4 KiB page */
+    unsigned set;    /* its set */
+    bool page_held;  /* a valid way holds that page (for another ASID) */
+    int free_way;    /* the first invalid way of the set, -1: none */
+};
+/* tlb_lookup that also fills *miss when it misses. */
+struct tlb_entry *tlb_lookup_miss(struct tlb *t, uint64_t va, uint16_t asid, struct tlb_miss *miss);
+/* tlb_insert of e right after the lookup that filled *miss, with no other change to the TLB
+ * since: a 4 KiB entry whose page no way held goes straight to the free way (or the
+ * round-robin victim) without searching the set again. Same result as tlb_insert. */
+struct tlb_entry *tlb_insert_after_miss(struct tlb *t, const struct tlb_entry *e,
+                                        const struct tlb_miss *miss);
 /* Insert a translation (replacing any entry for the same page and ASID, or for the same page
  * when either is global; the replaced entry goes to on_drop). vpage/ppage are aligned to the
  * page size here. Returns where the entry now lives (valid until the next insert or flush). */

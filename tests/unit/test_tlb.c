@@ -357,3 +357,94 @@ Test(tlb, free_is_safe_twice)
     tlb_free(&tlb);
     cr_assert_null(tlb.small);
 }
+
+/* tlb_lookup_miss + tlb_insert_after_miss (the MMU's miss path) against tlb_lookup +
+ * tlb_insert on random traffic: 4 KiB, NAPOT and 2 MiB pages, global or not, three ASIDs,
+ * fences, tiny sets that fill and evict. Every lookup, drop, entry, round-robin pointer,
+ * victim and count must be the same. */
+static unsigned drops_a, drops_b;
+static uint64_t drop_sum_a, drop_sum_b;
+static void drop_a(void *o, const struct tlb_entry *e)
+{
+    (void)o;
+    drops_a++;
+    drop_sum_a = drop_sum_a * 31 + e->vpage + e->asid;
+}
+static void drop_b(void *o, const struct tlb_entry *e)
+{
+    (void)o;
+    drops_b++;
+    drop_sum_b = drop_sum_b * 31 + e->vpage + e->asid;
+}
+
+static bool entry_eq(const struct tlb_entry *x, const struct tlb_entry *y)
+{
+    return x->valid == y->valid && (!x->valid || (x->level == y->level && x->shift == y->shift &&
+                                                  x->asid == y->asid && x->vpage == y->vpage &&
+                                                  x->ppage == y->ppage && x->pte == y->pte &&
+                                                  x->pte_addr == y->pte_addr));
+}
+
+/* Where e lives in t: a 4 KiB way, 1000 + a superpage slot, or -1 for none. */
+static long where(const struct tlb *t, const struct tlb_entry *e)
+{
+    if (!e) return -1;
+    for (unsigned i = 0; i < t->cfg.sets * t->cfg.ways; i++)
+        if (e == &t->small[i]) return i;
+    for (unsigned i = 0; i < t->cfg.super; i++)
+        if (e == &t->super[i]) return 1000 + i;
+    return -2;
+}
+
+Test(tlb, insert_after_miss_matches_insert)
+{
+    struct tlb a, b;
+    struct tlb_config cfg = {4, 3, 4};
+    cr_assert(tlb_init(&a, &cfg) && tlb_init(&b, &cfg));
+    a.on_drop = drop_a;
+    b.on_drop = drop_b;
+    uint64_t rng = 0x9e3779b97f4a7c15ull;
+    for (unsigned step = 0; step < 200000; step++) {
+        rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+        uint64_t va = ((rng >> 8) % 40) * KIB4 + (rng >> 20) % KIB4;
+        uint16_t asid = (uint16_t)((rng >> 32) % 3);
+        if ((rng >> 40) % 64 == 0) {
+            bool all_va = (rng >> 46) & 1, all_asid = (rng >> 47) & 1;
+            tlb_flush(&a, all_va, va, all_asid, asid);
+            tlb_flush(&b, all_va, va, all_asid, asid);
+            continue;
+        }
+        struct tlb_miss miss;
+        struct tlb_entry *ea = tlb_lookup(&a, va, asid);
+        struct tlb_entry *eb = tlb_lookup_miss(&b, va, asid, &miss);
+        cr_assert_eq(where(&a, ea), where(&b, eb), "step %u: lookup", step);
+        if (ea) continue;
+        unsigned kind = (rng >> 50) % 16; /* mostly 4 KiB pages, some NAPOT and 2 MiB */
+        int level = kind == 0 ? 1 : 0;
+        uint64_t pte = PTE_V | PTE_R | PTE_A | ((rng >> 54) % 8 == 0 ? PTE_G : 0);
+        if (kind == 1) pte |= PTE_N;
+        uint64_t size = level ? MIB2 : kind == 1 ? 0x10000ull : KIB4;
+        struct tlb_entry e = {.valid = true, .level = (uint8_t)level, .asid = asid,
+                              .vpage = va & ~(size - 1), .ppage = (rng >> 12) & ~(size - 1),
+                              .pte = pte, .pte_addr = rng & ~7ull};
+        ea = tlb_insert(&a, &e);
+        eb = tlb_insert_after_miss(&b, &e, &miss);
+        cr_assert(entry_eq(ea, eb) && where(&a, ea) == where(&b, eb), "step %u: inserted", step);
+        cr_assert_eq(a.victim.valid, b.victim.valid, "step %u: victim", step);
+        cr_assert(entry_eq(&a.victim, &b.victim), "step %u: victim entry", step);
+        for (unsigned i = 0; i < cfg.sets * cfg.ways; i++)
+            cr_assert(entry_eq(&a.small[i], &b.small[i]), "step %u: way %u", step, i);
+        for (unsigned i = 0; i < cfg.super; i++)
+            cr_assert(entry_eq(&a.super[i], &b.super[i]), "step %u: super %u", step, i);
+        for (unsigned i = 0; i < cfg.sets; i++)
+            cr_assert_eq(a.next_small[i], b.next_small[i], "step %u: next way", step);
+        cr_assert_eq(a.next_super, b.next_super);
+        cr_assert_eq(a.super_top, b.super_top);
+        cr_assert_eq(drops_a, drops_b, "step %u: drops", step);
+        cr_assert_eq(drop_sum_a, drop_sum_b, "step %u: what was dropped", step);
+    }
+    cr_assert(!memcmp(&a.stats, &b.stats, sizeof a.stats), "the same counts");
+    cr_assert_gt(a.stats.evictions, 1000u, "the sets filled and evicted");
+    tlb_free(&a);
+    tlb_free(&b);
+}
