@@ -134,6 +134,7 @@ static void tlb_entry_state(struct stream *s, struct tlb_entry *e)
     V(s, e->pte_addr);
     if (!s->load) return;
     memset(e->users, 0, sizeof e->users); /* the fast TLB starts empty after a restore */
+    e->views = 0;
     if (e->valid && !(e->level <= 4 && (e->shift == 12 + 9 * e->level ||
                                         (e->level == 0 && e->shift == 16))))
         fail(s, "a TLB entry has level %u and page shift %u", e->level, e->shift);

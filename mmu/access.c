@@ -73,16 +73,20 @@ static void invalidate_filled(struct mmu *m, unsigned view)
     }
 }
 
-/* Mark a slot of the current data or fetch view as filled. */
-static void note_filled_data(struct mmu *m, unsigned slot)
+/* The views loads/stores and fetches use now. */
+static unsigned data_view_index(const struct mmu *m)
 {
-    unsigned view = (unsigned)(m->data - m->data_view);
-    m->filled[view][slot / 64] |= 1ull << (slot % 64);
+    return (unsigned)(m->data - m->data_view);
 }
 
-static void note_filled_fetch(struct mmu *m, unsigned slot)
+static unsigned fetch_view_index(const struct mmu *m)
 {
-    unsigned view = (unsigned)((m->fetch - m->fetch_view[0]) / FTLB_SIZE);
+    return (unsigned)((m->fetch - m->fetch_view[0]) / FTLB_SIZE);
+}
+
+/* Mark a slot of a view as filled. */
+static void note_filled(struct mmu *m, unsigned view, unsigned slot)
+{
     m->filled[view][slot / 64] |= 1ull << (slot % 64);
 }
 
@@ -107,18 +111,24 @@ static bool in_range(uint64_t tag, uint64_t va, uint64_t len)
     return tag - va < len;
 }
 
+/* Drop slot i of view v where its entries lie in [vpage, vpage + len). */
+static inline void drop_view_slot(struct mmu *m, unsigned v, unsigned i, uint64_t vpage,
+                                  uint64_t len)
+{
+    struct ftlb_set *s = &m->data_view[v];
+    if (in_range(s->read[i].tag, vpage, len)) ftlb_clear(&s->read[i]);
+    if (in_range(s->write[i].tag, vpage, len)) drop_writer(m, &s->write[i]);
+    if (in_range(m->fetch_view[v][i].tag, vpage, len)) itlb_clear(&m->fetch_view[v][i]);
+}
+
 /* Drop slot i of every translated view where its entry lies in [vpage, vpage + len). A view
  * whose `filled` bit for the slot is clear holds nothing there (every fill sets it, only a
- * flush that empties the slot clears it): most evictions touch one view of the three. */
+ * flush that empties the slot clears it). */
 static inline void drop_slot(struct mmu *m, unsigned i, uint64_t vpage, uint64_t len)
 {
     const uint64_t bit = 1ull << (i % 64);
     for (unsigned v = 0; v < VIEW_M; v++) {
-        if (!(m->filled[v][i / 64] & bit)) continue;
-        struct ftlb_set *s = &m->data_view[v];
-        if (in_range(s->read[i].tag, vpage, len)) ftlb_clear(&s->read[i]);
-        if (in_range(s->write[i].tag, vpage, len)) drop_writer(m, &s->write[i]);
-        if (in_range(m->fetch_view[v][i].tag, vpage, len)) itlb_clear(&m->fetch_view[v][i]);
+        if (m->filled[v][i / 64] & bit) drop_view_slot(m, v, i, vpage, len);
     }
 }
 
@@ -142,10 +152,16 @@ static __attribute__((noinline)) void drop_large(struct mmu *m, const struct tlb
 void mmu_drop_translation(struct mmu *m, const struct tlb_entry *e)
 {
     uint64_t len = tlb_entry_size(e);
-    if (len == PAGE_SIZE) /* a 4 KiB page has one slot: no need for the users set */
-        drop_slot(m, ftlb_index(e->vpage), e->vpage, len);
-    else
+    if (len == PAGE_SIZE) {
+        /* A 4 KiB page has one slot, and its entry names the views that filled it (note_user):
+         * only those can hold a fast entry made from it. Most evictions visit one view, and
+         * one whose slot was never filled from it (or was emptied since) none. */
+        unsigned i = ftlb_index(e->vpage);
+        for (unsigned views = e->views; views; views &= views - 1)
+            drop_view_slot(m, (unsigned)__builtin_ctz(views), i, e->vpage, len);
+    } else {
         drop_large(m, e, len);
+    }
 }
 
 void mmu_tlb_dropped(void *mmu, const struct tlb_entry *e)
@@ -314,11 +330,17 @@ static bool translate(struct mmu *m, uint64_t va, enum access access, unsigned p
     return true;
 }
 
-/* The model entry a fast entry at `va` was made from keeps its slot, so evicting the entry
- * drops exactly the fast entries it backs (mmu_drop_translation). */
-static void note_user(struct tlb_entry *backing, uint64_t va)
+/* The model entry a fast entry at `va` in `view` was made from keeps where it is (a 4 KiB
+ * entry: the view, its slot being its page's; a larger one: the slot's group), so evicting
+ * the entry drops exactly the fast entries it backs (mmu_drop_translation). Every fast entry
+ * a translation backs is made after this is called for it: a bit missed here would leave a
+ * stale fast entry after the eviction. */
+static void note_user(struct tlb_entry *backing, uint64_t va, unsigned view)
 {
-    if (backing) {
+    if (!backing) return;
+    if (backing->shift == PAGE_SHIFT) {
+        backing->views |= (uint8_t)(1u << view);
+    } else {
         unsigned group = ftlb_index(va) / SLOTS_PER_GROUP;
         backing->users[group / 64] |= 1ull << (group % 64);
     }
@@ -335,8 +357,9 @@ static void fill_fast(struct mmu *m, struct ftlb_entry *table, uint64_t va, uint
     if (table == m->data->write) drop_writer(m, &table[slot]);
     table[slot].tag = ftlb_page_tag(va);
     table[slot].addend = (uintptr_t)host - (uintptr_t)va;
-    note_user(backing, va);
-    note_filled_data(m, slot);
+    unsigned view = data_view_index(m);
+    note_user(backing, va, view);
+    note_filled(m, view, slot);
 }
 
 static uint64_t read_le(const uint8_t *p, unsigned size)
@@ -431,8 +454,9 @@ static inline void fill_fast_load(struct mmu *m, uint64_t va, uint64_t pa, uint8
         d->write[slot].tag = tag;
         d->write[slot].addend = addend;
     }
-    note_user(backing, va);
-    note_filled_data(m, slot);
+    unsigned view = data_view_index(m);
+    note_user(backing, va, view);
+    note_filled(m, view, slot);
 }
 
 /* Inline (always): into mmu_load and mmu_store, every miss of translated code pays no call
@@ -580,8 +604,9 @@ struct itlb_entry *mmu_fetch(struct mmu *m, uint64_t va)
     e->tag = ftlb_page_tag(va);
     e->page = p;
     e->paddr = pa & ~(PAGE_SIZE - 1);
-    note_user(backing, va);
-    note_filled_fetch(m, ftlb_index(va));
+    unsigned view = fetch_view_index(m);
+    note_user(backing, va, view);
+    note_filled(m, view, ftlb_index(va));
     return e;
 }
 

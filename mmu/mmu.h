@@ -220,7 +220,7 @@ void mmu_set_state(struct mmu *m, const struct mmu_state *s);
 /* Drop every cached translation of every view (satp write, sfence.vma, MXR/MPRV change). */
 void mmu_flush_all(struct mmu *m);
 /* The model TLB dropped `e`: drop the fast entries made from it (those it recorded in
- * e->users), in every translated view. */
+ * e->views for a 4 KiB page, e->users for a larger one), in every translated view. */
 void mmu_drop_translation(struct mmu *m, const struct tlb_entry *e);
 /* The same as the model TLB's on_drop callback, with the struct mmu as its opaque pointer:
  * the hart installs it directly, so an eviction costs one indirect call. */

@@ -204,17 +204,18 @@ static bool same_translation(const struct tlb_entry *old, const struct tlb_entry
            (old->asid == e->asid || is_global(old) || is_global(e));
 }
 
-/* Write e into `target`, or, when NULL, over the round-robin victim among the n slots. */
+/* Write e into `target`, or, when NULL, over the round-robin victim among the n slots (copied
+ * to t->victim when keep_victim: an 80-byte copy that only event observers read). */
 static inline struct tlb_entry *place(struct tlb *t, struct tlb_entry *slots, unsigned n,
                                       unsigned *next, const struct tlb_entry *e, unsigned shift,
-                                      struct tlb_entry *target)
+                                      struct tlb_entry *target, bool keep_victim)
 {
     const uint64_t mask = ~((1ull << shift) - 1);
     if (!target) {
         target = &slots[*next];
         if (++*next == n) *next = 0; /* *next < n always (a restore checks it) */
         t->stats.evictions++;
-        t->victim = *target;
+        if (keep_victim) t->victim = *target;
         drop(t, target);
     }
     target->valid = true;
@@ -225,7 +226,8 @@ static inline struct tlb_entry *place(struct tlb *t, struct tlb_entry *slots, un
     target->ppage = e->ppage & mask;
     target->pte = e->pte;
     target->pte_addr = e->pte_addr;
-    memset(target->users, 0, sizeof(target->users));
+    target->views = 0;
+    if (shift != PAGE_SHIFT) memset(target->users, 0, sizeof(target->users));
     t->stats.fills++;
     return target;
 }
@@ -250,7 +252,7 @@ static struct tlb_entry *fill(struct tlb *t, struct tlb_entry *slots, unsigned n
         }
     }
     if (!target) target = free_slot;
-    return place(t, slots, n, next, e, shift, target);
+    return place(t, slots, n, next, e, shift, target, true);
 }
 
 struct tlb_entry *tlb_insert(struct tlb *t, const struct tlb_entry *e)
@@ -282,7 +284,7 @@ struct tlb_entry *tlb_insert_after_miss(struct tlb *t, const struct tlb_entry *e
     t->victim.valid = false;
     struct tlb_entry *set = set_base(t, miss->set);
     return place(t, set, t->cfg.ways, &t->next_small[miss->set], e, PAGE_SHIFT,
-                 miss->free_way < 0 ? NULL : &set[miss->free_way]);
+                 miss->free_way < 0 ? NULL : &set[miss->free_way], false);
 }
 
 /* Whether sfence.vma with these operands invalidates e (priv spec "Supervisor

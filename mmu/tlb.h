@@ -21,6 +21,10 @@ struct tlb_entry {
     uint8_t level; /* 0 = 4 KiB (64 KiB with the PTE's N bit), 1 = 2 MiB, 2 = 1 GiB,
                     * 3 = 512 GiB, 4 = 256 TiB */
     uint8_t shift; /* log2 of the page size (12 + 9 * level, 16 for NAPOT): tlb_insert sets it */
+    /* A 4 KiB entry backs one slot of each view of the fast TLB (mmu.h): the views (bit v for
+     * view v) it filled that slot in, so evicting it visits only those. Zeroed when the entry
+     * is inserted; larger pages use `users` instead. */
+    uint8_t views;
     uint16_t asid;
     uint64_t vpage;    /* virtual address of the page (aligned to its size) */
     uint64_t ppage;    /* physical address of the page (aligned to its size) */
@@ -28,7 +32,8 @@ struct tlb_entry {
     uint64_t pte_addr; /* where the leaf PTE lives (for a later D update) */
     /* A 256-bit set for the cache layered on top (mmu.h's fast TLB records which groups of
      * its slots it filled from this entry: TLB_USER_GROUPS groups of consecutive slots), so
-     * dropping a superpage visits only those. Zeroed when the entry is inserted. */
+     * dropping a superpage visits only those. Zeroed when a page larger than 4 KiB is
+     * inserted (a 4 KiB entry's is never read: it has `views`). */
     uint64_t users[4];
 };
 
@@ -66,7 +71,9 @@ struct tlb {
     unsigned super_top;
     struct tlb_stats stats;
     /* The live entry the last tlb_insert evicted for lack of room (valid: it did), for the
-     * hart's fill/evict events; not a replacement of the same page, not a flush. */
+     * hart's fill/evict events; not a replacement of the same page, not a flush.
+     * tlb_insert_after_miss does not record it (invalid after it): its only caller, the quick
+     * miss path, runs only when nobody observes MMU events. */
     struct tlb_entry victim;
     /* Called for every entry removed (evicted or flushed), so caches layered on top
      * (the fast TLB) drop what depended on it. */
@@ -96,7 +103,8 @@ struct tlb_miss {
 struct tlb_entry *tlb_lookup_miss(struct tlb *t, uint64_t va, uint16_t asid, struct tlb_miss *miss);
 /* tlb_insert of e right after the lookup that filled *miss, with no other change to the TLB
  * since: a 4 KiB entry whose page no way held goes straight to the free way (or the
- * round-robin victim) without searching the set again. Same result as tlb_insert. */
+ * round-robin victim) without searching the set again. Same result as tlb_insert, except that
+ * t->victim is left invalid rather than a copy of the evicted entry (see victim). */
 struct tlb_entry *tlb_insert_after_miss(struct tlb *t, const struct tlb_entry *e,
                                         const struct tlb_miss *miss);
 /* Insert a translation (replacing any entry for the same page and ASID, or for the same page
