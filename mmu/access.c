@@ -149,18 +149,41 @@ static __attribute__((noinline)) void drop_large(struct mmu *m, const struct tlb
     }
 }
 
+/* A 4 KiB page's views (see mmu_drop_translation) on a hart sharing its RAM: a write entry's
+ * end may have others to tell (drop_writer). Out of line, so the usual case calls nothing. */
+static __attribute__((noinline)) void drop_small_shared(struct mmu *m, unsigned views,
+                                                        unsigned i, uint64_t vpage)
+{
+    for (; views; views &= views - 1)
+        drop_view_slot(m, (unsigned)__builtin_ctz(views), i, vpage, PAGE_SIZE);
+}
+
 void mmu_drop_translation(struct mmu *m, const struct tlb_entry *e)
 {
     uint64_t len = tlb_entry_size(e);
-    if (len == PAGE_SIZE) {
-        /* A 4 KiB page has one slot, and its entry names the views that filled it (note_user):
-         * only those can hold a fast entry made from it. Most evictions visit one view, and
-         * one whose slot was never filled from it (or was emptied since) none. */
-        unsigned i = ftlb_index(e->vpage);
-        for (unsigned views = e->views; views; views &= views - 1)
-            drop_view_slot(m, (unsigned)__builtin_ctz(views), i, e->vpage, len);
-    } else {
+    if (len != PAGE_SIZE) {
         drop_large(m, e, len);
+        return;
+    }
+    /* A 4 KiB page has one slot, and its entry names the views that filled it (note_user):
+     * only those can hold a fast entry made from it. Most evictions visit one view, and one
+     * whose slot was never filled from it (or was emptied since) none. */
+    const uint64_t vpage = e->vpage;
+    const unsigned i = ftlb_index(vpage);
+    unsigned views = e->views;
+    if (__builtin_expect(m->co && coherence_shared(m->co), 0)) {
+        drop_small_shared(m, views, i, vpage);
+        return;
+    }
+    /* A hart alone on its RAM has no one to tell of a write entry's end (drop_writer comes
+     * down to ftlb_clear): with no call left in the loop, every eviction of a workload larger
+     * than the model TLB runs it without saving registers. */
+    for (; views; views &= views - 1) {
+        unsigned v = (unsigned)__builtin_ctz(views);
+        struct ftlb_set *s = &m->data_view[v];
+        if (in_range(s->read[i].tag, vpage, len)) ftlb_clear(&s->read[i]);
+        if (in_range(s->write[i].tag, vpage, len)) ftlb_clear(&s->write[i]);
+        if (in_range(m->fetch_view[v][i].tag, vpage, len)) itlb_clear(&m->fetch_view[v][i]);
     }
 }
 
