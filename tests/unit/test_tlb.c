@@ -396,10 +396,11 @@ static long where(const struct tlb *t, const struct tlb_entry *e)
     return -2;
 }
 
-Test(tlb, insert_after_miss_matches_insert)
+static void check_insert_after_miss(struct tlb_config cfg)
 {
     struct tlb a, b;
-    struct tlb_config cfg = {4, 3, 4};
+    drops_a = drops_b = 0;
+    drop_sum_a = drop_sum_b = 0;
     cr_assert(tlb_init(&a, &cfg) && tlb_init(&b, &cfg));
     a.on_drop = drop_a;
     b.on_drop = drop_b;
@@ -448,4 +449,11 @@ Test(tlb, insert_after_miss_matches_insert)
     cr_assert_gt(a.stats.evictions, 1000u, "the sets filled and evicted");
     tlb_free(&a);
     tlb_free(&b);
+}
+
+/* 3 ways: tlb_lookup_miss's loop; 4 (the default): its unrolled copy. */
+Test(tlb, insert_after_miss_matches_insert)
+{
+    check_insert_after_miss((struct tlb_config){4, 3, 4});
+    check_insert_after_miss((struct tlb_config){4, TLB_DEFAULT_WAYS, 4});
 }
