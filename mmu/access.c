@@ -358,15 +358,20 @@ static bool translate(struct mmu *m, uint64_t va, enum access access, unsigned p
  * the entry drops exactly the fast entries it backs (mmu_drop_translation). Every fast entry
  * a translation backs is made after this is called for it: a bit missed here would leave a
  * stale fast entry after the eviction. */
+static __attribute__((noinline)) void note_large_user(struct tlb_entry *backing, uint64_t va)
+{
+    unsigned group = ftlb_index(va) / SLOTS_PER_GROUP;
+    backing->users[group / 64] |= 1ull << (group % 64);
+}
+
+/* The larger page's case out of line: inline, its group was computed on every 4 KiB fill. */
 static void note_user(struct tlb_entry *backing, uint64_t va, unsigned view)
 {
     if (!backing) return;
-    if (backing->shift == PAGE_SHIFT) {
+    if (__builtin_expect(backing->shift == PAGE_SHIFT, 1))
         backing->views |= (uint8_t)(1u << view);
-    } else {
-        unsigned group = ftlb_index(va) / SLOTS_PER_GROUP;
-        backing->users[group / 64] |= 1ull << (group % 64);
-    }
+    else
+        note_large_user(backing, va);
 }
 
 /* Fill `va`'s slot of a data table of the current view (`table` is m->data->read or ->write):
