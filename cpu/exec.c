@@ -272,32 +272,12 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
     {                                                                                              \
         &&op_##name##_4, &&op_##name##_6, &&op_##name##_8                                          \
     }
-    /* lw/ld then a near branch: by load (lw, ld), branch, which of the branch's operands is
-     * the loaded register (rs1, rs2), and the branch's length (2, 4) */
-#define LB_LENGTHS(load, kind, l1)                                                                 \
-    {                                                                                              \
-        {&&op_LB_##load##_##kind##_L_##l1##2, &&op_LB_##load##_##kind##_L_##l1##4},                \
-        {                                                                                          \
-            &&op_LB_##load##_##kind##_R_##l1##2, &&op_LB_##load##_##kind##_R_##l1##4               \
-        }                                                                                          \
-    }
-#define LB_KINDS(load, l1)                                                                         \
-    {                                                                                              \
-        LB_LENGTHS(load, BEQ, l1), LB_LENGTHS(load, BNE, l1), LB_LENGTHS(load, BLT, l1),           \
-            LB_LENGTHS(load, BGE, l1), LB_LENGTHS(load, BLTU, l1), LB_LENGTHS(load, BGEU, l1)      \
-    }
-    static const void *const load_branch4[2][BRANCH_KINDS][2][2] = {LB_KINDS(LW, 4),
-                                                                      LB_KINDS(LD, 4)};
-    static const void *const load_branch2[2][BRANCH_KINDS][2][2] = {LB_KINDS(LW, 2),
-                                                                      LB_KINDS(LD, 2)};
-#undef LB_KINDS
-#undef LB_LENGTHS
     static const struct handler_set set4 = {
         handlers4, near4, near_zero4,      &&op_JAL_NEAR_4, &&op_LI_4, &&op_MV_4, &&op_MV_RS2_4,
-        self4,     FUSED(SLLI_ADD), &&op_stretch_break, load_branch4};
+        self4,     FUSED(SLLI_ADD), &&op_stretch_break};
     static const struct handler_set set2 = {
         handlers2, near2, near_zero2,      &&op_JAL_NEAR_2, &&op_LI_2, &&op_MV_2, &&op_MV_RS2_2,
-        self2,     FUSED(SLLI_ADD), &&op_stretch_break, load_branch2};
+        self2,     FUSED(SLLI_ADD), &&op_stretch_break};
 #undef FUSED
     if (!c) {
         interp_entry_points = entry_points;
@@ -434,30 +414,24 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
         if (step) goto step_out_sync; /* a pending interrupt belongs to the next step */           \
         goto sync;                                                                                 \
     } while (0)
-#define LOAD(ctype, size) LOAD_AT(ctype, size, IMM, NEXT())
-/* A load at rs1 + offset; `done` after the fast paths' write, with the value in loaded_ (a
- * fused pair goes on there); the slow path ends the load by itself (the next slot runs the
- * rest). */
-#define LOAD_AT(ctype, size, offset, done)                                                         \
+#define LOAD(ctype, size)                                                                          \
     do {                                                                                           \
         /* The offset in RAM (id_host + o_ is the host address), the address rebuilt from it       \
          * after the test: no copy of it kept live along the direct path. */                       \
-        uint64_t o_ = RS1 + (uint64_t)(offset) - id_base;                                          \
+        uint64_t o_ = RS1 + IMM - id_base;                                                         \
         HOT_KEEP(o_); /* (else GCC keeps the address live beside it, a copy on the path) */        \
         if (likely(o_ < id_span)) {                                                                \
             /* Any alignment here (the guest may load misaligned): memcpy, one mov on x86. */      \
             ctype d_;                                                                              \
             __builtin_memcpy(&d_, id_host + o_, sizeof d_);                                        \
-            uint64_t loaded_ = (uint64_t)(int64_t)d_;                                              \
-            RD = loaded_;                                                                          \
-            done;                                                                                  \
+            RD = (uint64_t)(int64_t)d_;                                                            \
+            NEXT();                                                                                \
         }                                                                                          \
         uint64_t a_ = o_ + id_base;                                                                \
         const struct ftlb_entry *e_ = &dview->read[ftlb_index(a_)];                                \
         if (likely(e_->tag == ftlb_tag(a_, size))) {                                               \
-            uint64_t loaded_ = (uint64_t)(int64_t) * (const ctype *)(e_->addend + a_);             \
-            RD = loaded_;                                                                          \
-            done;                                                                                  \
+            RD = (uint64_t)(int64_t) * (const ctype *)(e_->addend + a_);                           \
+            NEXT();                                                                                \
         }                                                                                          \
         uint64_t v_;                                                                               \
         UNCHARGE();                                                                                \

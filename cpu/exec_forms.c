@@ -67,30 +67,6 @@ void fuse_pair(struct insn *slot, const struct decoded *d, const uint8_t *page, 
     slot->pair.rd2 = add.rd ? add.rd : REG_SINK;
 }
 
-/* lw/ld then a conditional branch on the loaded register with its target in this page
- * (sift-down's `lw t, 0(a); bgeu k, t, ...`, list walks' `ld p, 0(p); bnez p, ...`): one
- * handler where there were two. The pair is in one stretch, the branch its last instruction;
- * the branch's slot, filled (near) just before, keeps its target for the pair's handler. */
-static void fuse_load_branch(struct insn *slots, const struct decoded *d, const unsigned *at,
-                             unsigned n, const struct handler_set *h4, const struct handler_set *h2)
-{
-    for (unsigned i = 0; i + 1 < n; i++) {
-        if (d[i].opcode != OP_LW && d[i].opcode != OP_LD) continue;
-        if (insn_table[d[i + 1].opcode].cls != CLASS_BRANCH) continue;
-        struct insn *slot = &slots[at[i] / 2];
-        const struct handler_set *h = d[i].len == 4 ? h4 : h2;
-        if (slots[at[i + 1] / 2].rd != BRANCH_NEAR || slot->op != h->base[d[i].opcode]) continue;
-        /* The handler compares the loaded value as it has it with the other register. */
-        bool left = d[i + 1].rs1 == d[i].rd, right = d[i + 1].rs2 == d[i].rd;
-        if (d[i].rd == 0 || (!left && !right)) continue;
-        slot->op = h->load_branch[d[i].opcode == OP_LD][d[i + 1].opcode - OP_BEQ][!left]
-                                 [d[i + 1].len == 4];
-        slot->imm = 0;
-        slot->branch.offset = (int16_t)d[i].imm; /* 12 bits (unpriv spec 2.6) */
-        slot->branch.other = left ? d[i + 1].rs2 : d[i + 1].rs1;
-    }
-}
-
 bool stretch_member(enum opcode op)
 {
     if (op == OP_ILLEGAL) return false;
@@ -153,6 +129,5 @@ int decode_stretch(struct insn *slots, const uint8_t *page, unsigned offset, uin
         *code_chunks |= 1ull << (at[i] >> DPAGE_CHUNK_SHIFT);
         *code_chunks |= 1ull << ((at[i] + d[i].len - 1) >> DPAGE_CHUNK_SHIFT);
     }
-    if (near_forms) fuse_load_branch(slots, d, at, n, h4, h2);
     return (int)n;
 }

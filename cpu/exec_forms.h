@@ -12,7 +12,6 @@
  * for every virtual alias of the page, and a near branch can step the slot pointer directly. */
 #define BRANCH_FAR 0
 #define BRANCH_NEAR 1
-#define BRANCH_KINDS 6 /* beq, bne, blt, bge, bltu, bgeu */
 
 /* Specialised handlers for common forms of an instruction, chosen once at decode time so the
  * handler does not test for them on every execution: conditional branches and jal whose
@@ -28,13 +27,11 @@ struct handler_set {
     const void *const *self;      /* by opcode, rd = rs1 != x0: rd op= rs2 or imm; or NULL */
     const void *slli_add[3];      /* slli t, s, k; add d, t, o: by the pair's length 4, 6, 8 */
     const void *stretch_break;    /* a stretch too long to count ahead (decode_stretch) */
-    /* lw (0) or ld (1), then a near branch (by opcode - OP_BEQ) that compares the loaded
-     * register as its rs1 (0) or its rs2 (1), of length 2 (0) or 4 (1) */
-    const void *const (*load_branch)[BRANCH_KINDS][2][2];
 };
 _Static_assert(OP_BNE == OP_BEQ + 1 && OP_BLT == OP_BEQ + 2 && OP_BGE == OP_BEQ + 3 &&
                    OP_BLTU == OP_BEQ + 4 && OP_BGEU == OP_BEQ + 5,
                "the conditional branches are one run of insns.def");
+#define BRANCH_KINDS 6
 /* A near target's distance in slot bytes: one slot per 2-byte parcel. */
 #define SLOT_BYTES(offset) ((int32_t)(offset) * (int32_t)(sizeof(struct insn) / 2))
 

@@ -98,10 +98,6 @@ struct insn {
         struct {
             uint8_t shamt, rd2;
         } pair; /* a fused slli + add (cpu/exec_forms.c, fuse_pair) */
-        struct {
-            int16_t offset;
-            uint8_t other; /* the branch's operand that is not the loaded register */
-        } branch;          /* a load fused with the branch after it (cpu/exec_forms.c) */
     };
     uint8_t rd, rs1, rs2;
     uint8_t count; /* instructions counted ahead from here (cpu/exec_forms.h, stretches) */
