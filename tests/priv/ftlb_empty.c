@@ -69,8 +69,6 @@ static const uint64_t offsets[] = {0, 1, 2, 3, 4, 5, 6, 7, 0x800, 0x801, 0x802, 
 #define NOFFSETS (sizeof offsets / sizeof offsets[0])
 #define STORED 0x8877665544332211ul
 
-static uint64_t traps_seen;
-
 /* Run op at va in `mode` (PRV_M or PRV_S): every one of the REPEAT accesses must trap with
  * `cause` and tval = va at the op's instruction. */
 static void expect_trap(const struct op *op, uint64_t mode, uint64_t va, uint64_t cause)

@@ -66,6 +66,10 @@ void priv_init(void);
 extern const char *check_ctx; /* printed before each check's name when set */
 void check_(const char *name, uint64_t got, uint64_t want);
 #define CHECK(name, got, want) check_(name, (uint64_t)(got), (uint64_t)(want))
+/* Exactly one more M-mode trap since the last: its cause and tval (named by `what`).
+ * traps_seen: the M-mode traps seen so far; "no trap" is mtrap.count == traps_seen. */
+extern uint64_t traps_seen;
+void expect_one_trap(const char *what, uint64_t cause, uint64_t tval);
 int done(const char *prog);
 /* Reset the trap records. */
 void trap_reset(void);

@@ -11,6 +11,17 @@ static uint8_t m_stack[8192] __attribute__((aligned(16)));
 static uint8_t s_stack[8192] __attribute__((aligned(16)));
 static int nchecks;
 const char *check_ctx;
+uint64_t traps_seen;
+
+void expect_one_trap(const char *what, uint64_t cause, uint64_t tval)
+{
+    check_ctx = what;
+    CHECK("one trap", mtrap.count, traps_seen + 1);
+    CHECK("cause", mtrap.cause, cause);
+    CHECK("tval", mtrap.tval, tval);
+    check_ctx = 0;
+    traps_seen = mtrap.count;
+}
 
 pte_t root_pt[512] __attribute__((aligned(4096)));
 pte_t l1_pt[512] __attribute__((aligned(4096)));

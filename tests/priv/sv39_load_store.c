@@ -14,17 +14,6 @@
 
 #define VA(i) (TEST_VA + (uint64_t)(i)*PAGE)
 
-static uint64_t n;
-static void expect_fault(const char *what, uint64_t cause, uint64_t tval)
-{
-    check_ctx = what;
-    CHECK("one trap", mtrap.count, n + 1);
-    CHECK("cause", mtrap.cause, cause);
-    CHECK("tval", mtrap.tval, tval);
-    check_ctx = 0;
-    n = mtrap.count;
-}
-
 int main(void)
 {
     priv_init();
@@ -42,19 +31,19 @@ int main(void)
     l0_pt[2] = pte_leaf((uint64_t)frames[4], RW | PTE_X | PTE_AD);
     l0_pt[3] = pte_leaf((uint64_t)frames[0], RW | PTE_AD);
     sfence_all();
-    n = mtrap.count;
+    traps_seen = mtrap.count;
 
     /* D = 0 */
     CHECK("D=0: load", RUN_S(probe_ld, VA(0)), 0x10ad);
-    CHECK("  no trap", mtrap.count, n);
+    CHECK("  no trap", mtrap.count, traps_seen);
     probe_val = 0xd1;
     RUN_S(probe_sd, VA(0) + 8);
 #ifdef SVADE
-    expect_fault("D=0 under Svade: store after a load", 15, VA(0) + 8);
+    expect_one_trap("D=0 under Svade: store after a load", 15, VA(0) + 8);
     CHECK("  memory unchanged", data[1], 0);
     CHECK("  PTE unchanged", l0_pt[0] & PTE_AD, PTE_A);
 #else
-    CHECK("D=0: store after a load, no trap", mtrap.count, n);
+    CHECK("D=0: store after a load, no trap", mtrap.count, traps_seen);
     CHECK("  stored", data[1], 0xd1);
     CHECK("  D set by the store", l0_pt[0] & PTE_AD, PTE_AD);
 #endif
@@ -63,7 +52,7 @@ int main(void)
     CHECK("W=0: load", RUN_S(probe_ld, VA(1)), 0x10ad);
     probe_val = 0xbad;
     RUN_S(probe_sd, VA(1) + 16);
-    expect_fault("W=0: store after a load", 15, VA(1) + 16);
+    expect_one_trap("W=0: store after a load", 15, VA(1) + 16);
     CHECK("  memory unchanged", data[2], 0);
 
     /* code: run it, load it, rewrite its first instruction (li a0, imm: imm + 1) */
@@ -72,7 +61,7 @@ int main(void)
     CHECK("code: load sees it", (uint32_t)insns, code[0]);
     probe_val = insns + (1ul << 20);
     RUN_S(probe_sd, VA(2));
-    CHECK("  no trap", mtrap.count, n);
+    CHECK("  no trap", mtrap.count, traps_seen);
     __asm__ volatile("fence.i" ::: "memory");
     CHECK("code: the new instruction runs", RUN_S(probe_exec, VA(2)), EXEC_TMPL_RESULT + 1);
 
@@ -84,7 +73,7 @@ int main(void)
     RUN_S(probe_sd, VA(3) + 32);
     CHECK("  stored", data[3], 0x5707e);
     CHECK("  stored again", data[4], 0x5707f);
-    CHECK("  no trap", mtrap.count, n);
+    CHECK("  no trap", mtrap.count, traps_seen);
 
     return done("sv39_load_store");
 }
