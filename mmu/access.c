@@ -374,10 +374,11 @@ static void note_user(struct tlb_entry *backing, uint64_t va, unsigned view)
         note_large_user(backing, va);
 }
 
-/* Fill `va`'s slot of a data table of the current view (`table` is m->data->read or ->write):
- * the one place data entries are made, so the slot is always in the view's filled bitmap and
- * the next flush empties it. `host` is where `va` lives on the host (virtual and physical page
- * offsets agree). */
+/* Fill `va`'s slot of a data table of the current view (`table` is m->data->read or ->write).
+ * Data entries are made here and in fill_fast_load (both of a slot at once, sharing the work:
+ * fill_fast twice cost 4.6 % more host instructions on the 64 MiB 4 KiB-page bench), and
+ * both mark the slot in the view's filled bitmap, so the next flush empties it. `host` is
+ * where `va` lives on the host (virtual and physical page offsets agree). */
 static void fill_fast(struct mmu *m, struct ftlb_entry *table, uint64_t va, uint8_t *host,
                       struct tlb_entry *backing)
 {
@@ -467,7 +468,7 @@ static inline bool store_would_fill(const struct mmu *m, const struct tlb_entry 
  * instead of a second slow-path visit that only finds the model TLB's entry again (64 MiB
  * 4 KiB-page mem bench: ~220 host instructions per store). The slow-path store would have
  * counted a model-TLB hit (tlb_hits drops); misses and walks are the same. One slot, one
- * users bit and one filled bit for both entries. */
+ * users bit and one filled bit for both entries: what fill_fast does, once for the two. */
 static inline void fill_fast_load(struct mmu *m, uint64_t va, uint64_t pa, uint8_t *h,
                                   struct tlb_entry *backing)
 {
