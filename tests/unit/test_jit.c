@@ -696,10 +696,7 @@ Test(jit, an_event_hook_keeps_the_interpreter)
 static uint64_t random_state, random_seed;
 static uint64_t next_random(void)
 {
-    random_state ^= random_state << 13;
-    random_state ^= random_state >> 7;
-    random_state ^= random_state << 17;
-    return random_state;
+    return xorshift64(&random_state);
 }
 static unsigned pick(unsigned n)
 {

@@ -112,10 +112,7 @@ Test(jit_internal, a_jal_back_into_its_block_loops_there)
 static uint64_t random_state, random_seed;
 static uint64_t next_random(void)
 {
-    random_state ^= random_state << 13;
-    random_state ^= random_state >> 7;
-    random_state ^= random_state << 17;
-    return random_state;
+    return xorshift64(&random_state);
 }
 static unsigned pick(unsigned n)
 {

@@ -328,4 +328,15 @@ static inline uint32_t i_cbo(unsigned op, unsigned rs1)
     return enc_i((int32_t)op, rs1, 2, 0, OPC_MISC_MEM);
 }
 
+/* xorshift64 (Marsaglia, shifts 13, 7, 17): the random-program tests' generator, so that a
+ * failure's seed rebuilds its program. */
+static inline uint64_t xorshift64(uint64_t *state)
+{
+    uint64_t x = *state;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return *state = x;
+}
+
 #endif
