@@ -273,11 +273,11 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
         &&op_##name##_4, &&op_##name##_6, &&op_##name##_8                                          \
     }
     static const struct handler_set set4 = {
-        handlers4, near4, near_zero4,      &&op_JAL_NEAR_4, &&op_LI_4, &&op_MV_4, &&op_MV_RS2_4,
-        self4,     FUSED(SLLI_ADD), &&op_stretch_break};
+        handlers4, near4,         near_zero4, &&op_JAL_NEAR_4, &&op_LI_4,
+        &&op_MV_4, &&op_MV_RS2_4, self4,      FUSED(SLLI_ADD), &&op_stretch_break};
     static const struct handler_set set2 = {
-        handlers2, near2, near_zero2,      &&op_JAL_NEAR_2, &&op_LI_2, &&op_MV_2, &&op_MV_RS2_2,
-        self2,     FUSED(SLLI_ADD), &&op_stretch_break};
+        handlers2, near2,         near_zero2, &&op_JAL_NEAR_2, &&op_LI_2,
+        &&op_MV_2, &&op_MV_RS2_2, self2,      FUSED(SLLI_ADD), &&op_stretch_break};
 #undef FUSED
     if (!c) {
         interp_entry_points = entry_points;
@@ -327,7 +327,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
  * on it is a non-member, trap and all. */
 #define ENTER()                                                                                    \
     do {                                                                                           \
-        HOT_KEEP(insn); /* (else GCC computes both in scratch registers and copies them back) */  \
+        HOT_KEEP(insn); /* (else GCC computes both in scratch registers and copies them back) */   \
         remaining -= insn->count;                                                                  \
         HOT_KEEP(remaining);                                                                       \
         DISPATCH();                                                                                \
@@ -448,7 +448,7 @@ static uint64_t interp(struct cpu *c, int64_t budget, bool step)
             *(ctype *)(e_->addend + a_) = (ctype)RS2;                                              \
             NEXT();                                                                                \
         }                                                                                          \
-        /* (the count before the store: it may drop this very slot's decoding) */                 \
+        /* (the count before the store: it may drop this very slot's decoding) */                  \
         UNCHARGE();                                                                                \
         c->pc = PC;                                                                                \
         if (!mmu_store(&c->mmu, a_, size, RS2)) TRAP_EXIT(exception);                              \

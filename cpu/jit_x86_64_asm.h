@@ -324,8 +324,8 @@ unsigned access_size(enum opcode op);
 void effective_address(struct block_asm *s, const struct jit_insn *in);
 /* cpu/jit_x86_64_direct.c: in a block of the direct regime (JIT_KEY_DIRECT), a load's address
  * checked against RAM: rsi = its offset in RAM, rdx = RAM's host base, and a jump to a
- * COLD_LOAD_DIRECT slow path (which gets rax = address) when outside. False (nothing emitted) in other
- * blocks: then tlb_probe. */
+ * COLD_LOAD_DIRECT slow path (which gets rax = address) when outside. False (nothing emitted) in
+ * other blocks: then tlb_probe. */
 bool jit_direct_address(struct block_asm *s, const struct jit_insn *in, unsigned index);
 /* rax = rs1 + imm, rdx = fast-TLB index * 16, jne to a cold slow path of `kind` on a miss;
  * on a hit, rsi = the addend. `table`: 0 (read) or the offset of the write table. */
@@ -333,8 +333,8 @@ void tlb_probe(struct block_asm *s, const struct jit_insn *in, enum cold_kind ki
                int32_t table);
 /* The same for an integer load or store, which returns the memory operand of the access: with
  * rs1 in a host register, [rsi + that register + imm], and rax is set only on the slow path. */
-struct operand tlb_probe_access(struct block_asm *s, const struct jit_insn *in,
-                                enum cold_kind kind, unsigned index, int32_t table);
+struct operand tlb_probe_access(struct block_asm *s, const struct jit_insn *in, enum cold_kind kind,
+                                unsigned index, int32_t table);
 /* A new cold part entry, reached from the jcc whose rel32 is at `from`. */
 struct cold *cold_add(struct block_asm *s, enum cold_kind kind, const struct jit_insn *in,
                       unsigned index, uint32_t from);

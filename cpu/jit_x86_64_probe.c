@@ -81,8 +81,8 @@ void tlb_probe(struct block_asm *s, const struct jit_insn *in, enum cold_kind ki
     probe(s, in, kind, index, table, RAX, 0);
 }
 
-struct operand tlb_probe_access(struct block_asm *s, const struct jit_insn *in,
-                                enum cold_kind kind, unsigned index, int32_t table)
+struct operand tlb_probe_access(struct block_asm *s, const struct jit_insn *in, enum cold_kind kind,
+                                unsigned index, int32_t table)
 {
     int base = cached(s, in->d.rs1);
     if (base >= 0) return probe(s, in, kind, index, table, base, in->d.imm);

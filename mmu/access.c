@@ -151,8 +151,8 @@ static __attribute__((noinline)) void drop_large(struct mmu *m, const struct tlb
 
 /* A 4 KiB page's views (see mmu_drop_translation) on a hart sharing its RAM: a write entry's
  * end may have others to tell (drop_writer). Out of line, so the usual case calls nothing. */
-static __attribute__((noinline)) void drop_small_shared(struct mmu *m, unsigned views,
-                                                        unsigned i, uint64_t vpage)
+static __attribute__((noinline)) void drop_small_shared(struct mmu *m, unsigned views, unsigned i,
+                                                        uint64_t vpage)
 {
     for (; views; views &= views - 1)
         drop_view_slot(m, (unsigned)__builtin_ctz(views), i, vpage, PAGE_SIZE);

@@ -192,8 +192,8 @@ lookup_miss_ways(struct tlb *t, uint64_t va, uint16_t asid, struct tlb_miss *mis
         }
     }
     t->stats.misses++;
-    *miss = (struct tlb_miss){.page = page, .set = set_index, .page_held = held,
-                              .free_way = free_way};
+    *miss =
+        (struct tlb_miss){.page = page, .set = set_index, .page_held = held, .free_way = free_way};
     return NULL;
 }
 

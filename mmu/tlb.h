@@ -94,10 +94,10 @@ struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, uint16_t asid);
 /* What a lookup that missed learned about va's 4 KiB set, for the insert of the walk's result
  * (tlb_insert_after_miss): valid only while nothing else changes the TLB in between. */
 struct tlb_miss {
-    uint64_t page;   /* va's 4 KiB page */
-    unsigned set;    /* its set */
-    bool page_held;  /* a valid way holds that page (for another ASID) */
-    int free_way;    /* the first invalid way of the set, -1: none */
+    uint64_t page;  /* va's 4 KiB page */
+    unsigned set;   /* its set */
+    bool page_held; /* a valid way holds that page (for another ASID) */
+    int free_way;   /* the first invalid way of the set, -1: none */
 };
 /* tlb_lookup that also fills *miss when it misses. */
 struct tlb_entry *tlb_lookup_miss(struct tlb *t, uint64_t va, uint16_t asid, struct tlb_miss *miss);

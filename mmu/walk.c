@@ -251,9 +251,10 @@ void page_walk(const struct guest_ram *mem, const struct walk_request *req, stru
 
 /* page_walk_quick for a mode of `levels` levels and `va_bits`-bit addresses; inline, so that
  * with constants (Sv39) the loop unrolls and every shift and mask is an immediate. */
-static inline __attribute__((always_inline)) bool
-walk_quick(const struct guest_ram *mem, const struct walk_request *req, struct walk_leaf *out,
-           unsigned levels, unsigned va_bits)
+static inline __attribute__((always_inline)) bool walk_quick(const struct guest_ram *mem,
+                                                             const struct walk_request *req,
+                                                             struct walk_leaf *out, unsigned levels,
+                                                             unsigned va_bits)
 {
     uint64_t va = req->va;
     if (!va_is_canonical(va, va_bits)) return false;

@@ -14,7 +14,7 @@
 TestSuite(ftlb_evict, .init = harness_init, .fini = harness_fini);
 
 #define PAGES 24u
-#define VA_BASE 0x40000000ull /* VPN[2] = 1 */
+#define VA_BASE 0x40000000ull         /* VPN[2] = 1 */
 #define PA_PAGES (RAM_BASE + 0x40000) /* page i maps here + i * 4 KiB */
 #define ROOT (RAM_BASE + 0x80000)
 #define L1 (ROOT + 0x1000)
@@ -58,8 +58,8 @@ static void check_no_stale_entry(unsigned step)
                 if (data[k]->tag != va) continue;
                 uint64_t pa = (uint64_t)((uint8_t *)(data[k]->addend + va) - hram) + RAM_BASE;
                 cr_assert_eq(model_ppage(va), pa,
-                             "step %u: view %u %s entry of page %u outlived its model entry",
-                             step, v, k ? "write" : "read", i);
+                             "step %u: view %u %s entry of page %u outlived its model entry", step,
+                             v, k ? "write" : "read", i);
             }
             const struct itlb_entry *f = &hart.mmu.fetch_view[v][slot];
             if (f->tag == va)
@@ -89,9 +89,11 @@ Test(ftlb_evict, an_eviction_leaves_no_fast_entry_of_its_page_in_any_view)
             (op == 2 && view != VIEW_U && user_page))
             page ^= 1;
         unsigned priv = view == VIEW_U ? PRIV_U : PRIV_S;
-        mmu_set_state(&hart.mmu, &(struct mmu_state){.satp = satp, .priv = priv,
+        mmu_set_state(&hart.mmu, &(struct mmu_state){.satp = satp,
+                                                     .priv = priv,
                                                      .data_priv = priv,
-                                                     .sum = view == VIEW_S_SUM, .adue = true});
+                                                     .sum = view == VIEW_S_SUM,
+                                                     .adue = true});
         uint64_t va = VA_BASE + page * PAGE_SIZE + ((rng >> 24) % (PAGE_SIZE / 8)) * 8;
         uint64_t value = 0;
         if (op == 0)
@@ -101,8 +103,8 @@ Test(ftlb_evict, an_eviction_leaves_no_fast_entry_of_its_page_in_any_view)
         else
             cr_assert_not_null(mmu_fetch(&hart.mmu, va), "step %u: fetch", step);
         check_no_stale_entry(step);
-        fills_seen += hart.mmu.data_view[VIEW_S_SUM].read[ftlb_index(va)].tag ==
-                      (va & ~(PAGE_SIZE - 1));
+        fills_seen +=
+            hart.mmu.data_view[VIEW_S_SUM].read[ftlb_index(va)].tag == (va & ~(PAGE_SIZE - 1));
     }
     cr_assert_gt(hart.mmu.tlb.stats.evictions, 10000u, "the tiny TLB must evict constantly");
     cr_assert_gt(fills_seen, 100u, "the S+SUM view must have been filled too");

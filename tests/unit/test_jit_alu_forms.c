@@ -43,8 +43,8 @@ static void forms_program(void)
 {
     static uint32_t (*const r_forms[])(unsigned, unsigned, unsigned) = {
         i_add, i_sub, i_and, i_or, i_xor, i_addw, i_subw, i_slt, i_sltu};
-    static uint32_t (*const i_forms[])(unsigned, unsigned, int32_t) = {i_addi, i_addiw, i_andi, i_ori,
-                                                                       i_xori, i_slti, i_sltiu};
+    static uint32_t (*const i_forms[])(unsigned, unsigned, int32_t) = {
+        i_addi, i_addiw, i_andi, i_ori, i_xori, i_slti, i_sltiu};
     static const int32_t imms[] = {0, 1, -1, 2047, -2048};
     static const unsigned shifts[] = {0, 1, 2, 3, 4, 31, 32, 63};
     slot = 0;
@@ -57,7 +57,10 @@ static void forms_program(void)
         for (unsigned f = 0; f < sizeof i_forms / sizeof *i_forms; f++)
             for (unsigned k = 0; k < sizeof imms / sizeof *imms; k++)
                 for (unsigned p = 0; p < 4; p++) /* rd = x3, x1 (= rs1), x0; rs1 = x0 */
-                    loop_around(i_forms[f](p == 2 ? 0 : p == 1 ? 1 : 3, p == 3 ? 0 : 1, imms[k]),
+                    loop_around(i_forms[f](p == 2   ? 0
+                                           : p == 1 ? 1
+                                                    : 3,
+                                           p == 3 ? 0 : 1, imms[k]),
                                 v1, v2);
         for (unsigned k = 0; k < sizeof shifts / sizeof *shifts; k++)
             for (unsigned p = 0; p < 4; p++) {

@@ -379,10 +379,10 @@ static void drop_b(void *o, const struct tlb_entry *e)
 
 static bool entry_eq(const struct tlb_entry *x, const struct tlb_entry *y)
 {
-    return x->valid == y->valid && (!x->valid || (x->level == y->level && x->shift == y->shift &&
-                                                  x->asid == y->asid && x->vpage == y->vpage &&
-                                                  x->ppage == y->ppage && x->pte == y->pte &&
-                                                  x->pte_addr == y->pte_addr));
+    return x->valid == y->valid &&
+           (!x->valid || (x->level == y->level && x->shift == y->shift && x->asid == y->asid &&
+                          x->vpage == y->vpage && x->ppage == y->ppage && x->pte == y->pte &&
+                          x->pte_addr == y->pte_addr));
 }
 
 /* Where e lives in t: a 4 KiB way, 1000 + a superpage slot, or -1 for none. */
@@ -425,9 +425,13 @@ static void check_insert_after_miss(struct tlb_config cfg)
         uint64_t pte = PTE_V | PTE_R | PTE_A | ((rng >> 54) % 8 == 0 ? PTE_G : 0);
         if (kind == 1) pte |= PTE_N;
         uint64_t size = level ? MIB2 : kind == 1 ? 0x10000ull : KIB4;
-        struct tlb_entry e = {.valid = true, .level = (uint8_t)level, .asid = asid,
-                              .vpage = va & ~(size - 1), .ppage = (rng >> 12) & ~(size - 1),
-                              .pte = pte, .pte_addr = rng & ~7ull};
+        struct tlb_entry e = {.valid = true,
+                              .level = (uint8_t)level,
+                              .asid = asid,
+                              .vpage = va & ~(size - 1),
+                              .ppage = (rng >> 12) & ~(size - 1),
+                              .pte = pte,
+                              .pte_addr = rng & ~7ull};
         ea = tlb_insert(&a, &e);
         eb = tlb_insert_after_miss(&b, &e, &miss);
         cr_assert(entry_eq(ea, eb) && where(&a, ea) == where(&b, eb), "step %u: inserted", step);
